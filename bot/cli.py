@@ -1,0 +1,178 @@
+"""`rls-companion` / `python -m bot`: parse the command line, load settings, run one subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from bot import __version__
+from bot.db import DatabaseOpenError, MigrationError
+from bot.db.sqlite import backup_file
+from bot.logging_setup import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+NO_TOKEN_HELP = """\
+DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
+
+To get a token:
+  1. Open https://discord.com/developers/applications and create an application.
+  2. Under "Bot", reset/copy the token.
+  3. Put it in a file named .env next to this project:  DISCORD_TOKEN=your-token
+     (or export DISCORD_TOKEN in your shell).
+
+No Discord account at hand? `rls-companion console` will let you try the bot offline."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rls-companion",
+        description="A Discord bot for Restless Legs Syndrome communities.",
+    )
+    parser.add_argument("--version", action="version", version=f"rls-companion {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="start the bot (the default)")
+    sync = sub.add_parser("sync-commands", help="register the slash commands with Discord")
+    sync.add_argument(
+        "--guild", type=int, metavar="ID", help="register to one server only (instant; for testing)"
+    )
+    backup = sub.add_parser("backup", help="copy the live SQLite database safely")
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    sub.add_parser("console", help="try the bot offline, without a Discord account")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    secrets = [s for s in (settings.token,) if s]
+    if settings.database_url is not None:
+        secrets.append(settings.database_url.get_secret_value())
+    configure_logging(settings.log_level, secrets)
+
+    if command == "run":
+        return _run(settings)
+    if command == "sync-commands":
+        return _sync_commands(settings, args.guild)
+    if command == "backup":
+        return _backup(settings, args.path, force=args.force)
+    if command == "console":
+        print(
+            "The offline console is not built yet. It will run the whole bot against a local "
+            "Discord emulator so you can try it without an account.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    raise AssertionError(command)
+
+
+def _need_token(settings: Settings) -> str | None:
+    if settings.token is None:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+    return settings.token
+
+
+def _run(settings: Settings) -> int:
+    token = _need_token(settings)
+    if token is None:
+        return EXIT_CONFIG
+    return asyncio.run(_guarded(_run_bot(settings, token)))
+
+
+async def _run_bot(settings: Settings, token: str) -> None:
+    from bot.client import RlsBot
+
+    async with RlsBot(settings) as bot:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        await bot.start(token)
+
+
+def _sync_commands(settings: Settings, guild_id: int | None) -> int:
+    token = _need_token(settings)
+    if token is None:
+        return EXIT_CONFIG
+    return asyncio.run(_guarded(_sync(settings, token, guild_id)))
+
+
+async def _sync(settings: Settings, token: str, guild_id: int | None) -> None:
+    from bot.client import RlsBot
+
+    async with RlsBot(settings, background_jobs=False) as bot:
+        await bot.login(token)
+        if guild_id is None:
+            registered = await bot.tree.sync()
+            where = "globally (Discord may take up to an hour to show changes)"
+        else:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            registered = await bot.tree.sync(guild=guild)
+            where = f"to server {guild_id}"
+        print(f"Registered {len(registered)} commands {where}:")
+        for command in sorted(registered, key=lambda c: c.name):
+            print(f"  /{command.name} — {command.description}")
+
+
+async def _guarded(work: Coroutine[Any, Any, None]) -> int:
+    """Turn the failures an operator can fix into one clear line and exit code 2."""
+    try:
+        await work
+    except discord.LoginFailure:
+        print(
+            "Discord rejected DISCORD_TOKEN (HTTP 401). Copy a fresh token from the developer "
+            "portal's Bot page.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        print("Discord refused the gateway intents requested.", file=sys.stderr)
+        return EXIT_CONFIG
+    except (DatabaseOpenError, MigrationError) as exc:
+        print(f"Database problem: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as exc:
+        print(f"Could not connect: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def _backup(settings: Settings, destination: Path, *, force: bool) -> int:
+    if settings.database_url is not None:
+        print(
+            "DATABASE_URL points at PostgreSQL: back it up with pg_dump instead.", file=sys.stderr
+        )
+        return EXIT_CONFIG
+    if destination.exists() and not force:
+        print(f"{destination} already exists; pass --force to overwrite it.", file=sys.stderr)
+        return EXIT_CONFIG
+    if destination.resolve() == settings.database_path.resolve():
+        print("The backup path must differ from DATABASE_PATH.", file=sys.stderr)
+        return EXIT_CONFIG
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        backup_file(settings.database_path, destination)
+    except DatabaseOpenError as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"Backed up {settings.database_path} to {destination}.")
+    return EXIT_OK

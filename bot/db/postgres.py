@@ -1,0 +1,99 @@
+"""The PostgreSQL backend for sharded deployments: an asyncpg pool, migrations under an advisory lock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from bot.db.migrations import MigrationError, load_migrations, newer_database_message
+
+log = logging.getLogger(__name__)
+
+# Any constant works as long as every process uses the same one; this spells "rlsc".
+MIGRATION_LOCK_KEY = 0x726C7363
+
+
+class PostgresDatabase:
+    backend = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(
+        cls,
+        dsn: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        server_settings: Mapping[str, str] | None = None,
+    ) -> PostgresDatabase:
+        pool = await asyncpg.create_pool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            server_settings=dict(server_settings or {}),
+        )
+        return cls(pool)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        async with self._pool.acquire() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Any]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield conn
+
+    async def schema_version(self) -> int:
+        async with self.connection() as conn:
+            return await _current_version(conn)
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations; concurrent starters wait on the advisory lock, then find
+        nothing left to do."""
+        migrations = load_migrations("postgres")
+        applied: list[int] = []
+        async with self._pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+                )
+                current = await _current_version(conn)
+                if current > len(migrations):
+                    raise MigrationError(newer_database_message(current, len(migrations)))
+                for migration in migrations[current:]:
+                    try:
+                        async with conn.transaction():
+                            await conn.execute(migration.sql)
+                            await conn.execute("DELETE FROM schema_version")
+                            await conn.execute(
+                                "INSERT INTO schema_version (version) VALUES ($1)",
+                                migration.version,
+                            )
+                    except asyncpg.PostgresError as exc:
+                        raise MigrationError(
+                            f"migration {migration.version:04d}_{migration.name} failed: {exc}"
+                        ) from exc
+                    log.info("applied migration %04d_%s", migration.version, migration.name)
+                    applied.append(migration.version)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+        return applied
+
+
+async def _current_version(conn: Any) -> int:
+    exists = await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+    if not exists:
+        return 0
+    version = await conn.fetchval("SELECT max(version) FROM schema_version")
+    return int(version or 0)

@@ -1,0 +1,150 @@
+"""The embedded SQLite backend: one connection (SQLite has one writer anyway), WAL, foreign keys."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.db.migrations import MigrationError, load_migrations, newer_database_message
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseOpenError(Exception):
+    """The database file cannot be used; the message names the file and the reason."""
+
+
+def to_epoch(instant: datetime) -> int:
+    if instant.tzinfo is None:
+        raise ValueError("refusing to store a naive datetime")
+    return int(instant.timestamp())
+
+
+def from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+class SqliteDatabase:
+    backend = "sqlite"
+
+    def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
+        self.path = path
+        self._conn = connection
+        # aiosqlite serialises statements, but a transaction spans several awaits: without this
+        # lock two coroutines could interleave statements inside one BEGIN..COMMIT.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteDatabase:
+        path = Path(path)
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise DatabaseOpenError(f"{path} is a directory, not a database file")
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
+        # what the code says it is.
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = await _fetch_one(conn, "PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise DatabaseOpenError(f"{path} is not an SQLite database ({exc})") from None
+        log.debug("opened %s (journal_mode=%s)", path, mode)
+        return cls(path, conn)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Exclusive use of the connection for reads or single statements (autocommit)."""
+        async with self._lock:
+            yield self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE takes the write lock up front, so a read-then-write cannot deadlock."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.rollback()
+                raise
+            else:
+                await self._conn.commit()
+
+    async def schema_version(self) -> int:
+        async with self.connection() as conn:
+            return int(await _fetch_one(conn, "PRAGMA user_version"))
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations in order; returns the versions applied."""
+        migrations = load_migrations("sqlite")
+        applied: list[int] = []
+        async with self._lock:
+            current = int(await _fetch_one(self._conn, "PRAGMA user_version"))
+            if current > len(migrations):
+                raise MigrationError(newer_database_message(current, len(migrations)))
+            for migration in migrations[current:]:
+                # executescript() would COMMIT first and then run statement by statement, so
+                # the BEGIN/COMMIT and the version bump travel inside the same script.
+                script = (
+                    "BEGIN IMMEDIATE;\n"
+                    f"{migration.sql}\n;"
+                    f"PRAGMA user_version = {migration.version};\n"
+                    "COMMIT;"
+                )
+                try:
+                    await self._conn.executescript(script)
+                except sqlite3.Error as exc:
+                    if self._conn.in_transaction:
+                        await self._conn.rollback()
+                    raise MigrationError(
+                        f"migration {migration.version:04d}_{migration.name} failed: {exc}"
+                    ) from exc
+                log.info("applied migration %04d_%s", migration.version, migration.name)
+                applied.append(migration.version)
+        return applied
+
+
+async def _fetch_one(conn: aiosqlite.Connection, sql: str) -> Any:
+    async with conn.execute(sql) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise sqlite3.DatabaseError(f"no result for {sql}")
+    return row[0]
+
+
+def backup_file(source: Path, destination: Path) -> None:
+    """Copy a live database file with the online backup API (used by `rls-companion backup`)."""
+    if not source.exists():
+        raise DatabaseOpenError(f"{source} does not exist")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        src.execute("PRAGMA busy_timeout = 5000")
+        try:
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseOpenError(f"{source} is not an SQLite database ({exc})") from None
+        dst = sqlite3.connect(destination)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()

@@ -1,0 +1,142 @@
+"""Replying to interactions and reporting errors: the one place that knows Discord's reply rules.
+
+Every reply goes through :func:`send_reply`, which picks the initial response or a follow-up depending on
+whether the interaction was already answered or deferred, and defaults to ephemeral because most of what
+this bot says is about the person asking.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+async def send_reply(
+    interaction: discord.Interaction[Any],
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    files: list[discord.File] | None = None,
+    ephemeral: bool = True,
+) -> None:
+    kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+    if content is not None:
+        kwargs["content"] = content
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
+    if files:
+        kwargs["files"] = files
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+def new_error_id() -> str:
+    return secrets.token_hex(4)
+
+
+def _friendly_check_failure(error: app_commands.AppCommandError) -> str | None:
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works inside a server."
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the {needed} permission to do that."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I am missing the {needed} permission here; a moderator can grant it."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't understand {error.value!r} for that option."
+    return None
+
+
+async def report_error(
+    interaction: discord.Interaction[Any], error: BaseException, *, where: str | None = None
+) -> None:
+    """Tell the user what went wrong: their message for expected errors, an apology with an error
+    id (also in the log line) for bugs."""
+    original: BaseException = error
+    if isinstance(error, app_commands.CommandInvokeError):
+        original = error.original
+    if isinstance(original, UserError):
+        await _answer(interaction, original.message)
+        return
+    if isinstance(original, app_commands.AppCommandError):
+        friendly = _friendly_check_failure(original)
+        if friendly is not None:
+            await _answer(interaction, friendly)
+            return
+    error_id = new_error_id()
+    command = where or (interaction.command.qualified_name if interaction.command else None)
+    log.error(
+        "error_id=%s unexpected error in %s (user=%s guild=%s channel=%s interaction=%s)",
+        error_id,
+        command or "component",
+        interaction.user.id if interaction.user else None,
+        interaction.guild_id,
+        interaction.channel_id,
+        interaction.id,
+        exc_info=(type(original), original, original.__traceback__),
+    )
+    await _answer(
+        interaction,
+        f"Sorry, something went wrong on our side. If it keeps happening, tell a moderator "
+        f"the error id `{error_id}`.",
+    )
+
+
+async def _answer(interaction: discord.Interaction[Any], message: str) -> None:
+    try:
+        await send_reply(interaction, message, ephemeral=True)
+    except discord.HTTPException:
+        # The interaction may have expired (15 minutes) or been deleted; nothing more to do.
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+class RlsCommandTree(app_commands.CommandTree[Any]):
+    """The command tree with our single error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class OwnedView(discord.ui.View):
+    """A view whose buttons only its owner may use; errors go to the shared handler."""
+
+    def __init__(self, owner_id: int | None, *, timeout: float | None = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if self.owner_id is None or interaction.user.id == self.owner_id:
+            return True
+        await send_reply(interaction, "These buttons belong to someone else.", ephemeral=True)
+        return False
+
+    async def on_error(
+        self,
+        interaction: discord.Interaction[Any],
+        error: Exception,
+        item: discord.ui.Item[Any],
+        /,
+    ) -> None:
+        await report_error(interaction, error, where=f"view {type(self).__name__}")

@@ -1,0 +1,1 @@
+"""Discord-facing extensions: one cog per feature, discovered automatically."""
