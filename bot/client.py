@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -11,9 +13,12 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.db import Database, Repositories, build_repositories, open_database
+from bot.db.sqlite import SqliteDatabase
+from bot.discord_delivery import DiscordTransport, Renderer
 from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
 from bot.interactions import NO_MENTIONS, RlsCommandTree
+from bot.reminders.engine import EngineConfig, ReminderEngine
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +56,10 @@ class RlsBot(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._db: Database | None = None
         self._repos: Repositories | None = None
+        self._engine: ReminderEngine | None = None
+        self._tick_task: asyncio.Task[object] | None = None
+        # Schedule kind -> how its message looks; filled by the cogs as they load.
+        self.renderers: dict[str, Renderer] = {}
         point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
 
     @property
@@ -65,16 +74,66 @@ class RlsBot(commands.Bot):
             raise RuntimeError("repositories are built in setup_hook")
         return self._repos
 
+    @property
+    def engine(self) -> ReminderEngine:
+        if self._engine is None:
+            raise RuntimeError("the reminder engine is built in setup_hook")
+        return self._engine
+
     async def setup_hook(self) -> None:
         log.info("rls-companion %s starting (%s)", __version__, self._describe_database())
         self._db = await open_database(self.settings)
         self._repos = build_repositories(self._db)
-        if self.background_jobs:
-            self.scheduler.start()
+        self._engine = ReminderEngine(
+            self._repos.reminders,
+            self._repos.users,
+            self.clock,
+            DiscordTransport(self, self._repos.reminders, self.renderers),
+            EngineConfig(
+                skip_after=timedelta(minutes=self.settings.reminder_skip_after_minutes),
+                send_rate=self.settings.send_rate_per_second,
+            ),
+        )
         for extension in walk_extensions():
             await self.load_extension(extension)
             log.debug("loaded %s", extension)
         log.info("loaded %d commands", len(self.tree.get_commands()))
+        # Last: the first tick may send at once, and every kind's renderer is registered by now.
+        if self.background_jobs:
+            await self._start_reminders()
+
+    async def _start_reminders(self) -> None:
+        if isinstance(self._db, SqliteDatabase):
+            # One process owns an SQLite file, so any lease left is from our own previous run
+            # that died mid-send: resend those now (with their nonces) instead of after expiry.
+            released = await self.repos.reminders.release_leases()
+            if released:
+                log.warning("resending %d deliveries interrupted by the last shutdown", released)
+        # One interval job claims every due schedule: APScheduler never holds a job per user.
+        # No misfire grace: a tick that runs late still claims, the engine labels lateness.
+        self.scheduler.add_job(
+            self._tick,
+            "interval",
+            seconds=self.settings.reminder_tick_seconds,
+            id="reminder-tick",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),
+        )
+        self.scheduler.start()
+        self.engine.start_sender()
+        self.engine.wake()
+
+    async def _tick(self) -> None:
+        # Tracked so close() can let a running claim finish before the database closes.
+        self._tick_task = asyncio.current_task()
+        try:
+            await self.engine.tick()
+        except Exception:
+            log.exception("reminder tick failed; the next tick will try again")
+        finally:
+            self._tick_task = None
 
     def _describe_database(self) -> str:
         if self.settings.database_url is not None:
@@ -89,6 +148,10 @@ class RlsBot(commands.Bot):
         log.info("shutting down")
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._tick_task is not None:
+            await asyncio.wait([self._tick_task], timeout=10)
+        if self._engine is not None:
+            await self._engine.stop_sender()
         try:
             await super().close()
         finally:

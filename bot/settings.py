@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     reminder_tick_seconds: float = Field(
         default=30.0, gt=0, le=3600, description="How often due reminders are claimed."
     )
+    reminder_skip_after_minutes: int = Field(
+        default=120, ge=10, le=24 * 60, description="Reminders later than this are skipped."
+    )
+    send_rate_per_second: float = Field(
+        default=45.0, gt=0, le=50, description="Reminder messages per second (Discord allows 50)."
+    )
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
 
     @field_validator("log_level", mode="before")

@@ -14,6 +14,8 @@ from bot.settings import Settings
 # Top-level slash commands each extension must register; a new cog adds its line here.
 EXPECTED_COMMANDS = {
     "cogs.help": {"help"},
+    "cogs.stretch": {"stretch"},
+    "cogs.timezone": {"timezone"},
 }
 
 
@@ -32,6 +34,12 @@ async def test_each_extension_registers_its_commands(bot: RlsBot) -> None:
         await bot.load_extension(extension)
         added = {c.name for c in bot.tree.get_commands()} - before
         assert added == expected, extension
+
+
+async def test_each_schedule_kind_has_a_renderer(bot: RlsBot) -> None:
+    for extension in walk_extensions():
+        await bot.load_extension(extension)
+    assert set(bot.renderers) == {"stretch"}
 
 
 async def test_command_names_and_descriptions_follow_discord_rules(bot: RlsBot) -> None:

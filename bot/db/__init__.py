@@ -15,6 +15,9 @@ from bot.db.guild_settings import (
 )
 from bot.db.migrations import MigrationError
 from bot.db.postgres import PostgresDatabase
+from bot.db.reminders import ReminderRepository
+from bot.db.reminders_postgres import PostgresReminderRepository
+from bot.db.reminders_sqlite import SqliteReminderRepository
 from bot.db.sqlite import DatabaseOpenError, SqliteDatabase
 from bot.db.users import PostgresUserRepository, SqliteUserRepository, UserRepository
 from bot.settings import Settings
@@ -35,6 +38,7 @@ __all__ = [
 class Repositories:
     users: UserRepository
     guild_settings: GuildSettingsRepository
+    reminders: ReminderRepository
 
 
 async def open_database(settings: Settings) -> Database:
@@ -57,8 +61,10 @@ def build_repositories(db: Database) -> Repositories:
         return Repositories(
             users=PostgresUserRepository(db),
             guild_settings=PostgresGuildSettingsRepository(db),
+            reminders=PostgresReminderRepository(db),
         )
     return Repositories(
         users=SqliteUserRepository(db),
         guild_settings=SqliteGuildSettingsRepository(db),
+        reminders=SqliteReminderRepository(db),
     )

@@ -85,7 +85,7 @@ async def test_failed_sqlite_migration_rolls_back(tmp_path: Path, monkeypatch) -
     ]
     monkeypatch.setattr(sqlite_module, "load_migrations", lambda backend: broken)
     db = await SqliteDatabase.open(tmp_path / "broken.sqlite3")
-    with pytest.raises(MigrationError, match="0002_broken"):
+    with pytest.raises(MigrationError, match=f"{len(real) + 1:04d}_broken"):
         await db.migrate()
     assert await db.schema_version() == len(real)
     async with (

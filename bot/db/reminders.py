@@ -1,0 +1,227 @@
+"""Reminder schedules and their outbox of deliveries.
+
+The engine decides *what* happens (next due times, late or skipped); this module only stores it. The
+claim is the heart: due schedules become outbox rows and get their next due time in one transaction,
+so a crash either claims a schedule completely or not at all, and `UNIQUE (schedule_id, due_at,
+reason)` makes a second claim of the same occurrence impossible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import lru_cache
+from typing import Literal, Protocol
+
+DeliveryStatus = Literal["pending", "sent", "failed", "skipped"]
+DeliveryReason = Literal["scheduled", "snooze", "now"]
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """What a user asked for; the engine adds the next due time."""
+
+    user_id: int
+    kind: str
+    local_time: time
+    days_mask: int
+    timezone: str
+    guild_id: int | None = None
+    channel_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    id: int
+    user_id: int
+    kind: str
+    local_time: time
+    days_mask: int
+    timezone: str
+    guild_id: int | None
+    channel_id: int | None
+    next_due: datetime | None
+    paused_until: datetime | None
+    pause_reason: str | None
+    notice: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    schedule_id: int
+    user_id: int
+    due_at: datetime
+    reason: str
+    snoozed_from: int | None
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    channel_id: int | None
+    message_id: int | None
+    late_seconds: int | None
+    error: str | None
+    done_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DueSchedule:
+    """The part of a schedule a claim needs: small, because a burst claims thousands."""
+
+    id: int
+    user_id: int
+    local_time: time
+    days_mask: int
+    timezone: str
+    next_due: datetime
+
+
+@dataclass(frozen=True)
+class ClaimDecision:
+    """For one due schedule: the outbox row's status and the schedule's next due time."""
+
+    status: Literal["pending", "skipped"]
+    late_seconds: int
+    next_due: datetime | None
+
+
+Decide = Callable[[DueSchedule], ClaimDecision]
+Reschedule = Callable[[Schedule], datetime | None]
+
+
+class ReminderRepository(Protocol):
+    """Delivery state changes (mark_*, retry_later) only touch rows still pending, so a sender
+    whose lease ran out cannot overwrite what another sender already recorded."""
+
+    async def save_schedule(
+        self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
+    ) -> Schedule:
+        """Create or replace the user's schedule of this kind; clears any pause and notice."""
+        ...
+
+    async def get_schedule(self, user_id: int, kind: str) -> Schedule | None: ...
+
+    async def get_schedule_by_id(self, schedule_id: int) -> Schedule | None: ...
+
+    async def user_schedules(self, user_id: int) -> list[Schedule]: ...
+
+    async def delete_schedule(self, user_id: int, kind: str) -> bool: ...
+
+    async def set_next_due(
+        self,
+        schedule_id: int,
+        next_due: datetime | None,
+        now: datetime,
+        *,
+        paused_until: datetime | None = None,
+        pause_reason: str | None = None,
+    ) -> None:
+        """Move the schedule's next due time; a pause is recorded with it (None clears it)."""
+        ...
+
+    async def set_target(
+        self,
+        schedule_id: int,
+        guild_id: int | None,
+        channel_id: int | None,
+        notice: str | None,
+        now: datetime,
+    ) -> None: ...
+
+    async def clear_notice(self, schedule_id: int, now: datetime) -> None: ...
+
+    async def reschedule_user(
+        self, user_id: int, zone: str, plan: Reschedule, now: datetime
+    ) -> list[Schedule]:
+        """Give every schedule of the user the new zone and the next due time `plan` computes
+        for it (plan sees the schedule with the new zone), in one transaction."""
+        ...
+
+    async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
+        """Turn up to `limit` schedules due at `now` into outbox rows and advance them."""
+        ...
+
+    async def add_delivery(
+        self,
+        schedule: Schedule,
+        due_at: datetime,
+        reason: DeliveryReason,
+        now: datetime,
+        *,
+        snoozed_from: int | None = None,
+    ) -> Delivery | None:
+        """An extra delivery (snooze, send-now); None when that one already exists."""
+        ...
+
+    async def lease_pending(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[Delivery, Schedule]]:
+        """Pending deliveries whose attempt time has come and that no live sender holds."""
+        ...
+
+    async def release_leases(self) -> int: ...
+
+    async def mark_sent(
+        self,
+        delivery_id: int,
+        channel_id: int,
+        message_id: int,
+        sent_at: datetime,
+        late_seconds: int,
+    ) -> None: ...
+
+    async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None: ...
+
+    async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
+        """Too late to be useful (the bot was down): recorded, counted, never sent."""
+        ...
+
+    async def retry_later(
+        self, delivery_id: int, error: str, next_attempt_at: datetime
+    ) -> None: ...
+
+    async def get_delivery(self, delivery_id: int) -> Delivery | None: ...
+
+    async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> Delivery | None:
+        """Record Done on the user's own delivery (first press wins); None if not theirs."""
+        ...
+
+    async def recent_deliveries(self, schedule_id: int, limit: int) -> list[Delivery]:
+        """Newest first."""
+        ...
+
+    async def done_due_times(self, user_id: int, kind: str, since: datetime) -> list[datetime]:
+        """When each delivery the user marked Done was due (oldest first): a reminder answered
+        after midnight still counts for the day it was meant for."""
+        ...
+
+    async def count_skipped(self, schedule_id: int, since: datetime) -> int: ...
+
+    async def pending_count(self, now: datetime) -> int: ...
+
+    async def get_dm_channel(self, user_id: int) -> int | None: ...
+
+    async def save_dm_channel(self, user_id: int, channel_id: int) -> None: ...
+
+    async def forget_dm_channel(self, user_id: int) -> None: ...
+
+    async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
+        """Schedules delivered in this server fall back to DM, with a notice for the user."""
+        ...
+
+    async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int: ...
+
+
+@lru_cache(maxsize=2048)
+def parse_local_time(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+def format_local_time(value: time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"

@@ -1,0 +1,510 @@
+"""PostgreSQL implementation of :class:`bot.db.reminders.ReminderRepository` (timestamptz instants).
+
+Its twin is `reminders_sqlite.py`, mirrored method by method. The differences that matter: several
+bot processes share this database, so the claim and the lease pick rows with `FOR UPDATE SKIP
+LOCKED` (each process takes rows nobody else holds instead of queueing behind them), and the claim
+writes its batch with set-based statements over `unnest` arrays instead of one statement per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.db.postgres import PostgresDatabase
+from bot.db.reminders import (
+    Decide,
+    Delivery,
+    DeliveryReason,
+    DueSchedule,
+    Reschedule,
+    Schedule,
+    ScheduleSpec,
+    format_local_time,
+    parse_local_time,
+)
+
+_SCHEDULE_COLUMNS = (
+    "id, user_id, kind, local_time, days_mask, timezone, guild_id, channel_id, next_due, "
+    "paused_until, pause_reason, notice, created_at, updated_at"
+)
+_DELIVERY_COLUMNS = (
+    "id, schedule_id, user_id, due_at, reason, snoozed_from, status, attempts, "
+    "next_attempt_at, sent_at, channel_id, message_id, late_seconds, error, done_at, created_at"
+)
+_SCHEDULE = "SELECT " + _SCHEDULE_COLUMNS + " FROM schedules"
+_DELIVERY = "SELECT " + _DELIVERY_COLUMNS + " FROM deliveries"
+
+# Leasing is one statement: pick (skipping rows another process is leasing right now), stamp the
+# lease, and return each leased delivery with its schedule. A row another process leased and
+# committed after our snapshot is re-checked against the WHERE clause on its new version, whose
+# lease_until is no longer in the past, so it cannot be leased twice.
+_LEASE = (
+    "WITH picked AS ("
+    "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1 "
+    "AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_attempt_at LIMIT $3 "
+    "FOR UPDATE SKIP LOCKED"
+    "), leased AS ("
+    "UPDATE deliveries d SET lease_until = $2, attempts = d.attempts + 1 FROM picked "
+    "WHERE d.id = picked.id RETURNING d.*"
+    ") "
+    "SELECT d.id, d.schedule_id, d.user_id, d.due_at, d.reason, d.snoozed_from, d.status, "
+    "d.attempts, d.next_attempt_at, d.sent_at, d.channel_id, d.message_id, d.late_seconds, "
+    "d.error, d.done_at, d.created_at, s.id, s.user_id, s.kind, s.local_time, s.days_mask, "
+    "s.timezone, s.guild_id, s.channel_id, s.next_due, s.paused_until, s.pause_reason, s.notice, "
+    "s.created_at, s.updated_at FROM leased d JOIN schedules s ON s.id = d.schedule_id "
+    "ORDER BY d.next_attempt_at, d.id"
+)
+
+
+def _instant(value: datetime) -> datetime:
+    """What SQLite's `to_epoch` does, so both backends store the same instant: asyncpg would read
+    a naive datetime as local time, and timestamptz would keep the microseconds epoch seconds drop
+    (which would let two snoozes a fraction of a second apart both pass the unique key)."""
+    if value.tzinfo is None:
+        raise ValueError("refusing to store a naive datetime")
+    return value.replace(microsecond=0)
+
+
+def _opt_instant(value: datetime | None) -> datetime | None:
+    return None if value is None else _instant(value)
+
+
+def _count(status: str) -> int:
+    """Rows affected, from a command tag such as "UPDATE 3" or "DELETE 0"."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+def _schedule(row: Sequence[Any]) -> Schedule:
+    r = tuple(row)
+    return Schedule(
+        id=r[0],
+        user_id=r[1],
+        kind=r[2],
+        local_time=parse_local_time(r[3]),
+        days_mask=r[4],
+        timezone=r[5],
+        guild_id=r[6],
+        channel_id=r[7],
+        next_due=r[8],
+        paused_until=r[9],
+        pause_reason=r[10],
+        notice=r[11],
+        created_at=r[12],
+        updated_at=r[13],
+    )
+
+
+def _delivery(row: Sequence[Any]) -> Delivery:
+    r = tuple(row)
+    return Delivery(
+        id=r[0],
+        schedule_id=r[1],
+        user_id=r[2],
+        due_at=r[3],
+        reason=r[4],
+        snoozed_from=r[5],
+        status=r[6],
+        attempts=r[7],
+        next_attempt_at=r[8],
+        sent_at=r[9],
+        channel_id=r[10],
+        message_id=r[11],
+        late_seconds=r[12],
+        error=r[13],
+        done_at=r[14],
+        created_at=r[15],
+    )
+
+
+class PostgresReminderRepository:
+    def __init__(self, db: PostgresDatabase) -> None:
+        self._db = db
+
+    async def _one_schedule(self, sql: str, *params: Any) -> Schedule | None:
+        async with self._db.connection() as conn:
+            row = await conn.fetchrow(sql, *params)
+        return None if row is None else _schedule(row)
+
+    async def save_schedule(
+        self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
+    ) -> Schedule:
+        async with self._db.transaction() as conn:
+            # A schedule belongs to a user profile; create one without a zone if needed.
+            await conn.execute(
+                "INSERT INTO users (id, timezone, created_at) VALUES ($1, NULL, $2) "
+                "ON CONFLICT (id) DO NOTHING",
+                spec.user_id,
+                _instant(now),
+            )
+            row = await conn.fetchrow(
+                "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
+                "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL, $9, $9) "
+                "ON CONFLICT (user_id, kind) DO UPDATE SET local_time = excluded.local_time, "
+                "days_mask = excluded.days_mask, timezone = excluded.timezone, "
+                "guild_id = excluded.guild_id, channel_id = excluded.channel_id, "
+                "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
+                "notice = NULL, updated_at = excluded.updated_at "
+                "RETURNING " + _SCHEDULE_COLUMNS,
+                spec.user_id,
+                spec.kind,
+                format_local_time(spec.local_time),
+                spec.days_mask,
+                spec.timezone,
+                spec.guild_id,
+                spec.channel_id,
+                _opt_instant(next_due),
+                _instant(now),
+            )
+        assert row is not None
+        return _schedule(row)
+
+    async def get_schedule(self, user_id: int, kind: str) -> Schedule | None:
+        return await self._one_schedule(
+            _SCHEDULE + " WHERE user_id = $1 AND kind = $2", user_id, kind
+        )
+
+    async def get_schedule_by_id(self, schedule_id: int) -> Schedule | None:
+        return await self._one_schedule(_SCHEDULE + " WHERE id = $1", schedule_id)
+
+    async def user_schedules(self, user_id: int) -> list[Schedule]:
+        async with self._db.connection() as conn:
+            rows = await conn.fetch(_SCHEDULE + " WHERE user_id = $1 ORDER BY kind", user_id)
+        return [_schedule(row) for row in rows]
+
+    async def delete_schedule(self, user_id: int, kind: str) -> bool:
+        async with self._db.transaction() as conn:
+            status = await conn.execute(
+                "DELETE FROM schedules WHERE user_id = $1 AND kind = $2", user_id, kind
+            )
+        return _count(status) > 0
+
+    async def set_next_due(
+        self,
+        schedule_id: int,
+        next_due: datetime | None,
+        now: datetime,
+        *,
+        paused_until: datetime | None = None,
+        pause_reason: str | None = None,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE schedules SET next_due = $1, paused_until = $2, pause_reason = $3, "
+                "updated_at = $4 WHERE id = $5",
+                _opt_instant(next_due),
+                _opt_instant(paused_until),
+                pause_reason,
+                _instant(now),
+                schedule_id,
+            )
+
+    async def set_target(
+        self,
+        schedule_id: int,
+        guild_id: int | None,
+        channel_id: int | None,
+        notice: str | None,
+        now: datetime,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE schedules SET guild_id = $1, channel_id = $2, notice = $3, updated_at = $4 "
+                "WHERE id = $5",
+                guild_id,
+                channel_id,
+                notice,
+                _instant(now),
+                schedule_id,
+            )
+
+    async def clear_notice(self, schedule_id: int, now: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE schedules SET notice = NULL, updated_at = $1 WHERE id = $2",
+                _instant(now),
+                schedule_id,
+            )
+
+    async def reschedule_user(
+        self, user_id: int, zone: str, plan: Reschedule, now: datetime
+    ) -> list[Schedule]:
+        async with self._db.transaction() as conn:
+            # The UPDATE locks the user's rows first, so a claim running in another process
+            # either finished before (and we plan from its advanced next_due) or skips them.
+            await conn.execute(
+                "UPDATE schedules SET timezone = $1, updated_at = $2 WHERE user_id = $3",
+                zone,
+                _instant(now),
+                user_id,
+            )
+            rows = await conn.fetch(_SCHEDULE + " WHERE user_id = $1", user_id)
+            schedules = [_schedule(row) for row in rows]
+            await conn.executemany(
+                "UPDATE schedules SET next_due = $1 WHERE id = $2",
+                [(_opt_instant(plan(schedule)), schedule.id) for schedule in schedules],
+            )
+            rows = await conn.fetch(_SCHEDULE + " WHERE user_id = $1 ORDER BY kind", user_id)
+        return [_schedule(row) for row in rows]
+
+    async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
+        now_ts = _instant(now)
+        async with self._db.transaction() as conn:
+            # SKIP LOCKED: concurrent claimers each take a disjoint batch instead of waiting for
+            # one another; a row another claimer advanced after our snapshot is re-checked on its
+            # new next_due and drops out, so no schedule is claimed twice.
+            rows = await conn.fetch(
+                "SELECT id, user_id, local_time, days_mask, timezone, next_due FROM schedules "
+                "WHERE next_due <= $1 ORDER BY next_due LIMIT $2 FOR UPDATE SKIP LOCKED",
+                now_ts,
+                limit,
+            )
+            if not rows:
+                return 0
+            ids: list[int] = []
+            user_ids: list[int] = []
+            due_ats: list[datetime] = []
+            statuses: list[str] = []
+            late: list[int] = []
+            next_dues: list[datetime | None] = []
+            for schedule_id, user_id, local_time, days_mask, zone, next_due in rows:
+                decision = decide(
+                    DueSchedule(
+                        schedule_id,
+                        user_id,
+                        parse_local_time(local_time),
+                        days_mask,
+                        zone,
+                        next_due,
+                    )
+                )
+                ids.append(schedule_id)
+                user_ids.append(user_id)
+                due_ats.append(next_due)
+                statuses.append(decision.status)
+                late.append(decision.late_seconds)
+                next_dues.append(_opt_instant(decision.next_due))
+            # Two set-based statements per batch, whatever its size: the batch travels as arrays.
+            await conn.execute(
+                "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, "
+                "next_attempt_at, late_seconds, created_at) "
+                "SELECT v.schedule_id, v.user_id, v.due_at, 'scheduled', v.status, $6, "
+                "v.late_seconds, $6 "
+                "FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], "
+                "$5::integer[]) AS v(schedule_id, user_id, due_at, status, late_seconds) "
+                "ON CONFLICT (schedule_id, due_at, reason) DO NOTHING",
+                ids,
+                user_ids,
+                due_ats,
+                statuses,
+                late,
+                now_ts,
+            )
+            await conn.execute(
+                "UPDATE schedules s SET next_due = v.next_due, updated_at = $3 "
+                "FROM unnest($1::bigint[], $2::timestamptz[]) AS v(id, next_due) "
+                "WHERE s.id = v.id",
+                ids,
+                next_dues,
+                now_ts,
+            )
+        return len(rows)
+
+    async def add_delivery(
+        self,
+        schedule: Schedule,
+        due_at: datetime,
+        reason: DeliveryReason,
+        now: datetime,
+        *,
+        snoozed_from: int | None = None,
+    ) -> Delivery | None:
+        async with self._db.transaction() as conn:
+            # No conflict target: a duplicate occurrence and a second snooze of the same original
+            # (snoozed_from is UNIQUE) both mean "already there".
+            row = await conn.fetchrow(
+                "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, snoozed_from, "
+                "status, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $3, "
+                "$6) ON CONFLICT DO NOTHING RETURNING " + _DELIVERY_COLUMNS,
+                schedule.id,
+                schedule.user_id,
+                _instant(due_at),
+                reason,
+                snoozed_from,
+                _instant(now),
+            )
+        return None if row is None else _delivery(row)
+
+    async def lease_pending(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[Delivery, Schedule]]:
+        async with self._db.transaction() as conn:
+            rows = await conn.fetch(_LEASE, _instant(now), _instant(lease_until), limit)
+        return [(_delivery(tuple(row)[:16]), _schedule(tuple(row)[16:])) for row in rows]
+
+    async def release_leases(self) -> int:
+        # Safe for one process restarting; with several processes it also frees leases that live
+        # senders still hold, so sharded deployments should let leases expire instead.
+        async with self._db.transaction() as conn:
+            status = await conn.execute(
+                "UPDATE deliveries SET lease_until = NULL "
+                "WHERE status = 'pending' AND lease_until IS NOT NULL"
+            )
+        return _count(status)
+
+    async def mark_sent(
+        self,
+        delivery_id: int,
+        channel_id: int,
+        message_id: int,
+        sent_at: datetime,
+        late_seconds: int,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET status = 'sent', sent_at = $1, channel_id = $2, "
+                "message_id = $3, late_seconds = $4, lease_until = NULL, error = NULL "
+                "WHERE id = $5 "
+                "AND status = 'pending'",
+                _instant(sent_at),
+                channel_id,
+                message_id,
+                late_seconds,
+                delivery_id,
+            )
+
+    async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET status = 'failed', error = $1, lease_until = NULL, "
+                "next_attempt_at = $2 WHERE id = $3 "
+                "AND status = 'pending'",
+                error,
+                _instant(now),
+                delivery_id,
+            )
+
+    async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET status = 'skipped', late_seconds = $1, lease_until = NULL, "
+                "next_attempt_at = $2 WHERE id = $3 "
+                "AND status = 'pending'",
+                late_seconds,
+                _instant(now),
+                delivery_id,
+            )
+
+    async def retry_later(self, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET error = $1, next_attempt_at = $2, lease_until = NULL "
+                "WHERE id = $3 "
+                "AND status = 'pending'",
+                error,
+                _instant(next_attempt_at),
+                delivery_id,
+            )
+
+    async def get_delivery(self, delivery_id: int) -> Delivery | None:
+        async with self._db.connection() as conn:
+            row = await conn.fetchrow(_DELIVERY + " WHERE id = $1", delivery_id)
+        return None if row is None else _delivery(row)
+
+    async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> Delivery | None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET done_at = $1 "
+                "WHERE id = $2 AND user_id = $3 AND done_at IS NULL",
+                _instant(now),
+                delivery_id,
+                user_id,
+            )
+            row = await conn.fetchrow(
+                _DELIVERY + " WHERE id = $1 AND user_id = $2", delivery_id, user_id
+            )
+        return None if row is None else _delivery(row)
+
+    async def recent_deliveries(self, schedule_id: int, limit: int) -> list[Delivery]:
+        async with self._db.connection() as conn:
+            rows = await conn.fetch(
+                _DELIVERY + " WHERE schedule_id = $1 ORDER BY due_at DESC, id DESC LIMIT $2",
+                schedule_id,
+                limit,
+            )
+        return [_delivery(row) for row in rows]
+
+    async def done_due_times(self, user_id: int, kind: str, since: datetime) -> list[datetime]:
+        async with self._db.connection() as conn:
+            rows = await conn.fetch(
+                "SELECT d.due_at FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
+                "WHERE d.user_id = $1 AND s.kind = $2 AND d.done_at IS NOT NULL AND d.due_at >= $3 "
+                "ORDER BY d.due_at",
+                user_id,
+                kind,
+                _instant(since),
+            )
+        return [row[0] for row in rows]
+
+    async def count_skipped(self, schedule_id: int, since: datetime) -> int:
+        async with self._db.connection() as conn:
+            count = await conn.fetchval(
+                "SELECT count(*) FROM deliveries WHERE schedule_id = $1 AND status = 'skipped' "
+                "AND due_at >= $2",
+                schedule_id,
+                _instant(since),
+            )
+        return int(count)
+
+    async def pending_count(self, now: datetime) -> int:
+        async with self._db.connection() as conn:
+            count = await conn.fetchval(
+                "SELECT count(*) FROM deliveries "
+                "WHERE status = 'pending' AND next_attempt_at <= $1",
+                _instant(now),
+            )
+        return int(count)
+
+    async def get_dm_channel(self, user_id: int) -> int | None:
+        async with self._db.connection() as conn:
+            channel_id = await conn.fetchval(
+                "SELECT channel_id FROM dm_channels WHERE user_id = $1", user_id
+            )
+        return None if channel_id is None else int(channel_id)
+
+    async def save_dm_channel(self, user_id: int, channel_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO dm_channels (user_id, channel_id) VALUES ($1, $2) "
+                "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
+                user_id,
+                channel_id,
+            )
+
+    async def forget_dm_channel(self, user_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM dm_channels WHERE user_id = $1", user_id)
+
+    async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
+        async with self._db.transaction() as conn:
+            status = await conn.execute(
+                "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
+                "updated_at = $2 WHERE guild_id = $3",
+                notice,
+                _instant(now),
+                guild_id,
+            )
+        return _count(status)
+
+    async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int:
+        async with self._db.transaction() as conn:
+            status = await conn.execute(
+                "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
+                "updated_at = $2 WHERE channel_id = $3",
+                notice,
+                _instant(now),
+                channel_id,
+            )
+        return _count(status)

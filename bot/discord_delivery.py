@@ -1,0 +1,100 @@
+"""Delivers the engine's outbox over Discord: picks DM or channel, renders, maps Discord's errors to
+the engine's failure kinds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+import discord
+
+from bot.db.reminders import ReminderRepository
+from bot.reminders.transport import (
+    Outgoing,
+    RecipientUnreachable,
+    SentMessage,
+    TargetUnavailable,
+    TemporaryFailure,
+)
+
+log = logging.getLogger(__name__)
+
+CANNOT_MESSAGE_USER = 50007
+CHANNEL_GONE_CODES = {10003, 50001, 50013}  # unknown channel, missing access, missing permissions
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    embed: discord.Embed
+    view: discord.ui.View | None = None
+    content: str | None = None
+
+
+Renderer = Callable[[Outgoing], RenderedMessage]
+
+
+class DiscordTransport:
+    def __init__(
+        self, client: discord.Client, reminders: ReminderRepository, renderers: dict[str, Renderer]
+    ) -> None:
+        self._client = client
+        self._reminders = reminders
+        # Shared with the bot: each cog registers how its kind of schedule looks when it loads.
+        self._renderers = renderers
+
+    async def _dm_channel_id(self, user_id: int) -> int:
+        cached = await self._reminders.get_dm_channel(user_id)
+        if cached is not None:
+            return cached
+        data = await self._client.http.start_private_message(user_id)
+        channel_id = int(data["id"])
+        await self._reminders.save_dm_channel(user_id, channel_id)
+        return channel_id
+
+    async def send(self, outgoing: Outgoing) -> SentMessage:
+        schedule = outgoing.schedule
+        renderer = self._renderers.get(schedule.kind)
+        if renderer is None:
+            raise TemporaryFailure(f"no renderer for {schedule.kind!r}")
+        rendered = renderer(outgoing)
+        in_channel = schedule.channel_id is not None
+        try:
+            if schedule.channel_id is not None:
+                channel_id = schedule.channel_id
+                # In a shared channel the owner is pinged, and only the owner.
+                content = f"<@{schedule.user_id}> {rendered.content or ''}".strip()
+                mentions = discord.AllowedMentions(
+                    everyone=False,
+                    roles=False,
+                    replied_user=False,
+                    users=[discord.Object(schedule.user_id)],
+                )
+            else:
+                channel_id = await self._dm_channel_id(schedule.user_id)
+                content = rendered.content or ""
+                mentions = discord.AllowedMentions.none()
+            channel = self._client.get_partial_messageable(channel_id, guild_id=schedule.guild_id)
+            message = await channel.send(
+                content=content or None,
+                embed=rendered.embed,
+                view=rendered.view or discord.utils.MISSING,
+                nonce=outgoing.nonce,
+                allowed_mentions=mentions,
+            )
+        except discord.Forbidden as exc:
+            if exc.code == CANNOT_MESSAGE_USER or not in_channel:
+                raise RecipientUnreachable(f"{exc.code}: {exc.text}") from exc
+            raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
+        except discord.NotFound as exc:
+            if in_channel:
+                raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
+            # A cached DM channel that Discord no longer knows: forget it and try again later.
+            await self._reminders.forget_dm_channel(schedule.user_id)
+            raise TemporaryFailure(f"DM channel gone: {exc.code}") from exc
+        except discord.HTTPException as exc:
+            raise TemporaryFailure(f"HTTP {exc.status}: {exc.text}") from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise TemporaryFailure(f"network: {exc!r}") from exc
+        return SentMessage(channel_id=message.channel.id, message_id=message.id)

@@ -1,0 +1,311 @@
+"""Interactions a test user performs, and what the bot answered to each of them."""
+
+# ruff: noqa: ASYNC109 - the public test API takes ``timeout=`` arguments by design.
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.emulator.permissions import Permissions
+from bot.emulator.records import UploadedFile
+from bot.emulator.state import EmuChannel, EmuGuild, EmuMessage, EmuUser, World
+from bot.emulator.waiters import Feed
+
+log = logging.getLogger(__name__)
+
+TYPE_APPLICATION_COMMAND = 2
+TYPE_COMPONENT = 3
+TYPE_AUTOCOMPLETE = 4
+TYPE_MODAL_SUBMIT = 5
+
+CALLBACK_MESSAGE = 4
+CALLBACK_DEFERRED_MESSAGE = 5
+CALLBACK_DEFERRED_UPDATE = 6
+CALLBACK_UPDATE = 7
+CALLBACK_AUTOCOMPLETE = 8
+CALLBACK_MODAL = 9
+
+OPTION_SUB_COMMAND = 1
+OPTION_SUB_COMMAND_GROUP = 2
+OPTION_STRING = 3
+OPTION_INTEGER = 4
+OPTION_BOOLEAN = 5
+OPTION_USER = 6
+OPTION_CHANNEL = 7
+OPTION_NUMBER = 10
+
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+
+@dataclass
+class EmuCallback:
+    """The bot's answer to an interaction (``POST /interactions/{id}/{token}/callback``)."""
+
+    type: int
+    body: dict[str, Any]
+    files: list[UploadedFile] = field(default_factory=list)
+    # The message this callback created or updated (types 4, 5, 6, 7).
+    message: EmuMessage | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data = self.body.get("data")
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def content(self) -> str:
+        return str(self.data.get("content") or "")
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return list(self.data.get("embeds") or [])
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return list(self.data.get("components") or [])
+
+    @property
+    def flags(self) -> int:
+        return int(self.data.get("flags") or 0)
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & 64)
+
+    @property
+    def attachments(self) -> list[dict[str, Any]]:
+        return list(self.data.get("attachments") or [])
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        return list(self.data.get("choices") or [])
+
+    @property
+    def title(self) -> str | None:
+        return self.data.get("title")
+
+    @property
+    def custom_id(self) -> str | None:
+        return self.data.get("custom_id")
+
+
+class EmuInteraction:
+    """An interaction sent to the bot; await its response, follow-ups and final message."""
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        type: int,
+        user: EmuUser,
+        channel: EmuChannel,
+        guild: EmuGuild | None,
+        data: dict[str, Any],
+        permissions: int,
+        source_message: EmuMessage | None = None,
+    ) -> None:
+        self.id = world.ids.next()
+        self.token = "emu." + secrets.token_urlsafe(48)
+        self.type = type
+        self.user = user
+        self.channel = channel
+        self.guild = guild
+        self.data = data
+        self.permissions = permissions
+        self.source_message = source_message
+        self.callback: EmuCallback | None = None
+        self.original: EmuMessage | None = None
+        self.callbacks: Feed[EmuCallback] = Feed()
+        self.followups: Feed[EmuMessage] = Feed()
+        self.original_edits: Feed[EmuMessage] = Feed()
+        self.payload = self._payload(world)
+
+    def _payload(self, world: World) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "id": str(self.id),
+            "application_id": str(world.application_id),
+            "type": self.type,
+            "data": self.data,
+            "token": self.token,
+            "version": 1,
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "channel_id": str(self.channel.id),
+            "channel": self.channel.payload(world),
+        }
+        if self.guild is not None:
+            payload.update(
+                guild_id=str(self.guild.id),
+                guild={"id": str(self.guild.id), "locale": "en-US", "features": []},
+                guild_locale="en-US",
+                member=world.member_payload(self.guild, self.user, self.permissions),
+                app_permissions=str(world.bot_permissions_in(self.channel)),
+                authorizing_integration_owners={"0": str(self.guild.id)},
+                context=0,
+            )
+        else:
+            payload.update(
+                user=self.user.payload(),
+                app_permissions=str(world.bot_permissions_in(self.channel)),
+                authorizing_integration_owners={"0": "0"},
+                context=1,
+            )
+        if self.source_message is not None:
+            payload["message"] = self.source_message.payload(world)
+        return payload
+
+    async def response(self, timeout: float = 5) -> EmuCallback:
+        """The callback the bot sent (waits for it)."""
+        return await self.callbacks.wait(lambda _: True, timeout=timeout, what="callback")
+
+    async def followup(self, timeout: float = 5) -> EmuMessage:
+        """The next follow-up message (``POST /webhooks/{app}/{token}``) not returned before."""
+        return await self.followups.wait(
+            lambda _: True, timeout=timeout, cursor="followup", what="follow-up"
+        )
+
+    async def final_message(self, timeout: float = 5) -> EmuMessage:
+        """The original response as it ended up; waits for the edit after a defer."""
+        callback = await self.response(timeout)
+        if callback.type in (CALLBACK_DEFERRED_MESSAGE, CALLBACK_DEFERRED_UPDATE):
+            await self.original_edits.wait(lambda _: True, timeout=timeout, what="edit")
+        if self.original is None:
+            raise LookupError(f"callback type {callback.type} has no message")
+        return self.original
+
+
+def _walk(components: list[Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        found.append(component)
+        found += _walk(component.get("components") or [])
+        for key in ("component", "accessory"):
+            child = component.get(key)
+            if isinstance(child, dict):
+                found += _walk([child])
+    return found
+
+
+def find_component(message: EmuMessage, custom_id: str) -> dict[str, Any]:
+    for component in _walk(message.components):
+        if component.get("custom_id") == custom_id:
+            return component
+    ids = [c.get("custom_id") for c in _walk(message.components) if c.get("custom_id")]
+    raise LookupError(f"message {message.id} has no component {custom_id!r} (has {ids})")
+
+
+def _option_value(
+    world: World, guild: EmuGuild | None, kind: int | None, value: Any, resolved: dict[str, Any]
+) -> tuple[int, Any]:
+    if isinstance(value, EmuUser):
+        resolved.setdefault("users", {})[str(value.id)] = value.payload()
+        if guild is not None:
+            member = world.member_payload(guild, value, int(Permissions.default_member))
+            member.pop("user")
+            resolved.setdefault("members", {})[str(value.id)] = member
+        return OPTION_USER, str(value.id)
+    if isinstance(value, EmuChannel):
+        channel = value.payload(world) | {"permissions": str(int(Permissions.default_member))}
+        resolved.setdefault("channels", {})[str(value.id)] = channel
+        return OPTION_CHANNEL, str(value.id)
+    if kind is None:
+        if isinstance(value, bool):
+            kind = OPTION_BOOLEAN
+        elif isinstance(value, int):
+            kind = OPTION_INTEGER
+        elif isinstance(value, float):
+            kind = OPTION_NUMBER
+        else:
+            kind = OPTION_STRING
+    if kind == OPTION_STRING:
+        value = str(value)
+    elif kind == OPTION_NUMBER and not isinstance(value, str):
+        value = float(value)
+    return kind, value
+
+
+def build_command_options(
+    world: World,
+    guild: EmuGuild | None,
+    registered: dict[str, Any] | None,
+    path: list[str],
+    values: dict[str, Any],
+    focused: str | None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Nest ``values`` under sub-command (group) options the way Discord does.
+
+    Types come from the registered command when there is one, else from the Python values.
+    """
+    resolved: dict[str, Any] = {}
+    definitions: list[dict[str, Any]] = list((registered or {}).get("options") or [])
+    for name in path:
+        match = next((d for d in definitions if d.get("name") == name), None)
+        if registered is not None and match is None:
+            raise LookupError(f"registered command has no sub-command {name!r}")
+        definitions = list((match or {}).get("options") or [])
+    leaf: list[dict[str, Any]] = []
+    for name, value in values.items():
+        definition = next((d for d in definitions if d.get("name") == name), None)
+        if registered is not None and definition is None:
+            raise LookupError(f"registered command has no option {name!r}")
+        kind, wire_value = _option_value(
+            world, guild, definition.get("type") if definition else None, value, resolved
+        )
+        option: dict[str, Any] = {"name": name, "type": kind, "value": wire_value}
+        if focused == name:
+            option["focused"] = True
+        leaf.append(option)
+    options = leaf
+    # Wrap from the innermost sub-command outwards.
+    for index in range(len(path) - 1, -1, -1):
+        is_group = index < len(path) - 1
+        options = [
+            {
+                "name": path[index],
+                "type": OPTION_SUB_COMMAND_GROUP if is_group else OPTION_SUB_COMMAND,
+                "options": options,
+            }
+        ]
+    return options, resolved
+
+
+def modal_submit_components(modal: dict[str, Any], values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Mirror the modal's layout the way Discord's client submits it."""
+    remaining = dict(values)
+
+    def answer(component: dict[str, Any]) -> dict[str, Any]:
+        custom_id = component.get("custom_id")
+        kind = component.get("type")
+        out: dict[str, Any] = {"type": kind, "custom_id": custom_id}
+        if "id" in component:
+            out["id"] = component["id"]
+        given = remaining.pop(custom_id, None) if isinstance(custom_id, str) else None
+        if kind == 4:
+            out["value"] = str(given if given is not None else component.get("value") or "")
+        else:
+            if given is None:
+                given = []
+            out["values"] = [str(v) for v in (given if isinstance(given, list) else [given])]
+        return out
+
+    submitted: list[dict[str, Any]] = []
+    for top in modal.get("components") or []:
+        if not isinstance(top, dict):
+            continue
+        if top.get("type") == 1:
+            children = [answer(c) for c in top.get("components") or [] if isinstance(c, dict)]
+            submitted.append({"type": 1, "components": children})
+        elif top.get("type") == 18 and isinstance(top.get("component"), dict):
+            row: dict[str, Any] = {"type": 18, "component": answer(top["component"])}
+            if "id" in top:
+                row["id"] = top["id"]
+            submitted.append(row)
+    if remaining:
+        raise LookupError(f"modal has no fields {sorted(remaining)}")
+    return submitted

@@ -1,0 +1,23 @@
+"""Small text helpers for Discord replies (no discord import: plain strings)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+
+def discord_timestamp(instant: datetime, style: str = "F") -> str:
+    """Discord renders `<t:...>` in each reader's own zone and language."""
+    return f"<t:{int(instant.timestamp())}:{style}>"
+
+
+def when(instant: datetime) -> str:
+    return f"{discord_timestamp(instant, 'F')} ({discord_timestamp(instant, 'R')})"
+
+
+def human_duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{text} {minutes} min" if minutes else text

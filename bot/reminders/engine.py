@@ -1,0 +1,393 @@
+"""The reminder engine.
+
+Schedules live in the database with an indexed `next_due` (UTC). One periodic tick claims every due
+schedule in a transaction: it writes an outbox row (unique per schedule and due time) and advances
+`next_due` to the next occurrence after now, computed by :mod:`bot.scheduling.recurrence` with its
+DST policy. A sender drains the outbox at a paced rate. Because the outbox row and the advance commit
+together, a restart can neither lose nor double an occurrence; a crash after Discord accepted a
+message but before it was marked sent is resent with the same nonce, which Discord deduplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+
+from bot.clock import Clock
+from bot.db.reminders import (
+    ClaimDecision,
+    Delivery,
+    DueSchedule,
+    ReminderRepository,
+    Schedule,
+    ScheduleSpec,
+)
+from bot.db.users import UserRepository
+from bot.errors import UserError
+from bot.reminders.pacing import TokenBucket
+from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
+from bot.reminders.transport import (
+    Outgoing,
+    RecipientUnreachable,
+    TargetUnavailable,
+    TemporaryFailure,
+    Transport,
+)
+from bot.scheduling.recurrence import (
+    DailySchedule,
+    Weekdays,
+    local_date_of,
+    next_occurrence,
+    upcoming,
+)
+
+log = logging.getLogger(__name__)
+
+PAUSE_BY_USER = "user"
+PAUSE_DM_CLOSED = "dm_closed"
+SNOOZE = timedelta(minutes=15)
+CHANNEL_FALLBACK_NOTICE = (
+    "I couldn't post in your chosen reminder channel any more, so this comes by DM instead."
+)
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    late_after: timedelta = timedelta(minutes=10)
+    skip_after: timedelta = timedelta(hours=2)
+    claim_batch: int = 1_000
+    lease: timedelta = timedelta(minutes=2)
+    send_rate: float = 45.0
+    max_in_flight: int = 25
+    max_attempts: int = 6
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    skipped: int = 0
+    fell_back: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScheduleStatus:
+    schedule: Schedule
+    next_reminders: list[datetime]
+    last_delivery: Delivery | None
+    streak: int
+    skipped_recently: int
+    paused_until: datetime | None
+    pause_reason: str | None
+
+
+def whole_seconds(instant: datetime) -> datetime:
+    """Instants are stored to the second on every backend; round here so both agree."""
+    return instant.astimezone(UTC).replace(microsecond=0)
+
+
+def recurrence_of(schedule: Schedule) -> DailySchedule:
+    return DailySchedule(
+        schedule.local_time, Weekdays.from_mask(schedule.days_mask), schedule.timezone
+    )
+
+
+class ReminderEngine:
+    def __init__(
+        self,
+        reminders: ReminderRepository,
+        users: UserRepository,
+        clock: Clock,
+        transport: Transport | None = None,
+        config: EngineConfig | None = None,
+    ) -> None:
+        self.reminders = reminders
+        self.users = users
+        self.clock = clock
+        self.transport = transport
+        self.config = config or EngineConfig()
+        self._bucket = TokenBucket(self.config.send_rate)
+        self._wake = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
+
+    def now(self) -> datetime:
+        return whole_seconds(self.clock.now())
+
+    # -- what users do -------------------------------------------------------------------------
+
+    async def subscribe(self, spec: ScheduleSpec) -> Schedule:
+        """Opt in or update; the next due time is the first occurrence after now."""
+        now = self.now()
+        rule = DailySchedule(spec.local_time, Weekdays.from_mask(spec.days_mask), spec.timezone)
+        return await self.reminders.save_schedule(spec, next_occurrence(rule, now), now)
+
+    def upcoming(self, schedule: Schedule, count: int = 3) -> list[datetime]:
+        start = self.now()
+        if schedule.next_due is None:
+            return []
+        if schedule.paused_until is not None and schedule.paused_until > start:
+            start = schedule.paused_until
+        first = schedule.next_due
+        return [first, *upcoming(recurrence_of(schedule), first, count - 1)] if count else []
+
+    async def require(self, user_id: int, kind: str, what: str) -> Schedule:
+        schedule = await self.reminders.get_schedule(user_id, kind)
+        if schedule is None:
+            raise UserError(f"You don't have {what} set up yet.")
+        return schedule
+
+    async def pause(self, user_id: int, kind: str, days: int, what: str) -> Schedule:
+        schedule = await self.require(user_id, kind, what)
+        now = self.now()
+        until = now + timedelta(days=days)
+        next_due = next_occurrence(recurrence_of(schedule), until)
+        await self.reminders.set_next_due(
+            schedule.id, next_due, now, paused_until=until, pause_reason=PAUSE_BY_USER
+        )
+        return await self.require(user_id, kind, what)
+
+    async def resume(self, user_id: int, kind: str, what: str) -> Schedule:
+        schedule = await self.require(user_id, kind, what)
+        now = self.now()
+        await self.reminders.set_next_due(
+            schedule.id, next_occurrence(recurrence_of(schedule), now), now
+        )
+        return await self.require(user_id, kind, what)
+
+    async def stop(self, user_id: int, kind: str) -> bool:
+        return await self.reminders.delete_schedule(user_id, kind)
+
+    async def change_zone(self, user_id: int, zone: str) -> list[Schedule]:
+        """The profile's zone is every feature's zone: move every schedule of the user with it."""
+        now = self.now()
+        await self.users.set_timezone(user_id, zone, now)
+
+        def plan(schedule: Schedule) -> datetime | None:
+            if schedule.next_due is None:  # paused indefinitely stays paused
+                return None
+            start = now
+            if schedule.paused_until is not None and schedule.paused_until > now:
+                start = schedule.paused_until
+            return next_occurrence(recurrence_of(schedule), start)
+
+        return await self.reminders.reschedule_user(user_id, zone, plan, now)
+
+    async def send_now(self, user_id: int, kind: str, what: str) -> Delivery:
+        schedule = await self.require(user_id, kind, what)
+        now = self.now()
+        delivery = await self.reminders.add_delivery(schedule, now, "now", now)
+        if delivery is None:
+            raise UserError("One is already on its way.")
+        self.wake()
+        return delivery
+
+    async def snooze(self, delivery_id: int, user_id: int) -> Delivery:
+        original = await self.reminders.get_delivery(delivery_id)
+        if original is None or original.user_id != user_id:
+            raise UserError("That reminder no longer exists.")
+        schedule = await self.reminders.get_schedule_by_id(original.schedule_id)
+        if schedule is None:
+            raise UserError("That reminder was stopped, so there is nothing to snooze.")
+        now = self.now()
+        snoozed = await self.reminders.add_delivery(
+            schedule, now + SNOOZE, "snooze", now, snoozed_from=original.id
+        )
+        if snoozed is None:
+            raise UserError("You already snoozed this one.")
+        return snoozed
+
+    async def done(self, delivery_id: int, user_id: int) -> Delivery:
+        delivery = await self.reminders.mark_done(delivery_id, user_id, self.now())
+        if delivery is None:
+            raise UserError("That reminder no longer exists.")
+        return delivery
+
+    async def status(self, user_id: int, kind: str, what: str) -> ScheduleStatus:
+        schedule = await self.require(user_id, kind, what)
+        now = self.now()
+        recent = await self.reminders.recent_deliveries(schedule.id, 20)
+        last = next((d for d in recent if d.status != "pending"), None)
+        since = now - timedelta(days=MAX_STREAK_DAYS)
+        done_dates = [
+            local_date_of(t, schedule.timezone)
+            for t in await self.reminders.done_due_times(user_id, kind, since)
+        ]
+        streak = done_streak(
+            done_dates,
+            Weekdays.from_mask(schedule.days_mask),
+            local_date_of(now, schedule.timezone),
+        )
+        skipped = await self.reminders.count_skipped(schedule.id, now - timedelta(days=7))
+        paused_until = (
+            schedule.paused_until
+            if schedule.pause_reason == PAUSE_DM_CLOSED
+            or (schedule.paused_until is not None and schedule.paused_until > now)
+            else None
+        )
+        pause_reason = (
+            schedule.pause_reason
+            if (schedule.pause_reason == PAUSE_DM_CLOSED or paused_until is not None)
+            else None
+        )
+        return ScheduleStatus(
+            schedule=schedule,
+            next_reminders=self.upcoming(schedule, 3),
+            last_delivery=last,
+            streak=streak,
+            skipped_recently=skipped,
+            paused_until=paused_until,
+            pause_reason=pause_reason,
+        )
+
+    # -- the machinery --------------------------------------------------------------------------
+
+    def decide(self, now: datetime) -> Callable[[DueSchedule], ClaimDecision]:
+        # In a burst most due schedules share a time, days and zone: compute each distinct
+        # next occurrence once, which keeps a 10,000-row claim from blocking the event loop.
+        following_for: dict[tuple[time, int, str, datetime], datetime] = {}
+
+        def decide(schedule: DueSchedule) -> ClaimDecision:
+            late = now - schedule.next_due
+            key = (schedule.local_time, schedule.days_mask, schedule.timezone, schedule.next_due)
+            following = following_for.get(key)
+            if following is None:
+                # max(): the next occurrence after the one being claimed *and* after now, so a
+                # long outage never queues a backlog of old days.
+                rule = DailySchedule(
+                    schedule.local_time, Weekdays.from_mask(schedule.days_mask), schedule.timezone
+                )
+                following = next_occurrence(rule, max(now, schedule.next_due))
+                following_for[key] = following
+            if late > self.config.skip_after:
+                return ClaimDecision("skipped", int(late.total_seconds()), following)
+            return ClaimDecision("pending", int(late.total_seconds()), following)
+
+        return decide
+
+    async def tick(self) -> int:
+        """Claim everything due now; returns how many schedules were claimed."""
+        now = self.now()
+        decide = self.decide(now)
+        total = 0
+        while True:
+            claimed = await self.reminders.claim_due(now, self.config.claim_batch, decide)
+            total += claimed
+            if claimed < self.config.claim_batch:
+                break
+        if total:
+            log.info("claimed %d due reminders", total)
+            self.wake()
+        return total
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def drain(self) -> DrainReport:
+        """Send every delivery that is due, paced; returns what happened."""
+        if self.transport is None:
+            raise RuntimeError("the engine has no transport")
+        report = DrainReport()
+        in_flight = asyncio.Semaphore(self.config.max_in_flight)
+        while True:
+            now = self.now()
+            leased = await self.reminders.lease_pending(
+                now, now + self.config.lease, self.config.claim_batch
+            )
+            if not leased:
+                return report
+            async with asyncio.TaskGroup() as group:
+                for delivery, schedule in leased:
+                    await self._bucket.acquire()
+                    await in_flight.acquire()
+                    group.create_task(self._send_one(delivery, schedule, report, in_flight))
+
+    async def _send_one(
+        self,
+        delivery: Delivery,
+        schedule: Schedule,
+        report: DrainReport,
+        in_flight: asyncio.Semaphore,
+    ) -> None:
+        try:
+            await self._deliver(delivery, schedule, report)
+        except Exception as exc:  # one bad delivery must not stop the others
+            log.exception("delivery %s failed unexpectedly", delivery.id)
+            report.errors.append(repr(exc))
+            await self._retry_or_fail(delivery, repr(exc), report)
+        finally:
+            in_flight.release()
+
+    async def _deliver(self, delivery: Delivery, schedule: Schedule, report: DrainReport) -> None:
+        assert self.transport is not None
+        now = self.now()
+        late = max(timedelta(0), now - delivery.due_at)
+        if late > self.config.skip_after and delivery.reason == "scheduled":
+            await self.reminders.mark_skipped(delivery.id, int(late.total_seconds()), now)
+            report.skipped += 1
+            return
+        outgoing = Outgoing(
+            delivery, schedule, int(late.total_seconds()), late > self.config.late_after
+        )
+        try:
+            sent = await self.transport.send(outgoing)
+        except RecipientUnreachable as exc:
+            # Retrying a refused DM only counts towards Discord's invalid-request ban.
+            await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)
+            await self.reminders.set_next_due(schedule.id, None, now, pause_reason=PAUSE_DM_CLOSED)
+            log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
+            report.failed += 1
+        except TargetUnavailable as exc:
+            await self.reminders.set_target(schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now)
+            await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
+            log.info(
+                "channel for schedule %s unavailable (%s); falling back to DM", schedule.id, exc
+            )
+            report.fell_back += 1
+            self.wake()
+        except TemporaryFailure as exc:
+            await self._retry_or_fail(delivery, str(exc), report)
+        else:
+            await self.reminders.mark_sent(
+                delivery.id, sent.channel_id, sent.message_id, self.now(), int(late.total_seconds())
+            )
+            if schedule.notice is not None:
+                await self.reminders.clear_notice(schedule.id, now)
+            report.sent += 1
+
+    async def _retry_or_fail(self, delivery: Delivery, error: str, report: DrainReport) -> None:
+        now = self.now()
+        if delivery.attempts >= self.config.max_attempts:
+            await self.reminders.mark_failed(delivery.id, error, now)
+            report.failed += 1
+            return
+        backoff = timedelta(seconds=min(600, 5 * 2 ** (delivery.attempts - 1)))
+        await self.reminders.retry_later(delivery.id, error, now + backoff)
+        report.retried += 1
+
+    # -- background running ------------------------------------------------------------------
+
+    def start_sender(self) -> None:
+        if self._sender is None:
+            self._sender = asyncio.create_task(self._sender_loop(), name="reminder-sender")
+
+    async def stop_sender(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender
+            self._sender = None
+
+    async def _sender_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("reminder sender pass failed; will retry at the next tick")

@@ -1,0 +1,47 @@
+"""What the engine hands to whatever sends messages, and the failures it understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.db.reminders import Delivery, Schedule
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    delivery: Delivery
+    schedule: Schedule
+    late_seconds: int
+    is_late: bool  # late enough that the message should say so
+
+    @property
+    def nonce(self) -> str:
+        """Stable per delivery, so a resend after a crash is recognised by Discord (≤ 25 chars)."""
+        return f"rls-d{self.delivery.id}"
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    channel_id: int
+    message_id: int
+
+
+class DeliveryError(Exception):
+    """Base of the failures a transport reports."""
+
+
+class RecipientUnreachable(DeliveryError):
+    """The user cannot be messaged at all (DMs closed, no shared server): never retry."""
+
+
+class TargetUnavailable(DeliveryError):
+    """The chosen channel is gone or forbidden: fall back to a DM."""
+
+
+class TemporaryFailure(DeliveryError):
+    """Worth trying again later (server errors, timeouts, rate limits that outlasted retries)."""
+
+
+class Transport(Protocol):
+    async def send(self, outgoing: Outgoing) -> SentMessage: ...

@@ -1,0 +1,358 @@
+"""/stretch: daily late-afternoon stretch reminders, and the buttons on each reminder."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.db.reminders import Delivery, ScheduleSpec, format_local_time
+from bot.discord_delivery import RenderedMessage
+from bot.errors import UserError
+from bot.formatting import discord_timestamp, human_duration, when
+from bot.interactions import OwnedView, report_error, send_reply
+from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus
+from bot.reminders.transport import Outgoing
+from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
+from bot.scheduling.parsing import parse_days, parse_pause_days, parse_time
+from bot.scheduling.recurrence import Weekdays, local_date_of
+from bot.scheduling.zones import resolve_zone
+from cogs._autocomplete import zone_autocomplete
+
+KIND = "stretch"
+WHAT = "stretch reminders"
+DEFAULT_TIME = time(17, 0)
+COLOUR = discord.Colour.green()
+MAX_ID = 2**63 - 1
+DM_CLOSED_HELP = (
+    "I couldn't send you a DM, so your reminders are paused. Allow direct messages from this "
+    "server's members (server name → Privacy Settings), then use `/stretch resume`."
+)
+
+
+BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "done": ("Done", discord.ButtonStyle.success),
+    "snooze": ("Snooze 15 min", discord.ButtonStyle.secondary),
+    "stop": ("Stop reminders", discord.ButtonStyle.danger),
+}
+
+
+def reminder_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
+    return f"rls:stretch:{action}:{delivery_id}:{owner_id}"
+
+
+class ReminderButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rls:stretch:(?P<action>done|snooze|stop):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
+):
+    """Done / Snooze / Stop on a reminder. The state lives in the custom_id, so the buttons keep
+    working after a restart, and only the reminder's owner may press them."""
+
+    def __init__(self, action: str, delivery_id: int, owner_id: int) -> None:
+        label, style = BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                custom_id=reminder_custom_id(action, delivery_id, owner_id),
+            )
+        )
+        self.action = action
+        self.delivery_id = delivery_id
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReminderButton:
+        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await send_reply(interaction, "This reminder belongs to someone else.")
+        return False
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self._handle(interaction)
+        except Exception as exc:  # DynamicItem errors bypass the tree's handler
+            await report_error(interaction, exc, where=f"stretch button {self.action}")
+
+    async def _handle(self, interaction: discord.Interaction[Any]) -> None:
+        bot: RlsBot = interaction.client
+        if self.delivery_id > MAX_ID:
+            raise UserError("That reminder no longer exists.")
+        if self.action == "done":
+            delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
+            await interaction.response.edit_message(
+                embed=_marked_done(interaction.message, delivery), view=None
+            )
+        elif self.action == "snooze":
+            snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
+            await send_reply(
+                interaction,
+                f"Snoozed. I'll remind you again {discord_timestamp(snoozed.due_at, 'R')}.",
+            )
+        else:
+            await send_reply(
+                interaction,
+                "Stop your daily stretch reminders? You can start again any time.",
+                view=StopConfirmView(interaction.user.id),
+            )
+
+
+def _marked_done(message: discord.Message | None, delivery: Delivery) -> discord.Embed:
+    embed = (
+        message.embeds[0]
+        if message is not None and message.embeds
+        else discord.Embed(colour=COLOUR)
+    )
+    assert delivery.done_at is not None
+    embed.set_footer(text="Done. Well stretched!")
+    embed.timestamp = delivery.done_at
+    return embed
+
+
+def reminder_view(delivery_id: int, owner_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in ("done", "snooze", "stop"):
+        view.add_item(ReminderButton(action, delivery_id, owner_id))
+    return view
+
+
+class StopConfirmView(OwnedView):
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(owner_id, timeout=300)
+
+    @discord.ui.button(label="Yes, stop", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        bot: RlsBot = interaction.client
+        stopped = await bot.engine.stop(interaction.user.id, KIND)
+        text = "Stopped. No more stretch reminders." if stopped else "You had no stretch reminders."
+        await interaction.response.edit_message(content=text, view=None)
+        self.stop()
+
+    @discord.ui.button(label="Keep them", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(content="Kept: your reminders carry on.", view=None)
+        self.stop()
+
+
+class StretchRenderer:
+    """Turns an outbox delivery into the reminder message."""
+
+    def __init__(self, routines: list[Routine]) -> None:
+        self.routines = routines
+
+    def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+        schedule = outgoing.schedule
+        local_day = local_date_of(outgoing.delivery.due_at, schedule.timezone)
+        routine = routine_for(day_number(local_day), self.routines)
+        embed = discord.Embed(
+            title=f"Time to stretch: {routine.title}", description=routine.intro, colour=COLOUR
+        )
+        embed.add_field(name="Steps", value=render_steps(routine), inline=False)
+        notes: list[str] = []
+        if outgoing.is_late:
+            notes.append(
+                f"Sorry, this is {human_duration_seconds(outgoing.late_seconds)} late: I was "
+                "offline when it was due."
+            )
+        if outgoing.delivery.reason == "snooze":
+            notes.append("Here's the snoozed reminder.")
+        if schedule.notice:
+            notes.append(schedule.notice)
+        if notes:
+            embed.add_field(name="Note", value="\n".join(notes), inline=False)
+        embed.set_footer(text=SAFETY_LINE[:2048])
+        return RenderedMessage(
+            embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id)
+        )
+
+
+def human_duration_seconds(seconds: int) -> str:
+    return human_duration(timedelta(seconds=seconds))
+
+
+def describe_schedule(local_time: time, days_mask: int, zone: str, channel_id: int | None) -> str:
+    where = f"in <#{channel_id}>" if channel_id else "by DM"
+    return f"{format_local_time(local_time)} on {Weekdays.from_mask(days_mask).label()} ({zone}), {where}"
+
+
+def status_text(status: ScheduleStatus) -> str:
+    s = status.schedule
+    lines = [
+        f"**Schedule:** {describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id)}"
+    ]
+    if status.pause_reason == PAUSE_DM_CLOSED:
+        lines.append(f"**Paused:** {DM_CLOSED_HELP}")
+    elif status.paused_until is not None:
+        lines.append(
+            f"**Paused** until {when(status.paused_until)} (you asked). `/stretch resume` ends it now."
+        )
+    if status.next_reminders:
+        lines.append(f"**Next reminder:** {when(status.next_reminders[0])}")
+    last = status.last_delivery
+    if last is None:
+        lines.append("**Last reminder:** none yet")
+    elif last.status == "sent" and last.sent_at is not None:
+        lines.append(f"**Last reminder:** sent {discord_timestamp(last.sent_at, 'R')}")
+    elif last.status == "skipped":
+        lines.append(
+            f"**Last reminder:** skipped, because I was offline for over "
+            f"{human_duration_seconds(last.late_seconds or 0)} when it was due"
+        )
+    elif last.status == "failed":
+        lines.append("**Last reminder:** could not be delivered")
+    lines.append(f"**Done streak:** {status.streak} day{'s' if status.streak != 1 else ''}")
+    if status.skipped_recently:
+        lines.append(f"Skipped in the last 7 days because I was offline: {status.skipped_recently}")
+    return "\n".join(lines)
+
+
+class StretchCog(commands.Cog):
+    help_title = "Stretch reminders"
+
+    group = app_commands.Group(
+        name="stretch", description="Daily late-afternoon stretch reminders."
+    )
+
+    def __init__(self, bot: RlsBot, routines: list[Routine]) -> None:
+        self.bot = bot
+        self.routines = routines
+
+    async def cog_load(self) -> None:
+        self.bot.renderers[KIND] = StretchRenderer(self.routines)
+
+    @group.command(name="remind", description="Start or change your daily stretch reminder.")
+    @app_commands.describe(
+        time="When, in your time: 17:30 or 5:30 pm (default 17:00)",
+        timezone="Your city or zone, e.g. Europe/Berlin (needed once)",
+        days="every day, weekdays, weekends, or a list like mon,wed,fri",
+        where="By DM (default) or in this server's reminder channel",
+    )
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    async def remind(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        time: str | None = None,
+        timezone: str | None = None,
+        days: str | None = None,
+        where: Literal["dm", "channel"] = "dm",
+    ) -> None:
+        local_time = parse_time(time) if time is not None else DEFAULT_TIME
+        weekdays = parse_days(days) if days is not None else Weekdays.EVERY_DAY
+        zone = await self._zone_for(interaction.user.id, timezone)
+        guild_id = channel_id = None
+        if where == "channel":
+            if interaction.guild_id is None:
+                raise UserError("Reminders in a channel need to be set up from inside a server.")
+            settings = await self.bot.repos.guild_settings.get(interaction.guild_id)
+            if settings.reminder_channel_id is None:
+                raise UserError(
+                    "This server has no reminder channel yet. Ask a moderator to choose one "
+                    "with `/config reminder-channel`, or pick `where: dm`."
+                )
+            guild_id, channel_id = interaction.guild_id, settings.reminder_channel_id
+        if timezone is not None:
+            await self.bot.engine.change_zone(interaction.user.id, zone)
+        schedule = await self.bot.engine.subscribe(
+            ScheduleSpec(
+                interaction.user.id,
+                KIND,
+                local_time,
+                weekdays.to_mask(),
+                zone,
+                guild_id,
+                channel_id,
+            )
+        )
+        next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(schedule, 3))
+        await send_reply(
+            interaction,
+            f"Stretch reminders set: {describe_schedule(local_time, weekdays.to_mask(), zone, channel_id)}.\n"
+            f"Next three:\n{next_three}",
+        )
+
+    async def _zone_for(self, user_id: int, given: str | None) -> str:
+        if given is not None:
+            return resolve_zone(given).key
+        profile = await self.bot.repos.users.get(user_id)
+        if profile is None or profile.timezone is None:
+            raise UserError(
+                "I need your timezone once: add `timezone:` with your city (e.g. Europe/Berlin), "
+                "or use `/timezone set` first."
+            )
+        return profile.timezone
+
+    @group.command(name="status", description="Your stretch schedule, next reminder and streak.")
+    async def status(self, interaction: discord.Interaction[RlsBot]) -> None:
+        status = await self.bot.engine.status(interaction.user.id, KIND, WHAT)
+        await send_reply(interaction, status_text(status))
+
+    @group.command(name="pause", description="Pause your stretch reminders for a few days.")
+    @app_commands.describe(days="How many days (1–30)")
+    async def pause(self, interaction: discord.Interaction[RlsBot], days: int = 1) -> None:
+        schedule = await self.bot.engine.pause(
+            interaction.user.id, KIND, parse_pause_days(days), WHAT
+        )
+        assert schedule.paused_until is not None
+        await send_reply(
+            interaction,
+            f"Paused until {when(schedule.paused_until)}. `/stretch resume` ends it early.",
+        )
+
+    @group.command(name="resume", description="Resume paused stretch reminders.")
+    async def resume(self, interaction: discord.Interaction[RlsBot]) -> None:
+        schedule = await self.bot.engine.resume(interaction.user.id, KIND, WHAT)
+        assert schedule.next_due is not None
+        await send_reply(interaction, f"Resumed. Next reminder {when(schedule.next_due)}.")
+
+    @group.command(name="stop", description="Stop your stretch reminders.")
+    async def stop(self, interaction: discord.Interaction[RlsBot]) -> None:
+        await self.bot.engine.require(interaction.user.id, KIND, WHAT)
+        await send_reply(
+            interaction,
+            "Stop your daily stretch reminders? You can start again any time.",
+            view=StopConfirmView(interaction.user.id),
+        )
+
+    @group.command(name="now", description="Send me today's stretch routine right now.")
+    async def now(self, interaction: discord.Interaction[RlsBot]) -> None:
+        await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)
+        await send_reply(interaction, "On its way: check where your reminders usually arrive.")
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.bot.repos.reminders.clear_guild_targets(
+            guild.id,
+            "I'm no longer in the server where your reminders were posted, so they come by DM now.",
+            self.bot.engine.now(),
+        )
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.bot.repos.reminders.clear_channel_targets(
+            channel.id,
+            "Your reminder channel was deleted, so your reminders come by DM now.",
+            self.bot.engine.now(),
+        )
+
+
+async def setup(bot: RlsBot) -> None:
+    bot.add_dynamic_items(ReminderButton)
+    await bot.add_cog(StretchCog(bot, load_routines()))

@@ -1,0 +1,54 @@
+"""/timezone: the one profile zone every feature uses."""
+
+from __future__ import annotations
+
+import discord
+from bot.scheduling.zones import resolve_zone
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.interactions import send_reply
+from cogs._autocomplete import zone_autocomplete
+
+
+class TimezoneCog(commands.Cog):
+    help_title = "Your timezone"
+
+    group = app_commands.Group(
+        name="timezone", description="Your timezone, used by reminders and the sleep diary."
+    )
+
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+
+    @group.command(name="set", description="Set your timezone (type a city, e.g. Berlin).")
+    @app_commands.describe(zone="A city or IANA zone such as Europe/Berlin")
+    async def set_zone(self, interaction: discord.Interaction[RlsBot], zone: str) -> None:
+        resolved = resolve_zone(zone)
+        schedules = await self.bot.engine.change_zone(interaction.user.id, resolved.key)
+        local_now = self.bot.clock.now().astimezone(resolved)
+        lines = [f"Your timezone is now **{resolved.key}** (it's {local_now:%H:%M} there)."]
+        if schedules:
+            lines.append(f"I moved {len(schedules)} reminder schedule(s) to the new zone.")
+        await send_reply(interaction, "\n".join(lines))
+
+    set_zone.autocomplete("zone")(zone_autocomplete)
+
+    @group.command(name="show", description="Show the timezone I use for you.")
+    async def show(self, interaction: discord.Interaction[RlsBot]) -> None:
+        profile = await self.bot.repos.users.get(interaction.user.id)
+        if profile is None or profile.timezone is None:
+            await send_reply(
+                interaction, "You haven't set a timezone yet. Use `/timezone set` with your city."
+            )
+            return
+        local_now = self.bot.clock.now().astimezone(resolve_zone(profile.timezone))
+        await send_reply(
+            interaction,
+            f"Your timezone is **{profile.timezone}** (it's {local_now:%H:%M} there now).",
+        )
+
+
+async def setup(bot: RlsBot) -> None:
+    await bot.add_cog(TimezoneCog(bot))

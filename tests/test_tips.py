@@ -1,0 +1,447 @@
+"""The tip catalog: real content checks, loader error messages, selection, search, originality."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.errors import UserError
+from bot.tips import (
+    MAX_BODY,
+    MAX_CHOICES,
+    NOTICE,
+    CatalogError,
+    Tip,
+    TipCatalog,
+    did_you_mean,
+    load_catalog,
+    normalise,
+    pick_tip,
+    resolve_tip,
+    search,
+    suggest_titles,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REFERENCE_ARTICLE = Path("/work/shared/reference/rls-and-back-pain-article.txt")
+FINGERPRINTS = FIXTURES / "reference_fingerprints.txt"
+
+CATALOG = load_catalog()
+
+
+# --- The real catalog ------------------------------------------------------------------------------
+
+
+def test_real_catalog_has_enough_tips_in_every_topic() -> None:
+    counts = CATALOG.counts()
+    assert sum(counts.values()) >= 40
+    assert list(counts) == [
+        "symptoms",
+        "misconceptions",
+        "causes",
+        "back-pain",
+        "massage",
+        "exercise",
+        "sleep",
+        "doctor",
+    ]
+    assert all(count >= 3 for count in counts.values()), counts
+
+
+def test_real_tips_respect_limits_and_references() -> None:
+    ids = {tip.id for tip in CATALOG.tips}
+    for tip in CATALOG.tips:
+        assert len(tip.body) <= MAX_BODY
+        assert len(tip.title) <= 80
+        assert set(tip.related) <= ids - {tip.id}
+        assert tip.source.name
+        assert "\n" not in tip.body, "bodies are one paragraph; TOML line ends need a backslash"
+
+
+def test_every_tip_names_a_reputable_source() -> None:
+    allowed = (
+        *("Talk About Sleep", "NHS", "NINDS", "Mayo Clinic", "MedlinePlus", "RLS Foundation"),
+        *("AASM", "Carney et al."),
+    )
+    for tip in CATALOG.tips:
+        assert tip.source.name.startswith(allowed), tip.id
+        if tip.source.name.startswith("Talk About Sleep"):
+            assert tip.source.url is None  # the article text carries no link
+
+
+def test_notice_is_short_and_says_not_medical_advice() -> None:
+    assert "not medical advice" in NOTICE
+    assert len(NOTICE) <= 120
+
+
+def test_catalog_lookups() -> None:
+    assert CATALOG.topic("Back pain").id == "back-pain"
+    assert CATALOG.topic("MASSAGE").id == "massage"
+    assert all(tip.topic == "sleep" for tip in CATALOG.tips_in("sleep"))
+    first = CATALOG.tips[0]
+    assert CATALOG.get(first.id) == first
+    assert CATALOG.get("no-such-tip") is None
+
+
+def test_unknown_topic_lists_the_valid_ones() -> None:
+    with pytest.raises(UserError) as caught:
+        CATALOG.topic("massge")
+    assert "Did you mean **Massage**" in caught.value.message
+    for topic in CATALOG.topics:
+        assert f"`{topic.id}`" in caught.value.message
+
+
+# --- Loader errors name the file, the entry and the field ------------------------------------------
+
+VALID_TOPICS = """
+[topics.sleep]
+name = "Sleep"
+description = "Sleep habits."
+"""
+
+
+def tip_toml(
+    tip_id: str, *, topic: str = "sleep", body: str = "Short body.", extra: str = ""
+) -> str:
+    return f"""
+[[tips]]
+id = "{tip_id}"
+topic = "{topic}"
+title = "A title"
+body = "{body}"
+source = {{ name = "NHS" }}
+{extra}
+"""
+
+
+def load_text(tmp_path: Path, text: str) -> TipCatalog:
+    path = tmp_path / "tips.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_catalog(path)
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (
+            tip_toml("sleep-a") + tip_toml("sleep-long", body="x" * 640),
+            "tip #2 ('sleep-long'): body: too long (640 > 600)",
+        ),
+        (tip_toml("sleep-a", topic="nope"), "tip #1 ('sleep-a'): topic: unknown topic 'nope'"),
+        (tip_toml("sleep-a") + tip_toml("sleep-a"), "tip #2 ('sleep-a'): id: duplicate of tip #1"),
+        (
+            tip_toml("sleep-a", extra='related = ["gone"]'),
+            "tip #1 ('sleep-a'): related: unknown tip id 'gone'",
+        ),
+        (
+            tip_toml("sleep-a", extra='related = ["sleep-a"]'),
+            "tip #1 ('sleep-a'): related: refers to itself",
+        ),
+        (tip_toml("Bad Id"), "tip #1 ('Bad Id'): id: must be a lowercase slug"),
+        (tip_toml("sleep-a", extra="tittle = 'typo'"), "tip #1 ('sleep-a'): tittle: unknown field"),
+        (tip_toml("sleep-a", body=""), "tip #1 ('sleep-a'): body: must not be empty"),
+    ],
+    ids=[
+        "body-too-long",
+        "unknown-topic",
+        "duplicate",
+        "dangling",
+        "self",
+        "slug",
+        "typo",
+        "empty",
+    ],
+)
+def test_single_problem_is_named(tmp_path: Path, entries: str, expected: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        load_text(tmp_path, VALID_TOPICS + entries)
+    message = str(caught.value)
+    assert f"{tmp_path / 'tips.toml'}: {expected}" in message
+
+
+def test_missing_title_and_bad_url_are_named(tmp_path: Path) -> None:
+    entry = '[[tips]]\nid = "sleep-a"\ntopic = "sleep"\nbody = "b"\n'
+    entry += 'source = { name = "NHS", url = "http://insecure.example" }\n'
+    with pytest.raises(CatalogError) as caught:
+        load_text(tmp_path, VALID_TOPICS + entry)
+    assert "tip #1 ('sleep-a'): title: missing" in str(caught.value)
+    assert "tip #1 ('sleep-a'): source.url: must be an https:// link" in str(caught.value)
+
+
+def test_topic_without_tips_and_bad_toml_and_missing_file(tmp_path: Path) -> None:
+    extra_topic = '[topics.empty]\nname = "Empty"\ndescription = "Nothing here."\n'
+    with pytest.raises(CatalogError, match=r"topics\.empty: no tips in this topic"):
+        load_text(tmp_path, VALID_TOPICS + extra_topic + tip_toml("sleep-a"))
+    with pytest.raises(CatalogError, match="not valid TOML"):
+        load_text(tmp_path, "[[tips]\n")
+    with pytest.raises(CatalogError, match="file not found"):
+        load_catalog(tmp_path / "absent.toml")
+
+
+def test_broken_fixture_reports_every_problem_with_repo_relative_path() -> None:
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(FIXTURES / "broken_tips.toml")
+    label = "tests/fixtures/broken_tips.toml"
+    problems = caught.value.problems
+    assert str(caught.value).splitlines() == [f"{label}: {problem}" for problem in problems]
+    assert problems == (
+        "tip #2 ('massage-too-long'): body: too long (640 > 600)",
+        "tip #3 ('sleep-duplicate'): source.name: missing",
+    )
+
+
+def test_broken_fixture_cross_checks_once_entries_are_valid(tmp_path: Path) -> None:
+    # Cross-entry checks run only when every entry parses, so fix the field errors and look again.
+    text = (FIXTURES / "broken_tips.toml").read_text(encoding="utf-8")
+    text = re.sub(r'body = "x{640}"', 'body = "fixed"', text)
+    text = text.replace('source = { url = "https://www.nhs.uk/" }', 'source = { name = "NHS" }')
+    with pytest.raises(CatalogError) as caught:
+        load_text(tmp_path, text)
+    assert set(caught.value.problems) == {
+        "tip #3 ('sleep-duplicate'): id: duplicate of tip #1",
+        "tip #4 ('massage-wanders'): topic: unknown topic 'massages' (known: sleep, massage)",
+        "tip #1 ('sleep-duplicate'): related: unknown tip id 'no-such-tip'",
+    }
+
+
+# --- Selection -------------------------------------------------------------------------------------
+
+ALL_IDS = [tip.id for tip in CATALOG.tips]
+TOPIC_IDS = [topic.id for topic in CATALOG.topics]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=2**32),
+    topic=st.none() | st.sampled_from(TOPIC_IDS),
+    recent=st.lists(st.sampled_from([*ALL_IDS, "retired-tip"]), max_size=60),
+)
+def test_pick_avoids_recent_tips(seed: int, topic: str | None, recent: list[str]) -> None:
+    candidates = CATALOG.tips_in(topic) if topic else CATALOG.tips
+    tip = pick_tip(CATALOG, topic, recent, random.Random(seed))
+    assert tip in candidates
+    if any(candidate.id not in recent for candidate in candidates):
+        assert tip.id not in recent
+    # Same seed, same answer: the bot can reproduce a pick from a logged seed.
+    assert pick_tip(CATALOG, topic, recent, random.Random(seed)) == tip
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(min_value=0), topic=st.sampled_from(TOPIC_IDS), data=st.data())
+def test_all_seen_falls_back_to_least_recent(seed: int, topic: str, data: st.DataObject) -> None:
+    ids = [tip.id for tip in CATALOG.tips_in(topic)]
+    recent = data.draw(st.permutations(ids))
+    # Seeing a tip again later in the list (longer ago) does not make it "older" than its latest view.
+    recent = [*recent, recent[0]]
+    picked = pick_tip(CATALOG, topic, recent, random.Random(seed))
+    assert picked.id == recent[-2]
+
+
+def test_pick_covers_a_topic_before_repeating() -> None:
+    rng = random.Random(7)
+    history: list[str] = []
+    for _ in range(len(CATALOG.tips_in("massage"))):
+        history.insert(0, pick_tip(CATALOG, "massage", history, rng).id)
+    assert sorted(history) == sorted(tip.id for tip in CATALOG.tips_in("massage"))
+
+
+def test_pick_with_unknown_topic_is_a_user_error() -> None:
+    with pytest.raises(UserError):
+        pick_tip(CATALOG, "astrology", [], random.Random(1))
+
+
+# --- Search ----------------------------------------------------------------------------------------
+
+
+def top_ids(query: str, limit: int = 5) -> list[str]:
+    return [hit.tip.id for hit in search(CATALOG, query, limit)]
+
+
+def test_burning_legs_finds_the_burning_sensations_tip_first() -> None:
+    assert top_ids("burning legs")[0] == "symptoms-burning-crawling"
+    assert top_ids("Burning LEGS!")[0] == "symptoms-burning-crawling"
+
+
+def test_massage_finds_massage_tips() -> None:
+    hits = search(CATALOG, "massage")
+    assert len(hits) == 5
+    assert all(hit.tip.topic == "massage" for hit in hits)
+    # A typo still lands in the right place.
+    assert all(tip_id.startswith("massage-") for tip_id in top_ids("masage"))
+
+
+@pytest.mark.parametrize("query", ["tai chi", "t'ai chi", "T’AI-CHI", "Tài chi"])
+def test_tai_chi_spellings_find_the_tai_chi_tip(query: str) -> None:
+    assert top_ids(query)[0] == "exercise-tai-chi"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("caffeine", "sleep-caffeine"),
+        ("sleep diary", "sleep-diary"),
+        ("night cramps", "misconceptions-cramps"),
+        ("kidney", "causes-kidney"),
+        ("my legs feel like crawling ants", "symptoms-burning-crawling"),
+        ("dopamine", "causes-other-conditions"),
+    ],
+)
+def test_other_real_queries(query: str, expected: str) -> None:
+    assert top_ids(query)[0] == expected
+
+
+def test_results_are_sorted_and_above_the_cutoff() -> None:
+    hits = search(CATALOG, "back pain", limit=10)
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert 0 < len(hits) <= 10
+    assert search(CATALOG, "xyzzy quux") == []
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", "?!…"])
+def test_empty_query_is_a_friendly_error(query: str) -> None:
+    with pytest.raises(UserError) as caught:
+        search(CATALOG, query)
+    assert "search" in caught.value.message.lower() or "type" in caught.value.message.lower()
+
+
+def test_query_length_limit() -> None:
+    with pytest.raises(UserError, match="101 characters"):
+        search(CATALOG, "a" * 101)
+    assert search(CATALOG, "x" * 100) == []  # 100 characters is still allowed
+
+
+def test_normalise() -> None:
+    assert normalise("  T’ai-Chi,  Café! ") == "tai chi cafe"
+
+
+# --- Autocomplete and "did you mean" ---------------------------------------------------------------
+
+
+def test_empty_partial_suggests_the_first_25_titles() -> None:
+    assert suggest_titles(CATALOG, "") == [tip.title for tip in CATALOG.tips[:MAX_CHOICES]]
+
+
+def test_suggestions_match_prefix_substring_and_typos() -> None:
+    assert suggest_titles(CATALOG, "Why ev")[0] == "Why evenings and nights are often the hardest"
+    assert "Keep a sleep diary" in suggest_titles(CATALOG, "diary")
+    assert suggest_titles(CATALOG, "t'ai")[0].startswith("T'ai chi")
+    assert any("massage" in title.lower() for title in suggest_titles(CATALOG, "massge"))
+    # Normalising "ﬁ" gives "fi": a full-length partial grows past the query limit and must not fail.
+    assert suggest_titles(CATALOG, "ﬁ" * 100) == []
+
+
+@given(partial=st.text(max_size=300))
+def test_suggestions_never_fail_and_fit_discord(partial: str) -> None:
+    titles = suggest_titles(CATALOG, partial)
+    assert len(titles) <= MAX_CHOICES
+    assert all(0 < len(title) <= 100 for title in titles)
+    assert len(set(titles)) == len(titles)
+
+
+def test_resolve_tip_accepts_ids_and_titles() -> None:
+    tip = CATALOG.tips[3]
+    assert resolve_tip(CATALOG, tip.id) == tip
+    assert resolve_tip(CATALOG, tip.title.upper()) == tip
+    with pytest.raises(UserError):
+        resolve_tip(CATALOG, "xyzzy quux")
+
+
+def test_did_you_mean_topics() -> None:
+    assert [topic.id for topic in did_you_mean(CATALOG, "iron")] == ["causes"]
+    assert did_you_mean(CATALOG, "sleeep")[0].id == "sleep"
+    assert did_you_mean(CATALOG, "xyzzy") == []
+
+
+# --- Originality: facts from the article, never its sentences --------------------------------------
+#
+# The reference article is not ours to redistribute, so the repository keeps only hashes of its
+# sentences and 6-word shingles (tests/fixtures/reference_fingerprints.txt). Regenerate them with
+# `.venv/bin/python tests/test_tips.py /path/to/article.txt` if the reference ever changes.
+
+SHINGLE = 6
+MIN_SENTENCE_WORDS = 8
+MAX_SHARED_SHINGLES = 2
+
+
+def words_of(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def digest(words: list[str]) -> str:
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()[:16]
+
+
+def article_fingerprints(article: str) -> list[str]:
+    lines = []
+    for sentence in re.split(r"[.!?]+|\n", article):
+        words = words_of(sentence)
+        if len(words) >= MIN_SENTENCE_WORDS:
+            lines.append(f"sentence {len(words)} {digest(words)}")
+    words = words_of(article)
+    shingles = {digest(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    lines.extend(f"shingle {SHINGLE} {value}" for value in sorted(shingles))
+    return lines
+
+
+def read_fingerprints() -> tuple[dict[int, set[str]], set[str]]:
+    sentences: dict[int, set[str]] = {}
+    shingles: set[str] = set()
+    for line in FINGERPRINTS.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        kind, size, value = line.split()
+        if kind == "sentence":
+            sentences.setdefault(int(size), set()).add(value)
+        else:
+            shingles.add(value)
+    return sentences, shingles
+
+
+def windows(words: list[str], size: int) -> set[str]:
+    return {digest(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def tip_text(tip: Tip) -> list[str]:
+    return words_of(f"{tip.title}. {tip.body}")
+
+
+def test_no_article_sentence_appears_in_any_tip() -> None:
+    sentences, _ = read_fingerprints()
+    assert sentences, "fingerprint fixture is empty"
+    for tip in CATALOG.tips:
+        words = words_of(tip.body)
+        for size, hashes in sentences.items():
+            assert not windows(words, size) & hashes, f"{tip.id} repeats an article sentence"
+
+
+def test_six_word_overlap_with_the_article_is_tiny() -> None:
+    _, shingles = read_fingerprints()
+    shared = {(tip.id, value) for tip in CATALOG.tips for value in windows(tip_text(tip), SHINGLE)}
+    overlapping = [pair for pair in shared if pair[1] in shingles]
+    assert len(overlapping) <= MAX_SHARED_SHINGLES, overlapping
+
+
+@pytest.mark.skipif(not REFERENCE_ARTICLE.exists(), reason="reference article not on this machine")
+def test_fingerprints_match_the_reference_article() -> None:
+    article = REFERENCE_ARTICLE.read_text(encoding="utf-8")
+    stored = [line for line in FINGERPRINTS.read_text().splitlines() if not line.startswith("#")]
+    assert stored == article_fingerprints(article)
+
+
+if __name__ == "__main__":
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else REFERENCE_ARTICLE
+    header = [
+        "# Hashes of the reference article's sentences (>= 8 words) and 6-word shingles.",
+        "# Generated by tests/test_tips.py; lets the originality tests run without the article.",
+    ]
+    lines = header + article_fingerprints(source.read_text(encoding="utf-8"))
+    FINGERPRINTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {len(lines) - len(header)} fingerprints to {FINGERPRINTS}")
