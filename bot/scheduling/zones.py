@@ -12,7 +12,9 @@ Decisions:
   autocomplete label shows their current local time, which exposes the inverted POSIX sign).
 * Backward-compatible aliases such as "US/Eastern", "Asia/Calcutta", "Japan" are accepted: each
   names exactly one DST-following zone, so there is nothing to get wrong.
-* A bare city ("New York", "berlin") is not guessed; it gets "Did you mean America/New_York?".
+* A bare city ("New York", "berlin") or country ("germany", "uk") is not guessed; it gets
+  "Did you mean Europe/Berlin?". In autocomplete, an abbreviation or country lists its likely
+  zones first ("pst" -> America/Los_Angeles).
 * "localtime", "Factory" and "posixrules" are refused: they are system files, not places.
 """
 
