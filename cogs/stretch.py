@@ -16,11 +16,11 @@ from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.interactions import OwnedView, report_error, send_reply
-from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus
+from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, recurrence_of
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
 from bot.scheduling.parsing import parse_days, parse_pause_days, parse_time
-from bot.scheduling.recurrence import Weekdays, local_date_of
+from bot.scheduling.recurrence import Weekdays, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
 from cogs._autocomplete import zone_autocomplete
 
@@ -160,7 +160,7 @@ class StretchRenderer:
 
     def __call__(self, outgoing: Outgoing) -> RenderedMessage:
         schedule = outgoing.schedule
-        local_day = local_date_of(outgoing.delivery.due_at, schedule.timezone)
+        local_day = scheduled_date_of(recurrence_of(schedule), outgoing.delivery.due_at)
         routine = routine_for(day_number(local_day), self.routines)
         embed = discord.Embed(
             title=f"Time to stretch: {routine.title}", description=routine.intro, colour=COLOUR

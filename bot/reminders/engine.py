@@ -42,6 +42,7 @@ from bot.scheduling.recurrence import (
     Weekdays,
     local_date_of,
     next_occurrence,
+    scheduled_date_of,
     upcoming,
 )
 
@@ -214,8 +215,9 @@ class ReminderEngine:
         recent = await self.reminders.recent_deliveries(schedule.id, 20)
         last = next((d for d in recent if d.status != "pending"), None)
         since = now - timedelta(days=MAX_STREAK_DAYS)
+        rule = recurrence_of(schedule)
         done_dates = [
-            local_date_of(t, schedule.timezone)
+            scheduled_date_of(rule, t)
             for t in await self.reminders.done_due_times(user_id, kind, since)
         ]
         streak = done_streak(
