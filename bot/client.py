@@ -58,6 +58,7 @@ class RlsBot(commands.Bot):
         self._repos: Repositories | None = None
         self._engine: ReminderEngine | None = None
         self._tick_task: asyncio.Task[object] | None = None
+        self._shutdown: asyncio.Future[None] | None = None
         # Schedule kind -> how its message looks; filled by the cogs as they load.
         self.renderers: dict[str, Renderer] = {}
         point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
@@ -145,11 +146,22 @@ class RlsBot(commands.Bot):
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
 
     async def close(self) -> None:
+        # close() can be called twice at once (a signal, then leaving `async with`): the
+        # second caller waits for the first shutdown instead of repeating it.
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._close_once())
+        await asyncio.shield(self._shutdown)
+
+    async def _close_once(self) -> None:
         log.info("shutting down")
         if self.scheduler.running:
+            # Pause first and let a running claim finish: shutting the scheduler down cancels
+            # its running jobs, which would abandon a claim halfway (it would roll back, but
+            # only to be redone at the next start).
+            self.scheduler.pause()
+            if self._tick_task is not None:
+                await asyncio.wait([self._tick_task], timeout=10)
             self.scheduler.shutdown(wait=False)
-        if self._tick_task is not None:
-            await asyncio.wait([self._tick_task], timeout=10)
         if self._engine is not None:
             await self._engine.stop_sender()
         try:
