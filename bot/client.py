@@ -19,6 +19,7 @@ from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
 from bot.interactions import NO_MENTIONS, RlsCommandTree
 from bot.reminders.engine import EngineConfig, ReminderEngine
+from bot.reminders.pacing import TokenBucket
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -89,10 +90,14 @@ class RlsBot(commands.Bot):
             self._repos.reminders,
             self._repos.users,
             self.clock,
-            DiscordTransport(self, self._repos.reminders, self.renderers),
+            DiscordTransport(
+                self,
+                self._repos.reminders,
+                self.renderers,
+                TokenBucket(self.settings.send_rate_per_second),
+            ),
             EngineConfig(
                 skip_after=timedelta(minutes=self.settings.reminder_skip_after_minutes),
-                send_rate=self.settings.send_rate_per_second,
             ),
         )
         for extension in walk_extensions():

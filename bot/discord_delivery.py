@@ -11,6 +11,7 @@ import aiohttp
 import discord
 
 from bot.db.reminders import ReminderRepository
+from bot.reminders.pacing import TokenBucket
 from bot.reminders.transport import (
     Outgoing,
     RecipientUnreachable,
@@ -37,17 +38,24 @@ Renderer = Callable[[Outgoing], RenderedMessage]
 
 class DiscordTransport:
     def __init__(
-        self, client: discord.Client, reminders: ReminderRepository, renderers: dict[str, Renderer]
+        self,
+        client: discord.Client,
+        reminders: ReminderRepository,
+        renderers: dict[str, Renderer],
+        pacer: TokenBucket,
     ) -> None:
         self._client = client
         self._reminders = reminders
         # Shared with the bot: each cog registers how its kind of schedule looks when it loads.
         self._renderers = renderers
+        # Every REST request counts towards Discord's global limit, including opening a DM.
+        self._pacer = pacer
 
     async def _dm_channel_id(self, user_id: int) -> int:
         cached = await self._reminders.get_dm_channel(user_id)
         if cached is not None:
             return cached
+        await self._pacer.acquire()
         data = await self._client.http.start_private_message(user_id)
         channel_id = int(data["id"])
         await self._reminders.save_dm_channel(user_id, channel_id)
@@ -76,6 +84,7 @@ class DiscordTransport:
                 content = rendered.content or ""
                 mentions = discord.AllowedMentions.none()
             channel = self._client.get_partial_messageable(channel_id, guild_id=schedule.guild_id)
+            await self._pacer.acquire()
             message = await channel.send(
                 content=content or None,
                 embed=rendered.embed,

@@ -147,6 +147,10 @@ async def _answer(
             return responses.too_many_requests(bucket, fault.retry_after, fault.global_)
         message = fault.message or f"{fault.status}: emulated failure"
         return responses.error(fault.status, fault.code, message)
+    retry_after = emu._global_retry_after(template)
+    if retry_after is not None:
+        emu.global_limit_hits += 1
+        return responses.too_many_requests(bucket, retry_after, True)
     needs_bot_token = not record.path.startswith(_TOKEN_ROUTES)
     if needs_bot_token and (emu.reject_token or not request.headers.get("Authorization")):
         return responses.error(*responses.UNAUTHORIZED)

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import collections
 import logging
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 MessageLike = EmuMessage | EmuCallback
 
 
+_LIMIT_EXEMPT = ("/interactions/", "/webhooks/")
+
+
 class DiscordEmulator:
     """A fake Discord on 127.0.0.1 that discord.py talks to over real HTTP and websockets."""
 
@@ -48,6 +53,11 @@ class DiscordEmulator:
         self.recommended_shards = 1
         self.latency = 0.0
         self.reject_token = False
+        # Discord's global limit (requests per second per bot); None = unlimited. Interaction
+        # callbacks and webhooks are exempt, as on Discord.
+        self.global_rate_limit: int | None = None
+        self._recent_limited: collections.deque[float] = collections.deque()
+        self.global_limit_hits = 0
         self.violations: list[Violation] = []
         # Exceptions raised inside the emulator's own handlers (tests should assert it's empty).
         self.internal_errors: list[str] = []
@@ -238,6 +248,19 @@ class DiscordEmulator:
         """
         rule = FaultRule(method.upper(), route, status, times, retry_after, global_, code, message)
         self._faults.append(rule)
+
+    def _global_retry_after(self, template: str) -> float | None:
+        """Seconds to wait if this request would break the global limit, else None."""
+        if self.global_rate_limit is None or template.startswith(_LIMIT_EXEMPT):
+            return None
+        now = time.monotonic()
+        window = self._recent_limited
+        while window and now - window[0] >= 1.0:
+            window.popleft()
+        if len(window) >= self.global_rate_limit:
+            return 1.0 - (now - window[0])
+        window.append(now)
+        return None
 
     def _take_fault(self, method: str, template: str | None, path: str) -> FaultRule | None:
         for rule in self._faults:

@@ -28,7 +28,6 @@ from bot.db.reminders import (
 )
 from bot.db.users import UserRepository
 from bot.errors import UserError
-from bot.reminders.pacing import TokenBucket
 from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
 from bot.reminders.transport import (
     Outgoing,
@@ -62,7 +61,6 @@ class EngineConfig:
     skip_after: timedelta = timedelta(hours=2)
     claim_batch: int = 1_000
     lease: timedelta = timedelta(minutes=2)
-    send_rate: float = 45.0
     max_in_flight: int = 25
     max_attempts: int = 6
 
@@ -113,7 +111,6 @@ class ReminderEngine:
         self.clock = clock
         self.transport = transport
         self.config = config or EngineConfig()
-        self._bucket = TokenBucket(self.config.send_rate)
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
 
@@ -291,7 +288,8 @@ class ReminderEngine:
         self._wake.set()
 
     async def drain(self) -> DrainReport:
-        """Send every delivery that is due, paced; returns what happened."""
+        """Send every delivery that is due; returns what happened. The transport paces requests
+        under Discord's global limit; here only the number in flight is bounded."""
         if self.transport is None:
             raise RuntimeError("the engine has no transport")
         report = DrainReport()
@@ -305,7 +303,6 @@ class ReminderEngine:
                 return report
             async with asyncio.TaskGroup() as group:
                 for delivery, schedule in leased:
-                    await self._bucket.acquire()
                     await in_flight.acquire()
                     group.create_task(self._send_one(delivery, schedule, report, in_flight))
 

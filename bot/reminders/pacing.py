@@ -8,7 +8,12 @@ from collections.abc import Callable
 
 
 class TokenBucket:
-    """Allows `rate` acquisitions per second on average, with bursts up to `capacity`."""
+    """Allows `rate` acquisitions per second on average, with bursts up to `capacity`.
+
+    The default capacity of two tokens spaces requests nearly evenly while keeping what a late
+    wake-up from sleep would otherwise lose: any one-second window holds at most `rate + 2`
+    requests, under Discord's 50 for a rate of 45.
+    """
 
     def __init__(
         self,
@@ -20,7 +25,7 @@ class TokenBucket:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self.capacity = capacity if capacity is not None else max(1.0, rate / 5)
+        self.capacity = capacity if capacity is not None else 2.0
         self._monotonic = monotonic
         self._tokens = self.capacity
         self._updated = monotonic()

@@ -181,6 +181,24 @@ async def test_429_is_retried_and_message_arrives_once(
     assert [m.content for m in emu.messages_in(channel.id)] == ["after the rate limit"]
 
 
+async def test_global_rate_limit_answers_429_global_and_exempts_interactions(
+    emu: DiscordEmulator, bot: SampleBot, guild: EmuGuild, alice: EmuUser
+):
+    emu.global_rate_limit = 3
+    channel = bot.get_channel(guild.channels[0].id)
+    assert isinstance(channel, discord.TextChannel)
+    for n in range(4):  # the fourth within a second is limited, then retried by discord.py
+        await channel.send(f"message {n}")
+    statuses = [r.status for r in emu.requests_to("POST", MESSAGES)]
+    assert statuses.count(429) >= 1 and statuses.count(200) == 4
+    limited = next(r for r in emu.requests_to("POST", MESSAGES) if r.status == 429)
+    assert limited.response is not None and limited.response["global"] is True
+    assert emu.global_limit_hits == statuses.count(429)
+    # Interaction callbacks are not counted against the global limit.
+    ix = await emu.slash(alice, "ping", guild=guild)
+    assert (await ix.response()).type == 4
+
+
 async def test_500_then_success(emu: DiscordEmulator, bot: SampleBot, guild: EmuGuild):
     emu.fail_next("POST", MESSAGES, status=500, times=1)
     channel = bot.get_channel(guild.channels[0].id)

@@ -61,9 +61,7 @@ def transport() -> RecordingTransport:
 
 @pytest.fixture
 def engine(repos: Repositories, clock: FakeClock, transport: RecordingTransport) -> ReminderEngine:
-    return ReminderEngine(
-        repos.reminders, repos.users, clock, transport, EngineConfig(send_rate=1000)
-    )
+    return ReminderEngine(repos.reminders, repos.users, clock, transport, EngineConfig())
 
 
 def stretch(
