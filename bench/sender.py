@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bench.common import machine
 from bot.client import RlsBot
 from bot.clock import FakeClock
@@ -35,7 +37,7 @@ async def run(users: int) -> dict[str, str]:
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
-                discord_token="bench-token-0123456789",
+                discord_token=SecretStr("bench-token-0123456789"),
                 database_path=Path(tmp) / "bench.sqlite3",
                 database_url=None,
                 discord_api_base=emu.api_base,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,7 +33,20 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class RlsBot(commands.Bot):
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """Only what was configured: absent options keep discord.py's automatic sharding."""
+    options: dict[str, Any] = {}
+    if settings.shard_count is not None:
+        options["shard_count"] = settings.shard_count
+    if settings.shard_id_list is not None:
+        options["shard_ids"] = settings.shard_id_list
+    return options
+
+
+class RlsBot(commands.AutoShardedBot):
+    """The bot. Without SHARD_COUNT discord.py picks the shard count Discord recommends and runs
+    them all in this process; with SHARD_COUNT/SHARD_IDS several processes split the shards."""
+
     def __init__(
         self,
         settings: Settings,
@@ -48,6 +62,7 @@ class RlsBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             tree_cls=RlsCommandTree,
             activity=discord.CustomActivity(name="Try /help"),
+            **shard_options(settings),
             **options,  # type: ignore[arg-type]
         )
         self.settings = settings
@@ -94,7 +109,7 @@ class RlsBot(commands.Bot):
                 self,
                 self._repos.reminders,
                 self.renderers,
-                TokenBucket(self.settings.send_rate_per_second),
+                TokenBucket(self.settings.send_rate),
             ),
             EngineConfig(
                 skip_after=timedelta(minutes=self.settings.reminder_skip_after_minutes),

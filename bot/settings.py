@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL
@@ -44,8 +44,23 @@ class Settings(BaseSettings):
     reminder_skip_after_minutes: int = Field(
         default=120, ge=10, le=24 * 60, description="Reminders later than this are skipped."
     )
-    send_rate_per_second: float = Field(
-        default=45.0, gt=0, le=50, description="Reminder messages per second (Discord allows 50)."
+    send_rate_per_second: float | None = Field(
+        default=None,
+        gt=0,
+        le=50,
+        description="Requests per second this process may send (default 45 / PROCESS_COUNT).",
+    )
+    process_count: int = Field(
+        default=1, ge=1, le=1000, description="How many bot processes share this bot's token."
+    )
+    shard_count: int | None = Field(
+        default=None, ge=1, description="Total gateway shards over all processes."
+    )
+    shard_ids: str | None = Field(
+        default=None, description="Shards this process runs, e.g. 0-3 or 4,5,6,7."
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Serve Prometheus metrics on this port."
     )
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
 
@@ -71,6 +86,37 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql://")
         return value
 
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_list(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parse_shard_ids(value)  # raises ValueError with the reason
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT (the total over all processes)")
+            too_big = [i for i in parse_shard_ids(self.shard_ids) if i >= self.shard_count]
+            if too_big:
+                raise ValueError(
+                    f"SHARD_IDS {too_big} must be below SHARD_COUNT {self.shard_count}"
+                )
+        return self
+
+    @property
+    def shard_id_list(self) -> list[int] | None:
+        return None if self.shard_ids is None else parse_shard_ids(self.shard_ids)
+
+    @property
+    def send_rate(self) -> float:
+        """Discord's 50 requests/s are per bot, shared by every process: split a safe 45."""
+        if self.send_rate_per_second is not None:
+            return self.send_rate_per_second
+        return 45.0 / self.process_count
+
     @property
     def token(self) -> str | None:
         if self.discord_token is None:
@@ -82,6 +128,27 @@ class Settings(BaseSettings):
         return self.database_url is not None
 
 
+def parse_shard_ids(text: str) -> list[int]:
+    """ "0-3" or "4,5,6,7" (or a mix, "0-1,5") to a sorted list of distinct shard ids."""
+    ids: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        try:
+            first = int(low)
+            last = int(high) if dash else first
+        except ValueError:
+            raise ValueError(f"{part!r} is not a shard id or range like 0-3") from None
+        if first < 0 or last < first:
+            raise ValueError(f"{part!r} is not a valid range")
+        ids.update(range(first, last + 1))
+    if not ids:
+        raise ValueError("no shard ids given")
+    return sorted(ids)
+
+
 class SettingsError(Exception):
     """Settings could not be loaded; the message names the setting, in one line."""
 
@@ -91,5 +158,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"Invalid setting {name}: {first['msg']}") from None
+        # Cross-field problems have no single location; their message names the settings.
+        name = str(first["loc"][0]).upper() if first["loc"] else "SHARD_IDS"
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Invalid setting {name}: {message}") from None

@@ -14,8 +14,11 @@ from bot.settings import Settings
 # Top-level slash commands each extension must register; a new cog adds its line here.
 EXPECTED_COMMANDS = {
     "cogs.help": {"help"},
+    "cogs.mydata": {"mydata"},
+    "cogs.sleep": {"sleep"},
     "cogs.stretch": {"stretch"},
     "cogs.timezone": {"timezone"},
+    "cogs.tips": {"rls"},
 }
 
 
@@ -39,7 +42,7 @@ async def test_each_extension_registers_its_commands(bot: RlsBot) -> None:
 async def test_each_schedule_kind_has_a_renderer(bot: RlsBot) -> None:
     for extension in walk_extensions():
         await bot.load_extension(extension)
-    assert set(bot.renderers) == {"stretch"}
+    assert set(bot.renderers) == {"stretch", "sleep"}
 
 
 async def test_command_names_and_descriptions_follow_discord_rules(bot: RlsBot) -> None:

@@ -58,6 +58,8 @@ class SqliteDatabase:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = await _fetch_one(conn, "PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Health data: deleted rows are overwritten, not left in free pages of the file.
+            await conn.execute("PRAGMA secure_delete = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             await conn.close()

@@ -145,7 +145,7 @@ async def test_shards_get_their_own_guilds(emu: DiscordEmulator):
     assert [p["shard"] for p in emu.identify_payloads] == [[0, 2], [1, 2]]
 
 
-def test_validation_is_fast():
+def test_a_typical_callback_body_validates():
     validator = shared_validator()
     body = {
         "type": 4,
@@ -170,10 +170,6 @@ def test_validation_is_fast():
     }
     template = "/interactions/{interaction_id}/{interaction_token}/callback"
     assert validator.validate("POST", template, body) == []
-    started = time.perf_counter()
-    for _ in range(50):
-        validator.validate("POST", template, body)
-    assert (time.perf_counter() - started) / 50 < 0.005
 
 
 def test_explicit_limits_the_spec_misses():

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import time as clock
 import zoneinfo
 from datetime import UTC, datetime
 
@@ -221,16 +220,3 @@ def test_choices_limits() -> None:
 @given(st.text(max_size=40))
 def test_choices_never_crash_and_stay_within_discord_limits(query: str) -> None:
     _check_choices(zone_choices(query, NOW))
-
-
-def test_choices_are_fast() -> None:
-    queries = ["", "b", "berl", "america/", "new york", "londn", "zzzz", "gmt", "pst"]
-    for query in queries:  # warm the catalog and zone caches, as a running bot would be
-        zone_choices(query, NOW)
-    worst = 0.0
-    for _ in range(5):
-        for query in queries:
-            started = clock.perf_counter()
-            zone_choices(query, NOW)
-            worst = max(worst, clock.perf_counter() - started)
-    assert worst < 0.005, f"slowest autocomplete took {worst * 1000:.2f} ms"

@@ -1,0 +1,140 @@
+"""Sleep statistics and the history chart for a year of nights, and how fast /sleep history is
+acknowledged on the emulator while the chart renders.
+
+    .venv/bin/python -m bench.sleep_stats [--nights 365] [--runs 7]
+
+Prints a Markdown table (medians and worst of `--runs`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bench.common import machine, with_loop_lag
+from bot.client import RlsBot
+from bot.clock import FakeClock
+from bot.emulator import DiscordEmulator
+from bot.emulator.testing import running_client
+from bot.settings import Settings
+from bot.sleep.charts import history_png
+from bot.sleep.entry import SleepEntry
+from bot.sleep.form import NightForm, build_entry
+from bot.sleep.stats import add_stretched, summarise, window
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+TODAY = date(2026, 3, 2)
+TOKEN = "bench.bot.token-0123456789"
+
+
+def year_of_nights(user_id: int, nights: int) -> list[SleepEntry]:
+    entries = []
+    for back in range(nights):
+        form = NightForm(
+            into_bed=f"{22 + back % 2}:{(back * 7) % 60:02d}",
+            final_wake=f"{6 + back % 2}:{(back * 11) % 60:02d}",
+            sleep_latency_min=back % 40,
+            awakenings=back % 4,
+            awake_min=(back * 3) % 60,
+            quality=1 + back % 5,
+            severity=back % 11,
+            tags={"stretched"} if back % 3 else {"caffeine"},
+        )
+        entries.append(
+            build_entry(
+                form,
+                user_id=user_id,
+                night=TODAY - timedelta(days=back),
+                zone_name="Europe/Berlin",
+                now=NOW,
+            )
+        )
+    return entries
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+async def chart_off_loop(entries: list[SleepEntry], runs: int) -> tuple[list[float], float]:
+    start, end = window(len(entries), TODAY)
+    times, worst_lag = [], 0.0
+    await asyncio.to_thread(history_png, entries, start, end)  # warm up fonts and caches
+    for _ in range(runs):
+        _, elapsed, lag = await with_loop_lag(asyncio.to_thread(history_png, entries, start, end))
+        times.append(elapsed)
+        worst_lag = max(worst_lag, lag)
+    return times, worst_lag
+
+
+async def acknowledgement(entries: list[SleepEntry], runs: int) -> tuple[list[float], list[float]]:
+    """Seconds from sending /sleep history to the deferral arriving, and to the chart arriving."""
+    acks, totals = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        async with DiscordEmulator(validate=False) as emu:
+            settings = Settings(
+                _env_file=None,  # type: ignore[call-arg]
+                discord_token=TOKEN,  # type: ignore[arg-type]
+                database_path=Path(tmp) / "bench.sqlite3",
+                database_url=None,
+                discord_api_base=emu.api_base,
+                discord_gateway_url=emu.gateway_url,
+                reminder_tick_seconds=3600,
+            )
+            client = RlsBot(settings, clock=FakeClock(NOW))
+            async with running_client(emu, client, token=TOKEN) as bot:
+                await bot.tree.sync()
+                user = emu.add_user("bench")
+                await bot.repos.users.set_timezone(user.id, "Europe/Berlin", NOW)
+                for entry in year_of_nights(user.id, len(entries)):
+                    await bot.repos.diary.save(entry, NOW)
+                for _ in range(runs + 1):
+                    start = time.perf_counter()
+                    ix = await emu.slash(user, "sleep history", {"days": len(entries)})
+                    await ix.response(timeout=10)
+                    ack = time.perf_counter() - start
+                    await ix.followup(timeout=30)
+                    acks.append(ack)
+                    totals.append(time.perf_counter() - start)
+    return acks[1:], totals[1:]  # the first run warms caches
+
+
+def row(name: str, seconds: list[float], target: str) -> str:
+    median = statistics.median(seconds) * 1000
+    return f"| {name} | {median:.1f} ms | {max(seconds) * 1000:.1f} ms | {target} |"
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--nights", type=int, default=365)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    entries = year_of_nights(1, args.nights)
+    start, end = window(args.nights, TODAY)
+    done = [NOW - timedelta(days=d, hours=-5) for d in range(0, args.nights, 2)]
+    metrics = timed(lambda: summarise(add_stretched(entries, done), start, end), args.runs)
+    chart, lag = await chart_off_loop(entries, args.runs)
+    acks, totals = await acknowledgement(entries, args.runs)
+    print(f"Sleep stats, {args.nights} nights — {machine()}\n")
+    print("| Measure | Median | Worst | Target |")
+    print("|---|---|---|---|")
+    print(row("Stats (metrics, trends, tag comparisons)", metrics, "–"))
+    print(row("History chart rendered in a thread", chart, "≤ 300 ms"))
+    print(f"| Worst event-loop lag while rendering | – | {lag * 1000:.1f} ms | small |")
+    print(row("/sleep history acknowledged (emulator)", acks, "≤ 50 ms"))
+    print(row("/sleep history chart delivered (emulator)", totals, "–"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

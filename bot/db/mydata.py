@@ -1,0 +1,115 @@
+"""Everything stored about one user, for `/mydata export` and `/mydata delete`.
+
+Rather than a hand-kept list, the tables are read from the database's own catalog: `users` (by
+`id`) and every table with a `user_id` column. A feature that adds a table keyed by user is
+therefore exported and deleted without touching this file. Table and column names come from the
+catalog, never from input, so quoting them into the SQL is safe; values are always parameters.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from bot.db.postgres import PostgresDatabase
+from bot.db.sqlite import SqliteDatabase
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+class UserDataRepository(Protocol):
+    async def export(self, user_id: int) -> Rows:
+        """Table name -> the user's rows (column -> JSON-friendly value), `users` first."""
+        ...
+
+    async def delete_all(self, user_id: int) -> dict[str, int]:
+        """Delete every row about the user in one transaction; table -> rows deleted."""
+        ...
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+class SqliteUserDataRepository:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def _user_tables(self, conn: Any) -> list[str]:
+        async with conn.execute(
+            "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
+            "WHERE m.type = 'table' AND c.name = 'user_id' ORDER BY m.name"
+        ) as cursor:
+            return [row[0] async for row in cursor]
+
+    async def export(self, user_id: int) -> Rows:
+        rows: Rows = {}
+        async with self._db.connection() as conn:
+            for table, column in [("users", "id")] + [
+                (t, "user_id") for t in await self._user_tables(conn)
+            ]:
+                async with conn.execute(
+                    f"SELECT * FROM {_quote(table)} WHERE {column} = ? ORDER BY rowid",
+                    (user_id,),
+                ) as cursor:
+                    names = [d[0] for d in cursor.description]
+                    rows[table] = [
+                        {n: _plain(v) for n, v in zip(names, row, strict=True)}
+                        async for row in cursor
+                    ]
+        return rows
+
+    async def delete_all(self, user_id: int) -> dict[str, int]:
+        deleted: dict[str, int] = {}
+        async with self._db.transaction() as conn:
+            for table in await self._user_tables(conn):
+                cursor = await conn.execute(
+                    f"DELETE FROM {_quote(table)} WHERE user_id = ?", (user_id,)
+                )
+                deleted[table] = cursor.rowcount
+            cursor = await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
+            deleted["users"] = cursor.rowcount
+        return deleted
+
+
+class PostgresUserDataRepository:
+    def __init__(self, db: PostgresDatabase) -> None:
+        self._db = db
+
+    async def _user_tables(self, conn: Any) -> list[str]:
+        rows = await conn.fetch(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = 'user_id' "
+            "ORDER BY table_name"
+        )
+        return [row[0] for row in rows]
+
+    async def export(self, user_id: int) -> Rows:
+        rows: Rows = {}
+        async with self._db.connection() as conn:
+            for table, column in [("users", "id")] + [
+                (t, "user_id") for t in await self._user_tables(conn)
+            ]:
+                found = await conn.fetch(
+                    f"SELECT * FROM {_quote(table)} WHERE {column} = $1 ORDER BY 1", user_id
+                )
+                rows[table] = [{k: _plain(v) for k, v in record.items()} for record in found]
+        return rows
+
+    async def delete_all(self, user_id: int) -> dict[str, int]:
+        deleted: dict[str, int] = {}
+        async with self._db.transaction() as conn:
+            for table in await self._user_tables(conn):
+                status = await conn.execute(
+                    f"DELETE FROM {_quote(table)} WHERE user_id = $1", user_id
+                )
+                deleted[table] = int(status.split()[-1])
+            status = await conn.execute("DELETE FROM users WHERE id = $1", user_id)
+            deleted["users"] = int(status.split()[-1])
+        return deleted

@@ -1,0 +1,68 @@
+"""One night of the Consensus Sleep Diary (Carney et al., 2012) plus the RLS fields.
+
+A night is dated by the morning it ends, in the user's zone: the night from Monday evening to
+Tuesday morning is "Tuesday". Every clock time is stored as a UTC instant together with the
+entry's IANA zone, never as a naive local time, so durations stay right across DST changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+# Tags people can pick with one tap; "stretched" is also added automatically on nights after a
+# stretch reminder was marked Done. Values are stored, labels shown.
+KNOWN_TAGS: dict[str, str] = {
+    "caffeine": "Caffeine",
+    "alcohol": "Alcohol",
+    "late_meal": "Late meal",
+    "exercise": "Exercise",
+    "stretched": "Stretched",
+    "massage": "Massage",
+    "iron": "Iron supplement",
+    "medication": "Medication taken",
+    "stress": "Stressful day",
+}
+STRETCHED = "stretched"
+
+
+def tag_label(tag: str) -> str:
+    return KNOWN_TAGS.get(tag, tag)
+
+
+@dataclass(frozen=True)
+class SleepEntry:
+    user_id: int
+    night: date  # the morning the night ends, in `timezone`
+    timezone: str  # IANA zone the times were given in
+    into_bed: datetime  # UTC instants from here on
+    tried_sleep: datetime
+    sleep_latency_min: int  # minutes to fall asleep
+    awakenings: int
+    awake_min: int  # minutes awake during the night, after first falling asleep
+    final_wake: datetime
+    out_of_bed: datetime
+    quality: int | None = None  # 1 (very poor) .. 5 (very good)
+    severity: int | None = None  # RLS symptoms last evening/night, 0 (none) .. 10 (worst)
+    rls_onset: datetime | None = None  # when symptoms started
+    rls_out_of_bed: int = 0  # times RLS got them out of bed
+    tags: frozenset[str] = field(default_factory=frozenset)
+    note: str | None = None
+    updated_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("into_bed", "tried_sleep", "final_wake", "out_of_bed", "rls_onset"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"{name} must be timezone-aware")
+
+    def with_tags(self, extra: set[str] | frozenset[str]) -> SleepEntry:
+        return replace(self, tags=self.tags | frozenset(extra))
+
+
+def utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC)
+
+
+def minutes(delta: timedelta) -> float:
+    return delta.total_seconds() / 60

@@ -1,0 +1,266 @@
+"""What someone typed for one night, checked and turned into a :class:`SleepEntry`.
+
+Every problem is a :class:`UserError` naming the field and what would work, and nothing is stored
+unless the whole entry is valid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+from bot.scheduling.parsing import parse_time
+from bot.scheduling.recurrence import load_zone, local_date_of
+from bot.sleep.entry import KNOWN_TAGS, SleepEntry
+from bot.sleep.metrics import hours_minutes, sleep_window, time_in_bed
+from bot.sleep.times import evening_instant, local_clock, morning_instant
+
+MAX_NOTE = 500
+MAX_MINUTES = 12 * 60
+MAX_COUNT = 50
+MAX_TIME_IN_BED = timedelta(hours=24)
+MAX_DAYS_BACK = 366
+MAX_CUSTOM_TAGS = 3
+_CUSTOM_TAG = re.compile(r"[a-z0-9][a-z0-9 _-]{0,23}", re.ASCII)
+_NIGHT_FORMATS = "Use a date like 2026-03-03, or “today” / “yesterday”."
+
+
+@dataclass
+class NightForm:
+    """Raw answers; None means "not given" and takes the documented default."""
+
+    into_bed: str | None = None
+    tried_sleep: str | None = None  # default: the into-bed time
+    sleep_latency_min: int | None = None  # default 0
+    awakenings: int | None = None  # default 0
+    awake_min: int | None = None  # default 0
+    final_wake: str | None = None
+    out_of_bed: str | None = None  # default: the final wake time
+    quality: int | None = None
+    severity: int | None = None
+    rls_onset: str | None = None
+    rls_out_of_bed: int | None = None  # default 0
+    tags: set[str] = field(default_factory=set)
+    tag_text: str | None = None  # typed, comma-separated: known tag names or custom tags
+    note: str | None = None
+
+    @classmethod
+    def from_entry(cls, entry: SleepEntry) -> NightForm:
+        zone = load_zone(entry.timezone)
+        return cls(
+            into_bed=local_clock(entry.into_bed, zone),
+            tried_sleep=local_clock(entry.tried_sleep, zone),
+            sleep_latency_min=entry.sleep_latency_min,
+            awakenings=entry.awakenings,
+            awake_min=entry.awake_min,
+            final_wake=local_clock(entry.final_wake, zone),
+            out_of_bed=local_clock(entry.out_of_bed, zone),
+            quality=entry.quality,
+            severity=entry.severity,
+            rls_onset=None if entry.rls_onset is None else local_clock(entry.rls_onset, zone),
+            rls_out_of_bed=entry.rls_out_of_bed,
+            tags=set(entry.tags),
+            note=entry.note,
+        )
+
+
+def parse_night(text: str | None, today: date) -> date:
+    """The night's date (the morning it ends); None means today's morning."""
+    if text is None or not text.strip():
+        return today
+    cleaned = text.strip().lower()
+    if cleaned in {"today", "last night", "tonight"}:
+        return today
+    if cleaned == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise UserError(
+            f"I couldn't read “{text.strip()[:24]}” as a night. {_NIGHT_FORMATS}"
+        ) from None
+
+
+def check_night(night: date, today: date) -> date:
+    if night > today:
+        raise UserError(
+            f"The night ending {night:%a %d %b %Y} hasn't happened yet. Nights are dated by the "
+            "morning they end, so last night is today's date."
+        )
+    if night < today - timedelta(days=MAX_DAYS_BACK):
+        raise UserError("That night is more than a year ago; I keep the diary for the last year.")
+    return night
+
+
+# What people type for the known tags: their keys, labels, and a few short forms.
+_TAG_WORDS = {
+    **{key.replace("_", " "): key for key in KNOWN_TAGS},
+    **{label.lower(): key for key, label in KNOWN_TAGS.items()},
+    "coffee": "caffeine",
+    "stretch": "stretched",
+    "stretching": "stretched",
+    "meds": "medication",
+    "medicine": "medication",
+    "stressful": "stress",
+}
+
+
+def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
+    """Known tags by key (from a select) plus comma-separated words someone typed: words that
+    name a known tag become that tag, the rest are custom tags (at most three)."""
+    tags = {t for t in chosen if t in KNOWN_TAGS}
+    unknown = set(chosen) - tags
+    words = [" ".join(w.split()).lower() for w in (custom or "").split(",") if w.strip()]
+    words += sorted(w.lower() for w in unknown)
+    words = [_TAG_WORDS.get(w.replace("_", " "), w) for w in words]
+    extra = [w for w in dict.fromkeys(words) if w not in KNOWN_TAGS]
+    if len(extra) > MAX_CUSTOM_TAGS:
+        raise UserError(f"Up to {MAX_CUSTOM_TAGS} custom tags per night, please.")
+    for word in extra:
+        if not _CUSTOM_TAG.fullmatch(word):
+            raise UserError(
+                f"“{word[:24]}” can't be a tag: use up to 24 letters, digits, spaces or dashes."
+            )
+    known_words = {w for w in words if w in KNOWN_TAGS}
+    return frozenset(tags | known_words | set(extra))
+
+
+def build_entry(
+    form: NightForm,
+    *,
+    user_id: int,
+    night: date,
+    zone_name: str,
+    now: datetime,
+) -> SleepEntry:
+    """Validate everything and resolve the times (rule in :mod:`bot.sleep.times`)."""
+    zone = load_zone(zone_name)
+    check_night(night, local_date_of(now, zone))
+    if form.into_bed is None or form.final_wake is None:
+        raise UserError("I need at least when you got into bed and when you finally woke up.")
+    into_bed = evening_instant(night, _time("into bed", form.into_bed), zone)
+    tried = (
+        evening_instant(night, _time("tried to sleep", form.tried_sleep), zone)
+        if form.tried_sleep
+        else into_bed
+    )
+    final_wake = morning_instant(night, _time("final wake", form.final_wake), zone)
+    out_of_bed = (
+        morning_instant(night, _time("out of bed", form.out_of_bed), zone)
+        if form.out_of_bed
+        else final_wake
+    )
+    onset = (
+        evening_instant(night, _time("RLS symptoms started", form.rls_onset), zone)
+        if form.rls_onset
+        else None
+    )
+    latency = _count("minutes to fall asleep", form.sleep_latency_min, MAX_MINUTES)
+    awake = _count("minutes awake", form.awake_min, MAX_MINUTES)
+    entry = SleepEntry(
+        user_id=user_id,
+        night=night,
+        timezone=zone.key,
+        into_bed=into_bed,
+        tried_sleep=tried,
+        sleep_latency_min=latency,
+        awakenings=_count("awakenings", form.awakenings, MAX_COUNT),
+        awake_min=awake,
+        final_wake=final_wake,
+        out_of_bed=out_of_bed,
+        quality=_scale("sleep quality", form.quality, 1, 5),
+        severity=_scale("RLS severity", form.severity, 0, 10),
+        rls_onset=onset,
+        rls_out_of_bed=_count("times RLS got you up", form.rls_out_of_bed, MAX_COUNT),
+        tags=parse_tags(form.tags, form.tag_text),
+        note=_note(form.note),
+    )
+    _check_order(entry, zone, now)
+    return entry
+
+
+def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
+    def at(instant: datetime) -> str:
+        return f"{instant.astimezone(zone):%a %H:%M}"
+
+    if entry.out_of_bed < entry.into_bed:
+        raise UserError(
+            f"Out of bed ({at(entry.out_of_bed)}) is before into bed ({at(entry.into_bed)}). "
+            "Bed times from noon on count as the evening before; check the two times."
+        )
+    if entry.tried_sleep < entry.into_bed:
+        raise UserError(
+            f"You tried to sleep ({at(entry.tried_sleep)}) before getting into bed "
+            f"({at(entry.into_bed)}). Check the two times."
+        )
+    if entry.final_wake < entry.tried_sleep:
+        raise UserError(
+            f"Your final wake ({at(entry.final_wake)}) is before you tried to sleep "
+            f"({at(entry.tried_sleep)}). Check the two times."
+        )
+    if entry.out_of_bed < entry.final_wake:
+        raise UserError(
+            f"Out of bed ({at(entry.out_of_bed)}) is before your final wake "
+            f"({at(entry.final_wake)}). Check the two times."
+        )
+    if time_in_bed(entry) > MAX_TIME_IN_BED:
+        raise UserError(
+            f"That's {hours_minutes(time_in_bed(entry).total_seconds() / 60)} in bed, more than "
+            "a day. Bed times from noon on count as the evening before; check the times."
+        )
+    window = sleep_window(entry).total_seconds() / 60
+    if entry.sleep_latency_min + entry.awake_min > window:
+        raise UserError(
+            f"Minutes to fall asleep plus minutes awake ({entry.sleep_latency_min} + "
+            f"{entry.awake_min}) are longer than the night itself ({hours_minutes(window)} from "
+            "trying to sleep to your final wake)."
+        )
+    if entry.out_of_bed > now:
+        raise UserError(
+            f"Out of bed at {at(entry.out_of_bed)} is still in the future. Log the night once "
+            "you're up."
+        )
+
+
+def _time(what: str, text: str) -> time:
+    try:
+        return parse_time(text)
+    except UserError as exc:
+        raise UserError(f"{_upper_first(what)}: {exc.message}") from None
+
+
+def _count(what: str, value: int | None, limit: int) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not 0 <= value <= limit:
+        raise UserError(f"{_upper_first(what)} should be between 0 and {limit}, not {value}.")
+    return value
+
+
+def _scale(what: str, value: int | None, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not low <= value <= high:
+        raise UserError(
+            f"{_upper_first(what)} goes from {low} to {high}; {value} is off the scale."
+        )
+    return value
+
+
+def _note(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    note = text.strip()
+    if len(note) > MAX_NOTE:
+        raise UserError(
+            f"Your note is {len(note)} characters; please keep it to {MAX_NOTE} (it's for you and "
+            "your doctor at a glance)."
+        )
+    return note
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]

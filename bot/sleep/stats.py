@@ -1,0 +1,146 @@
+"""Averages, trends and tagged-vs-untagged comparisons over a window of nights.
+
+Trend = the later half of the window's logged nights against the earlier half: easy to explain
+("your last 7 nights against the 7 before") and robust to a missing night here and there.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.scheduling.recurrence import local_date_of
+from bot.sleep.entry import KNOWN_TAGS, STRETCHED, SleepEntry
+from bot.sleep.metrics import efficiency, minutes, total_sleep
+
+NOT_PROOF = (
+    "These are your own nights side by side, not proof of cause and effect: many things change "
+    "from night to night. Worth raising with your doctor if a pattern holds."
+)
+MIN_NIGHTS_TO_COMPARE = 1
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    unit: str  # "min", "%", "/5", "/10"
+    mean: float | None
+    count: int
+    earlier: float | None  # mean of the earlier half of the logged nights
+    later: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.earlier is None or self.later is None:
+            return None
+        return self.later - self.earlier
+
+
+@dataclass(frozen=True)
+class TagComparison:
+    tag: str
+    tagged_nights: int
+    untagged_nights: int
+    severity_tagged: float | None
+    severity_untagged: float | None
+    sleep_tagged: float | None  # mean total sleep, minutes
+    sleep_untagged: float | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    start: date
+    end: date
+    nights: int
+    measures: list[Measure]
+    comparisons: list[TagComparison]
+
+    def measure(self, name: str) -> Measure:
+        return next(m for m in self.measures if m.name == name)
+
+
+MeasureFn = Callable[[SleepEntry], float | None]
+
+MEASURES: list[tuple[str, str, MeasureFn]] = [
+    ("Total sleep", "min", lambda e: minutes(total_sleep(e))),
+    ("Sleep efficiency", "%", efficiency),
+    ("Time to fall asleep", "min", lambda e: float(e.sleep_latency_min)),
+    ("Awake during the night", "min", lambda e: float(e.awake_min)),
+    ("Sleep quality", "/5", lambda e: None if e.quality is None else float(e.quality)),
+    ("RLS severity", "/10", lambda e: None if e.severity is None else float(e.severity)),
+]
+
+
+def window(days: int, today: date) -> tuple[date, date]:
+    """The nights of the last `days` mornings, today's included."""
+    return today - timedelta(days=days - 1), today
+
+
+def add_stretched(
+    entries: Iterable[SleepEntry], done_due_times: Iterable[datetime]
+) -> list[SleepEntry]:
+    """A stretch reminder marked Done on day D counts as "stretched" for the night ending D+1,
+    in each entry's own zone."""
+    done = list(done_due_times)
+    evenings_by_zone: dict[str, set[date]] = {}
+    result = []
+    for entry in entries:
+        evenings = evenings_by_zone.get(entry.timezone)
+        if evenings is None:  # one conversion per Done time and zone, not per night
+            evenings = {local_date_of(t, entry.timezone) for t in done}
+            evenings_by_zone[entry.timezone] = evenings
+        if entry.night - timedelta(days=1) in evenings:
+            entry = entry.with_tags({STRETCHED})
+        result.append(entry)
+    return result
+
+
+def _mean(values: Iterable[float | None]) -> tuple[float | None, int]:
+    present = [v for v in values if v is not None]
+    return (statistics.fmean(present) if present else None), len(present)
+
+
+def _measure(name: str, unit: str, fn: MeasureFn, entries: Sequence[SleepEntry]) -> Measure:
+    values = [fn(e) for e in entries]
+    mean, count = _mean(values)
+    half = len(values) // 2
+    earlier = later = None
+    if half >= 1:
+        earlier, _ = _mean(values[:half])
+        later, _ = _mean(values[len(values) - half :])
+    return Measure(name, unit, mean, count, earlier, later)
+
+
+def compare_tag(tag: str, entries: Sequence[SleepEntry]) -> TagComparison:
+    tagged = [e for e in entries if tag in e.tags]
+    untagged = [e for e in entries if tag not in e.tags]
+
+    def severity(group: list[SleepEntry]) -> float | None:
+        return _mean(None if e.severity is None else float(e.severity) for e in group)[0]
+
+    def sleep(group: list[SleepEntry]) -> float | None:
+        return _mean(minutes(total_sleep(e)) for e in group)[0]
+
+    return TagComparison(
+        tag,
+        len(tagged),
+        len(untagged),
+        severity(tagged),
+        severity(untagged),
+        sleep(tagged),
+        sleep(untagged),
+    )
+
+
+def summarise(entries: Sequence[SleepEntry], start: date, end: date) -> Summary:
+    nights = sorted((e for e in entries if start <= e.night <= end), key=lambda e: e.night)
+    measures = [_measure(name, unit, fn, nights) for name, unit, fn in MEASURES]
+    used = sorted({t for e in nights for t in e.tags}, key=lambda t: (t not in KNOWN_TAGS, t))
+    comparisons = [
+        c
+        for c in (compare_tag(tag, nights) for tag in used)
+        if c.tagged_nights >= MIN_NIGHTS_TO_COMPARE and c.untagged_nights >= MIN_NIGHTS_TO_COMPARE
+    ]
+    return Summary(start, end, len(nights), measures, comparisons)

@@ -1,0 +1,113 @@
+"""/mydata: everything stored about you, to download or to delete."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.db.mydata import Rows
+from bot.interactions import OwnedView, send_reply
+
+# One message carries at most 10 attachments: the JSON and up to 9 tables as CSV.
+MAX_CSV_FILES = 9
+
+
+def export_files(user_id: int, rows: Rows, exported_at: str) -> list[tuple[str, bytes]]:
+    """my-data.json with every table, plus one CSV per table that has rows."""
+    document = {
+        "user_id": user_id,
+        "exported_at": exported_at,
+        "about": (
+            "Everything rls-companion stores about you, one list per table. In SQLite-backed "
+            "deployments instants are seconds since 1970-01-01 UTC."
+        ),
+        "tables": rows,
+    }
+    files = [("my-data.json", json.dumps(document, indent=2, ensure_ascii=False).encode())]
+    for table, table_rows in rows.items():
+        if not table_rows or len(files) > MAX_CSV_FILES:
+            continue
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(table_rows[0]))
+        writer.writeheader()
+        writer.writerows(table_rows)
+        files.append((f"my-data-{table}.csv", buffer.getvalue().encode()))
+    return files
+
+
+class DeleteConfirmView(OwnedView):
+    def __init__(self, bot: RlsBot, owner_id: int) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.bot = bot
+        self.confirm.custom_id = f"rls:mydata:delete:{owner_id}"
+        self.cancel.custom_id = f"rls:mydata:keep:{owner_id}"
+
+    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        deleted = await self.bot.repos.user_data.delete_all(interaction.user.id)
+        total = sum(deleted.values())
+        await interaction.response.edit_message(
+            content=(
+                f"Done: deleted {total} record{'s' if total != 1 else ''} about you "
+                "(profile, reminders, sleep diary and the rest). Nothing of yours is left."
+            ),
+            view=None,
+        )
+        self.stop()
+
+    @discord.ui.button(label="Keep my data", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(content="Kept: nothing was deleted.", view=None)
+        self.stop()
+
+
+class MyDataCog(commands.Cog):
+    help_title = "Your data"
+
+    group = app_commands.Group(
+        name="mydata", description="Download or delete everything I store about you."
+    )
+
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+
+    @group.command(
+        name="export", description="Download everything I store about you (JSON and CSV)."
+    )
+    async def export(self, interaction: discord.Interaction[RlsBot]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        rows = await self.bot.repos.user_data.export(interaction.user.id)
+        now = self.bot.clock.now().isoformat()
+        files = export_files(interaction.user.id, rows, now)
+        count = sum(len(r) for r in rows.values())
+        await send_reply(
+            interaction,
+            f"Here is everything I store about you: {count} record{'s' if count != 1 else ''}. "
+            "Only you can see this message.",
+            files=[discord.File(io.BytesIO(data), name) for name, data in files],
+        )
+
+    @group.command(name="delete", description="Delete everything I store about you.")
+    async def delete(self, interaction: discord.Interaction[RlsBot]) -> None:
+        await send_reply(
+            interaction,
+            "Delete **everything** I store about you: your timezone, reminders and their history, "
+            "and your whole sleep diary? This can't be undone (`/mydata export` first if you "
+            "want a copy).",
+            view=DeleteConfirmView(self.bot, interaction.user.id),
+        )
+
+
+async def setup(bot: RlsBot) -> None:
+    await bot.add_cog(MyDataCog(bot))

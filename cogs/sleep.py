@@ -1,0 +1,782 @@
+"""/sleep: a private nightly sleep and RLS diary, its statistics, charts and a doctor's report.
+
+Everything here is about one person's health, so every reply is ephemeral, every custom_id
+carries its owner's id and every handler checks it against the person pressing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.db.reminders import ScheduleSpec, format_local_time
+from bot.discord_delivery import RenderedMessage
+from bot.errors import UserError
+from bot.formatting import when
+from bot.interactions import OwnedView, report_error, send_reply
+from bot.reminders.transport import Outgoing
+from bot.scheduling.parsing import parse_time
+from bot.scheduling.recurrence import Weekdays, local_date_of
+from bot.sleep.charts import history_png
+from bot.sleep.entry import KNOWN_TAGS, SleepEntry
+from bot.sleep.form import MAX_NOTE, NightForm, build_entry, check_night, parse_night
+from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
+from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
+from bot.sleep.text import comparison_line, entry_line, summary_text
+
+log = logging.getLogger(__name__)
+
+KIND = "sleep"  # the reminder engine's schedule kind for the morning prompt
+DEFAULT_PROMPT_TIME = dt_time(8, 0)
+COLOUR = discord.Colour.dark_blue()
+DEFAULT_DAYS = 14
+MAX_DAYS = 365
+NEED_ZONE = (
+    "I need your timezone first, so your nights are dated by your own mornings: use "
+    "`/timezone set` with your city (e.g. Berlin), then try again."
+)
+
+
+def night_id(night: date) -> str:
+    return night.strftime("%Y%m%d")
+
+
+def check_days(days: int) -> int:
+    if not 1 <= days <= MAX_DAYS:
+        raise UserError(f"Pick between 1 and {MAX_DAYS} days, not {days}.")
+    return days
+
+
+class SleepService:
+    """What the commands and buttons share: the user's zone, their nights, saving."""
+
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+
+    async def zone(self, user_id: int) -> str:
+        profile = await self.bot.repos.users.get(user_id)
+        if profile is None or profile.timezone is None:
+            raise UserError(NEED_ZONE)
+        return profile.timezone
+
+    def today(self, zone: str) -> date:
+        return local_date_of(self.bot.clock.now(), zone)
+
+    async def nights(
+        self, user_id: int, zone: str, days: int
+    ) -> tuple[list[SleepEntry], date, date]:
+        """The window's entries with "stretched" added from Done stretch reminders."""
+        start, end = window(days, self.today(zone))
+        entries = await self.bot.repos.diary.between(user_id, start, end)
+        since = self.bot.clock.now() - timedelta(days=days + 2)
+        done = await self.bot.repos.reminders.done_due_times(user_id, "stretch", since)
+        return add_stretched(entries, done), start, end
+
+    def build(self, user_id: int, zone: str, night: date, form: NightForm) -> SleepEntry:
+        return build_entry(
+            form, user_id=user_id, night=night, zone_name=zone, now=self.bot.clock.now()
+        )
+
+    async def start_checkin(
+        self, user_id: int, zone: str, night: date, *, editing: bool
+    ) -> discord.ui.Modal:
+        """The first step of the guided check-in, pre-filled when the night is already logged."""
+        existing = await self.bot.repos.diary.get(user_id, night)
+        form = NightForm() if existing is None else NightForm.from_entry(existing)
+        return TimesModal(CheckinFlow(self, user_id, zone, night, form, editing=editing))
+
+    async def logged_night(self, user_id: int, zone: str, text: str) -> date:
+        night = parse_night(text, self.today(zone))
+        if await self.bot.repos.diary.get(user_id, night) is None:
+            raise UserError(f"You haven't logged the night ending {night:%a %d %b %Y}.")
+        return night
+
+    async def save_or_ask(
+        self, interaction: discord.Interaction[Any], entry: SleepEntry, *, replace: bool = False
+    ) -> None:
+        """Save, or ask before replacing a night that is already logged."""
+        existing = await self.bot.repos.diary.get(entry.user_id, entry.night)
+        if existing is not None and not replace:
+            await send_reply(
+                interaction,
+                f"You already logged the night ending {entry.night:%a %d %b}:\n"
+                f"{entry_line(existing)}\nReplace it with this?\n{entry_line(entry)}",
+                view=ReplaceView(self, entry),
+            )
+            return
+        saved = await self.bot.repos.diary.save(entry, self.bot.clock.now())
+        await send_reply(interaction, saved_text(saved, replaced=existing is not None))
+
+
+def saved_text(entry: SleepEntry, *, replaced: bool) -> str:
+    verb = "Updated" if replaced else "Saved"
+    return (
+        f"{verb}. {entry_line(entry)}\n-# Only you can see this. `/sleep stats` shows your trends."
+    )
+
+
+class ReplaceView(OwnedView):
+    """Replace / Keep when a night is logged twice; the new entry waits here until answered."""
+
+    def __init__(self, service: SleepService, entry: SleepEntry) -> None:
+        super().__init__(entry.user_id, timeout=600)
+        self.service = service
+        self.entry = entry
+        suffix = f"{entry.user_id}:{night_id(entry.night)}"
+        self.replace.custom_id = f"rls:sleep:replace:{suffix}"
+        self.keep.custom_id = f"rls:sleep:keep:{suffix}"
+
+    @discord.ui.button(label="Replace", style=discord.ButtonStyle.danger)
+    async def replace(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        saved = await self.service.bot.repos.diary.save(self.entry, self.service.bot.clock.now())
+        await interaction.response.edit_message(content=saved_text(saved, replaced=True), view=None)
+        self.stop()
+
+    @discord.ui.button(label="Keep the old one", style=discord.ButtonStyle.secondary)
+    async def keep(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(content="Kept your earlier entry.", view=None)
+        self.stop()
+
+
+def _options(values: list[tuple[str, str]], current: object) -> list[discord.SelectOption]:
+    return [
+        discord.SelectOption(label=label, value=value, default=str(current) == value)
+        for value, label in values
+    ]
+
+
+AWAKENINGS = [(str(n), f"Woke {n} time{'s' if n != 1 else ''}") for n in range(11)] + [
+    (str(n), f"Woke {n} times") for n in (12, 15, 20)
+]
+AWAKE_MINUTES = [(str(n), f"Awake {n} min in the night") for n in (0, 5, 10, 15, 20, 30, 45)] + [
+    (str(n), f"Awake {n // 60}h{n % 60:02d} in the night")
+    for n in (60, 90, 120, 150, 180, 240, 300)
+]
+QUALITY = [
+    ("1", "Quality 1: very poor"),
+    ("2", "Quality 2: poor"),
+    ("3", "Quality 3: fair"),
+    ("4", "Quality 4: good"),
+    ("5", "Quality 5: very good"),
+]
+SEVERITY = (
+    [("0", "RLS 0: no symptoms")]
+    + [(str(n), f"RLS {n}/10") for n in range(1, 10)]
+    + [("10", "RLS 10: worst imaginable")]
+)
+RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in range(11)]
+
+
+class CheckinFlow:
+    """One person's check-in in progress: the night, their zone and the answers so far.
+
+    Held in memory by the views of one ephemeral message for at most 15 minutes (the life of an
+    interaction token); nothing is written until Save, so an abandoned check-in leaves no trace.
+    """
+
+    def __init__(
+        self,
+        service: SleepService,
+        owner_id: int,
+        zone: str,
+        night: date,
+        form: NightForm,
+        *,
+        editing: bool,
+    ) -> None:
+        self.service = service
+        self.owner_id = owner_id
+        self.zone = zone
+        self.night = night
+        self.form = form
+        self.editing = editing
+
+    def custom_id(self, part: str) -> str:
+        return f"rls:sleep:ci:{part}:{self.owner_id}:{night_id(self.night)}"
+
+    def heading(self) -> str:
+        return f"Night ending {self.night:%a %d %b}"
+
+    async def save(self, interaction: discord.Interaction[Any]) -> None:
+        entry = self.service.build(self.owner_id, self.zone, self.night, self.form)
+        existing = await self.service.bot.repos.diary.get(self.owner_id, self.night)
+        if existing is not None and not self.editing:
+            await interaction.response.edit_message(
+                content=f"You already logged this night:\n{entry_line(existing)}\n"
+                f"Replace it with this?\n{entry_line(entry)}",
+                view=ReplaceView(self.service, entry),
+            )
+            return
+        saved = await self.service.bot.repos.diary.save(entry, self.service.bot.clock.now())
+        await interaction.response.edit_message(
+            content=saved_text(saved, replaced=existing is not None), view=None
+        )
+
+
+class TimesModal(discord.ui.Modal):
+    """Step 1: the five clock answers (a modal holds at most five inputs)."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(title=f"{flow.heading()}: times"[:45], custom_id=flow.custom_id("times"))
+        self.flow = flow
+        f = flow.form
+        self.bed: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Into bed (e.g. 23:15)", custom_id="bed", default=f.into_bed, max_length=20
+        )
+        self.tried: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Tried to sleep (blank: same as into bed)",
+            custom_id="tried",
+            default=f.tried_sleep,
+            required=False,
+            max_length=20,
+        )
+        self.latency: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Minutes to fall asleep",
+            custom_id="latency",
+            default=str(f.sleep_latency_min or 0),
+            required=False,
+            max_length=4,
+        )
+        self.wake: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Final wake (e.g. 7am)", custom_id="wake", default=f.final_wake, max_length=20
+        )
+        self.up: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Out of bed (blank: same as final wake)",
+            custom_id="up",
+            default=f.out_of_bed,
+            required=False,
+            max_length=20,
+        )
+        for item in (self.bed, self.tried, self.latency, self.wake, self.up):
+            self.add_item(item)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return interaction.user.id == self.flow.owner_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        form = self.flow.form
+        form.into_bed = self.bed.value
+        form.tried_sleep = self.tried.value or None
+        form.sleep_latency_min = parse_minutes(self.latency.value)
+        form.final_wake = self.wake.value
+        form.out_of_bed = self.up.value or None
+        # Check the times now, so a typo is caught before the rest is answered.
+        self.flow.service.build(self.flow.owner_id, self.flow.zone, self.flow.night, form)
+        await send_reply(
+            interaction,
+            f"**{self.flow.heading()}**: and the rest of the night? (Pick, then Next or Save.)",
+            view=DetailsView(self.flow),
+        )
+
+    async def on_error(  # type: ignore[override]  # Modal drops the item argument
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await report_error(interaction, error, where="sleep check-in times")
+
+
+def parse_minutes(text: str) -> int:
+    cleaned = text.strip().lower().removesuffix("min").strip()
+    if not cleaned:
+        return 0
+    if not cleaned.isascii() or not cleaned.isdigit():
+        raise UserError(f"Minutes to fall asleep should be a number like 20, not “{text[:20]}”.")
+    return int(cleaned)
+
+
+class FlowView(OwnedView):
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow.owner_id, timeout=900)
+        self.flow = flow
+
+    def select(
+        self, part: str, placeholder: str, values: list[tuple[str, str]], current: object
+    ) -> discord.ui.Select[FlowView]:
+        menu: discord.ui.Select[FlowView] = discord.ui.Select(
+            custom_id=self.flow.custom_id(part),
+            placeholder=placeholder,
+            options=_options(values, current),
+        )
+        menu.callback = self._remember(part, menu)  # type: ignore[method-assign]
+        self.add_item(menu)
+        return menu
+
+    def _remember(self, part: str, menu: discord.ui.Select[FlowView]) -> Any:
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            setattr(self.flow.form, FIELDS[part], int(menu.values[0]))
+            await interaction.response.defer()
+
+        return callback
+
+    def button(self, part: str, label: str, style: discord.ButtonStyle, handler: Any) -> None:
+        button: discord.ui.Button[FlowView] = discord.ui.Button(
+            label=label, style=style, custom_id=self.flow.custom_id(part), row=4
+        )
+        button.callback = handler  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def save(self, interaction: discord.Interaction[Any]) -> None:
+        await self.flow.save(interaction)
+        self.stop()
+
+
+FIELDS = {
+    "awakenings": "awakenings",
+    "awake": "awake_min",
+    "quality": "quality",
+    "severity": "severity",
+    "rlsup": "rls_out_of_bed",
+}
+
+
+class DetailsView(FlowView):
+    """Step 2: four one-tap answers."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow)
+        f = flow.form
+        self.select("awakenings", "How many times did you wake up?", AWAKENINGS, f.awakenings)
+        self.select("awake", "Minutes awake in the night, all together", AWAKE_MINUTES, f.awake_min)
+        self.select("quality", "How well did you sleep?", QUALITY, f.quality)
+        self.select("severity", "RLS symptoms last evening/night (0–10)", SEVERITY, f.severity)
+        self.button("next", "Next: RLS & tags", discord.ButtonStyle.primary, self.next_page)
+        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+
+    async def next_page(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.edit_message(
+            content=f"**{self.flow.heading()}**: anything else? (All optional.)",
+            view=TagsView(self.flow),
+        )
+        self.stop()
+
+
+class TagsView(FlowView):
+    """Step 3: RLS got you up, tags, and an optional note."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow)
+        f = flow.form
+        self.select("rlsup", "Times RLS got you out of bed", RLS_UP, f.rls_out_of_bed)
+        tags: discord.ui.Select[FlowView] = discord.ui.Select(
+            custom_id=flow.custom_id("tags"),
+            placeholder="Tags for yesterday/last night",
+            min_values=0,
+            max_values=len(KNOWN_TAGS),
+            options=[
+                discord.SelectOption(label=label, value=key, default=key in f.tags)
+                for key, label in KNOWN_TAGS.items()
+            ],
+        )
+        tags.callback = self._tags(tags)  # type: ignore[method-assign]
+        self.add_item(tags)
+        self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
+        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+
+    def _tags(self, menu: discord.ui.Select[FlowView]) -> Any:
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            custom = {t for t in self.flow.form.tags if t not in KNOWN_TAGS}
+            self.flow.form.tags = set(menu.values) | custom
+            await interaction.response.defer()
+
+        return callback
+
+    async def note(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(NoteModal(self.flow, self))
+
+
+class NoteModal(discord.ui.Modal):
+    """The free-text answers, then save."""
+
+    def __init__(self, flow: CheckinFlow, view: FlowView) -> None:
+        super().__init__(title=f"{flow.heading()}: note"[:45], custom_id=flow.custom_id("notes"))
+        self.flow = flow
+        self.view = view
+        f = flow.form
+        self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+            label="Note (for you and your doctor)",
+            custom_id="note",
+            style=discord.TextStyle.paragraph,
+            default=f.note,
+            required=False,
+            max_length=MAX_NOTE,
+        )
+        self.onset: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+            label="When did RLS symptoms start? (e.g. 20:30)",
+            custom_id="onset",
+            default=f.rls_onset,
+            required=False,
+            max_length=20,
+        )
+        custom = ", ".join(sorted(t for t in f.tags if t not in KNOWN_TAGS))
+        self.custom: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+            label="Your own tags, comma-separated",
+            custom_id="custom",
+            default=custom or None,
+            required=False,
+            max_length=80,
+        )
+        for item in (self.note, self.onset, self.custom):
+            self.add_item(item)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return interaction.user.id == self.flow.owner_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        form = self.flow.form
+        form.note = self.note.value or None
+        form.rls_onset = self.onset.value or None
+        form.tags = {t for t in form.tags if t in KNOWN_TAGS}
+        form.tag_text = self.custom.value or None
+        # A modal opened from a message button edits that message when it answers.
+        await self.flow.save(interaction)
+        self.view.stop()
+
+    async def on_error(  # type: ignore[override]  # Modal drops the item argument
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await report_error(interaction, error, where="sleep check-in note")
+
+
+class DeleteNightView(OwnedView):
+    def __init__(self, service: SleepService, owner_id: int, night: date) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.service = service
+        self.night = night
+        suffix = f"{owner_id}:{night_id(night)}"
+        self.confirm.custom_id = f"rls:sleep:delete:{suffix}"
+        self.cancel.custom_id = f"rls:sleep:keepnight:{suffix}"
+
+    @discord.ui.button(label="Delete this night", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        deleted = await self.service.bot.repos.diary.delete(interaction.user.id, self.night)
+        text = (
+            f"Deleted the night ending {self.night:%a %d %b}."
+            if deleted
+            else "That night was already gone."
+        )
+        await interaction.response.edit_message(content=text, view=None)
+        self.stop()
+
+    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(content="Kept.", view=None)
+        self.stop()
+
+
+async def night_autocomplete(
+    interaction: discord.Interaction[RlsBot], current: str
+) -> list[app_commands.Choice[str]]:
+    nights = await interaction.client.repos.diary.recent_nights(interaction.user.id, 25)
+    return [
+        app_commands.Choice(name=f"{n:%a %d %b %Y}", value=n.isoformat())
+        for n in nights
+        if current.strip().lower() in f"{n:%a %d %b %Y} {n.isoformat()}".lower()
+    ][:25]
+
+
+def prompt_custom_id(owner_id: int, night: date) -> str:
+    return f"rls:sleep:log:{owner_id}:{night_id(night)}"
+
+
+class LogNightButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rls:sleep:log:(?P<owner>\d{1,20}):(?P<night>\d{8})",
+):
+    """ "Log last night" on the morning prompt: opens the check-in for that night. State lives in
+    the custom_id so the button works after a restart; only its owner may press it."""
+
+    def __init__(self, owner_id: int, night: date) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Log last night",
+                style=discord.ButtonStyle.primary,
+                custom_id=prompt_custom_id(owner_id, night),
+            )
+        )
+        self.owner_id = owner_id
+        self.night = night
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> LogNightButton:
+        try:
+            night = datetime.strptime(match["night"], "%Y%m%d").date()
+        except ValueError:
+            night = date.min  # a forged id; refused in the callback
+        return cls(int(match["owner"]), night)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await send_reply(interaction, "This check-in belongs to someone else.")
+        return False
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            if self.night == date.min:
+                raise UserError("That button is broken; use `/sleep checkin` instead.")
+            service = SleepService(interaction.client)
+            zone = await service.zone(self.owner_id)
+            check_night(self.night, service.today(zone))
+            modal = await service.start_checkin(self.owner_id, zone, self.night, editing=False)
+            await interaction.response.send_modal(modal)
+        except Exception as exc:  # DynamicItem errors bypass the tree's handler
+            await report_error(interaction, exc, where="sleep prompt button")
+
+
+def render_prompt(outgoing: Outgoing) -> RenderedMessage:
+    """The morning DM: one button that opens the check-in for the night that just ended."""
+    schedule = outgoing.schedule
+    night = local_date_of(outgoing.delivery.due_at, schedule.timezone)
+    embed = discord.Embed(
+        title="Good morning! How did you sleep?",
+        description=(
+            f"Tap below to log the night ending {night:%a %d %b}: a few taps, about a minute. "
+            "Only you will see your answers."
+        ),
+        colour=COLOUR,
+    )
+    if outgoing.is_late:
+        embed.add_field(name="Note", value="Sorry, this is late: I was offline for a while.")
+    embed.set_footer(text="/sleep remind off stops these messages.")
+    view = discord.ui.View(timeout=None)
+    view.add_item(LogNightButton(schedule.user_id, night))
+    return RenderedMessage(embed=embed, view=view)
+
+
+class SleepCog(commands.Cog):
+    help_title = "Sleep diary"
+
+    group = app_commands.Group(
+        name="sleep", description="Your private sleep and RLS diary, stats and charts."
+    )
+
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+        self.service = SleepService(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.renderers[KIND] = render_prompt
+
+    @group.command(name="log", description="Log last night in one go (times like 23:15 or 7am).")
+    @app_commands.describe(
+        bed="When you got into bed, e.g. 23:15",
+        wake="When you finally woke up, e.g. 7am",
+        severity="RLS symptoms last evening/night, 0 (none) to 10 (worst)",
+        quality="Sleep quality, 1 (very poor) to 5 (very good)",
+        tried="When you tried to sleep (default: bed time)",
+        asleep_after="Minutes it took to fall asleep (default 0)",
+        awakenings="How many times you woke up (default 0)",
+        awake_minutes="Minutes awake in the night, all together (default 0)",
+        up="When you got out of bed (default: wake time)",
+        rls_start="When RLS symptoms started, e.g. 20:30",
+        rls_got_up="Times RLS got you out of bed (default 0)",
+        tags="Comma-separated: caffeine, alcohol, late meal, exercise, stretched, massage…",
+        note="Anything worth remembering (up to 500 characters)",
+        night="The morning the night ended: today (default), yesterday or 2026-03-03",
+    )
+    async def log_night(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        bed: str,
+        wake: str,
+        severity: int | None = None,
+        quality: int | None = None,
+        tried: str | None = None,
+        asleep_after: int | None = None,
+        awakenings: int | None = None,
+        awake_minutes: int | None = None,
+        up: str | None = None,
+        rls_start: str | None = None,
+        rls_got_up: int | None = None,
+        tags: str | None = None,
+        note: str | None = None,
+        night: str | None = None,
+    ) -> None:
+        zone = await self.service.zone(interaction.user.id)
+        form = NightForm(
+            into_bed=bed,
+            tried_sleep=tried,
+            sleep_latency_min=asleep_after,
+            awakenings=awakenings,
+            awake_min=awake_minutes,
+            final_wake=wake,
+            out_of_bed=up,
+            quality=quality,
+            severity=severity,
+            rls_onset=rls_start,
+            rls_out_of_bed=rls_got_up,
+            tag_text=tags,
+            note=note,
+        )
+        the_night = parse_night(night, self.service.today(zone))
+        entry = self.service.build(interaction.user.id, zone, the_night, form)
+        await self.service.save_or_ask(interaction, entry)
+
+    @group.command(name="stats", description="Your averages, trends and tagged-night comparisons.")
+    @app_commands.describe(days="How many recent nights to look at (default 14)")
+    async def stats(
+        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+    ) -> None:
+        check_days(days)
+        zone = await self.service.zone(interaction.user.id)
+        entries, start, end = await self.service.nights(interaction.user.id, zone, days)
+        if not entries:
+            raise UserError(
+                f"No nights logged in the last {days} days yet. `/sleep log` or `/sleep checkin` "
+                "adds one."
+            )
+        summary = summarise(entries, start, end)
+        embed = discord.Embed(
+            title="Your sleep", description="\n".join(summary_text(summary, days)), colour=COLOUR
+        )
+        if summary.comparisons:
+            lines = [comparison_line(c) for c in summary.comparisons[:10]]
+            embed.add_field(
+                name="Tagged vs untagged nights", value="\n".join(lines)[:1024], inline=False
+            )
+            embed.add_field(name="Please note", value=NOT_PROOF, inline=False)
+        await send_reply(interaction, embed=embed)
+
+    @group.command(
+        name="history", description="A chart of your sleep, efficiency and RLS per night."
+    )
+    @app_commands.describe(days="How many recent nights to draw (default 14)")
+    async def history(
+        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+    ) -> None:
+        check_days(days)
+        # Acknowledge first: the database read and the drawing may take longer than Discord waits.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        zone = await self.service.zone(interaction.user.id)
+        entries, start, end = await self.service.nights(interaction.user.id, zone, days)
+        if not entries:
+            raise UserError(f"No nights logged in the last {days} days yet, so nothing to draw.")
+        png = await asyncio.to_thread(history_png, entries, start, end)
+        await send_reply(
+            interaction,
+            f"{len(entries)} night{'s' if len(entries) != 1 else ''} from {start:%d %b} to "
+            f"{end:%d %b}. Dashed line: the usual 85% efficiency target.",
+            files=[discord.File(io.BytesIO(png), "sleep-history.png")],
+        )
+
+    @group.command(
+        name="report", description="A one-page report for your doctor (PNG, PDF and CSV)."
+    )
+    @app_commands.describe(days=f"How many recent nights (default 14, up to {MAX_REPORT_NIGHTS})")
+    async def report(
+        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+    ) -> None:
+        if not 1 <= days <= MAX_REPORT_NIGHTS:
+            raise UserError(
+                f"The one-page report covers 1 to {MAX_REPORT_NIGHTS} nights, not {days}."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        zone = await self.service.zone(interaction.user.id)
+        entries, start, end = await self.service.nights(interaction.user.id, zone, days)
+        if not entries:
+            raise UserError(f"No nights logged in the last {days} days yet, so no report.")
+        files = await asyncio.to_thread(render_report, entries, summarise(entries, start, end))
+        stem = f"sleep-report-{end.isoformat()}"
+        await send_reply(
+            interaction,
+            f"Your report for {start:%d %b} – {end:%d %b %Y}: the page as PNG and PDF (print or "
+            "show it to your doctor) and the raw entries as CSV. Only you can see this.",
+            files=[
+                discord.File(io.BytesIO(files.png), f"{stem}.png"),
+                discord.File(io.BytesIO(files.pdf), f"{stem}.pdf"),
+                discord.File(io.BytesIO(files.csv), f"{stem}.csv"),
+            ],
+        )
+
+    @group.command(name="remind", description="A morning DM asking how you slept (or 'off').")
+    @app_commands.describe(time="When, in your time: 8:00 or 7:30 am (default 08:00), or off")
+    async def remind(
+        self, interaction: discord.Interaction[RlsBot], time: str | None = None
+    ) -> None:
+        if time is not None and time.strip().lower() in {"off", "stop", "none"}:
+            stopped = await self.bot.engine.stop(interaction.user.id, KIND)
+            await send_reply(
+                interaction,
+                "Morning check-in prompts are off."
+                if stopped
+                else "You had no morning prompt set.",
+            )
+            return
+        local_time = parse_time(time) if time is not None else DEFAULT_PROMPT_TIME
+        zone = await self.service.zone(interaction.user.id)
+        schedule = await self.bot.engine.subscribe(
+            ScheduleSpec(interaction.user.id, KIND, local_time, Weekdays.EVERY_DAY.to_mask(), zone)
+        )
+        await send_reply(
+            interaction,
+            f"Every morning at {format_local_time(local_time)} ({zone}) I'll DM you a button to log "
+            f"last night. First one {when(self.bot.engine.upcoming(schedule, 1)[0])}. "
+            "`/sleep remind off` stops it.",
+        )
+
+    @group.command(name="checkin", description="Log a night step by step, a few taps at a time.")
+    @app_commands.describe(
+        night="The morning the night ended: today (default), yesterday or 2026-03-03"
+    )
+    async def checkin(
+        self, interaction: discord.Interaction[RlsBot], night: str | None = None
+    ) -> None:
+        zone = await self.service.zone(interaction.user.id)
+        the_night = check_night(
+            parse_night(night, self.service.today(zone)), self.service.today(zone)
+        )
+        await interaction.response.send_modal(
+            await self.service.start_checkin(interaction.user.id, zone, the_night, editing=False)
+        )
+
+    @group.command(name="edit", description="Change a night you logged.")
+    @app_commands.describe(night="Which night (the morning it ended)")
+    @app_commands.autocomplete(night=night_autocomplete)
+    async def edit(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
+        zone = await self.service.zone(interaction.user.id)
+        the_night = await self.service.logged_night(interaction.user.id, zone, night)
+        await interaction.response.send_modal(
+            await self.service.start_checkin(interaction.user.id, zone, the_night, editing=True)
+        )
+
+    @group.command(name="delete", description="Delete one night from your diary.")
+    @app_commands.describe(night="Which night (the morning it ended)")
+    @app_commands.autocomplete(night=night_autocomplete)
+    async def delete(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
+        zone = await self.service.zone(interaction.user.id)
+        the_night = await self.service.logged_night(interaction.user.id, zone, night)
+        entry = await self.bot.repos.diary.get(interaction.user.id, the_night)
+        assert entry is not None
+        await send_reply(
+            interaction,
+            f"Delete this night?\n{entry_line(entry)}",
+            view=DeleteNightView(self.service, interaction.user.id, the_night),
+        )
+
+
+async def setup(bot: RlsBot) -> None:
+    bot.add_dynamic_items(LogNightButton)
+    await bot.add_cog(SleepCog(bot))

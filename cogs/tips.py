@@ -1,0 +1,508 @@
+"""/rls: short, sourced tips about Restless Legs Syndrome from ``data/tips.toml``.
+
+Who may use a tip's components, and what a press does (decided here once, for every component):
+
+- A *private* tip (``private:true``, which is ephemeral, or any tip in a DM) records its owner's id in
+  each custom_id. Only the owner may use it; "Another tip" replaces the tip in place.
+- A *public* tip in a server records owner ``0``: anyone may use it, and every press answers with a new
+  ephemeral tip for the person pressing, so the message the channel sees never changes under them and
+  nobody's history is written by someone else's press.
+- "Related" and the search results' menu always open the chosen tip in a new ephemeral message, so
+  the tip or the list it came from stays in view.
+
+All state lives in the custom_id (``discord.ui.DynamicItem``), so components work after a restart:
+
+- ``rls:tip:more:<topic id or *>:<owner id or 0>``  the "Another tip" button
+- ``rls:tip:rel:<tip id>:<owner id or 0>``          the "Related" menu; its values are tip ids
+- ``rls:tip:open:<owner id>``                        the search results menu; its values are tip ids
+
+Slugs are at most 64 characters and ids at most 20 digits, so each stays within Discord's 100.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.db.tip_history import KEEP
+from bot.errors import UserError
+from bot.interactions import NO_MENTIONS, report_error, send_reply
+from bot.tips import (
+    MAX_CHOICE_NAME,
+    MAX_CHOICES,
+    MAX_QUERY,
+    NOTICE,
+    SearchHit,
+    Source,
+    Tip,
+    TipCatalog,
+    did_you_mean,
+    load_catalog,
+    normalise,
+    pick_tip,
+    search,
+    suggest_titles,
+)
+
+COLOUR = discord.Colour.dark_teal()
+ANYONE = 0
+ANY_TOPIC = "*"
+SEARCH_RESULTS = 5
+SNIPPET = 90
+# Discord caps: select options, option labels/descriptions, embed description.
+MAX_OPTIONS = 25
+MAX_LABEL = 100
+MAX_EMBED_DESCRIPTION = 4096
+MAX_FIELD = 1024
+# The article the catalog grew from; every other source is named in its own tips.
+ORIGIN_SOURCE = "Talk About Sleep"
+
+_SLUG = r"[a-z0-9-]{1,64}"
+_OWNER = r"\d{1,20}"
+
+NOT_YOURS = "These buttons belong to someone else. Use `/rls tip` to get your own tip."
+STALE_TOPIC = (
+    "This button is out of date: its topic is no longer in the tip list. "
+    "`/rls topics` shows the current ones."
+)
+STALE_TIP = (
+    "That tip is no longer in the tip list. Try `/rls search` or `/rls tip` for a fresh one."
+)
+
+
+def another_custom_id(topic_id: str | None, owner_id: int) -> str:
+    return f"rls:tip:more:{topic_id or ANY_TOPIC}:{owner_id}"
+
+
+def related_custom_id(tip_id: str, owner_id: int) -> str:
+    return f"rls:tip:rel:{tip_id}:{owner_id}"
+
+
+def open_custom_id(owner_id: int) -> str:
+    return f"rls:tip:open:{owner_id}"
+
+
+# --- Text and embeds --------------------------------------------------------------------------------
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shown_query(query: str) -> str:
+    """A user's query safe to echo: short, and neither markdown nor mentions take effect."""
+    text = clip(" ".join(query.split()), 40)
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def source_text(source: Source) -> str:
+    return f"[{source.name}]({source.url})" if source.url else source.name
+
+
+def tip_embed(catalog: TipCatalog, tip: Tip) -> discord.Embed:
+    embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
+    embed.add_field(name="Topic", value=catalog.topic(tip.topic).name, inline=True)
+    embed.add_field(name="Source", value=clip(source_text(tip.source), MAX_FIELD), inline=True)
+    embed.set_footer(text=NOTICE)
+    return embed
+
+
+def tip_options(tips: Sequence[Tip], catalog: TipCatalog) -> list[discord.SelectOption]:
+    return [
+        discord.SelectOption(
+            label=clip(tip.title, MAX_LABEL),
+            value=tip.id,
+            description=clip(catalog.topic(tip.topic).name, MAX_LABEL),
+        )
+        for tip in tips[:MAX_OPTIONS]
+    ]
+
+
+def tip_view(catalog: TipCatalog, tip: Tip, topic_id: str | None, owner_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnotherTipButton(topic_id, owner_id))
+    related = [found for ref in tip.related if (found := catalog.get(ref)) is not None]
+    if related:
+        view.add_item(RelatedTipSelect(tip.id, owner_id, tip_options(related, catalog)))
+    return view
+
+
+def topics_embed(catalog: TipCatalog) -> discord.Embed:
+    counts = catalog.counts()
+    lines = [
+        f"**{topic.name}** · {plural(counts[topic.id], 'tip')} · `{topic.id}`\n{topic.description}"
+        for topic in catalog.topics
+    ]
+    embed = discord.Embed(
+        title="RLS tip topics",
+        description=clip("\n\n".join(lines), MAX_EMBED_DESCRIPTION),
+        colour=COLOUR,
+    )
+    embed.set_footer(text="Pick one with /rls tip topic:<name>")
+    return embed
+
+
+def results_embed(catalog: TipCatalog, query: str, hits: Sequence[SearchHit]) -> discord.Embed:
+    lines = [
+        f"**{number}. {hit.tip.title}** · {catalog.topic(hit.tip.topic).name}\n"
+        f"{clip(hit.tip.body, SNIPPET)}"
+        for number, hit in enumerate(hits, start=1)
+    ]
+    embed = discord.Embed(
+        title=f"Tips matching “{shown_query(query)}”",
+        description=clip("\n\n".join(lines), MAX_EMBED_DESCRIPTION),
+        colour=COLOUR,
+    )
+    embed.set_footer(text="Open one with the menu below.")
+    return embed
+
+
+def nothing_found_text(catalog: TipCatalog, query: str) -> str:
+    text = f"I found no tips for “{shown_query(query)}”."
+    guesses = did_you_mean(catalog, query)
+    if guesses:
+        names = ", ".join(f"**{topic.name}** (`/rls tip topic:{topic.id}`)" for topic in guesses)
+        return f"{text} Maybe one of these topics fits: {names}."
+    return f"{text} Try one or two other words, or browse `/rls topics`."
+
+
+def publishers(catalog: TipCatalog) -> list[str]:
+    """Who the tips' sources are, once each, in catalog order ("NHS", "Mayo Clinic", ...)."""
+    names = [tip.source.name.split(":")[0].strip() for tip in catalog.tips]
+    return [name for name in dict.fromkeys(names) if name != ORIGIN_SOURCE]
+
+
+def about_embed(catalog: TipCatalog) -> discord.Embed:
+    embed = discord.Embed(
+        title="About RLS Companion",
+        description=(
+            "A companion for communities of people living with Restless Legs Syndrome (RLS): short "
+            "tips in plain words, gentle stretch reminders and a private sleep diary. It is run by "
+            "volunteers and is not a medical service."
+        ),
+        colour=COLOUR,
+    )
+    embed.add_field(
+        name="Where the tips come from",
+        value=clip(
+            f"{plural(len(catalog.tips), 'tip')} in {plural(len(catalog.topics), 'topic')}, "
+            "written in our own words. They started from the 2013 Talk About Sleep article "
+            "“Restless Leg Syndrome and Back Pain”; other facts come from public health sources, "
+            f"named under each tip: {', '.join(publishers(catalog))}.",
+            MAX_FIELD,
+        ),
+        inline=False,
+    )
+    embed.add_field(name="Please note", value=NOTICE, inline=False)
+    embed.add_field(
+        name="Privacy",
+        value=(
+            "The bot cannot read your messages. For tips it keeps only the ids of the last "
+            f"{KEEP} tips you were shown, so you don't get the same ones again. What else it "
+            "stores, and how to remove it, is in the **Privacy** section of the project's README."
+        ),
+        inline=False,
+    )
+    embed.set_footer(text="Commands: /help")
+    return embed
+
+
+def topic_choices(catalog: TipCatalog, typed: str) -> list[tuple[str, str]]:
+    """(topic id, "Name (n tips)") pairs for the topic autocomplete, best matches first."""
+    wanted = normalise(typed[:MAX_QUERY])
+    topics = [topic for topic in catalog.topics if wanted in normalise(f"{topic.name} {topic.id}")]
+    if not topics:
+        topics = did_you_mean(catalog, typed)  # typos: "masage", "slep"
+    counts = catalog.counts()
+    return [
+        (topic.id, clip(f"{topic.name} ({plural(counts[topic.id], 'tip')})", MAX_CHOICE_NAME))
+        for topic in topics[:MAX_CHOICES]
+    ]
+
+
+# --- Components -------------------------------------------------------------------------------------
+
+
+def _tips_cog(interaction: discord.Interaction[Any]) -> TipsCog:
+    cog = interaction.client.get_cog(TipsCog.__cog_name__)
+    if not isinstance(cog, TipsCog):
+        raise RuntimeError("the tips cog is not loaded")
+    return cog
+
+
+async def _may_use(interaction: discord.Interaction[Any], owner_id: int) -> bool:
+    if owner_id in (ANYONE, interaction.user.id):
+        return True
+    await send_reply(interaction, NOT_YOURS)
+    return False
+
+
+class AnotherTipButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"rls:tip:more:(?P<topic>\*|{_SLUG}):(?P<owner>{_OWNER})",
+):
+    """ "Another tip": a fresh tip from the same topic (or any topic)."""
+
+    def __init__(self, topic_id: str | None, owner_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Another tip",
+                style=discord.ButtonStyle.primary,
+                custom_id=another_custom_id(topic_id, owner_id),
+                row=0,
+            )
+        )
+        self.topic_id = topic_id
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> AnotherTipButton:
+        topic = match["topic"]
+        return cls(None if topic == ANY_TOPIC else topic, int(match["owner"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await _may_use(interaction, self.owner_id)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await _tips_cog(interaction).another(interaction, self.topic_id, self.owner_id)
+        except Exception as exc:  # DynamicItem errors bypass the tree's handler
+            await report_error(interaction, exc, where="tips button another")
+
+
+class _TipSelect(discord.ui.Select[Any]):
+    """A one-choice menu of tips; its values are tip ids."""
+
+    def __init__(
+        self, custom_id: str, placeholder: str, options: list[discord.SelectOption]
+    ) -> None:
+        super().__init__(custom_id=custom_id, placeholder=placeholder, options=options, row=1)
+
+
+def _options_of(item: discord.ui.Item[Any]) -> list[discord.SelectOption]:
+    # On a press only the chosen value matters; the message's own options are kept as they were.
+    return list(item.options) if isinstance(item, discord.ui.Select) else []
+
+
+def _chosen(select: discord.ui.Select[Any]) -> str:
+    if not select.values:
+        raise UserError("Pick a tip from the menu.")
+    return select.values[0]
+
+
+class RelatedTipSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=rf"rls:tip:rel:(?P<tip>{_SLUG}):(?P<owner>{_OWNER})",
+):
+    """ "Related": the tips listed as related to the one shown."""
+
+    def __init__(self, tip_id: str, owner_id: int, options: list[discord.SelectOption]) -> None:
+        super().__init__(_TipSelect(related_custom_id(tip_id, owner_id), "Related tips…", options))
+        self.tip_id = tip_id
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RelatedTipSelect:
+        return cls(match["tip"], int(match["owner"]), _options_of(item))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await _may_use(interaction, self.owner_id)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            cog = _tips_cog(interaction)
+            shown = cog.catalog.get(self.tip_id)
+            chosen = _chosen(self.item)
+            # Only the shown tip's own related tips: anything else is a forged or outdated menu.
+            if shown is None or chosen not in shown.related:
+                raise UserError(STALE_TIP)
+            await cog.open_privately(interaction, chosen)
+        except Exception as exc:  # DynamicItem errors bypass the tree's handler
+            await report_error(interaction, exc, where="tips menu related")
+
+
+class OpenTipSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=rf"rls:tip:open:(?P<owner>{_OWNER})",
+):
+    """The menu under search results: open one of them."""
+
+    def __init__(self, owner_id: int, options: list[discord.SelectOption]) -> None:
+        super().__init__(_TipSelect(open_custom_id(owner_id), "Open a tip…", options))
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> OpenTipSelect:
+        return cls(int(match["owner"]), _options_of(item))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await _may_use(interaction, self.owner_id)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await _tips_cog(interaction).open_privately(interaction, _chosen(self.item))
+        except Exception as exc:  # DynamicItem errors bypass the tree's handler
+            await report_error(interaction, exc, where="tips menu open")
+
+
+DYNAMIC_ITEMS = (AnotherTipButton, RelatedTipSelect, OpenTipSelect)
+
+
+# --- The cog ----------------------------------------------------------------------------------------
+
+
+class TipsCog(commands.Cog):
+    """Works in servers and in DMs with the bot."""
+
+    help_title = "RLS tips"
+
+    group = app_commands.Group(name="rls", description="Short, sourced tips about Restless Legs.")
+
+    def __init__(self, bot: RlsBot, catalog: TipCatalog, rng: random.Random | None = None) -> None:
+        self.bot = bot
+        self.catalog = catalog
+        # Replaceable so tests can fix the sequence of tips.
+        self.rng = rng or random.Random()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    # -- shared by commands and components --------------------------------------------------
+
+    async def next_tip(self, user_id: int, topic_id: str | None) -> Tip:
+        """A tip this user hasn't seen lately, noted as seen before it is shown (so a quick
+        second request already avoids it)."""
+        recent = await self.bot.repos.tip_history.recent(user_id, KEEP)
+        tip = pick_tip(self.catalog, topic_id, recent, self.rng)
+        await self._seen(user_id, tip)
+        return tip
+
+    async def _seen(self, user_id: int, tip: Tip) -> None:
+        await self.bot.repos.tip_history.record(user_id, tip.id, self.bot.clock.now())
+
+    def render(
+        self, tip: Tip, topic_id: str | None, owner_id: int
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        return tip_embed(self.catalog, tip), tip_view(self.catalog, tip, topic_id, owner_id)
+
+    async def another(
+        self, interaction: discord.Interaction[Any], topic_id: str | None, owner_id: int
+    ) -> None:
+        # Exact ids only: a custom_id is written by us, so anything else is outdated or forged.
+        if topic_id is not None and all(topic.id != topic_id for topic in self.catalog.topics):
+            raise UserError(STALE_TOPIC)
+        user_id = interaction.user.id
+        tip = await self.next_tip(user_id, topic_id)
+        embed, view = self.render(tip, topic_id, user_id)
+        if owner_id == ANYONE:
+            await send_reply(interaction, embed=embed, view=view, ephemeral=True)
+        else:
+            await interaction.response.edit_message(
+                embed=embed, view=view, allowed_mentions=NO_MENTIONS
+            )
+
+    async def open_privately(self, interaction: discord.Interaction[Any], tip_id: str) -> None:
+        tip = self.catalog.get(tip_id)
+        if tip is None:
+            raise UserError(STALE_TIP)
+        await self._seen(interaction.user.id, tip)
+        embed, view = self.render(tip, tip.topic, interaction.user.id)
+        await send_reply(interaction, embed=embed, view=view, ephemeral=True)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    @group.command(
+        name="tip", description="A random tip about RLS, from any topic or one you pick."
+    )
+    @app_commands.describe(
+        topic="A topic (see /rls topics); leave empty for any",
+        private="Only you see the tip (default: everyone in this channel)",
+    )
+    async def tip(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        topic: str | None = None,
+        private: bool = False,
+    ) -> None:
+        topic_id = self.catalog.topic(topic).id if topic is not None else None
+        chosen = await self.next_tip(interaction.user.id, topic_id)
+        # A DM is only ever seen by the person asking, so it is private even when not ephemeral.
+        owner_id = interaction.user.id if private or interaction.guild_id is None else ANYONE
+        embed, view = self.render(chosen, topic_id, owner_id)
+        await send_reply(interaction, embed=embed, view=view, ephemeral=private)
+
+    @tip.autocomplete("topic")
+    async def _topic_autocomplete(
+        self, interaction: discord.Interaction[RlsBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=label, value=topic_id)
+            for topic_id, label in topic_choices(self.catalog, current)
+        ]
+
+    @group.command(name="topics", description="The tip topics, what each covers, and tip counts.")
+    async def topics(self, interaction: discord.Interaction[RlsBot]) -> None:
+        await send_reply(interaction, embed=topics_embed(self.catalog))
+
+    @group.command(name="search", description="Search the tips, e.g. “burning legs” or “massage”.")
+    @app_commands.describe(query="A word or two (up to 100 characters)")
+    async def find(self, interaction: discord.Interaction[RlsBot], query: str) -> None:
+        hits = search(self.catalog, query, limit=SEARCH_RESULTS)
+        if not hits:
+            await send_reply(interaction, nothing_found_text(self.catalog, query))
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(
+            OpenTipSelect(interaction.user.id, tip_options([hit.tip for hit in hits], self.catalog))
+        )
+        await send_reply(interaction, embed=results_embed(self.catalog, query, hits), view=view)
+
+    @find.autocomplete("query")
+    async def _query_autocomplete(
+        self, interaction: discord.Interaction[RlsBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=title, value=title)
+            for title in suggest_titles(self.catalog, current)
+        ]
+
+    @group.command(name="about", description="What this bot is and where its tips come from.")
+    async def about(self, interaction: discord.Interaction[RlsBot]) -> None:
+        await send_reply(interaction, embed=about_embed(self.catalog))
+
+
+async def setup(bot: RlsBot) -> None:
+    # Loaded once: a broken catalog raises CatalogError naming the file and entry, failing start-up.
+    await bot.add_cog(TipsCog(bot, load_catalog()))

@@ -1,0 +1,147 @@
+"""The diary repository contract (and the user-data export/delete it takes part in), run on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from bot.db import Repositories, build_repositories
+from bot.db.reminders import ScheduleSpec
+from bot.db.sqlite import SqliteDatabase
+from bot.sleep.entry import SleepEntry
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+ALICE, BOB = 101, 202
+
+
+def entry(user_id: int = ALICE, night: date = date(2026, 3, 3), **changes: object) -> SleepEntry:
+    base = SleepEntry(
+        user_id=user_id,
+        night=night,
+        timezone="Europe/Berlin",
+        into_bed=datetime.combine(night - timedelta(days=1), time(22, 15), tzinfo=UTC),
+        tried_sleep=datetime.combine(night - timedelta(days=1), time(22, 30), tzinfo=UTC),
+        sleep_latency_min=20,
+        awakenings=2,
+        awake_min=35,
+        final_wake=datetime.combine(night, time(6, 0), tzinfo=UTC),
+        out_of_bed=datetime.combine(night, time(6, 20), tzinfo=UTC),
+        quality=3,
+        severity=6,
+        rls_onset=datetime.combine(night - timedelta(days=1), time(19, 0), tzinfo=UTC),
+        rls_out_of_bed=1,
+        tags=frozenset({"stretched", "magnesium"}),
+        note="legs, then fine",
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+async def test_round_trip_keeps_every_field(repos: Repositories) -> None:
+    saved = await repos.diary.save(entry(), NOW)
+    assert replace(saved, updated_at=None) == entry()
+    assert saved.updated_at == NOW
+    got = await repos.diary.get(ALICE, date(2026, 3, 3))
+    assert got == saved
+    assert got is not None and got.into_bed.tzinfo is not None
+
+
+async def test_optional_fields_round_trip_as_none(repos: Repositories) -> None:
+    bare = entry(quality=None, severity=None, rls_onset=None, note=None, tags=frozenset())
+    saved = await repos.diary.save(bare, NOW)
+    assert replace(saved, updated_at=None) == bare
+
+
+async def test_saving_the_same_night_replaces_it(repos: Repositories) -> None:
+    await repos.diary.save(entry(), NOW)
+    later = NOW + timedelta(hours=1)
+    await repos.diary.save(entry(severity=2, note=None), later)
+    [only] = await repos.diary.between(ALICE, date(2026, 1, 1), date(2026, 12, 31))
+    assert only.severity == 2 and only.note is None and only.updated_at == later
+
+
+async def test_between_is_inclusive_and_ordered(repos: Repositories) -> None:
+    for day in (5, 1, 3, 2):
+        await repos.diary.save(entry(night=date(2026, 3, day)), NOW)
+    found = await repos.diary.between(ALICE, date(2026, 3, 2), date(2026, 3, 3))
+    assert [e.night.day for e in found] == [2, 3]
+    assert await repos.diary.recent_nights(ALICE, 2) == [date(2026, 3, 5), date(2026, 3, 3)]
+
+
+async def test_users_never_see_or_delete_each_others_nights(repos: Repositories) -> None:
+    await repos.diary.save(entry(ALICE), NOW)
+    await repos.diary.save(entry(BOB, severity=1), NOW)
+    night = date(2026, 3, 3)
+    assert (await repos.diary.get(BOB, night)).severity == 1  # type: ignore[union-attr]
+    assert not await repos.diary.delete(BOB, date(2026, 3, 4))
+    assert await repos.diary.delete(BOB, night)
+    assert await repos.diary.get(BOB, night) is None
+    assert (await repos.diary.get(ALICE, night)) is not None
+    assert await repos.diary.between(BOB, night, night) == []
+
+
+async def _fill(repos: Repositories, user_id: int) -> None:
+    await repos.users.set_timezone(user_id, "Europe/Berlin", NOW)
+    schedule = await repos.reminders.save_schedule(
+        ScheduleSpec(user_id, "stretch", time(17), 127, "Europe/Berlin"), NOW, NOW
+    )
+    await repos.reminders.add_delivery(schedule, NOW, "now", NOW)
+    await repos.reminders.save_dm_channel(user_id, 9000 + user_id)
+    await repos.diary.save(entry(user_id), NOW)
+    await repos.diary.save(entry(user_id, night=date(2026, 3, 2)), NOW)
+
+
+async def test_export_has_every_row_of_the_user_and_no_one_elses(repos: Repositories) -> None:
+    await _fill(repos, ALICE)
+    await _fill(repos, BOB)
+    rows = await repos.user_data.export(ALICE)
+    assert next(iter(rows)) == "users"
+    assert [r["id"] for r in rows["users"]] == [ALICE]
+    assert len(rows["schedules"]) == 1
+    assert len(rows["deliveries"]) == 1
+    assert rows["dm_channels"] == [{"user_id": ALICE, "channel_id": 9000 + ALICE}]
+    assert sorted(r["night"] for r in rows["sleep_entries"]) == ["2026-03-02", "2026-03-03"]
+    for table in rows.values():
+        for row in table:
+            assert row.get("user_id", row.get("id")) == ALICE
+
+
+async def test_delete_all_removes_everything_of_the_user_only(repos: Repositories) -> None:
+    await _fill(repos, ALICE)
+    await _fill(repos, BOB)
+    deleted = await repos.user_data.delete_all(ALICE)
+    assert deleted["users"] == 1 and deleted["sleep_entries"] == 2 and deleted["dm_channels"] == 1
+    after = await repos.user_data.export(ALICE)
+    assert all(rows == [] for rows in after.values())
+    bob = await repos.user_data.export(BOB)
+    assert len(bob["sleep_entries"]) == 2 and len(bob["users"]) == 1
+
+
+async def test_delete_all_leaves_no_row_in_the_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "delete.sqlite3"
+    db = await SqliteDatabase.open(path)
+    await db.migrate()
+    repos = build_repositories(db)
+    await _fill(repos, ALICE)
+    await _fill(repos, BOB)
+    await repos.user_data.delete_all(ALICE)
+    await db.close()
+    raw = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        leftover = {}
+        for table in tables:
+            columns = {c[1] for c in raw.execute(f'PRAGMA table_info("{table}")')}
+            column = "id" if table == "users" else "user_id"
+            if column in columns:
+                count = raw.execute(
+                    f'SELECT count(*) FROM "{table}" WHERE {column} = ?', (ALICE,)
+                ).fetchone()[0]
+                if count:
+                    leftover[table] = count
+        assert leftover == {}
+        assert raw.execute("SELECT count(*) FROM sleep_entries").fetchone()[0] == 2  # Bob's
+    finally:
+        raw.close()

@@ -1,0 +1,87 @@
+"""/mydata end to end: the export holds every row, delete asks first and leaves nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import time
+
+from bot.client import RlsBot
+from bot.db.reminders import ScheduleSpec
+from bot.emulator import DiscordEmulator, EmuUser
+
+
+async def fill(bot: RlsBot, emu: DiscordEmulator, user: EmuUser) -> None:
+    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
+    schedule = await bot.repos.reminders.save_schedule(
+        ScheduleSpec(user.id, "stretch", time(17), 127, "Europe/Berlin"), None, bot.clock.now()
+    )
+    await bot.repos.reminders.add_delivery(schedule, bot.clock.now(), "now", bot.clock.now())
+    await (await emu.slash(user, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
+    await (
+        await emu.slash(user, "sleep log", {"bed": "22:30", "wake": "6:00", "night": "yesterday"})
+    ).response()
+
+
+async def test_export_has_json_and_csv_of_every_row(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice, bob = emu.add_user("alice"), emu.add_user("bob")
+    await fill(bot, emu, alice)
+    await fill(bot, emu, bob)
+    ix = await emu.slash(alice, "mydata export")
+    assert (await ix.response()).type == 5
+    followup = await ix.followup()
+    assert followup.ephemeral
+    document = json.loads(followup.file("my-data.json"))
+    tables = document["tables"]
+    assert [row["id"] for row in tables["users"]] == [alice.id]
+    assert len(tables["schedules"]) == 1 and len(tables["deliveries"]) == 1
+    assert sorted(row["night"] for row in tables["sleep_entries"]) == ["2026-03-01", "2026-03-02"]
+    for rows in tables.values():
+        assert all(row.get("user_id", row.get("id")) == alice.id for row in rows)
+    diary_csv = list(
+        csv.DictReader(io.StringIO(followup.file("my-data-sleep_entries.csv").decode()))
+    )
+    assert len(diary_csv) == 2 and diary_csv[0]["user_id"] == str(alice.id)
+
+
+async def test_delete_asks_then_removes_everything(
+    emu: DiscordEmulator, bot: RlsBot, tmp_path
+) -> None:
+    alice, bob = emu.add_user("alice"), emu.add_user("bob")
+    await fill(bot, emu, alice)
+    await fill(bot, emu, bob)
+    ask = await (await emu.slash(alice, "mydata delete")).response()
+    assert ask.ephemeral
+    confirm = f"rls:mydata:delete:{alice.id}"
+    forged = await (await emu.click(bob, ask, confirm)).response()
+    assert "someone else" in forged.content
+    assert await bot.repos.users.get(alice.id) is not None
+    done = await (await emu.click(alice, ask, confirm)).response()
+    assert done.type == 7 and "Nothing of yours is left" in done.content
+    # The file itself: no row mentions Alice any more, Bob's are intact.
+    raw = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = {c[1] for c in raw.execute(f'PRAGMA table_info("{table}")')}
+            column = "id" if table == "users" else "user_id"
+            if column in columns:
+                left = raw.execute(
+                    f'SELECT count(*) FROM "{table}" WHERE {column} = ?', (alice.id,)
+                )
+                assert left.fetchone()[0] == 0, table
+        bobs = raw.execute("SELECT count(*) FROM sleep_entries WHERE user_id = ?", (bob.id,))
+        assert bobs.fetchone()[0] == 2
+    finally:
+        raw.close()
+
+
+async def test_delete_can_be_cancelled(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = emu.add_user("alice")
+    await fill(bot, emu, alice)
+    ask = await (await emu.slash(alice, "mydata delete")).response()
+    kept = await (await emu.click(alice, ask, f"rls:mydata:keep:{alice.id}")).response()
+    assert kept.content == "Kept: nothing was deleted."
+    assert await bot.repos.diary.recent_nights(alice.id, 5) != []

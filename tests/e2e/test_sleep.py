@@ -1,0 +1,205 @@
+"""/sleep end to end through the emulator: logging, re-logging, bad input, stats, history,
+and privacy between two users."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from bot.client import RlsBot
+from bot.db.reminders import ScheduleSpec
+from bot.emulator import DiscordEmulator, EmuUser
+from bot.sleep.form import NightForm, build_entry
+
+EPHEMERAL = 64
+TODAY = date(2026, 3, 2)  # the clock fixture: Monday 13:00 in Berlin
+
+
+async def with_zone(bot: RlsBot, user: EmuUser) -> EmuUser:
+    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
+    return user
+
+
+async def seed(bot: RlsBot, user: EmuUser, nights: int = 4) -> None:
+    for back in range(nights):
+        form = NightForm(
+            into_bed="23:00",
+            final_wake="7:00",
+            sleep_latency_min=10 * back,
+            awake_min=20,
+            severity=2 + back,
+            quality=3,
+            tags={"stretched"} if back % 2 == 0 else set(),
+        )
+        entry = build_entry(
+            form,
+            user_id=user.id,
+            night=TODAY - timedelta(days=back),
+            zone_name="Europe/Berlin",
+            now=bot.clock.now(),
+        )
+        await bot.repos.diary.save(entry, bot.clock.now())
+
+
+async def test_logging_needs_a_timezone_first(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = emu.add_user("alice")
+    reply = await (await emu.slash(alice, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
+    assert reply.ephemeral
+    assert "`/timezone set`" in reply.content
+    assert await bot.repos.diary.recent_nights(alice.id, 5) == []
+
+
+async def test_fast_path_log_saves_the_night(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    options = {
+        "bed": "23:15",
+        "wake": "7am",
+        "severity": 6,
+        "quality": 2,
+        "asleep_after": 30,
+        "awake_minutes": 45,
+        "tags": "stretched, late meal, magnesium",
+        "note": "legs after 2am",
+    }
+    reply = await (await emu.slash(alice, "sleep log", options)).response()
+    assert reply.ephemeral
+    assert reply.content.startswith("Saved.")
+    assert "RLS 6/10" in reply.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None
+    # 23:15 -> 07:00 = 465 min; TST = 465 - 30 - 45 = 390 = 6h 30m
+    assert "slept 6h 30m" in reply.content
+    assert entry.tags == {"stretched", "late_meal", "magnesium"}
+    assert entry.note == "legs after 2am"
+
+
+async def test_bad_input_is_refused_and_nothing_stored(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"bed": "23:00", "wake": "7:00", "severity": 11}, "0 to 10; 11 is off the scale"),
+        ({"bed": "half past ten", "wake": "7:00"}, "Into bed: I couldn't read"),
+        ({"bed": "9:00", "wake": "8:00"}, "is before into bed"),
+        ({"bed": "23:00", "wake": "7:00", "awake_minutes": 600}, "longer than the night"),
+        ({"bed": "23:00", "wake": "7:00", "night": "2026-03-03"}, "hasn't happened yet"),
+        ({"bed": "23:00", "wake": "7:00", "note": "x" * 501}, "keep it to 500"),
+    ]
+    for options, message in cases:
+        reply = await (await emu.slash(alice, "sleep log", options)).response()
+        assert reply.ephemeral, options
+        assert message in reply.content, (options, reply.content)
+    assert await bot.repos.diary.recent_nights(alice.id, 5) == []
+
+
+async def test_relogging_asks_first_and_only_the_owner_can_answer(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    bob = await with_zone(bot, emu.add_user("bob"))
+    await (await emu.slash(alice, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
+    ask = await (
+        await emu.slash(alice, "sleep log", {"bed": "22:00", "wake": "6:00", "severity": 3})
+    ).response()
+    assert "Replace it with this?" in ask.content and ask.ephemeral
+    replace_id = f"rls:sleep:replace:{alice.id}:20260302"
+    # Bob forges a press on Alice's button: refused, nothing changes.
+    forged = await (await emu.click(bob, ask, replace_id)).response()
+    assert "someone else" in forged.content and forged.ephemeral
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.severity is None
+    done = await (await emu.click(alice, ask, replace_id)).response()
+    assert done.type == 7 and done.content.startswith("Updated.")
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.severity == 3
+
+
+async def test_stats_averages_and_comparisons(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await seed(bot, alice)
+    reply = await (await emu.slash(alice, "sleep stats", {"days": 7})).response()
+    assert reply.ephemeral
+    [embed] = reply.embeds
+    text = embed["description"]
+    assert "Nights logged: **4** of the last 7" in text
+    # severities 2,3,4,5 -> 3.5; latency 0,10,20,30 -> 15 min
+    assert "**RLS severity:** 3.5/10" in text
+    assert "**Time to fall asleep:** 15 min" in text
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "**Stretched** (2 vs 2 nights)" in fields["Tagged vs untagged nights"]
+    assert "not proof" in fields["Please note"]
+
+
+async def test_stats_counts_done_stretch_reminders_as_stretched(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await seed(bot, alice, nights=2)  # night TODAY tagged, TODAY-1 not
+    schedule = await bot.repos.reminders.save_schedule(
+        ScheduleSpec(alice.id, "stretch", time(17), 127, "Europe/Berlin"), None, bot.clock.now()
+    )
+    # A reminder due on the evening of 28 Feb, marked Done: the night ending 1 Mar counts.
+    due = bot.clock.now() - timedelta(days=2, hours=-4)
+    delivery = await bot.repos.reminders.add_delivery(schedule, due, "now", bot.clock.now())
+    assert delivery is not None
+    await bot.repos.reminders.mark_done(delivery.id, alice.id, bot.clock.now())
+    reply = await (await emu.slash(alice, "sleep stats", {"days": 2})).response()
+    fields = {f["name"]: f["value"] for f in reply.embeds[0].get("fields", [])}
+    assert "Tagged vs untagged nights" not in fields  # both nights count as stretched now
+
+
+async def test_history_is_a_deferred_png(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await seed(bot, alice)
+    ix = await emu.slash(alice, "sleep history")
+    deferred = await ix.response()
+    assert deferred.type == 5 and deferred.ephemeral
+    followup = await ix.followup()
+    assert followup.ephemeral
+    png = followup.file("sleep-history.png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) < 100_000
+    [request] = emu.requests_to("POST", "/webhooks/{webhook_id}/{webhook_token}")
+    assert request.json["attachments"][0]["filename"] == "sleep-history.png"
+    assert request.files[0].field_name == "files[0]" and request.files[0].data == png
+
+
+async def test_each_user_sees_only_their_own_nights(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    bob = await with_zone(bot, emu.add_user("bob"))
+    await seed(bot, alice)
+    stats = await (await emu.slash(bob, "sleep stats")).response()
+    assert "No nights logged" in stats.content and stats.ephemeral
+    ix = await emu.slash(bob, "sleep history")
+    assert "No nights logged" in (await ix.followup()).content
+
+
+async def test_days_out_of_range(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    reply = await (await emu.slash(alice, "sleep stats", {"days": 0})).response()
+    assert "between 1 and 365" in reply.content
+
+
+async def test_report_has_png_pdf_and_csv(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await seed(bot, alice)
+    ix = await emu.slash(alice, "sleep report")
+    assert (await ix.response()).type == 5
+    followup = await ix.followup(timeout=15)
+    assert followup.ephemeral
+    stem = "sleep-report-2026-03-02"
+    assert followup.file(f"{stem}.png").startswith(b"\x89PNG")
+    assert followup.file(f"{stem}.pdf").startswith(b"%PDF")
+    rows = followup.file(f"{stem}.csv").decode().splitlines()
+    assert rows[0].startswith("night,timezone,into_bed") and len(rows) == 5
+    assert "2026-03-01T23:00:00+01:00" in rows[-1]  # local time with its offset
+    [request] = emu.requests_to("POST", "/webhooks/{webhook_id}/{webhook_token}")
+    assert [a["filename"] for a in request.json["attachments"]] == [
+        f"{stem}.png",
+        f"{stem}.pdf",
+        f"{stem}.csv",
+    ]
+
+
+async def test_report_is_capped_at_one_page(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    reply = await (await emu.slash(alice, "sleep report", {"days": 60})).response()
+    assert "1 to 31 nights" in reply.content

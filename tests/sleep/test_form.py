@@ -1,0 +1,110 @@
+"""Turning typed answers into an entry: the resolution rule and every friendly refusal."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.errors import UserError
+from bot.sleep.form import MAX_NOTE, NightForm, build_entry, parse_night, parse_tags
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tue 10:00 in Berlin
+NIGHT = date(2026, 3, 3)
+
+
+def build(**fields: object):
+    values: dict[str, object] = {"into_bed": "23:15", "final_wake": "7am", **fields}
+    return build_entry(
+        NightForm(**values),  # type: ignore[arg-type]
+        user_id=1,
+        night=NIGHT,
+        zone_name="Europe/Berlin",
+        now=NOW,
+    )
+
+
+def test_fast_path_defaults() -> None:
+    e = build()
+    assert e.into_bed == datetime(2026, 3, 2, 22, 15, tzinfo=UTC)
+    assert e.tried_sleep == e.into_bed
+    assert e.final_wake == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    assert e.out_of_bed == e.final_wake
+    assert (e.sleep_latency_min, e.awake_min, e.awakenings, e.rls_out_of_bed) == (0, 0, 0, 0)
+    assert e.quality is None and e.severity is None and e.note is None
+    assert e.timezone == "Europe/Berlin"
+
+
+def test_everything_given() -> None:
+    e = build(
+        tried_sleep="23:40",
+        sleep_latency_min=25,
+        awakenings=3,
+        awake_min=40,
+        out_of_bed="7:20",
+        quality=2,
+        severity=7,
+        rls_onset="8 pm",
+        rls_out_of_bed=2,
+        tags={"stretched", "caffeine"},
+        note="  legs bad after 2am  ",
+    )
+    assert e.rls_onset == datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+    assert e.tags == frozenset({"stretched", "caffeine"})
+    assert e.note == "legs bad after 2am"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"into_bed": "25:99"}, "Into bed: "),
+        ({"final_wake": "soon"}, "Final wake: I couldn't read"),
+        ({"into_bed": "9:00", "final_wake": "8:00"}, "Out of bed (Tue 08:00) is before into bed"),
+        ({"tried_sleep": "22:00"}, "before getting into bed"),
+        ({"out_of_bed": "6:30"}, "before your final wake"),
+        ({"sleep_latency_min": 300, "awake_min": 300}, "longer than the night itself"),
+        ({"severity": 11}, "RLS severity goes from 0 to 10; 11 is off the scale"),
+        ({"quality": 0}, "Sleep quality goes from 1 to 5"),
+        ({"awakenings": -1}, "Awakenings should be between 0 and 50"),
+        ({"note": "x" * (MAX_NOTE + 1)}, f"keep it to {MAX_NOTE}"),
+        ({"final_wake": "11:30"}, "still in the future"),
+        ({"into_bed": "13:00", "final_wake": "20:00"}, "more than a day"),
+        ({"into_bed": None}, "at least when you got into bed"),
+    ],
+)
+def test_bad_input_gets_a_specific_message(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(UserError) as caught:
+        build(**fields)
+    assert message in caught.value.message
+
+
+def test_future_night_is_refused() -> None:
+    with pytest.raises(UserError, match="hasn't happened yet"):
+        build_entry(
+            NightForm("23:00", final_wake="7:00"),
+            user_id=1,
+            night=date(2026, 3, 4),
+            zone_name="Europe/Berlin",
+            now=NOW,
+        )
+
+
+def test_night_parsing() -> None:
+    assert parse_night(None, NIGHT) == NIGHT
+    assert parse_night("yesterday", NIGHT) == date(2026, 3, 2)
+    assert parse_night("2026-02-28", NIGHT) == date(2026, 2, 28)
+    with pytest.raises(UserError, match="couldn't read"):
+        parse_night("last tuesday", NIGHT)
+
+
+def test_custom_tags() -> None:
+    assert parse_tags({"iron"}, "Magnesium, hot bath") == {"iron", "magnesium", "hot bath"}
+    assert parse_tags(set(), "late meal, Coffee, Stressful day") == {
+        "late_meal",
+        "caffeine",
+        "stress",
+    }
+    with pytest.raises(UserError, match="Up to 3"):
+        parse_tags(set(), "a,b,c,d")
+    with pytest.raises(UserError, match="can't be a tag"):
+        parse_tags(set(), "<@123>")
