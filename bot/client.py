@@ -19,6 +19,7 @@ from bot.discord_delivery import DiscordTransport, Renderer
 from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
 from bot.interactions import NO_MENTIONS, RlsCommandTree
+from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
 from bot.reminders.pacing import TokenBucket
 from bot.settings import Settings
@@ -75,6 +76,7 @@ class RlsBot(commands.AutoShardedBot):
         self._engine: ReminderEngine | None = None
         self._tick_task: asyncio.Task[object] | None = None
         self._shutdown: asyncio.Future[None] | None = None
+        self.metrics = BotMetrics()
         # Schedule kind -> how its message looks; filled by the cogs as they load.
         self.renderers: dict[str, Renderer] = {}
         point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
@@ -114,6 +116,7 @@ class RlsBot(commands.AutoShardedBot):
             EngineConfig(
                 skip_after=timedelta(minutes=self.settings.reminder_skip_after_minutes),
             ),
+            self.metrics,
         )
         for extension in walk_extensions():
             await self.load_extension(extension)
@@ -145,6 +148,9 @@ class RlsBot(commands.AutoShardedBot):
         self.scheduler.start()
         self.engine.start_sender()
         self.engine.wake()
+        if self.settings.metrics_port is not None:
+            self.metrics.serve(self.settings.metrics_port)
+            self.metrics.start_lag_probe()
 
     async def _tick(self) -> None:
         # Tracked so close() can let a running claim finish before the database closes.
@@ -160,6 +166,9 @@ class RlsBot(commands.AutoShardedBot):
         if self.settings.database_url is not None:
             return "PostgreSQL"
         return f"SQLite at {self.settings.database_path}"
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self.metrics.interaction(interaction.type.name)
 
     async def on_ready(self) -> None:
         # May run many times (reconnects): only log here, never set up.
@@ -184,6 +193,7 @@ class RlsBot(commands.AutoShardedBot):
             self.scheduler.shutdown(wait=False)
         if self._engine is not None:
             await self._engine.stop_sender()
+        await self.metrics.stop_lag_probe()
         try:
             await super().close()
         finally:

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from time import perf_counter
 
 from bot.clock import Clock
 from bot.db.reminders import (
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 
 PAUSE_BY_USER = "user"
 PAUSE_DM_CLOSED = "dm_closed"
+# A server's own post (its daily tip) could not be posted in its channel; moderators fix it.
+PAUSE_CHANNEL_UNAVAILABLE = "channel_unavailable"
 SNOOZE = timedelta(minutes=15)
 CHANNEL_FALLBACK_NOTICE = (
     "I couldn't post in your chosen reminder channel any more, so this comes by DM instead."
@@ -86,6 +89,16 @@ class ScheduleStatus:
     pause_reason: str | None
 
 
+class EngineObserver:
+    """Hooks for metrics; the default observes nothing."""
+
+    def claimed(self, count: int, seconds: float, backlog: int) -> None:
+        """A tick claimed `count` schedules in `seconds`; `backlog` deliveries wait to be sent."""
+
+    def drained(self, report: DrainReport) -> None:
+        """A sender pass finished."""
+
+
 def whole_seconds(instant: datetime) -> datetime:
     """Instants are stored to the second on every backend; round here so both agree."""
     return instant.astimezone(UTC).replace(microsecond=0)
@@ -105,12 +118,14 @@ class ReminderEngine:
         clock: Clock,
         transport: Transport | None = None,
         config: EngineConfig | None = None,
+        observer: EngineObserver | None = None,
     ) -> None:
         self.reminders = reminders
         self.users = users
         self.clock = clock
         self.transport = transport
         self.config = config or EngineConfig()
+        self.observer = observer or EngineObserver()
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
 
@@ -187,7 +202,7 @@ class ReminderEngine:
 
     async def snooze(self, delivery_id: int, user_id: int) -> Delivery:
         original = await self.reminders.get_delivery(delivery_id)
-        if original is None or original.user_id != user_id:
+        if original is None or original.member_id != user_id:
             raise UserError("That reminder no longer exists.")
         schedule = await self.reminders.get_schedule_by_id(original.schedule_id)
         if schedule is None:
@@ -272,6 +287,7 @@ class ReminderEngine:
     async def tick(self) -> int:
         """Claim everything due now; returns how many schedules were claimed."""
         now = self.now()
+        started = perf_counter()
         decide = self.decide(now)
         total = 0
         while True:
@@ -279,9 +295,11 @@ class ReminderEngine:
             total += claimed
             if claimed < self.config.claim_batch:
                 break
+        elapsed = perf_counter() - started
         if total:
-            log.info("claimed %d due reminders", total)
+            log.info("claimed %d due reminders in %.0f ms", total, elapsed * 1000)
             self.wake()
+        self.observer.claimed(total, elapsed, await self.reminders.pending_count(now))
         return total
 
     def wake(self) -> None:
@@ -342,6 +360,16 @@ class ReminderEngine:
             log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
             report.failed += 1
         except TargetUnavailable as exc:
+            if schedule.server_owned:
+                # A server's post has no DM to fall back to: pause it until moderators fix the
+                # channel (`/config show` says so), rather than retry a 403 every day.
+                await self.reminders.mark_failed(delivery.id, f"channel unavailable: {exc}", now)
+                await self.reminders.set_next_due(
+                    schedule.id, None, now, pause_reason=PAUSE_CHANNEL_UNAVAILABLE
+                )
+                log.info("server post %s paused: channel unavailable (%s)", schedule.id, exc)
+                report.failed += 1
+                return
             await self.reminders.set_target(schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now)
             await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
             log.info(
@@ -387,6 +415,6 @@ class ReminderEngine:
             await self._wake.wait()
             self._wake.clear()
             try:
-                await self.drain()
+                self.observer.drained(await self.drain())
             except Exception:
                 log.exception("reminder sender pass failed; will retry at the next tick")

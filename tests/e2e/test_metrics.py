@@ -1,0 +1,58 @@
+"""The Prometheus endpoint of one process, scraped over HTTP while the bot works."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+from bot.client import RlsBot
+from bot.clock import FakeClock
+from bot.emulator import DiscordEmulator
+from bot.emulator.testing import running_client
+from tests.e2e.conftest import TOKEN, bot_settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def scrape(port: int) -> str:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/metrics") as response,
+    ):
+        assert response.status == 200
+        return await response.text()
+
+
+async def test_metrics_count_deliveries_claims_and_interactions(
+    emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
+) -> None:
+    port = free_port()
+    bot = RlsBot(bot_settings(emu, tmp_path, metrics_port=port), clock=clock)
+    async with running_client(emu, bot, token=TOKEN):
+        await bot.tree.sync()
+        alice = emu.add_user("alice")
+        ix = await emu.slash(
+            alice, "stretch remind", {"time": "17:30", "timezone": "Europe/Berlin"}
+        )
+        await ix.response()
+        # Drain by hand instead of in the background, so the report is known to be recorded.
+        await bot.engine.stop_sender()
+        clock.set(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))
+        await bot.engine.tick()
+        bot.metrics.drained(await bot.engine.drain())
+        await emu.wait_for_dm(alice)
+        text = await scrape(port)
+    assert 'rls_interactions_total{type="application_command"} 1.0' in text
+    assert "rls_reminders_claimed_total 1.0" in text
+    assert "rls_reminder_claim_seconds_count" in text
+    assert "rls_reminder_backlog" in text
+    assert "rls_event_loop_lag_seconds" in text
+    assert 'rls_deliveries_total{outcome="sent"} 1.0' in text
+    assert 'rls_deliveries_total{outcome="failed"} 0.0' in text
