@@ -16,6 +16,7 @@ import discord
 from bot import __version__
 from bot.db import DatabaseOpenError, MigrationError
 from bot.db.sqlite import backup_file
+from bot.db.transfer import TransferError
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", type=Path, help="where to write the copy")
     backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     sub.add_parser("console", help="try the bot offline, without a Discord account")
+    transfer = sub.add_parser(
+        "migrate-to-postgres", help="copy an SQLite database into the empty DATABASE_URL one"
+    )
+    transfer.add_argument(
+        "--from", dest="source", type=Path, required=True, metavar="PATH", help="SQLite file"
+    )
     return parser
 
 
@@ -75,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sync_commands(settings, args.guild)
     if command == "backup":
         return _backup(settings, args.path, force=args.force)
+    if command == "migrate-to-postgres":
+        return _migrate_to_postgres(settings, args.source)
     if command == "console":
         print(
             "The offline console is not built yet. It will run the whole bot against a local "
@@ -147,13 +156,38 @@ async def _guarded(work: Coroutine[Any, Any, None]) -> int:
     except discord.PrivilegedIntentsRequired:
         print("Discord refused the gateway intents requested.", file=sys.stderr)
         return EXIT_CONFIG
-    except (DatabaseOpenError, MigrationError) as exc:
+    except (DatabaseOpenError, MigrationError, TransferError) as exc:
         print(f"Database problem: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except OSError as exc:
         print(f"Could not connect: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     return EXIT_OK
+
+
+def _migrate_to_postgres(settings: Settings, source: Path) -> int:
+    if settings.database_url is None:
+        print("Set DATABASE_URL to the (empty) PostgreSQL database to copy into.", file=sys.stderr)
+        return EXIT_CONFIG
+    if not source.is_file():
+        print(f"{source} does not exist.", file=sys.stderr)
+        return EXIT_CONFIG
+    dsn = settings.database_url.get_secret_value()
+    return asyncio.run(_guarded(_transfer(source, dsn)))
+
+
+async def _transfer(source: Path, dsn: str) -> None:
+    from bot.db.postgres import PostgresDatabase
+    from bot.db.transfer import copy_sqlite_to_postgres
+
+    target = await PostgresDatabase.open(dsn)
+    try:
+        copied = await copy_sqlite_to_postgres(source, target)
+    finally:
+        await target.close()
+    for table in copied:
+        print(f"  {table.table}: {table.rows} rows")
+    print(f"Copied {sum(t.rows for t in copied)} rows in {len(copied)} tables; counts match.")
 
 
 def _backup(settings: Settings, destination: Path, *, force: bool) -> int:
