@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import discord
-from bot.scheduling.zones import zone_choices
 from discord import app_commands
+
+from bot.scheduling.zones import zone_choices
 
 
 async def zone_autocomplete(

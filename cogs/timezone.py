@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import discord
-from bot.scheduling.zones import resolve_zone
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.interactions import send_reply
+from bot.scheduling.zones import resolve_zone
 from cogs._autocomplete import zone_autocomplete
 
 
