@@ -115,6 +115,10 @@ class RlsBot(commands.AutoShardedBot):
             ),
             EngineConfig(
                 skip_after=timedelta(minutes=self.settings.reminder_skip_after_minutes),
+                lease=timedelta(seconds=self.settings.reminder_lease_seconds),
+                lease_batch=max(
+                    1, int(self.settings.send_rate * self.settings.reminder_lease_seconds / 2)
+                ),
             ),
             self.metrics,
         )

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     reminder_skip_after_minutes: int = Field(
         default=120, ge=10, le=24 * 60, description="Reminders later than this are skipped."
     )
+    reminder_lease_seconds: int = Field(
+        default=120,
+        ge=5,
+        le=3600,
+        description="How long a process may hold due reminders before another takes them over.",
+    )
     send_rate_per_second: float | None = Field(
         default=None,
         gt=0,

@@ -50,8 +50,6 @@ log = logging.getLogger(__name__)
 
 PAUSE_BY_USER = "user"
 PAUSE_DM_CLOSED = "dm_closed"
-# A server's own post (its daily tip) could not be posted in its channel; moderators fix it.
-PAUSE_CHANNEL_UNAVAILABLE = "channel_unavailable"
 SNOOZE = timedelta(minutes=15)
 CHANNEL_FALLBACK_NOTICE = (
     "I couldn't post in your chosen reminder channel any more, so this comes by DM instead."
@@ -64,6 +62,9 @@ class EngineConfig:
     skip_after: timedelta = timedelta(hours=2)
     claim_batch: int = 1_000
     lease: timedelta = timedelta(minutes=2)
+    # How many deliveries a sender takes at once: no more than it can send well within the lease,
+    # or another process would take them over while they are still queued here.
+    lease_batch: int = 1_000
     max_in_flight: int = 25
     max_attempts: int = 6
 
@@ -128,6 +129,7 @@ class ReminderEngine:
         self.observer = observer or EngineObserver()
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def now(self) -> datetime:
         return whole_seconds(self.clock.now())
@@ -202,7 +204,7 @@ class ReminderEngine:
 
     async def snooze(self, delivery_id: int, user_id: int) -> Delivery:
         original = await self.reminders.get_delivery(delivery_id)
-        if original is None or original.member_id != user_id:
+        if original is None or original.user_id != user_id:
             raise UserError("That reminder no longer exists.")
         schedule = await self.reminders.get_schedule_by_id(original.schedule_id)
         if schedule is None:
@@ -314,14 +316,21 @@ class ReminderEngine:
         in_flight = asyncio.Semaphore(self.config.max_in_flight)
         while True:
             now = self.now()
+            if self._stopping:
+                return report
             leased = await self.reminders.lease_pending(
-                now, now + self.config.lease, self.config.claim_batch
+                now, now + self.config.lease, self.config.lease_batch
             )
             if not leased:
                 return report
             async with asyncio.TaskGroup() as group:
                 for delivery, schedule in leased:
                     await in_flight.acquire()
+                    if self._stopping:
+                        # Shutting down: hand back what was not started, for the next sender.
+                        in_flight.release()
+                        await self.reminders.retry_later(delivery.id, "released at shutdown", now)
+                        continue
                     group.create_task(self._send_one(delivery, schedule, report, in_flight))
 
     async def _send_one(
@@ -360,16 +369,6 @@ class ReminderEngine:
             log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
             report.failed += 1
         except TargetUnavailable as exc:
-            if schedule.server_owned:
-                # A server's post has no DM to fall back to: pause it until moderators fix the
-                # channel (`/config show` says so), rather than retry a 403 every day.
-                await self.reminders.mark_failed(delivery.id, f"channel unavailable: {exc}", now)
-                await self.reminders.set_next_due(
-                    schedule.id, None, now, pause_reason=PAUSE_CHANNEL_UNAVAILABLE
-                )
-                log.info("server post %s paused: channel unavailable (%s)", schedule.id, exc)
-                report.failed += 1
-                return
             await self.reminders.set_target(schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now)
             await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
             log.info(
@@ -403,15 +402,21 @@ class ReminderEngine:
         if self._sender is None:
             self._sender = asyncio.create_task(self._sender_loop(), name="reminder-sender")
 
-    async def stop_sender(self) -> None:
+    async def stop_sender(self, grace: float = 10.0) -> None:
+        """Finish the sends in flight (so each is recorded as sent), start no new ones."""
         if self._sender is not None:
-            self._sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sender
+            self._stopping = True
+            self._wake.set()
+            done, _ = await asyncio.wait([self._sender], timeout=grace)
+            if not done:
+                self._sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._sender
             self._sender = None
+            self._stopping = False  # a later drain() called directly (tests, tools) still works
 
     async def _sender_loop(self) -> None:
-        while True:
+        while not self._stopping:
             await self._wake.wait()
             self._wake.clear()
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -267,3 +268,35 @@ async def test_pause_and_zone_change(engine, clock) -> None:
     assert moved.next_due == datetime(2026, 3, 5, 22, 0, tzinfo=UTC)  # still paused, 17:00 EST
     with pytest.raises(UserError):
         await engine.pause(2, "stretch", 3, "stretch reminders")
+
+
+async def test_stopping_finishes_the_send_in_flight_and_hands_back_the_rest(repos, clock) -> None:
+    started, gate = asyncio.Event(), asyncio.Event()
+
+    class SlowTransport:
+        async def send(self, outgoing: Outgoing) -> SentMessage:
+            started.set()
+            await gate.wait()
+            return SentMessage(channel_id=1, message_id=outgoing.delivery.id)
+
+    engine = ReminderEngine(
+        repos.reminders, repos.users, clock, SlowTransport(), EngineConfig(max_in_flight=1)
+    )
+    for user in (1, 2):
+        await engine.subscribe(stretch(user_id=user))
+    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+    await engine.tick()
+    engine.start_sender()
+    await started.wait()
+    stopping = asyncio.create_task(engine.stop_sender())
+    await asyncio.sleep(0)  # let stop_sender raise its flag before the send completes
+    gate.set()
+    await stopping
+    statuses = {}
+    for user in (1, 2):
+        schedule = await repos.reminders.get_schedule(user, "stretch")
+        [delivery] = await repos.reminders.recent_deliveries(schedule.id, 1)
+        statuses[user] = (delivery.status, delivery.error)
+    assert sorted(statuses.values()) == [("pending", "released at shutdown"), ("sent", None)]
+    # Nothing is held: a restarted sender can take the rest at once.
+    assert len(await repos.reminders.lease_pending(clock.now(), clock.now(), 10)) == 1
