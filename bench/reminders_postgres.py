@@ -50,7 +50,8 @@ async def load(conn: asyncpg.Connection, schedules: int, due: int) -> None:
     await conn.execute(
         "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, next_due, "
         "created_at, updated_at) SELECT g, 'stretch', '17:00', 127, 'Europe/Berlin', "
-        "CASE WHEN g <= $2 THEN $3::timestamptz ELSE $3::timestamptz + ((g * 7919) % 86000 + 120) * interval '1 second' END, "
+        "CASE WHEN g <= $2 THEN $3::timestamptz "
+        "ELSE $3::timestamptz + ((g * 7919) % 86000 + 120) * interval '1 second' END, "
         "$4, $4 FROM generate_series(1, $1::bigint) g",
         schedules,
         due,

@@ -29,7 +29,7 @@ from bot.settings import Settings
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 
-async def run(users: int) -> dict[str, str]:
+async def run(users: int, rate: float | None) -> dict[str, str]:
     figures: dict[str, str] = {"machine": machine()}
     async with DiscordEmulator(validate=False) as emu:
         emu.global_rate_limit = 50
@@ -43,6 +43,7 @@ async def run(users: int) -> dict[str, str]:
                 discord_api_base=emu.api_base,
                 discord_gateway_url=emu.gateway_url,
                 reminder_tick_seconds=3600,
+                send_rate_per_second=rate,
             )
             clock = FakeClock(START)
             async with running_client(emu, RlsBot(settings, clock=clock), token="bench") as bot:
@@ -78,8 +79,9 @@ async def run(users: int) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=None, help="SEND_RATE_PER_SECOND")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.users))
+    figures = asyncio.run(run(args.users, args.rate))
     print("| figure | value |\n|---|---|")
     for key, value in figures.items():
         print(f"| {key} | {value} |")

@@ -116,8 +116,12 @@ class RlsBot(commands.AutoShardedBot):
             EngineConfig(
                 skip_after=timedelta(minutes=self.settings.reminder_skip_after_minutes),
                 lease=timedelta(seconds=self.settings.reminder_lease_seconds),
+                # About ten seconds of sending, and never more than half a lease's worth.
                 lease_batch=max(
-                    1, int(self.settings.send_rate * self.settings.reminder_lease_seconds / 2)
+                    1,
+                    int(
+                        self.settings.send_rate * min(10, self.settings.reminder_lease_seconds / 2)
+                    ),
                 ),
             ),
             self.metrics,

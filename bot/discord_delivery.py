@@ -3,8 +3,9 @@ the engine's failure kinds."""
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -33,7 +34,9 @@ class RenderedMessage:
     content: str | None = None
 
 
-Renderer = Callable[[Outgoing], RenderedMessage]
+# A renderer may be async when the message depends on stored state (the server's daily tip
+# avoids tips posted there recently).
+Renderer = Callable[[Outgoing], RenderedMessage | Awaitable[RenderedMessage]]
 
 
 class DiscordTransport:
@@ -67,9 +70,16 @@ class DiscordTransport:
         if renderer is None:
             raise TemporaryFailure(f"no renderer for {schedule.kind!r}")
         rendered = renderer(outgoing)
+        if inspect.isawaitable(rendered):
+            rendered = await rendered
         in_channel = schedule.channel_id is not None
         try:
-            if schedule.channel_id is not None:
+            if schedule.server_owned and schedule.channel_id is not None:
+                # A server's own post (the daily tip) is for everyone and pings no one.
+                channel_id = schedule.channel_id
+                content = rendered.content or ""
+                mentions = discord.AllowedMentions.none()
+            elif schedule.channel_id is not None:
                 channel_id = schedule.channel_id
                 # In a shared channel the owner is pinged, and only the owner.
                 content = f"<@{schedule.user_id}> {rendered.content or ''}".strip()
@@ -93,7 +103,7 @@ class DiscordTransport:
                 allowed_mentions=mentions,
             )
         except discord.Forbidden as exc:
-            if exc.code == CANNOT_MESSAGE_USER or not in_channel:
+            if not schedule.server_owned and (exc.code == CANNOT_MESSAGE_USER or not in_channel):
                 raise RecipientUnreachable(f"{exc.code}: {exc.text}") from exc
             raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
         except discord.NotFound as exc:

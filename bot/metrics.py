@@ -55,7 +55,7 @@ class BotMetrics(EngineObserver):
         self.backlog.set(backlog)
 
     def drained(self, report: DrainReport) -> None:
-        for outcome in ("sent", "failed", "retried", "skipped", "fell_back"):
+        for outcome in ("sent", "failed", "retried", "skipped", "fell_back", "taken_over"):
             self.deliveries.labels(outcome).inc(getattr(report, outcome))
 
     def interaction(self, kind: str) -> None:

@@ -48,7 +48,7 @@ NEED_ZONE = (
 
 
 def night_id(night: date) -> str:
-    return night.strftime("%Y%m%d")
+    return night.isoformat().replace("-", "")  # strftime("%Y") drops zeros before year 1000
 
 
 def check_days(days: int) -> int:

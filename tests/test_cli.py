@@ -9,8 +9,6 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
-
 from bot import __version__
 from bot.cli import main
 
@@ -54,14 +52,6 @@ def test_invalid_setting_is_one_clear_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("Invalid setting REMINDER_TICK_SECONDS")
-
-
-def test_console_says_it_is_not_built_yet(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert main(["console"]) == 1
-    assert "not built yet" in capsys.readouterr().err
 
 
 def _make_database(path: Path, rows: int) -> None:

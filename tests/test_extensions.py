@@ -13,6 +13,7 @@ from bot.settings import Settings
 
 # Top-level slash commands each extension must register; a new cog adds its line here.
 EXPECTED_COMMANDS = {
+    "cogs.config": {"config"},
     "cogs.help": {"help"},
     "cogs.mydata": {"mydata"},
     "cogs.sleep": {"sleep"},
@@ -42,7 +43,7 @@ async def test_each_extension_registers_its_commands(bot: RlsBot) -> None:
 async def test_each_schedule_kind_has_a_renderer(bot: RlsBot) -> None:
     for extension in walk_extensions():
         await bot.load_extension(extension)
-    assert set(bot.renderers) == {"stretch", "sleep"}
+    assert set(bot.renderers) == {"stretch", "sleep", "server_tip"}
 
 
 async def test_command_names_and_descriptions_follow_discord_rules(bot: RlsBot) -> None:

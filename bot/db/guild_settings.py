@@ -1,13 +1,32 @@
-"""Per-server settings chosen by moderators."""
+"""Per-server settings chosen by moderators, the audit of every change, and the server's tip history.
+
+One aggregate, one repository: a change to the settings and its audit rows are written in the same
+transaction, so the audit can never miss a change or record one that did not happen. Changes are
+made by an ``edit`` function applied to the settings as they are *inside* that transaction, so two
+moderators changing different settings at once cannot undo each other's change.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, time
+from typing import Any, Protocol
 
 from bot.db.postgres import PostgresDatabase
+from bot.db.reminders import format_local_time, parse_local_time
 from bot.db.sqlite import SqliteDatabase, from_epoch, to_epoch
+
+# Who changed a setting when no moderator did (a configured channel was deleted).
+BOT_ITSELF = 0
+# Enough to avoid repeating a tip for weeks of daily posts, small enough that the table stays tiny.
+KEEP_TIPS = 30
+
+REMINDER_CHANNEL = "reminder_channel"
+TIPS_CHANNEL = "tips_channel"
+TIPS_TIME = "tips_time"
+TIMEZONE = "timezone"
+SETTINGS = (REMINDER_CHANNEL, TIPS_CHANNEL, TIPS_TIME, TIMEZONE)
 
 
 @dataclass(frozen=True)
@@ -16,6 +35,63 @@ class GuildSettings:
     reminder_channel_id: int | None = None
     timezone: str | None = None
     updated_at: datetime | None = None
+    tips_channel_id: int | None = None  # None: no daily tip
+    tips_time: time | None = None  # None: the default time
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    guild_id: int
+    moderator_id: int  # BOT_ITSELF when the bot made the change
+    setting: str  # one of SETTINGS
+    old_value: str | None  # None: not set
+    new_value: str | None
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class SettingsUpdate:
+    before: GuildSettings
+    after: GuildSettings
+    changes: list[AuditEntry]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+Edit = Callable[[GuildSettings], GuildSettings]
+PickTip = Callable[[list[str]], str]
+
+
+def setting_values(settings: GuildSettings) -> dict[str, str | None]:
+    """Each setting as the text the audit stores."""
+
+    def text(value: int | str | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        REMINDER_CHANNEL: text(settings.reminder_channel_id),
+        TIPS_CHANNEL: text(settings.tips_channel_id),
+        TIPS_TIME: None if settings.tips_time is None else format_local_time(settings.tips_time),
+        TIMEZONE: settings.timezone,
+    }
+
+
+def setting_changes(
+    before: GuildSettings, after: GuildSettings
+) -> list[tuple[str, str | None, str | None]]:
+    """(setting, old, new) for every setting that differs, in SETTINGS order."""
+    old, new = setting_values(before), setting_values(after)
+    return [(name, old[name], new[name]) for name in SETTINGS if old[name] != new[name]]
+
+
+def _apply(edit: Edit, before: GuildSettings) -> GuildSettings:
+    after = edit(before)
+    if after.guild_id != before.guild_id:
+        raise ValueError("an edit cannot move settings to another server")
+    return after
 
 
 class GuildSettingsRepository(Protocol):
@@ -25,28 +101,75 @@ class GuildSettingsRepository(Protocol):
 
     async def set_reminder_channel(
         self, guild_id: int, channel_id: int | None, now: datetime
-    ) -> GuildSettings: ...
+    ) -> GuildSettings:
+        """Set the reminder channel without an audit entry (tests and tools; /config uses update)."""
+        ...
 
-    async def delete(self, guild_id: int) -> bool: ...
+    async def update(
+        self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
+    ) -> SettingsUpdate:
+        """Apply ``edit`` to the current settings and record each changed setting in the audit,
+        in one transaction. Nothing is written when nothing changes. ``edit`` must be a pure
+        function of the settings it is given: it may be called more than once."""
+        ...
+
+    async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
+    async def choose_tip(
+        self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
+    ) -> str:
+        """The tip for this daily post: the one already chosen for the delivery (a resend posts
+        the same tip), else ``pick(recent tip ids, newest first)``, remembered."""
+        ...
+
+    async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
+        """Tip ids posted in the server, newest first."""
+        ...
+
+    async def delete(self, guild_id: int) -> bool:
+        """Forget the server: settings, audit and tip history. True if it had settings."""
+        ...
+
+
+_COLUMNS = "guild_id, reminder_channel_id, timezone, updated_at, tips_channel_id, tips_time"
+_AUDIT_COLUMNS = "id, guild_id, moderator_id, setting, old_value, new_value, changed_at"
+
+
+def _opt_time(text: str | None) -> time | None:
+    return None if text is None else parse_local_time(text)
+
+
+def _opt_text(value: time | None) -> str | None:
+    return None if value is None else format_local_time(value)
 
 
 class SqliteGuildSettingsRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
-    async def get(self, guild_id: int) -> GuildSettings:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
-                "SELECT guild_id, reminder_channel_id, timezone, updated_at "
-                "FROM guild_settings WHERE guild_id = ?",
-                (guild_id,),
-            ) as cursor,
-        ):
+    @staticmethod
+    def _settings(row: Any) -> GuildSettings:
+        return GuildSettings(
+            guild_id=row[0],
+            reminder_channel_id=row[1],
+            timezone=row[2],
+            updated_at=from_epoch(row[3]),
+            tips_channel_id=row[4],
+            tips_time=_opt_time(row[5]),
+        )
+
+    async def _read(self, conn: Any, guild_id: int) -> GuildSettings:
+        async with conn.execute(
+            "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            return GuildSettings(guild_id)
-        return GuildSettings(row[0], row[1], row[2], from_epoch(row[3]))
+        return GuildSettings(guild_id) if row is None else self._settings(row)
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        async with self._db.connection() as conn:
+            return await self._read(conn, guild_id)
 
     async def set_reminder_channel(
         self, guild_id: int, channel_id: int | None, now: datetime
@@ -61,8 +184,101 @@ class SqliteGuildSettingsRepository:
             )
         return await self.get(guild_id)
 
+    async def update(
+        self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
+    ) -> SettingsUpdate:
+        # BEGIN IMMEDIATE takes the write lock before the read, so the edit sees the latest row.
+        async with self._db.transaction() as conn:
+            before = await self._read(conn, guild_id)
+            after = _apply(edit, before)
+            changes = setting_changes(before, after)
+            if not changes:
+                return SettingsUpdate(before, before, [])
+            await conn.execute(
+                "INSERT INTO guild_settings (" + _COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET "
+                "reminder_channel_id = excluded.reminder_channel_id, "
+                "timezone = excluded.timezone, updated_at = excluded.updated_at, "
+                "tips_channel_id = excluded.tips_channel_id, tips_time = excluded.tips_time",
+                (
+                    guild_id,
+                    after.reminder_channel_id,
+                    after.timezone,
+                    to_epoch(now),
+                    after.tips_channel_id,
+                    _opt_text(after.tips_time),
+                ),
+            )
+            entries: list[AuditEntry] = []
+            for setting, old, new in changes:
+                async with conn.execute(
+                    "INSERT INTO guild_config_audit (guild_id, moderator_id, setting, old_value, "
+                    "new_value, changed_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING " + _AUDIT_COLUMNS,
+                    (guild_id, moderator_id, setting, old, new, to_epoch(now)),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                assert row is not None
+                entries.append(self._audit(row))
+            saved = await self._read(conn, guild_id)
+        return SettingsUpdate(before, saved, entries)
+
+    @staticmethod
+    def _audit(row: Any) -> AuditEntry:
+        return AuditEntry(row[0], row[1], row[2], row[3], row[4], row[5], from_epoch(row[6]))
+
+    async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
+        async with (
+            self._db.connection() as conn,
+            conn.execute(
+                "SELECT " + _AUDIT_COLUMNS + " FROM guild_config_audit WHERE guild_id = ? "
+                "ORDER BY id DESC LIMIT ?",
+                (guild_id, max(limit, 0)),
+            ) as cursor,
+        ):
+            return [self._audit(row) async for row in cursor]
+
+    async def choose_tip(
+        self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
+    ) -> str:
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = ?", (delivery_id,)
+            ) as cursor:
+                chosen = await cursor.fetchone()
+            if chosen is not None:
+                return str(chosen[0])
+            async with conn.execute(
+                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+                (guild_id, KEEP_TIPS),
+            ) as cursor:
+                recent = [row[0] async for row in cursor]
+            tip_id = pick(recent)
+            await conn.execute(
+                "INSERT INTO guild_tip_posts (guild_id, delivery_id, tip_id, chosen_at) "
+                "VALUES (?, ?, ?, ?)",
+                (guild_id, delivery_id, tip_id, to_epoch(now)),
+            )
+            await conn.execute(
+                "DELETE FROM guild_tip_posts WHERE guild_id = ? AND id NOT IN ("
+                "SELECT id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?)",
+                (guild_id, guild_id, KEEP_TIPS),
+            )
+        return tip_id
+
+    async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
+        async with (
+            self._db.connection() as conn,
+            conn.execute(
+                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+                (guild_id, max(limit, 0)),
+            ) as cursor,
+        ):
+            return [row[0] async for row in cursor]
+
     async def delete(self, guild_id: int) -> bool:
         async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM guild_config_audit WHERE guild_id = ?", (guild_id,))
+            await conn.execute("DELETE FROM guild_tip_posts WHERE guild_id = ?", (guild_id,))
             cursor = await conn.execute(
                 "DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)
             )
@@ -73,16 +289,29 @@ class PostgresGuildSettingsRepository:
     def __init__(self, db: PostgresDatabase) -> None:
         self._db = db
 
+    @staticmethod
+    def _settings(row: Any) -> GuildSettings:
+        return GuildSettings(
+            guild_id=row[0],
+            reminder_channel_id=row[1],
+            timezone=row[2],
+            updated_at=row[3],
+            tips_channel_id=row[4],
+            tips_time=_opt_time(row[5]),
+        )
+
+    @staticmethod
+    def _audit(row: Any) -> AuditEntry:
+        return AuditEntry(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+
+    async def _row(self, conn: Any, guild_id: int, *, lock: bool = False) -> GuildSettings | None:
+        sql = "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = $1"
+        row = await conn.fetchrow(sql + (" FOR UPDATE" if lock else ""), guild_id)
+        return None if row is None else self._settings(row)
+
     async def get(self, guild_id: int) -> GuildSettings:
         async with self._db.connection() as conn:
-            row = await conn.fetchrow(
-                "SELECT guild_id, reminder_channel_id, timezone, updated_at "
-                "FROM guild_settings WHERE guild_id = $1",
-                guild_id,
-            )
-        if row is None:
-            return GuildSettings(guild_id)
-        return GuildSettings(row[0], row[1], row[2], row[3])
+            return await self._row(conn, guild_id) or GuildSettings(guild_id)
 
     async def set_reminder_channel(
         self, guild_id: int, channel_id: int | None, now: datetime
@@ -99,7 +328,121 @@ class PostgresGuildSettingsRepository:
             )
         return await self.get(guild_id)
 
+    async def update(
+        self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
+    ) -> SettingsUpdate:
+        now = now.replace(microsecond=0)  # the same instant SQLite would store
+        async with self._db.transaction() as conn:
+            before = await self._row(conn, guild_id, lock=True)
+            if before is None:
+                if not setting_changes(
+                    GuildSettings(guild_id), _apply(edit, GuildSettings(guild_id))
+                ):
+                    return SettingsUpdate(GuildSettings(guild_id), GuildSettings(guild_id), [])
+                # No row to lock yet: create one (this waits for a concurrent creator to commit),
+                # then lock it, so the edit starts from whatever that creator saved.
+                await conn.execute(
+                    "INSERT INTO guild_settings (guild_id, updated_at) VALUES ($1, $2) "
+                    "ON CONFLICT (guild_id) DO NOTHING",
+                    guild_id,
+                    now,
+                )
+                before = await self._row(conn, guild_id, lock=True)
+                assert before is not None
+            after = _apply(edit, before)
+            changes = setting_changes(before, after)
+            if not changes:
+                return SettingsUpdate(before, before, [])
+            row = await conn.fetchrow(
+                "UPDATE guild_settings SET reminder_channel_id = $2, timezone = $3, "
+                "updated_at = $4, tips_channel_id = $5, tips_time = $6 WHERE guild_id = $1 "
+                "RETURNING " + _COLUMNS,
+                guild_id,
+                after.reminder_channel_id,
+                after.timezone,
+                now,
+                after.tips_channel_id,
+                _opt_text(after.tips_time),
+            )
+            rows = await conn.fetch(
+                "INSERT INTO guild_config_audit (guild_id, moderator_id, setting, old_value, "
+                "new_value, changed_at) "
+                "SELECT $1, $2, v.setting, v.old_value, v.new_value, $3 "
+                "FROM unnest($4::text[], $5::text[], $6::text[]) "
+                "WITH ORDINALITY AS v(setting, old_value, new_value, n) ORDER BY v.n "
+                "RETURNING " + _AUDIT_COLUMNS,
+                guild_id,
+                moderator_id,
+                now,
+                [c[0] for c in changes],
+                [c[1] for c in changes],
+                [c[2] for c in changes],
+            )
+        entries = sorted((self._audit(r) for r in rows), key=lambda e: e.id)
+        return SettingsUpdate(before, self._settings(row), entries)
+
+    async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
+        async with self._db.connection() as conn:
+            rows = await conn.fetch(
+                "SELECT " + _AUDIT_COLUMNS + " FROM guild_config_audit WHERE guild_id = $1 "
+                "ORDER BY id DESC LIMIT $2",
+                guild_id,
+                max(limit, 0),
+            )
+        return [self._audit(row) for row in rows]
+
+    async def choose_tip(
+        self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
+    ) -> str:
+        async with self._db.transaction() as conn:
+            chosen = await conn.fetchval(
+                "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = $1", delivery_id
+            )
+            if chosen is not None:
+                return str(chosen)
+            recent = [
+                row[0]
+                for row in await conn.fetch(
+                    "SELECT tip_id FROM guild_tip_posts WHERE guild_id = $1 "
+                    "ORDER BY id DESC LIMIT $2",
+                    guild_id,
+                    KEEP_TIPS,
+                )
+            ]
+            # Two senders never hold the same delivery (leases), but if one ever did, the unique
+            # delivery_id keeps the first choice and both post it.
+            inserted = await conn.fetchval(
+                "INSERT INTO guild_tip_posts (guild_id, delivery_id, tip_id, chosen_at) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT (delivery_id) DO NOTHING RETURNING tip_id",
+                guild_id,
+                delivery_id,
+                pick(recent),
+                now,
+            )
+            if inserted is None:
+                inserted = await conn.fetchval(
+                    "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = $1", delivery_id
+                )
+            await conn.execute(
+                "DELETE FROM guild_tip_posts WHERE guild_id = $1 AND id NOT IN ("
+                "SELECT id FROM guild_tip_posts WHERE guild_id = $1 ORDER BY id DESC LIMIT $2)",
+                guild_id,
+                KEEP_TIPS,
+            )
+        return str(inserted)
+
+    async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
+        async with self._db.connection() as conn:
+            rows = await conn.fetch(
+                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = $1 ORDER BY id DESC LIMIT $2",
+                guild_id,
+                max(limit, 0),
+            )
+        return [row[0] for row in rows]
+
     async def delete(self, guild_id: int) -> bool:
         async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM guild_config_audit WHERE guild_id = $1", guild_id)
+            await conn.execute("DELETE FROM guild_tip_posts WHERE guild_id = $1", guild_id)
             status = await conn.execute("DELETE FROM guild_settings WHERE guild_id = $1", guild_id)
         return bool(status != "DELETE 0")

@@ -32,9 +32,32 @@ class ScheduleSpec:
 
 
 @dataclass(frozen=True)
+class ServerScheduleSpec:
+    """A schedule a server owns (its daily tip post): it always posts in one of its channels."""
+
+    guild_id: int
+    channel_id: int
+    kind: str
+    local_time: time
+    days_mask: int
+    timezone: str
+
+
+class ServerOwnedError(LookupError):
+    """A server's schedule or delivery was asked for its member: a bug, never a user's mistake."""
+
+
+def _member(member_id: int | None, what: str) -> int:
+    if member_id is None:
+        raise ServerOwnedError(f"{what} belongs to a server, not a member")
+    return member_id
+
+
+@dataclass(frozen=True)
 class Schedule:
     id: int
-    user_id: int
+    # The member reminded, or None for a server's own schedule (it posts in guild_id/channel_id).
+    member_id: int | None
     kind: str
     local_time: time
     days_mask: int
@@ -48,12 +71,22 @@ class Schedule:
     created_at: datetime
     updated_at: datetime
 
+    @property
+    def server_owned(self) -> bool:
+        return self.member_id is None
+
+    @property
+    def user_id(self) -> int:
+        """The member this schedule belongs to. Code that asks a server's schedule for one is
+        treating it as a member's reminder: fail loudly rather than ping or DM a made-up user."""
+        return _member(self.member_id, f"schedule {self.id}")
+
 
 @dataclass(frozen=True)
 class Delivery:
     id: int
     schedule_id: int
-    user_id: int
+    member_id: int | None  # as on its schedule
     due_at: datetime
     reason: str
     snoozed_from: int | None
@@ -68,13 +101,17 @@ class Delivery:
     done_at: datetime | None
     created_at: datetime
 
+    @property
+    def user_id(self) -> int:
+        return _member(self.member_id, f"delivery {self.id}")
+
 
 @dataclass(frozen=True, slots=True)
 class DueSchedule:
     """The part of a schedule a claim needs: small, because a burst claims thousands."""
 
     id: int
-    user_id: int
+    user_id: int | None  # None for a server's schedule
     local_time: time
     days_mask: int
     timezone: str
@@ -159,9 +196,15 @@ class ReminderRepository(Protocol):
         ...
 
     async def lease_pending(
-        self, now: datetime, lease_until: datetime, limit: int
+        self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
     ) -> list[tuple[Delivery, Schedule]]:
-        """Pending deliveries whose attempt time has come and that no live sender holds."""
+        """Pending deliveries whose attempt time has come and that no live sender holds, now
+        held by `owner` until `lease_until`."""
+        ...
+
+    async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
+        """Extend `owner`'s lease right before sending; False when the delivery is no longer
+        theirs (its lease ran out and another sender took it) or no longer pending."""
         ...
 
     async def release_leases(self) -> int: ...
@@ -211,10 +254,33 @@ class ReminderRepository(Protocol):
     async def forget_dm_channel(self, user_id: int) -> None: ...
 
     async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
-        """Schedules delivered in this server fall back to DM, with a notice for the user."""
+        """Members' schedules delivered in this server fall back to DM, with a notice for the
+        user. The server's own schedules are left alone: they have no DM to fall back to."""
         ...
 
-    async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int: ...
+    async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int:
+        """Like clear_guild_targets, for members' schedules delivered in one channel."""
+        ...
+
+    async def move_channel_targets(
+        self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
+    ) -> int:
+        """Members' schedules delivered in one channel move to another of the same server."""
+        ...
+
+    # -- schedules a server owns (user_id NULL) ----------------------------------------------
+
+    async def save_server_schedule(
+        self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
+    ) -> Schedule:
+        """Create or replace the server's schedule of this kind; clears any pause and notice."""
+        ...
+
+    async def get_server_schedule(self, guild_id: int, kind: str) -> Schedule | None: ...
+
+    async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
+        """The server's own schedules (of one kind, or all), with their deliveries."""
+        ...
 
 
 @lru_cache(maxsize=2048)

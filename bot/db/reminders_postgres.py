@@ -21,6 +21,7 @@ from bot.db.reminders import (
     Reschedule,
     Schedule,
     ScheduleSpec,
+    ServerScheduleSpec,
     format_local_time,
     parse_local_time,
 )
@@ -46,7 +47,8 @@ _LEASE = (
     "AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_attempt_at LIMIT $3 "
     "FOR UPDATE SKIP LOCKED"
     "), leased AS ("
-    "UPDATE deliveries d SET lease_until = $2, attempts = d.attempts + 1 FROM picked "
+    "UPDATE deliveries d SET lease_until = $2, lease_owner = $4, attempts = d.attempts + 1 "
+    "FROM picked "
     "WHERE d.id = picked.id RETURNING d.*"
     ") "
     "SELECT d.id, d.schedule_id, d.user_id, d.due_at, d.reason, d.snoozed_from, d.status, "
@@ -80,7 +82,7 @@ def _schedule(row: Sequence[Any]) -> Schedule:
     r = tuple(row)
     return Schedule(
         id=r[0],
-        user_id=r[1],
+        member_id=r[1],
         kind=r[2],
         local_time=parse_local_time(r[3]),
         days_mask=r[4],
@@ -101,7 +103,7 @@ def _delivery(row: Sequence[Any]) -> Delivery:
     return Delivery(
         id=r[0],
         schedule_id=r[1],
-        user_id=r[2],
+        member_id=r[2],
         due_at=r[3],
         reason=r[4],
         snoozed_from=r[5],
@@ -264,7 +266,7 @@ class PostgresReminderRepository:
             if not rows:
                 return 0
             ids: list[int] = []
-            user_ids: list[int] = []
+            user_ids: list[int | None] = []
             due_ats: list[datetime] = []
             statuses: list[str] = []
             late: list[int] = []
@@ -329,7 +331,7 @@ class PostgresReminderRepository:
                 "status, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $3, "
                 "$6) ON CONFLICT DO NOTHING RETURNING " + _DELIVERY_COLUMNS,
                 schedule.id,
-                schedule.user_id,
+                schedule.member_id,
                 _instant(due_at),
                 reason,
                 snoozed_from,
@@ -338,18 +340,29 @@ class PostgresReminderRepository:
         return None if row is None else _delivery(row)
 
     async def lease_pending(
-        self, now: datetime, lease_until: datetime, limit: int
+        self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
     ) -> list[tuple[Delivery, Schedule]]:
         async with self._db.transaction() as conn:
-            rows = await conn.fetch(_LEASE, _instant(now), _instant(lease_until), limit)
+            rows = await conn.fetch(_LEASE, _instant(now), _instant(lease_until), limit, owner)
         return [(_delivery(tuple(row)[:16]), _schedule(tuple(row)[16:])) for row in rows]
+
+    async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
+        async with self._db.transaction() as conn:
+            status = await conn.execute(
+                "UPDATE deliveries SET lease_until = $1 "
+                "WHERE id = $2 AND status = 'pending' AND lease_owner = $3",
+                _instant(lease_until),
+                delivery_id,
+                owner,
+            )
+        return _count(status) == 1
 
     async def release_leases(self) -> int:
         # Safe for one process restarting; with several processes it also frees leases that live
         # senders still hold, so sharded deployments should let leases expire instead.
         async with self._db.transaction() as conn:
             status = await conn.execute(
-                "UPDATE deliveries SET lease_until = NULL "
+                "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL "
                 "WHERE status = 'pending' AND lease_until IS NOT NULL"
             )
         return _count(status)
@@ -365,7 +378,8 @@ class PostgresReminderRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE deliveries SET status = 'sent', sent_at = $1, channel_id = $2, "
-                "message_id = $3, late_seconds = $4, lease_until = NULL, error = NULL "
+                "message_id = $3, late_seconds = $4, "
+                "lease_until = NULL, lease_owner = NULL, error = NULL "
                 "WHERE id = $5 "
                 "AND status = 'pending'",
                 _instant(sent_at),
@@ -378,7 +392,8 @@ class PostgresReminderRepository:
     async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE deliveries SET status = 'failed', error = $1, lease_until = NULL, "
+                "UPDATE deliveries SET status = 'failed', error = $1, "
+                "lease_until = NULL, lease_owner = NULL, "
                 "next_attempt_at = $2 WHERE id = $3 "
                 "AND status = 'pending'",
                 error,
@@ -389,7 +404,8 @@ class PostgresReminderRepository:
     async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE deliveries SET status = 'skipped', late_seconds = $1, lease_until = NULL, "
+                "UPDATE deliveries SET status = 'skipped', late_seconds = $1, "
+                "lease_until = NULL, lease_owner = NULL, "
                 "next_attempt_at = $2 WHERE id = $3 "
                 "AND status = 'pending'",
                 late_seconds,
@@ -400,7 +416,8 @@ class PostgresReminderRepository:
     async def retry_later(self, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE deliveries SET error = $1, next_attempt_at = $2, lease_until = NULL "
+                "UPDATE deliveries SET error = $1, next_attempt_at = $2, "
+                "lease_until = NULL, lease_owner = NULL "
                 "WHERE id = $3 "
                 "AND status = 'pending'",
                 error,
@@ -491,7 +508,7 @@ class PostgresReminderRepository:
         async with self._db.transaction() as conn:
             status = await conn.execute(
                 "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
-                "updated_at = $2 WHERE guild_id = $3",
+                "updated_at = $2 WHERE guild_id = $3 AND user_id IS NOT NULL",
                 notice,
                 _instant(now),
                 guild_id,
@@ -502,9 +519,65 @@ class PostgresReminderRepository:
         async with self._db.transaction() as conn:
             status = await conn.execute(
                 "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
-                "updated_at = $2 WHERE channel_id = $3",
+                "updated_at = $2 WHERE channel_id = $3 AND user_id IS NOT NULL",
                 notice,
                 _instant(now),
                 channel_id,
+            )
+        return _count(status)
+
+    async def move_channel_targets(
+        self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
+    ) -> int:
+        async with self._db.transaction() as conn:
+            status = await conn.execute(
+                "UPDATE schedules SET channel_id = $1, notice = $2, updated_at = $3 "
+                "WHERE channel_id = $4 AND user_id IS NOT NULL",
+                new_channel_id,
+                notice,
+                _instant(now),
+                old_channel_id,
+            )
+        return _count(status)
+
+    async def save_server_schedule(
+        self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
+    ) -> Schedule:
+        async with self._db.transaction() as conn:
+            # The conflict target names the partial unique index on server-owned rows.
+            row = await conn.fetchrow(
+                "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
+                "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
+                "VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, NULL, NULL, NULL, $8, $8) "
+                "ON CONFLICT (guild_id, kind) WHERE user_id IS NULL DO UPDATE SET "
+                "local_time = excluded.local_time, days_mask = excluded.days_mask, "
+                "timezone = excluded.timezone, channel_id = excluded.channel_id, "
+                "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
+                "notice = NULL, updated_at = excluded.updated_at "
+                "RETURNING " + _SCHEDULE_COLUMNS,
+                spec.kind,
+                format_local_time(spec.local_time),
+                spec.days_mask,
+                spec.timezone,
+                spec.guild_id,
+                spec.channel_id,
+                _opt_instant(next_due),
+                _instant(now),
+            )
+        assert row is not None
+        return _schedule(row)
+
+    async def get_server_schedule(self, guild_id: int, kind: str) -> Schedule | None:
+        return await self._one_schedule(
+            _SCHEDULE + " WHERE guild_id = $1 AND kind = $2 AND user_id IS NULL", guild_id, kind
+        )
+
+    async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
+        async with self._db.transaction() as conn:
+            status = await conn.execute(
+                "DELETE FROM schedules WHERE guild_id = $1 AND user_id IS NULL "
+                "AND ($2::text IS NULL OR kind = $2)",
+                guild_id,
+                kind,
             )
         return _count(status)

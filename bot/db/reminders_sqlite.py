@@ -19,6 +19,7 @@ from bot.db.reminders import (
     Reschedule,
     Schedule,
     ScheduleSpec,
+    ServerScheduleSpec,
     format_local_time,
     parse_local_time,
 )
@@ -56,7 +57,7 @@ def _schedule(row: Iterable[Any]) -> Schedule:
     r = tuple(row)
     return Schedule(
         id=r[0],
-        user_id=r[1],
+        member_id=r[1],
         kind=r[2],
         local_time=parse_local_time(r[3]),
         days_mask=r[4],
@@ -77,7 +78,7 @@ def _delivery(row: Iterable[Any]) -> Delivery:
     return Delivery(
         id=r[0],
         schedule_id=r[1],
-        user_id=r[2],
+        member_id=r[2],
         due_at=from_epoch(r[3]),
         reason=r[4],
         snoozed_from=r[5],
@@ -291,7 +292,7 @@ class SqliteReminderRepository:
                 "ON CONFLICT DO NOTHING RETURNING id",
                 (
                     schedule.id,
-                    schedule.user_id,
+                    schedule.member_id,
                     to_epoch(due_at),
                     reason,
                     snoozed_from,
@@ -308,7 +309,7 @@ class SqliteReminderRepository:
         return _delivery(created)
 
     async def lease_pending(
-        self, now: datetime, lease_until: datetime, limit: int
+        self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
     ) -> list[tuple[Delivery, Schedule]]:
         now_s = to_epoch(now)
         async with self._db.transaction() as conn:
@@ -321,8 +322,9 @@ class SqliteReminderRepository:
             if not ids:
                 return []
             await conn.executemany(
-                "UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-                [(to_epoch(lease_until), i) for i in ids],
+                "UPDATE deliveries SET lease_until = ?, lease_owner = ?, attempts = attempts + 1 "
+                "WHERE id = ?",
+                [(to_epoch(lease_until), owner, i) for i in ids],
             )
             async with conn.execute(
                 _LEASED
@@ -331,10 +333,19 @@ class SqliteReminderRepository:
             ) as cursor:
                 return [(_delivery(row[:16]), _schedule(row[16:])) async for row in cursor]
 
+    async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE deliveries SET lease_until = ? "
+                "WHERE id = ? AND status = 'pending' AND lease_owner = ?",
+                (to_epoch(lease_until), delivery_id, owner),
+            )
+            return cursor.rowcount == 1
+
     async def release_leases(self) -> int:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE deliveries SET lease_until = NULL "
+                "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL "
                 "WHERE status = 'pending' AND lease_until IS NOT NULL"
             )
             return cursor.rowcount
@@ -350,7 +361,8 @@ class SqliteReminderRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE deliveries SET status = 'sent', sent_at = ?, channel_id = ?, "
-                "message_id = ?, late_seconds = ?, lease_until = NULL, error = NULL WHERE id = ? "
+                "message_id = ?, late_seconds = ?, "
+                "lease_until = NULL, lease_owner = NULL, error = NULL WHERE id = ? "
                 "AND status = 'pending'",
                 (to_epoch(sent_at), channel_id, message_id, late_seconds, delivery_id),
             )
@@ -358,7 +370,8 @@ class SqliteReminderRepository:
     async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE deliveries SET status = 'failed', error = ?, lease_until = NULL, "
+                "UPDATE deliveries SET status = 'failed', error = ?, "
+                "lease_until = NULL, lease_owner = NULL, "
                 "next_attempt_at = ? WHERE id = ? "
                 "AND status = 'pending'",
                 (error, to_epoch(now), delivery_id),
@@ -367,7 +380,8 @@ class SqliteReminderRepository:
     async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE deliveries SET status = 'skipped', late_seconds = ?, lease_until = NULL, "
+                "UPDATE deliveries SET status = 'skipped', late_seconds = ?, "
+                "lease_until = NULL, lease_owner = NULL, "
                 "next_attempt_at = ? WHERE id = ? "
                 "AND status = 'pending'",
                 (late_seconds, to_epoch(now), delivery_id),
@@ -376,7 +390,8 @@ class SqliteReminderRepository:
     async def retry_later(self, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE deliveries SET error = ?, next_attempt_at = ?, lease_until = NULL "
+                "UPDATE deliveries SET error = ?, next_attempt_at = ?, "
+                "lease_until = NULL, lease_owner = NULL "
                 "WHERE id = ? "
                 "AND status = 'pending'",
                 (error, to_epoch(next_attempt_at), delivery_id),
@@ -474,7 +489,7 @@ class SqliteReminderRepository:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
-                "updated_at = ? WHERE guild_id = ?",
+                "updated_at = ? WHERE guild_id = ? AND user_id IS NOT NULL",
                 (notice, to_epoch(now), guild_id),
             )
             return cursor.rowcount
@@ -483,7 +498,66 @@ class SqliteReminderRepository:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
-                "updated_at = ? WHERE channel_id = ?",
+                "updated_at = ? WHERE channel_id = ? AND user_id IS NOT NULL",
                 (notice, to_epoch(now), channel_id),
+            )
+            return cursor.rowcount
+
+    async def move_channel_targets(
+        self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
+    ) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE schedules SET channel_id = ?, notice = ?, updated_at = ? "
+                "WHERE channel_id = ? AND user_id IS NOT NULL",
+                (new_channel_id, notice, to_epoch(now), old_channel_id),
+            )
+            return cursor.rowcount
+
+    async def save_server_schedule(
+        self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
+    ) -> Schedule:
+        async with self._db.transaction() as conn:
+            # The conflict target names the partial unique index on server-owned rows.
+            await conn.execute(
+                "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
+                "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
+                "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?) "
+                "ON CONFLICT (guild_id, kind) WHERE user_id IS NULL DO UPDATE SET "
+                "local_time = excluded.local_time, days_mask = excluded.days_mask, "
+                "timezone = excluded.timezone, channel_id = excluded.channel_id, "
+                "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
+                "notice = NULL, updated_at = excluded.updated_at",
+                (
+                    spec.kind,
+                    format_local_time(spec.local_time),
+                    spec.days_mask,
+                    spec.timezone,
+                    spec.guild_id,
+                    spec.channel_id,
+                    _opt_epoch(next_due),
+                    to_epoch(now),
+                    to_epoch(now),
+                ),
+            )
+            async with conn.execute(
+                _SCHEDULE + " WHERE guild_id = ? AND kind = ? AND user_id IS NULL",
+                (spec.guild_id, spec.kind),
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return _schedule(row)
+
+    async def get_server_schedule(self, guild_id: int, kind: str) -> Schedule | None:
+        return await self._one_schedule(
+            _SCHEDULE + " WHERE guild_id = ? AND kind = ? AND user_id IS NULL", (guild_id, kind)
+        )
+
+    async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM schedules WHERE guild_id = ? AND user_id IS NULL "
+                "AND (? IS NULL OR kind = ?)",
+                (guild_id, kind, kind),
             )
             return cursor.rowcount

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 
 PAUSE_BY_USER = "user"
 PAUSE_DM_CLOSED = "dm_closed"
+# A server's own post (its daily tip) could not be posted in its channel; moderators fix it.
+PAUSE_CHANNEL_UNAVAILABLE = "channel_unavailable"
 SNOOZE = timedelta(minutes=15)
 CHANNEL_FALLBACK_NOTICE = (
     "I couldn't post in your chosen reminder channel any more, so this comes by DM instead."
@@ -76,6 +79,7 @@ class DrainReport:
     retried: int = 0
     skipped: int = 0
     fell_back: int = 0
+    taken_over: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -130,6 +134,8 @@ class ReminderEngine:
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
         self._stopping = False
+        # Names this sender's leases; unique per engine, so per process.
+        self.owner = uuid.uuid4().hex[:16]
 
     def now(self) -> datetime:
         return whole_seconds(self.clock.now())
@@ -204,7 +210,7 @@ class ReminderEngine:
 
     async def snooze(self, delivery_id: int, user_id: int) -> Delivery:
         original = await self.reminders.get_delivery(delivery_id)
-        if original is None or original.user_id != user_id:
+        if original is None or original.member_id != user_id:
             raise UserError("That reminder no longer exists.")
         schedule = await self.reminders.get_schedule_by_id(original.schedule_id)
         if schedule is None:
@@ -319,7 +325,7 @@ class ReminderEngine:
             if self._stopping:
                 return report
             leased = await self.reminders.lease_pending(
-                now, now + self.config.lease, self.config.lease_batch
+                now, now + self.config.lease, self.config.lease_batch, self.owner
             )
             if not leased:
                 return report
@@ -360,6 +366,10 @@ class ReminderEngine:
         outgoing = Outgoing(
             delivery, schedule, int(late.total_seconds()), late > self.config.late_after
         )
+        if not await self.reminders.renew_lease(delivery.id, self.owner, now + self.config.lease):
+            # It waited here longer than the lease and another sender has it now.
+            report.taken_over += 1
+            return
         try:
             sent = await self.transport.send(outgoing)
         except RecipientUnreachable as exc:
@@ -369,6 +379,16 @@ class ReminderEngine:
             log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
             report.failed += 1
         except TargetUnavailable as exc:
+            if schedule.server_owned:
+                # A server's post has no DM to fall back to: pause it until moderators fix the
+                # channel (`/config show` says so), rather than retry a 403 every day.
+                await self.reminders.mark_failed(delivery.id, f"channel unavailable: {exc}", now)
+                await self.reminders.set_next_due(
+                    schedule.id, None, now, pause_reason=PAUSE_CHANNEL_UNAVAILABLE
+                )
+                log.info("server post %s paused: channel unavailable (%s)", schedule.id, exc)
+                report.failed += 1
+                return
             await self.reminders.set_target(schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now)
             await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
             log.info(

@@ -250,3 +250,20 @@ async def test_a_delivery_already_recorded_cannot_be_overwritten(repos: Reposito
     after = await repos.reminders.get_delivery(delivery.id)
     assert after is not None
     assert (after.status, after.channel_id, after.message_id, after.error) == ("sent", 1, 2, None)
+
+
+async def test_only_the_current_lease_owner_may_send(repos: Repositories) -> None:
+    await repos.reminders.save_schedule(SPEC, NOW, NOW)
+    await repos.reminders.claim_due(NOW, 10, pending(None))
+    minute = timedelta(minutes=1)
+    [(delivery, _)] = await repos.reminders.lease_pending(NOW, NOW + minute, 10, "sender-a")
+    assert await repos.reminders.renew_lease(delivery.id, "sender-b", NOW + minute) is False
+    assert await repos.reminders.renew_lease(delivery.id, "sender-a", NOW + minute) is True
+    # Sender A stalls past its lease; B takes the delivery over.
+    later = NOW + 2 * minute
+    [(taken, _)] = await repos.reminders.lease_pending(later, later + minute, 10, "sender-b")
+    assert taken.id == delivery.id
+    assert await repos.reminders.renew_lease(delivery.id, "sender-a", later + minute) is False
+    assert await repos.reminders.renew_lease(delivery.id, "sender-b", later + minute) is True
+    await repos.reminders.mark_sent(delivery.id, 1, 2, later, 0)
+    assert await repos.reminders.renew_lease(delivery.id, "sender-b", later + minute) is False

@@ -1,0 +1,108 @@
+"""Invalid requests (401/403/429) under a sustained reminder burst, against Discord's ban threshold of
+10,000 per 10 minutes.
+
+    .venv/bin/python -m bench.fault_storms [--reminders 1000] [--limits 50 25 10]
+
+The bot (in this process, real clock for the HTTP layer, fake clock for the engine) sends
+`--reminders` stretch reminders (DM channels already known: one request each) at its default pace of
+45 requests/s, while the emulator enforces a global limit of each of `--limits` requests/s: 50 is
+Discord's; a lower one stands for a second process or a REST proxy sharing the same token without
+`PROCESS_COUNT` being set. Reported: 429s, their rate extrapolated to 10 minutes, and whether every
+reminder arrived exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from datetime import time as clock_time
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bench.common import machine
+from bot.client import RlsBot
+from bot.clock import FakeClock
+from bot.db.reminders import ScheduleSpec
+from bot.emulator import DiscordEmulator
+from bot.emulator.testing import running_client
+from bot.settings import Settings
+
+START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+DUE = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)  # 17:00 in Berlin
+INVALID = (401, 403, 429)
+
+
+async def storm(reminders: int, limit: int) -> dict[str, str]:
+    async with DiscordEmulator(validate=False) as emu:
+        people = [emu.add_user(f"user{n}") for n in range(reminders)]
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(
+                _env_file=None,  # type: ignore[call-arg]
+                discord_token=SecretStr("bench-token-0123456789"),
+                database_path=Path(tmp) / "bench.sqlite3",
+                database_url=None,
+                discord_api_base=emu.api_base,
+                discord_gateway_url=emu.gateway_url,
+                reminder_tick_seconds=3600,
+            )
+            clock = FakeClock(START)
+            async with running_client(emu, RlsBot(settings, clock=clock), token="bench") as bot:
+                for person in people:
+                    await bot.engine.subscribe(
+                        ScheduleSpec(person.id, "stretch", clock_time(17), 127, "Europe/Berlin")
+                    )
+                    channel = emu.world.dm_channel(person).id
+                    await bot.repos.reminders.save_dm_channel(person.id, channel)
+                emu.global_rate_limit = limit
+                first = len(emu.requests)
+                clock.set(DUE)
+                started = time.perf_counter()
+                await bot.engine.tick()
+                seen: set[int] = set()
+                while len(seen) < reminders:
+                    seen.add((await emu.wait_for_message(timeout=300)).channel_id)
+                elapsed = time.perf_counter() - started
+                await bot.engine.stop_sender()
+                requests = emu.requests[first:]
+    invalid = sum(1 for r in requests if r.status in INVALID)
+    per_user = Counter(m.channel_id for m in emu.world.messages.values() if m.kind == "channel")
+    return {
+        "limit": f"{limit}/s",
+        "time": f"{elapsed:.1f} s ({reminders / elapsed:.1f} messages/s)",
+        "requests": f"{len(requests):,}",
+        "429s": f"{invalid:,}",
+        "per 10 minutes": f"{invalid / elapsed * 600:,.0f}",
+        "exactly once": str(len(per_user) == reminders and set(per_user.values()) == {1}),
+    }
+
+
+async def run(reminders: int, limits: list[int]) -> list[dict[str, str]]:
+    return [await storm(reminders, limit) for limit in limits]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reminders", type=int, default=1000)
+    parser.add_argument("--limits", type=int, nargs="+", default=[50, 25, 10])
+    args = parser.parse_args()
+    rows = asyncio.run(run(args.reminders, args.limits))
+    print(
+        f"| global limit | {args.reminders:,} reminders at 45/s | requests | 401/403/429 | "
+        "extrapolated per 10 min | each once |"
+    )
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['limit']} | {r['time']} | {r['requests']} | {r['429s']} | "
+            f"{r['per 10 minutes']} | {r['exactly once']} |"
+        )
+    print(f"\nmachine: {machine()}")
+
+
+if __name__ == "__main__":
+    main()

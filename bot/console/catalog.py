@@ -1,0 +1,264 @@
+"""The slash commands as Discord's client sees them: read from what the bot registered.
+
+The console never looks inside the bot's cogs: it works from the registered command JSON (the
+same data Discord's client uses to draw its command picker), so a new command just works.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.emulator.permissions import Permissions
+
+SUB_COMMAND = 1
+SUB_COMMAND_GROUP = 2
+STRING = 3
+INTEGER = 4
+BOOLEAN = 5
+USER = 6
+CHANNEL = 7
+ROLE = 8
+MENTIONABLE = 9
+NUMBER = 10
+ATTACHMENT = 11
+
+TYPE_NAMES = {
+    STRING: "text",
+    INTEGER: "whole number",
+    BOOLEAN: "true/false",
+    USER: "user",
+    CHANNEL: "channel",
+    ROLE: "role",
+    MENTIONABLE: "user or role",
+    NUMBER: "number",
+    ATTACHMENT: "file",
+}
+
+# Where Discord's own settings screens name a permission differently from the API.
+_PERMISSION_LABELS = {"MANAGE_GUILD": "Manage Server"}
+
+# Interaction context types (Discord's `contexts` field).
+CONTEXT_GUILD = 0
+CONTEXT_BOT_DM = 1
+
+
+class ConsoleError(Exception):
+    """Something the person typed cannot be done; the message says why, in one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def nearest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate the person most likely meant, if any is close enough."""
+    pool = list(candidates)
+    lowered = word.lower()
+    # A unique prefix is the most common slip ("/stre", "topi:"): prefer it over fuzzy matches.
+    prefixed = [c for c in pool if c.lower().startswith(lowered)]
+    if lowered and len(prefixed) == 1:
+        return prefixed[0]
+    close = difflib.get_close_matches(lowered, pool, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(suggestion: str | None) -> str:
+    return f" — did you mean {suggestion}?" if suggestion else ""
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str
+    type: int
+    description: str = ""
+    required: bool = False
+    choices: tuple[tuple[str, str | int | float], ...] = ()
+    autocomplete: bool = False
+    min_value: float | None = None
+    max_value: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    channel_types: tuple[int, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OptionSpec:
+        return cls(
+            name=str(data["name"]),
+            type=int(data["type"]),
+            description=str(data.get("description") or ""),
+            required=bool(data.get("required", False)),
+            choices=tuple((str(c["name"]), c["value"]) for c in data.get("choices") or []),
+            autocomplete=bool(data.get("autocomplete", False)),
+            min_value=data.get("min_value"),
+            max_value=data.get("max_value"),
+            min_length=data.get("min_length"),
+            max_length=data.get("max_length"),
+            channel_types=tuple(int(t) for t in data.get("channel_types") or []),
+        )
+
+    @property
+    def type_name(self) -> str:
+        return TYPE_NAMES.get(self.type, "value")
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One runnable command: a top-level command or one of its (grouped) sub-commands."""
+
+    path: tuple[str, ...]
+    description: str
+    options: tuple[OptionSpec, ...]
+    default_member_permissions: int | None = None
+    contexts: tuple[int, ...] | None = None
+
+    @property
+    def name(self) -> str:
+        """The name as emu.slash() wants it: "stretch remind"."""
+        return " ".join(self.path)
+
+    @property
+    def display(self) -> str:
+        return "/" + self.name
+
+    def option(self, name: str) -> OptionSpec | None:
+        return next((o for o in self.options if o.name == name), None)
+
+    @property
+    def option_names(self) -> list[str]:
+        return [o.name for o in self.options]
+
+    def usage(self) -> str:
+        parts = [self.display]
+        for option in self.options:
+            parts.append(f"{option.name}:" if option.required else f"[{option.name}:]")
+        return " ".join(parts)
+
+    def allowed_in_dm(self) -> bool:
+        return self.contexts is None or CONTEXT_BOT_DM in self.contexts
+
+    def allowed_in_guild(self) -> bool:
+        return self.contexts is None or CONTEXT_GUILD in self.contexts
+
+    def missing_permissions(self, granted: int) -> list[str]:
+        """Permission names the member lacks; Discord hides the command from such members."""
+        needed = self.default_member_permissions or 0
+        missing = needed & ~granted
+        return [
+            _PERMISSION_LABELS.get(flag.name or "", (flag.name or "").replace("_", " ").title())
+            for flag in Permissions
+            if flag.value & missing and (flag.value & (flag.value - 1)) == 0
+        ]
+
+
+@dataclass
+class _Node:
+    """A level of the command tree: a command or group with children, or a runnable leaf."""
+
+    name: str
+    description: str
+    children: dict[str, _Node] = field(default_factory=dict)
+    leaf: CommandSpec | None = None
+
+
+class CommandCatalog:
+    def __init__(self, registered: Sequence[dict[str, Any]]) -> None:
+        self._roots: dict[str, _Node] = {}
+        for command in registered:
+            if command.get("type", 1) != 1:  # user/message context-menu commands
+                continue
+            permissions = command.get("default_member_permissions")
+            contexts = command.get("contexts")
+            if contexts is None and command.get("dm_permission") is False:
+                contexts = [CONTEXT_GUILD]
+            root = self._build(
+                command,
+                (),
+                int(permissions) if permissions not in (None, "") else None,
+                tuple(contexts) if contexts is not None else None,
+            )
+            self._roots[root.name] = root
+
+    def _build(
+        self,
+        data: dict[str, Any],
+        parent: tuple[str, ...],
+        permissions: int | None,
+        contexts: tuple[int, ...] | None,
+    ) -> _Node:
+        name = str(data["name"])
+        node = _Node(name, str(data.get("description") or ""))
+        options = list(data.get("options") or [])
+        nested = [o for o in options if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
+        path = (*parent, name)
+        if nested:
+            for child in nested:
+                built = self._build(child, path, permissions, contexts)
+                node.children[built.name] = built
+        else:
+            node.leaf = CommandSpec(
+                path,
+                node.description,
+                tuple(OptionSpec.from_json(o) for o in options),
+                permissions,
+                contexts,
+            )
+        return node
+
+    def __bool__(self) -> bool:
+        return bool(self._roots)
+
+    @property
+    def commands(self) -> list[CommandSpec]:
+        """Every runnable command, in name order."""
+        found: list[CommandSpec] = []
+
+        def walk(node: _Node) -> None:
+            if node.leaf is not None:
+                found.append(node.leaf)
+            for child in sorted(node.children):
+                walk(node.children[child])
+
+        for name in sorted(self._roots):
+            walk(self._roots[name])
+        return found
+
+    def children(self, path: Sequence[str]) -> list[tuple[str, str]]:
+        """(name, description) of what may follow ``path`` ("" = the top-level commands)."""
+        level = self._roots
+        for word in path:
+            node = level.get(word)
+            if node is None:
+                return []
+            level = node.children
+        return [(name, level[name].description) for name in sorted(level)]
+
+    def resolve(self, words: Sequence[str]) -> tuple[CommandSpec, int]:
+        """The command named by the first words, and how many words its name used.
+
+        Raises :class:`ConsoleError` with the nearest match for unknown or incomplete names.
+        """
+        if not words or not words[0]:
+            raise ConsoleError("Type a command after the slash, e.g. /help (see :help).")
+        level = self._roots
+        shown = ""
+        for used, word in enumerate(words):
+            node = level.get(word)
+            if node is None:
+                if not shown:
+                    suggestion = nearest(word, level)
+                    raise ConsoleError(
+                        f"Unknown command /{word}{did_you_mean(suggestion and '/' + suggestion)}"
+                    )
+                suggestion = nearest(word, level)
+                raise ConsoleError(
+                    f"{shown} has no sub-command {word!r}"
+                    f"{did_you_mean(suggestion and f'{shown} {suggestion}')}"
+                )
+            shown = f"{shown} {word}" if shown else f"/{word}"
+            if node.leaf is not None:
+                return node.leaf, used + 1
+            level = node.children
+        raise ConsoleError(f"{shown} needs a sub-command: {', '.join(sorted(level))}")

@@ -1,0 +1,174 @@
+"""What moderators can configure per server, as plain data and text (no Discord import).
+
+The cog in ``cogs/config.py`` checks permissions, talks to Discord and the repositories; the decisions
+live here so they can be tested directly: which channel types can hold the bot's posts, what each
+setting is called, how a change reads in ``/config show``, and when the daily tip is next due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time
+
+from bot.db.guild_settings import (
+    BOT_ITSELF,
+    REMINDER_CHANNEL,
+    TIMEZONE,
+    TIPS_CHANNEL,
+    TIPS_TIME,
+    AuditEntry,
+    GuildSettings,
+)
+from bot.db.reminders import Schedule, ServerScheduleSpec, format_local_time
+from bot.formatting import discord_timestamp, when
+from bot.reminders.engine import PAUSE_CHANNEL_UNAVAILABLE
+from bot.scheduling.recurrence import DailySchedule, Weekdays, next_occurrence
+
+TIP_KIND = "server_tip"
+DEFAULT_TIP_TIME = time(17, 0)
+RECENT_CHANGES = 5
+
+LABELS = {
+    REMINDER_CHANNEL: "reminder channel",
+    TIPS_CHANNEL: "daily tip channel",
+    TIPS_TIME: "daily tip time",
+    TIMEZONE: "server timezone",
+}
+_CHANNEL_SETTINGS = {REMINDER_CHANNEL, TIPS_CHANNEL}
+
+# Discord channel type numbers. Announcement channels behave like text channels for posting.
+TEXT, ANNOUNCEMENT = 0, 5
+POSTABLE_TYPES = (TEXT, ANNOUNCEMENT)
+_PICK_TEXT = "Please pick a normal text channel."
+_TYPE_PROBLEMS = {
+    2: "That's a voice channel, and I only post in text channels.",
+    13: "That's a stage channel, and I only post in text channels.",
+    4: "That's a category, not a channel.",
+    15: "That's a forum channel: each of my posts would have to start its own thread there.",
+    16: "That's a media channel: each of my posts would have to start its own thread there.",
+    10: "That's a thread: threads get archived when they go quiet, and then my posts would stop.",
+    11: "That's a thread: threads get archived when they go quiet, and then my posts would stop.",
+    12: "That's a private thread: most members couldn't see my posts there.",
+}
+
+# The bot's own permissions a channel needs for its posts (attribute names of discord.Permissions)
+# with the names Discord's settings screens use.
+REQUIRED_PERMISSIONS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+}
+
+
+def channel_type_problem(channel_type: int) -> str | None:
+    """Why the bot cannot use a channel of this type for its posts, or None when it can."""
+    if channel_type in POSTABLE_TYPES:
+        return None
+    problem = _TYPE_PROBLEMS.get(channel_type, "I can only post in text channels.")
+    return f"{problem} {_PICK_TEXT}"
+
+
+def missing_permissions_text(channel_id: int, missing: list[str]) -> str:
+    names = ", ".join(f"**{REQUIRED_PERMISSIONS.get(name, name)}**" for name in missing)
+    return (
+        f"I can't use <#{channel_id}> yet: I'm missing {names} there. Give my role those "
+        "permissions in that channel (Edit Channel → Permissions), then try again."
+    )
+
+
+def forget_channel(settings: GuildSettings, channel_id: int) -> GuildSettings:
+    """The settings without any reference to a channel that no longer exists."""
+    if settings.reminder_channel_id == channel_id:
+        settings = replace(settings, reminder_channel_id=None)
+    if settings.tips_channel_id == channel_id:
+        settings = replace(settings, tips_channel_id=None, tips_time=None)
+    return settings
+
+
+def uses_channel(settings: GuildSettings, channel_id: int) -> bool:
+    return channel_id in (settings.reminder_channel_id, settings.tips_channel_id)
+
+
+def defaults(settings: GuildSettings) -> GuildSettings:
+    return GuildSettings(settings.guild_id)
+
+
+def tip_spec(settings: GuildSettings) -> ServerScheduleSpec | None:
+    """The daily tip's schedule these settings ask for; None when it is off (or has no zone)."""
+    if settings.tips_channel_id is None or settings.timezone is None:
+        return None
+    return ServerScheduleSpec(
+        guild_id=settings.guild_id,
+        channel_id=settings.tips_channel_id,
+        kind=TIP_KIND,
+        local_time=settings.tips_time or DEFAULT_TIP_TIME,
+        days_mask=Weekdays.EVERY_DAY.to_mask(),
+        timezone=settings.timezone,
+    )
+
+
+def tip_next_due(existing: Schedule | None, spec: ServerScheduleSpec, now: datetime) -> datetime:
+    """Keep the due time already stored when the time and zone are unchanged: recomputing "the
+    next 17:00 after now" at 17:00:30, before the tick claimed today's post, would skip it."""
+    if (
+        existing is not None
+        and existing.next_due is not None
+        and (existing.local_time, existing.timezone) == (spec.local_time, spec.timezone)
+    ):
+        return existing.next_due
+    rule = DailySchedule(spec.local_time, Weekdays.from_mask(spec.days_mask), spec.timezone)
+    return next_occurrence(rule, now)
+
+
+def show_value(setting: str, value: str | None) -> str:
+    """A stored setting value as /config show prints it."""
+    if value is None:
+        return "default (17:00)" if setting == TIPS_TIME else "not set"
+    if setting in _CHANNEL_SETTINGS:
+        return f"<#{value}>"
+    return f"`{value}`"
+
+
+def change_line(entry: AuditEntry) -> str:
+    """One audit entry as a line: when, who, what. Mentions are only rendered, never pinged:
+    the reply that carries them allows no mentions."""
+    who = "automatically" if entry.moderator_id == BOT_ITSELF else f"by <@{entry.moderator_id}>"
+    label = LABELS.get(entry.setting, entry.setting)
+    old, new = (
+        show_value(entry.setting, entry.old_value),
+        show_value(entry.setting, entry.new_value),
+    )
+    return f"{discord_timestamp(entry.changed_at, 'f')} {who}: {label} {old} → {new}"
+
+
+def settings_overview(
+    settings: GuildSettings, tip_schedule: Schedule | None, changes: list[AuditEntry]
+) -> str:
+    """The body of /config show: every setting with its value, then the latest changes."""
+    reminder = (
+        f"<#{settings.reminder_channel_id}> (members choose it with "
+        "`/stretch remind where:channel`)"
+        if settings.reminder_channel_id is not None
+        else "not set (stretch reminders come by DM only)"
+    )
+    lines = ["**Server settings**", f"**Reminder channel:** {reminder}"]
+    if settings.tips_channel_id is None:
+        lines.append("**Daily tip:** off")
+    else:
+        at = format_local_time(settings.tips_time or DEFAULT_TIP_TIME)
+        lines.append(f"**Daily tip:** <#{settings.tips_channel_id}> at {at}")
+        if tip_schedule is not None and tip_schedule.pause_reason == PAUSE_CHANNEL_UNAVAILABLE:
+            lines.append(
+                f"⚠️ Paused: I couldn't post in <#{settings.tips_channel_id}>. Check my "
+                "permissions there, then run `/config tips-channel` again."
+            )
+        elif tip_schedule is not None and tip_schedule.next_due is not None:
+            lines.append(f"Next tip: {when(tip_schedule.next_due)}")
+    lines.append(f"**Server timezone:** {show_value(TIMEZONE, settings.timezone)}")
+    lines.append("")
+    lines.append("**Recent changes**")
+    lines.extend(f"• {change_line(entry)}" for entry in changes)
+    if not changes:
+        lines.append("none yet")
+    return "\n".join(lines)

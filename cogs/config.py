@@ -1,0 +1,393 @@
+"""/config: how the bot behaves in a server, decided by its moderators.
+
+Discord hides the group from members without Manage Server (default_member_permissions "32"), but
+server admins can override that and old clients ignore it, so every command checks the permission
+again here before anything is read or changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import replace
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.db.guild_settings import BOT_ITSELF, GuildSettings
+from bot.db.reminders import Schedule
+from bot.discord_delivery import RenderedMessage
+from bot.errors import UserError
+from bot.formatting import when
+from bot.guild_config import (
+    RECENT_CHANGES,
+    REQUIRED_PERMISSIONS,
+    TIP_KIND,
+    channel_type_problem,
+    defaults,
+    forget_channel,
+    missing_permissions_text,
+    settings_overview,
+    tip_next_due,
+    tip_spec,
+    uses_channel,
+)
+from bot.interactions import OwnedView, send_reply
+from bot.reminders.transport import Outgoing
+from bot.scheduling.parsing import parse_time
+from bot.scheduling.zones import resolve_zone
+from bot.tips import NOTICE, TipCatalog, load_catalog, pick_tip
+from cogs._autocomplete import zone_autocomplete
+
+log = logging.getLogger(__name__)
+
+COLOUR = discord.Colour.dark_teal()
+MAX_FIELD = 1024
+REMINDER_CHANNEL_OFF_NOTICE = (
+    "This server's moderators turned off its reminder channel, so your reminders come by DM now."
+)
+REMINDER_CHANNEL_MOVED_NOTICE = "This server's moderators moved its reminder channel to here."
+NEEDS_TIMEZONE = (
+    "This server has no timezone yet, so I don't know when the tip should go out. Add "
+    "`timezone:` with a city near most of your members (e.g. Europe/Berlin); I'll remember it."
+)
+
+PickedChannel = app_commands.AppCommandChannel | app_commands.AppCommandThread
+
+
+class NotAModerator(app_commands.CheckFailure, UserError):
+    """A check failure whose message is written for the member who tried."""
+
+    def __init__(self) -> None:
+        UserError.__init__(
+            self,
+            "Only members with the **Manage Server** permission can change how I work in this "
+            "server. Nothing was changed.",
+        )
+
+
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.administrator
+
+
+class PostableChannel(app_commands.Transformer):
+    """A channel option: Discord's picker offers text and announcement channels only, yet whatever
+    channel arrives (from an old client, say) reaches the command, which explains what is wrong
+    with it instead of failing on a type it did not expect."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Any:
+        if isinstance(value, app_commands.AppCommandChannel | app_commands.AppCommandThread):
+            return value
+        raise app_commands.TransformerError(value, self.type, self)
+
+
+ChannelOption = app_commands.Transform[PickedChannel, PostableChannel]
+
+
+def usable_channel(interaction: discord.Interaction[Any], picked: PickedChannel) -> int:
+    """The channel's id once it is a kind the bot can post in and the bot may post there."""
+    problem = channel_type_problem(picked.type.value)
+    if problem is not None:
+        raise UserError(problem)
+    guild = interaction.guild
+    channel = guild.get_channel(picked.id) if guild is not None else None
+    me = guild.me if guild is not None else None
+    if not isinstance(channel, discord.TextChannel) or me is None:
+        raise UserError(
+            f"I can't see <#{picked.id}>. Give my role **View Channel** there and try again."
+        )
+    # The bot's own permissions there, with the channel's overwrites applied.
+    granted = channel.permissions_for(me)
+    missing = [name for name in REQUIRED_PERMISSIONS if not getattr(granted, name)]
+    if missing:
+        raise UserError(missing_permissions_text(channel.id, missing))
+    return channel.id
+
+
+class ResetView(OwnedView):
+    """Asks before putting every setting back to its default."""
+
+    def __init__(self, cog: ConfigCog, owner_id: int) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.cog = cog
+
+    @discord.ui.button(label="Reset to defaults", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        # The permission may have been taken away since the question was asked.
+        if interaction.guild_id is None or not is_moderator(interaction):
+            raise NotAModerator()
+        text = await self.cog.reset_settings(interaction.guild_id, interaction.user.id)
+        await interaction.response.edit_message(content=text, view=None)
+        self.stop()
+
+    @discord.ui.button(label="Keep them", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(content="Kept: nothing was changed.", view=None)
+        self.stop()
+
+
+class DailyTipRenderer:
+    """The server's daily tip: one the server has not seen recently, the same one on a resend."""
+
+    def __init__(self, bot: RlsBot, catalog: TipCatalog) -> None:
+        self.bot = bot
+        self.catalog = catalog
+        self.rng = random.Random()
+
+    def _pick(self, recent: list[str]) -> str:
+        return pick_tip(self.catalog, None, recent, self.rng).id
+
+    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+        guild_id = outgoing.schedule.guild_id
+        assert guild_id is not None  # the schema guarantees it for a server's schedule
+        tip_id = await self.bot.repos.guild_settings.choose_tip(
+            guild_id, outgoing.delivery.id, self._pick, self.bot.clock.now()
+        )
+        # A tip retired from the catalog since it was chosen: any fresh one will do.
+        tip = self.catalog.get(tip_id) or pick_tip(self.catalog, None, [], self.rng)
+        embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
+        embed.set_author(name="Tip of the day")
+        embed.add_field(name="Topic", value=self.catalog.topic(tip.topic).name, inline=True)
+        source = f"[{tip.source.name}]({tip.source.url})" if tip.source.url else tip.source.name
+        embed.add_field(name="Source", value=source[:MAX_FIELD], inline=True)
+        if outgoing.is_late:
+            embed.add_field(
+                name="Note", value="Posted late: I was offline when it was due.", inline=False
+            )
+        embed.set_footer(text=NOTICE)
+        return RenderedMessage(embed=embed)
+
+
+class ConfigCog(commands.Cog):
+    help_title = "Server settings (moderators)"
+
+    group = app_commands.Group(
+        name="config",
+        description="Moderators: how I work in this server.",
+        # Both spellings of "servers only": dm_permission for older clients, contexts for newer.
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: RlsBot, catalog: TipCatalog) -> None:
+        self.bot = bot
+        self.catalog = catalog
+
+    async def cog_load(self) -> None:
+        self.bot.renderers[TIP_KIND] = DailyTipRenderer(self.bot, self.catalog)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_moderator(interaction):
+            raise NotAModerator()
+        return True
+
+    # -- shared steps ----------------------------------------------------------------------------
+
+    async def apply_tip_schedule(self, settings: GuildSettings) -> Schedule | None:
+        """Make the daily tip's schedule match the settings: saved, moved, or removed."""
+        spec = tip_spec(settings)
+        reminders = self.bot.repos.reminders
+        if spec is None:
+            await reminders.delete_server_schedules(settings.guild_id, TIP_KIND)
+            return None
+        existing = await reminders.get_server_schedule(settings.guild_id, TIP_KIND)
+        now = self.bot.engine.now()
+        return await reminders.save_server_schedule(spec, tip_next_due(existing, spec, now), now)
+
+    async def reset_settings(self, guild_id: int, moderator_id: int) -> str:
+        now = self.bot.engine.now()
+        update = await self.bot.repos.guild_settings.update(guild_id, defaults, moderator_id, now)
+        await self.apply_tip_schedule(update.after)
+        moved = 0
+        if update.before.reminder_channel_id is not None:
+            moved = await self.bot.repos.reminders.clear_guild_targets(
+                guild_id, REMINDER_CHANNEL_OFF_NOTICE, now
+            )
+        text = "Done: every setting is back to its default and the daily tip is off."
+        return text + _moved_to_dm(moved)
+
+    # -- commands --------------------------------------------------------------------------------
+
+    @group.command(name="show", description="Every setting for this server and recent changes.")
+    async def show(self, interaction: discord.Interaction[RlsBot]) -> None:
+        guild_id = _guild_id(interaction)
+        settings = await self.bot.repos.guild_settings.get(guild_id)
+        schedule = await self.bot.repos.reminders.get_server_schedule(guild_id, TIP_KIND)
+        changes = await self.bot.repos.guild_settings.recent_changes(guild_id, RECENT_CHANGES)
+        await send_reply(interaction, settings_overview(settings, schedule, changes))
+
+    @group.command(
+        name="reminder-channel",
+        description="Where members may get stretch reminders; leave empty to turn it off.",
+    )
+    @app_commands.describe(channel="A text channel; leave empty to turn the reminder channel off")
+    async def reminder_channel(
+        self, interaction: discord.Interaction[RlsBot], channel: ChannelOption | None = None
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        now = self.bot.engine.now()
+        reminders = self.bot.repos.reminders
+        if channel is None:
+            update = await self.bot.repos.guild_settings.update(
+                guild_id, lambda s: replace(s, reminder_channel_id=None), interaction.user.id, now
+            )
+            if not update.changed:
+                await send_reply(interaction, "There is no reminder channel to turn off.")
+                return
+            moved = await reminders.clear_guild_targets(guild_id, REMINDER_CHANNEL_OFF_NOTICE, now)
+            await send_reply(interaction, "Reminder channel turned off." + _moved_to_dm(moved))
+            return
+        channel_id = usable_channel(interaction, channel)
+        update = await self.bot.repos.guild_settings.update(
+            guild_id, lambda s: replace(s, reminder_channel_id=channel_id), interaction.user.id, now
+        )
+        text = (
+            f"Reminder channel: <#{channel_id}>. Members can get their stretch reminders there "
+            "with `/stretch remind where:channel`."
+        )
+        old = update.before.reminder_channel_id
+        if update.changed and old is not None:
+            moved = await reminders.move_channel_targets(
+                old, channel_id, REMINDER_CHANNEL_MOVED_NOTICE, now
+            )
+            if moved:
+                text += f" {_members(moved)} who had reminders in <#{old}> get them there now."
+        await send_reply(interaction, text)
+
+    @group.command(name="tips-channel", description="Post a tip about RLS in a channel every day.")
+    @app_commands.describe(
+        channel="A text channel for the daily tip",
+        time="When, in the server's timezone: 17:00 or 5 pm (default 17:00)",
+        timezone="The server's timezone, e.g. Europe/Berlin (needed once)",
+    )
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    async def tips_channel(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        channel: ChannelOption,
+        time: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        channel_id = usable_channel(interaction, channel)
+        local_time = parse_time(time) if time is not None else None
+        zone = resolve_zone(timezone).key if timezone is not None else None
+        if zone is None and (await self.bot.repos.guild_settings.get(guild_id)).timezone is None:
+            raise UserError(NEEDS_TIMEZONE)
+
+        def edit(settings: GuildSettings) -> GuildSettings:
+            return replace(
+                settings,
+                tips_channel_id=channel_id,
+                tips_time=local_time if local_time is not None else settings.tips_time,
+                timezone=zone or settings.timezone,
+            )
+
+        update = await self.bot.repos.guild_settings.update(
+            guild_id, edit, interaction.user.id, self.bot.engine.now()
+        )
+        # Saved even when nothing changed: running the command again resumes a post that was
+        # paused because the bot could not post in the channel.
+        schedule = await self.apply_tip_schedule(update.after)
+        # A channel and a zone are both set by now, so there is a schedule with a due time.
+        assert schedule is not None and schedule.next_due is not None
+        await send_reply(
+            interaction,
+            f"Every day at {schedule.local_time:%H:%M} ({schedule.timezone}) I'll post a tip in "
+            f"<#{channel_id}>, avoiding tips posted there recently. "
+            f"The first: {when(schedule.next_due)}.",
+        )
+
+    @group.command(name="tips-off", description="Stop the daily tip post.")
+    async def tips_off(self, interaction: discord.Interaction[RlsBot]) -> None:
+        guild_id = _guild_id(interaction)
+        update = await self.bot.repos.guild_settings.update(
+            guild_id,
+            lambda s: replace(s, tips_channel_id=None, tips_time=None),
+            interaction.user.id,
+            self.bot.engine.now(),
+        )
+        await self.apply_tip_schedule(update.after)
+        text = "Daily tips stopped." if update.changed else "The daily tip was already off."
+        await send_reply(interaction, text)
+
+    @group.command(name="reset", description="Put every setting for this server back to default.")
+    async def reset(self, interaction: discord.Interaction[RlsBot]) -> None:
+        await send_reply(
+            interaction,
+            "Reset every setting for this server? The daily tip stops, and members who get "
+            "stretch reminders in the reminder channel get them by DM instead.",
+            view=ResetView(self, interaction.user.id),
+        )
+
+    # -- clean-up --------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # discord.py calls this only when the bot was removed, never for an outage
+        # (GUILD_DELETE with unavailable: true). Members' channel reminders are moved to DM by
+        # the stretch cog's own listener.
+        had_settings = await self.bot.repos.guild_settings.delete(guild.id)
+        posts = await self.bot.repos.reminders.delete_server_schedules(guild.id)
+        log.info(
+            "left server %s: settings %s, %d server schedule(s) removed",
+            guild.id,
+            "removed" if had_settings else "none",
+            posts,
+        )
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        guild_id = channel.guild.id
+        if not uses_channel(await self.bot.repos.guild_settings.get(guild_id), channel.id):
+            return
+        update = await self.bot.repos.guild_settings.update(
+            guild_id,
+            lambda s: forget_channel(s, channel.id),
+            BOT_ITSELF,
+            self.bot.engine.now(),
+        )
+        await self.apply_tip_schedule(update.after)
+        log.info("channel %s deleted: cleared %s", channel.id, [e.setting for e in update.changes])
+
+
+def _guild_id(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:  # interaction_check already refused this
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+def _members(count: int) -> str:
+    return f"{count} member{'s' if count != 1 else ''}"
+
+
+def _moved_to_dm(moved: int) -> str:
+    if not moved:
+        return ""
+    return (
+        f" {_members(moved)} who had stretch reminders in this server's channel get them by DM "
+        "now; each is told with their next reminder."
+    )
+
+
+async def setup(bot: RlsBot) -> None:
+    await bot.add_cog(ConfigCog(bot, load_catalog()))
