@@ -119,6 +119,34 @@ class RlsCommandTree(app_commands.CommandTree[Any]):
         await report_error(interaction, error)
 
 
+class OwnerOnlyItem:
+    """Mixin for `discord.ui.DynamicItem`s (buttons and menus that survive restarts).
+
+    discord.py does not route a dynamic item's errors to the tree's handler, and ignores an
+    interaction_check that says no without answering; this gives every such item an owner check
+    that answers, and sends its errors to :func:`report_error`. Subclasses set `owner_id` (0:
+    anyone may use it), may set `not_yours`, and implement `on_press`.
+    """
+
+    owner_id: int
+    not_yours = "These buttons belong to someone else."
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if not self.owner_id or interaction.user.id == self.owner_id:
+            return True
+        await send_reply(interaction, self.not_yours)
+        return False
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.on_press(interaction)
+        except Exception as exc:
+            await report_error(interaction, exc, where=type(self).__name__)
+
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+
 class OwnedView(discord.ui.View):
     """A view whose buttons only its owner may use; errors go to the shared handler."""
 

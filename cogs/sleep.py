@@ -23,7 +23,7 @@ from bot.db.reminders import ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import when
-from bot.interactions import OwnedView, report_error, send_reply
+from bot.interactions import OwnedView, OwnerOnlyItem, report_error, send_reply
 from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
@@ -496,11 +496,14 @@ def prompt_custom_id(owner_id: int, night: date) -> str:
 
 
 class LogNightButton(
+    OwnerOnlyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"rls:sleep:log:(?P<owner>\d{1,20}):(?P<night>\d{8})",
 ):
     """ "Log last night" on the morning prompt: opens the check-in for that night. State lives in
     the custom_id so the button works after a restart; only its owner may press it."""
+
+    not_yours = "This check-in belongs to someone else."
 
     def __init__(self, owner_id: int, night: date) -> None:
         super().__init__(
@@ -527,23 +530,14 @@ class LogNightButton(
             night = date.min  # a forged id; refused in the callback
         return cls(int(match["owner"]), night)
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await send_reply(interaction, "This check-in belongs to someone else.")
-        return False
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            if self.night == date.min:
-                raise UserError("That button is broken; use `/sleep checkin` instead.")
-            service = SleepService(interaction.client)
-            zone = await service.zone(self.owner_id)
-            check_night(self.night, service.today(zone))
-            modal = await service.start_checkin(self.owner_id, zone, self.night, editing=False)
-            await interaction.response.send_modal(modal)
-        except Exception as exc:  # DynamicItem errors bypass the tree's handler
-            await report_error(interaction, exc, where="sleep prompt button")
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        if self.night == date.min:
+            raise UserError("That button is broken; use `/sleep checkin` instead.")
+        service = SleepService(interaction.client)
+        zone = await service.zone(self.owner_id)
+        check_night(self.night, service.today(zone))
+        modal = await service.start_checkin(self.owner_id, zone, self.night, editing=False)
+        await interaction.response.send_modal(modal)
 
 
 def render_prompt(outgoing: Outgoing) -> RenderedMessage:

@@ -15,7 +15,7 @@ from bot.db.reminders import Delivery, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.interactions import OwnedView, report_error, send_reply
+from bot.interactions import OwnedView, OwnerOnlyItem, send_reply
 from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, recurrence_of
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
@@ -47,11 +47,14 @@ def reminder_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
 
 
 class ReminderButton(
+    OwnerOnlyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"rls:stretch:(?P<action>done|snooze|stop):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
 ):
     """Done / Snooze / Stop on a reminder. The state lives in the custom_id, so the buttons keep
     working after a restart, and only the reminder's owner may press them."""
+
+    not_yours = "This reminder belongs to someone else."
 
     def __init__(self, action: str, delivery_id: int, owner_id: int) -> None:
         label, style = BUTTONS[action]
@@ -76,19 +79,7 @@ class ReminderButton(
     ) -> ReminderButton:
         return cls(match["action"], int(match["delivery"]), int(match["owner"]))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await send_reply(interaction, "This reminder belongs to someone else.")
-        return False
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await self._handle(interaction)
-        except Exception as exc:  # DynamicItem errors bypass the tree's handler
-            await report_error(interaction, exc, where=f"stretch button {self.action}")
-
-    async def _handle(self, interaction: discord.Interaction[Any]) -> None:
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
         if self.delivery_id > MAX_ID:
             raise UserError("That reminder no longer exists.")

@@ -33,7 +33,7 @@ from discord.ext import commands
 from bot.client import RlsBot
 from bot.db.tip_history import KEEP
 from bot.errors import UserError
-from bot.interactions import NO_MENTIONS, report_error, send_reply
+from bot.interactions import NO_MENTIONS, OwnerOnlyItem, send_reply
 from bot.tips import (
     MAX_CHOICE_NAME,
     MAX_CHOICES,
@@ -241,18 +241,14 @@ def _tips_cog(interaction: discord.Interaction[Any]) -> TipsCog:
     return cog
 
 
-async def _may_use(interaction: discord.Interaction[Any], owner_id: int) -> bool:
-    if owner_id in (ANYONE, interaction.user.id):
-        return True
-    await send_reply(interaction, NOT_YOURS)
-    return False
-
-
 class AnotherTipButton(
+    OwnerOnlyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"rls:tip:more:(?P<topic>\*|{_SLUG}):(?P<owner>{_OWNER})",
 ):
     """ "Another tip": a fresh tip from the same topic (or any topic)."""
+
+    not_yours = NOT_YOURS
 
     def __init__(self, topic_id: str | None, owner_id: int) -> None:
         super().__init__(
@@ -277,14 +273,8 @@ class AnotherTipButton(
         topic = match["topic"]
         return cls(None if topic == ANY_TOPIC else topic, int(match["owner"]))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await _may_use(interaction, self.owner_id)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await _tips_cog(interaction).another(interaction, self.topic_id, self.owner_id)
-        except Exception as exc:  # DynamicItem errors bypass the tree's handler
-            await report_error(interaction, exc, where="tips button another")
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        await _tips_cog(interaction).another(interaction, self.topic_id, self.owner_id)
 
 
 class _TipSelect(discord.ui.Select[Any]):
@@ -308,10 +298,13 @@ def _chosen(select: discord.ui.Select[Any]) -> str:
 
 
 class RelatedTipSelect(
+    OwnerOnlyItem,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=rf"rls:tip:rel:(?P<tip>{_SLUG}):(?P<owner>{_OWNER})",
 ):
     """ "Related": the tips listed as related to the one shown."""
+
+    not_yours = NOT_YOURS
 
     def __init__(self, tip_id: str, owner_id: int, options: list[discord.SelectOption]) -> None:
         super().__init__(_TipSelect(related_custom_id(tip_id, owner_id), "Related tips…", options))
@@ -328,27 +321,24 @@ class RelatedTipSelect(
     ) -> RelatedTipSelect:
         return cls(match["tip"], int(match["owner"]), _options_of(item))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await _may_use(interaction, self.owner_id)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            cog = _tips_cog(interaction)
-            shown = cog.catalog.get(self.tip_id)
-            chosen = _chosen(self.item)
-            # Only the shown tip's own related tips: anything else is a forged or outdated menu.
-            if shown is None or chosen not in shown.related:
-                raise UserError(STALE_TIP)
-            await cog.open_privately(interaction, chosen)
-        except Exception as exc:  # DynamicItem errors bypass the tree's handler
-            await report_error(interaction, exc, where="tips menu related")
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        cog = _tips_cog(interaction)
+        shown = cog.catalog.get(self.tip_id)
+        chosen = _chosen(self.item)
+        # Only the shown tip's own related tips: anything else is a forged or outdated menu.
+        if shown is None or chosen not in shown.related:
+            raise UserError(STALE_TIP)
+        await cog.open_privately(interaction, chosen)
 
 
 class OpenTipSelect(
+    OwnerOnlyItem,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=rf"rls:tip:open:(?P<owner>{_OWNER})",
 ):
     """The menu under search results: open one of them."""
+
+    not_yours = NOT_YOURS
 
     def __init__(self, owner_id: int, options: list[discord.SelectOption]) -> None:
         super().__init__(_TipSelect(open_custom_id(owner_id), "Open a tip…", options))
@@ -364,14 +354,8 @@ class OpenTipSelect(
     ) -> OpenTipSelect:
         return cls(int(match["owner"]), _options_of(item))
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return await _may_use(interaction, self.owner_id)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await _tips_cog(interaction).open_privately(interaction, _chosen(self.item))
-        except Exception as exc:  # DynamicItem errors bypass the tree's handler
-            await report_error(interaction, exc, where="tips menu open")
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        await _tips_cog(interaction).open_privately(interaction, _chosen(self.item))
 
 
 DYNAMIC_ITEMS = (AnotherTipButton, RelatedTipSelect, OpenTipSelect)
