@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
+import aiohttp
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
@@ -44,6 +46,34 @@ def shard_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
+def rate_limit_feedback(pacer: TokenBucket) -> aiohttp.TraceConfig:
+    """Tell the pacer about every 429 Discord sends, so the sender backs off even when something
+    else (another process, a proxy) shares the token's global limit."""
+
+    async def on_request_end(
+        session: aiohttp.ClientSession,
+        context: SimpleNamespace,
+        params: aiohttp.TraceRequestEndParams,
+    ) -> None:
+        if params.response.status != 429:
+            return
+        # Interaction callbacks and webhooks are outside the global limit the pacer guards.
+        if "/interactions/" in params.url.path or "/webhooks/" in params.url.path:
+            return
+        headers = params.response.headers
+        try:
+            retry_after = float(
+                headers.get("X-RateLimit-Reset-After") or headers.get("Retry-After") or 1
+            )
+        except ValueError:
+            retry_after = 1.0
+        pacer.penalise(retry_after)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_end.append(on_request_end)
+    return trace
+
+
 class RlsBot(commands.AutoShardedBot):
     """The bot. Without SHARD_COUNT discord.py picks the shard count Discord recommends and runs
     them all in this process; with SHARD_COUNT/SHARD_IDS several processes split the shards."""
@@ -56,6 +86,8 @@ class RlsBot(commands.AutoShardedBot):
         background_jobs: bool = True,
         **options: object,
     ) -> None:
+        # Paces every message the reminder sender makes; 429s slow it down (see above).
+        pacer = TokenBucket(settings.send_rate)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -63,10 +95,12 @@ class RlsBot(commands.AutoShardedBot):
             allowed_mentions=NO_MENTIONS,
             tree_cls=RlsCommandTree,
             activity=discord.CustomActivity(name="Try /help"),
+            http_trace=rate_limit_feedback(pacer),
             **shard_options(settings),
             **options,  # type: ignore[arg-type]
         )
         self.settings = settings
+        self.pacer = pacer
         self.clock: Clock = clock or SystemClock()
         # sync-commands only needs the command tree, not the scheduler's jobs.
         self.background_jobs = background_jobs
@@ -111,7 +145,7 @@ class RlsBot(commands.AutoShardedBot):
                 self,
                 self._repos.reminders,
                 self.renderers,
-                TokenBucket(self.settings.send_rate),
+                self.pacer,
             ),
             EngineConfig(
                 skip_after=timedelta(minutes=self.settings.reminder_skip_after_minutes),

@@ -306,8 +306,12 @@ class ReminderEngine:
         elapsed = perf_counter() - started
         if total:
             log.info("claimed %d due reminders in %.0f ms", total, elapsed * 1000)
+        # Wake the sender for retries too: a delivery put back after a 5xx is due again later,
+        # and waiting for the next claim could strand it until another schedule falls due.
+        backlog = await self.reminders.pending_count(now)
+        if total or backlog:
             self.wake()
-        self.observer.claimed(total, elapsed, await self.reminders.pending_count(now))
+        self.observer.claimed(total, elapsed, backlog)
         return total
 
     def wake(self) -> None:

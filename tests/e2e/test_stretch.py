@@ -253,3 +253,12 @@ async def test_timezone_autocomplete_shows_local_time_and_set_moves_schedules(em
     assert "America/New_York" in shown.content
     refused = await (await emu.slash(alice, "timezone set", {"zone": "EST"})).response()
     assert refused.ephemeral and "America/New_York" in refused.content
+
+
+async def test_a_429_from_discord_slows_the_sender_down(emu, bot, clock) -> None:
+    alice = emu.add_user("alice")
+    await subscribe(emu, alice)
+    emu.fail_next("POST", MESSAGES, status=429, retry_after=0.05, global_=True)
+    await deliver_due(bot, clock, DUE)
+    await emu.wait_for_dm(alice)
+    assert bot.pacer.rate < bot.pacer.configured_rate  # halved, recovering over a minute

@@ -300,3 +300,18 @@ async def test_stopping_finishes_the_send_in_flight_and_hands_back_the_rest(repo
     assert sorted(statuses.values()) == [("pending", "released at shutdown"), ("sent", None)]
     # Nothing is held: a restarted sender can take the rest at once.
     assert len(await repos.reminders.lease_pending(clock.now(), clock.now(), 10)) == 1
+
+
+async def test_a_retry_is_sent_at_the_next_tick_even_when_nothing_new_is_due(repos, clock) -> None:
+    transport = RecordingTransport()
+    engine = ReminderEngine(repos.reminders, repos.users, clock, transport)
+    await engine.subscribe(stretch())
+    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+    transport.failures.append(TemporaryFailure("HTTP 503"))
+    await engine.tick()
+    assert (await engine.drain()).retried == 1
+    engine._wake.clear()
+    clock.advance(timedelta(seconds=30))  # the backoff is over; no schedule is due
+    assert await engine.tick() == 0
+    assert engine._wake.is_set()  # the sender is woken for the retry
+    assert (await engine.drain()).sent == 1

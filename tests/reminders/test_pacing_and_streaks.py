@@ -75,3 +75,22 @@ def test_streak_is_bounded_by_done_days(offsets: set[int], mask: int) -> None:
     done = {MONDAY + timedelta(days=o) for o in offsets}
     streak = done_streak(done, Weekdays.from_mask(mask), MONDAY + timedelta(days=60))
     assert 0 <= streak <= len(done)
+
+
+def test_a_429_pauses_halves_the_pace_and_it_recovers() -> None:
+    clock = ManualTime()
+    bucket = TokenBucket(40, monotonic=clock)
+    bucket.penalise(2.0)
+    assert bucket.wait_time() == pytest.approx(2.0)
+    assert bucket.rate == 20
+    clock.now += 2.0
+    assert bucket.wait_time() == 0  # the pause is over
+    bucket._tokens = 0.0
+    assert bucket.wait_time() == pytest.approx(1 / bucket.rate)
+    assert bucket.rate < 22  # still about half the configured 40 per second
+    clock.now += 60
+    bucket.wait_time()
+    assert bucket.rate == 40  # back to the configured pace within a minute
+    for _ in range(10):
+        bucket.penalise(0)
+    assert bucket.rate == bucket.min_rate == 2.5

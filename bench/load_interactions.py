@@ -1,0 +1,154 @@
+"""Slash commands under load: the real bot process on the emulator, acknowledgement latency.
+
+    .venv/bin/python -m bench.load_interactions [--commands 500] [--users 100] [--rate 100]
+                                                [--profile out.prof]
+
+Users have a timezone, a stretch schedule and two weeks of sleep diary, so `/rls tip`,
+`/stretch status` and `/sleep stats` (mixed evenly) give their real answers. Latency is measured
+from the moment the emulator puts INTERACTION_CREATE on the gateway to the moment the bot's callback
+request reaches the emulator. Two runs:
+
+- burst: every command dispatched at once (the worst case: they queue behind each other);
+- steady: the same number arriving at `--rate` per second (what a busy community looks like).
+
+`--profile PATH` runs the bot under cProfile and writes its profile to PATH when it stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+
+from bench.common import machine
+from bench.crash_safety import bot_env, kill, migrate, stop
+from bot.db import build_repositories
+from bot.db.reminders import ScheduleSpec
+from bot.db.sqlite import SqliteDatabase
+from bot.emulator import DiscordEmulator, EmuUser
+from bot.emulator.interactions import EmuInteraction
+from bot.scheduling.recurrence import DailySchedule, Weekdays, next_occurrence
+from bot.sleep.form import NightForm, build_entry
+
+CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+COMMANDS = ["rls tip", "stretch status", "sleep stats"]
+
+
+async def seed(db_path: Path, users: list[EmuUser], now: datetime) -> None:
+    await migrate(db_path)
+    db = await SqliteDatabase.open(db_path)
+    repos = build_repositories(db)
+    try:
+        for user in users:
+            await repos.users.set_timezone(user.id, "Europe/Berlin", now)
+            spec = ScheduleSpec(user.id, "stretch", clock_time(17, 30), 127, "Europe/Berlin")
+            rule = DailySchedule(clock_time(17, 30), Weekdays.EVERY_DAY, "Europe/Berlin")
+            await repos.reminders.save_schedule(spec, next_occurrence(rule, now), now)
+            for back in range(14):
+                form = NightForm(into_bed="23:00", final_wake="7:00", severity=back % 8, quality=3)
+                night = (now - timedelta(days=back)).date()
+                entry = build_entry(
+                    form, user_id=user.id, night=night, zone_name="Europe/Berlin", now=now
+                )
+                await repos.diary.save(entry, now)
+    finally:
+        await db.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+async def measure(
+    emu: DiscordEmulator, users: list[EmuUser], count: int, rate: float | None
+) -> dict[str, float]:
+    rng = random.Random(count)
+    sent: list[tuple[EmuInteraction, float]] = []
+    started = time.monotonic()
+    for n in range(count):
+        if rate is not None:
+            # Arrivals on a fixed timetable, independent of how fast the bot answers.
+            delay = started + n / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        command = COMMANDS[n % len(COMMANDS)]
+        interaction = await emu.slash(rng.choice(users), command)
+        sent.append((interaction, time.monotonic()))
+    callbacks = [await i.response(timeout=120) for i, _ in sent]
+    by_token = {r.path.split("/")[3]: r for r in emu.requests_to("POST", CALLBACK)}
+    latencies = [(by_token[i.token].at - at) * 1000 for i, at in sent]
+    return {
+        "acknowledged": sum(1 for c in callbacks if c.type in (4, 5)),
+        "ok": sum(1 for i, _ in sent if by_token[i.token].status < 300),
+        "p50": statistics.median(latencies),
+        "p99": percentile(latencies, 99),
+        "max": max(latencies),
+        "seconds": time.monotonic() - started,
+    }
+
+
+async def run(count: int, user_count: int, rate: float, profile: Path | None) -> dict[str, str]:
+    figures: dict[str, str] = {}
+    async with DiscordEmulator(validate=False) as emu:
+        users = [emu.add_user(f"user{n}") for n in range(user_count)]
+        with tempfile.TemporaryDirectory() as tmp:
+            db_path = Path(tmp) / "load.sqlite3"
+            await seed(db_path, users, datetime.now(UTC))
+            env = bot_env(emu, db_path, REMINDER_TICK_SECONDS="3600", LOG_LEVEL="WARNING")
+            args = ["-m", "cProfile", "-o", str(profile)] if profile else []
+            log = Path(tmp) / "bot.log"
+            with log.open("wb") as sink:
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    *args,
+                    "-m",
+                    "bot",
+                    "run",
+                    cwd=tmp,
+                    env=env,
+                    stdout=sink,
+                    stderr=sink,
+                )
+            try:
+                await emu.wait_until_ready(timeout=60)
+                await measure(emu, users, 30, None)  # warm-up: first-use imports and caches
+                for label, arrival in (("burst", None), (f"steady {rate:g}/s", rate)):
+                    result = await measure(emu, users, count, arrival)
+                    figures[f"{label}: acknowledged"] = (
+                        f"{result['acknowledged']:,} of {count:,} ({result['ok']:,} callbacks 2xx)"
+                    )
+                    figures[f"{label}: p50 / p99 / max acknowledgement"] = (
+                        f"{result['p50']:.1f} / {result['p99']:.1f} / {result['max']:.1f} ms"
+                    )
+                    figures[f"{label}: wall time"] = f"{result['seconds']:.2f} s"
+                await stop(process)
+            finally:
+                await kill(process)
+    figures["machine"] = machine()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--commands", type=int, default=500)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=100.0, help="steady arrivals per second")
+    parser.add_argument("--profile", type=Path, default=None)
+    args = parser.parse_args()
+    figures = asyncio.run(run(args.commands, args.users, args.rate, args.profile))
+    print("| figure | value |\n|---|---|")
+    for key, value in figures.items():
+        print(f"| {key} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
