@@ -262,3 +262,21 @@ async def test_a_429_from_discord_slows_the_sender_down(emu, bot, clock) -> None
     await deliver_due(bot, clock, DUE)
     await emu.wait_for_dm(alice)
     assert bot.pacer.rate < bot.pacer.configured_rate  # halved, recovering over a minute
+
+
+async def test_an_expired_confirm_button_gets_a_friendly_answer(emu, tmp_path: Path, clock) -> None:
+    alice = emu.add_user("alice")
+    settings = bot_settings(emu, tmp_path)
+    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
+        await first.tree.sync()
+        await subscribe(emu, alice)
+        ask = await (await emu.slash(alice, "stretch stop")).response()
+    # The confirm view lived in the previous process only.
+    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as second:
+        reply = await (await emu.click(alice, ask, buttons(ask)["Yes, stop"])).response()
+        assert reply.ephemeral and "expired" in reply.content
+        assert await second.repos.reminders.get_schedule(alice.id, "stretch") is not None
+        # A live button is not answered twice.
+        again = await (await emu.slash(alice, "stretch stop")).response()
+        stopped = await (await emu.click(alice, again, buttons(again)["Yes, stop"])).response()
+        assert "Stopped" in stopped.content
