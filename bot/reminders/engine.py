@@ -149,13 +149,11 @@ class ReminderEngine:
         return await self.reminders.save_schedule(spec, next_occurrence(rule, now), now)
 
     def upcoming(self, schedule: Schedule, count: int = 3) -> list[datetime]:
-        start = self.now()
-        if schedule.next_due is None:
+        """The next `count` reminders; `next_due` already lies after any pause."""
+        if schedule.next_due is None or count == 0:
             return []
-        if schedule.paused_until is not None and schedule.paused_until > start:
-            start = schedule.paused_until
         first = schedule.next_due
-        return [first, *upcoming(recurrence_of(schedule), first, count - 1)] if count else []
+        return [first, *upcoming(recurrence_of(schedule), first, count - 1)]
 
     async def require(self, user_id: int, kind: str, what: str) -> Schedule:
         schedule = await self.reminders.get_schedule(user_id, kind)
