@@ -1,15 +1,17 @@
 """Slash commands under load: the real bot process on the emulator, acknowledgement latency.
 
-    .venv/bin/python -m bench.load_interactions [--commands 500] [--users 100] [--rate 100]
-                                                [--profile out.prof]
+    .venv/bin/python -m bench.load_interactions [--commands 500] [--users 100]
+                                                [--rates 100 250 500] [--profile out.prof]
 
 Users have a timezone, a stretch schedule and two weeks of sleep diary, so `/rls tip`,
 `/stretch status` and `/sleep stats` (mixed evenly) give their real answers. Latency is measured
 from the moment the emulator puts INTERACTION_CREATE on the gateway to the moment the bot's callback
-request reaches the emulator. Two runs:
+request reaches the emulator. Runs, each with `--commands` commands:
 
-- burst: every command dispatched at once (the worst case: they queue behind each other);
-- steady: the same number arriving at `--rate` per second (what a busy community looks like).
+- burst: every command dispatched at once, back to back on one gateway connection (the worst case:
+  one event loop answers them one after another, so the last waits for all the others);
+- at each of `--rates` per second: arrivals on a fixed timetable, independent of how fast the bot
+  answers (500/s = 500 commands within one second; 100/s is a very busy community).
 
 `--profile PATH` runs the bot under cProfile and writes its profile to PATH when it stops.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -62,6 +65,12 @@ async def seed(db_path: Path, users: list[EmuUser], now: datetime) -> None:
         await db.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
@@ -96,7 +105,9 @@ async def measure(
     }
 
 
-async def run(count: int, user_count: int, rate: float, profile: Path | None) -> dict[str, str]:
+async def run(
+    count: int, user_count: int, rates: list[float], profile: Path | None
+) -> dict[str, str]:
     figures: dict[str, str] = {}
     async with DiscordEmulator(validate=False) as emu:
         users = [emu.add_user(f"user{n}") for n in range(user_count)]
@@ -121,15 +132,19 @@ async def run(count: int, user_count: int, rate: float, profile: Path | None) ->
             try:
                 await emu.wait_until_ready(timeout=60)
                 await measure(emu, users, 30, None)  # warm-up: first-use imports and caches
-                for label, arrival in (("burst", None), (f"steady {rate:g}/s", rate)):
+                for label, arrival in [("burst", None)] + [(f"{r:g}/s", r) for r in rates]:
+                    cpu_before = cpu_seconds(process.pid)
                     result = await measure(emu, users, count, arrival)
+                    cpu_used = cpu_seconds(process.pid) - cpu_before
                     figures[f"{label}: acknowledged"] = (
                         f"{result['acknowledged']:,} of {count:,} ({result['ok']:,} callbacks 2xx)"
                     )
                     figures[f"{label}: p50 / p99 / max acknowledgement"] = (
                         f"{result['p50']:.1f} / {result['p99']:.1f} / {result['max']:.1f} ms"
                     )
-                    figures[f"{label}: wall time"] = f"{result['seconds']:.2f} s"
+                    figures[f"{label}: wall time; bot CPU per command"] = (
+                        f"{result['seconds']:.2f} s; {cpu_used / count * 1000:.2f} ms"
+                    )
                 await stop(process)
             finally:
                 await kill(process)
@@ -141,10 +156,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commands", type=int, default=500)
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--rate", type=float, default=100.0, help="steady arrivals per second")
+    parser.add_argument(
+        "--rates", type=float, nargs="*", default=[100.0, 250.0, 500.0], help="arrivals per second"
+    )
     parser.add_argument("--profile", type=Path, default=None)
     args = parser.parse_args()
-    figures = asyncio.run(run(args.commands, args.users, args.rate, args.profile))
+    figures = asyncio.run(run(args.commands, args.users, args.rates, args.profile))
     print("| figure | value |\n|---|---|")
     for key, value in figures.items():
         print(f"| {key} | {value} |")

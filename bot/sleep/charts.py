@@ -3,6 +3,10 @@
 Callers run these in a worker thread (`asyncio.to_thread`): rendering takes tens of milliseconds
 and would otherwise stall every other interaction. Figures are built with the object-oriented
 API (`Figure`, not `pyplot`), which keeps no global state between threads.
+
+matplotlib is imported on first use, not with this module: it costs about a second of start-up
+(font tables), which every bot process, restart and CLI call would otherwise pay for a command
+most users run rarely.
 """
 
 from __future__ import annotations
@@ -11,13 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
-from matplotlib.figure import Figure, FigureBase
+from typing import TYPE_CHECKING
 
 from bot.sleep.entry import SleepEntry
 from bot.sleep.metrics import EFFICIENCY_TARGET, efficiency, minutes, total_sleep
@@ -27,6 +25,19 @@ EFFICIENCY_COLOUR = "#55a868"
 SEVERITY_COLOUR = "#c44e52"
 # Roughly how much of the figure's width the axes get with the default margins.
 AXES_WIDTH_FRACTION = 0.78
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, FigureBase
+
+
+def new_figure(width: float, height: float, dpi: int) -> Figure:
+    """A figure on the Agg backend (no display), importing matplotlib the first time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=dpi)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,8 @@ def draw_history(figure: FigureBase, points: Sequence[ChartPoint], start: date, 
     Bars are drawn as one thick-line collection (`vlines`) rather than `bar()`, which makes one
     patch per night: for a year of nights that is the difference between ~50 ms and over a second.
     """
+    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+
     axes = figure.subplots(3, 1, sharex=True)
     sleep_ax, eff_ax, sev_ax = axes
     span = (end - start).days + 2
@@ -94,7 +107,7 @@ def draw_history(figure: FigureBase, points: Sequence[ChartPoint], start: date, 
 
 
 def history_png(entries: Sequence[SleepEntry], start: date, end: date) -> bytes:
-    figure = Figure(figsize=(7, 4.5), dpi=80)
+    figure = new_figure(7, 4.5, dpi=80)
     draw_history(figure, chart_points(entries), start, end)
     figure.suptitle(f"Nights {start:%d %b} – {end:%d %b %Y}", fontsize=10)
     buffer = io.BytesIO()

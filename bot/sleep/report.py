@@ -10,20 +10,18 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.scheduling.recurrence import load_zone
-from bot.sleep.charts import chart_points, draw_history
+from bot.sleep.charts import chart_points, draw_history, new_figure
 from bot.sleep.entry import SleepEntry, tag_label
 from bot.sleep.metrics import efficiency, hours_minutes, minutes, time_in_bed, total_sleep
 from bot.sleep.stats import Summary
 from bot.sleep.text import format_value
 from bot.sleep.times import local_clock
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MAX_REPORT_NIGHTS = 31
 A4_INCHES = (8.27, 11.69)
@@ -129,7 +127,7 @@ def _averages(summary: Summary) -> str:
 
 def report_figure(entries: Sequence[SleepEntry], summary: Summary) -> Figure:
     nights = sorted(entries, key=lambda e: e.night)[-MAX_REPORT_NIGHTS:]
-    figure = Figure(figsize=A4_INCHES, dpi=72)
+    figure = new_figure(*A4_INCHES, dpi=72)
     # An array of three subfigures (typed as one SubFigure in matplotlib's hints).
     top, middle, bottom = figure.subfigures(3, 1, height_ratios=[1.0, 4.2, 3.2])  # type: ignore[misc]
     top.text(
