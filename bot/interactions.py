@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -168,3 +169,55 @@ class OwnedView(discord.ui.View):
         /,
     ) -> None:
         await report_error(interaction, error, where=f"view {type(self).__name__}")
+
+
+# What a confirmation's Confirm button does; returns the text that replaces the question.
+ConfirmAction = Callable[[discord.Interaction[Any]], Awaitable[str]]
+
+
+class ConfirmView(OwnedView):
+    """Confirm / Cancel under a question that only its owner may answer; send it with
+    :func:`send_reply` (ephemeral).
+
+    `labels` and `custom_ids` are the (Confirm, Cancel) buttons'; without `custom_ids` discord.py
+    picks random ids. Confirm runs `on_confirm` and shows the text it returns, Cancel shows
+    `cancelled`; either way the buttons go and the view stops. If `on_confirm` raises (a
+    `UserError`, say), the question stays and the error goes to the shared handler. After
+    `timeout` seconds the view stops listening, and a late press gets the bot's "these buttons have
+    expired" reply.
+    """
+
+    def __init__(
+        self,
+        owner_id: int,
+        *,
+        labels: tuple[str, str],
+        on_confirm: ConfirmAction,
+        cancelled: str,
+        confirm_style: discord.ButtonStyle = discord.ButtonStyle.danger,
+        custom_ids: tuple[str, str] | None = None,
+        timeout: float = 300,
+    ) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.on_confirm = on_confirm
+        self.cancelled = cancelled
+        self.confirm.label, self.cancel.label = labels
+        self.confirm.style = confirm_style
+        if custom_ids is not None:
+            self.confirm.custom_id, self.cancel.custom_id = custom_ids
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await self._close(interaction, await self.on_confirm(interaction))
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await self._close(interaction, self.cancelled)
+
+    async def _close(self, interaction: discord.Interaction[Any], content: str) -> None:
+        await interaction.response.edit_message(content=content, view=None)
+        self.stop()

@@ -35,7 +35,7 @@ from bot.guild_config import (
     tip_spec,
     uses_channel,
 )
-from bot.interactions import OwnedView, send_reply
+from bot.interactions import ConfirmView, send_reply
 from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.zones import resolve_zone
@@ -116,32 +116,6 @@ def usable_channel(interaction: discord.Interaction[Any], picked: PickedChannel)
     return channel.id
 
 
-class ResetView(OwnedView):
-    """Asks before putting every setting back to its default."""
-
-    def __init__(self, cog: ConfigCog, owner_id: int) -> None:
-        super().__init__(owner_id, timeout=300)
-        self.cog = cog
-
-    @discord.ui.button(label="Reset to defaults", style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
-    ) -> None:
-        # The permission may have been taken away since the question was asked.
-        if interaction.guild_id is None or not is_moderator(interaction):
-            raise NotAModerator()
-        text = await self.cog.reset_settings(interaction.guild_id, interaction.user.id)
-        await interaction.response.edit_message(content=text, view=None)
-        self.stop()
-
-    @discord.ui.button(label="Keep them", style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
-    ) -> None:
-        await interaction.response.edit_message(content="Kept: nothing was changed.", view=None)
-        self.stop()
-
-
 class DailyTipRenderer:
     """The server's daily tip: one the server has not seen recently, the same one on a resend."""
 
@@ -213,9 +187,16 @@ class ConfigCog(commands.Cog):
         now = self.bot.engine.now()
         return await reminders.save_server_schedule(spec, tip_next_due(existing, spec, now), now)
 
-    async def reset_settings(self, guild_id: int, moderator_id: int) -> str:
+    async def reset_settings(self, interaction: discord.Interaction[Any]) -> str:
+        """/config reset's Confirm: every setting back to its default."""
+        # The permission may have been taken away since the question was asked.
+        if interaction.guild_id is None or not is_moderator(interaction):
+            raise NotAModerator()
+        guild_id = interaction.guild_id
         now = self.bot.engine.now()
-        update = await self.bot.repos.guild_settings.update(guild_id, defaults, moderator_id, now)
+        update = await self.bot.repos.guild_settings.update(
+            guild_id, defaults, interaction.user.id, now
+        )
         await self.apply_tip_schedule(update.after)
         moved = 0
         if update.before.reminder_channel_id is not None:
@@ -336,7 +317,12 @@ class ConfigCog(commands.Cog):
             interaction,
             "Reset every setting for this server? The daily tip stops, and members who get "
             "stretch reminders in the reminder channel get them by DM instead.",
-            view=ResetView(self, interaction.user.id),
+            view=ConfirmView(
+                interaction.user.id,
+                labels=("Reset to defaults", "Keep them"),
+                on_confirm=self.reset_settings,
+                cancelled="Kept: nothing was changed.",
+            ),
         )
 
     # -- clean-up --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.db.mydata import Rows
-from bot.interactions import OwnedView, send_reply
+from bot.interactions import ConfirmView, send_reply
 
 # One message carries at most 10 attachments: the JSON and up to 9 tables as CSV.
 MAX_CSV_FILES = 9
@@ -40,36 +40,6 @@ def export_files(user_id: int, rows: Rows, exported_at: str) -> list[tuple[str, 
         writer.writerows(table_rows)
         files.append((f"my-data-{table}.csv", buffer.getvalue().encode()))
     return files
-
-
-class DeleteConfirmView(OwnedView):
-    def __init__(self, bot: RlsBot, owner_id: int) -> None:
-        super().__init__(owner_id, timeout=300)
-        self.bot = bot
-        self.confirm.custom_id = f"rls:mydata:delete:{owner_id}"
-        self.cancel.custom_id = f"rls:mydata:keep:{owner_id}"
-
-    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
-    ) -> None:
-        deleted = await self.bot.repos.user_data.delete_all(interaction.user.id)
-        total = sum(deleted.values())
-        await interaction.response.edit_message(
-            content=(
-                f"Done: deleted {total} record{'s' if total != 1 else ''} about you "
-                "(profile, reminders, sleep diary and the rest). Nothing of yours is left."
-            ),
-            view=None,
-        )
-        self.stop()
-
-    @discord.ui.button(label="Keep my data", style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
-    ) -> None:
-        await interaction.response.edit_message(content="Kept: nothing was deleted.", view=None)
-        self.stop()
 
 
 class MyDataCog(commands.Cog):
@@ -105,7 +75,24 @@ class MyDataCog(commands.Cog):
             "Delete **everything** I store about you: your timezone, reminders and their history, "
             "and your whole sleep diary? This can't be undone (`/mydata export` first if you "
             "want a copy).",
-            view=DeleteConfirmView(self.bot, interaction.user.id),
+            view=ConfirmView(
+                interaction.user.id,
+                labels=("Delete everything", "Keep my data"),
+                on_confirm=self._delete_everything,
+                cancelled="Kept: nothing was deleted.",
+                custom_ids=(
+                    f"rls:mydata:delete:{interaction.user.id}",
+                    f"rls:mydata:keep:{interaction.user.id}",
+                ),
+            ),
+        )
+
+    async def _delete_everything(self, interaction: discord.Interaction[Any]) -> str:
+        deleted = await self.bot.repos.user_data.delete_all(interaction.user.id)
+        total = sum(deleted.values())
+        return (
+            f"Done: deleted {total} record{'s' if total != 1 else ''} about you "
+            "(profile, reminders, sleep diary and the rest). Nothing of yours is left."
         )
 
 

@@ -15,7 +15,7 @@ from bot.db.reminders import Delivery, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.interactions import OwnedView, OwnerOnlyItem, send_reply
+from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
 from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, recurrence_of
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
@@ -95,11 +95,7 @@ class ReminderButton(
                 f"Snoozed. I'll remind you again {discord_timestamp(snoozed.due_at, 'R')}.",
             )
         else:
-            await send_reply(
-                interaction,
-                "Stop your daily stretch reminders? You can start again any time.",
-                view=StopConfirmView(interaction.user.id),
-            )
+            await ask_to_stop(interaction)
 
 
 def _marked_done(message: discord.Message | None, delivery: Delivery) -> discord.Embed:
@@ -121,26 +117,24 @@ def reminder_view(delivery_id: int, owner_id: int) -> discord.ui.View:
     return view
 
 
-class StopConfirmView(OwnedView):
-    def __init__(self, owner_id: int) -> None:
-        super().__init__(owner_id, timeout=300)
+async def ask_to_stop(interaction: discord.Interaction[Any]) -> None:
+    """The question behind /stretch stop and a reminder's Stop button."""
+    await send_reply(
+        interaction,
+        "Stop your daily stretch reminders? You can start again any time.",
+        view=ConfirmView(
+            interaction.user.id,
+            labels=("Yes, stop", "Keep them"),
+            on_confirm=_stop_reminders,
+            cancelled="Kept: your reminders carry on.",
+        ),
+    )
 
-    @discord.ui.button(label="Yes, stop", style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
-    ) -> None:
-        bot: RlsBot = interaction.client
-        stopped = await bot.engine.stop(interaction.user.id, KIND)
-        text = "Stopped. No more stretch reminders." if stopped else "You had no stretch reminders."
-        await interaction.response.edit_message(content=text, view=None)
-        self.stop()
 
-    @discord.ui.button(label="Keep them", style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
-    ) -> None:
-        await interaction.response.edit_message(content="Kept: your reminders carry on.", view=None)
-        self.stop()
+async def _stop_reminders(interaction: discord.Interaction[Any]) -> str:
+    bot: RlsBot = interaction.client
+    stopped = await bot.engine.stop(interaction.user.id, KIND)
+    return "Stopped. No more stretch reminders." if stopped else "You had no stretch reminders."
 
 
 class StretchRenderer:
@@ -316,11 +310,7 @@ class StretchCog(commands.Cog):
     @group.command(name="stop", description="Stop your stretch reminders.")
     async def stop(self, interaction: discord.Interaction[RlsBot]) -> None:
         await self.bot.engine.require(interaction.user.id, KIND, WHAT)
-        await send_reply(
-            interaction,
-            "Stop your daily stretch reminders? You can start again any time.",
-            view=StopConfirmView(interaction.user.id),
-        )
+        await ask_to_stop(interaction)
 
     @group.command(name="now", description="Send me today's stretch routine right now.")
     async def now(self, interaction: discord.Interaction[RlsBot]) -> None:

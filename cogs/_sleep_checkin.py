@@ -1,0 +1,312 @@
+"""/sleep's guided check-in: a modal for the clock times, two steps of one-tap menus, a note.
+
+The answers stay in memory (:class:`CheckinFlow`) until Save; every custom_id carries the owner's id
+and the night, and every step checks the person answering.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserError
+from bot.interactions import OwnedView, report_error, send_reply
+from bot.sleep.entry import KNOWN_TAGS
+from bot.sleep.form import MAX_NOTE, NightForm
+
+if TYPE_CHECKING:
+    from cogs.sleep import SleepService
+
+
+def night_id(night: date) -> str:
+    """A night in custom_ids (the check-in's and the rest of /sleep's): YYYYMMDD."""
+    return night.isoformat().replace("-", "")  # strftime("%Y") drops zeros before year 1000
+
+
+def _options(values: list[tuple[str, str]], current: object) -> list[discord.SelectOption]:
+    return [
+        discord.SelectOption(label=label, value=value, default=str(current) == value)
+        for value, label in values
+    ]
+
+
+AWAKENINGS = [(str(n), f"Woke {n} time{'s' if n != 1 else ''}") for n in range(11)] + [
+    (str(n), f"Woke {n} times") for n in (12, 15, 20)
+]
+AWAKE_MINUTES = [(str(n), f"Awake {n} min in the night") for n in (0, 5, 10, 15, 20, 30, 45)] + [
+    (str(n), f"Awake {n // 60}h{n % 60:02d} in the night")
+    for n in (60, 90, 120, 150, 180, 240, 300)
+]
+QUALITY = [
+    ("1", "Quality 1: very poor"),
+    ("2", "Quality 2: poor"),
+    ("3", "Quality 3: fair"),
+    ("4", "Quality 4: good"),
+    ("5", "Quality 5: very good"),
+]
+SEVERITY = (
+    [("0", "RLS 0: no symptoms")]
+    + [(str(n), f"RLS {n}/10") for n in range(1, 10)]
+    + [("10", "RLS 10: worst imaginable")]
+)
+RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in range(11)]
+
+
+class CheckinFlow:
+    """One person's check-in in progress: the night, their zone and the answers so far.
+
+    Held in memory by the views of one ephemeral message for at most 15 minutes (the life of an
+    interaction token); nothing is written until Save, so an abandoned check-in leaves no trace.
+    """
+
+    def __init__(
+        self,
+        service: SleepService,
+        owner_id: int,
+        zone: str,
+        night: date,
+        form: NightForm,
+        *,
+        editing: bool,
+    ) -> None:
+        self.service = service
+        self.owner_id = owner_id
+        self.zone = zone
+        self.night = night
+        self.form = form
+        self.editing = editing
+
+    def custom_id(self, part: str) -> str:
+        return f"rls:sleep:ci:{part}:{self.owner_id}:{night_id(self.night)}"
+
+    def heading(self) -> str:
+        return f"Night ending {self.night:%a %d %b}"
+
+    async def save(self, interaction: discord.Interaction[Any]) -> None:
+        entry = self.service.build(self.owner_id, self.zone, self.night, self.form)
+        await self.service.save_or_ask(interaction, entry, replace=self.editing, in_place=True)
+
+
+class TimesModal(discord.ui.Modal):
+    """Step 1: the five clock answers (a modal holds at most five inputs)."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(title=f"{flow.heading()}: times"[:45], custom_id=flow.custom_id("times"))
+        self.flow = flow
+        f = flow.form
+        self.bed: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Into bed (e.g. 23:15)", custom_id="bed", default=f.into_bed, max_length=20
+        )
+        self.tried: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Tried to sleep (blank: same as into bed)",
+            custom_id="tried",
+            default=f.tried_sleep,
+            required=False,
+            max_length=20,
+        )
+        self.latency: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Minutes to fall asleep",
+            custom_id="latency",
+            default=str(f.sleep_latency_min or 0),
+            required=False,
+            max_length=4,
+        )
+        self.wake: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Final wake (e.g. 7am)", custom_id="wake", default=f.final_wake, max_length=20
+        )
+        self.up: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
+            label="Out of bed (blank: same as final wake)",
+            custom_id="up",
+            default=f.out_of_bed,
+            required=False,
+            max_length=20,
+        )
+        for item in (self.bed, self.tried, self.latency, self.wake, self.up):
+            self.add_item(item)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return interaction.user.id == self.flow.owner_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        form = self.flow.form
+        form.into_bed = self.bed.value
+        form.tried_sleep = self.tried.value or None
+        form.sleep_latency_min = parse_minutes(self.latency.value)
+        form.final_wake = self.wake.value
+        form.out_of_bed = self.up.value or None
+        # Check the times now, so a typo is caught before the rest is answered.
+        self.flow.service.build(self.flow.owner_id, self.flow.zone, self.flow.night, form)
+        await send_reply(
+            interaction,
+            f"**{self.flow.heading()}**: and the rest of the night? (Pick, then Next or Save.)",
+            view=DetailsView(self.flow),
+        )
+
+    async def on_error(  # type: ignore[override]  # Modal drops the item argument
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await report_error(interaction, error, where="sleep check-in times")
+
+
+def parse_minutes(text: str) -> int:
+    cleaned = text.strip().lower().removesuffix("min").strip()
+    if not cleaned:
+        return 0
+    if not cleaned.isascii() or not cleaned.isdigit():
+        raise UserError(f"Minutes to fall asleep should be a number like 20, not “{text[:20]}”.")
+    return int(cleaned)
+
+
+class FlowView(OwnedView):
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow.owner_id, timeout=900)
+        self.flow = flow
+
+    def select(
+        self, part: str, placeholder: str, values: list[tuple[str, str]], current: object
+    ) -> discord.ui.Select[FlowView]:
+        menu: discord.ui.Select[FlowView] = discord.ui.Select(
+            custom_id=self.flow.custom_id(part),
+            placeholder=placeholder,
+            options=_options(values, current),
+        )
+        menu.callback = self._remember(part, menu)  # type: ignore[method-assign]
+        self.add_item(menu)
+        return menu
+
+    def _remember(self, part: str, menu: discord.ui.Select[FlowView]) -> Any:
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            setattr(self.flow.form, FIELDS[part], int(menu.values[0]))
+            await interaction.response.defer()
+
+        return callback
+
+    def button(self, part: str, label: str, style: discord.ButtonStyle, handler: Any) -> None:
+        button: discord.ui.Button[FlowView] = discord.ui.Button(
+            label=label, style=style, custom_id=self.flow.custom_id(part), row=4
+        )
+        button.callback = handler  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def save(self, interaction: discord.Interaction[Any]) -> None:
+        await self.flow.save(interaction)
+        self.stop()
+
+
+FIELDS = {
+    "awakenings": "awakenings",
+    "awake": "awake_min",
+    "quality": "quality",
+    "severity": "severity",
+    "rlsup": "rls_out_of_bed",
+}
+
+
+class DetailsView(FlowView):
+    """Step 2: four one-tap answers."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow)
+        f = flow.form
+        self.select("awakenings", "How many times did you wake up?", AWAKENINGS, f.awakenings)
+        self.select("awake", "Minutes awake in the night, all together", AWAKE_MINUTES, f.awake_min)
+        self.select("quality", "How well did you sleep?", QUALITY, f.quality)
+        self.select("severity", "RLS symptoms last evening/night (0–10)", SEVERITY, f.severity)
+        self.button("next", "Next: RLS & tags", discord.ButtonStyle.primary, self.next_page)
+        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+
+    async def next_page(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.edit_message(
+            content=f"**{self.flow.heading()}**: anything else? (All optional.)",
+            view=TagsView(self.flow),
+        )
+        self.stop()
+
+
+class TagsView(FlowView):
+    """Step 3: RLS got you up, tags, and an optional note."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow)
+        f = flow.form
+        self.select("rlsup", "Times RLS got you out of bed", RLS_UP, f.rls_out_of_bed)
+        tags: discord.ui.Select[FlowView] = discord.ui.Select(
+            custom_id=flow.custom_id("tags"),
+            placeholder="Tags for yesterday/last night",
+            min_values=0,
+            max_values=len(KNOWN_TAGS),
+            options=[
+                discord.SelectOption(label=label, value=key, default=key in f.tags)
+                for key, label in KNOWN_TAGS.items()
+            ],
+        )
+        tags.callback = self._tags(tags)  # type: ignore[method-assign]
+        self.add_item(tags)
+        self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
+        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+
+    def _tags(self, menu: discord.ui.Select[FlowView]) -> Any:
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            custom = {t for t in self.flow.form.tags if t not in KNOWN_TAGS}
+            self.flow.form.tags = set(menu.values) | custom
+            await interaction.response.defer()
+
+        return callback
+
+    async def note(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(NoteModal(self.flow, self))
+
+
+class NoteModal(discord.ui.Modal):
+    """The free-text answers, then save."""
+
+    def __init__(self, flow: CheckinFlow, view: FlowView) -> None:
+        super().__init__(title=f"{flow.heading()}: note"[:45], custom_id=flow.custom_id("notes"))
+        self.flow = flow
+        self.view = view
+        f = flow.form
+        self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+            label="Note (for you and your doctor)",
+            custom_id="note",
+            style=discord.TextStyle.paragraph,
+            default=f.note,
+            required=False,
+            max_length=MAX_NOTE,
+        )
+        self.onset: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+            label="When did RLS symptoms start? (e.g. 20:30)",
+            custom_id="onset",
+            default=f.rls_onset,
+            required=False,
+            max_length=20,
+        )
+        custom = ", ".join(sorted(t for t in f.tags if t not in KNOWN_TAGS))
+        self.custom: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+            label="Your own tags, comma-separated",
+            custom_id="custom",
+            default=custom or None,
+            required=False,
+            max_length=80,
+        )
+        for item in (self.note, self.onset, self.custom):
+            self.add_item(item)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return interaction.user.id == self.flow.owner_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        form = self.flow.form
+        form.note = self.note.value or None
+        form.rls_onset = self.onset.value or None
+        form.tags = {t for t in form.tags if t in KNOWN_TAGS}
+        form.tag_text = self.custom.value or None
+        # A modal opened from a message button edits that message when it answers.
+        await self.flow.save(interaction)
+        self.view.stop()
+
+    async def on_error(  # type: ignore[override]  # Modal drops the item argument
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await report_error(interaction, error, where="sleep check-in note")
