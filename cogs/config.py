@@ -52,7 +52,8 @@ REMINDER_CHANNEL_OFF_NOTICE = (
 REMINDER_CHANNEL_MOVED_NOTICE = "This server's moderators moved its reminder channel to here."
 NEEDS_TIMEZONE = (
     "This server has no timezone yet, so I don't know when the tip should go out. Add "
-    "`timezone:` with a city near most of your members (e.g. Europe/Berlin); I'll remember it."
+    "`timezone:` with a city near most of your members (e.g. Europe/Berlin), or set it with "
+    "`/config timezone`; I'll remember it."
 )
 
 PickedChannel = app_commands.AppCommandChannel | app_commands.AppCommandThread
@@ -297,6 +298,31 @@ class ConfigCog(commands.Cog):
             f"<#{channel_id}>, avoiding tips posted there recently. "
             f"The first: {when(schedule.next_due)}.",
         )
+
+    @group.command(name="timezone", description="The server's timezone, for the daily tip's time.")
+    @app_commands.describe(timezone="A city near most of your members, e.g. Europe/Berlin")
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    async def timezone(self, interaction: discord.Interaction[RlsBot], timezone: str) -> None:
+        guild_id = _guild_id(interaction)
+        zone = resolve_zone(timezone).key
+        update = await self.bot.repos.guild_settings.update(
+            guild_id,
+            lambda s: replace(s, timezone=zone),
+            interaction.user.id,
+            self.bot.engine.now(),
+        )
+        if not update.changed:
+            await send_reply(interaction, f"The server's timezone is already {zone}.")
+            return
+        text = f"The server's timezone is now {zone}."
+        # The daily tip keeps its local time (17:00 stays 17:00) in the new zone.
+        schedule = await self.apply_tip_schedule(update.after)
+        if schedule is not None and schedule.next_due is not None:
+            text += (
+                f" The daily tip goes out at {schedule.local_time:%H:%M} there; "
+                f"the next: {when(schedule.next_due)}."
+            )
+        await send_reply(interaction, text)
 
     @group.command(name="tips-off", description="Stop the daily tip post.")
     async def tips_off(self, interaction: discord.Interaction[RlsBot]) -> None:

@@ -82,6 +82,7 @@ async def test_the_command_is_for_servers_and_defaults_to_manage_server(emu, bot
         ("reminder-channel", {}),
         ("tips-channel", {"channel": "tips", "timezone": "Europe/Berlin"}),
         ("tips-off", {}),
+        ("timezone", {"timezone": "Europe/Berlin"}),
         ("reset", {}),
     ],
 )
@@ -266,6 +267,36 @@ async def test_tips_channel_needs_a_timezone_the_first_time(emu, bot, guild, mod
     assert schedule.next_due == datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
     settings = [c.setting for c in await bot.repos.guild_settings.recent_changes(guild.id, 10)]
     assert settings == ["tips_channel", "timezone", "tips_time", "tips_channel"]
+
+
+async def test_the_timezone_can_be_set_alone_and_moves_the_daily_tip(emu, bot, guild, mod) -> None:
+    tips = guild.channel("tips")
+    bad = await config(emu, mod, guild, "timezone", {"timezone": "EST"})
+    assert bad.ephemeral and "America/New_York" in bad.content
+    assert await bot.repos.guild_settings.get(guild.id) == GuildSettings(guild.id)
+
+    # Set first, then the tips channel needs no timezone option.
+    reply = await config(emu, mod, guild, "timezone", {"timezone": "UTC"})
+    assert reply.ephemeral and reply.content == "The server's timezone is now UTC."
+    await config(emu, mod, guild, "tips-channel", {"channel": tips, "time": "18:00"})
+    schedule = await bot.repos.reminders.get_server_schedule(guild.id, TIP_KIND)
+    assert schedule is not None and schedule.next_due == datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+
+    # A new zone keeps the local time: 18:00 in Berlin is 17:00 UTC in March.
+    moved = await config(emu, mod, guild, "timezone", {"timezone": "Europe/Berlin"})
+    due = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+    assert "now Europe/Berlin" in moved.content and f"<t:{int(due.timestamp())}:F>" in moved.content
+    schedule = await bot.repos.reminders.get_server_schedule(guild.id, TIP_KIND)
+    assert schedule is not None and schedule.timezone == "Europe/Berlin"
+    assert schedule.next_due == due
+
+    same = await config(emu, mod, guild, "timezone", {"timezone": "Europe/Berlin"})
+    assert same.content == "The server's timezone is already Europe/Berlin."
+    changes = await bot.repos.guild_settings.recent_changes(guild.id, 10)
+    assert [(c.setting, c.new_value) for c in changes if c.setting == "timezone"] == [
+        ("timezone", "Europe/Berlin"),
+        ("timezone", "UTC"),
+    ]
 
 
 async def test_the_daily_tip_arrives_pings_nobody_and_avoids_repeats(
