@@ -66,6 +66,7 @@ INTEGERS = [0, -1, 2**53 - 1, -(2**53) + 1]
 # Valid values for required options, so one bad option at a time reaches the command.
 VALID = {
     "zone": "Europe/Berlin",
+    "timezone": "Europe/Berlin",
     "query": "massage",
     "bed": "23:00",
     "wake": "7:00",
