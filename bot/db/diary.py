@@ -6,15 +6,34 @@ Every method takes the user id and filters on it: no query can reach another use
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.sleep.entry import SleepEntry
 
-ENTRY_COLUMNS = (
+# What `save` writes from an entry, in the order of entry_values(); the stored entry adds updated_at.
+_WRITTEN = (
     "user_id, night, timezone, into_bed, tried_sleep, sleep_latency_min, awakenings, awake_min, "
-    "final_wake, out_of_bed, quality, severity, rls_onset, rls_out_of_bed, tags, note, updated_at"
+    "final_wake, out_of_bed, quality, severity, rls_onset, rls_out_of_bed, tags, note"
 )
+ENTRY_COLUMNS = _WRITTEN + ", updated_at"
+# A replaced night keeps its user, night and created_at; everything else is the new entry's.
+_REPLACED = [*(c.strip() for c in _WRITTEN.split(",")[2:]), "updated_at"]
+
+
+def upsert_sql(values: str) -> str:
+    """The statement that saves an entry (insert, or replace the user's night) and returns it, on
+    both backends; `values` are the backend's placeholders for entry_values(), then created_at
+    and updated_at."""
+    return (
+        "INSERT INTO sleep_entries (" + _WRITTEN + ", created_at, updated_at) "
+        "VALUES (" + values + ") "
+        "ON CONFLICT (user_id, night) DO UPDATE SET "
+        + ", ".join(c + " = excluded." + c for c in _REPLACED)
+        + " RETURNING "
+        + ENTRY_COLUMNS
+    )
 
 
 class DiaryRepository(Protocol):
@@ -42,3 +61,52 @@ def join_tags(tags: frozenset[str]) -> str:
 
 def split_tags(text: str) -> frozenset[str]:
     return frozenset(t for t in text.split(",") if t)
+
+
+def entry_values(
+    e: SleepEntry, night: Callable[[date], Any], instant: Callable[[datetime], Any]
+) -> tuple[Any, ...]:
+    """The entry as the backend stores it (`night` and `instant` convert), in _WRITTEN order."""
+    return (
+        e.user_id,
+        night(e.night),
+        e.timezone,
+        instant(e.into_bed),
+        instant(e.tried_sleep),
+        e.sleep_latency_min,
+        e.awakenings,
+        e.awake_min,
+        instant(e.final_wake),
+        instant(e.out_of_bed),
+        e.quality,
+        e.severity,
+        None if e.rls_onset is None else instant(e.rls_onset),
+        e.rls_out_of_bed,
+        join_tags(e.tags),
+        e.note,
+    )
+
+
+def entry_from_row(
+    row: Sequence[Any], night: Callable[[Any], date], instant: Callable[[Any], datetime]
+) -> SleepEntry:
+    """A row of ENTRY_COLUMNS; `night` and `instant` read the backend's storage."""
+    return SleepEntry(
+        user_id=row[0],
+        night=night(row[1]),
+        timezone=row[2],
+        into_bed=instant(row[3]),
+        tried_sleep=instant(row[4]),
+        sleep_latency_min=row[5],
+        awakenings=row[6],
+        awake_min=row[7],
+        final_wake=instant(row[8]),
+        out_of_bed=instant(row[9]),
+        quality=row[10],
+        severity=row[11],
+        rls_onset=None if row[12] is None else instant(row[12]),
+        rls_out_of_bed=row[13],
+        tags=split_tags(row[14]),
+        note=row[15],
+        updated_at=None if row[16] is None else instant(row[16]),
+    )

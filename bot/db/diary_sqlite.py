@@ -6,37 +6,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot.db.diary import ENTRY_COLUMNS, join_tags, split_tags
-from bot.db.sqlite import SqliteDatabase, from_epoch, to_epoch
+from bot.db.diary import ENTRY_COLUMNS, entry_from_row, entry_values, upsert_sql
+from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, from_epoch, to_epoch
 from bot.sleep.entry import SleepEntry
 
 _SELECT = f"SELECT {ENTRY_COLUMNS} FROM sleep_entries"
-
-
-def _opt(value: int | None) -> datetime | None:
-    return None if value is None else from_epoch(value)
+_SAVE = upsert_sql(", ".join(["?"] * 18))
 
 
 def _entry(row: Sequence[Any]) -> SleepEntry:
-    return SleepEntry(
-        user_id=row[0],
-        night=date.fromisoformat(row[1]),
-        timezone=row[2],
-        into_bed=from_epoch(row[3]),
-        tried_sleep=from_epoch(row[4]),
-        sleep_latency_min=row[5],
-        awakenings=row[6],
-        awake_min=row[7],
-        final_wake=from_epoch(row[8]),
-        out_of_bed=from_epoch(row[9]),
-        quality=row[10],
-        severity=row[11],
-        rls_onset=_opt(row[12]),
-        rls_out_of_bed=row[13],
-        tags=split_tags(row[14]),
-        note=row[15],
-        updated_at=from_epoch(row[16]),
-    )
+    return entry_from_row(row, date.fromisoformat, from_epoch)
 
 
 class SqliteDiaryRepository:
@@ -53,79 +32,42 @@ class SqliteDiaryRepository:
                 "ON CONFLICT (id) DO NOTHING",
                 (e.user_id, e.timezone, to_epoch(now)),
             )
-            async with conn.execute(
-                "INSERT INTO sleep_entries (user_id, night, timezone, into_bed, tried_sleep, "
-                "sleep_latency_min, awakenings, awake_min, final_wake, out_of_bed, quality, "
-                "severity, rls_onset, rls_out_of_bed, tags, note, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (user_id, night) DO UPDATE SET timezone = excluded.timezone, "
-                "into_bed = excluded.into_bed, tried_sleep = excluded.tried_sleep, "
-                "sleep_latency_min = excluded.sleep_latency_min, "
-                "awakenings = excluded.awakenings, awake_min = excluded.awake_min, "
-                "final_wake = excluded.final_wake, out_of_bed = excluded.out_of_bed, "
-                "quality = excluded.quality, severity = excluded.severity, "
-                "rls_onset = excluded.rls_onset, rls_out_of_bed = excluded.rls_out_of_bed, "
-                "tags = excluded.tags, note = excluded.note, updated_at = excluded.updated_at "
-                f"RETURNING {ENTRY_COLUMNS}",
-                (
-                    e.user_id,
-                    e.night.isoformat(),
-                    e.timezone,
-                    to_epoch(e.into_bed),
-                    to_epoch(e.tried_sleep),
-                    e.sleep_latency_min,
-                    e.awakenings,
-                    e.awake_min,
-                    to_epoch(e.final_wake),
-                    to_epoch(e.out_of_bed),
-                    e.quality,
-                    e.severity,
-                    None if e.rls_onset is None else to_epoch(e.rls_onset),
-                    e.rls_out_of_bed,
-                    join_tags(e.tags),
-                    e.note,
-                    to_epoch(now),
-                    to_epoch(now),
-                ),
-            ) as cursor:
-                row = await cursor.fetchone()
+            row = await fetch_one(
+                conn,
+                _SAVE,
+                (*entry_values(e, date.isoformat, to_epoch), to_epoch(now), to_epoch(now)),
+            )
         assert row is not None
         return _entry(row)
 
     async def get(self, user_id: int, night: date) -> SleepEntry | None:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
-                _SELECT + " WHERE user_id = ? AND night = ?", (user_id, night.isoformat())
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+        async with self._db.connection() as conn:
+            row = await fetch_one(
+                conn, _SELECT + " WHERE user_id = ? AND night = ?", (user_id, night.isoformat())
+            )
         return None if row is None else _entry(row)
 
     async def between(self, user_id: int, first: date, last: date) -> list[SleepEntry]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
                 _SELECT + " WHERE user_id = ? AND night BETWEEN ? AND ? ORDER BY night",
                 (user_id, first.isoformat(), last.isoformat()),
-            ) as cursor,
-        ):
-            return [_entry(row) async for row in cursor]
+            )
+        return [_entry(row) for row in rows]
 
     async def recent_nights(self, user_id: int, limit: int) -> list[date]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
                 "SELECT night FROM sleep_entries WHERE user_id = ? ORDER BY night DESC LIMIT ?",
                 (user_id, limit),
-            ) as cursor,
-        ):
-            return [date.fromisoformat(row[0]) async for row in cursor]
+            )
+        return [date.fromisoformat(row[0]) for row in rows]
 
     async def delete(self, user_id: int, night: date) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM sleep_entries WHERE user_id = ? AND night = ?",
-                (user_id, night.isoformat()),
-            )
-            return cursor.rowcount > 0
+        deleted = await self._db.write(
+            "DELETE FROM sleep_entries WHERE user_id = ? AND night = ?",
+            (user_id, night.isoformat()),
+        )
+        return deleted > 0

@@ -8,6 +8,7 @@ moderators changing different settings at once cannot undo each other's change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 
 from bot.db.postgres import PostgresDatabase
 from bot.db.reminders import format_local_time, parse_local_time
-from bot.db.sqlite import SqliteDatabase, from_epoch, to_epoch
+from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, from_epoch, to_epoch
 
 # Who changed a setting when no moderator did (a configured channel was deleted).
 BOT_ITSELF = 0
@@ -145,26 +146,39 @@ def _opt_text(value: time | None) -> str | None:
     return None if value is None else format_local_time(value)
 
 
+def _settings_from_row(row: Any, instant: Callable[[Any], datetime]) -> GuildSettings:
+    """A row of _COLUMNS; `instant` reads the backend's stored instant."""
+    return GuildSettings(
+        guild_id=row[0],
+        reminder_channel_id=row[1],
+        timezone=row[2],
+        updated_at=instant(row[3]),
+        tips_channel_id=row[4],
+        tips_time=_opt_time(row[5]),
+    )
+
+
+def _audit_from_row(row: Any, instant: Callable[[Any], datetime]) -> AuditEntry:
+    """A row of _AUDIT_COLUMNS."""
+    return AuditEntry(row[0], row[1], row[2], row[3], row[4], row[5], instant(row[6]))
+
+
+def _as_is(value: datetime) -> datetime:
+    return value
+
+
 class SqliteGuildSettingsRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
     @staticmethod
     def _settings(row: Any) -> GuildSettings:
-        return GuildSettings(
-            guild_id=row[0],
-            reminder_channel_id=row[1],
-            timezone=row[2],
-            updated_at=from_epoch(row[3]),
-            tips_channel_id=row[4],
-            tips_time=_opt_time(row[5]),
-        )
+        return _settings_from_row(row, from_epoch)
 
     async def _read(self, conn: Any, guild_id: int) -> GuildSettings:
-        async with conn.execute(
-            "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            conn, "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
         return GuildSettings(guild_id) if row is None else self._settings(row)
 
     async def get(self, guild_id: int) -> GuildSettings:
@@ -175,14 +189,16 @@ class SqliteGuildSettingsRepository:
         self, guild_id: int, channel_id: int | None, now: datetime
     ) -> GuildSettings:
         async with self._db.transaction() as conn:
-            await conn.execute(
+            row = await fetch_one(
+                conn,
                 "INSERT INTO guild_settings (guild_id, reminder_channel_id, updated_at) "
                 "VALUES (?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
                 "reminder_channel_id = excluded.reminder_channel_id, "
-                "updated_at = excluded.updated_at",
+                "updated_at = excluded.updated_at RETURNING " + _COLUMNS,
                 (guild_id, channel_id, to_epoch(now)),
             )
-        return await self.get(guild_id)
+        assert row is not None
+        return self._settings(row)
 
     async def update(
         self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
@@ -194,12 +210,14 @@ class SqliteGuildSettingsRepository:
             changes = setting_changes(before, after)
             if not changes:
                 return SettingsUpdate(before, before, [])
-            await conn.execute(
+            row = await fetch_one(
+                conn,
                 "INSERT INTO guild_settings (" + _COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id) DO UPDATE SET "
                 "reminder_channel_id = excluded.reminder_channel_id, "
                 "timezone = excluded.timezone, updated_at = excluded.updated_at, "
-                "tips_channel_id = excluded.tips_channel_id, tips_time = excluded.tips_time",
+                "tips_channel_id = excluded.tips_channel_id, tips_time = excluded.tips_time "
+                "RETURNING " + _COLUMNS,
                 (
                     guild_id,
                     after.reminder_channel_id,
@@ -209,50 +227,50 @@ class SqliteGuildSettingsRepository:
                     _opt_text(after.tips_time),
                 ),
             )
-            entries: list[AuditEntry] = []
-            for setting, old, new in changes:
-                async with conn.execute(
-                    "INSERT INTO guild_config_audit (guild_id, moderator_id, setting, old_value, "
-                    "new_value, changed_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING " + _AUDIT_COLUMNS,
-                    (guild_id, moderator_id, setting, old, new, to_epoch(now)),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                assert row is not None
-                entries.append(self._audit(row))
-            saved = await self._read(conn, guild_id)
-        return SettingsUpdate(before, saved, entries)
+            # One statement for every changed setting; the array keeps SETTINGS order, so the
+            # ids do too.
+            rows = await fetch_all(
+                conn,
+                "INSERT INTO guild_config_audit (guild_id, moderator_id, setting, old_value, "
+                "new_value, changed_at) "
+                "SELECT ?, ?, json_extract(v.value, '$[0]'), json_extract(v.value, '$[1]'), "
+                "json_extract(v.value, '$[2]'), ? FROM json_each(?) AS v ORDER BY v.key "
+                "RETURNING " + _AUDIT_COLUMNS,
+                (guild_id, moderator_id, to_epoch(now), json.dumps(changes)),
+            )
+        assert row is not None
+        entries = sorted((self._audit(r) for r in rows), key=lambda e: e.id)
+        return SettingsUpdate(before, self._settings(row), entries)
 
     @staticmethod
     def _audit(row: Any) -> AuditEntry:
-        return AuditEntry(row[0], row[1], row[2], row[3], row[4], row[5], from_epoch(row[6]))
+        return _audit_from_row(row, from_epoch)
 
     async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
                 "SELECT " + _AUDIT_COLUMNS + " FROM guild_config_audit WHERE guild_id = ? "
                 "ORDER BY id DESC LIMIT ?",
                 (guild_id, max(limit, 0)),
-            ) as cursor,
-        ):
-            return [self._audit(row) async for row in cursor]
+            )
+        return [self._audit(row) for row in rows]
 
     async def choose_tip(
         self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
     ) -> str:
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = ?", (delivery_id,)
-            ) as cursor:
-                chosen = await cursor.fetchone()
+            chosen = await fetch_one(
+                conn, "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = ?", (delivery_id,)
+            )
             if chosen is not None:
                 return str(chosen[0])
-            async with conn.execute(
+            rows = await fetch_all(
+                conn,
                 "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
                 (guild_id, KEEP_TIPS),
-            ) as cursor:
-                recent = [row[0] async for row in cursor]
-            tip_id = pick(recent)
+            )
+            tip_id = pick([row[0] for row in rows])
             await conn.execute(
                 "INSERT INTO guild_tip_posts (guild_id, delivery_id, tip_id, chosen_at) "
                 "VALUES (?, ?, ?, ?)",
@@ -266,14 +284,13 @@ class SqliteGuildSettingsRepository:
         return tip_id
 
     async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
                 "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
                 (guild_id, max(limit, 0)),
-            ) as cursor,
-        ):
-            return [row[0] async for row in cursor]
+            )
+        return [row[0] for row in rows]
 
     async def delete(self, guild_id: int) -> bool:
         async with self._db.transaction() as conn:
@@ -291,18 +308,11 @@ class PostgresGuildSettingsRepository:
 
     @staticmethod
     def _settings(row: Any) -> GuildSettings:
-        return GuildSettings(
-            guild_id=row[0],
-            reminder_channel_id=row[1],
-            timezone=row[2],
-            updated_at=row[3],
-            tips_channel_id=row[4],
-            tips_time=_opt_time(row[5]),
-        )
+        return _settings_from_row(row, _as_is)
 
     @staticmethod
     def _audit(row: Any) -> AuditEntry:
-        return AuditEntry(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+        return _audit_from_row(row, _as_is)
 
     async def _row(self, conn: Any, guild_id: int, *, lock: bool = False) -> GuildSettings | None:
         sql = "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = $1"

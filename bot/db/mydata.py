@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.db.postgres import PostgresDatabase
-from bot.db.sqlite import SqliteDatabase
+from bot.db.sqlite import SqliteDatabase, fetch_all
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -37,32 +37,38 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def _keyed_by_user(user_tables: list[str]) -> list[tuple[str, str]]:
+    """(table, the column holding the user's id): the profile first, then every other table."""
+    return [("users", "id"), *((table, "user_id") for table in user_tables)]
+
+
 class SqliteUserDataRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
     async def _user_tables(self, conn: Any) -> list[str]:
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
-            "WHERE m.type = 'table' AND c.name = 'user_id' ORDER BY m.name"
-        ) as cursor:
-            return [row[0] async for row in cursor]
+            "WHERE m.type = 'table' AND c.name = 'user_id' ORDER BY m.name",
+        )
+        return [row[0] for row in rows]
 
     async def export(self, user_id: int) -> Rows:
         rows: Rows = {}
         async with self._db.connection() as conn:
-            for table, column in [("users", "id")] + [
-                (t, "user_id") for t in await self._user_tables(conn)
-            ]:
-                async with conn.execute(
+            for table, column in _keyed_by_user(await self._user_tables(conn)):
+                # Two trips: execute (which already gives the column names), then every row; the
+                # statement is finished by then, so the cursor needs no close.
+                cursor = await conn.execute(
                     f"SELECT * FROM {_quote(table)} WHERE {column} = ? ORDER BY rowid",
                     (user_id,),
-                ) as cursor:
-                    names = [d[0] for d in cursor.description]
-                    rows[table] = [
-                        {n: _plain(v) for n, v in zip(names, row, strict=True)}
-                        async for row in cursor
-                    ]
+                )
+                names = [d[0] for d in cursor.description]
+                rows[table] = [
+                    {n: _plain(v) for n, v in zip(names, row, strict=True)}
+                    for row in await cursor.fetchall()
+                ]
         return rows
 
     async def delete_all(self, user_id: int) -> dict[str, int]:
@@ -93,9 +99,7 @@ class PostgresUserDataRepository:
     async def export(self, user_id: int) -> Rows:
         rows: Rows = {}
         async with self._db.connection() as conn:
-            for table, column in [("users", "id")] + [
-                (t, "user_id") for t in await self._user_tables(conn)
-            ]:
+            for table, column in _keyed_by_user(await self._user_tables(conn)):
                 found = await conn.fetch(
                     f"SELECT * FROM {_quote(table)} WHERE {column} = $1 ORDER BY 1", user_id
                 )

@@ -53,6 +53,12 @@ class PostgresDatabase:
         async with self._pool.acquire() as conn, conn.transaction():
             yield conn
 
+    async def write(self, sql: str, *params: Any) -> int:
+        """One statement in its own transaction; returns how many rows it changed."""
+        async with self.transaction() as conn:
+            status = await conn.execute(sql, *params)
+        return changed_rows(status)
+
     async def schema_version(self) -> int:
         async with self.connection() as conn:
             return await _current_version(conn)
@@ -89,6 +95,11 @@ class PostgresDatabase:
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
         return applied
+
+
+def changed_rows(status: str) -> int:
+    """Rows affected, from a command tag such as "UPDATE 3" or "DELETE 0"."""
+    return int(status.rsplit(" ", 1)[-1])
 
 
 async def _current_version(conn: Any) -> int:

@@ -8,11 +8,11 @@ reason)` makes a second claim of the same occurrence impossible.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 DeliveryStatus = Literal["pending", "sent", "failed", "skipped"]
 DeliveryReason = Literal["scheduled", "snooze", "now"]
@@ -104,6 +104,16 @@ class Delivery:
     @property
     def user_id(self) -> int:
         return _member(self.member_id, f"delivery {self.id}")
+
+
+@dataclass(frozen=True)
+class ScheduleActivity:
+    """A schedule with what its status shows, read together in one round trip."""
+
+    schedule: Schedule
+    recent: list[Delivery]  # newest first, as recent_deliveries
+    done_due_times: list[datetime]  # oldest first, as done_due_times
+    skipped: int  # as count_skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +255,20 @@ class ReminderRepository(Protocol):
 
     async def count_skipped(self, schedule_id: int, since: datetime) -> int: ...
 
+    async def schedule_activity(
+        self,
+        user_id: int,
+        kind: str,
+        *,
+        recent: int,
+        done_since: datetime,
+        skipped_since: datetime,
+    ) -> ScheduleActivity | None:
+        """get_schedule(user_id, kind) with recent_deliveries(its id, recent),
+        done_due_times(user_id, kind, done_since) and count_skipped(its id, skipped_since), in
+        one query; None when the user has no such schedule."""
+        ...
+
     async def pending_count(self, now: datetime) -> int: ...
 
     async def get_dm_channel(self, user_id: int) -> int | None: ...
@@ -281,6 +305,104 @@ class ReminderRepository(Protocol):
     async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
         """The server's own schedules (of one kind, or all), with their deliveries."""
         ...
+
+
+# -- shared by both backends: the columns read and the rows turned into dataclasses ------------
+
+SCHEDULE_COLUMNS = (
+    "id, user_id, kind, local_time, days_mask, timezone, guild_id, channel_id, next_due, "
+    "paused_until, pause_reason, notice, created_at, updated_at"
+)
+DELIVERY_COLUMNS = (
+    "id, schedule_id, user_id, due_at, reason, snoozed_from, status, attempts, "
+    "next_attempt_at, sent_at, channel_id, message_id, late_seconds, error, done_at, created_at"
+)
+SCHEDULE_WIDTH = SCHEDULE_COLUMNS.count(",") + 1
+_DELIVERY_WIDTH = DELIVERY_COLUMNS.count(",") + 1
+
+
+def _qualified(columns: str, alias: str) -> str:
+    """``"a, b"`` as ``"x.a, x.b"``, for a join whose tables share column names."""
+    return ", ".join(f"{alias}.{name.strip()}" for name in columns.split(","))
+
+
+# A delivery joined with its schedule (`deliveries d JOIN schedules s`), as leasing returns them.
+LEASED_COLUMNS = _qualified(DELIVERY_COLUMNS, "d") + ", " + _qualified(SCHEDULE_COLUMNS, "s")
+
+# How a backend stores an instant -> the aware UTC datetime it stands for.
+Instant = Callable[[Any], datetime]
+
+
+def schedule_from_row(row: Sequence[Any], instant: Instant) -> Schedule:
+    """A row of SCHEDULE_COLUMNS."""
+
+    def optional(value: Any) -> datetime | None:
+        return None if value is None else instant(value)
+
+    return Schedule(
+        id=row[0],
+        member_id=row[1],
+        kind=row[2],
+        local_time=parse_local_time(row[3]),
+        days_mask=row[4],
+        timezone=row[5],
+        guild_id=row[6],
+        channel_id=row[7],
+        next_due=optional(row[8]),
+        paused_until=optional(row[9]),
+        pause_reason=row[10],
+        notice=row[11],
+        created_at=instant(row[12]),
+        updated_at=instant(row[13]),
+    )
+
+
+def delivery_from_row(row: Sequence[Any], instant: Instant) -> Delivery:
+    """A row of DELIVERY_COLUMNS."""
+
+    def optional(value: Any) -> datetime | None:
+        return None if value is None else instant(value)
+
+    return Delivery(
+        id=row[0],
+        schedule_id=row[1],
+        member_id=row[2],
+        due_at=instant(row[3]),
+        reason=row[4],
+        snoozed_from=row[5],
+        status=row[6],
+        attempts=row[7],
+        next_attempt_at=instant(row[8]),
+        sent_at=optional(row[9]),
+        channel_id=row[10],
+        message_id=row[11],
+        late_seconds=row[12],
+        error=row[13],
+        done_at=optional(row[14]),
+        created_at=instant(row[15]),
+    )
+
+
+def leased_from_row(row: Sequence[Any], instant: Instant) -> tuple[Delivery, Schedule]:
+    """A row of LEASED_COLUMNS."""
+    row = tuple(row)
+    return (
+        delivery_from_row(row[:_DELIVERY_WIDTH], instant),
+        schedule_from_row(row[_DELIVERY_WIDTH:], instant),
+    )
+
+
+def activity_of(
+    schedule: Schedule, recent: list[Delivery], done_due_times: list[datetime], skipped: int
+) -> ScheduleActivity:
+    """Puts what schedule_activity's query collected in the documented order: rows gathered
+    into an array by an aggregate come in no promised order."""
+    return ScheduleActivity(
+        schedule=schedule,
+        recent=sorted(recent, key=lambda d: (d.due_at, d.id), reverse=True),
+        done_due_times=sorted(done_due_times),
+        skipped=int(skipped),
+    )
 
 
 @lru_cache(maxsize=2048)

@@ -14,28 +14,29 @@ from typing import Any
 
 from bot.db.postgres import PostgresDatabase
 from bot.db.reminders import (
+    DELIVERY_COLUMNS,
+    LEASED_COLUMNS,
+    SCHEDULE_COLUMNS,
+    SCHEDULE_WIDTH,
     Decide,
     Delivery,
     DeliveryReason,
     DueSchedule,
     Reschedule,
     Schedule,
+    ScheduleActivity,
     ScheduleSpec,
     ServerScheduleSpec,
+    activity_of,
+    delivery_from_row,
     format_local_time,
+    leased_from_row,
     parse_local_time,
+    schedule_from_row,
 )
 
-_SCHEDULE_COLUMNS = (
-    "id, user_id, kind, local_time, days_mask, timezone, guild_id, channel_id, next_due, "
-    "paused_until, pause_reason, notice, created_at, updated_at"
-)
-_DELIVERY_COLUMNS = (
-    "id, schedule_id, user_id, due_at, reason, snoozed_from, status, attempts, "
-    "next_attempt_at, sent_at, channel_id, message_id, late_seconds, error, done_at, created_at"
-)
-_SCHEDULE = "SELECT " + _SCHEDULE_COLUMNS + " FROM schedules"
-_DELIVERY = "SELECT " + _DELIVERY_COLUMNS + " FROM deliveries"
+_SCHEDULE = "SELECT " + SCHEDULE_COLUMNS + " FROM schedules"
+_DELIVERY = "SELECT " + DELIVERY_COLUMNS + " FROM deliveries"
 
 # Leasing is one statement: pick (skipping rows another process is leasing right now), stamp the
 # lease, and return each leased delivery with its schedule. A row another process leased and
@@ -51,12 +52,22 @@ _LEASE = (
     "FROM picked "
     "WHERE d.id = picked.id RETURNING d.*"
     ") "
-    "SELECT d.id, d.schedule_id, d.user_id, d.due_at, d.reason, d.snoozed_from, d.status, "
-    "d.attempts, d.next_attempt_at, d.sent_at, d.channel_id, d.message_id, d.late_seconds, "
-    "d.error, d.done_at, d.created_at, s.id, s.user_id, s.kind, s.local_time, s.days_mask, "
-    "s.timezone, s.guild_id, s.channel_id, s.next_due, s.paused_until, s.pause_reason, s.notice, "
-    "s.created_at, s.updated_at FROM leased d JOIN schedules s ON s.id = d.schedule_id "
+    "SELECT " + LEASED_COLUMNS + " FROM leased d JOIN schedules s ON s.id = d.schedule_id "
     "ORDER BY d.next_attempt_at, d.id"
+)
+
+# The schedule with what its status needs, in one statement: the lists travel as arrays (of
+# anonymous records for the deliveries, which asyncpg reads as tuples).
+_ACTIVITY = (
+    "SELECT " + SCHEDULE_COLUMNS + ", "
+    "ARRAY(SELECT ROW(" + DELIVERY_COLUMNS + ") FROM deliveries "
+    "WHERE schedule_id = s.id ORDER BY due_at DESC, id DESC LIMIT $3), "
+    "ARRAY(SELECT d.due_at FROM deliveries d JOIN schedules k ON k.id = d.schedule_id "
+    "WHERE d.user_id = $1 AND k.kind = $2 AND d.done_at IS NOT NULL AND d.due_at >= $4 "
+    "ORDER BY d.due_at), "
+    "(SELECT count(*) FROM deliveries WHERE schedule_id = s.id AND status = 'skipped' "
+    "AND due_at >= $5) "
+    "FROM schedules s WHERE s.user_id = $1 AND s.kind = $2"
 )
 
 
@@ -73,51 +84,16 @@ def _opt_instant(value: datetime | None) -> datetime | None:
     return None if value is None else _instant(value)
 
 
-def _count(status: str) -> int:
-    """Rows affected, from a command tag such as "UPDATE 3" or "DELETE 0"."""
-    return int(status.rsplit(" ", 1)[-1])
+def _as_is(value: datetime) -> datetime:
+    return value  # asyncpg reads timestamptz as an aware UTC datetime already
 
 
 def _schedule(row: Sequence[Any]) -> Schedule:
-    r = tuple(row)
-    return Schedule(
-        id=r[0],
-        member_id=r[1],
-        kind=r[2],
-        local_time=parse_local_time(r[3]),
-        days_mask=r[4],
-        timezone=r[5],
-        guild_id=r[6],
-        channel_id=r[7],
-        next_due=r[8],
-        paused_until=r[9],
-        pause_reason=r[10],
-        notice=r[11],
-        created_at=r[12],
-        updated_at=r[13],
-    )
+    return schedule_from_row(row, _as_is)
 
 
 def _delivery(row: Sequence[Any]) -> Delivery:
-    r = tuple(row)
-    return Delivery(
-        id=r[0],
-        schedule_id=r[1],
-        member_id=r[2],
-        due_at=r[3],
-        reason=r[4],
-        snoozed_from=r[5],
-        status=r[6],
-        attempts=r[7],
-        next_attempt_at=r[8],
-        sent_at=r[9],
-        channel_id=r[10],
-        message_id=r[11],
-        late_seconds=r[12],
-        error=r[13],
-        done_at=r[14],
-        created_at=r[15],
-    )
+    return delivery_from_row(row, _as_is)
 
 
 class PostgresReminderRepository:
@@ -149,7 +125,7 @@ class PostgresReminderRepository:
                 "guild_id = excluded.guild_id, channel_id = excluded.channel_id, "
                 "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
                 "notice = NULL, updated_at = excluded.updated_at "
-                "RETURNING " + _SCHEDULE_COLUMNS,
+                "RETURNING " + SCHEDULE_COLUMNS,
                 spec.user_id,
                 spec.kind,
                 format_local_time(spec.local_time),
@@ -177,11 +153,10 @@ class PostgresReminderRepository:
         return [_schedule(row) for row in rows]
 
     async def delete_schedule(self, user_id: int, kind: str) -> bool:
-        async with self._db.transaction() as conn:
-            status = await conn.execute(
-                "DELETE FROM schedules WHERE user_id = $1 AND kind = $2", user_id, kind
-            )
-        return _count(status) > 0
+        deleted = await self._db.write(
+            "DELETE FROM schedules WHERE user_id = $1 AND kind = $2", user_id, kind
+        )
+        return deleted > 0
 
     async def set_next_due(
         self,
@@ -192,16 +167,15 @@ class PostgresReminderRepository:
         paused_until: datetime | None = None,
         pause_reason: str | None = None,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE schedules SET next_due = $1, paused_until = $2, pause_reason = $3, "
-                "updated_at = $4 WHERE id = $5",
-                _opt_instant(next_due),
-                _opt_instant(paused_until),
-                pause_reason,
-                _instant(now),
-                schedule_id,
-            )
+        await self._db.write(
+            "UPDATE schedules SET next_due = $1, paused_until = $2, pause_reason = $3, "
+            "updated_at = $4 WHERE id = $5",
+            _opt_instant(next_due),
+            _opt_instant(paused_until),
+            pause_reason,
+            _instant(now),
+            schedule_id,
+        )
 
     async def set_target(
         self,
@@ -211,24 +185,22 @@ class PostgresReminderRepository:
         notice: str | None,
         now: datetime,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE schedules SET guild_id = $1, channel_id = $2, notice = $3, updated_at = $4 "
-                "WHERE id = $5",
-                guild_id,
-                channel_id,
-                notice,
-                _instant(now),
-                schedule_id,
-            )
+        await self._db.write(
+            "UPDATE schedules SET guild_id = $1, channel_id = $2, notice = $3, updated_at = $4 "
+            "WHERE id = $5",
+            guild_id,
+            channel_id,
+            notice,
+            _instant(now),
+            schedule_id,
+        )
 
     async def clear_notice(self, schedule_id: int, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE schedules SET notice = NULL, updated_at = $1 WHERE id = $2",
-                _instant(now),
-                schedule_id,
-            )
+        await self._db.write(
+            "UPDATE schedules SET notice = NULL, updated_at = $1 WHERE id = $2",
+            _instant(now),
+            schedule_id,
+        )
 
     async def reschedule_user(
         self, user_id: int, zone: str, plan: Reschedule, now: datetime
@@ -329,7 +301,7 @@ class PostgresReminderRepository:
             row = await conn.fetchrow(
                 "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, snoozed_from, "
                 "status, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $3, "
-                "$6) ON CONFLICT DO NOTHING RETURNING " + _DELIVERY_COLUMNS,
+                "$6) ON CONFLICT DO NOTHING RETURNING " + DELIVERY_COLUMNS,
                 schedule.id,
                 schedule.member_id,
                 _instant(due_at),
@@ -344,28 +316,34 @@ class PostgresReminderRepository:
     ) -> list[tuple[Delivery, Schedule]]:
         async with self._db.transaction() as conn:
             rows = await conn.fetch(_LEASE, _instant(now), _instant(lease_until), limit, owner)
-        return [(_delivery(tuple(row)[:16]), _schedule(tuple(row)[16:])) for row in rows]
+        return [leased_from_row(row, _as_is) for row in rows]
 
     async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
-        async with self._db.transaction() as conn:
-            status = await conn.execute(
-                "UPDATE deliveries SET lease_until = $1 "
-                "WHERE id = $2 AND status = 'pending' AND lease_owner = $3",
-                _instant(lease_until),
-                delivery_id,
-                owner,
-            )
-        return _count(status) == 1
+        renewed = await self._db.write(
+            "UPDATE deliveries SET lease_until = $1 "
+            "WHERE id = $2 AND status = 'pending' AND lease_owner = $3",
+            _instant(lease_until),
+            delivery_id,
+            owner,
+        )
+        return renewed == 1
 
     async def release_leases(self) -> int:
         # Safe for one process restarting; with several processes it also frees leases that live
         # senders still hold, so sharded deployments should let leases expire instead.
-        async with self._db.transaction() as conn:
-            status = await conn.execute(
-                "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL "
-                "WHERE status = 'pending' AND lease_until IS NOT NULL"
-            )
-        return _count(status)
+        return await self._db.write(
+            "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL "
+            "WHERE status = 'pending' AND lease_until IS NOT NULL"
+        )
+
+    async def _settle(self, delivery_id: int, assignments: str, *params: Any) -> None:
+        """Record what became of a delivery that is still pending, and free its lease."""
+        await self._db.write(
+            "UPDATE deliveries SET " + assignments + ", lease_until = NULL, lease_owner = NULL "
+            "WHERE id = $1 AND status = 'pending'",
+            delivery_id,
+            *params,
+        )
 
     async def mark_sent(
         self,
@@ -375,55 +353,33 @@ class PostgresReminderRepository:
         sent_at: datetime,
         late_seconds: int,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET status = 'sent', sent_at = $1, channel_id = $2, "
-                "message_id = $3, late_seconds = $4, "
-                "lease_until = NULL, lease_owner = NULL, error = NULL "
-                "WHERE id = $5 "
-                "AND status = 'pending'",
-                _instant(sent_at),
-                channel_id,
-                message_id,
-                late_seconds,
-                delivery_id,
-            )
+        await self._settle(
+            delivery_id,
+            "status = 'sent', sent_at = $2, channel_id = $3, message_id = $4, late_seconds = $5, "
+            "error = NULL",
+            _instant(sent_at),
+            channel_id,
+            message_id,
+            late_seconds,
+        )
 
     async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET status = 'failed', error = $1, "
-                "lease_until = NULL, lease_owner = NULL, "
-                "next_attempt_at = $2 WHERE id = $3 "
-                "AND status = 'pending'",
-                error,
-                _instant(now),
-                delivery_id,
-            )
+        await self._settle(
+            delivery_id, "status = 'failed', error = $2, next_attempt_at = $3", error, _instant(now)
+        )
 
     async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET status = 'skipped', late_seconds = $1, "
-                "lease_until = NULL, lease_owner = NULL, "
-                "next_attempt_at = $2 WHERE id = $3 "
-                "AND status = 'pending'",
-                late_seconds,
-                _instant(now),
-                delivery_id,
-            )
+        await self._settle(
+            delivery_id,
+            "status = 'skipped', late_seconds = $2, next_attempt_at = $3",
+            late_seconds,
+            _instant(now),
+        )
 
     async def retry_later(self, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET error = $1, next_attempt_at = $2, "
-                "lease_until = NULL, lease_owner = NULL "
-                "WHERE id = $3 "
-                "AND status = 'pending'",
-                error,
-                _instant(next_attempt_at),
-                delivery_id,
-            )
+        await self._settle(
+            delivery_id, "error = $2, next_attempt_at = $3", error, _instant(next_attempt_at)
+        )
 
     async def get_delivery(self, delivery_id: int) -> Delivery | None:
         async with self._db.connection() as conn:
@@ -475,6 +431,26 @@ class PostgresReminderRepository:
             )
         return int(count)
 
+    async def schedule_activity(
+        self,
+        user_id: int,
+        kind: str,
+        *,
+        recent: int,
+        done_since: datetime,
+        skipped_since: datetime,
+    ) -> ScheduleActivity | None:
+        async with self._db.connection() as conn:
+            row = await conn.fetchrow(
+                _ACTIVITY, user_id, kind, recent, _instant(done_since), _instant(skipped_since)
+            )
+        if row is None:
+            return None
+        recent_rows, done, skipped = row[SCHEDULE_WIDTH:]
+        return activity_of(
+            _schedule(row[:SCHEDULE_WIDTH]), [_delivery(r) for r in recent_rows], done, skipped
+        )
+
     async def pending_count(self, now: datetime) -> int:
         async with self._db.connection() as conn:
             count = await conn.fetchval(
@@ -492,53 +468,45 @@ class PostgresReminderRepository:
         return None if channel_id is None else int(channel_id)
 
     async def save_dm_channel(self, user_id: int, channel_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO dm_channels (user_id, channel_id) VALUES ($1, $2) "
-                "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
-                user_id,
-                channel_id,
-            )
+        await self._db.write(
+            "INSERT INTO dm_channels (user_id, channel_id) VALUES ($1, $2) "
+            "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
+            user_id,
+            channel_id,
+        )
 
     async def forget_dm_channel(self, user_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM dm_channels WHERE user_id = $1", user_id)
+        await self._db.write("DELETE FROM dm_channels WHERE user_id = $1", user_id)
 
     async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
-        async with self._db.transaction() as conn:
-            status = await conn.execute(
-                "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
-                "updated_at = $2 WHERE guild_id = $3 AND user_id IS NOT NULL",
-                notice,
-                _instant(now),
-                guild_id,
-            )
-        return _count(status)
+        return await self._db.write(
+            "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
+            "updated_at = $2 WHERE guild_id = $3 AND user_id IS NOT NULL",
+            notice,
+            _instant(now),
+            guild_id,
+        )
 
     async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int:
-        async with self._db.transaction() as conn:
-            status = await conn.execute(
-                "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
-                "updated_at = $2 WHERE channel_id = $3 AND user_id IS NOT NULL",
-                notice,
-                _instant(now),
-                channel_id,
-            )
-        return _count(status)
+        return await self._db.write(
+            "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = $1, "
+            "updated_at = $2 WHERE channel_id = $3 AND user_id IS NOT NULL",
+            notice,
+            _instant(now),
+            channel_id,
+        )
 
     async def move_channel_targets(
         self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
     ) -> int:
-        async with self._db.transaction() as conn:
-            status = await conn.execute(
-                "UPDATE schedules SET channel_id = $1, notice = $2, updated_at = $3 "
-                "WHERE channel_id = $4 AND user_id IS NOT NULL",
-                new_channel_id,
-                notice,
-                _instant(now),
-                old_channel_id,
-            )
-        return _count(status)
+        return await self._db.write(
+            "UPDATE schedules SET channel_id = $1, notice = $2, updated_at = $3 "
+            "WHERE channel_id = $4 AND user_id IS NOT NULL",
+            new_channel_id,
+            notice,
+            _instant(now),
+            old_channel_id,
+        )
 
     async def save_server_schedule(
         self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
@@ -554,7 +522,7 @@ class PostgresReminderRepository:
                 "timezone = excluded.timezone, channel_id = excluded.channel_id, "
                 "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
                 "notice = NULL, updated_at = excluded.updated_at "
-                "RETURNING " + _SCHEDULE_COLUMNS,
+                "RETURNING " + SCHEDULE_COLUMNS,
                 spec.kind,
                 format_local_time(spec.local_time),
                 spec.days_mask,
@@ -573,11 +541,9 @@ class PostgresReminderRepository:
         )
 
     async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
-        async with self._db.transaction() as conn:
-            status = await conn.execute(
-                "DELETE FROM schedules WHERE guild_id = $1 AND user_id IS NULL "
-                "AND ($2::text IS NULL OR kind = $2)",
-                guild_id,
-                kind,
-            )
-        return _count(status)
+        return await self._db.write(
+            "DELETE FROM schedules WHERE guild_id = $1 AND user_id IS NULL "
+            "AND ($2::text IS NULL OR kind = $2)",
+            guild_id,
+            kind,
+        )

@@ -7,92 +7,65 @@ one process holding `BEGIN IMMEDIATE` is SQLite's answer to PostgreSQL's `FOR UP
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.db.reminders import (
+    DELIVERY_COLUMNS,
+    LEASED_COLUMNS,
+    SCHEDULE_COLUMNS,
+    SCHEDULE_WIDTH,
     Decide,
     Delivery,
     DeliveryReason,
     DueSchedule,
     Reschedule,
     Schedule,
+    ScheduleActivity,
     ScheduleSpec,
     ServerScheduleSpec,
+    activity_of,
+    delivery_from_row,
     format_local_time,
+    leased_from_row,
     parse_local_time,
+    schedule_from_row,
 )
-from bot.db.sqlite import SqliteDatabase, from_epoch, to_epoch
+from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, fetch_value, from_epoch, to_epoch
 
-_SCHEDULE = (
-    "SELECT id, user_id, kind, local_time, days_mask, timezone, guild_id, channel_id, next_due, "
-    "paused_until, pause_reason, notice, created_at, updated_at FROM schedules"
+_SCHEDULE = "SELECT " + SCHEDULE_COLUMNS + " FROM schedules"
+_DELIVERY = "SELECT " + DELIVERY_COLUMNS + " FROM deliveries"
+_LEASED = "SELECT " + LEASED_COLUMNS + " FROM deliveries d JOIN schedules s ON s.id = d.schedule_id"
+
+# The schedule with what its status needs, in one statement: the lists travel as JSON arrays
+# (integers and text survive the round trip unchanged).
+_ACTIVITY = (
+    "SELECT " + SCHEDULE_COLUMNS + ", "
+    "(SELECT json_group_array(json_array("
+    + DELIVERY_COLUMNS
+    + ")) FROM ("
+    + _DELIVERY
+    + " WHERE schedule_id = s.id ORDER BY due_at DESC, id DESC LIMIT :recent)), "
+    "(SELECT json_group_array(d.due_at) FROM deliveries d JOIN schedules k ON k.id = d.schedule_id "
+    "WHERE d.user_id = :user AND k.kind = :kind AND d.done_at IS NOT NULL "
+    "AND d.due_at >= :done_since), "
+    "(SELECT count(*) FROM deliveries WHERE schedule_id = s.id AND status = 'skipped' "
+    "AND due_at >= :skipped_since) "
+    "FROM schedules s WHERE s.user_id = :user AND s.kind = :kind"
 )
-_DELIVERY = (
-    "SELECT id, schedule_id, user_id, due_at, reason, snoozed_from, status, attempts, "
-    "next_attempt_at, sent_at, channel_id, message_id, late_seconds, error, done_at, created_at "
-    "FROM deliveries"
-)
-
-
-_LEASED = (
-    "SELECT d.id, d.schedule_id, d.user_id, d.due_at, d.reason, d.snoozed_from, d.status, "
-    "d.attempts, d.next_attempt_at, d.sent_at, d.channel_id, d.message_id, d.late_seconds, "
-    "d.error, d.done_at, d.created_at, s.id, s.user_id, s.kind, s.local_time, s.days_mask, "
-    "s.timezone, s.guild_id, s.channel_id, s.next_due, s.paused_until, s.pause_reason, s.notice, "
-    "s.created_at, s.updated_at FROM deliveries d JOIN schedules s ON s.id = d.schedule_id"
-)
-
-
-def _opt_time(value: int | None) -> datetime | None:
-    return None if value is None else from_epoch(value)
 
 
 def _opt_epoch(value: datetime | None) -> int | None:
     return None if value is None else to_epoch(value)
 
 
-def _schedule(row: Iterable[Any]) -> Schedule:
-    r = tuple(row)
-    return Schedule(
-        id=r[0],
-        member_id=r[1],
-        kind=r[2],
-        local_time=parse_local_time(r[3]),
-        days_mask=r[4],
-        timezone=r[5],
-        guild_id=r[6],
-        channel_id=r[7],
-        next_due=_opt_time(r[8]),
-        paused_until=_opt_time(r[9]),
-        pause_reason=r[10],
-        notice=r[11],
-        created_at=from_epoch(r[12]),
-        updated_at=from_epoch(r[13]),
-    )
+def _schedule(row: Sequence[Any]) -> Schedule:
+    return schedule_from_row(row, from_epoch)
 
 
-def _delivery(row: Iterable[Any]) -> Delivery:
-    r = tuple(row)
-    return Delivery(
-        id=r[0],
-        schedule_id=r[1],
-        member_id=r[2],
-        due_at=from_epoch(r[3]),
-        reason=r[4],
-        snoozed_from=r[5],
-        status=r[6],
-        attempts=r[7],
-        next_attempt_at=from_epoch(r[8]),
-        sent_at=_opt_time(r[9]),
-        channel_id=r[10],
-        message_id=r[11],
-        late_seconds=r[12],
-        error=r[13],
-        done_at=_opt_time(r[14]),
-        created_at=from_epoch(r[15]),
-    )
+def _delivery(row: Sequence[Any]) -> Delivery:
+    return delivery_from_row(row, from_epoch)
 
 
 class SqliteReminderRepository:
@@ -100,8 +73,8 @@ class SqliteReminderRepository:
         self._db = db
 
     async def _one_schedule(self, sql: str, params: tuple[Any, ...]) -> Schedule | None:
-        async with self._db.connection() as conn, conn.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
+        async with self._db.connection() as conn:
+            row = await fetch_one(conn, sql, params)
         return None if row is None else _schedule(row)
 
     async def save_schedule(
@@ -114,7 +87,8 @@ class SqliteReminderRepository:
                 "ON CONFLICT (id) DO NOTHING",
                 (spec.user_id, to_epoch(now)),
             )
-            await conn.execute(
+            row = await fetch_one(
+                conn,
                 "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
                 "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?) "
@@ -122,7 +96,8 @@ class SqliteReminderRepository:
                 "days_mask = excluded.days_mask, timezone = excluded.timezone, "
                 "guild_id = excluded.guild_id, channel_id = excluded.channel_id, "
                 "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
-                "notice = NULL, updated_at = excluded.updated_at",
+                "notice = NULL, updated_at = excluded.updated_at "
+                "RETURNING " + SCHEDULE_COLUMNS,
                 (
                     spec.user_id,
                     spec.kind,
@@ -136,10 +111,6 @@ class SqliteReminderRepository:
                     to_epoch(now),
                 ),
             )
-            async with conn.execute(
-                _SCHEDULE + " WHERE user_id = ? AND kind = ?", (spec.user_id, spec.kind)
-            ) as cursor:
-                row = await cursor.fetchone()
         assert row is not None
         return _schedule(row)
 
@@ -152,18 +123,15 @@ class SqliteReminderRepository:
         return await self._one_schedule(_SCHEDULE + " WHERE id = ?", (schedule_id,))
 
     async def user_schedules(self, user_id: int) -> list[Schedule]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(_SCHEDULE + " WHERE user_id = ? ORDER BY kind", (user_id,)) as cursor,
-        ):
-            return [_schedule(row) async for row in cursor]
+        async with self._db.connection() as conn:
+            rows = await fetch_all(conn, _SCHEDULE + " WHERE user_id = ? ORDER BY kind", (user_id,))
+        return [_schedule(row) for row in rows]
 
     async def delete_schedule(self, user_id: int, kind: str) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM schedules WHERE user_id = ? AND kind = ?", (user_id, kind)
-            )
-            return cursor.rowcount > 0
+        deleted = await self._db.write(
+            "DELETE FROM schedules WHERE user_id = ? AND kind = ?", (user_id, kind)
+        )
+        return deleted > 0
 
     async def set_next_due(
         self,
@@ -174,18 +142,17 @@ class SqliteReminderRepository:
         paused_until: datetime | None = None,
         pause_reason: str | None = None,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE schedules SET next_due = ?, paused_until = ?, pause_reason = ?, "
-                "updated_at = ? WHERE id = ?",
-                (
-                    _opt_epoch(next_due),
-                    _opt_epoch(paused_until),
-                    pause_reason,
-                    to_epoch(now),
-                    schedule_id,
-                ),
-            )
+        await self._db.write(
+            "UPDATE schedules SET next_due = ?, paused_until = ?, pause_reason = ?, "
+            "updated_at = ? WHERE id = ?",
+            (
+                _opt_epoch(next_due),
+                _opt_epoch(paused_until),
+                pause_reason,
+                to_epoch(now),
+                schedule_id,
+            ),
+        )
 
     async def set_target(
         self,
@@ -195,19 +162,17 @@ class SqliteReminderRepository:
         notice: str | None,
         now: datetime,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE schedules SET guild_id = ?, channel_id = ?, notice = ?, updated_at = ? "
-                "WHERE id = ?",
-                (guild_id, channel_id, notice, to_epoch(now), schedule_id),
-            )
+        await self._db.write(
+            "UPDATE schedules SET guild_id = ?, channel_id = ?, notice = ?, updated_at = ? "
+            "WHERE id = ?",
+            (guild_id, channel_id, notice, to_epoch(now), schedule_id),
+        )
 
     async def clear_notice(self, schedule_id: int, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE schedules SET notice = NULL, updated_at = ? WHERE id = ?",
-                (to_epoch(now), schedule_id),
-            )
+        await self._db.write(
+            "UPDATE schedules SET notice = NULL, updated_at = ? WHERE id = ?",
+            (to_epoch(now), schedule_id),
+        )
 
     async def reschedule_user(
         self, user_id: int, zone: str, plan: Reschedule, now: datetime
@@ -217,27 +182,24 @@ class SqliteReminderRepository:
                 "UPDATE schedules SET timezone = ?, updated_at = ? WHERE user_id = ?",
                 (zone, to_epoch(now), user_id),
             )
-            async with conn.execute(_SCHEDULE + " WHERE user_id = ?", (user_id,)) as cursor:
-                schedules = [_schedule(row) async for row in cursor]
-            for schedule in schedules:
-                await conn.execute(
-                    "UPDATE schedules SET next_due = ? WHERE id = ?",
-                    (_opt_epoch(plan(schedule)), schedule.id),
-                )
-            async with conn.execute(
-                _SCHEDULE + " WHERE user_id = ? ORDER BY kind", (user_id,)
-            ) as cursor:
-                return [_schedule(row) async for row in cursor]
+            rows = await fetch_all(conn, _SCHEDULE + " WHERE user_id = ?", (user_id,))
+            schedules = [_schedule(row) for row in rows]
+            await conn.executemany(
+                "UPDATE schedules SET next_due = ? WHERE id = ?",
+                [(_opt_epoch(plan(schedule)), schedule.id) for schedule in schedules],
+            )
+            rows = await fetch_all(conn, _SCHEDULE + " WHERE user_id = ? ORDER BY kind", (user_id,))
+        return [_schedule(row) for row in rows]
 
     async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
         now_s = to_epoch(now)
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            rows = await fetch_all(
+                conn,
                 "SELECT id, user_id, local_time, days_mask, timezone, next_due FROM schedules "
                 "WHERE next_due <= ? ORDER BY next_due LIMIT ?",
                 (now_s, limit),
-            ) as cursor:
-                rows = list(await cursor.fetchall())
+            )
             if not rows:
                 return 0
             outbox: list[tuple[Any, ...]] = []
@@ -286,10 +248,13 @@ class SqliteReminderRepository:
         snoozed_from: int | None = None,
     ) -> Delivery | None:
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            # No conflict target: a duplicate occurrence and a second snooze of the same original
+            # (snoozed_from is UNIQUE) both mean "already there".
+            row = await fetch_one(
+                conn,
                 "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, snoozed_from, "
                 "status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) "
-                "ON CONFLICT DO NOTHING RETURNING id",
+                "ON CONFLICT DO NOTHING RETURNING " + DELIVERY_COLUMNS,
                 (
                     schedule.id,
                     schedule.member_id,
@@ -299,26 +264,21 @@ class SqliteReminderRepository:
                     to_epoch(due_at),
                     to_epoch(now),
                 ),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return None
-            async with conn.execute(_DELIVERY + " WHERE id = ?", (row[0],)) as cursor:
-                created = await cursor.fetchone()
-        assert created is not None
-        return _delivery(created)
+            )
+        return None if row is None else _delivery(row)
 
     async def lease_pending(
         self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
     ) -> list[tuple[Delivery, Schedule]]:
         now_s = to_epoch(now)
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            rows = await fetch_all(
+                conn,
                 "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
                 "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?",
                 (now_s, now_s, limit),
-            ) as cursor:
-                ids = [row[0] async for row in cursor]
+            )
+            ids = [row[0] for row in rows]
             if not ids:
                 return []
             await conn.executemany(
@@ -326,29 +286,35 @@ class SqliteReminderRepository:
                 "WHERE id = ?",
                 [(to_epoch(lease_until), owner, i) for i in ids],
             )
-            async with conn.execute(
+            rows = await fetch_all(
+                conn,
                 _LEASED
                 + " WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.next_attempt_at",
                 (json.dumps(ids),),
-            ) as cursor:
-                return [(_delivery(row[:16]), _schedule(row[16:])) async for row in cursor]
+            )
+        return [leased_from_row(row, from_epoch) for row in rows]
 
     async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE deliveries SET lease_until = ? "
-                "WHERE id = ? AND status = 'pending' AND lease_owner = ?",
-                (to_epoch(lease_until), delivery_id, owner),
-            )
-            return cursor.rowcount == 1
+        renewed = await self._db.write(
+            "UPDATE deliveries SET lease_until = ? "
+            "WHERE id = ? AND status = 'pending' AND lease_owner = ?",
+            (to_epoch(lease_until), delivery_id, owner),
+        )
+        return renewed == 1
 
     async def release_leases(self) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL "
-                "WHERE status = 'pending' AND lease_until IS NOT NULL"
-            )
-            return cursor.rowcount
+        return await self._db.write(
+            "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL "
+            "WHERE status = 'pending' AND lease_until IS NOT NULL"
+        )
+
+    async def _settle(self, delivery_id: int, assignments: str, params: tuple[Any, ...]) -> None:
+        """Record what became of a delivery that is still pending, and free its lease."""
+        await self._db.write(
+            "UPDATE deliveries SET " + assignments + ", lease_until = NULL, lease_owner = NULL "
+            "WHERE id = ? AND status = 'pending'",
+            (*params, delivery_id),
+        )
 
     async def mark_sent(
         self,
@@ -358,51 +324,33 @@ class SqliteReminderRepository:
         sent_at: datetime,
         late_seconds: int,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET status = 'sent', sent_at = ?, channel_id = ?, "
-                "message_id = ?, late_seconds = ?, "
-                "lease_until = NULL, lease_owner = NULL, error = NULL WHERE id = ? "
-                "AND status = 'pending'",
-                (to_epoch(sent_at), channel_id, message_id, late_seconds, delivery_id),
-            )
+        await self._settle(
+            delivery_id,
+            "status = 'sent', sent_at = ?, channel_id = ?, message_id = ?, late_seconds = ?, "
+            "error = NULL",
+            (to_epoch(sent_at), channel_id, message_id, late_seconds),
+        )
 
     async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET status = 'failed', error = ?, "
-                "lease_until = NULL, lease_owner = NULL, "
-                "next_attempt_at = ? WHERE id = ? "
-                "AND status = 'pending'",
-                (error, to_epoch(now), delivery_id),
-            )
+        await self._settle(
+            delivery_id, "status = 'failed', error = ?, next_attempt_at = ?", (error, to_epoch(now))
+        )
 
     async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET status = 'skipped', late_seconds = ?, "
-                "lease_until = NULL, lease_owner = NULL, "
-                "next_attempt_at = ? WHERE id = ? "
-                "AND status = 'pending'",
-                (late_seconds, to_epoch(now), delivery_id),
-            )
+        await self._settle(
+            delivery_id,
+            "status = 'skipped', late_seconds = ?, next_attempt_at = ?",
+            (late_seconds, to_epoch(now)),
+        )
 
     async def retry_later(self, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET error = ?, next_attempt_at = ?, "
-                "lease_until = NULL, lease_owner = NULL "
-                "WHERE id = ? "
-                "AND status = 'pending'",
-                (error, to_epoch(next_attempt_at), delivery_id),
-            )
+        await self._settle(
+            delivery_id, "error = ?, next_attempt_at = ?", (error, to_epoch(next_attempt_at))
+        )
 
     async def get_delivery(self, delivery_id: int) -> Delivery | None:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(_DELIVERY + " WHERE id = ?", (delivery_id,)) as cursor,
-        ):
-            row = await cursor.fetchone()
+        async with self._db.connection() as conn:
+            row = await fetch_one(conn, _DELIVERY + " WHERE id = ?", (delivery_id,))
         return None if row is None else _delivery(row)
 
     async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> Delivery | None:
@@ -412,114 +360,128 @@ class SqliteReminderRepository:
                 "WHERE id = ? AND user_id = ? AND done_at IS NULL",
                 (to_epoch(now), delivery_id, user_id),
             )
-            async with conn.execute(
-                _DELIVERY + " WHERE id = ? AND user_id = ?", (delivery_id, user_id)
-            ) as cursor:
-                row = await cursor.fetchone()
+            row = await fetch_one(
+                conn, _DELIVERY + " WHERE id = ? AND user_id = ?", (delivery_id, user_id)
+            )
         return None if row is None else _delivery(row)
 
     async def recent_deliveries(self, schedule_id: int, limit: int) -> list[Delivery]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
                 _DELIVERY + " WHERE schedule_id = ? ORDER BY due_at DESC, id DESC LIMIT ?",
                 (schedule_id, limit),
-            ) as cursor,
-        ):
-            return [_delivery(row) async for row in cursor]
+            )
+        return [_delivery(row) for row in rows]
 
     async def done_due_times(self, user_id: int, kind: str, since: datetime) -> list[datetime]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
                 "SELECT d.due_at FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
                 "WHERE d.user_id = ? AND s.kind = ? AND d.done_at IS NOT NULL AND d.due_at >= ? "
                 "ORDER BY d.due_at",
                 (user_id, kind, to_epoch(since)),
-            ) as cursor,
-        ):
-            return [from_epoch(row[0]) async for row in cursor]
+            )
+        return [from_epoch(row[0]) for row in rows]
 
     async def count_skipped(self, schedule_id: int, since: datetime) -> int:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            count = await fetch_value(
+                conn,
                 "SELECT count(*) FROM deliveries WHERE schedule_id = ? AND status = 'skipped' "
                 "AND due_at >= ?",
                 (schedule_id, to_epoch(since)),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+            )
+        return int(count)
+
+    async def schedule_activity(
+        self,
+        user_id: int,
+        kind: str,
+        *,
+        recent: int,
+        done_since: datetime,
+        skipped_since: datetime,
+    ) -> ScheduleActivity | None:
+        async with self._db.connection() as conn:
+            row = await fetch_one(
+                conn,
+                _ACTIVITY,
+                {
+                    "user": user_id,
+                    "kind": kind,
+                    "recent": recent,
+                    "done_since": to_epoch(done_since),
+                    "skipped_since": to_epoch(skipped_since),
+                },
+            )
+        if row is None:
+            return None
+        recent_json, done_json, skipped = row[SCHEDULE_WIDTH:]
+        return activity_of(
+            _schedule(row[:SCHEDULE_WIDTH]),
+            [_delivery(r) for r in json.loads(recent_json)],
+            [from_epoch(t) for t in json.loads(done_json)],
+            skipped,
+        )
 
     async def pending_count(self, now: datetime) -> int:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            count = await fetch_value(
+                conn,
                 "SELECT count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?",
                 (to_epoch(now),),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+            )
+        return int(count)
 
     async def get_dm_channel(self, user_id: int) -> int | None:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
-                "SELECT channel_id FROM dm_channels WHERE user_id = ?", (user_id,)
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+        async with self._db.connection() as conn:
+            row = await fetch_one(
+                conn, "SELECT channel_id FROM dm_channels WHERE user_id = ?", (user_id,)
+            )
         return None if row is None else int(row[0])
 
     async def save_dm_channel(self, user_id: int, channel_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
-                (user_id, channel_id),
-            )
+        await self._db.write(
+            "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
+            (user_id, channel_id),
+        )
 
     async def forget_dm_channel(self, user_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
+        await self._db.write("DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
 
     async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
-                "updated_at = ? WHERE guild_id = ? AND user_id IS NOT NULL",
-                (notice, to_epoch(now), guild_id),
-            )
-            return cursor.rowcount
+        return await self._db.write(
+            "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
+            "updated_at = ? WHERE guild_id = ? AND user_id IS NOT NULL",
+            (notice, to_epoch(now), guild_id),
+        )
 
     async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
-                "updated_at = ? WHERE channel_id = ? AND user_id IS NOT NULL",
-                (notice, to_epoch(now), channel_id),
-            )
-            return cursor.rowcount
+        return await self._db.write(
+            "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
+            "updated_at = ? WHERE channel_id = ? AND user_id IS NOT NULL",
+            (notice, to_epoch(now), channel_id),
+        )
 
     async def move_channel_targets(
         self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
     ) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE schedules SET channel_id = ?, notice = ?, updated_at = ? "
-                "WHERE channel_id = ? AND user_id IS NOT NULL",
-                (new_channel_id, notice, to_epoch(now), old_channel_id),
-            )
-            return cursor.rowcount
+        return await self._db.write(
+            "UPDATE schedules SET channel_id = ?, notice = ?, updated_at = ? "
+            "WHERE channel_id = ? AND user_id IS NOT NULL",
+            (new_channel_id, notice, to_epoch(now), old_channel_id),
+        )
 
     async def save_server_schedule(
         self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:
         async with self._db.transaction() as conn:
             # The conflict target names the partial unique index on server-owned rows.
-            await conn.execute(
+            row = await fetch_one(
+                conn,
                 "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
                 "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
                 "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?) "
@@ -527,7 +489,8 @@ class SqliteReminderRepository:
                 "local_time = excluded.local_time, days_mask = excluded.days_mask, "
                 "timezone = excluded.timezone, channel_id = excluded.channel_id, "
                 "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
-                "notice = NULL, updated_at = excluded.updated_at",
+                "notice = NULL, updated_at = excluded.updated_at "
+                "RETURNING " + SCHEDULE_COLUMNS,
                 (
                     spec.kind,
                     format_local_time(spec.local_time),
@@ -540,11 +503,6 @@ class SqliteReminderRepository:
                     to_epoch(now),
                 ),
             )
-            async with conn.execute(
-                _SCHEDULE + " WHERE guild_id = ? AND kind = ? AND user_id IS NULL",
-                (spec.guild_id, spec.kind),
-            ) as cursor:
-                row = await cursor.fetchone()
         assert row is not None
         return _schedule(row)
 
@@ -554,10 +512,8 @@ class SqliteReminderRepository:
         )
 
     async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM schedules WHERE guild_id = ? AND user_id IS NULL "
-                "AND (? IS NULL OR kind = ?)",
-                (guild_id, kind, kind),
-            )
-            return cursor.rowcount
+        return await self._db.write(
+            "DELETE FROM schedules WHERE guild_id = ? AND user_id IS NULL "
+            "AND (? IS NULL OR kind = ?)",
+            (guild_id, kind, kind),
+        )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
@@ -18,6 +18,10 @@ from bot.db.migrations import MigrationError, load_migrations, newer_database_me
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+
+# A result row as sqlite3 returns it (no row_factory is set).
+Row = tuple[Any, ...]
+Params = Sequence[Any] | Mapping[str, Any]
 
 
 class DatabaseOpenError(Exception):
@@ -56,7 +60,7 @@ class SqliteDatabase:
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = await _fetch_one(conn, "PRAGMA journal_mode = WAL")
+            mode = await fetch_value(conn, "PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             # Health data: deleted rows are overwritten, not left in free pages of the file.
             await conn.execute("PRAGMA secure_delete = ON")
@@ -90,16 +94,22 @@ class SqliteDatabase:
             else:
                 await self._conn.commit()
 
+    async def write(self, sql: str, params: Params = ()) -> int:
+        """One statement in its own transaction; returns how many rows it changed."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.rowcount
+
     async def schema_version(self) -> int:
         async with self.connection() as conn:
-            return int(await _fetch_one(conn, "PRAGMA user_version"))
+            return int(await fetch_value(conn, "PRAGMA user_version"))
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations in order; returns the versions applied."""
         migrations = load_migrations("sqlite")
         applied: list[int] = []
         async with self._lock:
-            current = int(await _fetch_one(self._conn, "PRAGMA user_version"))
+            current = int(await fetch_value(self._conn, "PRAGMA user_version"))
             if current > len(migrations):
                 raise MigrationError(newer_database_message(current, len(migrations)))
             for migration in migrations[current:]:
@@ -124,9 +134,29 @@ class SqliteDatabase:
         return applied
 
 
-async def _fetch_one(conn: aiosqlite.Connection, sql: str) -> Any:
-    async with conn.execute(sql) as cursor:
-        row = await cursor.fetchone()
+# Every aiosqlite call is a trip to the connection's worker thread and back (a queue put, then a
+# call_soon_threadsafe wake-up of the event loop). `async with conn.execute(...) as cursor` followed
+# by a fetch costs three (execute, fetch, close) and `async for` over a cursor at least four; these
+# helpers execute and fetch every row in one. A write whose result is not read is a plain
+# `await conn.execute(...)`: one trip, and the cursor it returns needs no close (the statement is
+# already finished, so closing would only cost a second trip).
+
+
+async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Row]:
+    """Every row of the statement (a query, or a write with RETURNING), in one trip."""
+    return cast(list[Row], await conn.execute_fetchall(sql, params))
+
+
+async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
+    """The first row or None, in one trip; for statements that return at most a few rows, since
+    all of them are read."""
+    rows = await fetch_all(conn, sql, params)
+    return rows[0] if rows else None
+
+
+async def fetch_value(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Any:
+    """The first column of the one row the statement must return (a count, a pragma)."""
+    row = await fetch_one(conn, sql, params)
     if row is None:
         raise sqlite3.DatabaseError(f"no result for {sql}")
     return row[0]

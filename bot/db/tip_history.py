@@ -10,11 +10,25 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.db.postgres import PostgresDatabase
-from bot.db.sqlite import SqliteDatabase, to_epoch
+from bot.db.sqlite import SqliteDatabase, fetch_all, to_epoch
 
 # Enough to avoid repeats in a topic of any size we have and across a good run of "Another tip"
 # presses, small enough that the table stays tiny.
 KEEP = 20
+
+# Before a view is inserted, one statement makes room for it: it drops the tip's earlier view (a
+# delete and insert rather than an update, so the new id puts the tip at the front) and every
+# view beyond the newest KEEP - 1 of the others, so with the new one exactly KEEP remain.
+_MAKE_ROOM_SQLITE = (
+    "DELETE FROM tip_views WHERE user_id = :user AND (tip_id = :tip OR id NOT IN ("
+    "SELECT id FROM tip_views WHERE user_id = :user AND tip_id <> :tip "
+    "ORDER BY id DESC LIMIT :keep))"
+)
+_MAKE_ROOM_POSTGRES = (
+    "DELETE FROM tip_views WHERE user_id = $1 AND (tip_id = $2 OR id NOT IN ("
+    "SELECT id FROM tip_views WHERE user_id = $1 AND tip_id <> $2 "
+    "ORDER BY id DESC LIMIT $3))"
+)
 
 
 class TipHistoryRepository(Protocol):
@@ -32,14 +46,12 @@ class SqliteTipHistoryRepository:
         self._db = db
 
     async def recent(self, user_id: int, limit: int = KEEP) -> list[str]:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
                 "SELECT tip_id FROM tip_views WHERE user_id = ? ORDER BY id DESC LIMIT ?",
                 (user_id, max(limit, 0)),
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
+            )
         return [row[0] for row in rows]
 
     async def record(self, user_id: int, tip_id: str, now: datetime) -> None:
@@ -50,18 +62,12 @@ class SqliteTipHistoryRepository:
                 "ON CONFLICT (id) DO NOTHING",
                 (user_id, to_epoch(now)),
             )
-            # Delete and insert rather than update, so the new id puts the tip at the front.
             await conn.execute(
-                "DELETE FROM tip_views WHERE user_id = ? AND tip_id = ?", (user_id, tip_id)
+                _MAKE_ROOM_SQLITE, {"user": user_id, "tip": tip_id, "keep": KEEP - 1}
             )
             await conn.execute(
                 "INSERT INTO tip_views (user_id, tip_id, seen_at) VALUES (?, ?, ?)",
                 (user_id, tip_id, to_epoch(now)),
-            )
-            await conn.execute(
-                "DELETE FROM tip_views WHERE user_id = ? AND id NOT IN ("
-                "SELECT id FROM tip_views WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
-                (user_id, user_id, KEEP),
             )
 
 
@@ -89,18 +95,10 @@ class PostgresTipHistoryRepository:
             # Two processes recording for one user at once would race on the unique (user, tip)
             # pair and on the trim; locking the user's row makes them take turns.
             await conn.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", user_id)
-            await conn.execute(
-                "DELETE FROM tip_views WHERE user_id = $1 AND tip_id = $2", user_id, tip_id
-            )
+            await conn.execute(_MAKE_ROOM_POSTGRES, user_id, tip_id, KEEP - 1)
             await conn.execute(
                 "INSERT INTO tip_views (user_id, tip_id, seen_at) VALUES ($1, $2, $3)",
                 user_id,
                 tip_id,
                 now,
-            )
-            await conn.execute(
-                "DELETE FROM tip_views WHERE user_id = $1 AND id NOT IN ("
-                "SELECT id FROM tip_views WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
-                user_id,
-                KEEP,
             )

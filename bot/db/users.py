@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.db.postgres import PostgresDatabase
-from bot.db.sqlite import SqliteDatabase, from_epoch, to_epoch
+from bot.db.sqlite import SqliteDatabase, fetch_one, from_epoch, to_epoch
 
 
 @dataclass(frozen=True)
@@ -34,31 +34,26 @@ class SqliteUserRepository:
         self._db = db
 
     async def get(self, user_id: int) -> UserProfile | None:
-        async with (
-            self._db.connection() as conn,
-            conn.execute(
-                "SELECT id, timezone, created_at FROM users WHERE id = ?", (user_id,)
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+        async with self._db.connection() as conn:
+            row = await fetch_one(
+                conn, "SELECT id, timezone, created_at FROM users WHERE id = ?", (user_id,)
+            )
         return None if row is None else UserProfile(row[0], row[1], from_epoch(row[2]))
 
     async def set_timezone(self, user_id: int, zone: str, now: datetime) -> UserProfile:
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            row = await fetch_one(
+                conn,
                 "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone "
                 "RETURNING id, timezone, created_at",
                 (user_id, zone, to_epoch(now)),
-            ) as cursor:
-                row = await cursor.fetchone()
-            assert row is not None
+            )
+        assert row is not None
         return UserProfile(row[0], row[1], from_epoch(row[2]))
 
     async def delete(self, user_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
-            return cursor.rowcount > 0
+        return await self._db.write("DELETE FROM users WHERE id = ?", (user_id,)) > 0
 
 
 class PostgresUserRepository:
@@ -85,6 +80,4 @@ class PostgresUserRepository:
         return UserProfile(row[0], row[1], row[2])
 
     async def delete(self, user_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            status = await conn.execute("DELETE FROM users WHERE id = $1", user_id)
-        return bool(status != "DELETE 0")
+        return await self._db.write("DELETE FROM users WHERE id = $1", user_id) > 0

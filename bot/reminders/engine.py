@@ -54,6 +54,10 @@ PAUSE_DM_CLOSED = "dm_closed"
 # A server's own post (its daily tip) could not be posted in its channel; moderators fix it.
 PAUSE_CHANNEL_UNAVAILABLE = "channel_unavailable"
 SNOOZE = timedelta(minutes=15)
+# What /stretch status looks at: the last delivery that is not pending among this many, and skips
+# in this window.
+STATUS_RECENT = 20
+STATUS_SKIPPED_WINDOW = timedelta(days=7)
 CHANNEL_FALLBACK_NOTICE = (
     "I couldn't post in your chosen reminder channel any more, so this comes by DM instead."
 )
@@ -102,6 +106,10 @@ class EngineObserver:
 
     def drained(self, report: DrainReport) -> None:
         """A sender pass finished."""
+
+
+def not_set_up(what: str) -> UserError:
+    return UserError(f"You don't have {what} set up yet.")
 
 
 def whole_seconds(instant: datetime) -> datetime:
@@ -158,7 +166,7 @@ class ReminderEngine:
     async def require(self, user_id: int, kind: str, what: str) -> Schedule:
         schedule = await self.reminders.get_schedule(user_id, kind)
         if schedule is None:
-            raise UserError(f"You don't have {what} set up yet.")
+            raise not_set_up(what)
         return schedule
 
     async def pause(self, user_id: int, kind: str, days: int, what: str) -> Schedule:
@@ -228,22 +236,27 @@ class ReminderEngine:
         return delivery
 
     async def status(self, user_id: int, kind: str, what: str) -> ScheduleStatus:
-        schedule = await self.require(user_id, kind, what)
         now = self.now()
-        recent = await self.reminders.recent_deliveries(schedule.id, 20)
-        last = next((d for d in recent if d.status != "pending"), None)
-        since = now - timedelta(days=MAX_STREAK_DAYS)
+        # One query for everything shown: /stretch status is among the busiest commands.
+        activity = await self.reminders.schedule_activity(
+            user_id,
+            kind,
+            recent=STATUS_RECENT,
+            done_since=now - timedelta(days=MAX_STREAK_DAYS),
+            skipped_since=now - STATUS_SKIPPED_WINDOW,
+        )
+        if activity is None:
+            raise not_set_up(what)
+        schedule = activity.schedule
+        last = next((d for d in activity.recent if d.status != "pending"), None)
         rule = recurrence_of(schedule)
-        done_dates = [
-            scheduled_date_of(rule, t)
-            for t in await self.reminders.done_due_times(user_id, kind, since)
-        ]
+        done_dates = [scheduled_date_of(rule, t) for t in activity.done_due_times]
         streak = done_streak(
             done_dates,
             Weekdays.from_mask(schedule.days_mask),
             local_date_of(now, schedule.timezone),
         )
-        skipped = await self.reminders.count_skipped(schedule.id, now - timedelta(days=7))
+        skipped = activity.skipped
         paused_until = (
             schedule.paused_until
             if schedule.pause_reason == PAUSE_DM_CLOSED

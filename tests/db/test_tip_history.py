@@ -54,6 +54,30 @@ async def test_only_the_newest_entries_are_kept(repos: Repositories) -> None:
     assert kept == list(reversed(ids))[:KEEP]
 
 
+async def test_seeing_a_tip_again_when_the_history_is_full(repos: Repositories) -> None:
+    ids = [f"tip-{n}" for n in range(KEEP + 5)]
+    for tip_id in ids:
+        await repos.tip_history.record(42, tip_id, NOW)
+    expected = list(reversed(ids))[:KEEP]
+    # Still kept: it moves to the front and the oldest kept tip stays (nothing else is lost).
+    again = expected[KEEP // 2]
+    await repos.tip_history.record(42, again, NOW)
+    expected = [again] + [t for t in expected if t != again]
+    assert await repos.tip_history.recent(42, limit=KEEP + 10) == expected
+    # Already dropped: it comes back at the front and the oldest kept tip goes.
+    await repos.tip_history.record(42, ids[0], NOW)
+    expected = [ids[0], *expected[: KEEP - 1]]
+    assert await repos.tip_history.recent(42, limit=KEEP + 10) == expected
+    # The newest again: nothing changes.
+    await repos.tip_history.record(42, ids[0], NOW)
+    assert await repos.tip_history.recent(42, limit=KEEP + 10) == expected
+    # Another user's history is never trimmed by this one's.
+    await repos.tip_history.record(7, "massage-aims", NOW)
+    for tip_id in ids:
+        await repos.tip_history.record(42, tip_id, NOW)
+    assert await repos.tip_history.recent(7) == ["massage-aims"]
+
+
 async def test_histories_are_per_user(repos: Repositories) -> None:
     await repos.tip_history.record(1, "massage-aims", NOW)
     await repos.tip_history.record(2, "sleep-diary", NOW)
