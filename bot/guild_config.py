@@ -12,6 +12,7 @@ from datetime import datetime, time
 
 from bot.db.guild_settings import (
     BOT_ITSELF,
+    FORMER_MEMBER,
     REMINDER_CHANNEL,
     TIMEZONE,
     TIPS_CHANNEL,
@@ -133,7 +134,12 @@ def show_value(setting: str, value: str | None) -> str:
 def change_line(entry: AuditEntry) -> str:
     """One audit entry as a line: when, who, what. Mentions are only rendered, never pinged:
     the reply that carries them allows no mentions."""
-    who = "automatically" if entry.moderator_id == BOT_ITSELF else f"by <@{entry.moderator_id}>"
+    if entry.moderator_id == BOT_ITSELF:
+        who = "automatically"
+    elif entry.moderator_id == FORMER_MEMBER:
+        who = "by a member who has since deleted their data"
+    else:
+        who = f"by <@{entry.moderator_id}>"
     label = LABELS.get(entry.setting, entry.setting)
     old, new = (
         show_value(entry.setting, entry.old_value),

@@ -20,6 +20,8 @@ from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, from_epoch, to_e
 
 # Who changed a setting when no moderator did (a configured channel was deleted).
 BOT_ITSELF = 0
+# A moderator who has since deleted their data (/mydata delete); Discord ids are positive.
+FORMER_MEMBER = -1
 # Enough to avoid repeating a tip for weeks of daily posts, small enough that the table stays tiny.
 KEEP_TIPS = 30
 

@@ -1,9 +1,14 @@
 """Everything stored about one user, for `/mydata export` and `/mydata delete`.
 
 Rather than a hand-kept list, the tables are read from the database's own catalog: `users` (by
-`id`) and every table with a `user_id` column. A feature that adds a table keyed by user is
-therefore exported and deleted without touching this file. Table and column names come from the
-catalog, never from input, so quoting them into the SQL is safe; values are always parameters.
+`id`), every table with a `user_id` column (the user's own rows), and every table with a
+`moderator_id` column (changes the user made to a server's settings). A feature that adds such a
+table is therefore exported and deleted without touching this file. Table and column names come
+from the catalog, never from input, so quoting them into the SQL is safe; values are always
+parameters.
+
+A server's audit of setting changes belongs to the server as much as to the moderator: deleting
+a moderator's data keeps each change but replaces who made it with :data:`FORMER_MEMBER`.
 """
 
 from __future__ import annotations
@@ -11,10 +16,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.db.guild_settings import FORMER_MEMBER
 from bot.db.postgres import PostgresDatabase
 from bot.db.sqlite import SqliteDatabase, fetch_all
 
 Rows = dict[str, list[dict[str, Any]]]
+
+OWNED = "user_id"
+ACTED_BY = "moderator_id"
 
 
 class UserDataRepository(Protocol):
@@ -23,7 +32,8 @@ class UserDataRepository(Protocol):
         ...
 
     async def delete_all(self, user_id: int) -> dict[str, int]:
-        """Delete every row about the user in one transaction; table -> rows deleted."""
+        """Delete every row about the user in one transaction, and take their id out of the
+        rows that record what they did as a moderator; table -> rows deleted or anonymised."""
         ...
 
 
@@ -37,22 +47,34 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _keyed_by_user(user_tables: list[str]) -> list[tuple[str, str]]:
+def _keyed_by_user(user_tables: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(table, the column holding the user's id): the profile first, then every other table."""
-    return [("users", "id"), *((table, "user_id") for table in user_tables)]
+    return [("users", "id"), *user_tables]
+
+
+def _forget_sql(table: str, column: str, first: str, second: str) -> str:
+    """The user's own rows are deleted; rows recording what they did lose only their id."""
+    if column == ACTED_BY:
+        return f"UPDATE {_quote(table)} SET {column} = {first} WHERE {column} = {second}"
+    return f"DELETE FROM {_quote(table)} WHERE {column} = {first}"
+
+
+def _forget_params(column: str, user_id: int) -> tuple[int, ...]:
+    return (FORMER_MEMBER, user_id) if column == ACTED_BY else (user_id,)
 
 
 class SqliteUserDataRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
-    async def _user_tables(self, conn: Any) -> list[str]:
+    async def _user_tables(self, conn: Any) -> list[tuple[str, str]]:
         rows = await fetch_all(
             conn,
-            "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
-            "WHERE m.type = 'table' AND c.name = 'user_id' ORDER BY m.name",
+            "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
+            "WHERE m.type = 'table' AND c.name IN (?, ?) ORDER BY m.name",
+            (OWNED, ACTED_BY),
         )
-        return [row[0] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     async def export(self, user_id: int) -> Rows:
         rows: Rows = {}
@@ -74,9 +96,9 @@ class SqliteUserDataRepository:
     async def delete_all(self, user_id: int) -> dict[str, int]:
         deleted: dict[str, int] = {}
         async with self._db.transaction() as conn:
-            for table in await self._user_tables(conn):
+            for table, column in await self._user_tables(conn):
                 cursor = await conn.execute(
-                    f"DELETE FROM {_quote(table)} WHERE user_id = ?", (user_id,)
+                    _forget_sql(table, column, "?", "?"), _forget_params(column, user_id)
                 )
                 deleted[table] = cursor.rowcount
             cursor = await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
@@ -88,13 +110,15 @@ class PostgresUserDataRepository:
     def __init__(self, db: PostgresDatabase) -> None:
         self._db = db
 
-    async def _user_tables(self, conn: Any) -> list[str]:
+    async def _user_tables(self, conn: Any) -> list[tuple[str, str]]:
         rows = await conn.fetch(
-            "SELECT table_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND column_name = 'user_id' "
-            "ORDER BY table_name"
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name IN ($1, $2) "
+            "ORDER BY table_name",
+            OWNED,
+            ACTED_BY,
         )
-        return [row[0] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     async def export(self, user_id: int) -> Rows:
         rows: Rows = {}
@@ -109,9 +133,9 @@ class PostgresUserDataRepository:
     async def delete_all(self, user_id: int) -> dict[str, int]:
         deleted: dict[str, int] = {}
         async with self._db.transaction() as conn:
-            for table in await self._user_tables(conn):
+            for table, column in await self._user_tables(conn):
                 status = await conn.execute(
-                    f"DELETE FROM {_quote(table)} WHERE user_id = $1", user_id
+                    _forget_sql(table, column, "$1", "$2"), *_forget_params(column, user_id)
                 )
                 deleted[table] = int(status.split()[-1])
             status = await conn.execute("DELETE FROM users WHERE id = $1", user_id)

@@ -9,8 +9,10 @@ import sqlite3
 from datetime import time
 
 from bot.client import RlsBot
+from bot.db.guild_settings import FORMER_MEMBER
 from bot.db.reminders import ScheduleSpec
 from bot.emulator import DiscordEmulator, EmuUser
+from bot.emulator.permissions import Permissions
 
 
 async def fill(bot: RlsBot, emu: DiscordEmulator, user: EmuUser) -> None:
@@ -85,3 +87,45 @@ async def test_delete_can_be_cancelled(emu: DiscordEmulator, bot: RlsBot) -> Non
     kept = await (await emu.click(alice, ask, f"rls:mydata:keep:{alice.id}")).response()
     assert kept.content == "Kept: nothing was deleted."
     assert await bot.repos.diary.recent_nights(alice.id, 5) != []
+
+
+async def test_a_moderators_changes_are_exported_and_anonymised_on_delete(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    guild = emu.add_guild("RLS Friends", channels=["general"])
+    alice, bob = emu.add_user("alice"), emu.add_user("bob")
+    for moderator, zone in ((alice, "Europe/Berlin"), (bob, "UTC"), (alice, "Europe/Paris")):
+        reply = await (
+            await emu.slash(
+                moderator,
+                "config timezone",
+                {"timezone": zone},
+                guild=guild,
+                permissions=Permissions.manager,
+            )
+        ).response()
+        assert "now " + zone in reply.content
+
+    ix = await emu.slash(alice, "mydata export")
+    audit = json.loads((await ix.followup()).file("my-data.json"))["tables"]["guild_config_audit"]
+    assert [(row["moderator_id"], row["new_value"]) for row in audit] == [
+        (alice.id, "Europe/Berlin"),
+        (alice.id, "Europe/Paris"),
+    ]
+
+    ask = await (await emu.slash(alice, "mydata delete")).response()
+    done = await (await emu.click(alice, ask, f"rls:mydata:delete:{alice.id}")).response()
+    assert "deleted 2 records" in done.content
+    # The server keeps its record of each change; only who made alice's is gone.
+    changes = await bot.repos.guild_settings.recent_changes(guild.id, 10)
+    assert [(c.moderator_id, c.new_value) for c in changes] == [
+        (FORMER_MEMBER, "Europe/Paris"),
+        (bob.id, "UTC"),
+        (FORMER_MEMBER, "Europe/Berlin"),
+    ]
+    shown = await (
+        await emu.slash(bob, "config show", guild=guild, permissions=Permissions.manager)
+    ).response()
+    assert f"<@{alice.id}>" not in shown.content
+    assert "by a member who has since deleted their data" in shown.content
+    assert f"by <@{bob.id}>" in shown.content
