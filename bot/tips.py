@@ -276,9 +276,25 @@ def _duplicates(items: Sequence[T], key: Callable[[T], str]) -> list[tuple[int, 
     return repeats
 
 
+# Catalogs already read, by file and version: two cogs load the same file at every start, and
+# the checks cost tens of milliseconds. A catalog is immutable, so sharing one is safe.
+_loaded: dict[tuple[Path, int, int], TipCatalog] = {}
+
+
 def load_catalog(path: Path | None = None) -> TipCatalog:
     """Read and check the tip catalog (default ``data/tips.toml``); CatalogError lists every fault."""
     path = path if path is not None else DEFAULT_TIPS_PATH
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_catalog(path)  # reports the missing or unreadable file
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    if key not in _loaded:
+        _loaded[key] = _read_catalog(path)
+    return _loaded[key]
+
+
+def _read_catalog(path: Path) -> TipCatalog:
     label = display_path(path)
     raw = read_toml(path, CatalogError)
     problems: list[str] = []

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
+import hypothesis
 import pytest
 
 from bot.db import Database, Repositories, build_repositories
 from bot.db.postgres import PostgresDatabase
 from bot.db.sqlite import SqliteDatabase
+
+# Cache bytecode even where PYTHONDONTWRITEBYTECODE is set (as on the CI machines): without it every
+# bot a test starts recompiles each cog from source (discord.py's load_extension re-executes the
+# module), each pytest-xdist worker re-rewrites every test module's asserts, and every `python -m
+# bot` a test spawns recompiles the bot. The caches go to the git-ignored __pycache__ folders.
+sys.dont_write_bytecode = False
+
+# Hypothesis's per-example deadline is a timing assertion: with parallel workers on a busy machine it
+# fails for reasons unrelated to correctness. Speed is measured in bench/, not asserted here.
+hypothesis.settings.register_profile("rls-companion", deadline=None)
+hypothesis.settings.load_profile("rls-companion")
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://127.0.0.1:5432/test"
 
@@ -93,3 +106,44 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 @pytest.fixture
 async def repos(database: Database) -> Repositories:
     return build_repositories(database)
+
+
+# Modules whose tests take seconds each (bot subprocesses, real rate-limit waits, long hypothesis
+# runs), slowest first. They are collected first so that pytest-xdist, which hands tests out one at
+# a time in collection order (`--maxschedchunk=1` in pyproject.toml), starts them at once on
+# different workers and the many quick tests fill the gaps; left at the end they would run one
+# after another on one worker. Only the order changes: every test still runs, serially too.
+SLOW_FIRST = (
+    "tests/multiprocess/",
+    "tests/reliability/test_crash_safety.py",
+    "tests/reliability/test_faults.py",
+    "tests/e2e/test_cli_process.py",
+    "tests/console/test_demo.py",
+    "tests/reliability/test_bad_input.py",
+    "tests/scheduling/test_recurrence_properties.py",
+)
+
+
+def _slowness_rank(item: pytest.Item) -> int:
+    for rank, prefix in enumerate(SLOW_FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(SLOW_FIRST)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_slowness_rank)  # stable: the order within each group is kept
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: one pytest-xdist worker more than there are CPUs, because much of the suite waits
+    (on bot subprocesses, emulated rate limits, PostgreSQL) rather than computes. On the 2-CPU CI
+    machine three workers beat two by about a fifth. PYTEST_XDIST_AUTO_NUM_WORKERS still wins."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or config.option.numprocesses == "logical":
+        return None
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return cpus + 1

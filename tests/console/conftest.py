@@ -13,6 +13,7 @@ from rich.console import Console
 from bot.console.screen import ErrorTap
 from bot.console.session import ConsoleConfig, Session, open_session
 from tests.console.playground import Playground
+from tests.e2e.conftest import remembering_validator
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday; 13:00 in Berlin
 
@@ -59,5 +60,6 @@ async def played(tmp_path: Path) -> AsyncIterator[Played]:
     (tmp_path / "out").mkdir()
     async with open_session(options, console, answers, ErrorTap()) as session:
         await session.bot.add_cog(Playground())
+        session.emu.validator = remembering_validator  # see tests/e2e/conftest.py
         await session.bot.tree.sync()
         yield Played(session, out, answers)
