@@ -7,7 +7,6 @@ check-in's modals and menus live in ``cogs/_sleep_checkin.py``.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import re
@@ -29,6 +28,7 @@ from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.charts import history_png
+from bot.sleep.drawing import draw
 from bot.sleep.entry import SleepEntry
 from bot.sleep.form import NightForm, build_entry, check_night, parse_night
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
@@ -362,7 +362,7 @@ class SleepCog(commands.Cog):
         entries, start, end = await self.service.nights(interaction.user.id, zone, days)
         if not entries:
             raise UserError(f"No nights logged in the last {days} days yet, so nothing to draw.")
-        png = await asyncio.to_thread(history_png, entries, start, end)
+        png = await draw(history_png, entries, start, end)
         await send_reply(
             interaction,
             f"{len(entries)} night{'s' if len(entries) != 1 else ''} from {start:%d %b} to "
@@ -386,7 +386,7 @@ class SleepCog(commands.Cog):
         entries, start, end = await self.service.nights(interaction.user.id, zone, days)
         if not entries:
             raise UserError(f"No nights logged in the last {days} days yet, so no report.")
-        files = await asyncio.to_thread(render_report, entries, summarise(entries, start, end))
+        files = await draw(render_report, entries, summarise(entries, start, end))
         stem = f"sleep-report-{end.isoformat()}"
         await send_reply(
             interaction,

@@ -1,8 +1,9 @@
 """Pictures of the diary with matplotlib's Agg backend (no display, thread-safe per figure).
 
-Callers run these in a worker thread (`asyncio.to_thread`): rendering takes tens of milliseconds
-and would otherwise stall every other interaction. Figures are built with the object-oriented
-API (`Figure`, not `pyplot`), which keeps no global state between threads.
+The bot runs these in its drawing process (`bot.sleep.drawing`): rendering takes tens to hundreds
+of milliseconds and holds the GIL, so in the bot's own process it would stall every other
+interaction. Figures are built with the object-oriented API (`Figure`, not `pyplot`), which keeps
+no global state between calls.
 
 matplotlib is imported on first use, not with this module: it costs about a second of start-up
 (font tables), which every bot process, restart and CLI call would otherwise pay for a command

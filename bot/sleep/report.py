@@ -166,7 +166,7 @@ def report_figure(entries: Sequence[SleepEntry], summary: Summary) -> Figure:
 
 
 def render_report(entries: Sequence[SleepEntry], summary: Summary) -> ReportFiles:
-    """CPU-bound: call from a worker thread."""
+    """CPU-bound and GIL-bound: the bot calls it in its drawing process (`bot.sleep.drawing`)."""
     figure = report_figure(entries, summary)
     png, pdf = io.BytesIO(), io.BytesIO()
     figure.savefig(png, format="png", metadata={"Software": None})
