@@ -171,6 +171,7 @@ class OwnedView(discord.ui.View):
         await report_error(interaction, error, where=f"view {type(self).__name__}")
 
 
+ALREADY_ANSWERED = "That question is already being answered."
 # What a confirmation's Confirm button does; returns the text that replaces the question.
 ConfirmAction = Callable[[discord.Interaction[Any]], Awaitable[str]]
 
@@ -184,7 +185,8 @@ class ConfirmView(OwnedView):
     `cancelled`; either way the buttons go and the view stops. If `on_confirm` raises (a
     `UserError`, say), the question stays and the error goes to the shared handler. After
     `timeout` seconds the view stops listening, and a late press gets the bot's "these buttons have
-    expired" reply.
+    expired" reply. A second press while the first is still being handled (a double click) is
+    told so and does nothing: "Delete everything" runs once.
     """
 
     def __init__(
@@ -205,17 +207,32 @@ class ConfirmView(OwnedView):
         self.confirm.style = confirm_style
         if custom_ids is not None:
             self.confirm.custom_id, self.cancel.custom_id = custom_ids
+        self._answering = False
+
+    def _take_answer(self) -> None:
+        # Presses are handled concurrently: without this, a double click on Confirm would run
+        # the action twice (and the second reply would say, e.g., "deleted 0 records").
+        if self._answering:
+            raise UserError(ALREADY_ANSWERED)
+        self._answering = True
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
     ) -> None:
-        await self._close(interaction, await self.on_confirm(interaction))
+        self._take_answer()
+        try:
+            text = await self.on_confirm(interaction)
+        except BaseException:
+            self._answering = False  # the question stays, so it may be answered again
+            raise
+        await self._close(interaction, text)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
     ) -> None:
+        self._take_answer()
         await self._close(interaction, self.cancelled)
 
     async def _close(self, interaction: discord.Interaction[Any], content: str) -> None:

@@ -80,6 +80,20 @@ async def test_delete_asks_then_removes_everything(
         raw.close()
 
 
+async def test_a_double_click_deletes_once_and_says_so(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = emu.add_user("alice")
+    await fill(bot, emu, alice)
+    ask = await (await emu.slash(alice, "mydata delete")).response()
+    confirm = f"rls:mydata:delete:{alice.id}"
+    # Both presses reach the bot before the first is answered.
+    first, second = await emu.click(alice, ask, confirm), await emu.click(alice, ask, confirm)
+    done, again = await first.response(), await second.response()
+    assert done.type == 7 and "Nothing of yours is left" in done.content
+    assert "deleted 0 records" not in done.content
+    assert again.ephemeral and again.content == "That question is already being answered."
+    assert await bot.repos.users.get(alice.id) is None
+
+
 async def test_delete_can_be_cancelled(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
     await fill(bot, emu, alice)
