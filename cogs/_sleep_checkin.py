@@ -54,6 +54,9 @@ SEVERITY = (
 RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in range(11)]
 
 
+ALREADY_SAVING = "This check-in is already being saved."
+
+
 class CheckinFlow:
     """One person's check-in in progress: the night, their zone and the answers so far.
 
@@ -77,6 +80,7 @@ class CheckinFlow:
         self.night = night
         self.form = form
         self.editing = editing
+        self._saving = False
 
     def custom_id(self, part: str) -> str:
         return f"rls:sleep:ci:{part}:{self.owner_id}:{night_id(self.night)}"
@@ -85,8 +89,17 @@ class CheckinFlow:
         return f"Night ending {self.night:%a %d %b}"
 
     async def save(self, interaction: discord.Interaction[Any]) -> None:
-        entry = self.service.build(self.owner_id, self.zone, self.night, self.form)
-        await self.service.save_or_ask(interaction, entry, replace=self.editing, in_place=True)
+        # Presses are handled concurrently: a double click on Save would otherwise save twice, or
+        # have the second press find the first one's entry and ask whether to replace it.
+        if self._saving:
+            raise UserError(ALREADY_SAVING)
+        self._saving = True
+        try:
+            entry = self.service.build(self.owner_id, self.zone, self.night, self.form)
+            await self.service.save_or_ask(interaction, entry, replace=self.editing, in_place=True)
+        except BaseException:
+            self._saving = False  # nothing was saved: the check-in may be saved again
+            raise
 
 
 class TimesModal(discord.ui.Modal):

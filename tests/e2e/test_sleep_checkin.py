@@ -110,6 +110,21 @@ async def test_quick_save_after_times_then_edit_and_delete(
     assert await bot.repos.diary.get(alice.id, TODAY) is None
 
 
+async def test_a_double_click_on_save_saves_once(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    opened = await emu.slash(alice, "sleep checkin")
+    details = await (
+        await emu.submit_modal(alice, opened, {"bed": "23:00", "wake": "7:00"})
+    ).response()
+    # Both presses reach the bot before the first is answered.
+    first = await emu.click(alice, details, cid("save", alice))
+    second = await emu.click(alice, details, cid("save", alice))
+    saved, again = await first.response(), await second.response()
+    assert saved.content.startswith("Saved.")
+    assert again.ephemeral and again.content == "This check-in is already being saved."
+    assert await bot.repos.diary.get(alice.id, TODAY) is not None
+
+
 async def test_checkin_on_a_logged_night_asks_before_replacing(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
