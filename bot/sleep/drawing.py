@@ -10,6 +10,10 @@ database's, the executor's) can copy a lock in its locked state and hang the chi
 the bot's process is gone, even if that was killed with no chance to stop it. Should the worker
 not start at all (say, the bot is embedded in a script without an `if __name__ == "__main__"`
 guard, which "spawn" needs), drawings fall back to a thread and a warning says why.
+
+With matplotlib loaded the worker holds ~85 MB, more than the bot itself, so it stops after
+:data:`IDLE_SECONDS` without a drawing; the next one starts it again (about a second, inside a
+reply that is already deferred).
 """
 
 from __future__ import annotations
@@ -34,8 +38,13 @@ log = logging.getLogger(__name__)
 # How often the worker checks that the bot's process still exists.
 PARENT_CHECK_SECONDS = 1.0
 
+# A worker that has drawn nothing for this long is stopped, to give its memory back.
+IDLE_SECONDS = 300.0
+
 _executor: ProcessPoolExecutor | None = None
 _unavailable = False
+_idle_timer: asyncio.TimerHandle | None = None
+_drawing = 0  # drawings in progress
 
 
 def _exit_with(parent: int) -> None:
@@ -67,8 +76,37 @@ def _worker() -> ProcessPoolExecutor:
 async def draw(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """``function(*args, **kwargs)`` in the drawing process; the function and its arguments must
     pickle (module-level functions, plain data)."""
+    global _drawing
+    _cancel_idle_stop()
+    _drawing += 1
+    try:
+        return await _draw(functools.partial(function, *args, **kwargs))
+    finally:
+        _drawing -= 1
+        _stop_when_idle()
+
+
+def running() -> bool:
+    """Whether a drawing process is started (it may be idle)."""
+    return _executor is not None
+
+
+def _cancel_idle_stop() -> None:
+    global _idle_timer
+    if _idle_timer is not None:
+        _idle_timer.cancel()
+        _idle_timer = None
+
+
+def _stop_when_idle() -> None:
+    global _idle_timer
+    _cancel_idle_stop()
+    if _executor is not None and _drawing == 0:
+        _idle_timer = asyncio.get_running_loop().call_later(IDLE_SECONDS, shutdown)
+
+
+async def _draw(call: Callable[[], T]) -> T:
     global _unavailable
-    call = functools.partial(function, *args, **kwargs)
     loop = asyncio.get_running_loop()
     for attempt in range(2):
         if _unavailable:
@@ -88,6 +126,7 @@ def shutdown() -> None:
     """Stop the drawing process, if one runs; the next drawing starts a new one."""
     global _executor, _unavailable
     _unavailable = False
+    _cancel_idle_stop()
     if _executor is not None:
         _executor.shutdown(wait=False, cancel_futures=True)
         _executor = None

@@ -3,6 +3,7 @@ replaced instead of breaking every later chart."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -76,6 +77,32 @@ async def test_a_killed_worker_is_replaced() -> None:
     os.kill(worker, signal.SIGKILL)
     replacement = await drawing.draw(os.getpid)
     assert replacement not in (worker, os.getpid())
+
+
+async def test_an_idle_worker_is_stopped_and_started_again_when_needed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(drawing, "IDLE_SECONDS", 0)  # stop as soon as the loop gets to it
+    worker = await drawing.draw(os.getpid)
+    assert drawing.running()
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert not drawing.running()
+    assert await drawing.draw(os.getpid) not in (worker, os.getpid())
+
+
+async def test_a_drawing_in_progress_keeps_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawing, "IDLE_SECONDS", 0)
+    slow = asyncio.ensure_future(drawing.draw(time.sleep, 0.2))
+    first = await drawing.draw(os.getpid)  # ends while `slow` still draws: no idle stop yet
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert drawing.running()
+    await slow
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert not drawing.running()
+    assert first != os.getpid()
 
 
 def test_the_worker_exits_when_the_bot_is_killed(tmp_path: Path) -> None:
