@@ -20,6 +20,8 @@ from bot.errors import UserError
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# Discord's error code for an interaction that can no longer be answered.
+UNKNOWN_INTERACTION = 10062
 
 
 async def send_reply(
@@ -76,6 +78,17 @@ async def report_error(
     original: BaseException = error
     if isinstance(error, app_commands.CommandInvokeError):
         original = error.original
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        # Discord stopped waiting for the first answer (3 s): the bot was too slow, typically
+        # under a burst. Not a bug to apologise for, and an apology would fail the same way.
+        waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        log.warning(
+            "interaction %s expired before it was answered (%.1f s after it was sent; is the bot "
+            "overloaded?)",
+            interaction.id,
+            waited,
+        )
+        return
     if isinstance(original, UserError):
         await _answer(interaction, original.message)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -12,6 +13,8 @@ from discord import app_commands
 from bot.client import RlsBot
 from bot.emulator import DiscordEmulator
 from bot.errors import UserError
+
+CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 
 EPHEMERAL = 64
 
@@ -62,6 +65,30 @@ async def test_unexpected_error_gets_an_apology_whose_id_is_in_the_log(
     [record] = [r for r in caplog.records if "kaboom" in str(r.exc_info)]
     assert f"error_id={match[1]}" in record.getMessage()
     assert "explode" in record.getMessage()
+
+
+async def test_an_interaction_answered_too_late_is_a_warning_not_a_bug(
+    emu: DiscordEmulator, bot: RlsBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    handled = asyncio.Event()
+    report = bot.tree.on_error
+
+    async def on_error(interaction: discord.Interaction, error: Exception) -> None:
+        await report(interaction, error)  # type: ignore[arg-type]
+        handled.set()
+
+    bot.tree.on_error = on_error  # type: ignore[method-assign]
+    # What Discord answers when the first response comes after its 3 s deadline.
+    emu.fail_next("POST", CALLBACK, status=404, code=10062, message="Unknown interaction")
+    alice = emu.add_user("alice")
+    with caplog.at_level(logging.WARNING, logger="bot.interactions"):
+        ix = await emu.slash(alice, "help")
+        await asyncio.wait_for(handled.wait(), timeout=5)
+    # One attempt: no apology sent after it (it would fail the same way), no error logged.
+    answers = [r for r in emu.requests_to("POST", CALLBACK) if ix.token in r.path]
+    assert len(answers) == 1 and answers[0].status == 404
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and "expired before it was answered" in record.message
 
 
 async def test_error_after_defer_is_sent_as_a_followup(emu: DiscordEmulator, bot: RlsBot) -> None:
