@@ -88,6 +88,9 @@ async def report_error(
             interaction.id,
             waited,
         )
+        metrics = getattr(interaction.client, "metrics", None)
+        if metrics is not None:
+            metrics.interaction_expired()
         return
     if isinstance(original, UserError):
         await _answer(interaction, original.message)

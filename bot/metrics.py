@@ -47,6 +47,11 @@ class BotMetrics(EngineObserver):
         self.interactions = Counter(
             "rls_interactions", "Interactions handled, by type.", ["type"], registry=self.registry
         )
+        self.expired = Counter(
+            "rls_interactions_expired",
+            "Interactions Discord stopped waiting for before the bot answered (overload).",
+            registry=self.registry,
+        )
         self._lag_task: asyncio.Task[None] | None = None
 
     def claimed(self, count: int, seconds: float, backlog: int) -> None:
@@ -60,6 +65,9 @@ class BotMetrics(EngineObserver):
 
     def interaction(self, kind: str) -> None:
         self.interactions.labels(kind).inc()
+
+    def interaction_expired(self) -> None:
+        self.expired.inc()
 
     def serve(self, port: int) -> None:
         start_http_server(port, addr="0.0.0.0", registry=self.registry)

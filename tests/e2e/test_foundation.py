@@ -89,6 +89,7 @@ async def test_an_interaction_answered_too_late_is_a_warning_not_a_bug(
     assert len(answers) == 1 and answers[0].status == 404
     [record] = caplog.records
     assert record.levelno == logging.WARNING and "expired before it was answered" in record.message
+    assert bot.metrics.registry.get_sample_value("rls_interactions_expired_total") == 1
 
 
 async def test_error_after_defer_is_sent_as_a_followup(emu: DiscordEmulator, bot: RlsBot) -> None:
