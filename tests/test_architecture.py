@@ -1,0 +1,43 @@
+"""The layering the README promises: domain logic and storage are plain Python; only cogs/, the
+client and the Discord adapters speak Discord. Checked on the source's imports, so a shortcut
+through discord.py in the domain fails here rather than in review."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+DOMAIN = [
+    *sorted((BOT / "scheduling").glob("*.py")),
+    *sorted((BOT / "reminders").glob("*.py")),
+    *sorted((BOT / "sleep").glob("*.py")),
+    *sorted((BOT / "db").glob("*.py")),
+    BOT / "tips.py",
+    BOT / "routines.py",
+    BOT / "guild_config.py",
+    BOT / "clock.py",
+    BOT / "errors.py",
+]
+
+
+def imported_modules(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", DOMAIN, ids=lambda p: str(p.relative_to(BOT.parent)))
+def test_domain_modules_do_not_import_discord_or_cogs(path: Path) -> None:
+    leaks = {
+        name
+        for name in imported_modules(path)
+        if name.split(".")[0] in {"discord", "cogs"} or name in {"bot.client", "bot.interactions"}
+    }
+    assert leaks == set()
