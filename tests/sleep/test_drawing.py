@@ -93,7 +93,8 @@ async def test_an_idle_worker_is_stopped_and_started_again_when_needed(
 
 async def test_a_drawing_in_progress_keeps_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(drawing, "IDLE_SECONDS", 0)
-    slow = asyncio.ensure_future(drawing.draw(time.sleep, 0.2))
+    # A second of drawing: far longer than the test needs between `first` ending and the check.
+    slow = asyncio.ensure_future(drawing.draw(time.sleep, 1.0))
     first = await drawing.draw(os.getpid)  # ends while `slow` still draws: no idle stop yet
     for _ in range(3):
         await asyncio.sleep(0)
