@@ -332,13 +332,59 @@ LEASED_COLUMNS = _qualified(DELIVERY_COLUMNS, "d") + ", " + _qualified(SCHEDULE_
 # How a backend stores an instant -> the aware UTC datetime it stands for.
 Instant = Callable[[Any], datetime]
 
+# Which saved schedule a new one replaces: a user has one per kind; a server has one per kind
+# among the rows no user owns (a partial unique index).
+USER_SCHEDULE = "(user_id, kind)"
+SERVER_SCHEDULE = "(guild_id, kind) WHERE user_id IS NULL"
+
+
+def schedule_upsert_sql(placeholders: Sequence[str], conflict: str) -> str:
+    """The statement that saves a schedule (insert, or replace the one `conflict` names: a
+    replaced schedule is unpaused and loses its notice) and returns it, on both backends.
+    `placeholders` are the backend's ten, for schedule_values()."""
+    owner, kind, local, days, zone, guild, channel, due, created, updated = placeholders
+    return (
+        "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
+        "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
+        f"VALUES ({owner}, {kind}, {local}, {days}, {zone}, {guild}, {channel}, {due}, "
+        f"NULL, NULL, NULL, {created}, {updated}) "
+        f"ON CONFLICT {conflict} DO UPDATE SET local_time = excluded.local_time, "
+        "days_mask = excluded.days_mask, timezone = excluded.timezone, "
+        "guild_id = excluded.guild_id, channel_id = excluded.channel_id, "
+        "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
+        "notice = NULL, updated_at = excluded.updated_at "
+        "RETURNING " + SCHEDULE_COLUMNS
+    )
+
+
+def schedule_values(
+    spec: ScheduleSpec | ServerScheduleSpec,
+    next_due: datetime | None,
+    now: datetime,
+    store: Callable[[datetime], Any],
+) -> tuple[Any, ...]:
+    """What schedule_upsert_sql() writes; `store` converts an instant for the backend."""
+    owner = spec.user_id if isinstance(spec, ScheduleSpec) else None
+    return (
+        owner,
+        spec.kind,
+        format_local_time(spec.local_time),
+        spec.days_mask,
+        spec.timezone,
+        spec.guild_id,
+        spec.channel_id,
+        None if next_due is None else store(next_due),
+        store(now),
+        store(now),
+    )
+
+
+def _optional(value: Any, instant: Instant) -> datetime | None:
+    return None if value is None else instant(value)
+
 
 def schedule_from_row(row: Sequence[Any], instant: Instant) -> Schedule:
     """A row of SCHEDULE_COLUMNS."""
-
-    def optional(value: Any) -> datetime | None:
-        return None if value is None else instant(value)
-
     return Schedule(
         id=row[0],
         member_id=row[1],
@@ -348,8 +394,8 @@ def schedule_from_row(row: Sequence[Any], instant: Instant) -> Schedule:
         timezone=row[5],
         guild_id=row[6],
         channel_id=row[7],
-        next_due=optional(row[8]),
-        paused_until=optional(row[9]),
+        next_due=_optional(row[8], instant),
+        paused_until=_optional(row[9], instant),
         pause_reason=row[10],
         notice=row[11],
         created_at=instant(row[12]),
@@ -359,10 +405,6 @@ def schedule_from_row(row: Sequence[Any], instant: Instant) -> Schedule:
 
 def delivery_from_row(row: Sequence[Any], instant: Instant) -> Delivery:
     """A row of DELIVERY_COLUMNS."""
-
-    def optional(value: Any) -> datetime | None:
-        return None if value is None else instant(value)
-
     return Delivery(
         id=row[0],
         schedule_id=row[1],
@@ -373,12 +415,12 @@ def delivery_from_row(row: Sequence[Any], instant: Instant) -> Delivery:
         status=row[6],
         attempts=row[7],
         next_attempt_at=instant(row[8]),
-        sent_at=optional(row[9]),
+        sent_at=_optional(row[9], instant),
         channel_id=row[10],
         message_id=row[11],
         late_seconds=row[12],
         error=row[13],
-        done_at=optional(row[14]),
+        done_at=_optional(row[14], instant),
         created_at=instant(row[15]),
     )
 

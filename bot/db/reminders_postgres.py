@@ -18,6 +18,8 @@ from bot.db.reminders import (
     LEASED_COLUMNS,
     SCHEDULE_COLUMNS,
     SCHEDULE_WIDTH,
+    SERVER_SCHEDULE,
+    USER_SCHEDULE,
     Decide,
     Delivery,
     DeliveryReason,
@@ -29,10 +31,11 @@ from bot.db.reminders import (
     ServerScheduleSpec,
     activity_of,
     delivery_from_row,
-    format_local_time,
     leased_from_row,
     parse_local_time,
     schedule_from_row,
+    schedule_upsert_sql,
+    schedule_values,
 )
 
 _SCHEDULE = "SELECT " + SCHEDULE_COLUMNS + " FROM schedules"
@@ -80,6 +83,11 @@ def _instant(value: datetime) -> datetime:
     return value.replace(microsecond=0)
 
 
+_PLACEHOLDERS = [f"${n}" for n in range(1, 11)]
+_SAVE_USER_SCHEDULE = schedule_upsert_sql(_PLACEHOLDERS, USER_SCHEDULE)
+_SAVE_SERVER_SCHEDULE = schedule_upsert_sql(_PLACEHOLDERS, SERVER_SCHEDULE)
+
+
 def _opt_instant(value: datetime | None) -> datetime | None:
     return None if value is None else _instant(value)
 
@@ -117,24 +125,7 @@ class PostgresReminderRepository:
                 _instant(now),
             )
             row = await conn.fetchrow(
-                "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
-                "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL, $9, $9) "
-                "ON CONFLICT (user_id, kind) DO UPDATE SET local_time = excluded.local_time, "
-                "days_mask = excluded.days_mask, timezone = excluded.timezone, "
-                "guild_id = excluded.guild_id, channel_id = excluded.channel_id, "
-                "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
-                "notice = NULL, updated_at = excluded.updated_at "
-                "RETURNING " + SCHEDULE_COLUMNS,
-                spec.user_id,
-                spec.kind,
-                format_local_time(spec.local_time),
-                spec.days_mask,
-                spec.timezone,
-                spec.guild_id,
-                spec.channel_id,
-                _opt_instant(next_due),
-                _instant(now),
+                _SAVE_USER_SCHEDULE, *schedule_values(spec, next_due, now, _instant)
             )
         assert row is not None
         return _schedule(row)
@@ -512,25 +503,8 @@ class PostgresReminderRepository:
         self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:
         async with self._db.transaction() as conn:
-            # The conflict target names the partial unique index on server-owned rows.
             row = await conn.fetchrow(
-                "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
-                "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
-                "VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, NULL, NULL, NULL, $8, $8) "
-                "ON CONFLICT (guild_id, kind) WHERE user_id IS NULL DO UPDATE SET "
-                "local_time = excluded.local_time, days_mask = excluded.days_mask, "
-                "timezone = excluded.timezone, channel_id = excluded.channel_id, "
-                "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
-                "notice = NULL, updated_at = excluded.updated_at "
-                "RETURNING " + SCHEDULE_COLUMNS,
-                spec.kind,
-                format_local_time(spec.local_time),
-                spec.days_mask,
-                spec.timezone,
-                spec.guild_id,
-                spec.channel_id,
-                _opt_instant(next_due),
-                _instant(now),
+                _SAVE_SERVER_SCHEDULE, *schedule_values(spec, next_due, now, _instant)
             )
         assert row is not None
         return _schedule(row)

@@ -16,6 +16,8 @@ from bot.db.reminders import (
     LEASED_COLUMNS,
     SCHEDULE_COLUMNS,
     SCHEDULE_WIDTH,
+    SERVER_SCHEDULE,
+    USER_SCHEDULE,
     Decide,
     Delivery,
     DeliveryReason,
@@ -27,10 +29,11 @@ from bot.db.reminders import (
     ServerScheduleSpec,
     activity_of,
     delivery_from_row,
-    format_local_time,
     leased_from_row,
     parse_local_time,
     schedule_from_row,
+    schedule_upsert_sql,
+    schedule_values,
 )
 from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, fetch_value, from_epoch, to_epoch
 
@@ -54,6 +57,10 @@ _ACTIVITY = (
     "AND due_at >= :skipped_since) "
     "FROM schedules s WHERE s.user_id = :user AND s.kind = :kind"
 )
+
+
+_SAVE_USER_SCHEDULE = schedule_upsert_sql(["?"] * 10, USER_SCHEDULE)
+_SAVE_SERVER_SCHEDULE = schedule_upsert_sql(["?"] * 10, SERVER_SCHEDULE)
 
 
 def _opt_epoch(value: datetime | None) -> int | None:
@@ -88,28 +95,7 @@ class SqliteReminderRepository:
                 (spec.user_id, to_epoch(now)),
             )
             row = await fetch_one(
-                conn,
-                "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
-                "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?) "
-                "ON CONFLICT (user_id, kind) DO UPDATE SET local_time = excluded.local_time, "
-                "days_mask = excluded.days_mask, timezone = excluded.timezone, "
-                "guild_id = excluded.guild_id, channel_id = excluded.channel_id, "
-                "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
-                "notice = NULL, updated_at = excluded.updated_at "
-                "RETURNING " + SCHEDULE_COLUMNS,
-                (
-                    spec.user_id,
-                    spec.kind,
-                    format_local_time(spec.local_time),
-                    spec.days_mask,
-                    spec.timezone,
-                    spec.guild_id,
-                    spec.channel_id,
-                    _opt_epoch(next_due),
-                    to_epoch(now),
-                    to_epoch(now),
-                ),
+                conn, _SAVE_USER_SCHEDULE, schedule_values(spec, next_due, now, to_epoch)
             )
         assert row is not None
         return _schedule(row)
@@ -479,29 +465,8 @@ class SqliteReminderRepository:
         self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:
         async with self._db.transaction() as conn:
-            # The conflict target names the partial unique index on server-owned rows.
             row = await fetch_one(
-                conn,
-                "INSERT INTO schedules (user_id, kind, local_time, days_mask, timezone, guild_id, "
-                "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at) "
-                "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?) "
-                "ON CONFLICT (guild_id, kind) WHERE user_id IS NULL DO UPDATE SET "
-                "local_time = excluded.local_time, days_mask = excluded.days_mask, "
-                "timezone = excluded.timezone, channel_id = excluded.channel_id, "
-                "next_due = excluded.next_due, paused_until = NULL, pause_reason = NULL, "
-                "notice = NULL, updated_at = excluded.updated_at "
-                "RETURNING " + SCHEDULE_COLUMNS,
-                (
-                    spec.kind,
-                    format_local_time(spec.local_time),
-                    spec.days_mask,
-                    spec.timezone,
-                    spec.guild_id,
-                    spec.channel_id,
-                    _opt_epoch(next_due),
-                    to_epoch(now),
-                    to_epoch(now),
-                ),
+                conn, _SAVE_SERVER_SCHEDULE, schedule_values(spec, next_due, now, to_epoch)
             )
         assert row is not None
         return _schedule(row)
