@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmarks: memory, event-loop lag, machine description."""
+"""Helpers shared by the benchmarks: memory, event-loop lag, machine description, settings for a
+bot run in the benchmark's own process."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ import os
 import platform
 import time
 from collections.abc import Awaitable
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from bot.emulator import DiscordEmulator
+    from bot.settings import Settings
 
 T = TypeVar("T")
+
+BENCH_TOKEN = "bench.bot.token-0123456789"
 
 
 def rss_mb() -> float:
@@ -46,3 +54,22 @@ async def with_loop_lag(work: Awaitable[T], interval: float = 0.005) -> tuple[T,
     stop.set()
     await probe_task
     return result, elapsed, worst
+
+
+def emulated_settings(emu: DiscordEmulator, database_path: Path, **values: Any) -> Settings:
+    """Settings for a bot against `emu` with its own SQLite file: nothing comes from a developer's
+    `.env` or environment (a DATABASE_URL there must not be used)."""
+    # Imported here: the memory benchmarks import this module and must not carry discord.py.
+    from pydantic import SecretStr
+
+    from bot.settings import Settings
+
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token=SecretStr(BENCH_TOKEN),
+        database_path=database_path,
+        database_url=None,
+        discord_api_base=emu.api_base,
+        discord_gateway_url=emu.gateway_url,
+        **values,
+    )

@@ -25,14 +25,11 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from bench.common import machine
+from bench.common import BENCH_TOKEN, emulated_settings, machine
 from bot.client import RlsBot
 from bot.db.reminders import ScheduleSpec
 from bot.emulator import DiscordEmulator
 from bot.emulator.testing import running_client
-from bot.settings import Settings
 
 INVALID = (401, 403, 429)
 
@@ -41,16 +38,8 @@ async def storm(reminders: int, limit: int) -> dict[str, str]:
     async with DiscordEmulator(validate=False) as emu:
         people = [emu.add_user(f"user{n}") for n in range(reminders)]
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(
-                _env_file=None,  # type: ignore[call-arg]
-                discord_token=SecretStr("bench-token-0123456789"),
-                database_path=Path(tmp) / "bench.sqlite3",
-                database_url=None,
-                discord_api_base=emu.api_base,
-                discord_gateway_url=emu.gateway_url,
-                reminder_tick_seconds=1,
-            )
-            async with running_client(emu, RlsBot(settings), token="bench") as bot:
+            settings = emulated_settings(emu, Path(tmp) / "bench.sqlite3", reminder_tick_seconds=1)
+            async with running_client(emu, RlsBot(settings), token=BENCH_TOKEN) as bot:
                 emu.global_rate_limit = limit
                 first = len(emu.requests)
                 # All due a few seconds from now, once every schedule is written.

@@ -16,15 +16,12 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from bench.common import machine
+from bench.common import BENCH_TOKEN, emulated_settings, machine
 from bot.client import RlsBot
 from bot.clock import FakeClock
 from bot.db.reminders import ScheduleSpec
 from bot.emulator import DiscordEmulator
 from bot.emulator.testing import running_client
-from bot.settings import Settings
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
@@ -35,18 +32,14 @@ async def run(users: int, rate: float | None) -> dict[str, str]:
         emu.global_rate_limit = 50
         people = [emu.add_user(f"user{n}") for n in range(users)]
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(
-                _env_file=None,  # type: ignore[call-arg]
-                discord_token=SecretStr("bench-token-0123456789"),
-                database_path=Path(tmp) / "bench.sqlite3",
-                database_url=None,
-                discord_api_base=emu.api_base,
-                discord_gateway_url=emu.gateway_url,
+            settings = emulated_settings(
+                emu,
+                Path(tmp) / "bench.sqlite3",
                 reminder_tick_seconds=3600,
                 send_rate_per_second=rate,
             )
             clock = FakeClock(START)
-            async with running_client(emu, RlsBot(settings, clock=clock), token="bench") as bot:
+            async with running_client(emu, RlsBot(settings, clock=clock), token=BENCH_TOKEN) as bot:
                 for person in people:
                     await bot.engine.subscribe(
                         ScheduleSpec(person.id, "stretch", clock_time(17), 127, "Europe/Berlin")

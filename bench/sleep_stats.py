@@ -17,12 +17,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.common import machine, with_loop_lag
+from bench.common import BENCH_TOKEN, emulated_settings, machine, with_loop_lag
 from bot.client import RlsBot
 from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator
 from bot.emulator.testing import running_client
-from bot.settings import Settings
 from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
 from bot.sleep.entry import SleepEntry
@@ -31,7 +30,6 @@ from bot.sleep.stats import add_stretched, summarise, window
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
-TOKEN = "bench.bot.token-0123456789"
 
 
 def year_of_nights(user_id: int, nights: int) -> list[SleepEntry]:
@@ -94,17 +92,11 @@ async def acknowledgement(entries: list[SleepEntry], runs: int) -> tuple[list[fl
     acks, totals = [], []
     with tempfile.TemporaryDirectory() as tmp:
         async with DiscordEmulator(validate=False) as emu:
-            settings = Settings(
-                _env_file=None,  # type: ignore[call-arg]
-                discord_token=TOKEN,  # type: ignore[arg-type]
-                database_path=Path(tmp) / "bench.sqlite3",
-                database_url=None,
-                discord_api_base=emu.api_base,
-                discord_gateway_url=emu.gateway_url,
-                reminder_tick_seconds=3600,
+            settings = emulated_settings(
+                emu, Path(tmp) / "bench.sqlite3", reminder_tick_seconds=3600
             )
             client = RlsBot(settings, clock=FakeClock(NOW))
-            async with running_client(emu, client, token=TOKEN) as bot:
+            async with running_client(emu, client, token=BENCH_TOKEN) as bot:
                 await bot.tree.sync()
                 user = emu.add_user("bench")
                 await bot.repos.users.set_timezone(user.id, "Europe/Berlin", NOW)
