@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any, Protocol
 
-from bot.db.postgres import PostgresDatabase
+from bot.db.postgres import PostgresDatabase, changed_rows
 from bot.db.reminders import format_local_time, parse_local_time
 from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, from_epoch, to_epoch
 
@@ -457,4 +457,4 @@ class PostgresGuildSettingsRepository:
             await conn.execute("DELETE FROM guild_config_audit WHERE guild_id = $1", guild_id)
             await conn.execute("DELETE FROM guild_tip_posts WHERE guild_id = $1", guild_id)
             status = await conn.execute("DELETE FROM guild_settings WHERE guild_id = $1", guild_id)
-        return bool(status != "DELETE 0")
+        return changed_rows(status) > 0

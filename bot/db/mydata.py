@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.db.guild_settings import FORMER_MEMBER
-from bot.db.postgres import PostgresDatabase
+from bot.db.postgres import PostgresDatabase, changed_rows
 from bot.db.sqlite import SqliteDatabase, fetch_all
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -137,7 +137,7 @@ class PostgresUserDataRepository:
                 status = await conn.execute(
                     _forget_sql(table, column, "$1", "$2"), *_forget_params(column, user_id)
                 )
-                deleted[table] = int(status.split()[-1])
+                deleted[table] = changed_rows(status)
             status = await conn.execute("DELETE FROM users WHERE id = $1", user_id)
-            deleted["users"] = int(status.split()[-1])
+            deleted["users"] = changed_rows(status)
         return deleted
