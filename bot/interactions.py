@@ -7,9 +7,10 @@ this bot says is about the person asking.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import discord
@@ -187,6 +188,27 @@ class OwnedView(discord.ui.View):
         await report_error(interaction, error, where=f"view {type(self).__name__}")
 
 
+class OnePress:
+    """Lets the first press of a button through; a press that arrives while it is being handled
+    (presses are handled concurrently: a double click) is told `busy` and changes nothing. It is
+    released only when the action fails, so it may be tried again."""
+
+    def __init__(self, busy: str) -> None:
+        self.busy = busy
+        self._taken = False
+
+    @contextlib.contextmanager
+    def taken(self) -> Iterator[None]:
+        if self._taken:
+            raise UserError(self.busy)
+        self._taken = True
+        try:
+            yield
+        except BaseException:
+            self._taken = False
+            raise
+
+
 ALREADY_ANSWERED = "That question is already being answered."
 # What a confirmation's Confirm button does; returns the text that replaces the question.
 ConfirmAction = Callable[[discord.Interaction[Any]], Awaitable[str]]
@@ -223,33 +245,24 @@ class ConfirmView(OwnedView):
         self.confirm.style = confirm_style
         if custom_ids is not None:
             self.confirm.custom_id, self.cancel.custom_id = custom_ids
-        self._answering = False
-
-    def _take_answer(self) -> None:
-        # Presses are handled concurrently: without this, a double click on Confirm would run
-        # the action twice (and the second reply would say, e.g., "deleted 0 records").
-        if self._answering:
-            raise UserError(ALREADY_ANSWERED)
-        self._answering = True
+        # Without it a double click on Confirm would run the action twice (and the second reply
+        # would say, e.g., "deleted 0 records"). A failed action leaves the question standing.
+        self._answer = OnePress(ALREADY_ANSWERED)
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
     ) -> None:
-        self._take_answer()
-        try:
+        with self._answer.taken():
             text = await self.on_confirm(interaction)
-        except BaseException:
-            self._answering = False  # the question stays, so it may be answered again
-            raise
         await self._close(interaction, text)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
     ) -> None:
-        self._take_answer()
-        await self._close(interaction, self.cancelled)
+        with self._answer.taken():
+            await self._close(interaction, self.cancelled)
 
     async def _close(self, interaction: discord.Interaction[Any], content: str) -> None:
         await interaction.response.edit_message(content=content, view=None)

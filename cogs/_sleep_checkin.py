@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
-from bot.interactions import OwnedView, report_error, send_reply
+from bot.interactions import OnePress, OwnedView, report_error, send_reply
 from bot.sleep.entry import KNOWN_TAGS
 from bot.sleep.form import MAX_NOTE, NightForm
 
@@ -80,7 +80,9 @@ class CheckinFlow:
         self.night = night
         self.form = form
         self.editing = editing
-        self._saving = False
+        # A double click on Save would otherwise save twice, or have the second press find the
+        # first one's entry and ask whether to replace it.
+        self._save = OnePress(ALREADY_SAVING)
 
     def custom_id(self, part: str) -> str:
         return f"rls:sleep:ci:{part}:{self.owner_id}:{night_id(self.night)}"
@@ -89,17 +91,9 @@ class CheckinFlow:
         return f"Night ending {self.night:%a %d %b}"
 
     async def save(self, interaction: discord.Interaction[Any]) -> None:
-        # Presses are handled concurrently: a double click on Save would otherwise save twice, or
-        # have the second press find the first one's entry and ask whether to replace it.
-        if self._saving:
-            raise UserError(ALREADY_SAVING)
-        self._saving = True
-        try:
+        with self._save.taken():
             entry = self.service.build(self.owner_id, self.zone, self.night, self.form)
             await self.service.save_or_ask(interaction, entry, replace=self.editing, in_place=True)
-        except BaseException:
-            self._saving = False  # nothing was saved: the check-in may be saved again
-            raise
 
 
 class TimesModal(discord.ui.Modal):
