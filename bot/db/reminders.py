@@ -113,7 +113,7 @@ class ScheduleActivity:
     schedule: Schedule
     recent: list[Delivery]  # newest first, as recent_deliveries
     done_due_times: list[datetime]  # oldest first, as done_due_times
-    skipped: int  # as count_skipped
+    skipped: int  # its deliveries skipped since skipped_since
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +253,6 @@ class ReminderRepository(Protocol):
         after midnight still counts for the day it was meant for."""
         ...
 
-    async def count_skipped(self, schedule_id: int, since: datetime) -> int: ...
-
     async def schedule_activity(
         self,
         user_id: int,
@@ -265,8 +263,8 @@ class ReminderRepository(Protocol):
         skipped_since: datetime,
     ) -> ScheduleActivity | None:
         """get_schedule(user_id, kind) with recent_deliveries(its id, recent),
-        done_due_times(user_id, kind, done_since) and count_skipped(its id, skipped_since), in
-        one query; None when the user has no such schedule."""
+        done_due_times(user_id, kind, done_since) and how many of its deliveries were skipped
+        since skipped_since, in one query; None when the user has no such schedule."""
         ...
 
     async def pending_count(self, now: datetime) -> int: ...

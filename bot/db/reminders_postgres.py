@@ -412,16 +412,6 @@ class PostgresReminderRepository:
             )
         return [row[0] for row in rows]
 
-    async def count_skipped(self, schedule_id: int, since: datetime) -> int:
-        async with self._db.connection() as conn:
-            count = await conn.fetchval(
-                "SELECT count(*) FROM deliveries WHERE schedule_id = $1 AND status = 'skipped' "
-                "AND due_at >= $2",
-                schedule_id,
-                _instant(since),
-            )
-        return int(count)
-
     async def schedule_activity(
         self,
         user_id: int,

@@ -371,16 +371,6 @@ class SqliteReminderRepository:
             )
         return [from_epoch(row[0]) for row in rows]
 
-    async def count_skipped(self, schedule_id: int, since: datetime) -> int:
-        async with self._db.connection() as conn:
-            count = await fetch_value(
-                conn,
-                "SELECT count(*) FROM deliveries WHERE schedule_id = ? AND status = 'skipped' "
-                "AND due_at >= ?",
-                (schedule_id, to_epoch(since)),
-            )
-        return int(count)
-
     async def schedule_activity(
         self,
         user_id: int,

@@ -85,8 +85,12 @@ async def test_skipped_claims_are_not_leased_and_are_counted(repos: Repositories
 
     await repos.reminders.claim_due(NOW + timedelta(hours=3), 10, skip)
     assert await repos.reminders.lease_pending(NOW + timedelta(hours=3), NOW, 10) == []
-    assert await repos.reminders.count_skipped(schedule.id, NOW - timedelta(days=1)) == 1
-    assert await repos.reminders.count_skipped(schedule.id, NOW + timedelta(minutes=1)) == 0
+    for since, skipped in ((NOW - timedelta(days=1), 1), (NOW + timedelta(minutes=1), 0)):
+        activity = await repos.reminders.schedule_activity(
+            SPEC.user_id, SPEC.kind, recent=0, done_since=since, skipped_since=since
+        )
+        assert activity is not None and activity.schedule.id == schedule.id
+        assert activity.skipped == skipped
 
 
 async def test_lease_hides_rows_until_it_expires_or_is_released(repos: Repositories) -> None:

@@ -149,7 +149,6 @@ READS: dict[str, Callable[[Repositories], Awaitable[Any]]] = {
     "reminders.get_delivery": lambda r: r.reminders.get_delivery(1),
     "reminders.recent_deliveries": lambda r: r.reminders.recent_deliveries(1, 20),
     "reminders.done_due_times": lambda r: r.reminders.done_due_times(USER, "stretch", SINCE),
-    "reminders.count_skipped": lambda r: r.reminders.count_skipped(1, SINCE),
     "reminders.pending_count": lambda r: r.reminders.pending_count(NOW),
     "reminders.get_dm_channel": lambda r: r.reminders.get_dm_channel(USER),
     "reminders.get_server_schedule": lambda r: r.reminders.get_server_schedule(7, "tip"),
