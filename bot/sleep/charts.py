@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.sleep.entry import SleepEntry
-from bot.sleep.metrics import EFFICIENCY_TARGET, efficiency, minutes, total_sleep
+from bot.sleep.metrics import EFFICIENCY_TARGET, efficiency, optional_minutes, total_sleep
 
 SLEEP_COLOUR = "#4c72b0"
 EFFICIENCY_COLOUR = "#55a868"
@@ -51,7 +51,7 @@ class ChartPoint:
 
 def chart_points(entries: Sequence[SleepEntry]) -> list[ChartPoint]:
     return [
-        ChartPoint(e.night, minutes(total_sleep(e)) / 60, efficiency(e), e.severity)
+        ChartPoint(e.night, (optional_minutes(total_sleep(e)) or 0) / 60, efficiency(e), e.severity)
         for e in sorted(entries, key=lambda e: e.night)
     ]
 

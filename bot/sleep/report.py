@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.charts import chart_points, draw_history, new_figure
 from bot.sleep.entry import SleepEntry, tag_label
-from bot.sleep.metrics import efficiency, hours_minutes, minutes, time_in_bed, total_sleep
+from bot.sleep.metrics import (
+    efficiency,
+    maybe_hours_minutes,
+    optional_minutes,
+    time_in_bed,
+    total_sleep,
+)
 from bot.sleep.stats import Summary
 from bot.sleep.text import format_value
 from bot.sleep.times import local_clock
@@ -52,7 +58,7 @@ CSV_HEADER = [
     "night", "timezone", "into_bed", "tried_sleep", "minutes_to_fall_asleep", "awakenings",
     "minutes_awake", "final_wake", "out_of_bed", "time_in_bed_min", "total_sleep_min",
     "sleep_efficiency_pct", "quality_1_5", "rls_severity_0_10", "rls_started", "rls_out_of_bed",
-    "tags", "note",
+    "naps", "nap_minutes", "tags", "note",
 ]  # fmt: skip
 
 
@@ -71,19 +77,27 @@ def table_row(entry: SleepEntry) -> list[str]:
         local_clock(entry.into_bed, zone),
         local_clock(entry.tried_sleep, zone),
         local_clock(entry.final_wake, zone),
-        local_clock(entry.out_of_bed, zone),
-        hours_minutes(minutes(time_in_bed(entry))),
-        hours_minutes(minutes(total_sleep(entry))),
+        "–" if entry.out_of_bed is None else local_clock(entry.out_of_bed, zone),
+        maybe_hours_minutes(optional_minutes(time_in_bed(entry))),
+        maybe_hours_minutes(optional_minutes(total_sleep(entry))),
         "–" if eff is None else f"{eff:.0f}%",
-        str(entry.sleep_latency_min),
-        str(entry.awake_min),
-        str(entry.awakenings),
+        _number(entry.sleep_latency_min),
+        _number(entry.awake_min),
+        _number(entry.awakenings),
         "–" if entry.quality is None else str(entry.quality),
         "–" if entry.severity is None else str(entry.severity),
         "–" if entry.rls_onset is None else local_clock(entry.rls_onset, zone),
-        str(entry.rls_out_of_bed),
+        _number(entry.rls_out_of_bed),
         ", ".join(tag_label(t) for t in sorted(entry.tags))[:24],
     ]
+
+
+def _number(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _blank(value: float | None) -> str | float:
+    return "" if value is None else round(value)
 
 
 def entries_csv(entries: Sequence[SleepEntry]) -> bytes:
@@ -100,18 +114,20 @@ def entries_csv(entries: Sequence[SleepEntry]) -> bytes:
                 e.timezone,
                 e.into_bed.astimezone(zone).isoformat(),
                 e.tried_sleep.astimezone(zone).isoformat(),
-                e.sleep_latency_min,
-                e.awakenings,
-                e.awake_min,
+                _blank(e.sleep_latency_min),
+                _blank(e.awakenings),
+                _blank(e.awake_min),
                 e.final_wake.astimezone(zone).isoformat(),
-                e.out_of_bed.astimezone(zone).isoformat(),
-                round(minutes(time_in_bed(e))),
-                round(minutes(total_sleep(e))),
+                "" if e.out_of_bed is None else e.out_of_bed.astimezone(zone).isoformat(),
+                _blank(optional_minutes(time_in_bed(e))),
+                _blank(optional_minutes(total_sleep(e))),
                 "" if eff is None else f"{eff:.1f}",
                 "" if e.quality is None else e.quality,
                 "" if e.severity is None else e.severity,
                 "" if e.rls_onset is None else e.rls_onset.astimezone(zone).isoformat(),
-                e.rls_out_of_bed,
+                _blank(e.rls_out_of_bed),
+                _blank(e.naps),
+                _blank(e.nap_min),
                 ";".join(sorted(e.tags)),
                 e.note or "",
             ]

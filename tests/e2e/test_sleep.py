@@ -78,7 +78,8 @@ async def test_bad_input_is_refused_and_nothing_stored(emu: DiscordEmulator, bot
     cases: list[tuple[dict[str, Any], str]] = [
         ({"bed": "23:00", "wake": "7:00", "severity": 11}, "0 to 10; 11 is off the scale"),
         ({"bed": "half past ten", "wake": "7:00"}, "Into bed: I couldn't read"),
-        ({"bed": "9:00", "wake": "8:00"}, "is before into bed"),
+        ({"bed": "23:00", "wake": "7:00", "up": "6:00"}, "before your final wake"),
+        ({"bed": "23:00", "wake": "7:00", "tags": "caffiene"}, "did you mean Caffeine?"),
         ({"bed": "23:00", "wake": "7:00", "awake_minutes": 600}, "longer than the night"),
         ({"bed": "23:00", "wake": "7:00", "night": "2026-03-03"}, "hasn't happened yet"),
         ({"bed": "23:00", "wake": "7:00", "note": "x" * 501}, "keep it to 500"),
@@ -114,18 +115,30 @@ async def test_relogging_asks_first_and_only_the_owner_can_answer(
 
 async def test_stats_averages_and_comparisons(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
-    await seed(bot, alice)
+    await seed(bot, alice, nights=6)
     reply = await (await emu.slash(alice, "sleep stats", {"days": 7})).response()
     assert reply.ephemeral
     [embed] = reply.embeds
     text = embed["description"]
-    assert "Nights logged: **4** of the last 7" in text
-    # severities 2,3,4,5 -> 3.5; latency 0,10,20,30 -> 15 min
-    assert "**RLS severity:** 3.5/10" in text
-    assert "**Time to fall asleep:** 15 min" in text
+    assert "Nights logged: **6** of the last 7 days" in text
+    # severities 2..7 -> 4.5; latency 0,10,..,50 -> 25 min; each over n = 6 nights
+    assert "**RLS severity:** 4.5/10 (n = 6" in text
+    assert "**Time to fall asleep:** 25 min (n = 6" in text
+    # Nobody said when they got up: efficiency is unknown, not 100 %.
+    assert "**Sleep efficiency:** – (not answered on any night)" in text
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert "**Stretched** (2 vs 2 nights)" in fields["Tagged vs untagged nights"]
+    assert "**Stretched** (3 vs 3 nights)" in fields["Tagged vs untagged nights"]
     assert "not proof" in fields["Please note"]
+
+
+async def test_stats_for_one_day_and_too_few_nights_to_compare(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await seed(bot, alice, nights=2)  # one night tagged, one not
+    [embed] = (await (await emu.slash(alice, "sleep stats", {"days": 1})).response()).embeds
+    assert "Nights logged: **1** of the last 1 day " in embed["description"]
+    assert "Tagged vs untagged nights" not in {f["name"] for f in embed.get("fields", [])}
 
 
 async def test_stats_counts_done_stretch_reminders_as_stretched(
