@@ -145,3 +145,37 @@ async def test_night_autocomplete_lists_only_own_nights(emu: DiscordEmulator, bo
     mine = await emu.autocomplete(alice, "sleep delete", {"night": ""}, focused="night")
     assert [c["value"] for c in mine] == ["2026-03-02"]
     assert await emu.autocomplete(bob, "sleep delete", {"night": ""}, focused="night") == []
+
+
+async def test_checkin_leaves_unanswered_questions_unknown_and_takes_naps(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    opened = await emu.slash(alice, "sleep checkin")
+    modal = await opened.response()
+    rows = [c["components"][0] if c["type"] == 1 else c["component"] for c in modal.components]
+    latency = next(r for r in rows if r["custom_id"] == "latency")
+    assert not latency.get("value")  # blank, not a pre-filled 0
+    details = await (
+        await emu.submit_modal(alice, opened, {"bed": "23:00", "wake": "7:00"})
+    ).response()
+    placeholders = [row["components"][0].get("placeholder", "") for row in details.components[:2]]
+    assert placeholders[0] == "Awakenings, not counting your final awakening"
+    assert (
+        "including time up walking" in placeholders[1] or "incl. time up walking" in placeholders[1]
+    )
+    await (await emu.click(alice, details, cid("next", alice))).response()
+    message = details.message
+    assert message is not None
+    await (await emu.select(alice, message, cid("naps", alice), ["2"])).response()
+    await (await emu.select(alice, message, cid("napmin", alice), ["45"])).response()
+    # Saved through the note (Save after Next is lane A's issue 15 fix, not this test's).
+    note_button = await emu.click(alice, message, cid("note", alice))
+    await note_button.response()
+    saved = await (await emu.submit_modal(alice, note_button, {})).response()
+    assert saved.content.startswith("Saved.") and "2 naps, 45 min" in saved.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None
+    assert (entry.sleep_latency_min, entry.awakenings, entry.awake_min) == (None, None, None)
+    assert (entry.severity, entry.rls_out_of_bed, entry.out_of_bed) == (None, None, None)
+    assert (entry.naps, entry.nap_min) == (2, 45)
