@@ -17,6 +17,7 @@ from bot import __version__
 from bot.db import DatabaseOpenError, MigrationError
 from bot.db.sqlite import backup_file
 from bot.db.transfer import TransferError
+from bot.formatting import plural
 from bot.logging_setup import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -136,7 +137,7 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> None:
             bot.tree.copy_global_to(guild=guild)
             registered = await bot.tree.sync(guild=guild)
             where = f"to server {guild_id}"
-        print(f"Registered {len(registered)} commands {where}:")
+        print(f"Registered {plural(len(registered), 'command')} {where}:")
         for command in sorted(registered, key=lambda c: c.name):
             print(f"  /{command.name} — {command.description}")
 
@@ -185,8 +186,9 @@ async def _transfer(source: Path, dsn: str) -> None:
     finally:
         await target.close()
     for table in copied:
-        print(f"  {table.table}: {table.rows} rows")
-    print(f"Copied {sum(t.rows for t in copied)} rows in {len(copied)} tables; counts match.")
+        print(f"  {table.table}: {plural(table.rows, 'row')}")
+    total = plural(sum(t.rows for t in copied), "row")
+    print(f"Copied {total} in {plural(len(copied), 'table')}; counts match.")
 
 
 def _backup(settings: Settings, destination: Path, *, force: bool) -> int:

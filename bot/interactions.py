@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -17,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
+from bot.formatting import plural
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,8 @@ def new_error_id() -> str:
 
 def _friendly_check_failure(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+        seconds = max(1, math.ceil(error.retry_after))
+        return f"Slow down a little: try again in {plural(seconds, 'second')}."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
     if isinstance(error, app_commands.MissingPermissions):

@@ -21,6 +21,7 @@ import asyncpg
 
 from bot.db.postgres import PostgresDatabase
 from bot.db.sqlite import SqliteDatabase, from_epoch
+from bot.formatting import plural
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,9 @@ async def copy_sqlite_to_postgres(source_path: Path, target: PostgresDatabase) -
                 count = await conn.fetchval(f'SELECT count(*) FROM "{table}"')
                 expected = next(c.rows for c in copied if c.table == table)
                 if count != expected:
-                    raise TransferError(f"{table}: copied {count} rows, expected {expected}")
+                    raise TransferError(
+                        f"{table}: copied {plural(count, 'row')}, expected {expected}"
+                    )
         return copied
     finally:
         source.close()

@@ -276,7 +276,9 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
             f"{plural(entry.naps, 'nap')} of 0 minutes? Leave the nap minutes blank if unsure."
         )
     if entry.naps == 0 and entry.nap_min:
-        raise UserError(f"No naps, but {entry.nap_min} minutes napping? Check the two answers.")
+        raise UserError(
+            f"No naps, but {plural(entry.nap_min, 'minute')} napping? Check the two answers."
+        )
 
 
 def bed_span(entry: SleepEntry) -> timedelta:
