@@ -119,7 +119,8 @@ async def _copy_table(source: sqlite3.Connection, conn: asyncpg.Connection, tabl
     )
     missing = [c for c in columns if c not in types]
     if missing:
-        raise TransferError(f"{table}: PostgreSQL has no column(s) {missing}")
+        noun = "column" if len(missing) == 1 else "columns"
+        raise TransferError(f"{table}: PostgreSQL has no {noun} {missing}")
     convert = [_converter(types[c]) for c in columns]
     column_list = ", ".join(f'"{c}"' for c in columns)
     order = " ORDER BY rowid" if "id" not in columns else " ORDER BY id"

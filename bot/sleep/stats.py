@@ -78,7 +78,7 @@ MEASURES: list[tuple[str, str, MeasureFn]] = [
     ("Time to fall asleep", "min", lambda e: _float(e.sleep_latency_min)),
     ("Awake during the night", "min", lambda e: _float(awake_minutes(e))),
     ("Awakenings", "", lambda e: _float(e.awakenings)),
-    ("Naps", "min", lambda e: _float(e.nap_min if e.naps != 0 else 0)),
+    ("Naps the day before", "min", lambda e: _float(e.nap_min if e.naps != 0 else 0)),
     ("Sleep quality", "/5", lambda e: _float(e.quality)),
     ("RLS severity", "/10", lambda e: _float(e.severity)),
 ]

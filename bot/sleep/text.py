@@ -78,11 +78,15 @@ def comparison_line(c: TagComparison) -> str:
             return ""
         return f" (n = {counts[0]} vs {counts[1]})"
 
-    return (
-        f"**{tag_label(c.tag)}** ({c.tagged_nights} vs {c.untagged_nights} nights): "
-        f"RLS severity {sev(c.severity_tagged)} vs {sev(c.severity_untagged)}{n(c.severity_n)}, "
-        f"sleep {tst(c.sleep_tagged)} vs {tst(c.sleep_untagged)}{n(c.sleep_n)}"
-    )
+    parts = []
+    if c.severity_tagged is not None or c.severity_untagged is not None:
+        parts.append(
+            f"RLS severity {sev(c.severity_tagged)} vs {sev(c.severity_untagged)}{n(c.severity_n)}"
+        )
+    if c.sleep_tagged is not None or c.sleep_untagged is not None:
+        parts.append(f"sleep {tst(c.sleep_tagged)} vs {tst(c.sleep_untagged)}{n(c.sleep_n)}")
+    nights = f"**{tag_label(c.tag)}** ({c.tagged_nights} vs {c.untagged_nights} nights)"
+    return f"{nights}: {', '.join(parts) or 'no severity or total sleep to compare'}"
 
 
 def summary_text(summary: Summary, days: int) -> list[str]:
@@ -90,7 +94,11 @@ def summary_text(summary: Summary, days: int) -> list[str]:
         f"Nights logged: **{summary.nights}** of the last {plural(days, 'day')} "
         f"({summary.start:%d %b} – {summary.end:%d %b %Y})"
     ]
-    lines += [measure_line(m) for m in summary.measures]
+    lines += [measure_line(m) for m in summary.measures if m.mean is not None]
+    # One line for the unanswered ones: eight lines of "–" would bury the answers.
+    unanswered = [m.name.lower() for m in summary.measures if m.mean is None]
+    if unanswered:
+        lines.append(f"Not answered on any of these nights: {', '.join(unanswered)}.")
     eff = summary.measure("Sleep efficiency").mean
     footnote = AVERAGES_ARE
     if eff is not None:

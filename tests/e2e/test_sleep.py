@@ -125,7 +125,11 @@ async def test_stats_averages_and_comparisons(emu: DiscordEmulator, bot: RlsBot)
     assert "**RLS severity:** 4.5/10 (n = 6" in text
     assert "**Time to fall asleep:** 25 min (n = 6" in text
     # Nobody said when they got up: efficiency is unknown, not 100 %.
-    assert "**Sleep efficiency:** – (not answered on any night)" in text
+    assert (
+        "Not answered on any of these nights: sleep efficiency, awakenings, naps the day before."
+        in text
+    )
+    assert "**Sleep efficiency:**" not in text
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert "**Stretched** (3 vs 3 nights)" in fields["Tagged vs untagged nights"]
     assert "not proof" in fields["Please note"]

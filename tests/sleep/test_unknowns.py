@@ -12,7 +12,13 @@ from bot.sleep.entry import SleepEntry, ordered_tags
 from bot.sleep.form import NightForm, build_entry, implausible, parse_tags
 from bot.sleep.metrics import efficiency, night_metrics, time_in_bed, total_sleep
 from bot.sleep.stats import summarise
-from bot.sleep.text import comparison_line, entry_line, measure_line, missing_for_sleep
+from bot.sleep.text import (
+    comparison_line,
+    entry_line,
+    measure_line,
+    missing_for_sleep,
+    summary_text,
+)
 
 NIGHT = date(2026, 3, 3)  # Tue; Berlin is UTC+1
 EVENING = datetime(2026, 3, 3, 22, 30, tzinfo=UTC)  # Tue 23:30 in Berlin: the day is over
@@ -189,6 +195,9 @@ def test_averages_use_only_the_nights_that_have_the_value() -> None:
     assert "(n = 1" in measure_line(eff)
     quality = s.measure("Sleep quality")
     assert measure_line(quality) == "**Sleep quality:** – (not answered on any night)"
+    text = summary_text(s, 7)
+    assert "Not answered on any of these nights: naps the day before, sleep quality." in text
+    assert not any(line.startswith("**Sleep quality") for line in text)
 
 
 def test_tags_are_compared_only_with_three_nights_each_side() -> None:
@@ -202,8 +211,13 @@ def test_tags_are_compared_only_with_three_nights_each_side() -> None:
     assert summarise(nights(3, 2), start, NIGHT).comparisons == []
     [c] = summarise(nights(3, 3), start, NIGHT).comparisons
     assert (c.tagged_nights, c.untagged_nights) == (3, 3)
+    # Total sleep is unknown on every night (no minutes to fall asleep): not compared.
+    assert comparison_line(c) == "**Caffeine** (3 vs 3 nights): RLS severity 5.0 vs 2.0"
+    # With a value missing on some nights, n says how many each side has.
+    four = [*nights(3, 3), _night(6, severity=None, tags={"caffeine"})]
+    [c] = summarise(four, start, NIGHT).comparisons
     assert comparison_line(c) == (
-        "**Caffeine** (3 vs 3 nights): RLS severity 5.0 vs 2.0, sleep – vs – (n = 0 vs 0)"
+        "**Caffeine** (4 vs 3 nights): RLS severity 5.0 vs 2.0 (n = 3 vs 3)"
     )
 
 
