@@ -3,11 +3,14 @@ questions, naps, a main sleep by day, the "is that right?" nights, and the avera
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.errors import UserError
+from bot.scheduling.recurrence import local_date_of
 from bot.sleep.entry import SleepEntry, ordered_tags
 from bot.sleep.form import NightForm, build_entry, implausible, parse_tags
 from bot.sleep.metrics import efficiency, night_metrics, time_in_bed, total_sleep
@@ -242,3 +245,35 @@ def test_tag_typos_get_a_suggestion_and_custom_tags_come_last() -> None:
     ]
     line = entry_line(build(tags={"stretched", "caffeine"}, tag_text="apple, zinc"))
     assert line.endswith("Caffeine, Stretched, apple, zinc")
+
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
+
+
+@given(
+    zone=st.sampled_from(ZONES),
+    night=st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+    bed=st.times(),
+    wake=st.times(),
+)
+def test_any_bed_and_wake_time_is_a_night_or_a_clear_refusal(
+    zone: str, night: date, bed: time, wake: time
+) -> None:
+    """Whatever two clock times a person types, in any zone and on any date (DST nights
+    included): the night is into bed at most a day before the final wake, never after it, and
+    the only question asked is the one for 16 hours or more, or none."""
+    now = datetime.combine(night + timedelta(days=2), time(12), tzinfo=UTC)
+    entry = build_entry(
+        NightForm(into_bed=f"{bed:%H:%M}", final_wake=f"{wake:%H:%M}"),
+        user_id=1,
+        night=night,
+        zone_name=zone,
+        now=now,
+    )
+    span = entry.final_wake - entry.into_bed
+    # 24 h, plus the hour a DST change can add to a wall-clock day.
+    assert timedelta(0) <= span <= timedelta(hours=25)
+    assert local_date_of(entry.final_wake, zone) == night
+    question = implausible(entry)
+    assert (question is not None) == (span == timedelta(0) or span >= timedelta(hours=16))
+    assert total_sleep(entry) is None and efficiency(entry) is None  # nothing else answered
