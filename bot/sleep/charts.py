@@ -94,7 +94,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     (`vlines`) rather than `bar()`, which makes one patch per night: for a year of nights that is
     the difference between ~50 ms and over a second.
     """
-    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+    from matplotlib.dates import AutoDateLocator, DateFormatter, DayLocator, date2num
 
     sleep_ax, eff_ax, sev_ax = axes
     span = (end - start).days + 2
@@ -172,7 +172,13 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     sev_ax.set_ylim(0, 10)
     sev_ax.set_ylabel("RLS 0–10")
     sev_ax.set_xlim(date2num(start - timedelta(days=1)), date2num(end + timedelta(days=1)))
-    sev_ax.xaxis.set_major_locator(AutoDateLocator(maxticks=10))
+    days = (end - start).days + 1
+    if days <= 62:
+        # Whole days only: the automatic locator puts several ticks (hours) on one day for a
+        # short window, labelled "03 Mar, 03 Mar, 03 Mar".
+        sev_ax.xaxis.set_major_locator(DayLocator(interval=max(1, math.ceil(days / 10))))
+    else:
+        sev_ax.xaxis.set_major_locator(AutoDateLocator(maxticks=10))
     sev_ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
     for ax in axes:
         ax.grid(axis="y", linewidth=0.4, alpha=0.6)

@@ -138,6 +138,9 @@ def test_the_page_is_used_for_a_few_nights_and_fits_thirty(
     # Before: the table kept its space for 31 rows and the charts the bottom third.
     assert max(c.y1 for c in charts) > 0.6
     assert min(c.y0 for c in charts) < 0.08
+    # Ticks on whole days (before: "03 Mar, 03 Mar, 03 Mar" for hours of one day).
+    ticks = list(small.axes[-1].xaxis.get_major_locator()())
+    assert ticks and all(float(t).is_integer() for t in ticks)
     for fig in (small, figure):
         for ax in fig.axes[1:]:
             assert 0 <= ax.get_position().y0 < ax.get_position().y1 <= 1
