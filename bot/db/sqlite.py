@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 import aiosqlite
 
@@ -162,21 +165,89 @@ async def fetch_value(conn: aiosqlite.Connection, sql: str, params: Params = ())
     return row[0]
 
 
-def backup_file(source: Path, destination: Path) -> None:
-    """Copy a live database file with the online backup API (used by `rls-companion backup`)."""
+def read_only_uri(path: Path) -> str:
+    """An SQLite `file:` URI for PATH, opened read-only. Every character that means something in
+    a URI (`#`, `?`, `%`, spaces, non-ASCII) is percent-encoded: unquoted, `data/a#b/db.sqlite3`
+    would open (and create) `data/a` instead."""
+    return f"file:{quote(str(Path(path).absolute()), safe='/')}?mode=ro"
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    tables: dict[str, int]  # row counts, equal in the source's snapshot and in the copy
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    # Table names come from the file's own catalog, never from input.
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def create_private_file(path: Path) -> bool:
+    """Create PATH empty with mode 0600 if it does not exist; True if it was created.
+
+    Health data: SQLite gives its -wal and -shm files the main file's mode, so creating the main
+    file 0600 ourselves keeps all three readable only by the bot's user, whatever the umask."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def backup_file(source: Path, destination: Path) -> BackupReport:
+    """Copy a live database file with the online backup API (used by `rls-companion backup`),
+    then check the copy: `integrity_check`, and each table's row count equal to the source's in
+    the snapshot that was copied. The copy is written to a private (0600) temporary file beside
+    DESTINATION and renamed over it only once it checks out."""
     if not source.exists():
         raise DatabaseOpenError(f"{source} does not exist")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    if source.is_dir():
+        raise DatabaseOpenError(f"{source} is a directory, not a database file")
+    src = sqlite3.connect(read_only_uri(source), uri=True, isolation_level=None)
     try:
-        src.execute("PRAGMA busy_timeout = 5000")
+        src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # One read transaction around the counts and the copy: both see the same snapshot even
+        # while the bot keeps writing.
+        src.execute("BEGIN")
         try:
-            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseOpenError(f"{source} is not an SQLite database ({exc})") from None
-        dst = sqlite3.connect(destination)
-        try:
-            src.backup(dst)
+            try:
+                expected = table_counts(src)
+            except sqlite3.DatabaseError as exc:
+                raise DatabaseOpenError(f"{source} is not an SQLite database ({exc})") from None
+            partial = destination.with_name(f".{destination.name}.partial")
+            partial.unlink(missing_ok=True)
+            create_private_file(partial)
+            try:
+                dst = sqlite3.connect(partial)
+                try:
+                    src.backup(dst)
+                    check = dst.execute("PRAGMA integrity_check").fetchone()[0]
+                    copied = table_counts(dst)
+                finally:
+                    dst.close()
+                if check != "ok":
+                    raise DatabaseOpenError(f"the copy failed its integrity check: {check}")
+                if copied != expected:
+                    raise DatabaseOpenError(
+                        f"the copy's row counts {copied} differ from the source's {expected}"
+                    )
+                os.replace(partial, destination)
+            finally:
+                partial.unlink(missing_ok=True)
         finally:
-            dst.close()
+            src.execute("COMMIT")
     finally:
         src.close()
+    return BackupReport(expected)
