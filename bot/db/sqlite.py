@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -53,14 +54,13 @@ class SqliteDatabase:
 
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
-        path = Path(path)
-        if path.parent and not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
-            raise DatabaseOpenError(f"{path} is a directory, not a database file")
+        path, created = prepare_database_file(Path(path))
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
         # what the code says it is.
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseOpenError(f"DATABASE_PATH {path}: cannot open the file ({exc})") from None
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = await fetch_value(conn, "PRAGMA journal_mode = WAL")
@@ -71,7 +71,15 @@ class SqliteDatabase:
         except sqlite3.DatabaseError as exc:
             await conn.close()
             raise DatabaseOpenError(f"{path} is not an SQLite database ({exc})") from None
-        log.debug("opened %s (journal_mode=%s)", path, mode)
+        # The absolute path and whether the file is new: a bot started from another folder
+        # would otherwise begin a second, empty database without anyone noticing.
+        log.info(
+            "SQLite database %s (%s, journal_mode=%s)",
+            path,
+            "created now, empty" if created else "existing",
+            mode,
+        )
+        warn_if_readable_by_others(path)
         return cls(path, conn)
 
     async def close(self) -> None:
@@ -193,6 +201,20 @@ def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
 
 
+def prepare_database_file(path: Path) -> tuple[Path, bool]:
+    """The absolute path, its folder made, the file created 0600 if new; and whether it was."""
+    path = path.absolute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise DatabaseOpenError(f"DATABASE_PATH {path} is a directory, not a database file")
+        return path, create_private_file(path)
+    except OSError as exc:
+        raise DatabaseOpenError(
+            f"DATABASE_PATH {path}: cannot create the file or its folder ({exc.strerror or exc})"
+        ) from None
+
+
 def create_private_file(path: Path) -> bool:
     """Create PATH empty with mode 0600 if it does not exist; True if it was created.
 
@@ -204,6 +226,24 @@ def create_private_file(path: Path) -> bool:
         return False
     os.close(fd)
     return True
+
+
+def warn_if_readable_by_others(path: Path) -> None:
+    """The bot's own files are created 0600; a file made looser earlier (by hand, or by a version
+    that did not set the mode) is left alone but named, with the fix."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            log.warning(
+                "%s is readable by other users of this machine (mode %04o); it holds health "
+                "data: chmod 600 %s",
+                candidate,
+                mode,
+                candidate,
+            )
 
 
 def backup_file(source: Path, destination: Path) -> BackupReport:
