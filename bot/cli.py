@@ -18,7 +18,7 @@ from bot import __version__
 from bot.db import DatabaseOpenError, MigrationError
 from bot.db.sqlite import backup_file
 from bot.db.transfer import TransferError
-from bot.logging_setup import configure_logging
+from bot.logging_setup import configure_logging, secrets_of
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -78,10 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
-    secrets = [s for s in (settings.token,) if s]
-    if settings.database_url is not None:
-        secrets.append(settings.database_url.get_secret_value())
-    configure_logging(settings.log_level, secrets)
+    database_url = settings.database_url.get_secret_value() if settings.database_url else None
+    configure_logging(
+        settings.log_level, secrets_of(settings.token, database_url), settings.log_format
+    )
 
     if command == "run":
         return _run(settings)

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL
+from bot.logging_setup import LogFormat
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -69,11 +70,19 @@ class Settings(BaseSettings):
         default=None, ge=1, le=65535, description="Serve Prometheus metrics on this port."
     )
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
+    log_format: LogFormat = Field(
+        default="text", description="text, or json for one JSON object per line (log shippers)."
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("discord_api_base", "discord_gateway_url")
     @classmethod

@@ -5,17 +5,20 @@ naming the setting (password hidden), exit 2."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
 import stat
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.emulator import DiscordEmulator
 from tests.conftest import require_postgres
 from tests.e2e.test_cli_process import cli_env
+from tests.e2e.test_metrics import free_port
 
 PASSWORD = "hunter2-very-secret"
 LOG_LINE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ")
@@ -153,3 +156,49 @@ async def test_postgres_problems_are_one_line_naming_database_url(
         line = one_line(code, err)
         assert line.startswith("Database problem: DATABASE_URL postgresql://"), line
         assert ":***@" in line and reason in line, line
+
+
+async def scrape(port: int, path: str = "/metrics") -> tuple[int, str]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}{path}") as response,
+    ):
+        return response.status, await response.text()
+
+
+async def test_an_idle_bot_is_quiet_at_info_and_json_when_asked(
+    emu: DiscordEmulator, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = cli_env(emu, tmp_path)
+    env.update(REMINDER_TICK_SECONDS="0.05", METRICS_PORT=str(port), LOG_FORMAT="json")
+    identified = len(emu.identify_payloads)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await emu.wait_for_identify(timeout=30, count=identified + 1)
+        # Wait until the reminder tick has run many times (each one is counted).
+        ticks = 0
+        while ticks < 20:
+            _, text = await scrape(port)
+            match = re.search(r"^rls_reminder_claim_seconds_count (\S+)$", text, re.M)
+            ticks = int(float(match.group(1))) if match else 0
+            await asyncio.sleep(0.05)  # polling pace only; nothing depends on it
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, err.decode()
+    entries = [json.loads(line) for line in err.decode().splitlines()]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert not [e for e in entries if e["logger"].startswith("apscheduler")]
+    assert not [e for e in entries if "voice will NOT be supported" in e["message"]]
+    # Start-up and shutdown only, however many ticks ran.
+    assert len(entries) < 15, entries
