@@ -20,6 +20,7 @@ from bot.db.sqlite import SqliteDatabase
 from bot.discord_delivery import DiscordTransport, Renderer
 from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
+from bot.health import HealthCheck
 from bot.interactions import NO_MENTIONS, RlsCommandTree, send_reply
 from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
@@ -111,6 +112,11 @@ class RlsBot(commands.AutoShardedBot):
         self._tick_task: asyncio.Task[object] | None = None
         self._shutdown: asyncio.Future[None] | None = None
         self.metrics = BotMetrics()
+        self.health = HealthCheck(
+            gateway_connected=self._gateway_connected,
+            database_answers=self._database_answers,
+            tick_seconds=settings.reminder_tick_seconds,
+        )
         # Schedule kind -> how its message looks; filled by the cogs as they load.
         self.renderers: dict[str, Renderer] = {}
         point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
@@ -191,7 +197,9 @@ class RlsBot(commands.AutoShardedBot):
         self.engine.start_sender()
         self.engine.wake()
         if self.settings.metrics_port is not None:
-            self.metrics.serve(self.settings.metrics_port)
+            await self.metrics.serve(
+                self.settings.metrics_host, self.settings.metrics_port, self.health
+            )
             self.metrics.start_lag_probe()
 
     async def _tick(self) -> None:
@@ -199,10 +207,22 @@ class RlsBot(commands.AutoShardedBot):
         self._tick_task = asyncio.current_task()
         try:
             await self.engine.tick()
+            self.health.tick_finished()
         except Exception:
             log.exception("reminder tick failed; the next tick will try again")
         finally:
             self._tick_task = None
+
+    def _gateway_connected(self) -> bool:
+        return (
+            self.is_ready()
+            and not self.is_closed()
+            and all(not shard.is_closed() for shard in self.shards.values())
+        )
+
+    async def _database_answers(self) -> None:
+        async with self.db.connection() as conn:
+            await conn.execute("SELECT 1")
 
     def _describe_database(self) -> str:
         if self.settings.database_url is not None:
@@ -271,6 +291,7 @@ class RlsBot(commands.AutoShardedBot):
         if self._engine is not None:
             await self._engine.stop_sender()
         await self.metrics.stop_lag_probe()
+        await self.metrics.stop_serving()
         try:
             await super().close()
         finally:

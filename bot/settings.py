@@ -67,7 +67,12 @@ class Settings(BaseSettings):
         default=None, description="Shards this process runs, e.g. 0-3 or 4,5,6,7."
     )
     metrics_port: int | None = Field(
-        default=None, ge=1, le=65535, description="Serve Prometheus metrics on this port."
+        default=None, ge=1, le=65535, description="Serve /metrics and /health on this port."
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="Address /metrics and /health listen on (0.0.0.0 for every interface).",
     )
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
     log_format: LogFormat = Field(
