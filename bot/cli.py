@@ -19,7 +19,7 @@ from bot.db import DatabaseOpenError, MigrationError
 from bot.db.sqlite import backup_file
 from bot.db.transfer import TransferError
 from bot.logging_setup import configure_logging, secrets_of
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, unknown_settings
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(
         settings.log_level, secrets_of(settings.token, database_url), settings.log_format
     )
+    unknown = unknown_settings()
+    if unknown:
+        log.warning("ignoring unknown setting(s) in .env: %s", ", ".join(unknown))
 
     if command == "run":
         return _run(settings)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -167,6 +169,39 @@ def parse_shard_ids(text: str) -> list[int]:
     if not ids:
         raise ValueError("no shard ids given")
     return sorted(ids)
+
+
+# Names that start like ours are meant for this bot; anything else in .env may be for another tool.
+OUR_PREFIXES = (
+    "DISCORD_",
+    "DATABASE_",
+    "REMINDER_",
+    "DELIVERY_",
+    "SEND_",
+    "PROCESS_",
+    "SHARD_",
+    "METRICS_",
+    "LOG_",
+)
+
+
+def unknown_settings(env_file: Path = Path(".env")) -> list[str]:
+    """Names in ENV_FILE that look like ours but are not (a typo such as REMINDER_TICK_SECOND,
+    which pydantic-settings would silently ignore), each with the nearest real name if any."""
+    if not env_file.is_file():
+        return []
+    known = [name.upper() for name in Settings.model_fields]
+    found: list[str] = []
+    for key in dotenv_values(env_file):
+        name = key.upper()
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        if close:
+            found.append(f"{key} (did you mean {close[0]}?)")
+        elif name.startswith(OUR_PREFIXES):
+            found.append(key)
+    return found
 
 
 class SettingsError(Exception):
