@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.db import Database, Repositories, build_repositories, open_database
+from bot.db.retention import prune_deliveries
 from bot.db.sqlite import SqliteDatabase
 from bot.discord_delivery import DiscordTransport, Renderer
 from bot.endpoints import point_discord_at
@@ -28,6 +29,9 @@ from bot.reminders.pacing import TokenBucket
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Old deliveries are pruned at start and then four times a day (DELIVERY_RETENTION_DAYS).
+PRUNE_EVERY_HOURS = 6
 
 
 def bot_intents() -> discord.Intents:
@@ -193,6 +197,16 @@ class RlsBot(commands.AutoShardedBot):
             misfire_grace_time=None,
             next_run_time=datetime.now(UTC),
         )
+        self.scheduler.add_job(
+            self._prune,
+            "interval",
+            hours=PRUNE_EVERY_HOURS,
+            id="prune-deliveries",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),
+        )
         self.scheduler.start()
         self.engine.start_sender()
         self.engine.wake()
@@ -212,6 +226,13 @@ class RlsBot(commands.AutoShardedBot):
             log.exception("reminder tick failed; the next tick will try again")
         finally:
             self._tick_task = None
+
+    async def _prune(self) -> None:
+        cutoff = self.clock.now() - timedelta(days=self.settings.delivery_retention_days)
+        try:
+            await prune_deliveries(self.db, cutoff)
+        except Exception:
+            log.exception("pruning old deliveries failed; the next run will try again")
 
     def _gateway_connected(self) -> bool:
         return (

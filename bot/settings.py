@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL
 from bot.logging_setup import LogFormat
+from bot.reminders.streaks import MAX_STREAK_DAYS
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -52,6 +53,13 @@ class Settings(BaseSettings):
         ge=5,
         le=3600,
         description="How long a process may hold due reminders before another takes them over.",
+    )
+    delivery_retention_days: int = Field(
+        default=400,
+        ge=MAX_STREAK_DAYS,
+        le=100 * 365,
+        description="Finished reminder deliveries older than this are pruned (Done streaks "
+        f"look back {MAX_STREAK_DAYS} days, so no less).",
     )
     send_rate_per_second: float | None = Field(
         default=None,
