@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.cooldowns import EXPORT_SECONDS, cooldown, per_user
 from bot.db.mydata import Rows
 from bot.interactions import ConfirmView, send_reply
 
@@ -55,6 +56,7 @@ class MyDataCog(commands.Cog):
     @group.command(
         name="export", description="Download everything I store about you (JSON and CSV)."
     )
+    @cooldown(per_user("export", EXPORT_SECONDS))
     async def export(self, interaction: discord.Interaction[RlsBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         rows = await self.bot.repos.user_data.export(interaction.user.id)

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.cooldowns import cooldown, stretch_now_limits
 from bot.db.reminders import Delivery, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
@@ -19,7 +20,13 @@ from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
 from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, recurrence_of
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
-from bot.scheduling.parsing import parse_days, parse_pause_days, parse_time
+from bot.scheduling.parsing import (
+    MAX_PAUSE_DAYS,
+    MIN_PAUSE_DAYS,
+    parse_days,
+    parse_pause_days,
+    parse_time,
+)
 from bot.scheduling.recurrence import Weekdays, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
 from cogs._autocomplete import zone_autocomplete
@@ -291,7 +298,11 @@ class StretchCog(commands.Cog):
 
     @group.command(name="pause", description="Pause your stretch reminders for a few days.")
     @app_commands.describe(days="How many days (1–30)")
-    async def pause(self, interaction: discord.Interaction[RlsBot], days: int = 1) -> None:
+    async def pause(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, MIN_PAUSE_DAYS, MAX_PAUSE_DAYS] = 1,
+    ) -> None:
         schedule = await self.bot.engine.pause(
             interaction.user.id, KIND, parse_pause_days(days), WHAT
         )
@@ -313,6 +324,7 @@ class StretchCog(commands.Cog):
         await ask_to_stop(interaction)
 
     @group.command(name="now", description="Send me today's stretch routine right now.")
+    @cooldown(stretch_now_limits)
     async def now(self, interaction: discord.Interaction[RlsBot]) -> None:
         await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)
         await send_reply(interaction, "On its way: check where your reminders usually arrive.")
