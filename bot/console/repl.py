@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,9 +182,28 @@ def banner(session: Session, interactive: bool) -> Text:
 async def console_main(
     options: ConsoleConfig, console: Console, stream: TextIO, interactive: bool
 ) -> int:
+    temporary = options.output is None
     output = options.output or Path(tempfile.mkdtemp(prefix="rls-console-"))
-    output.mkdir(parents=True, exist_ok=True)
-    options = ConsoleConfig(options.database, options.start, options.timezone, output)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        return await _console_in(
+            ConsoleConfig(options.database, options.start, options.timezone, output, options.keep),
+            console,
+            stream,
+            interactive,
+        )
+    finally:
+        # A folder the console made for itself goes with it (it can hold charts and reports of
+        # made-up sleep data, and one per run adds up); --output or --keep keep it.
+        if temporary and not options.keep:
+            shutil.rmtree(output, ignore_errors=True)
+
+
+async def _console_in(
+    options: ConsoleConfig, console: Console, stream: TextIO, interactive: bool
+) -> int:
+    assert options.output is not None
+    output = options.output
     tap = ErrorTap()
     session: Session | None = None
 
