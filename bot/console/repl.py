@@ -196,7 +196,18 @@ async def console_main(
         # A folder the console made for itself goes with it (it can hold charts and reports of
         # made-up sleep data, and one per run adds up); --output or --keep keep it.
         if temporary and not options.keep:
+            sent = [p for p in output.iterdir() if p.name != "bot.log"] if output.is_dir() else []
             shutil.rmtree(output, ignore_errors=True)
+            if sent:
+                # The file paths were shown during the session: say they are gone, and how not.
+                console.print(
+                    Text(
+                        f"Removed {output} with the {len(sent)} file"
+                        f"{'s' if len(sent) != 1 else ''} the bot sent; --keep or --output DIR "
+                        "keeps them.",
+                        style="dim",
+                    )
+                )
 
 
 async def _console_in(
