@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -120,16 +120,23 @@ class PostgresDatabase:
 
 
 def hide_password(dsn: str) -> str:
-    """The URL with its password replaced by ***, for messages an operator may paste anywhere."""
+    """The URL with its password (in the authority or a `password=` parameter) replaced by ***,
+    for messages an operator may paste anywhere."""
     try:
         parts = urlsplit(dsn)
+        password = parts.password
     except ValueError:
         return "(unparseable URL)"
-    if parts.password is None:
-        return dsn
-    user = parts.username or ""
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    if password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    if parts.query:
+        query = [
+            (k, "***" if k == "password" else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        parts = parts._replace(query=urlencode(query, safe="*"))
+    return urlunsplit(parts)
 
 
 def connection_problem(exc: BaseException) -> str:
