@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Literal
+from urllib.parse import parse_qsl, urlsplit
 
 LogFormat = Literal["text", "json"]
 
@@ -74,14 +75,12 @@ def secrets_of(token: str | None, database_url: str | None) -> list[str]:
     driver may print it without the rest of the URL)."""
     found = [s for s in (token, database_url) if s]
     if database_url:
-        from urllib.parse import urlsplit
-
         try:
-            password = urlsplit(database_url).password
+            parts = urlsplit(database_url)
+            passwords = [parts.password, *(v for k, v in parse_qsl(parts.query) if k == "password")]
         except ValueError:
-            password = None
-        if password:
-            found.append(password)
+            passwords = []
+        found.extend(p for p in passwords if p)
     return found
 
 

@@ -68,3 +68,5 @@ def test_the_database_password_on_its_own_is_a_secret() -> None:
 
     assert secrets_of(TOKEN, URL) == [TOKEN, URL, "db-password-123"]
     assert secrets_of(None, "postgresql://127.0.0.1/test") == ["postgresql://127.0.0.1/test"]
+    in_query = "postgresql://db/rls?password=query-secret-1"
+    assert secrets_of(None, in_query) == [in_query, "query-secret-1"]
