@@ -40,7 +40,6 @@ from bot.tips import (
     MAX_QUERY,
     NOTICE,
     SearchHit,
-    Source,
     Tip,
     TipCatalog,
     did_you_mean,
@@ -48,6 +47,7 @@ from bot.tips import (
     normalise,
     pick_tip,
     search,
+    sources_field,
     suggest_titles,
 )
 
@@ -106,14 +106,11 @@ def shown_query(query: str) -> str:
     return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
 
 
-def source_text(source: Source) -> str:
-    return f"[{source.name}]({source.url})" if source.url else source.name
-
-
 def tip_embed(catalog: TipCatalog, tip: Tip) -> discord.Embed:
     embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
     embed.add_field(name="Topic", value=catalog.topic(tip.topic).name, inline=True)
-    embed.add_field(name="Source", value=clip(source_text(tip.source), MAX_FIELD), inline=True)
+    name, value = sources_field(tip)
+    embed.add_field(name=name, value=clip(value, MAX_FIELD), inline=True)
     embed.set_footer(text=NOTICE)
     return embed
 

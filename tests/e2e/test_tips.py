@@ -134,8 +134,11 @@ async def test_tip_in_a_server_is_public_with_a_full_embed_and_buttons(
     assert embed["description"] == tip.body
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert fields["Topic"] == catalog.topic(tip.topic).name
-    source = tip.source
-    assert fields["Source"] == (f"[{source.name}]({source.url})" if source.url else source.name)
+    # Every page a reader can check is listed, linked: one source, or the article plus its pages.
+    label = "Source" if len(tip.sources) == 1 else "Sources"
+    assert fields[label].splitlines() == [
+        f"[{source.name}]({source.url})" if source.url else source.name for source in tip.sources
+    ]
     assert embed["footer"]["text"] == NOTICE
 
     found = components(reply)
