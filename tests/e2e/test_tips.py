@@ -499,11 +499,13 @@ async def test_about_names_the_sources_the_notice_and_privacy(
     [embed] = reply.embeds
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     sources = fields["Where the tips come from"]
-    assert "2013 Talk About Sleep" in sources
-    for publisher in ("NHS", "Mayo Clinic", "NINDS"):
+    assert "a 2013 blog article on RLS and back pain" in sources
+    assert "Talk About Sleep" not in sources
+    for publisher in ("NHS", "Mayo Clinic", "NINDS", "AASM 2024 guideline", "RLS Foundation"):
         assert publisher in sources
     assert fields["Please note"] == NOTICE
     assert "Privacy" in fields["Privacy"] and "README" in fields["Privacy"]
+    assert "README" in fields["More"]
 
 
 async def test_help_has_an_rls_tips_section(
