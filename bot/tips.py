@@ -92,6 +92,11 @@ class Tip(_Frozen):
     # carries no link) also names the health service or guideline page a reader can check.
     also: tuple[Source, ...] = Field(default=(), max_length=3)
     related: tuple[Slug, ...] = ()
+    # Words people search with that the tip does not say, so it is found anyway: someone in a bad
+    # place types "want to die", not "hopeless". Searched like the body, never shown.
+    keywords: tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...] = Field(
+        default=(), max_length=12
+    )
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -421,7 +426,7 @@ def _documents(catalog: TipCatalog) -> list[_Document]:
         _Document(
             tip,
             frozenset(normalise(tip.title).split()),
-            frozenset(normalise(tip.body).split()),
+            frozenset(normalise(" ".join((tip.body, *tip.keywords))).split()),
             topic_words[tip.topic],
         )
         for tip in catalog.tips

@@ -365,6 +365,10 @@ def load_text(tmp_path: Path, text: str) -> TipCatalog:
         (tip_toml("Bad Id"), "tip #1 ('Bad Id'): id: must be a lowercase slug"),
         (tip_toml("sleep-a", extra="tittle = 'typo'"), "tip #1 ('sleep-a'): tittle: unknown field"),
         (tip_toml("sleep-a", body=""), "tip #1 ('sleep-a'): body: must not be empty"),
+        (
+            tip_toml("sleep-a", extra=f'keywords = ["{"k" * 41}"]'),
+            "tip #1 ('sleep-a'): keywords[1]: too long (41 > 40)",
+        ),
     ],
     ids=[
         "body-too-long",
@@ -375,6 +379,7 @@ def load_text(tmp_path: Path, text: str) -> TipCatalog:
         "slug",
         "typo",
         "empty",
+        "keyword-too-long",
     ],
 )
 def test_single_problem_is_named(tmp_path: Path, entries: str, expected: str) -> None:
@@ -513,6 +518,26 @@ def test_tai_chi_spellings_find_the_tai_chi_tip(query: str) -> None:
 )
 def test_other_real_queries(query: str, expected: str) -> None:
     assert top_ids(query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        *("suicidal", "suicide", "kill myself", "want to die", "harm myself", "self harm"),
+        *("depressed", "hopeless", "crisis", "i want to end my life"),
+    ],
+)
+def test_words_of_a_crisis_find_the_get_help_now_tip_first(query: str) -> None:
+    # Someone in a bad place searches in their own words; the tip with the crisis lines must come
+    # first, whatever other tips share a word with the query.
+    assert top_ids(query)[0] == "doctor-feeling-hopeless"
+
+
+def test_keywords_are_searched_but_never_shown() -> None:
+    tip = CATALOG.get("doctor-feeling-hopeless")
+    assert tip is not None and "want to die" in tip.keywords
+    assert "die" not in normalise(tip.body).split()
+    assert all(keyword not in sources_field(tip)[1] for keyword in tip.keywords)
 
 
 def test_results_are_sorted_and_above_the_cutoff() -> None:
