@@ -179,7 +179,13 @@ def nothing_found_text(catalog: TipCatalog, query: str) -> str:
 
 def publishers(catalog: TipCatalog) -> list[str]:
     """Who the tips' sources are, once each, in catalog order ("NHS", "Mayo Clinic", ...)."""
-    names = [source.name.split(":")[0].strip() for tip in catalog.tips for source in tip.sources]
+    # "NHS: Back pain" -> "NHS"; "nidirect (NHS Northern Ireland): ..." -> "nidirect"; the page and
+    # the authors stay under each tip.
+    names = [
+        re.sub(r"\s*\(.*?\)", "", source.name.split(":")[0]).strip()
+        for tip in catalog.tips
+        for source in tip.sources
+    ]
     return [name for name in dict.fromkeys(names) if name != ORIGIN_SOURCE]
 
 

@@ -30,7 +30,7 @@ from bot.tips import (
     sources_field,
     suggest_titles,
 )
-from cogs.tips import about_embed, readme_url
+from cogs.tips import about_embed, publishers, readme_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_ARTICLE = Path("/work/shared/reference/rls-and-back-pain-article.txt")
@@ -144,6 +144,16 @@ def test_about_links_the_readme_that_pyproject_declares(monkeypatch: pytest.Monk
     url = readme_url()
     assert url == "https://example.org/rls#readme"  # the documentation entry before the homepage
     assert "[the project's README](https://example.org/rls#readme)" in about_fields(url)["More"]
+
+
+def test_about_lists_each_publisher_once_without_page_or_authors() -> None:
+    names = publishers(CATALOG)
+    assert len(names) == len(set(names))
+    assert {"NHS", "nidirect", "AASM 2024 guideline on treating RLS", "RLS Foundation"} <= set(
+        names
+    )
+    assert ORIGIN not in names  # the article is named in its own sentence
+    assert not any("(" in name or ":" in name for name in names)
 
 
 def test_about_names_the_readme_when_no_address_is_declared(
