@@ -214,7 +214,11 @@ REQUIRED_POINTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     # Back pain: emergency signs and urgent-appointment signs are separate tips.
     (
         "doctor-back-pain-urgent",
-        ("emergency", "both legs", "bottom or genitals", "trouble peeing", "bladder or bowels"),
+        (
+            *("emergency", "weakness or numbness in both legs", "severe or getting worse"),
+            *("bottom or genitals", "trouble peeing", "bladder or bowels"),
+            "rls does not make your legs weak or numb",
+        ),
         ("high temperature", "weight loss", "lump", "worse at night"),
     ),
     (
