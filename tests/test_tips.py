@@ -88,6 +88,15 @@ def test_every_tip_names_reputable_sources_and_a_page_to_check() -> None:
     assert not any("Talk About Sleep" in s.name for tip in CATALOG.tips for s in tip.sources)
 
 
+def test_each_page_goes_by_one_name_across_the_catalog() -> None:
+    names: dict[str, set[str]] = {}
+    for tip in CATALOG.tips:
+        for source in tip.sources:
+            if source.url:
+                names.setdefault(source.url, set()).add(source.name)
+    assert {url: found for url, found in names.items() if len(found) > 1} == {}
+
+
 def test_sources_field_lists_every_source_linked() -> None:
     tip = CATALOG.get("causes-iron")
     assert tip is not None and len(tip.sources) == 2
