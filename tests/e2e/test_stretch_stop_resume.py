@@ -6,7 +6,7 @@ import re
 
 from bot.client import RlsBot
 from bot.emulator import DiscordEmulator
-from tests.e2e.test_stretch import DUE, buttons, subscribe
+from tests.e2e.stretch_steps import DUE, buttons, subscribe
 
 
 async def test_resume_when_nothing_is_paused_says_so(emu: DiscordEmulator, bot: RlsBot) -> None:

@@ -15,7 +15,7 @@ from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator
 from bot.emulator.testing import running_client
 from tests.e2e.conftest import TOKEN, bot_settings
-from tests.e2e.test_stretch import DUE, buttons, deliver_due, subscribe
+from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
 
 async def test_done_then_snooze_before_the_edit_arrives(
