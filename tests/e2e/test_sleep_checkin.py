@@ -273,19 +273,36 @@ def typed(modal: EmuCallback) -> dict[str, str]:
     return {f["custom_id"]: f.get("value") or "" for f in fields}
 
 
-async def test_edit_that_fails_keeps_what_was_typed(emu: DiscordEmulator, bot: RlsBot) -> None:
+async def test_edit_of_only_the_bed_time_moves_tried_to_sleep_with_it(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     await (await emu.slash(alice, "sleep log", {"bed": "22:00", "wake": "7:00"})).response()
     opened = await emu.slash(alice, "sleep edit", {"night": "2026-03-02"})
-    assert typed(await opened.response())["tried"] == "22:00"
-    # Only "Into bed" changes: now it is after "Tried to sleep", which still says 22:00.
+    # "Tried to sleep" was the bed time: the form shows its blank, "same as into bed".
+    assert typed(await opened.response())["tried"] == ""
+    page = await (await emu.submit_modal(alice, opened, {"bed": "23:00"})).response()
+    done = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert done.content.startswith("Updated."), done.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.into_bed == entry.tried_sleep
+    assert entry.into_bed.hour == 22  # 23:00 CET
+
+
+async def test_edit_that_fails_keeps_what_was_typed(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    logged = {"bed": "22:00", "tried": "22:30", "wake": "7:00"}
+    await (await emu.slash(alice, "sleep log", logged)).response()
+    opened = await emu.slash(alice, "sleep edit", {"night": "2026-03-02"})
+    assert typed(await opened.response())["tried"] == "22:30"
+    # Only "Into bed" changes: now it is after "Tried to sleep", which still says 22:30.
     failed = await (await emu.submit_modal(alice, opened, {"bed": "23:00"})).response()
     assert failed.ephemeral and "before getting into bed" in failed.content
     reopened = await emu.click(alice, failed, cid("times", alice) + ":retry")
     form = await reopened.response()
     assert form.type == 9 and typed(form) == {
         "bed": "23:00",
-        "tried": "22:00",
+        "tried": "22:30",
         "latency": "0",
         "wake": "07:00",
         "up": "07:00",
