@@ -22,7 +22,7 @@ from bot.discord_delivery import DiscordTransport, Renderer
 from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
 from bot.health import HealthCheck
-from bot.interactions import NO_MENTIONS, RlsCommandTree, send_reply
+from bot.interactions import NO_MENTIONS, RlsCommandTree, answer_unclaimed
 from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
 from bot.reminders.pacing import TokenBucket
@@ -250,43 +250,12 @@ class RlsBot(commands.AutoShardedBot):
             return "PostgreSQL"
         return f"SQLite at {self.settings.database_path}"
 
-    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        # discord.py looks up the view item for a click just before it dispatches "interaction",
-        # and only schedules the callback; so here, synchronously, the view store still says
-        # whether anything will answer this click.
-        if event_name == "interaction" and args:
-            interaction = args[0]
-            if isinstance(interaction, discord.Interaction):
-                interaction.extras["unanswered_component"] = self._nobody_handles(interaction)
-        super().dispatch(event_name, *args, **kwargs)
-
-    def _nobody_handles(self, interaction: discord.Interaction) -> bool:
-        if interaction.type is not discord.InteractionType.component:
-            return False
-        data: dict[str, Any] = dict(interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        component_type = int(data.get("component_type", 0))
-        try:
-            store = self._connection._view_store
-            if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
-                return False
-            key = (component_type, custom_id)
-            message_id = interaction.message.id if interaction.message else None
-            return key not in store._views.get(message_id, {}) and key not in store._views.get(
-                None, {}
-            )
-        except AttributeError:  # discord.py internals moved: stay silent rather than guess
-            return False
-
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self.metrics.interaction(interaction.type.name)
-        if interaction.extras.get("unanswered_component"):
-            # A button from a view that timed out or belonged to a previous run: without this
-            # Discord would only say "This interaction failed".
-            await send_reply(
-                interaction,
-                "These buttons have expired. Run the command again to get fresh ones.",
-            )
+        # A click or form nothing takes any more (a view that timed out or belonged to a
+        # previous run, a button gone from its message) gets an answer, not "This interaction
+        # failed".
+        await answer_unclaimed(interaction)
 
     async def on_ready(self) -> None:
         # May run many times (reconnects): only log here, never set up.

@@ -24,7 +24,7 @@ from bot.db.reminders import ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import when
-from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
+from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply
 from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
@@ -114,17 +114,19 @@ class SleepService:
         entry: SleepEntry,
         *,
         replace: bool = False,
-        in_place: bool = False,
+        leaving: OwnedView | None = None,
     ) -> None:
         """Save, or ask before replacing a night that is already logged (unless `replace`).
 
-        `in_place` answers by editing the message whose component was used (the check-in's last
-        step) instead of with a new message.
+        With `leaving` (a check-in page) the answer edits the message in its place and that
+        view stops; otherwise it is a new message.
         """
         existing = await self.bot.repos.diary.get(entry.user_id, entry.night)
         view: discord.ui.View | None = None
         if existing is not None and not replace:
-            night = "this night" if in_place else f"the night ending {entry.night:%a %d %b}"
+            night = (
+                "this night" if leaving is not None else f"the night ending {entry.night:%a %d %b}"
+            )
             content = (
                 f"You already logged {night}:\n{entry_line(existing)}\n"
                 f"Replace it with this?\n{entry_line(entry)}"
@@ -133,8 +135,8 @@ class SleepService:
         else:
             saved = await self.bot.repos.diary.save(entry, self.bot.clock.now())
             content = saved_text(saved, replaced=existing is not None)
-        if in_place:
-            await interaction.response.edit_message(content=content, view=view)
+        if leaving is not None:
+            await leaving.leave(interaction, content=content, view=view)
         else:
             await send_reply(interaction, content, view=view)
 

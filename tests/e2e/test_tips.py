@@ -134,8 +134,11 @@ async def test_tip_in_a_server_is_public_with_a_full_embed_and_buttons(
     assert embed["description"] == tip.body
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert fields["Topic"] == catalog.topic(tip.topic).name
-    source = tip.source
-    assert fields["Source"] == (f"[{source.name}]({source.url})" if source.url else source.name)
+    # Every page a reader can check is listed, linked: one source, or the article plus its pages.
+    label = "Source" if len(tip.sources) == 1 else "Sources"
+    assert fields[label].splitlines() == [
+        f"[{source.name}]({source.url})" if source.url else source.name for source in tip.sources
+    ]
     assert embed["footer"]["text"] == NOTICE
 
     found = components(reply)
@@ -500,11 +503,13 @@ async def test_about_names_the_sources_the_notice_and_privacy(
     [embed] = reply.embeds
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     sources = fields["Where the tips come from"]
-    assert "2013 Talk About Sleep" in sources
-    for publisher in ("NHS", "Mayo Clinic", "NINDS"):
+    assert "a 2013 blog article on RLS and back pain" in sources
+    assert "Talk About Sleep" not in sources
+    for publisher in ("NHS", "Mayo Clinic", "NINDS", "AASM 2024 guideline", "RLS Foundation"):
         assert publisher in sources
     assert fields["Please note"] == NOTICE
     assert "Privacy" in fields["Privacy"] and "README" in fields["Privacy"]
+    assert "README" in fields["More"]
 
 
 async def test_help_has_an_rls_tips_section(
