@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.cooldowns import give_back
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,8 @@ def new_error_id() -> str:
 
 def _friendly_check_failure(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+        seconds = max(1, math.ceil(error.retry_after))
+        return f"Slow down a little: try again in {seconds} second{'s' if seconds != 1 else ''}."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
     if isinstance(error, app_commands.MissingPermissions):
@@ -227,6 +230,7 @@ class RlsCommandTree(app_commands.CommandTree[Any]):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
+        give_back(interaction)  # a command that failed does not cost its cooldown
         await report_error(interaction, error)
 
 

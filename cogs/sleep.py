@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
@@ -30,7 +31,15 @@ from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
 from bot.sleep.entry import SleepEntry
-from bot.sleep.form import NightForm, build_entry, check_night, parse_night
+from bot.sleep.form import (
+    MAX_COUNT,
+    MAX_MINUTES,
+    MAX_NOTE,
+    NightForm,
+    build_entry,
+    check_night,
+    parse_night,
+)
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, summary_text
@@ -292,17 +301,17 @@ class SleepCog(commands.Cog):
         interaction: discord.Interaction[RlsBot],
         bed: str,
         wake: str,
-        severity: int | None = None,
-        quality: int | None = None,
+        severity: app_commands.Range[int, 0, 10] | None = None,
+        quality: app_commands.Range[int, 1, 5] | None = None,
         tried: str | None = None,
-        asleep_after: int | None = None,
-        awakenings: int | None = None,
-        awake_minutes: int | None = None,
+        asleep_after: app_commands.Range[int, 0, MAX_MINUTES] | None = None,
+        awakenings: app_commands.Range[int, 0, MAX_COUNT] | None = None,
+        awake_minutes: app_commands.Range[int, 0, MAX_MINUTES] | None = None,
         up: str | None = None,
         rls_start: str | None = None,
-        rls_got_up: int | None = None,
+        rls_got_up: app_commands.Range[int, 0, MAX_COUNT] | None = None,
         tags: str | None = None,
-        note: str | None = None,
+        note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
         night: str | None = None,
     ) -> None:
         zone = await self.service.zone(interaction.user.id)
@@ -328,7 +337,9 @@ class SleepCog(commands.Cog):
     @group.command(name="stats", description="Your averages, trends and tagged-night comparisons.")
     @app_commands.describe(days="How many recent nights to look at (default 14)")
     async def stats(
-        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
         check_days(days)
         zone = await self.service.zone(interaction.user.id)
@@ -355,7 +366,9 @@ class SleepCog(commands.Cog):
     )
     @app_commands.describe(days="How many recent nights to draw (default 14)")
     async def history(
-        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
         check_days(days)
         # Acknowledge first: the database read and the drawing may take longer than Discord waits.
@@ -376,8 +389,11 @@ class SleepCog(commands.Cog):
         name="report", description="A one-page report for your doctor (PNG, PDF and CSV)."
     )
     @app_commands.describe(days=f"How many recent nights (default 14, up to {MAX_REPORT_NIGHTS})")
+    @cooldown(per_user("sleep report", SLEEP_REPORT_SECONDS))
     async def report(
-        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, 1, MAX_REPORT_NIGHTS] = DEFAULT_DAYS,
     ) -> None:
         if not 1 <= days <= MAX_REPORT_NIGHTS:
             raise UserError(

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.cooldowns import cooldown, stretch_now_limits
 from bot.db.reminders import Delivery, Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
@@ -21,7 +22,13 @@ from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
 from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, not_set_up, recurrence_of
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
-from bot.scheduling.parsing import parse_days, parse_pause_days, parse_time
+from bot.scheduling.parsing import (
+    MAX_PAUSE_DAYS,
+    MIN_PAUSE_DAYS,
+    parse_days,
+    parse_pause_days,
+    parse_time,
+)
 from bot.scheduling.recurrence import Weekdays, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
 from cogs._autocomplete import zone_autocomplete
@@ -322,7 +329,11 @@ class StretchCog(commands.Cog):
 
     @group.command(name="pause", description="Pause your stretch reminders for a few days.")
     @app_commands.describe(days="How many days (1–30)")
-    async def pause(self, interaction: discord.Interaction[RlsBot], days: int = 1) -> None:
+    async def pause(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, MIN_PAUSE_DAYS, MAX_PAUSE_DAYS] = 1,
+    ) -> None:
         async with unless_stopped(self.bot, interaction.user.id):
             schedule = await self.bot.engine.pause(
                 interaction.user.id, KIND, parse_pause_days(days), WHAT
@@ -355,6 +366,7 @@ class StretchCog(commands.Cog):
         await ask_to_stop(interaction)
 
     @group.command(name="now", description="Send me today's stretch routine right now.")
+    @cooldown(stretch_now_limits)
     async def now(self, interaction: discord.Interaction[RlsBot]) -> None:
         async with unless_stopped(self.bot, interaction.user.id):
             await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)

@@ -32,6 +32,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.cooldowns import cooldown, public_tip_limits
 from bot.db.tip_history import KEEP
 from bot.errors import UserError
 from bot.interactions import NO_MENTIONS, OwnerOnlyItem, send_reply
@@ -460,6 +461,7 @@ class TipsCog(commands.Cog):
     @group.command(
         name="tip", description="A random tip about RLS, from any topic or one you pick."
     )
+    @cooldown(public_tip_limits)
     @app_commands.describe(
         topic="A topic (see /rls topics); leave empty for any",
         private="Only you see the tip (default: everyone in this channel)",
@@ -492,7 +494,9 @@ class TipsCog(commands.Cog):
 
     @group.command(name="search", description="Search the tips, e.g. “burning legs” or “massage”.")
     @app_commands.describe(query="A word or two (up to 100 characters)")
-    async def find(self, interaction: discord.Interaction[RlsBot], query: str) -> None:
+    async def find(
+        self, interaction: discord.Interaction[RlsBot], query: app_commands.Range[str, 1, MAX_QUERY]
+    ) -> None:
         hits = search(self.catalog, query, limit=SEARCH_RESULTS)
         if not hits:
             await send_reply(interaction, nothing_found_text(self.catalog, query))
