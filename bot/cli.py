@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -18,8 +19,8 @@ from bot.db import DatabaseOpenError, MigrationError
 from bot.db.sqlite import backup_file
 from bot.db.transfer import TransferError
 from bot.formatting import plural
-from bot.logging_setup import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
+from bot.logging_setup import configure_logging, secrets_of
+from bot.settings import Settings, SettingsError, load_settings, unknown_settings
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
-    secrets = [s for s in (settings.token,) if s]
-    if settings.database_url is not None:
-        secrets.append(settings.database_url.get_secret_value())
-    configure_logging(settings.log_level, secrets)
+    database_url = settings.database_url.get_secret_value() if settings.database_url else None
+    configure_logging(
+        settings.log_level, secrets_of(settings.token, database_url), settings.log_format
+    )
+    unknown = unknown_settings()
+    if unknown:
+        log.warning("ignoring unknown setting(s) in .env: %s", ", ".join(unknown))
 
     if command == "run":
         return _run(settings)
@@ -197,17 +201,43 @@ def _backup(settings: Settings, destination: Path, *, force: bool) -> int:
             "DATABASE_URL points at PostgreSQL: back it up with pg_dump instead.", file=sys.stderr
         )
         return EXIT_CONFIG
-    if destination.exists() and not force:
-        print(f"{destination} already exists; pass --force to overwrite it.", file=sys.stderr)
+    if destination.is_dir():
+        print(
+            f"{destination} is a folder; give the backup's file name, "
+            f"e.g. {destination / 'rls-companion.sqlite3'}.",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
+    if destination.exists() or destination.is_symlink():
+        if not force:
+            print(f"{destination} already exists; pass --force to overwrite it.", file=sys.stderr)
+            return EXIT_CONFIG
+        if not destination.is_file() or destination.is_symlink():
+            print(
+                f"{destination} is not a regular file; --force only replaces an earlier backup.",
+                file=sys.stderr,
+            )
+            return EXIT_CONFIG
     if destination.resolve() == settings.database_path.resolve():
         print("The backup path must differ from DATABASE_PATH.", file=sys.stderr)
         return EXIT_CONFIG
-    destination.parent.mkdir(parents=True, exist_ok=True)
     try:
-        backup_file(settings.database_path, destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        report = backup_file(settings.database_path, destination)
     except DatabaseOpenError as exc:
         print(f"Backup failed: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    print(f"Backed up {settings.database_path} to {destination}.")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"Backup failed: cannot write {destination} ({reason}).", file=sys.stderr)
+        return EXIT_CONFIG
+    except sqlite3.Error as exc:
+        print(f"Backup failed: {exc}.", file=sys.stderr)
+        return EXIT_CONFIG
+    for table, rows in report.tables.items():
+        print(f"  {table}: {plural(rows, 'row')}")
+    print(
+        f"Backed up {settings.database_path} to {destination}: {plural(report.rows, 'row')} in "
+        f"{plural(len(report.tables), 'table')}, integrity checked, counts match."
+    )
     return EXIT_OK

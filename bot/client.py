@@ -16,17 +16,22 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.db import Database, Repositories, build_repositories, open_database
+from bot.db.retention import prune_deliveries
 from bot.db.sqlite import SqliteDatabase
 from bot.discord_delivery import DiscordTransport, Renderer
 from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
-from bot.interactions import NO_MENTIONS, RlsCommandTree, send_reply
+from bot.health import HealthCheck
+from bot.interactions import NO_MENTIONS, RlsCommandTree, answer_unclaimed
 from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
 from bot.reminders.pacing import TokenBucket
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Old deliveries are pruned at start and then four times a day (DELIVERY_RETENTION_DAYS).
+PRUNE_EVERY_HOURS = 6
 
 
 def bot_intents() -> discord.Intents:
@@ -111,6 +116,11 @@ class RlsBot(commands.AutoShardedBot):
         self._tick_task: asyncio.Task[object] | None = None
         self._shutdown: asyncio.Future[None] | None = None
         self.metrics = BotMetrics()
+        self.health = HealthCheck(
+            gateway_connected=self._gateway_connected,
+            database_answers=self._database_answers,
+            tick_seconds=settings.reminder_tick_seconds,
+        )
         # Schedule kind -> how its message looks; filled by the cogs as they load.
         self.renderers: dict[str, Renderer] = {}
         point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
@@ -187,11 +197,23 @@ class RlsBot(commands.AutoShardedBot):
             misfire_grace_time=None,
             next_run_time=datetime.now(UTC),
         )
+        self.scheduler.add_job(
+            self._prune,
+            "interval",
+            hours=PRUNE_EVERY_HOURS,
+            id="prune-deliveries",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),
+        )
         self.scheduler.start()
         self.engine.start_sender()
         self.engine.wake()
         if self.settings.metrics_port is not None:
-            self.metrics.serve(self.settings.metrics_port)
+            await self.metrics.serve(
+                self.settings.metrics_host, self.settings.metrics_port, self.health
+            )
             self.metrics.start_lag_probe()
 
     async def _tick(self) -> None:
@@ -199,53 +221,41 @@ class RlsBot(commands.AutoShardedBot):
         self._tick_task = asyncio.current_task()
         try:
             await self.engine.tick()
+            self.health.tick_finished()
         except Exception:
             log.exception("reminder tick failed; the next tick will try again")
         finally:
             self._tick_task = None
+
+    async def _prune(self) -> None:
+        cutoff = self.clock.now() - timedelta(days=self.settings.delivery_retention_days)
+        try:
+            await prune_deliveries(self.db, cutoff)
+        except Exception:
+            log.exception("pruning old deliveries failed; the next run will try again")
+
+    def _gateway_connected(self) -> bool:
+        return (
+            self.is_ready()
+            and not self.is_closed()
+            and all(not shard.is_closed() for shard in self.shards.values())
+        )
+
+    async def _database_answers(self) -> None:
+        async with self.db.connection() as conn:
+            await conn.execute("SELECT 1")
 
     def _describe_database(self) -> str:
         if self.settings.database_url is not None:
             return "PostgreSQL"
         return f"SQLite at {self.settings.database_path}"
 
-    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        # discord.py looks up the view item for a click just before it dispatches "interaction",
-        # and only schedules the callback; so here, synchronously, the view store still says
-        # whether anything will answer this click.
-        if event_name == "interaction" and args:
-            interaction = args[0]
-            if isinstance(interaction, discord.Interaction):
-                interaction.extras["unanswered_component"] = self._nobody_handles(interaction)
-        super().dispatch(event_name, *args, **kwargs)
-
-    def _nobody_handles(self, interaction: discord.Interaction) -> bool:
-        if interaction.type is not discord.InteractionType.component:
-            return False
-        data: dict[str, Any] = dict(interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        component_type = int(data.get("component_type", 0))
-        try:
-            store = self._connection._view_store
-            if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
-                return False
-            key = (component_type, custom_id)
-            message_id = interaction.message.id if interaction.message else None
-            return key not in store._views.get(message_id, {}) and key not in store._views.get(
-                None, {}
-            )
-        except AttributeError:  # discord.py internals moved: stay silent rather than guess
-            return False
-
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self.metrics.interaction(interaction.type.name)
-        if interaction.extras.get("unanswered_component"):
-            # A button from a view that timed out or belonged to a previous run: without this
-            # Discord would only say "This interaction failed".
-            await send_reply(
-                interaction,
-                "These buttons have expired. Run the command again to get fresh ones.",
-            )
+        # A click or form nothing takes any more (a view that timed out or belonged to a
+        # previous run, a button gone from its message) gets an answer, not "This interaction
+        # failed".
+        await answer_unclaimed(interaction)
 
     async def on_ready(self) -> None:
         # May run many times (reconnects): only log here, never set up.
@@ -271,6 +281,7 @@ class RlsBot(commands.AutoShardedBot):
         if self._engine is not None:
             await self._engine.stop_sender()
         await self.metrics.stop_lag_probe()
+        await self.metrics.stop_serving()
         try:
             await super().close()
         finally:

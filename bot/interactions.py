@@ -7,6 +7,7 @@ this bot says is about the person asking.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -17,6 +18,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.cooldowns import give_back
 from bot.errors import UserError
 from bot.formatting import plural
 
@@ -131,12 +133,105 @@ async def _answer(interaction: discord.Interaction[Any], message: str) -> None:
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
+# Set in `Interaction.extras` by every handler of ours that takes a component click or a form.
+_CLAIMED = "rls_claimed"
+EXPIRED_BUTTONS = "These buttons have expired. Run the command again to get fresh ones."
+BUTTON_GONE = (
+    "That button isn't on the message any more (it changed as you pressed it), so I did "
+    "nothing. Have another look at the message."
+)
+FORM_EXPIRED = "This form expired before it reached me, so nothing was saved."
+
+
+def claim(interaction: discord.Interaction[Any]) -> None:
+    """Mark a click or form as taken by one of our handlers (see :func:`answer_unclaimed`).
+
+    Handlers call this before their first await: discord.py starts them before it dispatches
+    the "interaction" event, so by the time :func:`answer_unclaimed` looks, the mark is there.
+    """
+    interaction.extras[_CLAIMED] = True
+
+
+async def answer_unclaimed(interaction: discord.Interaction[Any]) -> bool:
+    """Answer a click or form nothing of ours took, instead of leaving Discord to say "This
+    interaction failed". Returns whether it answered.
+
+    Runs from the bot's `on_interaction`: discord.py schedules the view item, dynamic item or
+    modal for an interaction before the event, and each of ours claims it in its first step. So
+    an interaction still unclaimed after one turn of the loop has nobody to answer it: a view
+    that timed out or belonged to an earlier run of the bot, a form submitted after a restart,
+    or a button pressed while its message was being changed (a double tap of Done and Snooze).
+    Only discord.py's public API is used, so a discord.py upgrade cannot silently break it.
+    """
+    if interaction.type not in (
+        discord.InteractionType.component,
+        discord.InteractionType.modal_submit,
+    ):
+        return False
+    await asyncio.sleep(0)  # one turn of the loop: no waiting on time, just let handlers start
+    if interaction.extras.get(_CLAIMED) or interaction.response.is_done():
+        return False
+    if interaction.type is discord.InteractionType.modal_submit:
+        message = FORM_EXPIRED + _typed_text(interaction)
+    elif interaction.message is not None and not _carries(interaction.message, interaction):
+        message = BUTTON_GONE
+    else:
+        message = EXPIRED_BUTTONS
+    try:
+        await send_reply(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not answer the unhandled interaction %s", interaction.id)
+        return False
+    return True
+
+
+def _carries(message: discord.Message, interaction: discord.Interaction[Any]) -> bool:
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = data.get("custom_id")
+
+    def walk(components: list[Any]) -> Iterator[Any]:
+        for component in components:
+            yield component
+            yield from walk(list(getattr(component, "children", None) or []))
+            for key in ("accessory", "component"):
+                child = getattr(component, key, None)
+                if child is not None:
+                    yield from walk([child])
+
+    return any(getattr(c, "custom_id", None) == custom_id for c in walk(list(message.components)))
+
+
+def _typed_text(interaction: discord.Interaction[Any]) -> str:
+    """What was typed into a form nobody can take any more, so it is not lost: the person can
+    copy it into a fresh one."""
+    values: list[str] = []
+
+    def walk(components: list[Any]) -> None:
+        for component in components:
+            if not isinstance(component, dict):
+                continue
+            walk(list(component.get("components") or []))
+            if isinstance(component.get("component"), dict):
+                walk([component["component"]])
+            value = component.get("value")
+            if isinstance(value, str) and value.strip():
+                values.append(value.strip())
+
+    data: dict[str, Any] = dict(interaction.data or {})
+    walk(list(data.get("components") or []))
+    if not values:
+        return ""
+    typed = "\n".join(f"> {line}" for value in values for line in value.splitlines())
+    return f" Here is what you typed, to copy into a new one:\n{typed}"[:1900]
+
+
 class RlsCommandTree(app_commands.CommandTree[Any]):
     """The command tree with our single error handler."""
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
+        give_back(interaction)  # a command that failed does not cost its cooldown
         await report_error(interaction, error)
 
 
@@ -153,6 +248,9 @@ class OwnerOnlyItem:
     not_yours = "These buttons belong to someone else."
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        # Before any await (see claim). discord.py calls from_custom_id first: it must not
+        # await anything either (parse the custom_id; do the work in on_press).
+        claim(interaction)
         if not self.owner_id or interaction.user.id == self.owner_id:
             return True
         await send_reply(interaction, self.not_yours)
@@ -176,6 +274,7 @@ class OwnedView(discord.ui.View):
         self.owner_id = owner_id
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        claim(interaction)  # before any await (see claim)
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
         await send_reply(interaction, "These buttons belong to someone else.", ephemeral=True)
@@ -189,6 +288,24 @@ class OwnedView(discord.ui.View):
         /,
     ) -> None:
         await report_error(interaction, error, where=f"view {type(self).__name__}")
+
+    async def leave(
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        view: discord.ui.View | None = None,
+        **edit: Any,
+    ) -> None:
+        """Answer by editing the message the interaction came from, showing `view` (or no
+        components) instead of this view, which stops listening.
+
+        Always this way round: discord.py files a message's components by custom_id, and
+        stopping a view removes its ids from the message's file, even ids that the view put
+        on the message next has registered meanwhile (pages of one flow share Save, a retry
+        reuses its button). Stopped after the edit, the check-in's second page lost its Save.
+        """
+        self.stop()
+        await interaction.response.edit_message(view=view, **edit)
 
 
 class OnePress:
@@ -268,5 +385,94 @@ class ConfirmView(OwnedView):
             await self._close(interaction, self.cancelled)
 
     async def _close(self, interaction: discord.Interaction[Any], content: str) -> None:
-        await interaction.response.edit_message(content=content, view=None)
-        self.stop()
+        await self.leave(interaction, content=content)
+
+
+FIX_IT = "Fix it"
+
+
+class FormModal(discord.ui.Modal):
+    """A form only its owner may submit, that never loses what was typed.
+
+    When `on_submit` raises a :class:`UserError` (validation), the answer is the problem and a
+    "Fix it" button that opens this same form again holding the values the person typed; a
+    submit from that reopened form answers by editing that message (use :meth:`answer`), so
+    the chat keeps one message per attempt at most. Other errors go to the shared handler.
+    Subclasses implement `on_submit` and may override :meth:`on_invalid`.
+    """
+
+    def __init__(
+        self, owner_id: int, *, title: str, custom_id: str, timeout: float | None = 1800
+    ) -> None:
+        # The timeout only frees an abandoned form; one sent later still gets an answer, with
+        # what was typed (answer_unclaimed).
+        super().__init__(title=title[:45], custom_id=custom_id, timeout=timeout)
+        self.owner_id = owner_id
+        # The "Fix it" message this form was last reopened from, if any.
+        self.retry: RetryView | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        claim(interaction)  # before any await (see claim)
+        if interaction.user.id == self.owner_id:
+            return True
+        await send_reply(interaction, "This form belongs to someone else.")
+        return False
+
+    async def answer(
+        self,
+        interaction: discord.Interaction[Any],
+        content: str,
+        *,
+        view: discord.ui.View | None = None,
+    ) -> None:
+        """Reply to a submit: in place of the "Fix it" message when reopened from one."""
+        retry, self.retry = self.retry, None
+        if retry is not None and interaction.message is not None:
+            await retry.leave(interaction, content=content, view=view)
+        else:
+            await send_reply(interaction, content, view=view)
+
+    def keep_typed(self) -> None:
+        """Make what was typed the form's values, for when it opens again."""
+        for item in self.walk_children():
+            if isinstance(item, discord.ui.TextInput):
+                item.default = item.value
+
+    async def on_invalid(self, interaction: discord.Interaction[Any], problem: str) -> None:
+        self.keep_typed()
+        await self.answer(
+            interaction,
+            f"{problem}\n-# Nothing is saved yet. **{FIX_IT}** opens the form again with what "
+            "you typed.",
+            view=RetryView(self),
+        )
+
+    async def on_error(  # type: ignore[override]  # a Modal's handler has no item argument
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        if isinstance(error, UserError):
+            try:
+                await self.on_invalid(interaction, error.message)
+                return
+            except Exception as exc:  # answering failed too: report that instead
+                error = exc
+        await report_error(interaction, error, where=f"form {type(self).__name__}")
+
+
+class RetryView(OwnedView):
+    """The "Fix it" button under a form's validation problem: reopens the form as typed."""
+
+    def __init__(self, form: FormModal) -> None:
+        super().__init__(form.owner_id, timeout=900)
+        self.form = form
+        button: discord.ui.Button[RetryView] = discord.ui.Button(
+            label=FIX_IT,
+            style=discord.ButtonStyle.primary,
+            custom_id=f"{form.custom_id}:retry"[:100],
+        )
+        button.callback = self.reopen  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def reopen(self, interaction: discord.Interaction[Any]) -> None:
+        self.form.retry = self
+        await interaction.response.send_modal(self.form)

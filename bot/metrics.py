@@ -7,8 +7,17 @@ import contextlib
 import logging
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
+from bot.health import HealthCheck
 from bot.reminders.engine import DrainReport, EngineObserver
 
 log = logging.getLogger(__name__)
@@ -53,6 +62,7 @@ class BotMetrics(EngineObserver):
             registry=self.registry,
         )
         self._lag_task: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
 
     def claimed(self, count: int, seconds: float, backlog: int) -> None:
         self.claimed_total.inc(count)
@@ -69,9 +79,35 @@ class BotMetrics(EngineObserver):
     def interaction_expired(self) -> None:
         self.expired.inc()
 
-    def serve(self, port: int) -> None:
-        start_http_server(port, addr="0.0.0.0", registry=self.registry)
-        log.info("serving Prometheus metrics on port %d", port)
+    async def serve(self, host: str, port: int, health: HealthCheck) -> None:
+        """`/metrics` for Prometheus, `/health` for a load balancer or systemd watchdog script:
+        200 when ready, else 503 with the reasons. On the event loop itself, so a stalled loop
+        shows as an unanswered health check."""
+
+        async def metrics(_: web.Request) -> web.Response:
+            body = generate_latest(self.registry)
+            return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+        async def ready(_: web.Request) -> web.Response:
+            readiness = await health.check()
+            if readiness.ok:
+                return web.json_response({"status": "ok"})
+            return web.json_response(
+                {"status": "unavailable", "reasons": readiness.reasons}, status=503
+            )
+
+        app = web.Application()
+        app.router.add_get("/metrics", metrics)
+        app.router.add_get("/health", ready)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, host, port).start()
+        log.info("serving /metrics and /health on %s port %d", host, port)
+
+    async def stop_serving(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
 
     def start_lag_probe(self) -> None:
         self._lag_task = asyncio.create_task(self._probe_lag(), name="loop-lag-probe")

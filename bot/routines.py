@@ -23,8 +23,12 @@ MAX_TOTAL_SECONDS = 360
 # Discord embed fields hold at most 1024 characters; a rendered routine must fit in one.
 MAX_RENDERED = 1024
 
+# Shown under every routine. The clot cue matters because a stretch or a rub is the last thing a
+# calf with a clot needs, and people with RLS rub and stretch their legs by habit.
 SAFETY_LINE = (
-    "Go gently: stretch to mild tension, never pain, and skip any step that doesn't suit you."
+    "Go gently: stretch to mild tension, never pain, skip any step that doesn't suit you, and stop "
+    "if you feel dizzy. Never rub or stretch a calf that is newly swollen, red, warm or painful: it "
+    "could be a blood clot, so get medical advice today."
 )
 
 

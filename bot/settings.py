@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL
+from bot.logging_setup import LogFormat
+from bot.reminders.streaks import MAX_STREAK_DAYS
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -50,6 +54,13 @@ class Settings(BaseSettings):
         le=3600,
         description="How long a process may hold due reminders before another takes them over.",
     )
+    delivery_retention_days: int = Field(
+        default=400,
+        ge=MAX_STREAK_DAYS,
+        le=100 * 365,
+        description="Finished reminder deliveries older than this are pruned (Done streaks "
+        f"look back {MAX_STREAK_DAYS} days, so no less).",
+    )
     send_rate_per_second: float | None = Field(
         default=None,
         gt=0,
@@ -66,14 +77,27 @@ class Settings(BaseSettings):
         default=None, description="Shards this process runs, e.g. 0-3 or 4,5,6,7."
     )
     metrics_port: int | None = Field(
-        default=None, ge=1, le=65535, description="Serve Prometheus metrics on this port."
+        default=None, ge=1, le=65535, description="Serve /metrics and /health on this port."
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="Address /metrics and /health listen on (0.0.0.0 for every interface).",
     )
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
+    log_format: LogFormat = Field(
+        default="text", description="text, or json for one JSON object per line (log shippers)."
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("discord_api_base", "discord_gateway_url")
     @classmethod
@@ -153,6 +177,39 @@ def parse_shard_ids(text: str) -> list[int]:
     if not ids:
         raise ValueError("no shard ids given")
     return sorted(ids)
+
+
+# Names that start like ours are meant for this bot; anything else in .env may be for another tool.
+OUR_PREFIXES = (
+    "DISCORD_",
+    "DATABASE_",
+    "REMINDER_",
+    "DELIVERY_",
+    "SEND_",
+    "PROCESS_",
+    "SHARD_",
+    "METRICS_",
+    "LOG_",
+)
+
+
+def unknown_settings(env_file: Path = Path(".env")) -> list[str]:
+    """Names in ENV_FILE that look like ours but are not (a typo such as REMINDER_TICK_SECOND,
+    which pydantic-settings would silently ignore), each with the nearest real name if any."""
+    if not env_file.is_file():
+        return []
+    known = [name.upper() for name in Settings.model_fields]
+    found: list[str] = []
+    for key in dotenv_values(env_file):
+        name = key.upper()
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        if close:
+            found.append(f"{key} (did you mean {close[0]}?)")
+        elif name.startswith(OUR_PREFIXES):
+            found.append(key)
+    return found
 
 
 class SettingsError(Exception):

@@ -88,7 +88,19 @@ class Tip(_Frozen):
     title: str = Field(min_length=1, max_length=MAX_TITLE)
     body: str = Field(min_length=1, max_length=MAX_BODY)
     source: Source
+    # Further pages that state the tip's facts: a tip that grew from the 2013 article (which
+    # carries no link) also names the health service or guideline page a reader can check.
+    also: tuple[Source, ...] = Field(default=(), max_length=3)
     related: tuple[Slug, ...] = ()
+    # Words people search with that the tip does not say, so it is found anyway: someone in a bad
+    # place types "want to die", not "hopeless". Searched like the body, never shown.
+    keywords: tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...] = Field(
+        default=(), max_length=12
+    )
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return (self.source, *self.also)
 
 
 class TipCatalog(_Frozen):
@@ -136,6 +148,13 @@ class TipCatalog(_Frozen):
     def counts(self) -> dict[str, int]:
         """Tips per topic id, in topic order."""
         return {topic_id: len(tips) for topic_id, tips in self._tips_by_topic.items()}
+
+
+def sources_field(tip: Tip) -> tuple[str, str]:
+    """("Source" or "Sources", every source one per line, linked where it has a URL): the embed
+    field a tip is shown with, so each page a reader can check is there to click."""
+    lines = [f"[{src.name}]({src.url})" if src.url else src.name for src in tip.sources]
+    return ("Source" if len(lines) == 1 else "Sources", "\n".join(lines))
 
 
 def _unknown_topic_message(catalog: TipCatalog, text: str) -> str:
@@ -407,7 +426,7 @@ def _documents(catalog: TipCatalog) -> list[_Document]:
         _Document(
             tip,
             frozenset(normalise(tip.title).split()),
-            frozenset(normalise(tip.body).split()),
+            frozenset(normalise(" ".join((tip.body, *tip.keywords))).split()),
             topic_words[tip.topic],
         )
         for tip in catalog.tips

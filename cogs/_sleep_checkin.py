@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
-from bot.interactions import OnePress, OwnedView, report_error, send_reply
+from bot.interactions import FormModal, OnePress, OwnedView
 from bot.sleep.entry import KNOWN_TAGS
 from bot.sleep.form import MAX_NOTE, NightForm
 
@@ -68,6 +68,8 @@ class CheckinFlow:
 
     Held in memory by the views of one ephemeral message for at most 15 minutes (the life of an
     interaction token); nothing is written until Save, so an abandoned check-in leaves no trace.
+    Each page is a view built from the answers so far: moving between pages (Next, Back) shows a
+    fresh view of the next page, so a page's menus always show what was picked.
     """
 
     def __init__(
@@ -96,17 +98,26 @@ class CheckinFlow:
     def heading(self) -> str:
         return f"Night ending {self.night:%a %d %b}"
 
-    async def save(self, interaction: discord.Interaction[Any]) -> None:
+    def details_prompt(self) -> str:
+        return f"**{self.heading()}**: and the rest of the night? (Pick, then Next or Save.)"
+
+    def tags_prompt(self) -> str:
+        return f"**{self.heading()}**: anything else? (All optional.)"
+
+    async def save(self, interaction: discord.Interaction[Any], page: OwnedView) -> None:
+        """Save (or ask before replacing), answering in place of `page`, which then stops."""
         with self._save.taken():
             entry = self.service.build(self.owner_id, self.zone, self.night, self.form)
-            await self.service.save_or_ask(interaction, entry, replace=self.editing, in_place=True)
+            await self.service.save_or_ask(interaction, entry, replace=self.editing, leaving=page)
 
 
-class TimesModal(discord.ui.Modal):
+class TimesModal(FormModal):
     """Step 1: the five clock answers (a modal holds at most five inputs)."""
 
     def __init__(self, flow: CheckinFlow) -> None:
-        super().__init__(title=f"{flow.heading()}: times"[:45], custom_id=flow.custom_id("times"))
+        super().__init__(
+            flow.owner_id, title=f"{flow.heading()}: times", custom_id=flow.custom_id("times")
+        )
         self.flow = flow
         f = flow.form
         self.bed: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
@@ -140,9 +151,6 @@ class TimesModal(discord.ui.Modal):
         for item in (self.bed, self.tried, self.latency, self.wake, self.up):
             self.add_item(item)
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return interaction.user.id == self.flow.owner_id
-
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         form = self.flow.form
         form.into_bed = self.bed.value
@@ -152,16 +160,7 @@ class TimesModal(discord.ui.Modal):
         form.out_of_bed = self.up.value or None
         # Check the times now, so a typo is caught before the rest is answered.
         self.flow.service.build(self.flow.owner_id, self.flow.zone, self.flow.night, form)
-        await send_reply(
-            interaction,
-            f"**{self.flow.heading()}**: and the rest of the night? (Pick, then Next or Save.)",
-            view=DetailsView(self.flow),
-        )
-
-    async def on_error(  # type: ignore[override]  # Modal drops the item argument
-        self, interaction: discord.Interaction[Any], error: Exception, /
-    ) -> None:
-        await report_error(interaction, error, where="sleep check-in times")
+        await self.answer(interaction, self.flow.details_prompt(), view=DetailsView(self.flow))
 
 
 def parse_minutes(text: str) -> int | None:
@@ -174,6 +173,8 @@ def parse_minutes(text: str) -> int | None:
 
 
 class FlowView(OwnedView):
+    """One page of the check-in: menus that remember each pick at once, buttons in row 4."""
+
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow.owner_id, timeout=900)
         self.flow = flow
@@ -205,8 +206,7 @@ class FlowView(OwnedView):
         self.add_item(button)
 
     async def save(self, interaction: discord.Interaction[Any]) -> None:
-        await self.flow.save(interaction)
-        self.stop()
+        await self.flow.save(interaction, self)
 
 
 FIELDS = {
@@ -246,11 +246,7 @@ class DetailsView(FlowView):
         self.button("save", "Save", discord.ButtonStyle.success, self.save)
 
     async def next_page(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.edit_message(
-            content=f"**{self.flow.heading()}**: anything else? (All optional.)",
-            view=TagsView(self.flow),
-        )
-        self.stop()
+        await self.leave(interaction, content=self.flow.tags_prompt(), view=TagsView(self.flow))
 
 
 class TagsView(FlowView):
@@ -274,6 +270,7 @@ class TagsView(FlowView):
         self.add_item(tags)
         self.select("naps", "Naps yesterday (not part of the night's sleep)", NAPS, f.naps)
         self.select("napmin", "Minutes napping yesterday, all together", NAP_MINUTES, f.nap_min)
+        self.button("back", "Back", discord.ButtonStyle.secondary, self.back)
         self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
         self.button("save", "Save", discord.ButtonStyle.success, self.save)
 
@@ -285,17 +282,24 @@ class TagsView(FlowView):
 
         return callback
 
+    async def back(self, interaction: discord.Interaction[Any]) -> None:
+        await self.leave(
+            interaction, content=self.flow.details_prompt(), view=DetailsView(self.flow)
+        )
+
     async def note(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(NoteModal(self.flow, self))
 
 
-class NoteModal(discord.ui.Modal):
+class NoteModal(FormModal):
     """The free-text answers, then save."""
 
-    def __init__(self, flow: CheckinFlow, view: FlowView) -> None:
-        super().__init__(title=f"{flow.heading()}: note"[:45], custom_id=flow.custom_id("notes"))
+    def __init__(self, flow: CheckinFlow, page: TagsView) -> None:
+        super().__init__(
+            flow.owner_id, title=f"{flow.heading()}: note", custom_id=flow.custom_id("notes")
+        )
         self.flow = flow
-        self.view = view
+        self.page = page
         f = flow.form
         self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
             label="Note (for you and your doctor)",
@@ -312,7 +316,7 @@ class NoteModal(discord.ui.Modal):
             required=False,
             max_length=20,
         )
-        # What they typed last time, if saving it failed (a misspelt tag): not lost on retry.
+        # What was typed last time (kept when saving failed), else the night's own tags.
         custom = f.tag_text or ", ".join(sorted(t for t in f.tags if t not in KNOWN_TAGS))
         self.custom: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
             label="Your own tags, comma-separated",
@@ -324,9 +328,6 @@ class NoteModal(discord.ui.Modal):
         for item in (self.note, self.onset, self.custom):
             self.add_item(item)
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        return interaction.user.id == self.flow.owner_id
-
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         form = self.flow.form
         form.note = self.note.value or None
@@ -334,10 +335,16 @@ class NoteModal(discord.ui.Modal):
         form.tags = {t for t in form.tags if t in KNOWN_TAGS}
         form.tag_text = self.custom.value or None
         # A modal opened from a message button edits that message when it answers.
-        await self.flow.save(interaction)
-        self.view.stop()
+        await self.flow.save(interaction, self.page)
 
-    async def on_error(  # type: ignore[override]  # Modal drops the item argument
-        self, interaction: discord.Interaction[Any], error: Exception, /
-    ) -> None:
-        await report_error(interaction, error, where="sleep check-in note")
+    async def on_invalid(self, interaction: discord.Interaction[Any], problem: str) -> None:
+        # The form's answers are in the flow already: show the page again with the problem;
+        # its "Add a note…" opens the note holding what was typed.
+        await self.page.leave(
+            interaction,
+            content=(
+                f"{self.flow.tags_prompt()}\n**Not saved yet:** {problem}\n-# **Add a note…** "
+                "opens your note again as you typed it."
+            ),
+            view=TagsView(self.flow),
+        )

@@ -39,7 +39,7 @@ from bot.interactions import ConfirmView, send_reply
 from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.zones import resolve_zone
-from bot.tips import NOTICE, TipCatalog, load_catalog, pick_tip
+from bot.tips import NOTICE, TipCatalog, load_catalog, pick_tip, sources_field
 from cogs._autocomplete import zone_autocomplete
 
 log = logging.getLogger(__name__)
@@ -139,8 +139,8 @@ class DailyTipRenderer:
         embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
         embed.set_author(name="Tip of the day")
         embed.add_field(name="Topic", value=self.catalog.topic(tip.topic).name, inline=True)
-        source = f"[{tip.source.name}]({tip.source.url})" if tip.source.url else tip.source.name
-        embed.add_field(name="Source", value=source[:MAX_FIELD], inline=True)
+        name, sources = sources_field(tip)
+        embed.add_field(name=name, value=sources[:MAX_FIELD], inline=True)
         if outgoing.is_late:
             embed.add_field(
                 name="Note", value="Posted late: I was offline when it was due.", inline=False

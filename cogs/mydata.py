@@ -12,7 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.db.mydata import Rows
+from bot.cooldowns import EXPORT_SECONDS, cooldown, per_user
+from bot.db.mydata import Rows, json_ready
 from bot.interactions import ConfirmView, send_reply
 
 # One message carries at most 10 attachments: the JSON and up to 9 tables as CSV.
@@ -21,12 +22,14 @@ MAX_CSV_FILES = 9
 
 def export_files(user_id: int, rows: Rows, exported_at: str) -> list[tuple[str, bytes]]:
     """my-data.json with every table, plus one CSV per table that has rows."""
+    rows = json_ready(rows)
     document = {
-        "user_id": user_id,
+        "user_id": str(user_id),
         "exported_at": exported_at,
         "about": (
-            "Everything rls-companion stores about you, one list per table. In SQLite-backed "
-            "deployments instants are seconds since 1970-01-01 UTC."
+            "Everything rls-companion stores about you, one list per table. Ids are strings. "
+            "Each instant is given twice: in seconds since 1970-01-01 UTC, and beside it "
+            "(the same name ending in _iso) as ISO 8601 date and time with its UTC offset."
         ),
         "tables": rows,
     }
@@ -55,6 +58,7 @@ class MyDataCog(commands.Cog):
     @group.command(
         name="export", description="Download everything I store about you (JSON and CSV)."
     )
+    @cooldown(per_user("export", EXPORT_SECONDS))
     async def export(self, interaction: discord.Interaction[RlsBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         rows = await self.bot.repos.user_data.export(interaction.user.id)

@@ -19,18 +19,29 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import plural, when
-from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
+from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply
 from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
 from bot.sleep.entry import SleepEntry
-from bot.sleep.form import NightForm, build_entry, check_night, implausible, parse_night
+from bot.sleep.form import (
+    MAX_COUNT,
+    MAX_MINUTES,
+    MAX_NAPS,
+    MAX_NOTE,
+    NightForm,
+    build_entry,
+    check_night,
+    implausible,
+    parse_night,
+)
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
@@ -105,13 +116,13 @@ class SleepService:
         entry: SleepEntry,
         *,
         replace: bool = False,
-        in_place: bool = False,
+        leaving: OwnedView | None = None,
     ) -> None:
         """Save, or ask first: before saving a night that is possible but unusual (16 hours or
         more in bed, or none), or replacing one that is already logged (unless `replace`).
 
-        `in_place` answers by editing the message whose component was used (the check-in's last
-        step) instead of with a new message.
+        With `leaving` (a check-in page) the answer edits the message in its place and that
+        view stops; otherwise it is a new message.
         """
         existing = await self.bot.repos.diary.get(entry.user_id, entry.night)
         view: discord.ui.View | None = None
@@ -122,7 +133,9 @@ class SleepService:
                 content += f"\nThis replaces the night you logged:\n{entry_line(existing)}"
             view = confirm_unusual_view(self, entry, replaces=existing is not None)
         elif existing is not None and not replace:
-            night = "this night" if in_place else f"the night ending {entry.night:%a %d %b}"
+            night = (
+                "this night" if leaving is not None else f"the night ending {entry.night:%a %d %b}"
+            )
             content = (
                 f"You already logged {night}:\n{entry_line(existing)}\n"
                 f"Replace it with this?\n{entry_line(entry)}"
@@ -131,8 +144,8 @@ class SleepService:
         else:
             saved = await self.bot.repos.diary.save(entry, self.bot.clock.now())
             content = saved_text(saved, replaced=existing is not None)
-        if in_place:
-            await interaction.response.edit_message(content=content, view=view)
+        if leaving is not None:
+            await leaving.leave(interaction, content=content, view=view)
         else:
             await send_reply(interaction, content, view=view)
 
@@ -329,19 +342,19 @@ class SleepCog(commands.Cog):
         interaction: discord.Interaction[RlsBot],
         bed: str,
         wake: str,
-        severity: int | None = None,
-        quality: int | None = None,
+        severity: app_commands.Range[int, 0, 10] | None = None,
+        quality: app_commands.Range[int, 1, 5] | None = None,
         tried: str | None = None,
-        asleep_after: int | None = None,
-        awakenings: int | None = None,
-        awake_minutes: int | None = None,
+        asleep_after: app_commands.Range[int, 0, MAX_MINUTES] | None = None,
+        awakenings: app_commands.Range[int, 0, MAX_COUNT] | None = None,
+        awake_minutes: app_commands.Range[int, 0, MAX_MINUTES] | None = None,
         up: str | None = None,
         rls_start: str | None = None,
-        rls_got_up: int | None = None,
-        naps: int | None = None,
-        nap_minutes: int | None = None,
+        rls_got_up: app_commands.Range[int, 0, MAX_COUNT] | None = None,
+        naps: app_commands.Range[int, 0, MAX_NAPS] | None = None,
+        nap_minutes: app_commands.Range[int, 0, MAX_MINUTES] | None = None,
         tags: str | None = None,
-        note: str | None = None,
+        note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
         night: str | None = None,
     ) -> None:
         zone = await self.service.zone(interaction.user.id)
@@ -369,7 +382,9 @@ class SleepCog(commands.Cog):
     @group.command(name="stats", description="Your averages, trends and tagged-night comparisons.")
     @app_commands.describe(days="How many recent nights to look at (default 14)")
     async def stats(
-        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
         check_days(days)
         zone = await self.service.zone(interaction.user.id)
@@ -396,7 +411,9 @@ class SleepCog(commands.Cog):
     )
     @app_commands.describe(days="How many recent nights to draw (default 14)")
     async def history(
-        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
         check_days(days)
         # Acknowledge first: the database read and the drawing may take longer than Discord waits.
@@ -419,8 +436,11 @@ class SleepCog(commands.Cog):
         name="report", description="A one-page report for your doctor (PNG, PDF and CSV)."
     )
     @app_commands.describe(days=f"How many recent nights (default 14, up to {MAX_REPORT_NIGHTS})")
+    @cooldown(per_user("sleep report", SLEEP_REPORT_SECONDS))
     async def report(
-        self, interaction: discord.Interaction[RlsBot], days: int = DEFAULT_DAYS
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, 1, MAX_REPORT_NIGHTS] = DEFAULT_DAYS,
     ) -> None:
         if not 1 <= days <= MAX_REPORT_NIGHTS:
             raise UserError(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from datetime import time, timedelta
+from collections.abc import AsyncIterator
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 import discord
@@ -11,15 +13,22 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.db.reminders import Delivery, ScheduleSpec, format_local_time
+from bot.cooldowns import cooldown, stretch_now_limits
+from bot.db.reminders import Delivery, Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
-from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, recurrence_of
+from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, not_set_up, recurrence_of
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
-from bot.scheduling.parsing import parse_days, parse_pause_days, parse_time
+from bot.scheduling.parsing import (
+    MAX_PAUSE_DAYS,
+    MIN_PAUSE_DAYS,
+    parse_days,
+    parse_pause_days,
+    parse_time,
+)
 from bot.scheduling.recurrence import Weekdays, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
 from cogs._autocomplete import zone_autocomplete
@@ -134,7 +143,35 @@ async def ask_to_stop(interaction: discord.Interaction[Any]) -> None:
 async def _stop_reminders(interaction: discord.Interaction[Any]) -> str:
     bot: RlsBot = interaction.client
     stopped = await bot.engine.stop(interaction.user.id, KIND)
+    if stopped:
+        # Noted after the engine's own transaction: should this fail, the reminders are still
+        # stopped, and /stretch status only says "not set up" instead of when they stopped.
+        await bot.repos.users.note_stopped(interaction.user.id, KIND, bot.engine.now())
     return "Stopped. No more stretch reminders." if stopped else "You had no stretch reminders."
+
+
+@contextlib.asynccontextmanager
+async def unless_stopped(bot: RlsBot, user_id: int) -> AsyncIterator[None]:
+    """With no schedule because the person stopped it, say so and how to start again, not that
+    reminders were never set up."""
+    try:
+        yield
+    except UserError as error:
+        if error.message != not_set_up(WHAT).message:
+            raise
+        stopped = await bot.repos.users.stopped_at(user_id, KIND)
+        if stopped is None:
+            raise
+        raise UserError(
+            f"You stopped your stretch reminders {discord_timestamp(stopped, 'R')}. "
+            "`/stretch remind` starts them again whenever you like."
+        ) from None
+
+
+def is_paused(schedule: Schedule, now: datetime) -> bool:
+    return schedule.next_due is None or (
+        schedule.paused_until is not None and schedule.paused_until > now
+    )
 
 
 class StretchRenderer:
@@ -286,15 +323,21 @@ class StretchCog(commands.Cog):
 
     @group.command(name="status", description="Your stretch schedule, next reminder and streak.")
     async def status(self, interaction: discord.Interaction[RlsBot]) -> None:
-        status = await self.bot.engine.status(interaction.user.id, KIND, WHAT)
+        async with unless_stopped(self.bot, interaction.user.id):
+            status = await self.bot.engine.status(interaction.user.id, KIND, WHAT)
         await send_reply(interaction, status_text(status))
 
     @group.command(name="pause", description="Pause your stretch reminders for a few days.")
     @app_commands.describe(days="How many days (1–30)")
-    async def pause(self, interaction: discord.Interaction[RlsBot], days: int = 1) -> None:
-        schedule = await self.bot.engine.pause(
-            interaction.user.id, KIND, parse_pause_days(days), WHAT
-        )
+    async def pause(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        days: app_commands.Range[int, MIN_PAUSE_DAYS, MAX_PAUSE_DAYS] = 1,
+    ) -> None:
+        async with unless_stopped(self.bot, interaction.user.id):
+            schedule = await self.bot.engine.pause(
+                interaction.user.id, KIND, parse_pause_days(days), WHAT
+            )
         assert schedule.paused_until is not None
         await send_reply(
             interaction,
@@ -303,18 +346,30 @@ class StretchCog(commands.Cog):
 
     @group.command(name="resume", description="Resume paused stretch reminders.")
     async def resume(self, interaction: discord.Interaction[RlsBot]) -> None:
+        async with unless_stopped(self.bot, interaction.user.id):
+            current = await self.bot.engine.require(interaction.user.id, KIND, WHAT)
+        if not is_paused(current, self.bot.engine.now()):
+            assert current.next_due is not None
+            await send_reply(
+                interaction,
+                f"Your stretch reminders aren't paused. Next one {when(current.next_due)}.",
+            )
+            return
         schedule = await self.bot.engine.resume(interaction.user.id, KIND, WHAT)
         assert schedule.next_due is not None
         await send_reply(interaction, f"Resumed. Next reminder {when(schedule.next_due)}.")
 
     @group.command(name="stop", description="Stop your stretch reminders.")
     async def stop(self, interaction: discord.Interaction[RlsBot]) -> None:
-        await self.bot.engine.require(interaction.user.id, KIND, WHAT)
+        async with unless_stopped(self.bot, interaction.user.id):
+            await self.bot.engine.require(interaction.user.id, KIND, WHAT)
         await ask_to_stop(interaction)
 
     @group.command(name="now", description="Send me today's stretch routine right now.")
+    @cooldown(stretch_now_limits)
     async def now(self, interaction: discord.Interaction[RlsBot]) -> None:
-        await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)
+        async with unless_stopped(self.bot, interaction.user.id):
+            await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)
         await send_reply(interaction, "On its way: check where your reminders usually arrive.")
 
     @commands.Cog.listener()

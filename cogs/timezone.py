@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.client import RlsBot
 from bot.formatting import plural
 from bot.interactions import send_reply
-from bot.scheduling.zones import resolve_zone
+from bot.scheduling.zones import resolve_zone, said_back
 from cogs._autocomplete import zone_autocomplete
 
 
@@ -29,7 +29,10 @@ class TimezoneCog(commands.Cog):
         resolved = resolve_zone(zone)
         schedules = await self.bot.engine.change_zone(interaction.user.id, resolved.key)
         local_now = self.bot.clock.now().astimezone(resolved)
-        lines = [f"Your timezone is now **{resolved.key}** (it's {local_now:%H:%M} there)."]
+        # "Berlin → Europe/Berlin": the person sees which zone a city they typed became.
+        lines = [
+            f"Your timezone is now **{said_back(zone, resolved)}** (it's {local_now:%H:%M} there)."
+        ]
         if schedules:
             moved = plural(len(schedules), "reminder schedule")
             lines.append(f"I moved {moved} to the new zone.")

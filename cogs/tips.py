@@ -21,6 +21,7 @@ Slugs are at most 64 characters and ids at most 20 digits, so each stays within 
 
 from __future__ import annotations
 
+import importlib.metadata
 import random
 import re
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.cooldowns import cooldown, public_tip_limits
 from bot.db.tip_history import KEEP
 from bot.errors import UserError
 from bot.interactions import NO_MENTIONS, OwnerOnlyItem, send_reply
@@ -40,7 +42,6 @@ from bot.tips import (
     MAX_QUERY,
     NOTICE,
     SearchHit,
-    Source,
     Tip,
     TipCatalog,
     did_you_mean,
@@ -48,6 +49,7 @@ from bot.tips import (
     normalise,
     pick_tip,
     search,
+    sources_field,
     suggest_titles,
 )
 
@@ -61,8 +63,10 @@ MAX_OPTIONS = 25
 MAX_LABEL = 100
 MAX_EMBED_DESCRIPTION = 4096
 MAX_FIELD = 1024
-# The article the catalog grew from; every other source is named in its own tips.
-ORIGIN_SOURCE = "Talk About Sleep"
+# The article the catalog grew from (it carries no link); every other source is named in its tips.
+ORIGIN_SOURCE = "A 2013 blog article on RLS and back pain"
+# [project.urls] labels in pyproject.toml that name where the README can be read.
+README_LABELS = ("readme", "documentation", "homepage", "repository", "source")
 
 _SLUG = r"[a-z0-9-]{1,64}"
 _OWNER = r"\d{1,20}"
@@ -106,14 +110,11 @@ def shown_query(query: str) -> str:
     return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
 
 
-def source_text(source: Source) -> str:
-    return f"[{source.name}]({source.url})" if source.url else source.name
-
-
 def tip_embed(catalog: TipCatalog, tip: Tip) -> discord.Embed:
     embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
     embed.add_field(name="Topic", value=catalog.topic(tip.topic).name, inline=True)
-    embed.add_field(name="Source", value=clip(source_text(tip.source), MAX_FIELD), inline=True)
+    name, value = sources_field(tip)
+    embed.add_field(name=name, value=clip(value, MAX_FIELD), inline=True)
     embed.set_footer(text=NOTICE)
     return embed
 
@@ -179,11 +180,40 @@ def nothing_found_text(catalog: TipCatalog, query: str) -> str:
 
 def publishers(catalog: TipCatalog) -> list[str]:
     """Who the tips' sources are, once each, in catalog order ("NHS", "Mayo Clinic", ...)."""
-    names = [tip.source.name.split(":")[0].strip() for tip in catalog.tips]
+    # "NHS: Back pain" -> "NHS"; "nidirect (NHS Northern Ireland): ..." -> "nidirect"; the page and
+    # the authors stay under each tip.
+    names = [
+        re.sub(r"\s*\(.*?\)", "", source.name.split(":")[0]).strip()
+        for tip in catalog.tips
+        for source in tip.sources
+    ]
     return [name for name in dict.fromkeys(names) if name != ORIGIN_SOURCE]
 
 
-def about_embed(catalog: TipCatalog) -> discord.Embed:
+def readme_url() -> str | None:
+    """Where the README can be read online: the first ``[project.urls]`` entry of pyproject.toml
+    with a fitting label, from the installed package's metadata; None when none is declared."""
+    try:
+        entries = importlib.metadata.metadata("rls-companion").get_all("Project-URL") or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for label in README_LABELS:
+        for entry in entries:
+            name, _, url = entry.partition(",")
+            if name.strip().lower() == label and url.strip().startswith("https://"):
+                return url.strip()
+    return None
+
+
+def readme_text(url: str | None) -> str:
+    where = f"[the project's README]({url})" if url else "the project's README (README.md)"
+    return (
+        f"How the bot works, every command, what it stores and how to run your own: {where}. "
+        "It also lists the tips' sources."
+    )
+
+
+def about_embed(catalog: TipCatalog, readme: str | None = None) -> discord.Embed:
     embed = discord.Embed(
         title="About RLS Companion",
         description=(
@@ -197,9 +227,9 @@ def about_embed(catalog: TipCatalog) -> discord.Embed:
         name="Where the tips come from",
         value=clip(
             f"{plural(len(catalog.tips), 'tip')} in {plural(len(catalog.topics), 'topic')}, "
-            "written in our own words. They started from the 2013 Talk About Sleep article "
-            "“Restless Leg Syndrome and Back Pain”; other facts come from public health sources, "
-            f"named under each tip: {', '.join(publishers(catalog))}.",
+            "written in our own words. They started from a 2013 blog article on RLS and back pain; "
+            "every health fact also names, under its tip, the health service or guideline page "
+            f"that says it: {', '.join(publishers(catalog))}.",
             MAX_FIELD,
         ),
         inline=False,
@@ -214,6 +244,7 @@ def about_embed(catalog: TipCatalog) -> discord.Embed:
         ),
         inline=False,
     )
+    embed.add_field(name="More", value=readme_text(readme), inline=False)
     embed.set_footer(text="Commands: /help")
     return embed
 
@@ -430,6 +461,7 @@ class TipsCog(commands.Cog):
     @group.command(
         name="tip", description="A random tip about RLS, from any topic or one you pick."
     )
+    @cooldown(public_tip_limits)
     @app_commands.describe(
         topic="A topic (see /rls topics); leave empty for any",
         private="Only you see the tip (default: everyone in this channel)",
@@ -462,7 +494,9 @@ class TipsCog(commands.Cog):
 
     @group.command(name="search", description="Search the tips, e.g. “burning legs” or “massage”.")
     @app_commands.describe(query="A word or two (up to 100 characters)")
-    async def find(self, interaction: discord.Interaction[RlsBot], query: str) -> None:
+    async def find(
+        self, interaction: discord.Interaction[RlsBot], query: app_commands.Range[str, 1, MAX_QUERY]
+    ) -> None:
         hits = search(self.catalog, query, limit=SEARCH_RESULTS)
         if not hits:
             await send_reply(interaction, nothing_found_text(self.catalog, query))
@@ -484,7 +518,7 @@ class TipsCog(commands.Cog):
 
     @group.command(name="about", description="What this bot is and where its tips come from.")
     async def about(self, interaction: discord.Interaction[RlsBot]) -> None:
-        await send_reply(interaction, embed=about_embed(self.catalog))
+        await send_reply(interaction, embed=about_embed(self.catalog, readme_url()))
 
 
 async def setup(bot: RlsBot) -> None:

@@ -41,3 +41,26 @@ def test_domain_modules_do_not_import_discord_or_cogs(path: Path) -> None:
         if name.split(".")[0] in {"discord", "cogs"} or name in {"bot.client", "bot.interactions"}
     }
     assert leaks == set()
+
+
+# discord.py's private attributes that the bot once reached into; a minor release may move them
+# (pyproject.toml pins the minor release tested). The emulator's test harness is not the bot.
+PRIVATE_DISCORD = ("_view_store", "_dynamic_items", "_connection", "_views", "_modals")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in sorted([*BOT.rglob("*.py"), *(BOT.parent / "cogs").rglob("*.py")])
+        if "emulator" not in p.parts
+    ],
+    ids=lambda p: str(p.relative_to(BOT.parent)),
+)
+def test_no_private_discord_py_attributes(path: Path) -> None:
+    used = {
+        node.attr
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.Attribute) and node.attr in PRIVATE_DISCORD
+    }
+    assert used == set()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from pathlib import Path
 
+import discord
 import pytest
 from discord import app_commands
 
+import cogs
 from bot.client import RlsBot
 from bot.extensions import walk_extensions
+from bot.interactions import FormModal, OwnedView, OwnerOnlyItem
 from bot.settings import Settings
 
 # Top-level slash commands each extension must register; a new cog adds its line here.
@@ -55,3 +61,24 @@ async def test_command_names_and_descriptions_follow_discord_rules(bot: RlsBot) 
         assert 1 <= len(command.description) <= 100
         if isinstance(command, app_commands.Command):
             assert len(command.parameters) <= 25
+
+
+def test_every_handler_claims_its_interactions() -> None:
+    """A click or form nothing claims is answered "expired" (bot/interactions.py,
+    answer_unclaimed). Every view, form and dynamic item of the cogs must therefore be one of
+    the claiming bases, or the person would get that answer as well as the real one."""
+    bases = {
+        discord.ui.DynamicItem: OwnerOnlyItem,
+        discord.ui.Modal: FormModal,
+        discord.ui.View: OwnedView,
+    }
+    found = 0
+    for module in pkgutil.iter_modules(cogs.__path__, "cogs."):
+        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if not cls.__module__.startswith("cogs."):
+                continue
+            for ui_base, ours in bases.items():
+                if issubclass(cls, ui_base):
+                    found += 1
+                    assert issubclass(cls, ours), f"{cls.__qualname__} is not an {ours.__name__}"
+    assert found >= 6

@@ -13,6 +13,7 @@ from bot.routines import (
     MAX_RENDERED,
     MAX_TOTAL_SECONDS,
     MIN_TOTAL_SECONDS,
+    SAFETY_LINE,
     Routine,
     RoutineError,
     day_number,
@@ -44,6 +45,52 @@ def test_each_routine_is_about_five_minutes_and_fits_an_embed(routine: Routine) 
         assert f"**{number}. {step.name}** ({step.seconds} s)" in steps
         assert len(step.name) <= 60
         assert len(step.how) <= 200
+
+
+# --- Safety cues (issue 17) --------------------------------------------------------------------------
+
+
+def test_every_routine_ends_with_the_dizziness_and_clot_cues() -> None:
+    line = SAFETY_LINE.casefold()
+    for cue in (
+        "never pain",
+        "stop if you feel dizzy",
+        "never rub or stretch a calf",
+        "blood clot",
+    ):
+        assert cue in line, cue
+    for sign in ("swollen", "red", "warm", "painful"):
+        assert sign in line, sign
+    for routine in ROUTINES:
+        assert render_routine(routine).endswith(SAFETY_LINE)
+
+
+def lies_on_the_back(routine: Routine) -> bool:
+    return any(
+        "on your back" in step.how or "lie back" in step.how or step.name.startswith("Reclined")
+        for step in routine.steps
+    )
+
+
+def test_routines_on_the_back_say_what_to_do_when_pregnant() -> None:
+    floor = [routine for routine in ROUTINES if lies_on_the_back(routine)]
+    assert {routine.id for routine in floor} >= {"floor-yoga", "mat-wind-down"}
+    for routine in floor:
+        assert "Pregnant? Do these on your side, or use the chair routine." in routine.intro
+    assert any(routine.id == "chair-only" for routine in ROUTINES)  # the routine the cue names
+
+
+@pytest.mark.parametrize("routine", ROUTINES, ids=lambda routine: routine.id)
+def test_step_cues_for_new_joints_balance_and_slow_circles(routine: Routine) -> None:
+    for step in routine.steps:
+        name = step.name.casefold()
+        if any(move in name for move in ("figure-four", "knee hug", "child's pose")):
+            assert "New hip or knee?" in step.how and "physio" in step.how, step.name
+        if name.startswith("standing") and "hamstring" in name:
+            assert "chair" in step.how.casefold(), step.name
+        if "ankle circles" in name:
+            # Five slow circles each way on each foot: 20 circles, 3 s each, so "slow" is possible.
+            assert "five" in step.how and step.seconds >= 60, step.name
 
 
 @given(st.integers(min_value=-(10**6), max_value=10**6))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import random
 import re
 import sys
@@ -26,8 +27,10 @@ from bot.tips import (
     pick_tip,
     resolve_tip,
     search,
+    sources_field,
     suggest_titles,
 )
+from cogs.tips import about_embed, publishers, readme_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_ARTICLE = Path("/work/shared/reference/rls-and-back-pain-article.txt")
@@ -65,15 +68,45 @@ def test_real_tips_respect_limits_and_references() -> None:
         assert "\n" not in tip.body, "bodies are one paragraph; TOML line ends need a backslash"
 
 
-def test_every_tip_names_a_reputable_source() -> None:
-    allowed = (
-        *("Talk About Sleep", "NHS", "NINDS", "Mayo Clinic", "MedlinePlus", "RLS Foundation"),
-        *("AASM", "Carney et al."),
-    )
+ORIGIN = "A 2013 blog article on RLS and back pain"
+REPUTABLE = (
+    *(ORIGIN, "NHS", "nidirect (NHS Northern Ireland)", "NINDS", "Mayo Clinic", "MedlinePlus"),
+    *("RLS Foundation", "AASM", "IRLSSG 2014", "Carney et al.", "Samaritans", "988 Suicide"),
+)
+
+
+def test_every_tip_names_reputable_sources_and_a_page_to_check() -> None:
     for tip in CATALOG.tips:
-        assert tip.source.name.startswith(allowed), tip.id
-        if tip.source.name.startswith("Talk About Sleep"):
-            assert tip.source.url is None  # the article text carries no link
+        for source in tip.sources:
+            assert source.name.startswith(REPUTABLE), (tip.id, source.name)
+            if source.name == ORIGIN:
+                assert source.url is None  # the article text carries no link
+        # Every health claim also cites a health service or guideline page a reader can open.
+        assert any(source.url for source in tip.sources), tip.id
+        assert len({source.url for source in tip.sources}) == len(tip.sources), tip.id
+    # The article quotes the site it was once credited to, so it is credited by description only.
+    assert not any("Talk About Sleep" in s.name for tip in CATALOG.tips for s in tip.sources)
+
+
+def test_each_page_goes_by_one_name_across_the_catalog() -> None:
+    names: dict[str, set[str]] = {}
+    for tip in CATALOG.tips:
+        for source in tip.sources:
+            if source.url:
+                names.setdefault(source.url, set()).add(source.name)
+    assert {url: found for url, found in names.items() if len(found) > 1} == {}
+
+
+def test_sources_field_lists_every_source_linked() -> None:
+    tip = CATALOG.get("causes-iron")
+    assert tip is not None and len(tip.sources) == 2
+    name, value = sources_field(tip)
+    assert name == "Sources"
+    assert value.splitlines() == [f"[{s.name}]({s.url})" for s in tip.sources]
+    origin = next(tip for tip in CATALOG.tips if tip.source.name == ORIGIN)
+    assert sources_field(origin)[1].splitlines()[0] == ORIGIN  # no link to show for the article
+    single = next(tip for tip in CATALOG.tips if not tip.also)
+    assert sources_field(single) == ("Source", f"[{single.source.name}]({single.source.url})")
 
 
 def test_notice_is_short_and_says_not_medical_advice() -> None:
@@ -96,6 +129,214 @@ def test_unknown_topic_lists_the_valid_ones() -> None:
     assert "Did you mean **Massage**" in caught.value.message
     for topic in CATALOG.topics:
         assert f"`{topic.id}`" in caught.value.message
+
+
+# --- /rls about links the README ---------------------------------------------------------------------
+
+
+class FakeMetadata:
+    def __init__(self, urls: list[str]) -> None:
+        self.urls = urls
+
+    def get_all(self, key: str) -> list[str] | None:
+        return self.urls if key == "Project-URL" else None
+
+
+def about_fields(readme: str | None) -> dict[str, str]:
+    embed = about_embed(CATALOG, readme)
+    return {field.name or "": field.value or "" for field in embed.fields}
+
+
+def test_about_links_the_readme_that_pyproject_declares(monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = ["Homepage, https://example.org/rls", "Documentation, https://example.org/rls#readme"]
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: FakeMetadata(urls))
+    url = readme_url()
+    assert url == "https://example.org/rls#readme"  # the documentation entry before the homepage
+    assert "[the project's README](https://example.org/rls#readme)" in about_fields(url)["More"]
+
+
+def test_about_lists_each_publisher_once_without_page_or_authors() -> None:
+    names = publishers(CATALOG)
+    assert len(names) == len(set(names))
+    assert {"NHS", "nidirect", "AASM 2024 guideline on treating RLS", "RLS Foundation"} <= set(
+        names
+    )
+    assert ORIGIN not in names  # the article is named in its own sentence
+    assert not any("(" in name or ":" in name for name in names)
+
+
+def test_about_names_the_readme_when_no_address_is_declared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: FakeMetadata([]))
+    assert readme_url() is None
+    more = about_fields(None)["More"]
+    assert "README.md" in more and "](" not in more
+    # An address that is not https is not shown as a link.
+    monkeypatch.setattr(
+        importlib.metadata, "metadata", lambda name: FakeMetadata(["Homepage, http://x.example"])
+    )
+    assert readme_url() is None
+
+
+# --- Health content: what current guidance says (issue 17) ----------------------------------------
+#
+# Each row: a tip and the points it must make (case-insensitive), and wording it must not use. The
+# sources checked for each point are named in the tip itself.
+
+REQUIRED_POINTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    # Iron: test ferritin and transferrin saturation; the 2024 AASM thresholds; never self-start.
+    (
+        "doctor-iron-check",
+        ("ferritin", "transferrin saturation", "75 ng/mL", "20%", "morning", "24 hours", "AASM"),
+        (),
+    ),
+    ("causes-iron", ("ferritin", "transferrin saturation", "do not start iron"), ()),
+    # Augmentation by name, its four signs, the class of medicine, a review, no self-changes.
+    (
+        "doctor-symptoms-change",
+        (
+            "augmentation",
+            "earlier in the day",
+            "sooner",
+            "stronger",
+            "arms or trunk",
+            "dopamine",
+            "review",
+            "do not change or stop a dose yourself",
+        ),
+        (),
+    ),
+    (
+        "causes-medicines",
+        (
+            "metoclopramide",
+            "anti-sickness",
+            "sleep aids",
+            "“PM” cold",
+            "antihistamines",
+            "ask a pharmacist before you buy",
+            "never stop a prescribed medicine",
+        ),
+        (),
+    ),
+    # Back pain: emergency signs and urgent-appointment signs are separate tips.
+    (
+        "doctor-back-pain-urgent",
+        (
+            *("emergency", "weakness or numbness in both legs", "severe or getting worse"),
+            *("bottom or genitals", "trouble peeing", "bladder or bowels"),
+            "rls does not make your legs weak or numb",
+        ),
+        ("high temperature", "weight loss", "lump", "worse at night"),
+    ),
+    (
+        "doctor-back-pain-soon",
+        ("urgent gp appointment", "high temperature", "weight loss", "lump", "worse at night"),
+        ("both legs", "genitals", "bladder"),
+    ),
+    (
+        "back-pain-neuropathy",
+        ("peripheral neuropathy", "does not usually cause back pain", "sciatica", "lower back"),
+        (),
+    ),
+    (
+        "exercise-leg-extensions",
+        ("pull your toes back towards you", "our own practical"),
+        ("point",),
+    ),
+    ("misconceptions-any-age", ("childhood", "growing pains", "adhd"), ()),
+    ("causes-other-conditions", ("genes", "iron inside the brain", "blood tests look normal"), ()),
+    ("causes-family", ("younger age",), ("40",)),
+    # Missing points, now tips of their own.
+    (
+        "symptoms-five-features",
+        (
+            "urge to move",
+            "rest",
+            "moving eases it",
+            "evening or at night",
+            "nothing else",
+            "only a doctor can make the diagnosis",
+        ),
+        (),
+    ),
+    (
+        "sleep-evening-habits",
+        ("big meal", "hard workout", "caffeine after midday", "two hours before bed"),
+        (),
+    ),
+    ("sleep-caffeine", ("after midday",), ()),
+    ("sleep-alcohol-nicotine", ("two hours before bed",), ()),
+    ("sleep-overtired", ("overtired", "worse"), ()),
+    ("sleep-apnoea", ("sleep apnoea", "snore", "stop breathing", "sleep study"), ()),
+    ("causes-pregnancy", ("pregnancy", "after the birth", "midwife or doctor", "iron"), ()),
+    (
+        "doctor-clot-warning",
+        (
+            "swollen",
+            "warm",
+            "red",
+            "painful",
+            "one side",
+            "blood clot",
+            "same day",
+            "breathless",
+            "chest pain",
+            "emergency",
+            "do not rub, massage or stretch",
+        ),
+        (),
+    ),
+    (
+        "doctor-feeling-hopeless",
+        (
+            "if rls leaves you feeling hopeless or thinking of harming yourself, get help now",
+            "emergency number",
+            "988",
+            "samaritans",
+            "116 123",
+            "uk and ireland",
+        ),
+        (),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("tip_id", "required", "forbidden"), REQUIRED_POINTS, ids=[row[0] for row in REQUIRED_POINTS]
+)
+def test_tip_makes_the_points_current_guidance_makes(
+    tip_id: str, required: tuple[str, ...], forbidden: tuple[str, ...]
+) -> None:
+    tip = CATALOG.get(tip_id)
+    assert tip is not None, f"{tip_id} is missing"
+    text = f"{tip.title} {tip.body}".casefold()
+    assert [point for point in required if point.casefold() not in text] == []
+    assert [word for word in forbidden if word.casefold() in text] == []
+
+
+# A dose is a number with a unit of medicine; lab values (ng/mL) and percentages are not doses.
+DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|milligrams?|micrograms?|tablets? a day)\b", re.I)
+# Advice to start, stop or change a medicine, as opposed to "never stop ... on your own".
+MEDICINE_ADVICE = re.compile(
+    r"\b(?:you should|try|consider|it is worth)\s+(?:taking|starting|stopping|increasing|reducing)\b",
+    re.I,
+)
+
+
+def test_no_tip_gives_a_dose_or_medicine_advice() -> None:
+    for tip in CATALOG.tips:
+        assert not DOSE.search(tip.body), tip.id
+        assert not MEDICINE_ADVICE.search(tip.body), tip.id
+
+
+def test_every_mention_of_iron_supplements_says_not_on_your_own() -> None:
+    guarded = ("on your own", "before taking any", "without asking")
+    for tip in CATALOG.tips:
+        body = tip.body.casefold()
+        if "supplement" in body and "iron" in body:
+            assert any(phrase in body for phrase in guarded), tip.id
 
 
 # --- Loader errors name the file, the entry and the field ------------------------------------------
@@ -147,6 +388,10 @@ def load_text(tmp_path: Path, text: str) -> TipCatalog:
         (tip_toml("Bad Id"), "tip #1 ('Bad Id'): id: must be a lowercase slug"),
         (tip_toml("sleep-a", extra="tittle = 'typo'"), "tip #1 ('sleep-a'): tittle: unknown field"),
         (tip_toml("sleep-a", body=""), "tip #1 ('sleep-a'): body: must not be empty"),
+        (
+            tip_toml("sleep-a", extra=f'keywords = ["{"k" * 41}"]'),
+            "tip #1 ('sleep-a'): keywords[1]: too long (41 > 40)",
+        ),
     ],
     ids=[
         "body-too-long",
@@ -157,6 +402,7 @@ def load_text(tmp_path: Path, text: str) -> TipCatalog:
         "slug",
         "typo",
         "empty",
+        "keyword-too-long",
     ],
 )
 def test_single_problem_is_named(tmp_path: Path, entries: str, expected: str) -> None:
@@ -295,6 +541,26 @@ def test_tai_chi_spellings_find_the_tai_chi_tip(query: str) -> None:
 )
 def test_other_real_queries(query: str, expected: str) -> None:
     assert top_ids(query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        *("suicidal", "suicide", "kill myself", "want to die", "harm myself", "self harm"),
+        *("depressed", "hopeless", "crisis", "i want to end my life"),
+    ],
+)
+def test_words_of_a_crisis_find_the_get_help_now_tip_first(query: str) -> None:
+    # Someone in a bad place searches in their own words; the tip with the crisis lines must come
+    # first, whatever other tips share a word with the query.
+    assert top_ids(query)[0] == "doctor-feeling-hopeless"
+
+
+def test_keywords_are_searched_but_never_shown() -> None:
+    tip = CATALOG.get("doctor-feeling-hopeless")
+    assert tip is not None and "want to die" in tip.keywords
+    assert "die" not in normalise(tip.body).split()
+    assert all(keyword not in sources_field(tip)[1] for keyword in tip.keywords)
 
 
 def test_results_are_sorted_and_above_the_cutoff() -> None:

@@ -53,7 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="DIR",
-        help="where files the bot sends and its log go (default: a new temporary folder)",
+        help="where files the bot sends and its log go, kept after exit (default: a new "
+        "temporary folder, removed on exit unless --keep)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temporary folder of files the bot sent and its log after exit",
     )
     parser.add_argument(
         "--timezone",
@@ -82,7 +88,7 @@ def run_console(
     except ConsoleError as exc:
         console.print(exc.message)
         return 2
-    options = ConsoleConfig(args.database, args.start, args.timezone, args.output)
+    options = ConsoleConfig(args.database, args.start, args.timezone, args.output, args.keep)
     interactive = stream.isatty()
     try:
         return asyncio.run(console_main(options, console, stream, interactive))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,9 +182,39 @@ def banner(session: Session, interactive: bool) -> Text:
 async def console_main(
     options: ConsoleConfig, console: Console, stream: TextIO, interactive: bool
 ) -> int:
+    temporary = options.output is None
     output = options.output or Path(tempfile.mkdtemp(prefix="rls-console-"))
-    output.mkdir(parents=True, exist_ok=True)
-    options = ConsoleConfig(options.database, options.start, options.timezone, output)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        return await _console_in(
+            ConsoleConfig(options.database, options.start, options.timezone, output, options.keep),
+            console,
+            stream,
+            interactive,
+        )
+    finally:
+        # A folder the console made for itself goes with it (it can hold charts and reports of
+        # made-up sleep data, and one per run adds up); --output or --keep keep it.
+        if temporary and not options.keep:
+            sent = [p for p in output.iterdir() if p.name != "bot.log"] if output.is_dir() else []
+            shutil.rmtree(output, ignore_errors=True)
+            if sent:
+                # The file paths were shown during the session: say they are gone, and how not.
+                console.print(
+                    Text(
+                        f"Removed {output} with the {len(sent)} file"
+                        f"{'s' if len(sent) != 1 else ''} the bot sent; --keep or --output DIR "
+                        "keeps them.",
+                        style="dim",
+                    )
+                )
+
+
+async def _console_in(
+    options: ConsoleConfig, console: Console, stream: TextIO, interactive: bool
+) -> int:
+    assert options.output is not None
+    output = options.output
     tap = ErrorTap()
     session: Session | None = None
 

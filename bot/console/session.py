@@ -85,6 +85,7 @@ class ConsoleConfig:
     start: datetime | None = None
     timezone: str = "UTC"  # for people who haven't told the bot theirs
     output: Path | None = None
+    keep: bool = False  # keep the temporary output folder (files sent, the log) after exit
 
 
 class Session:

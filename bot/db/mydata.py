@@ -13,7 +13,7 @@ a moderator's data keeps each change but replaces who made it with :data:`FORMER
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from bot.db.guild_settings import FORMER_MEMBER
@@ -41,6 +41,56 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+# How /mydata export shapes values for JSON, the same on both backends. Ids go out as strings: a
+# Discord id is above 2**53, where a JSON number read by JavaScript silently loses its last digits.
+# Instants go out twice, as seconds since 1970 (as SQLite stores them) and, beside that, as ISO
+# 8601 with the offset (`due_at_iso`), for people and spreadsheets. Columns are recognised by
+# name; tests/db/test_mydata.py checks the names against PostgreSQL's column types, so a new
+# column that breaks the pattern fails there instead of leaking a number.
+INSTANT_SUFFIXES = ("_at", "_until")
+INSTANT_NAMES = frozenset(
+    {"next_due", "into_bed", "tried_sleep", "final_wake", "out_of_bed", "rls_onset"}
+)
+ID_NAMES = frozenset({"id", "snoozed_from"})
+
+
+def is_instant(column: str) -> bool:
+    return column.endswith(INSTANT_SUFFIXES) or column in INSTANT_NAMES
+
+
+def is_id(column: str) -> bool:
+    return column in ID_NAMES or column.endswith("_id")
+
+
+def json_ready(rows: Rows) -> Rows:
+    """The export's rows with ids as strings and every instant also as ISO 8601."""
+    return {table: [_json_row(row) for row in table_rows] for table, table_rows in rows.items()}
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    shaped: dict[str, Any] = {}
+    for column, value in row.items():
+        if isinstance(value, int) and is_id(column):
+            shaped[column] = str(value)
+        elif is_instant(column):
+            instant = _instant(value)
+            shaped[column] = None if instant is None else int(instant.timestamp())
+            shaped[f"{column}_iso"] = None if instant is None else instant.isoformat()
+        else:
+            shaped[column] = value
+    return shaped
+
+
+def _instant(value: Any) -> datetime | None:
+    """SQLite stores epoch seconds; PostgreSQL's timestamptz arrives here as ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.astimezone(UTC)
 
 
 def _quote(identifier: str) -> str:

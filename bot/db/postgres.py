@@ -6,10 +6,12 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
 from bot.db.migrations import MigrationError, load_migrations, newer_database_message
+from bot.db.sqlite import DatabaseOpenError
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +22,10 @@ MIGRATION_LOCK_KEY = 0x726C7363
 class PostgresDatabase:
     backend = "postgres"
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, shown_dsn: str = "DATABASE_URL") -> None:
         self._pool = pool
+        # How error messages name the database: the setting and its URL, password hidden.
+        self._shown_dsn = shown_dsn
 
     @classmethod
     async def open(
@@ -32,13 +36,25 @@ class PostgresDatabase:
         max_size: int = 10,
         server_settings: Mapping[str, str] | None = None,
     ) -> PostgresDatabase:
-        pool = await asyncpg.create_pool(
-            dsn,
-            min_size=min_size,
-            max_size=max_size,
-            server_settings=dict(server_settings or {}),
-        )
-        return cls(pool)
+        shown = f"DATABASE_URL {hide_password(dsn)}"
+        try:
+            pool = await asyncpg.create_pool(
+                dsn,
+                min_size=min_size,
+                max_size=max_size,
+                server_settings=dict(server_settings or {}),
+            )
+        except (
+            OSError,
+            TimeoutError,
+            ValueError,
+            asyncpg.PostgresError,
+            asyncpg.InterfaceError,
+        ) as exc:
+            # A missing database or role, a refused connection, a bad URL: the operator's to fix,
+            # so one line naming the setting rather than asyncpg's traceback.
+            raise DatabaseOpenError(f"{shown}: {connection_problem(exc)}") from None
+        return cls(pool, shown)
 
     async def close(self) -> None:
         await self._pool.close()
@@ -71,9 +87,15 @@ class PostgresDatabase:
         async with self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
             try:
-                await conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-                )
+                try:
+                    await conn.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+                    )
+                except asyncpg.InvalidSchemaNameError as exc:
+                    # search_path names no schema that exists (or none this role may use).
+                    raise DatabaseOpenError(
+                        f"{self._shown_dsn}: {exc} (check search_path and that the schema exists)"
+                    ) from None
                 current = await _current_version(conn)
                 if current > len(migrations):
                     raise MigrationError(newer_database_message(current, len(migrations)))
@@ -95,6 +117,35 @@ class PostgresDatabase:
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
         return applied
+
+
+def hide_password(dsn: str) -> str:
+    """The URL with its password (in the authority or a `password=` parameter) replaced by ***,
+    for messages an operator may paste anywhere."""
+    try:
+        parts = urlsplit(dsn)
+        password = parts.password
+    except ValueError:
+        return "(unparseable URL)"
+    if password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    if parts.query:
+        query = [
+            (k, "***" if k == "password" else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        parts = parts._replace(query=urlencode(query, safe="*"))
+    return urlunsplit(parts)
+
+
+def connection_problem(exc: BaseException) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused (is PostgreSQL running, on this host and port?)"
+    if isinstance(exc, TimeoutError):
+        return "no answer in time (host, port or firewall?)"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text
 
 
 def changed_rows(status: str) -> int:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 import aiosqlite
 
@@ -50,14 +54,13 @@ class SqliteDatabase:
 
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
-        path = Path(path)
-        if path.parent and not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
-            raise DatabaseOpenError(f"{path} is a directory, not a database file")
+        path, created = prepare_database_file(Path(path))
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
         # what the code says it is.
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseOpenError(f"DATABASE_PATH {path}: cannot open the file ({exc})") from None
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = await fetch_value(conn, "PRAGMA journal_mode = WAL")
@@ -68,7 +71,15 @@ class SqliteDatabase:
         except sqlite3.DatabaseError as exc:
             await conn.close()
             raise DatabaseOpenError(f"{path} is not an SQLite database ({exc})") from None
-        log.debug("opened %s (journal_mode=%s)", path, mode)
+        # The absolute path and whether the file is new: a bot started from another folder
+        # would otherwise begin a second, empty database without anyone noticing.
+        log.info(
+            "SQLite database %s (%s, journal_mode=%s)",
+            path,
+            "created now, empty" if created else "existing",
+            mode,
+        )
+        warn_if_readable_by_others(path)
         return cls(path, conn)
 
     async def close(self) -> None:
@@ -162,21 +173,121 @@ async def fetch_value(conn: aiosqlite.Connection, sql: str, params: Params = ())
     return row[0]
 
 
-def backup_file(source: Path, destination: Path) -> None:
-    """Copy a live database file with the online backup API (used by `rls-companion backup`)."""
+def read_only_uri(path: Path) -> str:
+    """An SQLite `file:` URI for PATH, opened read-only. Every character that means something in
+    a URI (`#`, `?`, `%`, spaces, non-ASCII) is percent-encoded: unquoted, `data/a#b/db.sqlite3`
+    would open (and create) `data/a` instead."""
+    return f"file:{quote(str(Path(path).absolute()), safe='/')}?mode=ro"
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    tables: dict[str, int]  # row counts, equal in the source's snapshot and in the copy
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    # Table names come from the file's own catalog, never from input.
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def prepare_database_file(path: Path) -> tuple[Path, bool]:
+    """The absolute path, its folder made, the file created 0600 if new; and whether it was."""
+    path = path.absolute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise DatabaseOpenError(f"DATABASE_PATH {path} is a directory, not a database file")
+        return path, create_private_file(path)
+    except OSError as exc:
+        raise DatabaseOpenError(
+            f"DATABASE_PATH {path}: cannot create the file or its folder ({exc.strerror or exc})"
+        ) from None
+
+
+def create_private_file(path: Path) -> bool:
+    """Create PATH empty with mode 0600 if it does not exist; True if it was created.
+
+    Health data: SQLite gives its -wal and -shm files the main file's mode, so creating the main
+    file 0600 ourselves keeps all three readable only by the bot's user, whatever the umask."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def warn_if_readable_by_others(path: Path) -> None:
+    """The bot's own files are created 0600; a file made looser earlier (by hand, or by a version
+    that did not set the mode) is left alone but named, with the fix."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            log.warning(
+                "%s is readable by other users of this machine (mode %04o); it holds health "
+                "data: chmod 600 %s",
+                candidate,
+                mode,
+                candidate,
+            )
+
+
+def backup_file(source: Path, destination: Path) -> BackupReport:
+    """Copy a live database file with the online backup API (used by `rls-companion backup`),
+    then check the copy: `integrity_check`, and each table's row count equal to the source's in
+    the snapshot that was copied. The copy is written to a private (0600) temporary file beside
+    DESTINATION and renamed over it only once it checks out."""
     if not source.exists():
         raise DatabaseOpenError(f"{source} does not exist")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    if source.is_dir():
+        raise DatabaseOpenError(f"{source} is a directory, not a database file")
+    src = sqlite3.connect(read_only_uri(source), uri=True, isolation_level=None)
     try:
-        src.execute("PRAGMA busy_timeout = 5000")
+        src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # One read transaction around the counts and the copy: both see the same snapshot even
+        # while the bot keeps writing.
+        src.execute("BEGIN")
         try:
-            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseOpenError(f"{source} is not an SQLite database ({exc})") from None
-        dst = sqlite3.connect(destination)
-        try:
-            src.backup(dst)
+            try:
+                expected = table_counts(src)
+            except sqlite3.DatabaseError as exc:
+                raise DatabaseOpenError(f"{source} is not an SQLite database ({exc})") from None
+            partial = destination.with_name(f".{destination.name}.partial")
+            partial.unlink(missing_ok=True)
+            create_private_file(partial)
+            try:
+                dst = sqlite3.connect(partial)
+                try:
+                    src.backup(dst)
+                    check = dst.execute("PRAGMA integrity_check").fetchone()[0]
+                    copied = table_counts(dst)
+                finally:
+                    dst.close()
+                if check != "ok":
+                    raise DatabaseOpenError(f"the copy failed its integrity check: {check}")
+                if copied != expected:
+                    raise DatabaseOpenError(
+                        f"the copy's row counts {copied} differ from the source's {expected}"
+                    )
+                os.replace(partial, destination)
+            finally:
+                partial.unlink(missing_ok=True)
         finally:
-            dst.close()
+            src.execute("COMMIT")
     finally:
         src.close()
+    return BackupReport(expected)

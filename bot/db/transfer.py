@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 
 from bot.db.postgres import PostgresDatabase
-from bot.db.sqlite import SqliteDatabase, from_epoch
+from bot.db.sqlite import SqliteDatabase, from_epoch, read_only_uri
 from bot.formatting import plural
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ async def copy_sqlite_to_postgres(source_path: Path, target: PostgresDatabase) -
         await sqlite_db.close()
     await target.migrate()
 
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(source_path), uri=True)
     try:
         tables = _tables_in_dependency_order(source)
         copied: list[TableCopy] = []

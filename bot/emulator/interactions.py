@@ -192,10 +192,16 @@ def _walk(components: list[Any]) -> list[dict[str, Any]]:
     return found
 
 
-def find_component(message: EmuMessage, custom_id: str) -> dict[str, Any]:
-    for component in _walk(message.components):
-        if component.get("custom_id") == custom_id:
-            return component
+def find_component(message: EmuMessage, custom_id: str, *, earlier: bool = False) -> dict[str, Any]:
+    """The component on the message; with `earlier`, also on the versions before its edits
+    (newest first): what a person's screen may still show while an edit is on its way."""
+    versions = [message.components]
+    if earlier:
+        versions += [list(b.get("components") or []) for b in reversed(message.history)]
+    for components in versions:
+        for component in _walk(components):
+            if component.get("custom_id") == custom_id:
+                return component
     ids = [c.get("custom_id") for c in _walk(message.components) if c.get("custom_id")]
     raise LookupError(f"message {message.id} has no component {custom_id!r} (has {ids})")
 

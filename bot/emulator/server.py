@@ -405,11 +405,12 @@ class DiscordEmulator:
         custom_id: str,
         values: list[str] | None,
         permissions: int,
+        stale: bool = False,
     ) -> EmuInteraction:
         message = target.message if isinstance(target, EmuCallback) else target
         if message is None:
             raise LookupError("that callback created no message")
-        component = ix.find_component(message, custom_id)
+        component = ix.find_component(message, custom_id, earlier=stale)
         if component.get("disabled"):
             raise LookupError(f"component {custom_id!r} is disabled")
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component["type"]}
@@ -441,9 +442,12 @@ class DiscordEmulator:
         custom_id: str,
         *,
         permissions: int = Permissions.default_member,
+        stale: bool = False,
     ) -> EmuInteraction:
-        """Press a button on a message the bot sent."""
-        return self._component_interaction(user, message, custom_id, None, permissions)
+        """Press a button on a message the bot sent. `stale`: a button the person's screen still
+        shows though an edit has removed it (a double tap); as on Discord, the interaction
+        carries the message as it is now."""
+        return self._component_interaction(user, message, custom_id, None, permissions, stale)
 
     async def select(
         self,

@@ -12,9 +12,12 @@ Decisions:
   autocomplete label shows their current local time, which exposes the inverted POSIX sign).
 * Backward-compatible aliases such as "US/Eastern", "Asia/Calcutta", "Japan" are accepted: each
   names exactly one DST-following zone, so there is nothing to get wrong.
-* A bare city ("New York", "berlin") or country ("germany", "uk") is not guessed; it gets
-  "Did you mean Europe/Berlin?". In autocomplete, an abbreviation or country lists its likely
-  zones first ("pst" -> America/Los_Angeles).
+* A bare city ("New York", "berlin": the last part of a zone's name) is accepted when it names
+  one zone (aliases such as Asia/Istanbul and Europe/Istanbul are one zone: the best-known name
+  is kept), and callers say the zone back ("Berlin → Europe/Berlin", see :func:`said_back`).
+  A city naming several different zones ("West") gets the choices. A country ("germany", "uk")
+  is not guessed; it gets "Did you mean Europe/Berlin?". In autocomplete, an abbreviation or
+  country lists its likely zones first ("pst" -> America/Los_Angeles).
 * "localtime", "Factory" and "posixrules" are refused: they are system files, not places.
 """
 
@@ -24,7 +27,7 @@ import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
@@ -32,7 +35,7 @@ from rapidfuzz import fuzz, process
 from bot.errors import UserError
 from bot.scheduling.recurrence import load_zone
 
-__all__ = ["MAX_CHOICES", "is_valid_zone", "resolve_zone", "zone_choices"]
+__all__ = ["MAX_CHOICES", "is_valid_zone", "resolve_zone", "said_back", "zone_choices"]
 
 MAX_CHOICES = 25  # Discord's autocomplete limit
 _MAX_LABEL = 100  # Discord's limit for a choice's name and value
@@ -243,8 +246,57 @@ def resolve_zone(name: str, *, now: datetime | None = None) -> ZoneInfo:
     key = _normalise(text)
     canonical = _catalog()[1].get(key)
     if canonical is None:
-        raise UserError(_unknown_message(text, key))
+        zones = _cities().get(key, ())
+        if len(zones) > 1:
+            raise UserError(
+                f"{_quote(text)} could be {_join(zones)}: which one? Type its full name, or "
+                "pick it from the list while typing."
+            )
+        if not zones:
+            raise UserError(_unknown_message(text, key))
+        canonical = zones[0]
     return load_zone(canonical)
+
+
+def said_back(typed: str, zone: ZoneInfo) -> str:
+    """The zone as a reply names it: "Berlin → Europe/Berlin" when a city was typed, so the
+    person sees which zone their words became; the zone's name alone otherwise."""
+    if _normalise(" ".join(typed.split())) == zone.key.lower():
+        return zone.key
+    return f"{' '.join(typed.split())[:40]} → {zone.key}"
+
+
+@functools.cache
+def _cities() -> dict[str, tuple[str, ...]]:
+    """City (a zone name's last part, as typed: "new_york") -> the different zones it names,
+    best-known name first. Names that are aliases of one zone count once."""
+    by_city: dict[str, list[str]] = {}
+    for entry in _catalog()[0]:  # rank order: common zones, then the main areas
+        if entry.name.startswith("Etc/"):
+            continue  # offsets and UTC spellings, not places
+        by_city.setdefault(entry.city, []).append(entry.name)
+    cities: dict[str, tuple[str, ...]] = {}
+    for city, names in by_city.items():
+        distinct: list[str] = []
+        for name in names:
+            if not any(_same_clock(name, kept) for kept in distinct):
+                distinct.append(name)
+        cities[city] = tuple(distinct)
+    return cities
+
+
+# Weekly instants over the years reminders care about: two names whose clocks agree at all of
+# them are one zone under two names (an alias) as far as this bot is concerned.
+_SAMPLES = tuple(
+    datetime(2000, 1, 3, 12, tzinfo=UTC) + timedelta(days=7 * week) for week in range(52 * 40)
+)
+
+
+def _same_clock(a: str, b: str) -> bool:
+    zone_a, zone_b = load_zone(a), load_zone(b)
+    return all(
+        t.astimezone(zone_a).utcoffset() == t.astimezone(zone_b).utcoffset() for t in _SAMPLES
+    )
 
 
 def is_valid_zone(name: str) -> bool:

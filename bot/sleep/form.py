@@ -58,7 +58,13 @@ class NightForm:
         zone = load_zone(entry.timezone)
         return cls(
             into_bed=local_clock(entry.into_bed, zone),
-            tried_sleep=local_clock(entry.tried_sleep, zone),
+            # Blank, the form's "same as into bed", when it was: changing only the bed time
+            # then moves both, instead of leaving "tried to sleep" before "into bed".
+            tried_sleep=(
+                None
+                if entry.tried_sleep == entry.into_bed
+                else local_clock(entry.tried_sleep, zone)
+            ),
             sleep_latency_min=entry.sleep_latency_min,
             awakenings=entry.awakenings,
             awake_min=entry.awake_min,

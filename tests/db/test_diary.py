@@ -152,7 +152,7 @@ async def test_delete_all_leaves_no_row_in_the_sqlite_file(tmp_path: Path) -> No
 
 
 async def test_unanswered_questions_round_trip_as_unknown(repos: Repositories) -> None:
-    # Before migration 0007 these columns were NOT NULL, and the form stored 0 for "not given".
+    # Before migration 0008 these columns were NOT NULL, and the form stored 0 for "not given".
     bare = entry(
         sleep_latency_min=None,
         awakenings=None,
@@ -178,17 +178,17 @@ async def test_zeros_and_naps_round_trip(repos: Repositories) -> None:
     assert (got.naps, got.nap_min, got.severity, got.awakenings) == (2, 45, 0, 0)
 
 
-async def _schema_at_6(
+async def _schema_before_8(
     backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Database, str | None]:
-    """A database of `backend` migrated only to version 6 (before the diary's NULLs)."""
+    """A database of `backend` migrated to version 7, the one before the diary's NULLs."""
     from bot.db import migrations as migrations_module
     from bot.db import postgres as postgres_module
     from bot.db import sqlite as sqlite_module
 
     module = sqlite_module if backend == "sqlite" else postgres_module
-    up_to_6 = migrations_module.load_migrations(backend)[:6]
-    monkeypatch.setattr(module, "load_migrations", lambda b: up_to_6)
+    up_to_7 = migrations_module.load_migrations(backend)[:7]
+    monkeypatch.setattr(module, "load_migrations", lambda b: up_to_7)
     schema = None
     db: Database
     if backend == "sqlite":
@@ -211,10 +211,10 @@ OLD_USER = "INSERT INTO users (id, timezone, created_at) VALUES (1, 'Europe/Berl
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-async def test_migration_7_keeps_existing_nights_as_they_were(
+async def test_migration_8_keeps_existing_nights_as_they_were(
     backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db, schema = await _schema_at_6(backend, tmp_path, monkeypatch)
+    db, schema = await _schema_before_8(backend, tmp_path, monkeypatch)
     try:
         if isinstance(db, SqliteDatabase):
             # 2026-03-02 22:00 and 2026-03-03 06:00 UTC as epoch seconds
@@ -227,7 +227,7 @@ async def test_migration_7_keeps_existing_nights_as_they_were(
             async with db.connection() as pg_conn:
                 await pg_conn.execute(OLD_USER.format(**times))
                 await pg_conn.execute(OLD_NIGHT.format(**times))
-        assert (await db.migrate())[0] == 7
+        assert (await db.migrate())[0] == 8
         repos = build_repositories(db)
         old = await repos.diary.get(1, date(2026, 3, 3))
         assert old is not None

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sqlite3
-from datetime import time
+from datetime import UTC, datetime, time
 
 from bot.client import RlsBot
 from bot.db.guild_settings import FORMER_MEMBER
@@ -37,11 +37,11 @@ async def test_export_has_json_and_csv_of_every_row(emu: DiscordEmulator, bot: R
     assert followup.ephemeral
     document = json.loads(followup.file("my-data.json"))
     tables = document["tables"]
-    assert [row["id"] for row in tables["users"]] == [alice.id]
+    assert [row["id"] for row in tables["users"]] == [str(alice.id)]
     assert len(tables["schedules"]) == 1 and len(tables["deliveries"]) == 1
     assert sorted(row["night"] for row in tables["sleep_entries"]) == ["2026-03-01", "2026-03-02"]
     for rows in tables.values():
-        assert all(row.get("user_id", row.get("id")) == alice.id for row in rows)
+        assert all(row.get("user_id", row.get("id")) == str(alice.id) for row in rows)
     diary_csv = list(
         csv.DictReader(io.StringIO(followup.file("my-data-sleep_entries.csv").decode()))
     )
@@ -123,8 +123,8 @@ async def test_a_moderators_changes_are_exported_and_anonymised_on_delete(
     ix = await emu.slash(alice, "mydata export")
     audit = json.loads((await ix.followup()).file("my-data.json"))["tables"]["guild_config_audit"]
     assert [(row["moderator_id"], row["new_value"]) for row in audit] == [
-        (alice.id, "Europe/Berlin"),
-        (alice.id, "Europe/Paris"),
+        (str(alice.id), "Europe/Berlin"),
+        (str(alice.id), "Europe/Paris"),
     ]
 
     ask = await (await emu.slash(alice, "mydata delete")).response()
@@ -143,3 +143,29 @@ async def test_a_moderators_changes_are_exported_and_anonymised_on_delete(
     assert f"<@{alice.id}>" not in shown.content
     assert "by a member who has since deleted their data" in shown.content
     assert f"by <@{bob.id}>" in shown.content
+
+
+async def test_export_ids_are_strings_and_instants_iso_beside_epoch(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = emu.add_user("alice")
+    await fill(bot, emu, alice)
+    ix = await emu.slash(alice, "mydata export")
+    document = json.loads((await ix.followup()).file("my-data.json"))
+    assert document["user_id"] == str(alice.id)
+    [schedule] = document["tables"]["schedules"]
+    assert schedule["user_id"] == str(alice.id) and isinstance(schedule["id"], str)
+    assert isinstance(schedule["created_at"], int)
+    assert (
+        schedule["created_at_iso"]
+        == datetime.fromtimestamp(schedule["created_at"], UTC).isoformat()
+    )
+    assert schedule["created_at_iso"].endswith("+00:00")
+    # Every id is a string and every instant has its ISO twin, in every table.
+    for rows in document["tables"].values():
+        for row in rows:
+            for column, value in row.items():
+                if column == "id" or column.endswith("_id"):
+                    assert value is None or isinstance(value, str), (column, value)
+                if column.endswith("_at"):
+                    assert f"{column}_iso" in row

@@ -134,8 +134,11 @@ async def test_tip_in_a_server_is_public_with_a_full_embed_and_buttons(
     assert embed["description"] == tip.body
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert fields["Topic"] == catalog.topic(tip.topic).name
-    source = tip.source
-    assert fields["Source"] == (f"[{source.name}]({source.url})" if source.url else source.name)
+    # Every page a reader can check is listed, linked: one source, or the article plus its pages.
+    label = "Source" if len(tip.sources) == 1 else "Sources"
+    assert fields[label].splitlines() == [
+        f"[{source.name}]({source.url})" if source.url else source.name for source in tip.sources
+    ]
     assert embed["footer"]["text"] == NOTICE
 
     found = components(reply)
@@ -183,19 +186,23 @@ async def test_tips_in_a_topic_do_not_repeat_until_all_were_seen(
     emu: DiscordEmulator, bot: RlsBot, catalog: TipCatalog, guild: EmuGuild, alice: EmuUser
 ) -> None:
     in_topic = catalog.tips_in("doctor")
+    # Private: a public tip has a per-user cooldown, and only the selection is tested here.
     seen = [
-        shown_tip(catalog, await tip_reply(emu, alice, guild, topic="doctor")) for _ in in_topic
+        shown_tip(catalog, await tip_reply(emu, alice, guild, topic="doctor", private=True))
+        for _ in in_topic
     ]
     assert sorted(tip.id for tip in seen) == sorted(tip.id for tip in in_topic)
     # Everything seen: the one seen longest ago comes round again.
-    again = shown_tip(catalog, await tip_reply(emu, alice, guild, topic="doctor"))
+    again = shown_tip(catalog, await tip_reply(emu, alice, guild, topic="doctor", private=True))
     assert again == seen[0]
 
 
 async def test_a_second_tip_avoids_the_first_ones(
     emu: DiscordEmulator, bot: RlsBot, catalog: TipCatalog, guild: EmuGuild, alice: EmuUser
 ) -> None:
-    seen = [shown_tip(catalog, await tip_reply(emu, alice, guild)).id for _ in range(12)]
+    seen = [
+        shown_tip(catalog, await tip_reply(emu, alice, guild, private=True)).id for _ in range(12)
+    ]
     assert len(set(seen)) == len(seen)
     assert await bot.repos.tip_history.recent(alice.id, 3) == seen[::-1][:3]
 
@@ -496,11 +503,13 @@ async def test_about_names_the_sources_the_notice_and_privacy(
     [embed] = reply.embeds
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     sources = fields["Where the tips come from"]
-    assert "2013 Talk About Sleep" in sources
-    for publisher in ("NHS", "Mayo Clinic", "NINDS"):
+    assert "a 2013 blog article on RLS and back pain" in sources
+    assert "Talk About Sleep" not in sources
+    for publisher in ("NHS", "Mayo Clinic", "NINDS", "AASM 2024 guideline", "RLS Foundation"):
         assert publisher in sources
     assert fields["Please note"] == NOTICE
     assert "Privacy" in fields["Privacy"] and "README" in fields["Privacy"]
+    assert "README" in fields["More"]
 
 
 async def test_help_has_an_rls_tips_section(

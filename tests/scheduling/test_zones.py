@@ -102,8 +102,6 @@ def test_bare_offsets_are_refused_with_zones_using_them(
 @pytest.mark.parametrize(
     ("text", "suggested"),
     [
-        ("New York", "America/New_York"),
-        ("berlin", "Europe/Berlin"),
         ("Berln", "Europe/Berlin"),
         ("Europe/Berln", "Europe/Berlin"),
         ("Kolkatta", "Asia/Kolkata"),
@@ -118,6 +116,50 @@ def test_unknown_zones_get_nearest_matches(text: str, suggested: str) -> None:
         resolve_zone(text)
     assert "Did you mean" in caught.value.message
     assert suggested in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Berlin", "Europe/Berlin"),  # what /help promises
+        ("berlin", "Europe/Berlin"),
+        ("New York", "America/New_York"),
+        ("  new   york ", "America/New_York"),
+        ("Sao Paulo", "America/Sao_Paulo"),
+        ("Kolkata", "Asia/Kolkata"),
+        # Two names of one zone: the best-known is kept.
+        ("Buenos Aires", "America/Argentina/Buenos_Aires"),
+        ("Istanbul", "Europe/Istanbul"),
+        ("Indianapolis", "America/Indiana/Indianapolis"),
+    ],
+)
+def test_a_city_that_names_one_zone_is_accepted_and_said_back(text: str, key: str) -> None:
+    zone = resolve_zone(text)
+    assert zone.key == key
+    assert zones.said_back(text, zone) == f"{' '.join(text.split())} → {key}"
+
+
+def test_a_zone_typed_in_full_is_said_back_as_itself() -> None:
+    assert zones.said_back("europe / berlin", resolve_zone("europe / berlin")) == "Europe/Berlin"
+
+
+def test_a_city_that_names_several_zones_offers_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Today's tzdata has no such city once aliases count as one zone (the only candidate,
+    # "West", is also the WEST abbreviation), so one is made up here.
+    cities = {**zones._cities(), "springfield": ("America/Chicago", "America/New_York")}
+    monkeypatch.setattr(zones, "_cities", lambda: cities)
+    with pytest.raises(UserError) as caught:
+        resolve_zone("Springfield")
+    assert "America/Chicago or America/New_York: which one?" in caught.value.message
+
+
+def test_every_city_names_one_zone_or_offers_the_choices() -> None:
+    for city, names in zones._cities().items():
+        assert names, city
+        if len(names) == 1 and city.upper() not in zones._ABBREVIATIONS:
+            # A zone's full name wins over a city of the same name ("Singapore").
+            key = resolve_zone(city.replace("_", " ")).key
+            assert key == names[0] or zones._same_clock(key, names[0]), city
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,33 @@
+"""Steps shared by the e2e tests that need a stretch reminder (kept apart from test_stretch.py,
+so a change to that file's helpers does not break these)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.client import RlsBot
+from bot.clock import FakeClock
+from bot.emulator import DiscordEmulator, EmuUser
+
+DUE = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)  # 17:30 in Berlin, the Monday of the fixture
+
+
+def buttons(message: Any) -> dict[str, str]:
+    """Button label -> custom_id on a message."""
+    return {
+        c["label"]: c["custom_id"]
+        for row in message.components
+        for c in row["components"]
+        if c["type"] == 2
+    }
+
+
+async def subscribe(emu: DiscordEmulator, user: EmuUser) -> Any:
+    options = {"time": "17:30", "timezone": "Europe/Berlin"}
+    return await (await emu.slash(user, "stretch remind", options)).response()
+
+
+async def deliver_due(bot: RlsBot, clock: FakeClock, at: datetime) -> None:
+    clock.set(at)
+    await bot.engine.tick()
