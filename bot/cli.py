@@ -18,6 +18,7 @@ from bot import __version__
 from bot.db import DatabaseOpenError, MigrationError
 from bot.db.sqlite import backup_file
 from bot.db.transfer import TransferError
+from bot.formatting import plural
 from bot.logging_setup import configure_logging, secrets_of
 from bot.settings import Settings, SettingsError, load_settings, unknown_settings
 
@@ -140,7 +141,7 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> None:
             bot.tree.copy_global_to(guild=guild)
             registered = await bot.tree.sync(guild=guild)
             where = f"to server {guild_id}"
-        print(f"Registered {len(registered)} commands {where}:")
+        print(f"Registered {plural(len(registered), 'command')} {where}:")
         for command in sorted(registered, key=lambda c: c.name):
             print(f"  /{command.name} — {command.description}")
 
@@ -189,8 +190,9 @@ async def _transfer(source: Path, dsn: str) -> None:
     finally:
         await target.close()
     for table in copied:
-        print(f"  {table.table}: {table.rows} rows")
-    print(f"Copied {sum(t.rows for t in copied)} rows in {len(copied)} tables; counts match.")
+        print(f"  {table.table}: {plural(table.rows, 'row')}")
+    total = plural(sum(t.rows for t in copied), "row")
+    print(f"Copied {total} in {plural(len(copied), 'table')}; counts match.")
 
 
 def _backup(settings: Settings, destination: Path, *, force: bool) -> int:
@@ -233,9 +235,9 @@ def _backup(settings: Settings, destination: Path, *, force: bool) -> int:
         print(f"Backup failed: {exc}.", file=sys.stderr)
         return EXIT_CONFIG
     for table, rows in report.tables.items():
-        print(f"  {table}: {rows} rows")
+        print(f"  {table}: {plural(rows, 'row')}")
     print(
-        f"Backed up {settings.database_path} to {destination}: {report.rows} rows in "
-        f"{len(report.tables)} tables, integrity checked, counts match."
+        f"Backed up {settings.database_path} to {destination}: {plural(report.rows, 'row')} in "
+        f"{plural(len(report.tables), 'table')}, integrity checked, counts match."
     )
     return EXIT_OK

@@ -14,6 +14,11 @@ def when(instant: datetime) -> str:
     return f"{discord_timestamp(instant, 'F')} ({discord_timestamp(instant, 'R')})"
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 night", "3 nights", "1 entry" / "2 entries" (pass `many` where adding s is wrong)."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def human_duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:

@@ -20,6 +20,7 @@ from discord import app_commands
 
 from bot.cooldowns import give_back
 from bot.errors import UserError
+from bot.formatting import plural
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def new_error_id() -> str:
 def _friendly_check_failure(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         seconds = max(1, math.ceil(error.retry_after))
-        return f"Slow down a little: try again in {seconds} second{'s' if seconds != 1 else ''}."
+        return f"Slow down a little: try again in {plural(seconds, 'second')}."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
     if isinstance(error, app_commands.MissingPermissions):

@@ -52,6 +52,12 @@ SEVERITY = (
     + [("10", "RLS 10: worst imaginable")]
 )
 RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in range(11)]
+NAPS = [("0", "No naps yesterday")] + [
+    (str(n), f"{n} nap{'s' if n != 1 else ''} yesterday") for n in range(1, 6)
+]
+NAP_MINUTES = [(str(n), f"Napped {n} min in all") for n in (10, 15, 20, 30, 45)] + [
+    (str(n), f"Napped {n // 60}h{n % 60:02d} in all") for n in (60, 90, 120, 180, 240)
+]
 
 
 ALREADY_SAVING = "This check-in is already being saved."
@@ -125,9 +131,10 @@ class TimesModal(FormModal):
             max_length=20,
         )
         self.latency: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label="Minutes to fall asleep",
+            label="Minutes to fall asleep (blank: not sure)",
             custom_id="latency",
-            default=str(f.sleep_latency_min or 0),
+            # Blank stays blank: an unanswered question is unknown, not 0.
+            default=None if f.sleep_latency_min is None else str(f.sleep_latency_min),
             required=False,
             max_length=4,
         )
@@ -135,7 +142,7 @@ class TimesModal(FormModal):
             label="Final wake (e.g. 7am)", custom_id="wake", default=f.final_wake, max_length=20
         )
         self.up: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label="Out of bed (blank: same as final wake)",
+            label="Out of bed for the day",
             custom_id="up",
             default=f.out_of_bed,
             required=False,
@@ -156,10 +163,10 @@ class TimesModal(FormModal):
         await self.answer(interaction, self.flow.details_prompt(), view=DetailsView(self.flow))
 
 
-def parse_minutes(text: str) -> int:
+def parse_minutes(text: str) -> int | None:
     cleaned = text.strip().lower().removesuffix("min").strip()
     if not cleaned:
-        return 0
+        return None
     if not cleaned.isascii() or not cleaned.isdigit():
         raise UserError(f"Minutes to fall asleep should be a number like 20, not “{text[:20]}”.")
     return int(cleaned)
@@ -208,6 +215,8 @@ FIELDS = {
     "quality": "quality",
     "severity": "severity",
     "rlsup": "rls_out_of_bed",
+    "naps": "naps",
+    "napmin": "nap_min",
 }
 
 
@@ -217,8 +226,20 @@ class DetailsView(FlowView):
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
         f = flow.form
-        self.select("awakenings", "How many times did you wake up?", AWAKENINGS, f.awakenings)
-        self.select("awake", "Minutes awake in the night, all together", AWAKE_MINUTES, f.awake_min)
+        # The Consensus Sleep Diary's wording: the final awakening is not one of the awakenings,
+        # and time up walking (which RLS brings) counts as awake.
+        self.select(
+            "awakenings",
+            "Awakenings, not counting your final awakening",
+            AWAKENINGS,
+            f.awakenings,
+        )
+        self.select(
+            "awake",
+            "Minutes awake between first falling asleep and final awakening, incl. time up walking",
+            AWAKE_MINUTES,
+            f.awake_min,
+        )
         self.select("quality", "How well did you sleep?", QUALITY, f.quality)
         self.select("severity", "RLS symptoms last evening/night (0–10)", SEVERITY, f.severity)
         self.button("next", "Next: RLS & tags", discord.ButtonStyle.primary, self.next_page)
@@ -229,7 +250,7 @@ class DetailsView(FlowView):
 
 
 class TagsView(FlowView):
-    """Step 3: RLS got you up, tags, and an optional note."""
+    """Step 3: RLS got you up, tags, naps, and an optional note."""
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
@@ -247,6 +268,8 @@ class TagsView(FlowView):
         )
         tags.callback = self._tags(tags)  # type: ignore[method-assign]
         self.add_item(tags)
+        self.select("naps", "Naps yesterday (not part of the night's sleep)", NAPS, f.naps)
+        self.select("napmin", "Minutes napping yesterday, all together", NAP_MINUTES, f.nap_min)
         self.button("back", "Back", discord.ButtonStyle.secondary, self.back)
         self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
         self.button("save", "Save", discord.ButtonStyle.success, self.save)

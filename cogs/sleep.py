@@ -23,7 +23,7 @@ from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
-from bot.formatting import when
+from bot.formatting import plural, when
 from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply
 from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
@@ -34,15 +34,17 @@ from bot.sleep.entry import SleepEntry
 from bot.sleep.form import (
     MAX_COUNT,
     MAX_MINUTES,
+    MAX_NAPS,
     MAX_NOTE,
     NightForm,
     build_entry,
     check_night,
+    implausible,
     parse_night,
 )
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
-from bot.sleep.text import comparison_line, entry_line, summary_text
+from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -116,14 +118,21 @@ class SleepService:
         replace: bool = False,
         leaving: OwnedView | None = None,
     ) -> None:
-        """Save, or ask before replacing a night that is already logged (unless `replace`).
+        """Save, or ask first: before saving a night that is possible but unusual (16 hours or
+        more in bed, or none), or replacing one that is already logged (unless `replace`).
 
         With `leaving` (a check-in page) the answer edits the message in its place and that
         view stops; otherwise it is a new message.
         """
         existing = await self.bot.repos.diary.get(entry.user_id, entry.night)
         view: discord.ui.View | None = None
-        if existing is not None and not replace:
+        question = implausible(entry)
+        if question is not None:
+            content = f"{question}\n{entry_line(entry)}"
+            if existing is not None:
+                content += f"\nThis replaces the night you logged:\n{entry_line(existing)}"
+            view = confirm_unusual_view(self, entry, replaces=existing is not None)
+        elif existing is not None and not replace:
             night = (
                 "this night" if leaving is not None else f"the night ending {entry.night:%a %d %b}"
             )
@@ -143,8 +152,36 @@ class SleepService:
 
 def saved_text(entry: SleepEntry, *, replaced: bool) -> str:
     verb = "Updated" if replaced else "Saved"
+    missing = missing_for_sleep(entry)
+    hint = f"\n-# {missing}" if missing else ""
     return (
-        f"{verb}. {entry_line(entry)}\n-# Only you can see this. `/sleep stats` shows your trends."
+        f"{verb}. {entry_line(entry)}{hint}\n-# Only you can see this. `/sleep stats` shows your "
+        "trends."
+    )
+
+
+def confirm_unusual_view(
+    service: SleepService, entry: SleepEntry, *, replaces: bool
+) -> ConfirmView:
+    """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
+    22:00), sometimes true (a day in bed when ill). The entry waits here until answered."""
+
+    async def save(interaction: discord.Interaction[Any]) -> str:
+        saved = await service.bot.repos.diary.save(entry, service.bot.clock.now())
+        return saved_text(saved, replaced=replaces)
+
+    suffix = f"{entry.user_id}:{night_id(entry.night)}"
+    return ConfirmView(
+        entry.user_id,
+        labels=("Yes, save it", "No, nothing saved"),
+        on_confirm=save,
+        cancelled=(
+            "Not saved; nothing changed. Log the night again with the right times "
+            "(`/sleep log` or `/sleep checkin`)."
+        ),
+        confirm_style=discord.ButtonStyle.primary,
+        custom_ids=(f"rls:sleep:unusual:{suffix}", f"rls:sleep:notsaved:{suffix}"),
+        timeout=600,
     )
 
 
@@ -286,12 +323,16 @@ class SleepCog(commands.Cog):
         severity="RLS symptoms last evening/night, 0 (none) to 10 (worst)",
         quality="Sleep quality, 1 (very poor) to 5 (very good)",
         tried="When you tried to sleep (default: bed time)",
-        asleep_after="Minutes it took to fall asleep (default 0)",
-        awakenings="How many times you woke up (default 0)",
-        awake_minutes="Minutes awake in the night, all together (default 0)",
-        up="When you got out of bed (default: wake time)",
+        asleep_after="Minutes it took to fall asleep (leave out if unsure)",
+        awakenings="Awakenings, not counting your final awakening",
+        awake_minutes=(
+            "Minutes awake between first falling asleep and your final awakening, incl. time up"
+        ),
+        up="When you got out of bed for the day",
         rls_start="When RLS symptoms started, e.g. 20:30",
-        rls_got_up="Times RLS got you out of bed (default 0)",
+        rls_got_up="Times RLS got you out of bed",
+        naps="Naps yesterday: how many",
+        nap_minutes="Minutes napping yesterday, all together",
         tags="Comma-separated: caffeine, alcohol, late meal, exercise, stretched, massage…",
         note="Anything worth remembering (up to 500 characters)",
         night="The morning the night ended: today (default), yesterday or 2026-03-03",
@@ -310,6 +351,8 @@ class SleepCog(commands.Cog):
         up: str | None = None,
         rls_start: str | None = None,
         rls_got_up: app_commands.Range[int, 0, MAX_COUNT] | None = None,
+        naps: app_commands.Range[int, 0, MAX_NAPS] | None = None,
+        nap_minutes: app_commands.Range[int, 0, MAX_MINUTES] | None = None,
         tags: str | None = None,
         note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
         night: str | None = None,
@@ -327,6 +370,8 @@ class SleepCog(commands.Cog):
             severity=severity,
             rls_onset=rls_start,
             rls_out_of_bed=rls_got_up,
+            naps=naps,
+            nap_min=nap_minutes,
             tag_text=tags,
             note=note,
         )
@@ -346,8 +391,8 @@ class SleepCog(commands.Cog):
         entries, start, end = await self.service.nights(interaction.user.id, zone, days)
         if not entries:
             raise UserError(
-                f"No nights logged in the last {days} days yet. `/sleep log` or `/sleep checkin` "
-                "adds one."
+                f"No nights logged in the last {plural(days, 'day')} yet. `/sleep log` or "
+                "`/sleep checkin` adds one."
             )
         summary = summarise(entries, start, end)
         embed = discord.Embed(
@@ -376,11 +421,13 @@ class SleepCog(commands.Cog):
         zone = await self.service.zone(interaction.user.id)
         entries, start, end = await self.service.nights(interaction.user.id, zone, days)
         if not entries:
-            raise UserError(f"No nights logged in the last {days} days yet, so nothing to draw.")
+            raise UserError(
+                f"No nights logged in the last {plural(days, 'day')} yet, so nothing to draw."
+            )
         png = await draw(history_png, entries, start, end)
         await send_reply(
             interaction,
-            f"{len(entries)} night{'s' if len(entries) != 1 else ''} from {start:%d %b} to "
+            f"{plural(len(entries), 'night')} from {start:%d %b} to "
             f"{end:%d %b}. Dashed line: the usual 85% efficiency target.",
             files=[discord.File(io.BytesIO(png), "sleep-history.png")],
         )
@@ -403,7 +450,9 @@ class SleepCog(commands.Cog):
         zone = await self.service.zone(interaction.user.id)
         entries, start, end = await self.service.nights(interaction.user.id, zone, days)
         if not entries:
-            raise UserError(f"No nights logged in the last {days} days yet, so no report.")
+            raise UserError(
+                f"No nights logged in the last {plural(days, 'day')} yet, so no report."
+            )
         files = await draw(render_report, entries, summarise(entries, start, end))
         stem = f"sleep-report-{end.isoformat()}"
         await send_reply(

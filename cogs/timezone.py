@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.formatting import plural
 from bot.interactions import send_reply
 from bot.scheduling.zones import resolve_zone, said_back
 from cogs._autocomplete import zone_autocomplete
@@ -33,7 +34,8 @@ class TimezoneCog(commands.Cog):
             f"Your timezone is now **{said_back(zone, resolved)}** (it's {local_now:%H:%M} there)."
         ]
         if schedules:
-            lines.append(f"I moved {len(schedules)} reminder schedule(s) to the new zone.")
+            moved = plural(len(schedules), "reminder schedule")
+            lines.append(f"I moved {moved} to the new zone.")
         await send_reply(interaction, "\n".join(lines))
 
     set_zone.autocomplete("zone")(zone_autocomplete)

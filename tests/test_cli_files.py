@@ -53,7 +53,7 @@ def test_backup_of_a_path_with_uri_characters_is_exact_and_counted(tmp_path: Pat
     before = sorted(p.name for p in tmp_path.iterdir())
     result = run_cli("backup", "out.sqlite3", env={"DATABASE_PATH": str(source)}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "log: 7 rows" in result.stdout and "other: 1 rows" in result.stdout
+    assert "log: 7 rows" in result.stdout and "other: 1 row\n" in result.stdout
     assert "8 rows in 2 tables" in result.stdout
     copy = sqlite3.connect(tmp_path / "out.sqlite3")
     assert copy.execute("SELECT count(*) FROM log").fetchone()[0] == 7
@@ -129,7 +129,7 @@ async def test_migrate_to_postgres_reads_a_path_with_uri_characters(tmp_path: Pa
         )
         out, err = await asyncio.wait_for(process.communicate(), timeout=60)
         assert process.returncode == 0, err.decode()
-        assert "sleep_entries: 1 rows" in out.decode()
+        assert "sleep_entries: 1 row\n" in out.decode()
         conn = await asyncpg.connect(postgres_url(), server_settings={"search_path": schema})
         assert await conn.fetchval("SELECT count(*) FROM sleep_entries") == 1
         await conn.close()

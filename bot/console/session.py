@@ -42,6 +42,7 @@ from bot.emulator import DiscordEmulator, EmuChannel, EmuInteraction, EmuMessage
 from bot.emulator.interactions import CALLBACK_DEFERRED_UPDATE, CALLBACK_MODAL, EmuCallback
 from bot.emulator.permissions import Permissions
 from bot.emulator.testing import running_client
+from bot.formatting import plural
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -271,11 +272,11 @@ class Session:
             raise ConsoleError("That menu is disabled.")
         if not first.min_values <= len(chosen) <= first.max_values:
             span = (
-                str(first.max_values)
+                plural(first.max_values, "option")
                 if first.min_values == first.max_values
-                else f"{first.min_values} to {first.max_values}"
+                else f"{first.min_values} to {first.max_values} options"
             )
-            raise ConsoleError(f"That menu takes {span} option(s).")
+            raise ConsoleError(f"That menu takes {span}.")
         values = list(dict.fromkeys(a.value for a in chosen))
         await self._interact(
             lambda: self.emu.select(

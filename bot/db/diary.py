@@ -15,7 +15,8 @@ from bot.sleep.entry import SleepEntry
 # What `save` writes from an entry, in the order of entry_values(); the stored entry adds updated_at.
 _WRITTEN = (
     "user_id, night, timezone, into_bed, tried_sleep, sleep_latency_min, awakenings, awake_min, "
-    "final_wake, out_of_bed, quality, severity, rls_onset, rls_out_of_bed, tags, note"
+    "final_wake, out_of_bed, quality, severity, rls_onset, rls_out_of_bed, tags, note, naps, "
+    "nap_min"
 )
 ENTRY_COLUMNS = _WRITTEN + ", updated_at"
 # A replaced night keeps its user, night and created_at; everything else is the new entry's.
@@ -77,13 +78,15 @@ def entry_values(
         e.awakenings,
         e.awake_min,
         instant(e.final_wake),
-        instant(e.out_of_bed),
+        None if e.out_of_bed is None else instant(e.out_of_bed),
         e.quality,
         e.severity,
         None if e.rls_onset is None else instant(e.rls_onset),
         e.rls_out_of_bed,
         join_tags(e.tags),
         e.note,
+        e.naps,
+        e.nap_min,
     )
 
 
@@ -101,12 +104,14 @@ def entry_from_row(
         awakenings=row[6],
         awake_min=row[7],
         final_wake=instant(row[8]),
-        out_of_bed=instant(row[9]),
+        out_of_bed=None if row[9] is None else instant(row[9]),
         quality=row[10],
         severity=row[11],
         rls_onset=None if row[12] is None else instant(row[12]),
         rls_out_of_bed=row[13],
         tags=split_tags(row[14]),
         note=row[15],
-        updated_at=None if row[16] is None else instant(row[16]),
+        naps=row[16],
+        nap_min=row[17],
+        updated_at=None if row[18] is None else instant(row[18]),
     )

@@ -11,7 +11,7 @@ from bot.db.postgres import PostgresDatabase
 from bot.sleep.entry import SleepEntry
 
 _SELECT = f"SELECT {ENTRY_COLUMNS} FROM sleep_entries"
-_SAVE = upsert_sql(", ".join(f"${n}" for n in range(1, 17)) + ", $17, $17")
+_SAVE = upsert_sql(", ".join(f"${n}" for n in range(1, 19)) + ", $19, $19")
 
 
 def _utc(value: datetime) -> datetime:

@@ -11,7 +11,7 @@ from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, from_epoch, to_e
 from bot.sleep.entry import SleepEntry
 
 _SELECT = f"SELECT {ENTRY_COLUMNS} FROM sleep_entries"
-_SAVE = upsert_sql(", ".join(["?"] * 18))
+_SAVE = upsert_sql(", ".join(["?"] * 20))
 
 
 def _entry(row: Sequence[Any]) -> SleepEntry:

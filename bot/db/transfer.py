@@ -21,6 +21,7 @@ import asyncpg
 
 from bot.db.postgres import PostgresDatabase
 from bot.db.sqlite import SqliteDatabase, from_epoch, read_only_uri
+from bot.formatting import plural
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,9 @@ async def copy_sqlite_to_postgres(source_path: Path, target: PostgresDatabase) -
                 count = await conn.fetchval(f'SELECT count(*) FROM "{table}"')
                 expected = next(c.rows for c in copied if c.table == table)
                 if count != expected:
-                    raise TransferError(f"{table}: copied {count} rows, expected {expected}")
+                    raise TransferError(
+                        f"{table}: copied {plural(count, 'row')}, expected {expected}"
+                    )
         return copied
     finally:
         source.close()
@@ -116,7 +119,8 @@ async def _copy_table(source: sqlite3.Connection, conn: asyncpg.Connection, tabl
     )
     missing = [c for c in columns if c not in types]
     if missing:
-        raise TransferError(f"{table}: PostgreSQL has no column(s) {missing}")
+        noun = "column" if len(missing) == 1 else "columns"
+        raise TransferError(f"{table}: PostgreSQL has no {noun} {missing}")
     convert = [_converter(types[c]) for c in columns]
     column_list = ", ".join(f'"{c}"' for c in columns)
     order = " ORDER BY rowid" if "id" not in columns else " ORDER BY id"

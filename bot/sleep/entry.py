@@ -1,5 +1,8 @@
 """One night of the Consensus Sleep Diary (Carney et al., 2012) plus the RLS fields.
 
+A question left unanswered is None (unknown), never 0: "woke 0 times" and "didn't say" are
+different answers, and a doctor reading the report must be able to tell them apart.
+
 A night is dated by the morning it ends, in the user's zone: the night from Monday evening to
 Tuesday morning is "Tuesday". Every clock time is stored as a UTC instant together with the
 entry's IANA zone, never as a naive local time, so durations stay right across DST changes.
@@ -30,6 +33,12 @@ def tag_label(tag: str) -> str:
     return KNOWN_TAGS.get(tag, tag)
 
 
+def ordered_tags(tags: frozenset[str] | set[str]) -> list[str]:
+    """The standard tags in their usual order, then the person's own ones alphabetically."""
+    order = list(KNOWN_TAGS)
+    return sorted(tags, key=lambda t: (0, order.index(t), t) if t in KNOWN_TAGS else (1, 0, t))
+
+
 @dataclass(frozen=True)
 class SleepEntry:
     user_id: int
@@ -37,15 +46,19 @@ class SleepEntry:
     timezone: str  # IANA zone the times were given in
     into_bed: datetime  # UTC instants from here on
     tried_sleep: datetime
-    sleep_latency_min: int  # minutes to fall asleep
-    awakenings: int
-    awake_min: int  # minutes awake during the night, after first falling asleep
+    sleep_latency_min: int | None  # minutes to fall asleep
+    awakenings: int | None  # not counting the final awakening
+    # Minutes awake between first falling asleep and the final awakening, time up walking included
+    awake_min: int | None
     final_wake: datetime
-    out_of_bed: datetime
+    out_of_bed: datetime | None
     quality: int | None = None  # 1 (very poor) .. 5 (very good)
     severity: int | None = None  # RLS symptoms last evening/night, 0 (none) .. 10 (worst)
     rls_onset: datetime | None = None  # when symptoms started
-    rls_out_of_bed: int = 0  # times RLS got them out of bed
+    rls_out_of_bed: int | None = None  # times RLS got them out of bed
+    # Naps the day before the night (CSD): how many and how long, outside total sleep time
+    naps: int | None = None
+    nap_min: int | None = None
     tags: frozenset[str] = field(default_factory=frozenset)
     note: str | None = None
     updated_at: datetime | None = None

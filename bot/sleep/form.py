@@ -12,16 +12,20 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.formatting import plural
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import load_zone, local_date_of
-from bot.sleep.entry import KNOWN_TAGS, SleepEntry
+from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label, utc
 from bot.sleep.metrics import hours_minutes, sleep_window, time_in_bed
-from bot.sleep.times import evening_instant, local_clock, morning_instant
+from bot.sleep.times import before_wake, local_clock, morning_instant
 
 MAX_NOTE = 500
 MAX_MINUTES = 12 * 60
 MAX_COUNT = 50
 MAX_TIME_IN_BED = timedelta(hours=24)
+# From here on a night is possible but unusual enough to ask "is that right?" before saving.
+LONG_TIME_IN_BED = timedelta(hours=16)
+MAX_NAPS = 10
 MAX_DAYS_BACK = 366
 MAX_CUSTOM_TAGS = 3
 _CUSTOM_TAG = re.compile(r"[a-z0-9][a-z0-9 _-]{0,23}", re.ASCII)
@@ -30,19 +34,21 @@ _NIGHT_FORMATS = "Use a date like 2026-03-03, or “today” / “yesterday”."
 
 @dataclass
 class NightForm:
-    """Raw answers; None means "not given" and takes the documented default."""
+    """Raw answers; None means "not given": unknown, never taken as 0."""
 
     into_bed: str | None = None
     tried_sleep: str | None = None  # default: the into-bed time
-    sleep_latency_min: int | None = None  # default 0
-    awakenings: int | None = None  # default 0
-    awake_min: int | None = None  # default 0
+    sleep_latency_min: int | None = None
+    awakenings: int | None = None  # not counting the final awakening
+    awake_min: int | None = None  # between first falling asleep and the final awakening
     final_wake: str | None = None
-    out_of_bed: str | None = None  # default: the final wake time
+    out_of_bed: str | None = None
     quality: int | None = None
     severity: int | None = None
     rls_onset: str | None = None
-    rls_out_of_bed: int | None = None  # default 0
+    rls_out_of_bed: int | None = None
+    naps: int | None = None  # the day before the night
+    nap_min: int | None = None
     tags: set[str] = field(default_factory=set)
     tag_text: str | None = None  # typed, comma-separated: known tag names or custom tags
     note: str | None = None
@@ -63,11 +69,13 @@ class NightForm:
             awakenings=entry.awakenings,
             awake_min=entry.awake_min,
             final_wake=local_clock(entry.final_wake, zone),
-            out_of_bed=local_clock(entry.out_of_bed, zone),
+            out_of_bed=None if entry.out_of_bed is None else local_clock(entry.out_of_bed, zone),
             quality=entry.quality,
             severity=entry.severity,
             rls_onset=None if entry.rls_onset is None else local_clock(entry.rls_onset, zone),
             rls_out_of_bed=entry.rls_out_of_bed,
+            naps=entry.naps,
+            nap_min=entry.nap_min,
             tags=set(entry.tags),
             note=entry.note,
         )
@@ -123,6 +131,13 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
     words += sorted(w.lower() for w in unknown)
     words = [_TAG_WORDS.get(w.replace("_", " "), w) for w in words]
     extra = [w for w in dict.fromkeys(words) if w not in KNOWN_TAGS]
+    for word in extra:
+        known = close_known_tag(word)
+        if known is not None:
+            raise UserError(
+                f"“{word[:24]}” isn't one of the usual tags: did you mean {tag_label(known)}? "
+                "Type it that way to count it with your other nights."
+            )
     if len(extra) > MAX_CUSTOM_TAGS:
         raise UserError(f"Up to {MAX_CUSTOM_TAGS} custom tags per night, please.")
     for word in extra:
@@ -132,6 +147,38 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
             )
     known_words = {w for w in words if w in KNOWN_TAGS}
     return frozenset(tags | known_words | set(extra))
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+    neighbouring letters ("caffiene") each cost 1."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def close_known_tag(word: str) -> str | None:
+    """The known tag a typed word is probably a typo of, or None. Strict on purpose (one slip in
+    a short word, two in a longer one) so that real custom tags such as "no caffeine" stay."""
+    if len(word) < 4:
+        return None
+    limit = 1 if len(word) <= 5 else 2
+    best: tuple[int, str] | None = None
+    for spelling, key in _TAG_WORDS.items():
+        if abs(len(spelling) - len(word)) > limit:
+            continue
+        distance = _edit_distance(word, spelling)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, key)
+    return None if best is None else best[1]
 
 
 def build_entry(
@@ -147,20 +194,20 @@ def build_entry(
     check_night(night, local_date_of(now, zone))
     if form.into_bed is None or form.final_wake is None:
         raise UserError("I need at least when you got into bed and when you finally woke up.")
-    into_bed = evening_instant(night, _time("into bed", form.into_bed), zone)
+    final_wake = morning_instant(night, _time("final wake", form.final_wake), zone)
+    into_bed = before_wake(night, _time("into bed", form.into_bed), zone, final_wake)
     tried = (
-        evening_instant(night, _time("tried to sleep", form.tried_sleep), zone)
+        before_wake(night, _time("tried to sleep", form.tried_sleep), zone, final_wake)
         if form.tried_sleep
         else into_bed
     )
-    final_wake = morning_instant(night, _time("final wake", form.final_wake), zone)
     out_of_bed = (
         morning_instant(night, _time("out of bed", form.out_of_bed), zone)
         if form.out_of_bed
-        else final_wake
+        else None
     )
     onset = (
-        evening_instant(night, _time("RLS symptoms started", form.rls_onset), zone)
+        before_wake(night, _time("RLS symptoms started", form.rls_onset), zone, final_wake)
         if form.rls_onset
         else None
     )
@@ -181,6 +228,8 @@ def build_entry(
         severity=_scale("RLS severity", form.severity, 0, 10),
         rls_onset=onset,
         rls_out_of_bed=_count("times RLS got you up", form.rls_out_of_bed, MAX_COUNT),
+        naps=_count("naps", form.naps, MAX_NAPS),
+        nap_min=_count("minutes napping", form.nap_min, MAX_MINUTES),
         tags=parse_tags(form.tags, form.tag_text),
         note=_note(form.note),
     )
@@ -192,11 +241,6 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
     def at(instant: datetime) -> str:
         return f"{instant.astimezone(zone):%a %H:%M}"
 
-    if entry.out_of_bed < entry.into_bed:
-        raise UserError(
-            f"Out of bed ({at(entry.out_of_bed)}) is before into bed ({at(entry.into_bed)}). "
-            "Bed times from noon on count as the evening before; check the two times."
-        )
     if entry.tried_sleep < entry.into_bed:
         raise UserError(
             f"You tried to sleep ({at(entry.tried_sleep)}) before getting into bed "
@@ -207,28 +251,69 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
             f"Your final wake ({at(entry.final_wake)}) is before you tried to sleep "
             f"({at(entry.tried_sleep)}). Check the two times."
         )
-    if entry.out_of_bed < entry.final_wake:
+    if entry.out_of_bed is not None and entry.out_of_bed < entry.final_wake:
         raise UserError(
             f"Out of bed ({at(entry.out_of_bed)}) is before your final wake "
             f"({at(entry.final_wake)}). Check the two times."
         )
-    if time_in_bed(entry) > MAX_TIME_IN_BED:
+    span = bed_span(entry)
+    if span > MAX_TIME_IN_BED:
         raise UserError(
-            f"That's {hours_minutes(time_in_bed(entry).total_seconds() / 60)} in bed, more than "
-            "a day. Bed times from noon on count as the evening before; check the times."
+            f"That's {hours_minutes(span.total_seconds() / 60)} in bed, more than a day. Check "
+            "the times."
         )
     window = sleep_window(entry).total_seconds() / 60
-    if entry.sleep_latency_min + entry.awake_min > window:
+    known = [m for m in (entry.sleep_latency_min, entry.awake_min) if m is not None]
+    if sum(known) > window:
         raise UserError(
-            f"Minutes to fall asleep plus minutes awake ({entry.sleep_latency_min} + "
-            f"{entry.awake_min}) are longer than the night itself ({hours_minutes(window)} from "
-            "trying to sleep to your final wake)."
+            f"Minutes to fall asleep plus minutes awake ({' + '.join(map(str, known))}) are "
+            f"longer than the night itself ({hours_minutes(window)} from trying to sleep to your "
+            "final wake)."
         )
-    if entry.out_of_bed > now:
+    what, last = (
+        ("Out of bed", entry.out_of_bed) if entry.out_of_bed else ("Final wake", entry.final_wake)
+    )
+    if last > now:
         raise UserError(
-            f"Out of bed at {at(entry.out_of_bed)} is still in the future. Log the night once "
-            "you're up."
+            f"{what} at {at(last)} is still in the future. Log the night once you're up."
         )
+    if entry.naps and entry.nap_min == 0:
+        raise UserError(
+            f"{plural(entry.naps, 'nap')} of 0 minutes? Leave the nap minutes blank if unsure."
+        )
+    if entry.naps == 0 and entry.nap_min:
+        raise UserError(
+            f"No naps, but {plural(entry.nap_min, 'minute')} napping? Check the two answers."
+        )
+
+
+def bed_span(entry: SleepEntry) -> timedelta:
+    """Time in bed, or from into bed to the final wake while out of bed is unknown."""
+    tib = time_in_bed(entry)
+    return utc(entry.final_wake) - utc(entry.into_bed) if tib is None else tib
+
+
+def implausible(entry: SleepEntry) -> str | None:
+    """A question to ask before saving a night that is possible but unusual (16 hours or more
+    in bed, or none at all: often a typo such as 10:00 for 22:00), or None."""
+    zone = load_zone(entry.timezone)
+
+    def at(instant: datetime) -> str:
+        return f"{instant.astimezone(zone):%a %H:%M}"
+
+    span = bed_span(entry)
+    end = entry.out_of_bed or entry.final_wake
+    if span <= timedelta(0):
+        return (
+            f"That's no time in bed at all: into bed and up both at {at(entry.into_bed)}. "
+            "Is that right?"
+        )
+    if span >= LONG_TIME_IN_BED:
+        return (
+            f"That's {hours_minutes(span.total_seconds() / 60)} in bed, from "
+            f"{at(entry.into_bed)} to {at(end)}. Is that right?"
+        )
+    return None
 
 
 def _time(what: str, text: str) -> time:
@@ -238,9 +323,9 @@ def _time(what: str, text: str) -> time:
         raise UserError(f"{_upper_first(what)}: {exc.message}") from None
 
 
-def _count(what: str, value: int | None, limit: int) -> int:
+def _count(what: str, value: int | None, limit: int) -> int | None:
     if value is None:
-        return 0
+        return None
     if isinstance(value, bool) or not 0 <= value <= limit:
         raise UserError(f"{_upper_first(what)} should be between 0 and {limit}, not {value}.")
     return value

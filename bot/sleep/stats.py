@@ -1,7 +1,13 @@
 """Averages, trends and tagged-vs-untagged comparisons over a window of nights.
 
+Every average is the mean of nightly values, over the nights where that value is known (an
+unanswered question is left out, never counted as 0), and says how many nights that was (n).
+
 Trend = the later half of the window's logged nights against the earlier half: easy to explain
 ("your last 7 nights against the 7 before") and robust to a missing night here and there.
+
+Tag comparisons need at least :data:`MIN_NIGHTS_TO_COMPARE` nights with the tag and as many
+without: with one night on each side any difference is noise.
 """
 
 from __future__ import annotations
@@ -12,14 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.scheduling.recurrence import local_date_of
-from bot.sleep.entry import KNOWN_TAGS, STRETCHED, SleepEntry
-from bot.sleep.metrics import efficiency, minutes, total_sleep
+from bot.sleep.entry import STRETCHED, SleepEntry, ordered_tags
+from bot.sleep.metrics import awake_minutes, efficiency, optional_minutes, total_sleep
 
 NOT_PROOF = (
     "These are your own nights side by side, not proof of cause and effect: many things change "
     "from night to night. Worth raising with your doctor if a pattern holds."
 )
-MIN_NIGHTS_TO_COMPARE = 1
+MIN_NIGHTS_TO_COMPARE = 3
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,7 @@ class Measure:
     name: str
     unit: str  # "min", "%", "/5", "/10"
     mean: float | None
-    count: int
+    count: int  # nights with a known value (n)
     earlier: float | None  # mean of the earlier half of the logged nights
     later: float | None
 
@@ -47,6 +53,9 @@ class TagComparison:
     severity_untagged: float | None
     sleep_tagged: float | None  # mean total sleep, minutes
     sleep_untagged: float | None
+    # How many nights each mean is over: fewer than the nights when a value is unknown.
+    severity_n: tuple[int, int] = (0, 0)
+    sleep_n: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -64,13 +73,19 @@ class Summary:
 MeasureFn = Callable[[SleepEntry], float | None]
 
 MEASURES: list[tuple[str, str, MeasureFn]] = [
-    ("Total sleep", "min", lambda e: minutes(total_sleep(e))),
+    ("Total sleep", "min", lambda e: optional_minutes(total_sleep(e))),
     ("Sleep efficiency", "%", efficiency),
-    ("Time to fall asleep", "min", lambda e: float(e.sleep_latency_min)),
-    ("Awake during the night", "min", lambda e: float(e.awake_min)),
-    ("Sleep quality", "/5", lambda e: None if e.quality is None else float(e.quality)),
-    ("RLS severity", "/10", lambda e: None if e.severity is None else float(e.severity)),
+    ("Time to fall asleep", "min", lambda e: _float(e.sleep_latency_min)),
+    ("Awake during the night", "min", lambda e: _float(awake_minutes(e))),
+    ("Awakenings", "", lambda e: _float(e.awakenings)),
+    ("Naps the day before", "min", lambda e: _float(e.nap_min if e.naps != 0 else 0)),
+    ("Sleep quality", "/5", lambda e: _float(e.quality)),
+    ("RLS severity", "/10", lambda e: _float(e.severity)),
 ]
+
+
+def _float(value: int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def window(days: int, today: date) -> tuple[date, date]:
@@ -117,27 +132,27 @@ def compare_tag(tag: str, entries: Sequence[SleepEntry]) -> TagComparison:
     tagged = [e for e in entries if tag in e.tags]
     untagged = [e for e in entries if tag not in e.tags]
 
-    def severity(group: list[SleepEntry]) -> float | None:
-        return _mean(None if e.severity is None else float(e.severity) for e in group)[0]
-
-    def sleep(group: list[SleepEntry]) -> float | None:
-        return _mean(minutes(total_sleep(e)) for e in group)[0]
-
+    sev_t, sev_tn = _mean(_float(e.severity) for e in tagged)
+    sev_u, sev_un = _mean(_float(e.severity) for e in untagged)
+    tst_t, tst_tn = _mean(optional_minutes(total_sleep(e)) for e in tagged)
+    tst_u, tst_un = _mean(optional_minutes(total_sleep(e)) for e in untagged)
     return TagComparison(
         tag,
         len(tagged),
         len(untagged),
-        severity(tagged),
-        severity(untagged),
-        sleep(tagged),
-        sleep(untagged),
+        sev_t,
+        sev_u,
+        tst_t,
+        tst_u,
+        severity_n=(sev_tn, sev_un),
+        sleep_n=(tst_tn, tst_un),
     )
 
 
 def summarise(entries: Sequence[SleepEntry], start: date, end: date) -> Summary:
     nights = sorted((e for e in entries if start <= e.night <= end), key=lambda e: e.night)
     measures = [_measure(name, unit, fn, nights) for name, unit, fn in MEASURES]
-    used = sorted({t for e in nights for t in e.tags}, key=lambda t: (t not in KNOWN_TAGS, t))
+    used = ordered_tags({t for e in nights for t in e.tags})
     comparisons = [
         c
         for c in (compare_tag(tag, nights) for tag in used)

@@ -1,14 +1,17 @@
 """From the clock times people type to instants, relative to the night being logged.
 
-THE RULE (night N is dated by the morning it ends):
+THE RULE (night N is dated by the day the main sleep ends, usually a morning):
 
-* Evening times — into bed, tried to sleep, RLS symptoms started — read from 12:00 to 23:59
-  are on the evening before (N − 1 day); from 00:00 to 11:59 they are after midnight, on N.
-* Morning times — final wake, out of bed — are always on N.
+* The final wake and out-of-bed times are on N.
+* Every time before waking — into bed, tried to sleep, RLS symptoms started — is the last time the
+  clock showed it at or before the final wake.
 
 So "23:15" into bed and "7am" up for night Tue 3 Mar mean Mon 2 Mar 23:15 and Tue 3 Mar 07:00;
-"00:30" into bed means Tue 00:30. People who sleep by day fit too (into bed 08:00, up 15:00).
-Times in bed over 24 hours are rejected by validation rather than guessed at.
+"00:30" into bed means Tue 00:30. People who sleep by day fit the same rule: into bed 08:00, up
+15:00 is Tue 08:00 to 15:00, and a night-shift worker's 14:00 to 21:00 is Tue 14:00 to 21:00 (a
+main sleep that starts in the afternoon or morning is a night like any other, not an error). A
+time in bed of 16 hours or more, or none at all, is asked about before it is saved (see
+:func:`bot.sleep.form.implausible`).
 
 DST: a local time is turned into an instant with zoneinfo and fold=0 (PEP 495).
 * In a fold (clocks go back, 02:30 happens twice on 2026-10-25 in Europe/Berlin) that is the
@@ -33,8 +36,18 @@ def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
 
 
 def evening_instant(night: date, clock: time, zone: ZoneInfo) -> datetime:
+    """Noon to midnight on the evening before `night`, after midnight on `night` (for tests and
+    examples that have no wake time)."""
     day = night - timedelta(days=1) if clock >= EVENING_STARTS else night
     return local_instant(day, clock, zone)
+
+
+def before_wake(night: date, clock: time, zone: ZoneInfo, final_wake: datetime) -> datetime:
+    """The last instant at or before `final_wake` when the clock showed `clock` (THE RULE)."""
+    same_day = local_instant(night, clock, zone)
+    if same_day <= final_wake:
+        return same_day
+    return local_instant(night - timedelta(days=1), clock, zone)
 
 
 def morning_instant(night: date, clock: time, zone: ZoneInfo) -> datetime:

@@ -8,10 +8,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from bot.db import Repositories, build_repositories
+import pytest
+
+from bot.db import Database, Repositories, build_repositories
+from bot.db.migrations import Backend
 from bot.db.reminders import ScheduleSpec
 from bot.db.sqlite import SqliteDatabase
 from bot.sleep.entry import SleepEntry
+from tests.conftest import drop_postgres_schema, open_postgres_schema
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 ALICE, BOB = 101, 202
@@ -145,3 +149,98 @@ async def test_delete_all_leaves_no_row_in_the_sqlite_file(tmp_path: Path) -> No
         assert raw.execute("SELECT count(*) FROM sleep_entries").fetchone()[0] == 2  # Bob's
     finally:
         raw.close()
+
+
+async def test_unanswered_questions_round_trip_as_unknown(repos: Repositories) -> None:
+    # Before migration 0008 these columns were NOT NULL, and the form stored 0 for "not given".
+    bare = entry(
+        sleep_latency_min=None,
+        awakenings=None,
+        awake_min=None,
+        out_of_bed=None,
+        severity=None,
+        rls_out_of_bed=None,
+    )
+    saved = await repos.diary.save(bare, NOW)
+    assert replace(saved, updated_at=None) == bare
+    got = await repos.diary.get(ALICE, date(2026, 3, 3))
+    assert got is not None
+    assert (got.sleep_latency_min, got.awakenings, got.awake_min) == (None, None, None)
+    assert (got.out_of_bed, got.severity, got.rls_out_of_bed) == (None, None, None)
+
+
+async def test_zeros_and_naps_round_trip(repos: Repositories) -> None:
+    zeros = entry(sleep_latency_min=0, awakenings=0, awake_min=0, severity=0, rls_out_of_bed=0)
+    napped = replace(zeros, naps=2, nap_min=45)
+    saved = await repos.diary.save(napped, NOW)
+    assert replace(saved, updated_at=None) == napped
+    [got] = await repos.diary.between(ALICE, date(2026, 3, 1), date(2026, 3, 31))
+    assert (got.naps, got.nap_min, got.severity, got.awakenings) == (2, 45, 0, 0)
+
+
+async def _schema_before_8(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Database, str | None]:
+    """A database of `backend` migrated to version 7, the one before the diary's NULLs."""
+    from bot.db import migrations as migrations_module
+    from bot.db import postgres as postgres_module
+    from bot.db import sqlite as sqlite_module
+
+    module = sqlite_module if backend == "sqlite" else postgres_module
+    up_to_7 = migrations_module.load_migrations(backend)[:7]
+    monkeypatch.setattr(module, "load_migrations", lambda b: up_to_7)
+    schema = None
+    db: Database
+    if backend == "sqlite":
+        db = await SqliteDatabase.open(tmp_path / "v6.sqlite3")
+    else:
+        db, schema = await open_postgres_schema()
+    await db.migrate()
+    monkeypatch.undo()
+    return db, schema
+
+
+OLD_NIGHT = (
+    "INSERT INTO sleep_entries (user_id, night, timezone, into_bed, tried_sleep, "
+    "sleep_latency_min, awakenings, awake_min, final_wake, out_of_bed, quality, severity, "
+    "rls_onset, rls_out_of_bed, tags, note, created_at, updated_at) VALUES "
+    "(1, '2026-03-03', 'Europe/Berlin', {bed}, {bed}, 0, 0, 0, {wake}, {wake}, NULL, 3, NULL, "
+    "0, 'caffeine', 'old note', {bed}, {bed})"
+)
+OLD_USER = "INSERT INTO users (id, timezone, created_at) VALUES (1, 'Europe/Berlin', {bed})"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_migration_8_keeps_existing_nights_as_they_were(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, schema = await _schema_before_8(backend, tmp_path, monkeypatch)
+    try:
+        if isinstance(db, SqliteDatabase):
+            # 2026-03-02 22:00 and 2026-03-03 06:00 UTC as epoch seconds
+            times = {"bed": "1772488800", "wake": "1772517600"}
+            async with db.transaction() as sqlite_conn:
+                await sqlite_conn.execute(OLD_USER.format(**times))
+                await sqlite_conn.execute(OLD_NIGHT.format(**times))
+        else:
+            times = {"bed": "'2026-03-02 22:00Z'", "wake": "'2026-03-03 06:00Z'"}
+            async with db.connection() as pg_conn:
+                await pg_conn.execute(OLD_USER.format(**times))
+                await pg_conn.execute(OLD_NIGHT.format(**times))
+        assert (await db.migrate())[0] == 8
+        repos = build_repositories(db)
+        old = await repos.diary.get(1, date(2026, 3, 3))
+        assert old is not None
+        # A migration cannot tell a typed 0 from the old default: old rows keep their zeros.
+        assert (old.sleep_latency_min, old.awakenings, old.awake_min) == (0, 0, 0)
+        assert old.out_of_bed == old.final_wake == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+        assert (old.severity, old.rls_out_of_bed, old.naps, old.nap_min) == (3, 0, None, None)
+        assert old.tags == {"caffeine"} and old.note == "old note"
+        # And the migrated table takes unknowns.
+        await repos.diary.save(entry(1, sleep_latency_min=None, out_of_bed=None, naps=1), NOW)
+        new = await repos.diary.get(1, date(2026, 3, 3))
+        assert new is not None and new.sleep_latency_min is None and new.naps == 1
+    finally:
+        await db.close()
+        if schema is not None:
+            await drop_postgres_schema(schema)

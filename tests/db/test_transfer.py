@@ -172,6 +172,8 @@ async def test_the_cli_command_reports_counts(tmp_path: Path) -> None:
         out, err = await asyncio.wait_for(process.communicate(), timeout=60)
         assert process.returncode == 0, err.decode()
         assert "counts match" in out.decode() and "deliveries: 4 rows" in out.decode()
+        # One row reads as one (before: "sleep_entries: 1 rows").
+        assert "sleep_entries: 1 row\n" in out.decode() and "1 rows" not in out.decode()
         conn = await asyncpg.connect(postgres_url(), server_settings={"search_path": schema})
         assert await conn.fetchval("SELECT count(*) FROM sleep_entries") == 1
         await conn.close()

@@ -200,5 +200,7 @@ async def test_an_idle_bot_is_quiet_at_info_and_json_when_asked(
     assert {"time", "level", "logger", "message"} <= set(entries[0])
     assert not [e for e in entries if e["logger"].startswith("apscheduler")]
     assert not [e for e in entries if "voice will NOT be supported" in e["message"]]
-    # Start-up and shutdown only, however many ticks ran.
-    assert len(entries) < 15, entries
+    # Start-up and shutdown only, however many ticks ran (20 or more). A fresh database adds one
+    # "applied migration" line per migration, which grows with the schema: not counted.
+    others = [e for e in entries if not e["message"].startswith("applied migration")]
+    assert len(others) < 10, others

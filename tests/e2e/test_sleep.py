@@ -78,7 +78,8 @@ async def test_bad_input_is_refused_and_nothing_stored(emu: DiscordEmulator, bot
     cases: list[tuple[dict[str, Any], str]] = [
         ({"bed": "23:00", "wake": "7:00", "severity": 11}, "0 to 10; 11 is off the scale"),
         ({"bed": "half past ten", "wake": "7:00"}, "Into bed: I couldn't read"),
-        ({"bed": "9:00", "wake": "8:00"}, "is before into bed"),
+        ({"bed": "23:00", "wake": "7:00", "up": "6:00"}, "before your final wake"),
+        ({"bed": "23:00", "wake": "7:00", "tags": "caffiene"}, "did you mean Caffeine?"),
         ({"bed": "23:00", "wake": "7:00", "awake_minutes": 600}, "longer than the night"),
         ({"bed": "23:00", "wake": "7:00", "night": "2026-03-03"}, "hasn't happened yet"),
         ({"bed": "23:00", "wake": "7:00", "note": "x" * 501}, "keep it to 500"),
@@ -114,18 +115,34 @@ async def test_relogging_asks_first_and_only_the_owner_can_answer(
 
 async def test_stats_averages_and_comparisons(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
-    await seed(bot, alice)
+    await seed(bot, alice, nights=6)
     reply = await (await emu.slash(alice, "sleep stats", {"days": 7})).response()
     assert reply.ephemeral
     [embed] = reply.embeds
     text = embed["description"]
-    assert "Nights logged: **4** of the last 7" in text
-    # severities 2,3,4,5 -> 3.5; latency 0,10,20,30 -> 15 min
-    assert "**RLS severity:** 3.5/10" in text
-    assert "**Time to fall asleep:** 15 min" in text
+    assert "Nights logged: **6** of the last 7 days" in text
+    # severities 2..7 -> 4.5; latency 0,10,..,50 -> 25 min; each over n = 6 nights
+    assert "**RLS severity:** 4.5/10 (n = 6" in text
+    assert "**Time to fall asleep:** 25 min (n = 6" in text
+    # Nobody said when they got up: efficiency is unknown, not 100 %.
+    assert (
+        "Not answered on any of these nights: sleep efficiency, awakenings, naps the day before."
+        in text
+    )
+    assert "**Sleep efficiency:**" not in text
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert "**Stretched** (2 vs 2 nights)" in fields["Tagged vs untagged nights"]
+    assert "**Stretched** (3 vs 3 nights)" in fields["Tagged vs untagged nights"]
     assert "not proof" in fields["Please note"]
+
+
+async def test_stats_for_one_day_and_too_few_nights_to_compare(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await seed(bot, alice, nights=2)  # one night tagged, one not
+    [embed] = (await (await emu.slash(alice, "sleep stats", {"days": 1})).response()).embeds
+    assert "Nights logged: **1** of the last 1 day " in embed["description"]
+    assert "Tagged vs untagged nights" not in {f["name"] for f in embed.get("fields", [])}
 
 
 async def test_stats_counts_done_stretch_reminders_as_stretched(
@@ -203,3 +220,66 @@ async def test_report_is_capped_at_one_page(emu: DiscordEmulator, bot: RlsBot) -
     alice = await with_zone(bot, emu.add_user("alice"))
     reply = await (await emu.slash(alice, "sleep report", {"days": 60})).response()
     assert "1 to 31 nights" in reply.content
+
+
+async def test_bed_and_wake_alone_save_unknowns_not_zeros(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    reply = await (await emu.slash(alice, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
+    assert reply.content.startswith("Saved.")
+    # Before: "slept 8h 00m · in bed 8h 00m · efficiency 100%".
+    assert "slept – · in bed – · efficiency –" in reply.content
+    assert "Add minutes to fall asleep" in reply.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None
+    assert (entry.sleep_latency_min, entry.awake_min, entry.awakenings) == (None, None, None)
+    assert entry.out_of_bed is None and entry.severity is None
+
+
+async def test_an_unusual_night_is_asked_about_before_saving(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    bob = await with_zone(bot, emu.add_user("bob"))
+    # The clock reads Mon 13:00: 12:00 -> 12:00 is no time in bed (before: 24h and 100 %).
+    ask = await (await emu.slash(alice, "sleep log", {"bed": "12:00", "wake": "12:00"})).response()
+    assert ask.ephemeral and "no time in bed at all" in ask.content
+    assert await bot.repos.diary.get(alice.id, TODAY) is None
+    no = await (await emu.click(alice, ask, f"rls:sleep:notsaved:{alice.id}:20260302")).response()
+    assert no.type == 7 and no.content.startswith("Not saved")
+    assert await bot.repos.diary.get(alice.id, TODAY) is None
+
+    # 18 hours in bed (ill in bed all day, say): asked, and saved when confirmed by its owner.
+    ask = await (
+        await emu.slash(alice, "sleep log", {"bed": "19:00", "wake": "12:30", "up": "13:00"})
+    ).response()
+    assert "18h 00m in bed, from Sun 19:00 to Mon 13:00. Is that right?" in ask.content
+    yes_id = f"rls:sleep:unusual:{alice.id}:20260302"
+    forged = await (await emu.click(bob, ask, yes_id)).response()
+    assert "someone else" in forged.content
+    assert await bot.repos.diary.get(alice.id, TODAY) is None
+    yes = await (await emu.click(alice, ask, yes_id)).response()
+    assert yes.type == 7 and yes.content.startswith("Saved.")
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.out_of_bed is not None
+
+
+async def test_naps_and_an_afternoon_main_sleep_by_log(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    options = {
+        "night": "yesterday",
+        "bed": "14:00",
+        "wake": "21:30",
+        "up": "21:45",
+        "asleep_after": 15,
+        "awakenings": 1,
+        "awake_minutes": 20,
+        "naps": 1,
+        "nap_minutes": 30,
+    }
+    reply = await (await emu.slash(alice, "sleep log", options)).response()
+    # 14:00 -> 21:45 = 7h 45m in bed; (14:00 -> 21:30 = 450) - 15 - 20 = 415 = 6h 55m
+    assert reply.content.startswith("Saved."), reply.content
+    assert "slept 6h 55m · in bed 7h 45m · efficiency 89%" in reply.content
+    assert "1 nap, 30 min" in reply.content

@@ -303,9 +303,9 @@ async def test_edit_that_fails_keeps_what_was_typed(emu: DiscordEmulator, bot: R
     assert form.type == 9 and typed(form) == {
         "bed": "23:00",
         "tried": "22:30",
-        "latency": "0",
+        "latency": "",  # never answered: blank (unknown), not a 0 (issue 17)
         "wake": "07:00",
-        "up": "07:00",
+        "up": "",
     }
     page = await (await emu.submit_modal(alice, reopened, {"tried": ""})).response()
     # The page takes the place of the problem in the same message.
@@ -360,3 +360,32 @@ async def test_a_note_that_fails_keeps_what_was_typed(emu: DiscordEmulator, bot:
     assert saved.content.startswith("Saved."), saved.content
     entry = await only_night(bot, alice)
     assert entry.tags == {"caffeine", "hot bath"} and entry.note == "legs buzzing until 2"
+
+
+async def test_checkin_leaves_unanswered_questions_unknown_and_takes_naps(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    opened = await emu.slash(alice, "sleep checkin")
+    modal = await opened.response()
+    rows = [c["components"][0] if c["type"] == 1 else c["component"] for c in modal.components]
+    latency = next(r for r in rows if r["custom_id"] == "latency")
+    assert not latency.get("value")  # blank, not a pre-filled 0
+    details = await (
+        await emu.submit_modal(alice, opened, {"bed": "23:00", "wake": "7:00"})
+    ).response()
+    placeholders = [row["components"][0].get("placeholder", "") for row in details.components[:2]]
+    assert placeholders[0] == "Awakenings, not counting your final awakening"
+    assert "incl. time up walking" in placeholders[1]
+    await (await emu.click(alice, details, cid("next", alice))).response()
+    message = details.message
+    assert message is not None
+    await (await emu.select(alice, message, cid("naps", alice), ["2"])).response()
+    await (await emu.select(alice, message, cid("napmin", alice), ["45"])).response()
+    saved = await (await emu.click(alice, message, cid("save", alice))).response()
+    assert saved.content.startswith("Saved.") and "2 naps, 45 min" in saved.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None
+    assert (entry.sleep_latency_min, entry.awakenings, entry.awake_min) == (None, None, None)
+    assert (entry.severity, entry.rls_out_of_bed, entry.out_of_bed) == (None, None, None)
+    assert (entry.naps, entry.nap_min) == (2, 45)

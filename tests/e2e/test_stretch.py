@@ -246,6 +246,7 @@ async def test_timezone_autocomplete_shows_local_time_and_set_moves_schedules(em
     await subscribe(emu, alice)
     reply = await (await emu.slash(alice, "timezone set", {"zone": "America/New_York"})).response()
     assert reply.ephemeral and "America/New_York" in reply.content
+    assert "I moved 1 reminder schedule to the new zone." in reply.content  # not "schedule(s)"
     schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
     assert schedule is not None and schedule.timezone == "America/New_York"
     assert schedule.next_due == datetime(2026, 3, 2, 22, 30, tzinfo=UTC)

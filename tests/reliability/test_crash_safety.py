@@ -70,7 +70,9 @@ def assert_complete(row: dict[str, object] | None, note: str) -> None:
     """Every answer given is in the row: nothing half-written."""
     assert row is not None
     assert (row["severity"], row["quality"], row["tags"], row["note"]) == (6, 3, "caffeine", note)
-    assert row["out_of_bed"] - row["into_bed"] == (7 * 60 + 40) * 60  # type: ignore[operator]
+    # (No "up" given: out of bed is unknown, so the span checked is into bed -> final wake.)
+    assert row["final_wake"] - row["into_bed"] == (7 * 60 + 40) * 60  # type: ignore[operator]
+    assert row["out_of_bed"] is None
     assert row["created_at"] and row["updated_at"] and row["timezone"] == "UTC"
 
 

@@ -29,8 +29,10 @@ def test_fast_path_defaults() -> None:
     assert e.into_bed == datetime(2026, 3, 2, 22, 15, tzinfo=UTC)
     assert e.tried_sleep == e.into_bed
     assert e.final_wake == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
-    assert e.out_of_bed == e.final_wake
-    assert (e.sleep_latency_min, e.awake_min, e.awakenings, e.rls_out_of_bed) == (0, 0, 0, 0)
+    # Unanswered is unknown, never 0 (nor "up at the wake time").
+    assert e.out_of_bed is None
+    assert (e.sleep_latency_min, e.awake_min, e.awakenings, e.rls_out_of_bed) == (None,) * 4
+    assert (e.naps, e.nap_min) == (None, None)
     assert e.quality is None and e.severity is None and e.note is None
     assert e.timezone == "Europe/Berlin"
 
@@ -59,7 +61,6 @@ def test_everything_given() -> None:
     [
         ({"into_bed": "25:99"}, "Into bed: "),
         ({"final_wake": "soon"}, "Final wake: I couldn't read"),
-        ({"into_bed": "9:00", "final_wake": "8:00"}, "Out of bed (Tue 08:00) is before into bed"),
         ({"tried_sleep": "22:00"}, "before getting into bed"),
         ({"out_of_bed": "6:30"}, "before your final wake"),
         ({"sleep_latency_min": 300, "awake_min": 300}, "longer than the night itself"),
@@ -68,7 +69,10 @@ def test_everything_given() -> None:
         ({"awakenings": -1}, "Awakenings should be between 0 and 50"),
         ({"note": "x" * (MAX_NOTE + 1)}, f"keep it to {MAX_NOTE}"),
         ({"final_wake": "11:30"}, "still in the future"),
-        ({"into_bed": "13:00", "final_wake": "20:00"}, "more than a day"),
+        ({"into_bed": "9:00", "final_wake": "8:00", "out_of_bed": "9:30"}, "more than a day"),
+        ({"naps": 2, "nap_min": 0}, "2 naps of 0 minutes?"),
+        ({"naps": 0, "nap_min": 20}, "No naps, but 20 minutes"),
+        ({"naps": 11}, "Naps should be between 0 and 10"),
         ({"into_bed": None}, "at least when you got into bed"),
     ],
 )
