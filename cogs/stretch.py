@@ -18,7 +18,7 @@ from bot.db.reminders import Delivery, Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
+from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply, server_without_bot
 from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, not_set_up, recurrence_of
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
@@ -41,6 +41,12 @@ MAX_ID = 2**63 - 1
 DM_CLOSED_HELP = (
     "I couldn't send you a DM, so your reminders are paused. Allow direct messages from this "
     "server's members (server name → Privacy Settings), then use `/stretch resume`."
+)
+
+
+NO_CHANNEL_POSTS_HERE = (
+    "This server hasn't added me (you use me through your own account), so I can't post in "
+    "its channels. Your reminders can come by DM instead: pick `where: dm`. Nothing was changed."
 )
 
 
@@ -283,6 +289,8 @@ class StretchCog(commands.Cog):
         if where == "channel":
             if interaction.guild_id is None:
                 raise UserError("Reminders in a channel need to be set up from inside a server.")
+            if server_without_bot(interaction):
+                raise UserError(NO_CHANNEL_POSTS_HERE)
             settings = await self.bot.repos.guild_settings.get(interaction.guild_id)
             if settings.reminder_channel_id is None:
                 raise UserError(

@@ -116,7 +116,7 @@ async def test_in_a_dm_the_command_is_refused(emu, bot, mod) -> None:
     # ...and an outdated client that sends it anyway is told why, with nothing changed.
     sent = await emu.slash(mod, "config show", permissions=Permissions.manager, stale_client=True)
     reply = await sent.response()
-    assert reply.ephemeral and "inside a server" in reply.content
+    assert reply.ephemeral and "inside a server that added me" in reply.content
 
 
 async def test_reminder_channel_is_set_shown_and_audited_without_pinging(
