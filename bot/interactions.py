@@ -30,8 +30,8 @@ UNKNOWN_INTERACTION = 10062
 
 
 NOT_ADDED_HERE = (
-    "Only you can see this: this server hasn't added me (you use me through your own "
-    "account), so I can't post for everyone here."
+    "This server hasn't added me (you use me through your own account), so this one is just "
+    "for you: I can't post for everyone here."
 )
 
 
