@@ -11,12 +11,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.db.reminders import Delivery, ScheduleSpec, format_local_time
+from bot.db.reminders import Delivery, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
-from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, recurrence_of
+from bot.reminders.engine import (
+    PAUSE_DM_CLOSED,
+    Reminded,
+    ReminderChange,
+    ScheduleStatus,
+    recurrence_of,
+)
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
 from bot.scheduling.parsing import parse_days, parse_pause_days, parse_time
@@ -178,6 +184,27 @@ def describe_schedule(local_time: time, days_mask: int, zone: str, channel_id: i
     return f"{format_local_time(local_time)} on {Weekdays.from_mask(days_mask).label()} ({zone}), {where}"
 
 
+def remind_summary(result: Reminded) -> str:
+    """What /stretch remind did: the schedule when new; otherwise what changed and what stayed."""
+    s = result.schedule
+    parts = {
+        "time": format_local_time(s.local_time),
+        "days": Weekdays.from_mask(s.days_mask).label(),
+        "timezone": s.timezone,
+        "where": f"in <#{s.channel_id}>" if s.channel_id else "by DM",
+    }
+    if result.previous is None:
+        return (
+            "Stretch reminders set: "
+            f"{describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id)}."
+        )
+    kept = ", ".join(parts[name] for name in parts if name not in result.changed)
+    if not result.changed:
+        return f"Nothing to change: your stretch reminders stay at {kept}."
+    changed = ", ".join(f"{name} {parts[name]}" for name in result.changed)
+    return f"Stretch reminders changed: {changed}. Unchanged: {kept}."
+
+
 def status_text(status: ScheduleStatus) -> str:
     s = status.schedule
     lines = [
@@ -237,13 +264,16 @@ class StretchCog(commands.Cog):
         time: str | None = None,
         timezone: str | None = None,
         days: str | None = None,
-        where: Literal["dm", "channel"] = "dm",
+        where: Literal["dm", "channel"] | None = None,
     ) -> None:
-        local_time = parse_time(time) if time is not None else DEFAULT_TIME
-        weekdays = parse_days(days) if days is not None else Weekdays.EVERY_DAY
-        zone = await self._zone_for(interaction.user.id, timezone)
-        guild_id = channel_id = None
-        if where == "channel":
+        # Only what was given changes: a later `/stretch remind days:weekends` keeps the time.
+        local_time = parse_time(time) if time is not None else None
+        weekdays = parse_days(days) if days is not None else None
+        zone = resolve_zone(timezone).key if timezone is not None else None
+        target: tuple[int | None, int | None] | None = None
+        if where == "dm":
+            target = (None, None)
+        elif where == "channel":
             if interaction.guild_id is None:
                 raise UserError("Reminders in a channel need to be set up from inside a server.")
             settings = await self.bot.repos.guild_settings.get(interaction.guild_id)
@@ -252,37 +282,18 @@ class StretchCog(commands.Cog):
                     "This server has no reminder channel yet. Ask a moderator to choose one "
                     "with `/config reminder-channel`, or pick `where: dm`."
                 )
-            guild_id, channel_id = interaction.guild_id, settings.reminder_channel_id
-        if timezone is not None:
-            await self.bot.engine.change_zone(interaction.user.id, zone)
-        schedule = await self.bot.engine.subscribe(
-            ScheduleSpec(
-                interaction.user.id,
-                KIND,
-                local_time,
-                weekdays.to_mask(),
-                zone,
-                guild_id,
-                channel_id,
-            )
+            target = (interaction.guild_id, settings.reminder_channel_id)
+        profile = await self.bot.repos.users.get(interaction.user.id)
+        result = await self.bot.engine.remind(
+            interaction.user.id,
+            KIND,
+            ReminderChange(local_time, weekdays.to_mask() if weekdays else None, zone, target),
+            default_time=DEFAULT_TIME,
+            default_days=Weekdays.EVERY_DAY.to_mask(),
+            profile_zone=profile.timezone if profile is not None else None,
         )
-        next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(schedule, 3))
-        await send_reply(
-            interaction,
-            f"Stretch reminders set: {describe_schedule(local_time, weekdays.to_mask(), zone, channel_id)}.\n"
-            f"Next three:\n{next_three}",
-        )
-
-    async def _zone_for(self, user_id: int, given: str | None) -> str:
-        if given is not None:
-            return resolve_zone(given).key
-        profile = await self.bot.repos.users.get(user_id)
-        if profile is None or profile.timezone is None:
-            raise UserError(
-                "I need your timezone once: add `timezone:` with your city (e.g. Europe/Berlin), "
-                "or use `/timezone set` first."
-            )
-        return profile.timezone
+        next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(result.schedule, 3))
+        await send_reply(interaction, f"{remind_summary(result)}\nNext three:\n{next_three}")
 
     @group.command(name="status", description="Your stretch schedule, next reminder and streak.")
     async def status(self, interaction: discord.Interaction[RlsBot]) -> None:

@@ -40,7 +40,8 @@ async def test_morning_prompt_button_opens_the_checkin(
 
     off = await (await emu.slash(alice, "sleep remind", {"time": "off"})).response()
     assert "off" in off.content
-    assert await bot.repos.reminders.get_schedule(alice.id, "sleep") is None
+    stopped = await bot.repos.reminders.get_schedule(alice.id, "sleep")
+    assert stopped is not None and stopped.next_due is None
 
 
 async def test_remind_needs_a_timezone(emu: DiscordEmulator, bot: RlsBot) -> None:

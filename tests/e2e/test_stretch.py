@@ -90,9 +90,11 @@ async def test_stop_button_asks_first(emu, bot, clock) -> None:
     confirm = ask.message
     stopped = await (await emu.click(alice, confirm, buttons(ask)["Yes, stop"])).response()
     assert "Stopped" in stopped.content
-    assert await bot.repos.reminders.get_schedule(alice.id, "stretch") is None
+    # Kept without a due time, so that starting again knows what was sent today.
+    stopped_schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
+    assert stopped_schedule.next_due is None and stopped_schedule.pause_reason == "stopped"
     gone = await (await emu.click(alice, dm, buttons(dm)["Snooze 15 min"])).response()
-    assert gone.ephemeral and "no longer exists" in gone.content
+    assert gone.ephemeral and "was stopped" in gone.content
 
 
 async def test_buttons_still_work_after_a_restart(emu, tmp_path: Path, clock) -> None:
@@ -280,3 +282,30 @@ async def test_an_expired_confirm_button_gets_a_friendly_answer(emu, tmp_path: P
         again = await (await emu.slash(alice, "stretch stop")).response()
         stopped = await (await emu.click(alice, again, buttons(again)["Yes, stop"])).response()
         assert "Stopped" in stopped.content
+
+
+async def test_changing_one_option_keeps_the_others(emu, bot) -> None:
+    alice = emu.add_user("alice")
+    await subscribe(emu, alice, time="18:15")
+    reply = await (await emu.slash(alice, "stretch remind", {"days": "weekends"})).response()
+    assert reply.ephemeral
+    assert "changed: days weekends" in reply.content
+    assert "Unchanged: 18:15, Europe/Berlin, by DM" in reply.content
+    schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
+    assert schedule.local_time.strftime("%H:%M") == "18:15" and schedule.days_mask == 0b1100000
+    again = await (await emu.slash(alice, "stretch remind", {})).response()
+    assert "Nothing to change" in again.content and "18:15, weekends" in again.content
+
+
+async def test_a_later_time_after_todays_reminder_waits_for_tomorrow(emu, bot, clock) -> None:
+    alice = emu.add_user("alice")
+    await subscribe(emu, alice)
+    await deliver_due(bot, clock, DUE + timedelta(seconds=5))
+    await bot.engine.drain()
+    await emu.wait_for_dm(alice)
+    clock.set(DUE + timedelta(minutes=5))  # 17:35 in Berlin, today's 17:30 already sent
+    reply = await (await emu.slash(alice, "stretch remind", {"time": "18:00"})).response()
+    first = int(re.findall(r"<t:(\d+):F>", reply.content)[0])
+    assert first == int(datetime(2026, 3, 3, 17, 0, tzinfo=UTC).timestamp())  # tomorrow 18:00
+    clock.set(datetime(2026, 3, 2, 17, 0, 5, tzinfo=UTC))
+    assert await bot.engine.tick() == 0
