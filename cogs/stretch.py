@@ -18,10 +18,12 @@ from bot.formatting import discord_timestamp, human_duration, when
 from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
 from bot.reminders.engine import (
     PAUSE_DM_CLOSED,
+    PAUSE_UNREADABLE,
     Reminded,
     ReminderChange,
     ScheduleStatus,
     recurrence_of,
+    unreadable_help,
 )
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
@@ -212,6 +214,8 @@ def status_text(status: ScheduleStatus) -> str:
     ]
     if status.pause_reason == PAUSE_DM_CLOSED:
         lines.append(f"**Paused:** {DM_CLOSED_HELP}")
+    elif status.pause_reason == PAUSE_UNREADABLE:
+        lines.append(f"**Paused:** {unreadable_help(s.timezone, '/stretch resume')}")
     elif status.paused_until is not None:
         lines.append(
             f"**Paused** until {when(status.paused_until)} (you asked). `/stretch resume` ends it now."

@@ -121,6 +121,14 @@ class EngineObserver:
         """The engine paused a schedule by itself (DMs closed, unreadable zone, ...)."""
 
 
+def unreadable_help(zone: str, resume: str) -> str:
+    """What a user reads when their schedule was paused because its zone no longer loads."""
+    return (
+        f"I can no longer work out times in your saved timezone ({zone}), so these reminders "
+        f"are paused. Set your timezone again with `/timezone set`, then use `{resume}`."
+    )
+
+
 def not_set_up(what: str) -> UserError:
     return UserError(f"You don't have {what} set up yet.")
 

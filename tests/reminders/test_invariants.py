@@ -28,7 +28,13 @@ from bot.db.reminders import ClaimDecision, DueSchedule, ScheduleSpec, ServerSch
 from bot.db.sqlite import SqliteDatabase
 from bot.errors import UserError
 from bot.guild_config import TIP_KIND, change_settings
-from bot.reminders.engine import DrainReport, EngineConfig, ReminderChange, ReminderEngine
+from bot.reminders.engine import (
+    DrainReport,
+    EngineConfig,
+    EngineObserver,
+    ReminderChange,
+    ReminderEngine,
+)
 from bot.reminders.transport import Outgoing, SentMessage
 from bot.scheduling.recurrence import local_date_of
 
@@ -379,3 +385,44 @@ async def test_other_tasks_do_not_join_a_transaction(database: Database) -> None
     assert profile is not None and profile.timezone == "Asia/Tokyo"
     if database.backend == "sqlite":
         assert order == ["inside", "other"]  # one writer: it waited for the commit
+
+
+# -- one schedule that cannot be computed stops nobody else ---------------------------------------
+
+
+class CountingObserver(EngineObserver):
+    def __init__(self) -> None:
+        self.paused: list[str] = []
+
+    def schedule_paused(self, reason: str) -> None:
+        self.paused.append(reason)
+
+
+async def test_an_unreadable_zone_pauses_that_schedule_only(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    repos = build_repositories(database)
+    clock = FakeClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
+    recorder, observer = Recorder(), CountingObserver()
+    engine = ReminderEngine(repos.reminders, repos.users, clock, recorder, observer=observer)
+    for user in (1, 2, 3):
+        await engine.subscribe(ScheduleSpec(user, KIND, time(17, 30), 127, "Europe/Berlin"))
+    # A zone later removed from tzdata, or a hand edit of the database.
+    sql = "UPDATE schedules SET timezone = 'Mars/Olympus_Mons' WHERE user_id = 2"
+    await (database.write(sql) if database.backend == "postgres" else database.write(sql, ()))
+    clock.set(datetime(2026, 3, 2, 16, 30, 5, tzinfo=UTC))
+    assert await engine.tick() == 3  # claimed: two sent, one paused
+    assert await engine.tick() == 0  # and it does not come back every tick
+    await engine.drain()
+    assert sorted(schedule_id for schedule_id, _, _ in recorder.sent) == [1, 3]
+    assert observer.paused == ["unreadable"]
+    assert [r.levelname for r in caplog.records if "cannot compute" in r.getMessage()] == [
+        "WARNING"
+    ]
+    status = await engine.status(2, KIND, "reminders")
+    assert status.pause_reason == "unreadable" and status.next_reminders == []
+    # Setting the zone again repairs it.
+    [repaired] = await engine.change_zone(2, "Europe/Berlin")
+    assert repaired.next_due is None  # a lasting pause stays until resumed
+    resumed = await engine.resume(2, KIND, "reminders")
+    assert resumed.next_due == datetime(2026, 3, 3, 16, 30, tzinfo=UTC)
