@@ -66,7 +66,8 @@ class BotMetrics(EngineObserver):
         self.backlog.set(backlog)
 
     def drained(self, report: DrainReport) -> None:
-        for outcome in ("sent", "failed", "retried", "skipped", "fell_back", "taken_over"):
+        outcomes = ("sent", "failed", "retried", "skipped", "fell_back", "taken_over", "rejected")
+        for outcome in outcomes:
             self.deliveries.labels(outcome).inc(getattr(report, outcome))
 
     def schedule_paused(self, reason: str) -> None:

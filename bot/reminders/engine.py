@@ -35,6 +35,7 @@ from bot.errors import UserError
 from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
 from bot.reminders.transport import (
     Outgoing,
+    PermanentFailure,
     RecipientUnreachable,
     TargetUnavailable,
     TemporaryFailure,
@@ -94,6 +95,7 @@ class DrainReport:
     skipped: int = 0
     fell_back: int = 0
     taken_over: int = 0
+    rejected: int = 0  # Discord refused for good (a 400, ...): failed at once, not retried
     errors: list[str] = field(default_factory=list)
 
 
@@ -625,6 +627,11 @@ class ReminderEngine:
             )
             report.fell_back += 1
             self.wake()
+        except PermanentFailure as exc:
+            await self.reminders.mark_failed(delivery.id, str(exc), now)
+            log.warning("delivery %s rejected by Discord, not retried: %s", delivery.id, exc)
+            report.failed += 1
+            report.rejected += 1
         except TemporaryFailure as exc:
             await self._retry_or_fail(delivery, str(exc), report)
         else:

@@ -39,6 +39,16 @@ class TargetUnavailable(DeliveryError):
     """The chosen channel is gone or forbidden: fall back to a DM."""
 
 
+class PermanentFailure(DeliveryError):
+    """Discord refused the request for good (a 400, a 403 or 404 that is not about the user's
+    DMs or a gone channel): sending it again would fail the same way. `code` is Discord's."""
+
+    def __init__(self, status: int, code: int, text: str) -> None:
+        super().__init__(f"HTTP {status} (code {code}): {text}")
+        self.status = status
+        self.code = code
+
+
 class TemporaryFailure(DeliveryError):
     """Worth trying again later (server errors, timeouts, rate limits that outlasted retries)."""
 
