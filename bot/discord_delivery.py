@@ -12,8 +12,9 @@ import aiohttp
 import discord
 
 from bot.db.reminders import ReminderRepository
-from bot.reminders.pacing import TokenBucket
+from bot.reminders.pacing import TokenBucket, pacing_route
 from bot.reminders.transport import (
+    LeaseLost,
     Outgoing,
     PermanentFailure,
     RecipientUnreachable,
@@ -66,7 +67,7 @@ class DiscordTransport:
         cached = await self._reminders.get_dm_channel(user_id)
         if cached is not None:
             return cached
-        await self._pacer.acquire()
+        await self._pacer.acquire("dm-open")
         data = await self._client.http.start_private_message(user_id)
         channel_id = int(data["id"])
         await self._reminders.save_dm_channel(user_id, channel_id)
@@ -102,7 +103,10 @@ class DiscordTransport:
                 content = rendered.content or ""
                 mentions = discord.AllowedMentions.none()
             channel = self._client.get_partial_messageable(channel_id, guild_id=schedule.guild_id)
-            await self._pacer.acquire()
+            await self._pacer.acquire(pacing_route(channel_id))
+            # The wait above may have outlasted the lease: check (and renew) it only now.
+            if not await outgoing.ready():
+                raise LeaseLost(f"delivery {outgoing.delivery.id} is no longer ours")
             message = await channel.send(
                 content=content or None,
                 embed=rendered.embed,

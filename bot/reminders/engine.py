@@ -34,6 +34,7 @@ from bot.db.users import UserRepository
 from bot.errors import UserError
 from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
 from bot.reminders.transport import (
+    LeaseLost,
     Outgoing,
     PermanentFailure,
     RecipientUnreachable,
@@ -594,15 +595,23 @@ class ReminderEngine:
             await self.reminders.mark_skipped(delivery.id, int(late.total_seconds()), now)
             report.skipped += 1
             return
+
+        async def ready() -> bool:
+            # Renewed when the transport is about to post, after its wait for the pacer (which
+            # a 429 can stretch past the lease): a delivery another sender took over meanwhile,
+            # or that the user paused or stopped, is not sent.
+            return await self.reminders.renew_lease(
+                delivery.id, self.owner, self.now() + self.config.lease
+            )
+
         outgoing = Outgoing(
-            delivery, schedule, int(late.total_seconds()), late > self.config.late_after
+            delivery, schedule, int(late.total_seconds()), late > self.config.late_after, ready
         )
-        if not await self.reminders.renew_lease(delivery.id, self.owner, now + self.config.lease):
-            # It waited here longer than the lease and another sender has it now.
-            report.taken_over += 1
-            return
         try:
             sent = await self.transport.send(outgoing)
+        except LeaseLost:
+            report.taken_over += 1
+            return
         except RecipientUnreachable as exc:
             # Retrying a refused DM only counts towards Discord's invalid-request ban.
             await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)

@@ -309,3 +309,27 @@ async def test_a_later_time_after_todays_reminder_waits_for_tomorrow(emu, bot, c
     assert first == int(datetime(2026, 3, 3, 17, 0, tzinfo=UTC).timestamp())  # tomorrow 18:00
     clock.set(datetime(2026, 3, 2, 17, 0, 5, tzinfo=UTC))
     assert await bot.engine.tick() == 0
+
+
+async def test_a_busy_reminder_channel_does_not_slow_dms_to_others(emu, bot, clock) -> None:
+    guild = emu.add_guild("RLS Friends", channels=["general", "reminders"])
+    reminders = guild.channels[1]
+    await bot.repos.guild_settings.set_reminder_channel(guild.id, reminders.id, clock.now())
+    alice, bob = emu.add_user("alice"), emu.add_user("bob")
+    options = {"time": "17:30", "timezone": "Europe/Berlin", "where": "channel"}
+    await (await emu.slash(alice, "stretch remind", options, guild=guild)).response()
+    await subscribe(emu, bob)
+    await bot.engine.stop_sender()  # drained by hand below
+    # The channel is busy with other bots' posts: a shared-resource 429 for that channel only.
+    emu.fail_next(
+        "POST", f"/channels/{reminders.id}/messages", status=429, retry_after=0.3, scope="shared"
+    )
+    await deliver_due(bot, clock, DUE)
+    report = await bot.engine.drain()
+    assert report.sent == 2
+    assert len(emu.dms_to(bob)) == 1
+    assert len(emu.requests_to("POST", MESSAGES)) == 3  # the 429, its retry, bob's DM
+    # The pace of every other send is untouched: no global pause, no halved rate.
+    assert bot.pacer.rate == bot.pacer.configured_rate
+    assert bot.pacer.wait_time() < 1 / bot.pacer.configured_rate
+    assert bot.pacer.route_wait_time(f"channel:{emu.world.dm_channel(bob).id}") == 0

@@ -35,7 +35,7 @@ from bot.reminders.engine import (
     ReminderChange,
     ReminderEngine,
 )
-from bot.reminders.transport import Outgoing, SentMessage
+from bot.reminders.transport import LeaseLost, Outgoing, SentMessage
 from bot.scheduling.recurrence import local_date_of
 
 # Zones with DST in spring and autumn, a 30-minute DST (Lord Howe), DST at midnight (Havana), none
@@ -70,6 +70,8 @@ class Recorder:
         self.claimed_in: dict[tuple[int, datetime], str] = {}
 
     async def send(self, outgoing: Outgoing) -> SentMessage:
+        if not await outgoing.ready():
+            raise LeaseLost("not ours")
         d = outgoing.delivery
         self.sent.append((d.schedule_id, d.reason, d.due_at))
         return SentMessage(channel_id=1, message_id=d.id)
