@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import discord
 from discord import app_commands
@@ -21,6 +21,7 @@ from bot.reminders.engine import (
     PAUSE_UNREADABLE,
     Reminded,
     ReminderChange,
+    ReminderKind,
     ScheduleStatus,
     recurrence_of,
     unreadable_help,
@@ -242,6 +243,9 @@ def status_text(status: ScheduleStatus) -> str:
 
 class StretchCog(commands.Cog):
     help_title = "Stretch reminders"
+    reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
+        KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume")
+    }
 
     group = app_commands.Group(
         name="stretch", description="Daily late-afternoon stretch reminders."

@@ -213,6 +213,12 @@ class ReminderRepository(Protocol):
         now: datetime,
     ) -> None: ...
 
+    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        """(kind, pause_reason) of the user's schedules the engine paused by itself (closed
+        DMs, an unreadable zone) that the user was not told about yet, now marked told: each
+        pause is told once, whichever process answers the user's next command."""
+        ...
+
     async def clear_notice(self, schedule_id: int, now: datetime) -> None: ...
 
     async def reschedule_user(
@@ -464,6 +470,9 @@ def leased_from_row(row: Sequence[Any], instant: Instant) -> tuple[Delivery, Sch
         schedule_from_row(row[_DELIVERY_WIDTH:], instant),
     )
 
+
+# Pauses the engine makes by itself, which the user hears about once on their next command.
+TOLD_PAUSES = "('dm_closed', 'unreadable')"
 
 # The due time of a schedule's last occurrence that was sent or is on its way (for `s`).
 LAST_CLAIMED = (

@@ -21,6 +21,7 @@ from bot.db.reminders import (
     SCHEDULE_COLUMNS,
     SCHEDULE_WIDTH,
     SERVER_SCHEDULE,
+    TOLD_PAUSES,
     USER_SCHEDULE,
     Decide,
     Delivery,
@@ -223,6 +224,25 @@ class PostgresReminderRepository:
             schedule_id,
         )
 
+    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        untold = (
+            "user_id = $1 AND next_due IS NULL AND pause_reason IN " + TOLD_PAUSES + " "
+            "AND (pause_told_at IS NULL OR pause_told_at < updated_at)"
+        )
+        # A read first: this runs on every command, and almost always finds nothing to write.
+        async with self._db.connection() as conn:
+            if await conn.fetchval("SELECT count(*) FROM schedules WHERE " + untold, user_id) == 0:
+                return []
+        async with self._db.transaction() as conn:
+            rows = await conn.fetch(
+                "UPDATE schedules SET pause_told_at = $2 WHERE "
+                + untold
+                + " RETURNING kind, pause_reason",
+                user_id,
+                _instant(now),
+            )
+        return sorted((row[0], row[1]) for row in rows)
+
     async def clear_notice(self, schedule_id: int, now: datetime) -> None:
         await self._db.write(
             "UPDATE schedules SET notice = NULL, updated_at = $1 WHERE id = $2",
@@ -312,7 +332,8 @@ class PostgresReminderRepository:
             )
             await conn.execute(
                 "UPDATE schedules s SET next_due = v.next_due, "
-                "pause_reason = coalesce(v.pause_reason, s.pause_reason), updated_at = $3 "
+                "pause_reason = coalesce(v.pause_reason, s.pause_reason), "
+                "updated_at = $3 "
                 "FROM unnest($1::bigint[], $2::timestamptz[], $4::text[]) "
                 "AS v(id, next_due, pause_reason) WHERE s.id = v.id",
                 ids,

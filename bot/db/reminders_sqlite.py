@@ -19,6 +19,7 @@ from bot.db.reminders import (
     SCHEDULE_COLUMNS,
     SCHEDULE_WIDTH,
     SERVER_SCHEDULE,
+    TOLD_PAUSES,
     USER_SCHEDULE,
     Decide,
     Delivery,
@@ -191,6 +192,25 @@ class SqliteReminderRepository:
             (guild_id, channel_id, notice, to_epoch(now), schedule_id),
         )
 
+    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        untold = (
+            "user_id = ? AND next_due IS NULL AND pause_reason IN " + TOLD_PAUSES + " "
+            "AND (pause_told_at IS NULL OR pause_told_at < updated_at)"
+        )
+        # A read first: this runs on every command, and almost always finds nothing to write.
+        async with self._db.connection() as conn:
+            if not await fetch_all(conn, "SELECT 1 FROM schedules WHERE " + untold, (user_id,)):
+                return []
+        async with self._db.transaction() as conn:
+            rows = await fetch_all(
+                conn,
+                "UPDATE schedules SET pause_told_at = ? WHERE "
+                + untold
+                + " RETURNING kind, pause_reason",
+                (to_epoch(now), user_id),
+            )
+        return sorted((row[0], row[1]) for row in rows)
+
     async def clear_notice(self, schedule_id: int, now: datetime) -> None:
         await self._db.write(
             "UPDATE schedules SET notice = NULL, updated_at = ? WHERE id = ?",
@@ -251,7 +271,12 @@ class SqliteReminderRepository:
                         )
                     )
                 advances.append(
-                    (_opt_epoch(decision.next_due), decision.pause_reason, now_s, schedule_id)
+                    (
+                        _opt_epoch(decision.next_due),
+                        decision.pause_reason,
+                        now_s,
+                        schedule_id,
+                    )
                 )
             await conn.executemany(
                 "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, "

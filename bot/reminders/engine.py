@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from time import perf_counter
@@ -181,6 +181,34 @@ def next_due_after(
     while not fresh(candidate):
         candidate = next_occurrence(rule, candidate)
     return candidate
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """How a kind of reminder is named to its owner: registered by the cog that offers it."""
+
+    what: str  # "stretch reminders"
+    status: str  # the command that shows its status, e.g. "/stretch status"
+    restart: str  # the command that starts it again after a pause, e.g. "/stretch resume"
+
+
+DM_CLOSED_FIX = (
+    "Allow direct messages from a server we share (server name → Privacy Settings → Direct "
+    "Messages)"
+)
+
+
+def pause_notice(kind: ReminderKind, reason: str) -> str:
+    """The one-time heads-up about a pause the engine made by itself."""
+    if reason == PAUSE_DM_CLOSED:
+        return (
+            f"Heads-up: I couldn't send you a DM, so your {kind.what} are paused. "
+            f"{DM_CLOSED_FIX}, then use `{kind.restart}`. `{kind.status}` shows them."
+        )
+    return (
+        f"Heads-up: your {kind.what} are paused: I can no longer work out times in your saved "
+        f"timezone. Set it again with `/timezone set`, then use `{kind.restart}`."
+    )
 
 
 @dataclass(frozen=True)
@@ -406,6 +434,13 @@ class ReminderEngine:
 
         return await self.reminders.reschedule_user(user_id, zone, plan, now)
 
+    async def pause_notices(self, user_id: int, kinds: Mapping[str, ReminderKind]) -> list[str]:
+        """Heads-ups, each given once, about the user's reminders the engine paused by itself
+        (closed DMs, an unreadable zone): wherever the user next turns up, they learn it.
+        `kinds` names each kind of reminder (the cogs offering them declare it)."""
+        taken = await self.reminders.take_pause_notices(user_id, self.now())
+        return [pause_notice(kinds[kind], reason) for kind, reason in taken if kind in kinds]
+
     async def send_now(self, user_id: int, kind: str, what: str) -> Delivery:
         schedule = await self.require(user_id, kind, what)
         now = self.now()
@@ -617,6 +652,7 @@ class ReminderEngine:
             await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)
             await self.reminders.set_next_due(schedule.id, None, now, pause_reason=PAUSE_DM_CLOSED)
             log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
+            self.observer.schedule_paused(PAUSE_DM_CLOSED)
             report.failed += 1
         except TargetUnavailable as exc:
             if schedule.server_owned:
