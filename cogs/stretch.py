@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.db.reminders import Delivery, format_local_time
+from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
@@ -187,24 +187,28 @@ def describe_schedule(local_time: time, days_mask: int, zone: str, channel_id: i
     return f"{format_local_time(local_time)} on {Weekdays.from_mask(days_mask).label()} ({zone}), {where}"
 
 
-def remind_summary(result: Reminded) -> str:
-    """What /stretch remind did: the schedule when new; otherwise what changed and what stayed."""
-    s = result.schedule
-    parts = {
+def _parts(s: Schedule) -> dict[str, str]:
+    return {
         "time": format_local_time(s.local_time),
         "days": Weekdays.from_mask(s.days_mask).label(),
         "timezone": s.timezone,
         "where": f"in <#{s.channel_id}>" if s.channel_id else "by DM",
     }
+
+
+def remind_summary(result: Reminded) -> str:
+    """What /stretch remind did: the schedule when new; otherwise what changed and what stayed."""
+    s = result.schedule
     if result.previous is None:
         return (
             "Stretch reminders set: "
             f"{describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id)}."
         )
-    kept = ", ".join(parts[name] for name in parts if name not in result.changed)
+    now, before = _parts(s), _parts(result.previous)
+    kept = ", ".join(now[name] for name in now if name not in result.changed)
     if not result.changed:
         return f"Nothing to change: your stretch reminders stay at {kept}."
-    changed = ", ".join(f"{name} {parts[name]}" for name in result.changed)
+    changed = ", ".join(f"{name} {now[name]} (was {before[name]})" for name in result.changed)
     return f"Stretch reminders changed: {changed}. Unchanged: {kept}."
 
 

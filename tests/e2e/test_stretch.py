@@ -289,7 +289,7 @@ async def test_changing_one_option_keeps_the_others(emu, bot) -> None:
     await subscribe(emu, alice, time="18:15")
     reply = await (await emu.slash(alice, "stretch remind", {"days": "weekends"})).response()
     assert reply.ephemeral
-    assert "changed: days weekends" in reply.content
+    assert "changed: days weekends (was every day)" in reply.content
     assert "Unchanged: 18:15, Europe/Berlin, by DM" in reply.content
     schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
     assert schedule.local_time.strftime("%H:%M") == "18:15" and schedule.days_mask == 0b1100000
