@@ -25,7 +25,7 @@ from bot.extensions import walk_extensions
 from bot.interactions import NO_MENTIONS, RlsCommandTree, send_reply
 from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
-from bot.reminders.pacing import TokenBucket, pacing_route
+from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ def limited_route(path: str, headers: Mapping[str, str]) -> str | None:
         return None
     if match := _CHANNEL_PATH.search(path):
         return pacing_route(int(match[1]))
+    if path.endswith("/users/@me/channels"):
+        return DM_OPEN_ROUTE
     return path
 
 

@@ -12,7 +12,7 @@ import aiohttp
 import discord
 
 from bot.db.reminders import ReminderRepository
-from bot.reminders.pacing import TokenBucket, pacing_route
+from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
 from bot.reminders.transport import (
     LeaseLost,
     Outgoing,
@@ -67,7 +67,7 @@ class DiscordTransport:
         cached = await self._reminders.get_dm_channel(user_id)
         if cached is not None:
             return cached
-        await self._pacer.acquire("dm-open")
+        await self._pacer.acquire(DM_OPEN_ROUTE)
         data = await self._client.http.start_private_message(user_id)
         channel_id = int(data["id"])
         await self._reminders.save_dm_channel(user_id, channel_id)

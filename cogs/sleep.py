@@ -272,9 +272,7 @@ def prompt_status(schedule: Schedule) -> str:
             f"`/sleep remind time:{at}`."
         )
     elif schedule.pause_reason == PAUSE_UNREADABLE:
-        lines.append(
-            f"**Paused:** {unreadable_help(schedule.timezone, f'/sleep remind time:{at}')}"
-        )
+        lines.append(f"**Paused:** {unreadable_help(schedule.timezone)}")
     elif schedule.next_due is not None:
         lines.append(f"**Next:** {when(schedule.next_due)}. `/sleep remind time:off` stops it.")
     return "\n".join(lines)

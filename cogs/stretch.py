@@ -220,7 +220,7 @@ def status_text(status: ScheduleStatus) -> str:
     if status.pause_reason == PAUSE_DM_CLOSED:
         lines.append(f"**Paused:** {DM_CLOSED_HELP}")
     elif status.pause_reason == PAUSE_UNREADABLE:
-        lines.append(f"**Paused:** {unreadable_help(s.timezone, '/stretch resume')}")
+        lines.append(f"**Paused:** {unreadable_help(s.timezone)}")
     elif status.paused_until is not None:
         lines.append(
             f"**Paused** until {when(status.paused_until)} (you asked). `/stretch resume` ends it now."

@@ -124,11 +124,11 @@ class EngineObserver:
         """The engine paused a schedule by itself (DMs closed, unreadable zone, ...)."""
 
 
-def unreadable_help(zone: str, resume: str) -> str:
+def unreadable_help(zone: str) -> str:
     """What a user reads when their schedule was paused because its zone no longer loads."""
     return (
         f"I can no longer work out times in your saved timezone ({zone}), so these reminders "
-        f"are paused. Set your timezone again with `/timezone set`, then use `{resume}`."
+        f"are paused. Set your timezone again with `/timezone set` and they start again."
     )
 
 
@@ -207,7 +207,7 @@ def pause_notice(kind: ReminderKind, reason: str) -> str:
         )
     return (
         f"Heads-up: your {kind.what} are paused: I can no longer work out times in your saved "
-        f"timezone. Set it again with `/timezone set`, then use `{kind.restart}`."
+        "timezone. Set it again with `/timezone set` and they start again."
     )
 
 
@@ -390,9 +390,11 @@ class ReminderEngine:
         now = self.now()
         async with self.reminders.atomic():
             current = await self._require_for_change(user_id, kind, what)
-            next_due = next_due_after(
-                recurrence_of(current.schedule), now, last_claimed=current.last_claimed
-            )
+            try:
+                rule = recurrence_of(current.schedule)
+                next_due = next_due_after(rule, now, last_claimed=current.last_claimed)
+            except (ValueError, KeyError):  # its zone no longer loads: say how to fix it
+                raise UserError(unreadable_help(current.schedule.timezone)) from None
             await self.reminders.set_next_due(current.schedule.id, next_due, now)
         return await self.require(user_id, kind, what)
 
@@ -417,11 +419,14 @@ class ReminderEngine:
 
     async def _move_zone(self, user_id: int, zone: str, now: datetime) -> list[Schedule]:
         await self.users.set_timezone(user_id, zone, now)
-        last_claimed = {c.schedule.id: c.last_claimed for c in await self._for_change(user_id)}
+        found = await self._for_change(user_id)
+        last_claimed = {c.schedule.id: c.last_claimed for c in found}
+        # A schedule paused because its old zone no longer loads is fixed by the new zone.
+        repaired = {c.schedule.id for c in found if c.schedule.pause_reason == PAUSE_UNREADABLE}
 
         def plan(schedule: Schedule) -> datetime | None:
-            if schedule.next_due is None:  # paused indefinitely (or stopped) stays so
-                return None
+            if schedule.next_due is None and schedule.id not in repaired:
+                return None  # paused until someone acts (or stopped): stays so
             not_before = None
             if schedule.paused_until is not None and schedule.paused_until > now:
                 not_before = schedule.paused_until
@@ -432,7 +437,13 @@ class ReminderEngine:
                 not_before=not_before,
             )
 
-        return await self.reminders.reschedule_user(user_id, zone, plan, now)
+        moved = await self.reminders.reschedule_user(user_id, zone, plan, now)
+        if not repaired:
+            return moved
+        for schedule in moved:
+            if schedule.id in repaired:  # running again: the pause and its reason go
+                await self.reminders.set_next_due(schedule.id, schedule.next_due, now)
+        return await self.reminders.user_schedules(user_id)
 
     async def pause_notices(self, user_id: int, kinds: Mapping[str, ReminderKind]) -> list[str]:
         """Heads-ups, each given once, about the user's reminders the engine paused by itself

@@ -11,6 +11,9 @@ import asyncio
 import time
 from collections.abc import Callable
 
+# Opening a DM channel (POST /users/@me/channels) has a route of its own.
+DM_OPEN_ROUTE = "dm-open"
+
 
 def pacing_route(channel_id: int) -> str:
     """The route key of posting in one channel (a DM is a channel too)."""

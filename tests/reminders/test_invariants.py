@@ -423,8 +423,9 @@ async def test_an_unreadable_zone_pauses_that_schedule_only(
     ]
     status = await engine.status(2, KIND, "reminders")
     assert status.pause_reason == "unreadable" and status.next_reminders == []
+    with pytest.raises(UserError, match="timezone set"):  # resuming cannot fix it: says how
+        await engine.resume(2, KIND, "reminders")
     # Setting the zone again repairs it.
     [repaired] = await engine.change_zone(2, "Europe/Berlin")
-    assert repaired.next_due is None  # a lasting pause stays until resumed
-    resumed = await engine.resume(2, KIND, "reminders")
-    assert resumed.next_due == datetime(2026, 3, 3, 16, 30, tzinfo=UTC)
+    assert repaired.pause_reason is None
+    assert repaired.next_due == datetime(2026, 3, 3, 16, 30, tzinfo=UTC)

@@ -114,3 +114,14 @@ async def test_a_route_429_holds_that_route_only(monkeypatch: pytest.MonkeyPatch
     assert slept == [pytest.approx(5.0)]
     bucket.penalise(1.0)  # a global 429 still holds and slows everything
     assert bucket.rate == 22.5 and bucket.wait_time() == pytest.approx(1.0)
+
+
+def test_a_429_names_the_route_it_limits() -> None:
+    from bot.client import limited_route
+
+    channel = "/api/v10/channels/42/messages"
+    assert limited_route(channel, {"X-RateLimit-Scope": "global"}) is None
+    assert limited_route(channel, {"X-RateLimit-Global": "true"}) is None
+    assert limited_route(channel, {"X-RateLimit-Scope": "shared"}) == "channel:42"
+    assert limited_route(channel, {"X-RateLimit-Scope": "user"}) == "channel:42"
+    assert limited_route("/api/v10/users/@me/channels", {}) == "dm-open"
