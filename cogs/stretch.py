@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
 from bot.reminders.engine import (
+    PAUSE_BY_USER,
     PAUSE_DM_CLOSED,
     PAUSE_UNREADABLE,
     Reminded,
@@ -209,7 +210,10 @@ def remind_summary(result: Reminded) -> str:
     if not result.changed:
         return f"Nothing to change: your stretch reminders stay at {kept}."
     changed = ", ".join(f"{name} {now[name]} (was {before[name]})" for name in result.changed)
-    return f"Stretch reminders changed: {changed}. Unchanged: {kept}."
+    text = f"Stretch reminders changed: {changed}. Unchanged: {kept}."
+    if s.pause_reason == PAUSE_BY_USER and s.paused_until is not None:
+        text += f" Still paused until {when(s.paused_until)}: `/stretch resume` ends it now."
+    return text
 
 
 def status_text(status: ScheduleStatus) -> str:

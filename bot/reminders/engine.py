@@ -307,6 +307,25 @@ class ReminderEngine:
                 *target,
             )
             schedule = await self._save(spec, current)
+            until = previous.paused_until if previous is not None else None
+            if (
+                previous is not None
+                and previous.pause_reason == PAUSE_BY_USER
+                and until is not None
+                and until > now
+            ):
+                # A pause the user asked for is theirs to end (`resume`): a change keeps it.
+                assert current is not None
+                next_due = next_due_after(
+                    recurrence_of(schedule),
+                    now,
+                    last_claimed=current.last_claimed,
+                    not_before=until,
+                )
+                await self.reminders.set_next_due(
+                    schedule.id, next_due, now, paused_until=until, pause_reason=PAUSE_BY_USER
+                )
+                schedule = await self.require(user_id, kind, "reminders")
         changed: tuple[str, ...] = ()
         if previous is not None:
             before = (previous.local_time, previous.days_mask, previous.timezone, base_target)

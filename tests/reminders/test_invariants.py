@@ -429,3 +429,21 @@ async def test_an_unreadable_zone_pauses_that_schedule_only(
     [repaired] = await engine.change_zone(2, "Europe/Berlin")
     assert repaired.pause_reason is None
     assert repaired.next_due == datetime(2026, 3, 3, 16, 30, tzinfo=UTC)
+
+
+async def test_changing_the_time_keeps_a_pause_the_user_asked_for(sqlite_world: World) -> None:
+    engine = sqlite_world.engine
+    await engine.subscribe(spec(time(17, 30)))
+    paused = await engine.pause(1, KIND, 3, "reminders")
+    changed = await engine.remind(
+        1,
+        KIND,
+        ReminderChange(local_time=time(18, 0)),
+        default_time=time(17, 0),
+        default_days=127,
+        profile_zone="Europe/Berlin",
+    )
+    assert changed.changed == ("time",)
+    assert changed.schedule.pause_reason == "user"
+    assert changed.schedule.paused_until == paused.paused_until
+    assert changed.schedule.next_due == datetime(2026, 3, 5, 17, 0, tzinfo=UTC)  # 18:00 after it
