@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -26,7 +28,7 @@ from bot.health import HealthCheck
 from bot.interactions import NO_MENTIONS, RlsCommandTree, answer_unclaimed
 from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
-from bot.reminders.pacing import TokenBucket
+from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,23 @@ def shard_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
+_CHANNEL_PATH = re.compile(r"/channels/(\d+)")
+
+
+def limited_route(path: str, headers: Mapping[str, str]) -> str | None:
+    """What a 429 limits: None for the whole bot (a global limit), else the route it named.
+    Discord's buckets are per route and its major parameter (the channel), so a busy reminder
+    channel answers 429 for itself, and DMs to other people are unaffected."""
+    scope = headers.get("X-RateLimit-Scope", "").lower()
+    if scope == "global" or headers.get("X-RateLimit-Global", "").lower() == "true":
+        return None
+    if match := _CHANNEL_PATH.search(path):
+        return pacing_route(int(match[1]))
+    if path.endswith("/users/@me/channels"):
+        return DM_OPEN_ROUTE
+    return path
+
+
 def rate_limit_feedback(pacer: TokenBucket) -> aiohttp.TraceConfig:
     """Tell the pacer about every 429 Discord sends, so the sender backs off even when something
     else (another process, a proxy) shares the token's global limit."""
@@ -80,7 +99,7 @@ def rate_limit_feedback(pacer: TokenBucket) -> aiohttp.TraceConfig:
             )
         except ValueError:
             retry_after = 1.0
-        pacer.penalise(retry_after)
+        pacer.penalise(retry_after, route=limited_route(params.url.path, headers))
 
     trace = aiohttp.TraceConfig()
     trace.on_request_end.append(on_request_end)

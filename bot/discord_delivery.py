@@ -12,9 +12,11 @@ import aiohttp
 import discord
 
 from bot.db.reminders import ReminderRepository
-from bot.reminders.pacing import TokenBucket
+from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
 from bot.reminders.transport import (
+    LeaseLost,
     Outgoing,
+    PermanentFailure,
     RecipientUnreachable,
     SentMessage,
     TargetUnavailable,
@@ -24,7 +26,14 @@ from bot.reminders.transport import (
 log = logging.getLogger(__name__)
 
 CANNOT_MESSAGE_USER = 50007
-CHANNEL_GONE_CODES = {10003, 50001, 50013}  # unknown channel, missing access, missing permissions
+UNKNOWN_CHANNEL = 10003
+MISSING_ACCESS = 50001
+# A 403 that means the chosen channel can no longer take the bot's posts: fall back to a DM.
+CHANNEL_FORBIDDEN_CODES = {MISSING_ACCESS, 50013}  # missing access, missing permissions
+# Discord answers a DM to a user who shares no server with the bot with 50007, and at times 50001.
+DM_REFUSED_CODES = {CANNOT_MESSAGE_USER, MISSING_ACCESS}
+# Worth another try later: a timeout, too many requests, server errors (status >= 500).
+RETRYABLE_STATUSES = {408, 429}
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class DiscordTransport:
         cached = await self._reminders.get_dm_channel(user_id)
         if cached is not None:
             return cached
-        await self._pacer.acquire()
+        await self._pacer.acquire(DM_OPEN_ROUTE)
         data = await self._client.http.start_private_message(user_id)
         channel_id = int(data["id"])
         await self._reminders.save_dm_channel(user_id, channel_id)
@@ -94,7 +103,10 @@ class DiscordTransport:
                 content = rendered.content or ""
                 mentions = discord.AllowedMentions.none()
             channel = self._client.get_partial_messageable(channel_id, guild_id=schedule.guild_id)
-            await self._pacer.acquire()
+            await self._pacer.acquire(pacing_route(channel_id))
+            # The wait above may have outlasted the lease: check (and renew) it only now.
+            if not await outgoing.ready():
+                raise LeaseLost(f"delivery {outgoing.delivery.id} is no longer ours")
             message = await channel.send(
                 content=content or None,
                 embed=rendered.embed,
@@ -103,16 +115,25 @@ class DiscordTransport:
                 allowed_mentions=mentions,
             )
         except discord.Forbidden as exc:
-            if not schedule.server_owned and (exc.code == CANNOT_MESSAGE_USER or not in_channel):
+            if not schedule.server_owned and exc.code == CANNOT_MESSAGE_USER:
                 raise RecipientUnreachable(f"{exc.code}: {exc.text}") from exc
-            raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
+            if in_channel and exc.code in CHANNEL_FORBIDDEN_CODES:
+                raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
+            if not in_channel and exc.code in DM_REFUSED_CODES:
+                raise RecipientUnreachable(f"{exc.code}: {exc.text}") from exc
+            # Any other 403 would be refused again: retrying only adds invalid requests.
+            raise PermanentFailure(exc.status, exc.code, exc.text) from exc
         except discord.NotFound as exc:
+            if exc.code != UNKNOWN_CHANNEL:
+                raise PermanentFailure(exc.status, exc.code, exc.text) from exc
             if in_channel:
                 raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
             # A cached DM channel that Discord no longer knows: forget it and try again later.
             await self._reminders.forget_dm_channel(schedule.user_id)
             raise TemporaryFailure(f"DM channel gone: {exc.code}") from exc
         except discord.HTTPException as exc:
+            if 400 <= exc.status < 500 and exc.status not in RETRYABLE_STATUSES:
+                raise PermanentFailure(exc.status, exc.code, exc.text) from exc
             raise TemporaryFailure(f"HTTP {exc.status}: {exc.text}") from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise TemporaryFailure(f"network: {exc!r}") from exc

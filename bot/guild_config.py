@@ -8,7 +8,7 @@ setting is called, how a change reads in ``/config show``, and when the daily ti
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import time
 
 from bot.db.guild_settings import (
     BOT_ITSELF,
@@ -18,12 +18,15 @@ from bot.db.guild_settings import (
     TIPS_CHANNEL,
     TIPS_TIME,
     AuditEntry,
+    Edit,
     GuildSettings,
+    GuildSettingsRepository,
+    SettingsUpdate,
 )
 from bot.db.reminders import Schedule, ServerScheduleSpec, format_local_time
 from bot.formatting import discord_timestamp, when
-from bot.reminders.engine import PAUSE_CHANNEL_UNAVAILABLE
-from bot.scheduling.recurrence import DailySchedule, Weekdays, next_occurrence
+from bot.reminders.engine import PAUSE_CHANNEL_UNAVAILABLE, ReminderEngine
+from bot.scheduling.recurrence import Weekdays
 
 TIP_KIND = "server_tip"
 DEFAULT_TIP_TIME = time(17, 0)
@@ -109,17 +112,27 @@ def tip_spec(settings: GuildSettings) -> ServerScheduleSpec | None:
     )
 
 
-def tip_next_due(existing: Schedule | None, spec: ServerScheduleSpec, now: datetime) -> datetime:
-    """Keep the due time already stored when the time and zone are unchanged: recomputing "the
-    next 17:00 after now" at 17:00:30, before the tick claimed today's post, would skip it."""
-    if (
-        existing is not None
-        and existing.next_due is not None
-        and (existing.local_time, existing.timezone) == (spec.local_time, spec.timezone)
-    ):
-        return existing.next_due
-    rule = DailySchedule(spec.local_time, Weekdays.from_mask(spec.days_mask), spec.timezone)
-    return next_occurrence(rule, now)
+async def apply_tip_schedule(engine: ReminderEngine, settings: GuildSettings) -> Schedule | None:
+    """Make the daily tip's schedule match the settings: saved, moved, or removed."""
+    spec = tip_spec(settings)
+    if spec is None:
+        await engine.reminders.delete_server_schedules(settings.guild_id, TIP_KIND)
+        return None
+    return await engine.save_server_schedule(spec)
+
+
+async def change_settings(
+    guild_settings: GuildSettingsRepository,
+    engine: ReminderEngine,
+    guild_id: int,
+    edit: Edit,
+    moderator_id: int,
+) -> tuple[SettingsUpdate, Schedule | None]:
+    """One moderator change and the daily tip schedule that follows from it, in one transaction:
+    a failure between the two leaves neither (no tip channel saved without its schedule)."""
+    async with engine.reminders.atomic():
+        update = await guild_settings.update(guild_id, edit, moderator_id, engine.now())
+        return update, await apply_tip_schedule(engine, update.after)
 
 
 def show_value(setting: str, value: str | None) -> str:

@@ -48,6 +48,12 @@ class BotMetrics(EngineObserver):
             ["outcome"],
             registry=self.registry,
         )
+        self.paused = Counter(
+            "rls_schedules_paused",
+            "Schedules the engine paused by itself, by reason (dm_closed, unreadable, ...).",
+            ["reason"],
+            registry=self.registry,
+        )
         self.loop_lag = Gauge(
             "rls_event_loop_lag_seconds",
             "How late the event loop ran a timer.",
@@ -70,8 +76,12 @@ class BotMetrics(EngineObserver):
         self.backlog.set(backlog)
 
     def drained(self, report: DrainReport) -> None:
-        for outcome in ("sent", "failed", "retried", "skipped", "fell_back", "taken_over"):
+        outcomes = ("sent", "failed", "retried", "skipped", "fell_back", "taken_over", "rejected")
+        for outcome in outcomes:
             self.deliveries.labels(outcome).inc(getattr(report, outcome))
+
+    def schedule_paused(self, reason: str) -> None:
+        self.paused.labels(reason).inc()
 
     def interaction(self, kind: str) -> None:
         self.interactions.labels(kind).inc()

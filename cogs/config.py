@@ -18,7 +18,6 @@ from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.db.guild_settings import BOT_ITSELF, GuildSettings
-from bot.db.reminders import Schedule
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import when
@@ -26,13 +25,12 @@ from bot.guild_config import (
     RECENT_CHANGES,
     REQUIRED_PERMISSIONS,
     TIP_KIND,
+    change_settings,
     channel_type_problem,
     defaults,
     forget_channel,
     missing_permissions_text,
     settings_overview,
-    tip_next_due,
-    tip_spec,
     uses_channel,
 )
 from bot.interactions import ConfirmView, send_reply
@@ -203,17 +201,6 @@ class ConfigCog(commands.Cog):
 
     # -- shared steps ----------------------------------------------------------------------------
 
-    async def apply_tip_schedule(self, settings: GuildSettings) -> Schedule | None:
-        """Make the daily tip's schedule match the settings: saved, moved, or removed."""
-        spec = tip_spec(settings)
-        reminders = self.bot.repos.reminders
-        if spec is None:
-            await reminders.delete_server_schedules(settings.guild_id, TIP_KIND)
-            return None
-        existing = await reminders.get_server_schedule(settings.guild_id, TIP_KIND)
-        now = self.bot.engine.now()
-        return await reminders.save_server_schedule(spec, tip_next_due(existing, spec, now), now)
-
     async def reset_settings(self, interaction: discord.Interaction[Any]) -> str:
         """/config reset's Confirm: every setting back to its default."""
         # The permission may have been taken away since the question was asked.
@@ -221,10 +208,9 @@ class ConfigCog(commands.Cog):
             raise NotAModerator()
         guild_id = interaction.guild_id
         now = self.bot.engine.now()
-        update = await self.bot.repos.guild_settings.update(
-            guild_id, defaults, interaction.user.id, now
+        update, _ = await change_settings(
+            self.bot.repos.guild_settings, self.bot.engine, guild_id, defaults, interaction.user.id
         )
-        await self.apply_tip_schedule(update.after)
         moved = 0
         if update.before.reminder_channel_id is not None:
             moved = await self.bot.repos.reminders.clear_guild_targets(
@@ -310,12 +296,12 @@ class ConfigCog(commands.Cog):
                 timezone=zone or settings.timezone,
             )
 
-        update = await self.bot.repos.guild_settings.update(
-            guild_id, edit, interaction.user.id, self.bot.engine.now()
+        # Settings and the tip's schedule commit together. The schedule is saved even when
+        # nothing changed: running the command again resumes a post that was paused because the
+        # bot could not post in the channel.
+        _, schedule = await change_settings(
+            self.bot.repos.guild_settings, self.bot.engine, guild_id, edit, interaction.user.id
         )
-        # Saved even when nothing changed: running the command again resumes a post that was
-        # paused because the bot could not post in the channel.
-        schedule = await self.apply_tip_schedule(update.after)
         # A channel and a zone are both set by now, so there is a schedule with a due time.
         assert schedule is not None and schedule.next_due is not None
         await send_reply(
@@ -331,18 +317,18 @@ class ConfigCog(commands.Cog):
     async def timezone(self, interaction: discord.Interaction[RlsBot], timezone: str) -> None:
         guild_id = _guild_id(interaction)
         zone = resolve_zone(timezone).key
-        update = await self.bot.repos.guild_settings.update(
+        # The daily tip keeps its local time (17:00 stays 17:00) in the new zone.
+        update, schedule = await change_settings(
+            self.bot.repos.guild_settings,
+            self.bot.engine,
             guild_id,
             lambda s: replace(s, timezone=zone),
             interaction.user.id,
-            self.bot.engine.now(),
         )
         if not update.changed:
             await send_reply(interaction, f"The server's timezone is already {zone}.")
             return
         text = f"The server's timezone is now {zone}."
-        # The daily tip keeps its local time (17:00 stays 17:00) in the new zone.
-        schedule = await self.apply_tip_schedule(update.after)
         if schedule is not None and schedule.next_due is not None:
             text += (
                 f" The daily tip goes out at {schedule.local_time:%H:%M} there; "
@@ -353,13 +339,13 @@ class ConfigCog(commands.Cog):
     @group.command(name="tips-off", description="Stop the daily tip post.")
     async def tips_off(self, interaction: discord.Interaction[RlsBot]) -> None:
         guild_id = _guild_id(interaction)
-        update = await self.bot.repos.guild_settings.update(
+        update, _ = await change_settings(
+            self.bot.repos.guild_settings,
+            self.bot.engine,
             guild_id,
             lambda s: replace(s, tips_channel_id=None, tips_time=None),
             interaction.user.id,
-            self.bot.engine.now(),
         )
-        await self.apply_tip_schedule(update.after)
         text = "Daily tips stopped." if update.changed else "The daily tip was already off."
         await send_reply(interaction, text)
 
@@ -398,13 +384,13 @@ class ConfigCog(commands.Cog):
         guild_id = channel.guild.id
         if not uses_channel(await self.bot.repos.guild_settings.get(guild_id), channel.id):
             return
-        update = await self.bot.repos.guild_settings.update(
+        update, _ = await change_settings(
+            self.bot.repos.guild_settings,
+            self.bot.engine,
             guild_id,
             lambda s: forget_channel(s, channel.id),
             BOT_ITSELF,
-            self.bot.engine.now(),
         )
-        await self.apply_tip_schedule(update.after)
         log.info("channel %s deleted: cleared %s", channel.id, [e.setting for e in update.changes])
 
 

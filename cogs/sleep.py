@@ -12,7 +12,7 @@ import logging
 import re
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 from discord import app_commands
@@ -20,11 +20,19 @@ from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
-from bot.db.reminders import ScheduleSpec, format_local_time
+from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import plural, when
 from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply
+from bot.reminders.engine import (
+    DM_CLOSED_FIX,
+    PAUSE_DM_CLOSED,
+    PAUSE_STOPPED,
+    PAUSE_UNREADABLE,
+    ReminderKind,
+    unreadable_help,
+)
 from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
@@ -302,8 +310,27 @@ def render_prompt(outgoing: Outgoing) -> RenderedMessage:
     return RenderedMessage(embed=embed, view=view)
 
 
+def prompt_status(schedule: Schedule) -> str:
+    """`/sleep remind` without a time when a prompt is set: when it comes, or why it doesn't."""
+    at = format_local_time(schedule.local_time)
+    lines = [f"**Morning check-in prompt:** {at} every day ({schedule.timezone}), by DM."]
+    if schedule.pause_reason == PAUSE_DM_CLOSED:
+        lines.append(
+            f"**Paused:** I couldn't send you a DM. {DM_CLOSED_FIX}, then use "
+            f"`/sleep remind time:{at}`."
+        )
+    elif schedule.pause_reason == PAUSE_UNREADABLE:
+        lines.append(f"**Paused:** {unreadable_help(schedule.timezone)}")
+    elif schedule.next_due is not None:
+        lines.append(f"**Next:** {when(schedule.next_due)}. `/sleep remind time:off` stops it.")
+    return "\n".join(lines)
+
+
 class SleepCog(commands.Cog):
     help_title = "Sleep diary"
+    reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
+        KIND: ReminderKind("morning check-in prompts", "/sleep remind", "/sleep remind time:8:00")
+    }
 
     group = app_commands.Group(
         name="sleep", description="Your private sleep and RLS diary, stats and charts."
@@ -480,6 +507,12 @@ class SleepCog(commands.Cog):
                 else "You had no morning prompt set.",
             )
             return
+        if time is None:
+            # Nothing to change: show the prompt's status (a pause the engine made included).
+            current = await self.bot.repos.reminders.get_schedule(interaction.user.id, KIND)
+            if current is not None and current.pause_reason != PAUSE_STOPPED:
+                await send_reply(interaction, prompt_status(current))
+                return
         local_time = parse_time(time) if time is not None else DEFAULT_PROMPT_TIME
         zone = await self.service.zone(interaction.user.id)
         schedule = await self.bot.engine.subscribe(

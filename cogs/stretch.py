@@ -6,7 +6,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import discord
 from discord import app_commands
@@ -14,12 +14,24 @@ from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.cooldowns import cooldown, stretch_now_limits
-from bot.db.reminders import Delivery, Schedule, ScheduleSpec, format_local_time
+from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply, server_without_bot
-from bot.reminders.engine import PAUSE_DM_CLOSED, ScheduleStatus, not_set_up, recurrence_of
+from bot.reminders.engine import (
+    PAUSE_BY_USER,
+    PAUSE_DM_CLOSED,
+    PAUSE_STOPPED,
+    PAUSE_UNREADABLE,
+    Reminded,
+    ReminderChange,
+    ReminderKind,
+    ScheduleStatus,
+    not_set_up,
+    recurrence_of,
+    unreadable_help,
+)
 from bot.reminders.transport import Outgoing
 from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
 from bot.scheduling.parsing import (
@@ -149,10 +161,6 @@ async def ask_to_stop(interaction: discord.Interaction[Any]) -> None:
 async def _stop_reminders(interaction: discord.Interaction[Any]) -> str:
     bot: RlsBot = interaction.client
     stopped = await bot.engine.stop(interaction.user.id, KIND)
-    if stopped:
-        # Noted after the engine's own transaction: should this fail, the reminders are still
-        # stopped, and /stretch status only says "not set up" instead of when they stopped.
-        await bot.repos.users.note_stopped(interaction.user.id, KIND, bot.engine.now())
     return "Stopped. No more stretch reminders." if stopped else "You had no stretch reminders."
 
 
@@ -165,11 +173,13 @@ async def unless_stopped(bot: RlsBot, user_id: int) -> AsyncIterator[None]:
     except UserError as error:
         if error.message != not_set_up(WHAT).message:
             raise
-        stopped = await bot.repos.users.stopped_at(user_id, KIND)
-        if stopped is None:
+        # A stopped schedule is kept (so starting again the same day knows what was sent); its
+        # last change is the stop.
+        schedule = await bot.repos.reminders.get_schedule(user_id, KIND)
+        if schedule is None or schedule.pause_reason != PAUSE_STOPPED:
             raise
         raise UserError(
-            f"You stopped your stretch reminders {discord_timestamp(stopped, 'R')}. "
+            f"You stopped your stretch reminders {discord_timestamp(schedule.updated_at, 'R')}. "
             "`/stretch remind` starts them again whenever you like."
         ) from None
 
@@ -221,6 +231,34 @@ def describe_schedule(local_time: time, days_mask: int, zone: str, channel_id: i
     return f"{format_local_time(local_time)} on {Weekdays.from_mask(days_mask).label()} ({zone}), {where}"
 
 
+def _parts(s: Schedule) -> dict[str, str]:
+    return {
+        "time": format_local_time(s.local_time),
+        "days": Weekdays.from_mask(s.days_mask).label(),
+        "timezone": s.timezone,
+        "where": f"in <#{s.channel_id}>" if s.channel_id else "by DM",
+    }
+
+
+def remind_summary(result: Reminded) -> str:
+    """What /stretch remind did: the schedule when new; otherwise what changed and what stayed."""
+    s = result.schedule
+    if result.previous is None:
+        return (
+            "Stretch reminders set: "
+            f"{describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id)}."
+        )
+    now, before = _parts(s), _parts(result.previous)
+    kept = ", ".join(now[name] for name in now if name not in result.changed)
+    if not result.changed:
+        return f"Nothing to change: your stretch reminders stay at {kept}."
+    changed = ", ".join(f"{name} {now[name]} (was {before[name]})" for name in result.changed)
+    text = f"Stretch reminders changed: {changed}. Unchanged: {kept}."
+    if s.pause_reason == PAUSE_BY_USER and s.paused_until is not None:
+        text += f" Still paused until {when(s.paused_until)}: `/stretch resume` ends it now."
+    return text
+
+
 def status_text(status: ScheduleStatus) -> str:
     s = status.schedule
     lines = [
@@ -228,6 +266,8 @@ def status_text(status: ScheduleStatus) -> str:
     ]
     if status.pause_reason == PAUSE_DM_CLOSED:
         lines.append(f"**Paused:** {DM_CLOSED_HELP}")
+    elif status.pause_reason == PAUSE_UNREADABLE:
+        lines.append(f"**Paused:** {unreadable_help(s.timezone)}")
     elif status.paused_until is not None:
         lines.append(
             f"**Paused** until {when(status.paused_until)} (you asked). `/stretch resume` ends it now."
@@ -254,6 +294,9 @@ def status_text(status: ScheduleStatus) -> str:
 
 class StretchCog(commands.Cog):
     help_title = "Stretch reminders"
+    reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
+        KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume")
+    }
 
     group = app_commands.Group(
         name="stretch", description="Daily late-afternoon stretch reminders."
@@ -280,13 +323,16 @@ class StretchCog(commands.Cog):
         time: str | None = None,
         timezone: str | None = None,
         days: str | None = None,
-        where: Literal["dm", "channel"] = "dm",
+        where: Literal["dm", "channel"] | None = None,
     ) -> None:
-        local_time = parse_time(time) if time is not None else DEFAULT_TIME
-        weekdays = parse_days(days) if days is not None else Weekdays.EVERY_DAY
-        zone = await self._zone_for(interaction.user.id, timezone)
-        guild_id = channel_id = None
-        if where == "channel":
+        # Only what was given changes: a later `/stretch remind days:weekends` keeps the time.
+        local_time = parse_time(time) if time is not None else None
+        weekdays = parse_days(days) if days is not None else None
+        zone = resolve_zone(timezone).key if timezone is not None else None
+        target: tuple[int | None, int | None] | None = None
+        if where == "dm":
+            target = (None, None)
+        elif where == "channel":
             if interaction.guild_id is None:
                 raise UserError("Reminders in a channel need to be set up from inside a server.")
             if server_without_bot(interaction):
@@ -297,37 +343,18 @@ class StretchCog(commands.Cog):
                     "This server has no reminder channel yet. Ask a moderator to choose one "
                     "with `/config reminder-channel`, or pick `where: dm`."
                 )
-            guild_id, channel_id = interaction.guild_id, settings.reminder_channel_id
-        if timezone is not None:
-            await self.bot.engine.change_zone(interaction.user.id, zone)
-        schedule = await self.bot.engine.subscribe(
-            ScheduleSpec(
-                interaction.user.id,
-                KIND,
-                local_time,
-                weekdays.to_mask(),
-                zone,
-                guild_id,
-                channel_id,
-            )
+            target = (interaction.guild_id, settings.reminder_channel_id)
+        profile = await self.bot.repos.users.get(interaction.user.id)
+        result = await self.bot.engine.remind(
+            interaction.user.id,
+            KIND,
+            ReminderChange(local_time, weekdays.to_mask() if weekdays else None, zone, target),
+            default_time=DEFAULT_TIME,
+            default_days=Weekdays.EVERY_DAY.to_mask(),
+            profile_zone=profile.timezone if profile is not None else None,
         )
-        next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(schedule, 3))
-        await send_reply(
-            interaction,
-            f"Stretch reminders set: {describe_schedule(local_time, weekdays.to_mask(), zone, channel_id)}.\n"
-            f"Next three:\n{next_three}",
-        )
-
-    async def _zone_for(self, user_id: int, given: str | None) -> str:
-        if given is not None:
-            return resolve_zone(given).key
-        profile = await self.bot.repos.users.get(user_id)
-        if profile is None or profile.timezone is None:
-            raise UserError(
-                "I need your timezone once: add `timezone:` with your city (e.g. Europe/Berlin), "
-                "or use `/timezone set` first."
-            )
-        return profile.timezone
+        next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(result.schedule, 3))
+        await send_reply(interaction, f"{remind_summary(result)}\nNext three:\n{next_three}")
 
     @group.command(name="status", description="Your stretch schedule, next reminder and streak.")
     async def status(self, interaction: discord.Interaction[RlsBot]) -> None:

@@ -22,6 +22,7 @@ EXPECTED_COMMANDS = {
     "cogs.config": {"config"},
     "cogs.help": {"help"},
     "cogs.mydata": {"mydata"},
+    "cogs.notices": set(),
     "cogs.sleep": {"sleep"},
     "cogs.stretch": {"stretch"},
     "cogs.timezone": {"timezone"},

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -17,6 +19,12 @@ log = logging.getLogger(__name__)
 
 # Any constant works as long as every process uses the same one; this spells "rlsc".
 MIGRATION_LOCK_KEY = 0x726C7363
+
+# The transaction the running task has open (database, task, connection), so that repository calls
+# made within it (a use case spanning several repositories) run on its connection and commit with it.
+_open_transaction: ContextVar[tuple[object, asyncio.Task[Any] | None, Any] | None] = ContextVar(
+    "postgres_open_transaction", default=None
+)
 
 
 class PostgresDatabase:
@@ -59,15 +67,38 @@ class PostgresDatabase:
     async def close(self) -> None:
         await self._pool.close()
 
+    def _open_connection(self) -> Any:
+        """The connection of this database's transaction the running task has open, if any.
+        Tasks it starts inherit the context but not the transaction."""
+        current = _open_transaction.get()
+        if current is not None and current[:2] == (self, asyncio.current_task()):
+            return current[2]
+        return None
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
+        joined = self._open_connection()
+        if joined is not None:
+            yield joined
+            return
         async with self._pool.acquire() as conn:
             yield conn
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Any]:
+        """Inside another transaction of the same task this is a savepoint of that one, so a use
+        case that calls several repositories commits all of their writes together, or none."""
+        joined = self._open_connection()
+        if joined is not None:
+            async with joined.transaction():
+                yield joined
+            return
         async with self._pool.acquire() as conn, conn.transaction():
-            yield conn
+            token = _open_transaction.set((self, asyncio.current_task(), conn))
+            try:
+                yield conn
+            finally:
+                _open_transaction.reset(token)
 
     async def write(self, sql: str, *params: Any) -> int:
         """One statement in its own transaction; returns how many rows it changed."""

@@ -9,12 +9,14 @@ reason)` makes a second claim of the same occurrence impossible.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
-DeliveryStatus = Literal["pending", "sent", "failed", "skipped"]
+# "cancelled": claimed, then the user paused or stopped before it went out; never sent.
+DeliveryStatus = Literal["pending", "sent", "failed", "skipped", "cancelled"]
 DeliveryReason = Literal["scheduled", "snooze", "now"]
 
 
@@ -122,7 +124,7 @@ class DueSchedule:
 
     id: int
     user_id: int | None  # None for a server's schedule
-    local_time: time
+    local_time: time | None  # None: the stored text is not a time (a hand edit)
     days_mask: int
     timezone: str
     next_due: datetime
@@ -130,11 +132,24 @@ class DueSchedule:
 
 @dataclass(frozen=True)
 class ClaimDecision:
-    """For one due schedule: the outbox row's status and the schedule's next due time."""
+    """For one due schedule: the outbox row's status and the schedule's next due time.
 
-    status: Literal["pending", "skipped"]
+    "paused": the schedule cannot be computed (its zone no longer loads): no outbox row, it
+    stops (next_due None) with `pause_reason`, and the rest of the batch is claimed as usual."""
+
+    status: Literal["pending", "skipped", "paused"]
     late_seconds: int
     next_due: datetime | None
+    pause_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleForChange:
+    """A schedule about to be changed by its owner, with the due time of its last occurrence
+    that was sent or is on its way: a change never gives that local date a second one."""
+
+    schedule: Schedule
+    last_claimed: datetime | None
 
 
 Decide = Callable[[DueSchedule], ClaimDecision]
@@ -144,6 +159,24 @@ Reschedule = Callable[[Schedule], datetime | None]
 class ReminderRepository(Protocol):
     """Delivery state changes (mark_*, retry_later) only touch rows still pending, so a sender
     whose lease ran out cannot overwrite what another sender already recorded."""
+
+    def atomic(self) -> AbstractAsyncContextManager[object]:
+        """One transaction that every repository call the running task makes inside it joins
+        (all repositories share one database): a use case commits together or not at all."""
+        ...
+
+    async def schedules_for_change(
+        self, *, user_id: int | None = None, kind: str | None = None, guild_id: int | None = None
+    ) -> list[ScheduleForChange]:
+        """A member's schedules (of one kind, or all) or, with guild_id, the server's own (of one
+        kind), each with its last claimed occurrence; on PostgreSQL the rows stay locked until
+        the surrounding atomic() ends, so a claim in another process waits or skips them."""
+        ...
+
+    async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
+        """Deliveries of the schedule not sent yet become "cancelled" (the user paused or
+        stopped): a sender that still holds one finds it no longer pending and drops it."""
+        ...
 
     async def save_schedule(
         self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
@@ -179,6 +212,12 @@ class ReminderRepository(Protocol):
         notice: str | None,
         now: datetime,
     ) -> None: ...
+
+    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        """(kind, pause_reason) of the user's schedules the engine paused by itself (closed
+        DMs, an unreadable zone) that the user was not told about yet, now marked told: each
+        pause is told once, whichever process answers the user's next command."""
+        ...
 
     async def clear_notice(self, schedule_id: int, now: datetime) -> None: ...
 
@@ -432,6 +471,16 @@ def leased_from_row(row: Sequence[Any], instant: Instant) -> tuple[Delivery, Sch
     )
 
 
+# Pauses the engine makes by itself, which the user hears about once on their next command.
+TOLD_PAUSES = "('dm_closed', 'unreadable')"
+
+# The due time of a schedule's last occurrence that was sent or is on its way (for `s`).
+LAST_CLAIMED = (
+    "(SELECT max(d.due_at) FROM deliveries d WHERE d.schedule_id = s.id "
+    "AND d.reason = 'scheduled' AND d.status IN ('pending', 'sent'))"
+)
+
+
 def activity_of(
     schedule: Schedule, recent: list[Delivery], done_due_times: list[datetime], skipped: int
 ) -> ScheduleActivity:
@@ -449,6 +498,14 @@ def activity_of(
 def parse_local_time(text: str) -> time:
     hour, minute = text.split(":")
     return time(int(hour), int(minute))
+
+
+def read_local_time(text: str) -> time | None:
+    """parse_local_time for the claim, where one unreadable row must not stop the batch."""
+    try:
+        return parse_local_time(text)
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 
 def format_local_time(value: time) -> str:

@@ -9,16 +9,19 @@ writes its batch with set-based statements over `unnest` arrays instead of one s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
 from bot.db.postgres import PostgresDatabase
 from bot.db.reminders import (
     DELIVERY_COLUMNS,
+    LAST_CLAIMED,
     LEASED_COLUMNS,
     SCHEDULE_COLUMNS,
     SCHEDULE_WIDTH,
     SERVER_SCHEDULE,
+    TOLD_PAUSES,
     USER_SCHEDULE,
     Decide,
     Delivery,
@@ -27,12 +30,13 @@ from bot.db.reminders import (
     Reschedule,
     Schedule,
     ScheduleActivity,
+    ScheduleForChange,
     ScheduleSpec,
     ServerScheduleSpec,
     activity_of,
     delivery_from_row,
     leased_from_row,
-    parse_local_time,
+    read_local_time,
     schedule_from_row,
     schedule_upsert_sql,
     schedule_values,
@@ -107,6 +111,40 @@ def _delivery(row: Sequence[Any]) -> Delivery:
 class PostgresReminderRepository:
     def __init__(self, db: PostgresDatabase) -> None:
         self._db = db
+
+    def atomic(self) -> AbstractAsyncContextManager[object]:
+        return self._db.transaction()
+
+    async def schedules_for_change(
+        self, *, user_id: int | None = None, kind: str | None = None, guild_id: int | None = None
+    ) -> list[ScheduleForChange]:
+        params: tuple[Any, ...]
+        if guild_id is not None:
+            where, params = (
+                "s.guild_id = $1 AND s.user_id IS NULL AND s.kind = $2",
+                (guild_id, kind),
+            )
+        else:
+            where, params = "s.user_id = $1 AND ($2::text IS NULL OR s.kind = $2)", (user_id, kind)
+        async with self._db.connection() as conn:
+            # FOR UPDATE: a claim in another process (FOR UPDATE SKIP LOCKED) passes these rows
+            # by until the change commits, and the last claimed occurrence read here stays true.
+            rows = await conn.fetch(
+                "SELECT " + SCHEDULE_COLUMNS + ", " + LAST_CLAIMED + " FROM schedules s "
+                "WHERE " + where + " ORDER BY s.kind FOR UPDATE OF s",
+                *params,
+            )
+        return [
+            ScheduleForChange(_schedule(row[:SCHEDULE_WIDTH]), row[SCHEDULE_WIDTH]) for row in rows
+        ]
+
+    async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
+        return await self._db.write(
+            "UPDATE deliveries SET status = 'cancelled', next_attempt_at = $1, "
+            "lease_until = NULL, lease_owner = NULL WHERE schedule_id = $2 AND status = 'pending'",
+            _instant(now),
+            schedule_id,
+        )
 
     async def _one_schedule(self, sql: str, *params: Any) -> Schedule | None:
         async with self._db.connection() as conn:
@@ -186,6 +224,25 @@ class PostgresReminderRepository:
             schedule_id,
         )
 
+    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        untold = (
+            "user_id = $1 AND next_due IS NULL AND pause_reason IN " + TOLD_PAUSES + " "
+            "AND (pause_told_at IS NULL OR pause_told_at < updated_at)"
+        )
+        # A read first: this runs on every command, and almost always finds nothing to write.
+        async with self._db.connection() as conn:
+            if await conn.fetchval("SELECT count(*) FROM schedules WHERE " + untold, user_id) == 0:
+                return []
+        async with self._db.transaction() as conn:
+            rows = await conn.fetch(
+                "UPDATE schedules SET pause_told_at = $2 WHERE "
+                + untold
+                + " RETURNING kind, pause_reason",
+                user_id,
+                _instant(now),
+            )
+        return sorted((row[0], row[1]) for row in rows)
+
     async def clear_notice(self, schedule_id: int, now: datetime) -> None:
         await self._db.write(
             "UPDATE schedules SET notice = NULL, updated_at = $1 WHERE id = $2",
@@ -234,23 +291,29 @@ class PostgresReminderRepository:
             statuses: list[str] = []
             late: list[int] = []
             next_dues: list[datetime | None] = []
+            pause_reasons: list[str | None] = []
+            outbox: list[int] = []
             for schedule_id, user_id, local_time, days_mask, zone, next_due in rows:
                 decision = decide(
                     DueSchedule(
                         schedule_id,
                         user_id,
-                        parse_local_time(local_time),
+                        read_local_time(local_time),
                         days_mask,
                         zone,
                         next_due,
                     )
                 )
                 ids.append(schedule_id)
+                next_dues.append(_opt_instant(decision.next_due))
+                pause_reasons.append(decision.pause_reason)
+                if decision.status == "paused":
+                    continue
+                outbox.append(schedule_id)
                 user_ids.append(user_id)
                 due_ats.append(next_due)
                 statuses.append(decision.status)
                 late.append(decision.late_seconds)
-                next_dues.append(_opt_instant(decision.next_due))
             # Two set-based statements per batch, whatever its size: the batch travels as arrays.
             await conn.execute(
                 "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, "
@@ -260,7 +323,7 @@ class PostgresReminderRepository:
                 "FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], "
                 "$5::integer[]) AS v(schedule_id, user_id, due_at, status, late_seconds) "
                 "ON CONFLICT (schedule_id, due_at, reason) DO NOTHING",
-                ids,
+                outbox,
                 user_ids,
                 due_ats,
                 statuses,
@@ -268,12 +331,15 @@ class PostgresReminderRepository:
                 now_ts,
             )
             await conn.execute(
-                "UPDATE schedules s SET next_due = v.next_due, updated_at = $3 "
-                "FROM unnest($1::bigint[], $2::timestamptz[]) AS v(id, next_due) "
-                "WHERE s.id = v.id",
+                "UPDATE schedules s SET next_due = v.next_due, "
+                "pause_reason = coalesce(v.pause_reason, s.pause_reason), "
+                "updated_at = $3 "
+                "FROM unnest($1::bigint[], $2::timestamptz[], $4::text[]) "
+                "AS v(id, next_due, pause_reason) WHERE s.id = v.id",
                 ids,
                 next_dues,
                 now_ts,
+                pause_reasons,
             )
         return len(rows)
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
 from bot.db.reminders import (
     DELIVERY_COLUMNS,
+    LAST_CLAIMED,
     LEASED_COLUMNS,
     SCHEDULE_COLUMNS,
     SCHEDULE_WIDTH,
     SERVER_SCHEDULE,
+    TOLD_PAUSES,
     USER_SCHEDULE,
     Decide,
     Delivery,
@@ -25,12 +28,13 @@ from bot.db.reminders import (
     Reschedule,
     Schedule,
     ScheduleActivity,
+    ScheduleForChange,
     ScheduleSpec,
     ServerScheduleSpec,
     activity_of,
     delivery_from_row,
     leased_from_row,
-    parse_local_time,
+    read_local_time,
     schedule_from_row,
     schedule_upsert_sql,
     schedule_values,
@@ -78,6 +82,40 @@ def _delivery(row: Sequence[Any]) -> Delivery:
 class SqliteReminderRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
+
+    def atomic(self) -> AbstractAsyncContextManager[object]:
+        return self._db.transaction()
+
+    async def schedules_for_change(
+        self, *, user_id: int | None = None, kind: str | None = None, guild_id: int | None = None
+    ) -> list[ScheduleForChange]:
+        # Inside atomic() BEGIN IMMEDIATE already holds the only write lock: nothing to lock.
+        params: tuple[Any, ...]
+        if guild_id is not None:
+            where, params = "s.guild_id = ? AND s.user_id IS NULL AND s.kind = ?", (guild_id, kind)
+        else:
+            where, params = "s.user_id = ? AND (? IS NULL OR s.kind = ?)", (user_id, kind, kind)
+        async with self._db.connection() as conn:
+            rows = await fetch_all(
+                conn,
+                "SELECT " + SCHEDULE_COLUMNS + ", " + LAST_CLAIMED + " FROM schedules s "
+                "WHERE " + where + " ORDER BY s.kind",
+                params,
+            )
+        return [
+            ScheduleForChange(
+                _schedule(row[:SCHEDULE_WIDTH]),
+                None if row[SCHEDULE_WIDTH] is None else from_epoch(row[SCHEDULE_WIDTH]),
+            )
+            for row in rows
+        ]
+
+    async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
+        return await self._db.write(
+            "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
+            "lease_until = NULL, lease_owner = NULL WHERE schedule_id = ? AND status = 'pending'",
+            (to_epoch(now), schedule_id),
+        )
 
     async def _one_schedule(self, sql: str, params: tuple[Any, ...]) -> Schedule | None:
         async with self._db.connection() as conn:
@@ -154,6 +192,25 @@ class SqliteReminderRepository:
             (guild_id, channel_id, notice, to_epoch(now), schedule_id),
         )
 
+    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        untold = (
+            "user_id = ? AND next_due IS NULL AND pause_reason IN " + TOLD_PAUSES + " "
+            "AND (pause_told_at IS NULL OR pause_told_at < updated_at)"
+        )
+        # A read first: this runs on every command, and almost always finds nothing to write.
+        async with self._db.connection() as conn:
+            if not await fetch_all(conn, "SELECT 1 FROM schedules WHERE " + untold, (user_id,)):
+                return []
+        async with self._db.transaction() as conn:
+            rows = await fetch_all(
+                conn,
+                "UPDATE schedules SET pause_told_at = ? WHERE "
+                + untold
+                + " RETURNING kind, pause_reason",
+                (to_epoch(now), user_id),
+            )
+        return sorted((row[0], row[1]) for row in rows)
+
     async def clear_notice(self, schedule_id: int, now: datetime) -> None:
         await self._db.write(
             "UPDATE schedules SET notice = NULL, updated_at = ? WHERE id = ?",
@@ -195,24 +252,32 @@ class SqliteReminderRepository:
                     DueSchedule(
                         schedule_id,
                         user_id,
-                        parse_local_time(local_time),
+                        read_local_time(local_time),
                         days_mask,
                         zone,
                         from_epoch(next_due),
                     )
                 )
-                outbox.append(
+                if decision.status != "paused":
+                    outbox.append(
+                        (
+                            schedule_id,
+                            user_id,
+                            next_due,
+                            decision.status,
+                            now_s,
+                            decision.late_seconds,
+                            now_s,
+                        )
+                    )
+                advances.append(
                     (
+                        _opt_epoch(decision.next_due),
+                        decision.pause_reason,
+                        now_s,
                         schedule_id,
-                        user_id,
-                        next_due,
-                        decision.status,
-                        now_s,
-                        decision.late_seconds,
-                        now_s,
                     )
                 )
-                advances.append((_opt_epoch(decision.next_due), now_s, schedule_id))
             await conn.executemany(
                 "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, "
                 "next_attempt_at, late_seconds, created_at) VALUES (?, ?, ?, 'scheduled', ?, ?, "
@@ -220,7 +285,9 @@ class SqliteReminderRepository:
                 outbox,
             )
             await conn.executemany(
-                "UPDATE schedules SET next_due = ?, updated_at = ? WHERE id = ?", advances
+                "UPDATE schedules SET next_due = ?, pause_reason = coalesce(?, pause_reason), "
+                "updated_at = ? WHERE id = ?",
+                advances,
             )
         return len(rows)
 

@@ -9,6 +9,7 @@ import sqlite3
 import stat
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,13 @@ BUSY_TIMEOUT_MS = 5000
 # A result row as sqlite3 returns it (no row_factory is set).
 Row = tuple[Any, ...]
 Params = Sequence[Any] | Mapping[str, Any]
+
+
+# The database whose transaction the running task is inside, so that repository calls made within
+# it (a use case spanning several repositories) join it instead of waiting for the lock they hold.
+_open_transaction: ContextVar[tuple[object, asyncio.Task[Any] | None] | None] = ContextVar(
+    "sqlite_open_transaction", default=None
+)
 
 
 class DatabaseOpenError(Exception):
@@ -86,17 +94,41 @@ class SqliteDatabase:
         async with self._lock:
             await self._conn.close()
 
+    def _in_transaction(self) -> bool:
+        """True inside a transaction() of this database opened by the running task. Tasks it
+        starts inherit the context but not the transaction: they wait for the lock as usual."""
+        current = _open_transaction.get()
+        return current is not None and current == (self, asyncio.current_task())
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
         """Exclusive use of the connection for reads or single statements (autocommit)."""
+        if self._in_transaction():
+            yield self._conn
+            return
         async with self._lock:
             yield self._conn
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE takes the write lock up front, so a read-then-write cannot deadlock."""
+        """BEGIN IMMEDIATE takes the write lock up front, so a read-then-write cannot deadlock.
+
+        Inside another transaction of the same task it is a savepoint of that one: a use case
+        that calls several repositories commits all of their writes together, or none."""
+        if self._in_transaction():
+            await self._conn.execute("SAVEPOINT nested")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK TO nested")
+                await self._conn.execute("RELEASE nested")
+                raise
+            else:
+                await self._conn.execute("RELEASE nested")
+            return
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
+            token = _open_transaction.set((self, asyncio.current_task()))
             try:
                 yield self._conn
             except BaseException:
@@ -104,6 +136,8 @@ class SqliteDatabase:
                 raise
             else:
                 await self._conn.commit()
+            finally:
+                _open_transaction.reset(token)
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement in its own transaction; returns how many rows it changed."""

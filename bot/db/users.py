@@ -28,15 +28,6 @@ class UserRepository(Protocol):
         """Remove the profile (and, through foreign keys, everything hanging off it)."""
         ...
 
-    async def note_stopped(self, user_id: int, kind: str, now: datetime) -> None:
-        """Remember that the user stopped this kind of reminder (a user without a profile has
-        nothing to stop: nothing is noted)."""
-        ...
-
-    async def stopped_at(self, user_id: int, kind: str) -> datetime | None:
-        """When the user last stopped this kind of reminder, if ever."""
-        ...
-
 
 class SqliteUserRepository:
     def __init__(self, db: SqliteDatabase) -> None:
@@ -64,23 +55,6 @@ class SqliteUserRepository:
     async def delete(self, user_id: int) -> bool:
         return await self._db.write("DELETE FROM users WHERE id = ?", (user_id,)) > 0
 
-    async def note_stopped(self, user_id: int, kind: str, now: datetime) -> None:
-        await self._db.write(
-            "INSERT INTO stopped_reminders (user_id, kind, stopped_at) "
-            "SELECT id, ?, ? FROM users WHERE id = ? "
-            "ON CONFLICT (user_id, kind) DO UPDATE SET stopped_at = excluded.stopped_at",
-            (kind, to_epoch(now), user_id),
-        )
-
-    async def stopped_at(self, user_id: int, kind: str) -> datetime | None:
-        async with self._db.connection() as conn:
-            row = await fetch_one(
-                conn,
-                "SELECT stopped_at FROM stopped_reminders WHERE user_id = ? AND kind = ?",
-                (user_id, kind),
-            )
-        return None if row is None else from_epoch(row[0])
-
 
 class PostgresUserRepository:
     def __init__(self, db: PostgresDatabase) -> None:
@@ -107,22 +81,3 @@ class PostgresUserRepository:
 
     async def delete(self, user_id: int) -> bool:
         return await self._db.write("DELETE FROM users WHERE id = $1", user_id) > 0
-
-    async def note_stopped(self, user_id: int, kind: str, now: datetime) -> None:
-        await self._db.write(
-            "INSERT INTO stopped_reminders (user_id, kind, stopped_at) "
-            "SELECT id, $1, $2 FROM users WHERE id = $3 "
-            "ON CONFLICT (user_id, kind) DO UPDATE SET stopped_at = excluded.stopped_at",
-            kind,
-            now,
-            user_id,
-        )
-
-    async def stopped_at(self, user_id: int, kind: str) -> datetime | None:
-        async with self._db.connection() as conn:
-            value: datetime | None = await conn.fetchval(
-                "SELECT stopped_at FROM stopped_reminders WHERE user_id = $1 AND kind = $2",
-                user_id,
-                kind,
-            )
-        return value

@@ -144,7 +144,9 @@ async def _answer(
     if fault is not None:
         record.fault = True
         if fault.status == 429:
-            return responses.too_many_requests(bucket, fault.retry_after, fault.global_)
+            return responses.too_many_requests(
+                bucket, fault.retry_after, fault.global_, scope=fault.scope
+            )
         message = fault.message or f"{fault.status}: emulated failure"
         return responses.error(fault.status, fault.code, message)
     retry_after = emu._global_retry_after(template)

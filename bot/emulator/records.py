@@ -62,6 +62,7 @@ class FaultRule:
     global_: bool = False
     code: int = 0
     message: str | None = None
+    scope: str | None = None  # a 429's X-RateLimit-Scope; None: "global" or "user"
 
     def matches(self, method: str, template: str | None, path: str) -> bool:
         return self.method == method and self.route in (template, path)

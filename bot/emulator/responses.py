@@ -47,12 +47,14 @@ def rate_limit_headers(
     }
 
 
-def too_many_requests(bucket: str, retry_after: float, global_: bool) -> web.Response:
+def too_many_requests(
+    bucket: str, retry_after: float, global_: bool, *, scope: str | None = None
+) -> web.Response:
     headers = rate_limit_headers(bucket, remaining=0, reset_after=retry_after)
     # discord.py only trusts a 429 with a Via header; without it it assumes a Cloudflare ban.
     headers["Via"] = "1.1 google"
     headers["Retry-After"] = str(max(1, round(retry_after)))
-    headers["X-RateLimit-Scope"] = "global" if global_ else "user"
+    headers["X-RateLimit-Scope"] = scope or ("global" if global_ else "user")
     if global_:
         headers["X-RateLimit-Global"] = "true"
     body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": global_}

@@ -259,13 +259,17 @@ class DiscordEmulator:
         times: int = 1,
         code: int = 0,
         message: str | None = None,
+        scope: str | None = None,
     ) -> None:
         """Answer the next ``times`` matching requests with ``status`` instead of handling them.
 
         ``route`` is an OpenAPI path template ("/channels/{channel_id}/messages") or a concrete
-        path below the API base.
+        path below the API base. ``scope`` sets a 429's X-RateLimit-Scope ("shared": a busy
+        channel; default "global" or "user").
         """
-        rule = FaultRule(method.upper(), route, status, times, retry_after, global_, code, message)
+        rule = FaultRule(
+            method.upper(), route, status, times, retry_after, global_, code, message, scope
+        )
         self._faults.append(rule)
 
     def _global_retry_after(self, template: str) -> float | None:

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from time import perf_counter
@@ -26,13 +26,17 @@ from bot.db.reminders import (
     DueSchedule,
     ReminderRepository,
     Schedule,
+    ScheduleForChange,
     ScheduleSpec,
+    ServerScheduleSpec,
 )
 from bot.db.users import UserRepository
 from bot.errors import UserError
 from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
 from bot.reminders.transport import (
+    LeaseLost,
     Outgoing,
+    PermanentFailure,
     RecipientUnreachable,
     TargetUnavailable,
     TemporaryFailure,
@@ -53,6 +57,14 @@ PAUSE_BY_USER = "user"
 PAUSE_DM_CLOSED = "dm_closed"
 # A server's own post (its daily tip) could not be posted in its channel; moderators fix it.
 PAUSE_CHANNEL_UNAVAILABLE = "channel_unavailable"
+# The schedule's stored zone, time or days cannot be read any more (a zone removed from tzdata,
+# a hand edit, a database moved to a machine with older zone data). Setting it again fixes it.
+PAUSE_UNREADABLE = "unreadable"
+# The user stopped it. The row stays (without a due time) so that starting again the same day
+# still knows what was already sent today, and the Done history is kept.
+PAUSE_STOPPED = "stopped"
+# Pauses that last until someone acts (no due time at all), shown in the feature's status.
+LASTING_PAUSES = frozenset({PAUSE_DM_CLOSED, PAUSE_CHANNEL_UNAVAILABLE, PAUSE_UNREADABLE})
 SNOOZE = timedelta(minutes=15)
 # What /stretch status looks at: the last delivery that is not pending among this many, and skips
 # in this window.
@@ -84,6 +96,7 @@ class DrainReport:
     skipped: int = 0
     fell_back: int = 0
     taken_over: int = 0
+    rejected: int = 0  # Discord refused for good (a 400, ...): failed at once, not retried
     errors: list[str] = field(default_factory=list)
 
 
@@ -107,6 +120,17 @@ class EngineObserver:
     def drained(self, report: DrainReport) -> None:
         """A sender pass finished."""
 
+    def schedule_paused(self, reason: str) -> None:
+        """The engine paused a schedule by itself (DMs closed, unreadable zone, ...)."""
+
+
+def unreadable_help(zone: str) -> str:
+    """What a user reads when their schedule was paused because its zone no longer loads."""
+    return (
+        f"I can no longer work out times in your saved timezone ({zone}), so these reminders "
+        f"are paused. Set your timezone again with `/timezone set` and they start again."
+    )
+
 
 def not_set_up(what: str) -> UserError:
     return UserError(f"You don't have {what} set up yet.")
@@ -121,6 +145,94 @@ def recurrence_of(schedule: Schedule) -> DailySchedule:
     return DailySchedule(
         schedule.local_time, Weekdays.from_mask(schedule.days_mask), schedule.timezone
     )
+
+
+def next_due_after(
+    rule: DailySchedule,
+    now: datetime,
+    *,
+    last_claimed: datetime | None,
+    not_before: datetime | None = None,
+    keep: datetime | None = None,
+) -> datetime:
+    """The next due time of a schedule its owner just set, changed, resumed or moved to another
+    zone: every such action goes through here, so none can give a local date two reminders.
+
+    It is the first occurrence of `rule` after `now` (and after `not_before`, the end of a
+    pause) whose local date, in the rule's zone, comes after the local date of `last_claimed`
+    (the last occurrence sent or on its way). `keep`, the stored due time, is kept while it is
+    due but not yet claimed (the tick runs every 30 s) and still an occurrence of the rule, so a
+    change made at 17:00:10 does not lose today's 17:00.
+    """
+    floor = None if last_claimed is None else local_date_of(last_claimed, rule.zone)
+
+    def fresh(instant: datetime) -> bool:
+        return floor is None or local_date_of(instant, rule.zone) > floor
+
+    if (
+        keep is not None
+        and not_before is None
+        and keep <= now
+        and next_occurrence(rule, keep - timedelta(seconds=1)) == keep
+        and fresh(keep)
+    ):
+        return keep
+    candidate = next_occurrence(rule, now if not_before is None else max(now, not_before))
+    while not fresh(candidate):
+        candidate = next_occurrence(rule, candidate)
+    return candidate
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """How a kind of reminder is named to its owner: registered by the cog that offers it."""
+
+    what: str  # "stretch reminders"
+    status: str  # the command that shows its status, e.g. "/stretch status"
+    restart: str  # the command that starts it again after a pause, e.g. "/stretch resume"
+
+
+DM_CLOSED_FIX = (
+    "Allow direct messages from a server we share (server name → Privacy Settings → Direct "
+    "Messages)"
+)
+
+
+def pause_notice(kind: ReminderKind, reason: str) -> str:
+    """The one-time heads-up about a pause the engine made by itself."""
+    if reason == PAUSE_DM_CLOSED:
+        return (
+            f"Heads-up: I couldn't send you a DM, so your {kind.what} are paused. "
+            f"{DM_CLOSED_FIX}, then use `{kind.restart}`. `{kind.status}` shows them."
+        )
+    return (
+        f"Heads-up: your {kind.what} are paused: I can no longer work out times in your saved "
+        "timezone. Set it again with `/timezone set` and they start again."
+    )
+
+
+@dataclass(frozen=True)
+class ReminderChange:
+    """What a user gave to "remind me": None keeps what the schedule has (or the default for a
+    new one). `target` is (guild_id, channel_id), (None, None) meaning by DM."""
+
+    local_time: time | None = None
+    days_mask: int | None = None
+    zone: str | None = None
+    target: tuple[int | None, int | None] | None = None
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """The saved schedule, and which of time / days / zone / target changed ("new": created)."""
+
+    schedule: Schedule
+    previous: Schedule | None
+    changed: tuple[str, ...]
+
+    @property
+    def created(self) -> bool:
+        return self.previous is None
 
 
 class ReminderEngine:
@@ -151,10 +263,112 @@ class ReminderEngine:
     # -- what users do -------------------------------------------------------------------------
 
     async def subscribe(self, spec: ScheduleSpec) -> Schedule:
-        """Opt in or update; the next due time is the first occurrence after now."""
+        """Opt in or replace the schedule of this kind with exactly `spec`."""
+        async with self.reminders.atomic():
+            current = await self._one_for_change(spec.user_id, spec.kind)
+            return await self._save(spec, current)
+
+    async def remind(
+        self,
+        user_id: int,
+        kind: str,
+        change: ReminderChange,
+        *,
+        default_time: time,
+        default_days: int,
+        profile_zone: str | None,
+    ) -> Reminded:
+        """Start or change a reminder: what was given changes, the rest stays as it was. A zone
+        given here is the user's zone from now on, for every feature (one transaction)."""
+        now = self.now()
+        async with self.reminders.atomic():
+            if change.zone is not None:
+                await self._move_zone(user_id, change.zone, now)
+            current = await self._one_for_change(user_id, kind)
+            previous: Schedule | None = current.schedule if current is not None else None
+            if previous is not None and previous.pause_reason == PAUSE_STOPPED:
+                previous = None  # started again: a fresh schedule, but today still counts
+            zone = change.zone or profile_zone or (previous.timezone if previous else None)
+            if zone is None:
+                raise UserError(
+                    "I need your timezone once: add `timezone:` with your city (e.g. "
+                    "Europe/Berlin), or use `/timezone set` first."
+                )
+            base_time = previous.local_time if previous else default_time
+            base_days = previous.days_mask if previous else default_days
+            base_target = (previous.guild_id, previous.channel_id) if previous else (None, None)
+            target = change.target if change.target is not None else base_target
+            spec = ScheduleSpec(
+                user_id,
+                kind,
+                change.local_time or base_time,
+                change.days_mask if change.days_mask is not None else base_days,
+                zone,
+                *target,
+            )
+            schedule = await self._save(spec, current)
+            until = previous.paused_until if previous is not None else None
+            if (
+                previous is not None
+                and previous.pause_reason == PAUSE_BY_USER
+                and until is not None
+                and until > now
+            ):
+                # A pause the user asked for is theirs to end (`resume`): a change keeps it.
+                assert current is not None
+                next_due = next_due_after(
+                    recurrence_of(schedule),
+                    now,
+                    last_claimed=current.last_claimed,
+                    not_before=until,
+                )
+                await self.reminders.set_next_due(
+                    schedule.id, next_due, now, paused_until=until, pause_reason=PAUSE_BY_USER
+                )
+                schedule = await self.require(user_id, kind, "reminders")
+        changed: tuple[str, ...] = ()
+        if previous is not None:
+            before = (previous.local_time, previous.days_mask, previous.timezone, base_target)
+            after = (spec.local_time, spec.days_mask, spec.timezone, target)
+            names = ("time", "days", "timezone", "where")
+            changed = tuple(n for n, b, a in zip(names, before, after, strict=True) if b != a)
+        return Reminded(schedule, previous, changed)
+
+    async def _for_change(self, user_id: int, kind: str | None = None) -> list[ScheduleForChange]:
+        return await self.reminders.schedules_for_change(user_id=user_id, kind=kind)
+
+    async def _one_for_change(self, user_id: int, kind: str) -> ScheduleForChange | None:
+        found = await self._for_change(user_id, kind)
+        return found[0] if found else None
+
+    async def _save(self, spec: ScheduleSpec, current: ScheduleForChange | None) -> Schedule:
         now = self.now()
         rule = DailySchedule(spec.local_time, Weekdays.from_mask(spec.days_mask), spec.timezone)
-        return await self.reminders.save_schedule(spec, next_occurrence(rule, now), now)
+        keep = None
+        if current is not None and current.schedule.pause_reason != PAUSE_STOPPED:
+            keep = current.schedule.next_due
+        next_due = next_due_after(
+            rule, now, last_claimed=current.last_claimed if current else None, keep=keep
+        )
+        return await self.reminders.save_schedule(spec, next_due, now)
+
+    async def save_server_schedule(self, spec: ServerScheduleSpec) -> Schedule:
+        """A server's own schedule (its daily tip), set or changed by moderators: its next due
+        time follows the same rule as a member's (one per local date, today's kept while due)."""
+        now = self.now()
+        async with self.reminders.atomic():
+            found = await self.reminders.schedules_for_change(
+                guild_id=spec.guild_id, kind=spec.kind
+            )
+            current = found[0] if found else None
+            rule = DailySchedule(spec.local_time, Weekdays.from_mask(spec.days_mask), spec.timezone)
+            next_due = next_due_after(
+                rule,
+                now,
+                last_claimed=current.last_claimed if current else None,
+                keep=current.schedule.next_due if current else None,
+            )
+            return await self.reminders.save_server_schedule(spec, next_due, now)
 
     def upcoming(self, schedule: Schedule, count: int = 3) -> list[datetime]:
         """The next `count` reminders; `next_due` already lies after any pause."""
@@ -165,45 +379,97 @@ class ReminderEngine:
 
     async def require(self, user_id: int, kind: str, what: str) -> Schedule:
         schedule = await self.reminders.get_schedule(user_id, kind)
-        if schedule is None:
+        if schedule is None or schedule.pause_reason == PAUSE_STOPPED:
             raise not_set_up(what)
         return schedule
 
+    async def _require_for_change(self, user_id: int, kind: str, what: str) -> ScheduleForChange:
+        current = await self._one_for_change(user_id, kind)
+        if current is None or current.schedule.pause_reason == PAUSE_STOPPED:
+            raise not_set_up(what)
+        return current
+
     async def pause(self, user_id: int, kind: str, days: int, what: str) -> Schedule:
-        schedule = await self.require(user_id, kind, what)
         now = self.now()
-        until = now + timedelta(days=days)
-        next_due = next_occurrence(recurrence_of(schedule), until)
-        await self.reminders.set_next_due(
-            schedule.id, next_due, now, paused_until=until, pause_reason=PAUSE_BY_USER
-        )
+        async with self.reminders.atomic():
+            current = await self._require_for_change(user_id, kind, what)
+            schedule = current.schedule
+            until = now + timedelta(days=days)
+            next_due = next_due_after(
+                recurrence_of(schedule), now, last_claimed=current.last_claimed, not_before=until
+            )
+            # Claimed but not sent yet: paused means nothing arrives until the pause ends.
+            await self.reminders.cancel_pending(schedule.id, now)
+            await self.reminders.set_next_due(
+                schedule.id, next_due, now, paused_until=until, pause_reason=PAUSE_BY_USER
+            )
         return await self.require(user_id, kind, what)
 
     async def resume(self, user_id: int, kind: str, what: str) -> Schedule:
-        schedule = await self.require(user_id, kind, what)
         now = self.now()
-        await self.reminders.set_next_due(
-            schedule.id, next_occurrence(recurrence_of(schedule), now), now
-        )
+        async with self.reminders.atomic():
+            current = await self._require_for_change(user_id, kind, what)
+            try:
+                rule = recurrence_of(current.schedule)
+                next_due = next_due_after(rule, now, last_claimed=current.last_claimed)
+            except (ValueError, KeyError):  # its zone no longer loads: say how to fix it
+                raise UserError(unreadable_help(current.schedule.timezone)) from None
+            await self.reminders.set_next_due(current.schedule.id, next_due, now)
         return await self.require(user_id, kind, what)
 
     async def stop(self, user_id: int, kind: str) -> bool:
-        return await self.reminders.delete_schedule(user_id, kind)
+        """Stop reminders of this kind; False when there were none."""
+        now = self.now()
+        async with self.reminders.atomic():
+            current = await self._one_for_change(user_id, kind)
+            if current is None or current.schedule.pause_reason == PAUSE_STOPPED:
+                return False
+            await self.reminders.cancel_pending(current.schedule.id, now)
+            await self.reminders.set_next_due(
+                current.schedule.id, None, now, pause_reason=PAUSE_STOPPED
+            )
+        return True
 
     async def change_zone(self, user_id: int, zone: str) -> list[Schedule]:
         """The profile's zone is every feature's zone: move every schedule of the user with it."""
         now = self.now()
+        async with self.reminders.atomic():
+            return await self._move_zone(user_id, zone, now)
+
+    async def _move_zone(self, user_id: int, zone: str, now: datetime) -> list[Schedule]:
         await self.users.set_timezone(user_id, zone, now)
+        found = await self._for_change(user_id)
+        last_claimed = {c.schedule.id: c.last_claimed for c in found}
+        # A schedule paused because its old zone no longer loads is fixed by the new zone.
+        repaired = {c.schedule.id for c in found if c.schedule.pause_reason == PAUSE_UNREADABLE}
 
         def plan(schedule: Schedule) -> datetime | None:
-            if schedule.next_due is None:  # paused indefinitely stays paused
-                return None
-            start = now
+            if schedule.next_due is None and schedule.id not in repaired:
+                return None  # paused until someone acts (or stopped): stays so
+            not_before = None
             if schedule.paused_until is not None and schedule.paused_until > now:
-                start = schedule.paused_until
-            return next_occurrence(recurrence_of(schedule), start)
+                not_before = schedule.paused_until
+            return next_due_after(
+                recurrence_of(schedule),
+                now,
+                last_claimed=last_claimed.get(schedule.id),
+                not_before=not_before,
+            )
 
-        return await self.reminders.reschedule_user(user_id, zone, plan, now)
+        moved = await self.reminders.reschedule_user(user_id, zone, plan, now)
+        if not repaired:
+            return moved
+        for schedule in moved:
+            if schedule.id in repaired:  # running again: the pause and its reason go
+                await self.reminders.set_next_due(schedule.id, schedule.next_due, now)
+        return await self.reminders.user_schedules(user_id)
+
+    async def pause_notices(self, user_id: int, kinds: Mapping[str, ReminderKind]) -> list[str]:
+        """Heads-ups, each given once, about the user's reminders the engine paused by itself
+        (closed DMs, an unreadable zone): wherever the user next turns up, they learn it.
+        `kinds` names each kind of reminder (the cogs offering them declare it)."""
+        taken = await self.reminders.take_pause_notices(user_id, self.now())
+        return [pause_notice(kinds[kind], reason) for kind, reason in taken if kind in kinds]
 
     async def send_now(self, user_id: int, kind: str, what: str) -> Delivery:
         schedule = await self.require(user_id, kind, what)
@@ -219,7 +485,7 @@ class ReminderEngine:
         if original is None or original.member_id != user_id:
             raise UserError("That reminder no longer exists.")
         schedule = await self.reminders.get_schedule_by_id(original.schedule_id)
-        if schedule is None:
+        if schedule is None or schedule.pause_reason == PAUSE_STOPPED:
             raise UserError("That reminder was stopped, so there is nothing to snooze.")
         now = self.now()
         snoozed = await self.reminders.add_delivery(
@@ -245,29 +511,28 @@ class ReminderEngine:
             done_since=now - timedelta(days=MAX_STREAK_DAYS),
             skipped_since=now - STATUS_SKIPPED_WINDOW,
         )
-        if activity is None:
+        if activity is None or activity.schedule.pause_reason == PAUSE_STOPPED:
             raise not_set_up(what)
         schedule = activity.schedule
-        last = next((d for d in activity.recent if d.status != "pending"), None)
-        rule = recurrence_of(schedule)
-        done_dates = [scheduled_date_of(rule, t) for t in activity.done_due_times]
-        streak = done_streak(
-            done_dates,
-            Weekdays.from_mask(schedule.days_mask),
-            local_date_of(now, schedule.timezone),
-        )
+        last = next((d for d in activity.recent if d.status not in {"pending", "cancelled"}), None)
+        try:
+            rule = recurrence_of(schedule)
+            done_dates = [scheduled_date_of(rule, t) for t in activity.done_due_times]
+            streak = done_streak(
+                done_dates,
+                Weekdays.from_mask(schedule.days_mask),
+                local_date_of(now, schedule.timezone),
+            )
+        except (ValueError, KeyError):  # unreadable: the status says so instead of failing
+            streak = 0
         skipped = activity.skipped
+        lasting = schedule.pause_reason in LASTING_PAUSES
         paused_until = (
             schedule.paused_until
-            if schedule.pause_reason == PAUSE_DM_CLOSED
-            or (schedule.paused_until is not None and schedule.paused_until > now)
+            if lasting or (schedule.paused_until is not None and schedule.paused_until > now)
             else None
         )
-        pause_reason = (
-            schedule.pause_reason
-            if (schedule.pause_reason == PAUSE_DM_CLOSED or paused_until is not None)
-            else None
-        )
+        pause_reason = schedule.pause_reason if (lasting or paused_until is not None) else None
         return ScheduleStatus(
             schedule=schedule,
             next_reminders=self.upcoming(schedule, 3),
@@ -283,19 +548,36 @@ class ReminderEngine:
     def decide(self, now: datetime) -> Callable[[DueSchedule], ClaimDecision]:
         # In a burst most due schedules share a time, days and zone: compute each distinct
         # next occurrence once, which keeps a 10,000-row claim from blocking the event loop.
-        following_for: dict[tuple[time, int, str, datetime], datetime] = {}
+        following_for: dict[tuple[time | None, int, str, datetime], datetime] = {}
 
         def decide(schedule: DueSchedule) -> ClaimDecision:
             late = now - schedule.next_due
             key = (schedule.local_time, schedule.days_mask, schedule.timezone, schedule.next_due)
             following = following_for.get(key)
             if following is None:
-                # max(): the next occurrence after the one being claimed *and* after now, so a
-                # long outage never queues a backlog of old days.
-                rule = DailySchedule(
-                    schedule.local_time, Weekdays.from_mask(schedule.days_mask), schedule.timezone
-                )
-                following = next_occurrence(rule, max(now, schedule.next_due))
+                try:
+                    if schedule.local_time is None:
+                        raise ValueError("the stored time of day is not a time")
+                    # max(): the next occurrence after the one being claimed *and* after now,
+                    # so a long outage never queues a backlog of old days.
+                    rule = DailySchedule(
+                        schedule.local_time,
+                        Weekdays.from_mask(schedule.days_mask),
+                        schedule.timezone,
+                    )
+                    following = next_occurrence(rule, max(now, schedule.next_due))
+                except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+                    # This row alone stops (its status says why); the batch goes on.
+                    log.warning(
+                        "schedule %s paused: cannot compute its next time (%s %s, days %s): %r",
+                        schedule.id,
+                        schedule.local_time,
+                        schedule.timezone,
+                        schedule.days_mask,
+                        exc,
+                    )
+                    self.observer.schedule_paused(PAUSE_UNREADABLE)
+                    return ClaimDecision("paused", 0, None, PAUSE_UNREADABLE)
                 following_for[key] = following
             if late > self.config.skip_after:
                 return ClaimDecision("skipped", int(late.total_seconds()), following)
@@ -378,20 +660,29 @@ class ReminderEngine:
             await self.reminders.mark_skipped(delivery.id, int(late.total_seconds()), now)
             report.skipped += 1
             return
+
+        async def ready() -> bool:
+            # Renewed when the transport is about to post, after its wait for the pacer (which
+            # a 429 can stretch past the lease): a delivery another sender took over meanwhile,
+            # or that the user paused or stopped, is not sent.
+            return await self.reminders.renew_lease(
+                delivery.id, self.owner, self.now() + self.config.lease
+            )
+
         outgoing = Outgoing(
-            delivery, schedule, int(late.total_seconds()), late > self.config.late_after
+            delivery, schedule, int(late.total_seconds()), late > self.config.late_after, ready
         )
-        if not await self.reminders.renew_lease(delivery.id, self.owner, now + self.config.lease):
-            # It waited here longer than the lease and another sender has it now.
-            report.taken_over += 1
-            return
         try:
             sent = await self.transport.send(outgoing)
+        except LeaseLost:
+            report.taken_over += 1
+            return
         except RecipientUnreachable as exc:
             # Retrying a refused DM only counts towards Discord's invalid-request ban.
             await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)
             await self.reminders.set_next_due(schedule.id, None, now, pause_reason=PAUSE_DM_CLOSED)
             log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
+            self.observer.schedule_paused(PAUSE_DM_CLOSED)
             report.failed += 1
         except TargetUnavailable as exc:
             if schedule.server_owned:
@@ -411,6 +702,11 @@ class ReminderEngine:
             )
             report.fell_back += 1
             self.wake()
+        except PermanentFailure as exc:
+            await self.reminders.mark_failed(delivery.id, str(exc), now)
+            log.warning("delivery %s rejected by Discord, not retried: %s", delivery.id, exc)
+            report.failed += 1
+            report.rejected += 1
         except TemporaryFailure as exc:
             await self._retry_or_fail(delivery, str(exc), report)
         else:

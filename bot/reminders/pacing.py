@@ -1,11 +1,24 @@
 """A token bucket that keeps the sender under Discord's global rate limit, and backs off when
-Discord says it is over anyway (another process or a proxy sharing the token)."""
+Discord says it is over anyway (another process or a proxy sharing the token).
+
+A 429 slows what it names: a global one (`X-RateLimit-Scope: global`) pauses and slows every
+send; a per-route or shared-resource one (a busy channel) pauses only that route, so DMs to
+other people keep their pace."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable
+
+# Opening a DM channel (POST /users/@me/channels) has a route of its own.
+DM_OPEN_ROUTE = "dm-open"
+
+
+def pacing_route(channel_id: int) -> str:
+    """The route key of posting in one channel (a DM is a channel too)."""
+    return f"channel:{channel_id}"
+
 
 # After a 429 the pace halves, then climbs back to the configured rate over this many seconds.
 RECOVERY_SECONDS = 60.0
@@ -36,6 +49,8 @@ class TokenBucket:
         self._tokens = self.capacity
         self._updated = monotonic()
         self._paused_until = 0.0
+        # Route (e.g. "channel:123") -> until when Discord asked us to leave it alone.
+        self._route_paused_until: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
     def _refill(self) -> None:
@@ -55,16 +70,38 @@ class TokenBucket:
         missing = 1 - self._tokens
         return max(paused, 0.0 if missing <= 1e-9 else missing / self.rate)
 
-    def penalise(self, retry_after: float) -> None:
-        """Discord answered 429: wait `retry_after`, then continue at half the pace. Without this a
-        second process that shares the token unannounced would keep us at ~24,000 invalid requests
-        per 10 minutes, over Discord's ban threshold of 10,000."""
+    def route_wait_time(self, route: str | None) -> float:
+        """Seconds until `route` may be used again after a 429 that named it (0: now)."""
+        if route is None:
+            return 0.0
+        until = self._route_paused_until.get(route)
+        if until is None:
+            return 0.0
+        left = until - self._monotonic()
+        if left <= 0:
+            del self._route_paused_until[route]
+            return 0.0
+        return left
+
+    def penalise(self, retry_after: float, *, route: str | None = None) -> None:
+        """Discord answered 429. For one route (`route` given): leave that route alone for
+        `retry_after`; nothing else slows. Globally: wait `retry_after`, then continue at half
+        the pace. Without this a second process that shares the token unannounced would keep us
+        at ~24,000 invalid requests per 10 minutes, over Discord's ban threshold of 10,000."""
+        if route is not None:
+            until = self._monotonic() + max(0.0, retry_after)
+            self._route_paused_until[route] = max(self._route_paused_until.get(route, 0.0), until)
+            return
         self._refill()
         self._paused_until = max(self._paused_until, self._monotonic() + max(0.0, retry_after))
         self.rate = max(self.min_rate, self.rate / 2)
         self._tokens = min(self._tokens, 0.0)
 
-    async def acquire(self) -> None:
+    async def acquire(self, route: str | None = None) -> None:
+        """Wait for `route` to be free (outside the shared queue, so a paused channel holds up
+        only its own sends), then for a token of the global pace."""
+        while (delay := self.route_wait_time(route)) > 0:  # noqa: ASYNC110 - may be extended
+            await asyncio.sleep(delay)
         # The lock keeps waiters in order, so nobody starves under a long burst.
         async with self._lock:
             while (delay := self.wait_time()) > 0:  # noqa: ASYNC110 - a 429 may extend the wait

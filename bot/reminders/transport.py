@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.db.reminders import Delivery, Schedule
+
+
+async def _always_ready() -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -14,6 +19,10 @@ class Outgoing:
     schedule: Schedule
     late_seconds: int
     is_late: bool  # late enough that the message should say so
+    # Awaited by the transport right before the request that posts the message, after any wait
+    # for the pacer: False means the delivery is no longer this sender's (its lease ran out and
+    # another sender has it, or the user paused or stopped): raise LeaseLost, send nothing.
+    ready: Callable[[], Awaitable[bool]] = field(default=_always_ready, compare=False)
 
     @property
     def nonce(self) -> str:
@@ -39,9 +48,25 @@ class TargetUnavailable(DeliveryError):
     """The chosen channel is gone or forbidden: fall back to a DM."""
 
 
+class PermanentFailure(DeliveryError):
+    """Discord refused the request for good (a 400, a 403 or 404 that is not about the user's
+    DMs or a gone channel): sending it again would fail the same way. `code` is Discord's."""
+
+    def __init__(self, status: int, code: int, text: str) -> None:
+        super().__init__(f"HTTP {status} (code {code}): {text}")
+        self.status = status
+        self.code = code
+
+
+class LeaseLost(DeliveryError):
+    """ready() said no: the message was not sent, and this sender records nothing about it."""
+
+
 class TemporaryFailure(DeliveryError):
     """Worth trying again later (server errors, timeouts, rate limits that outlasted retries)."""
 
 
 class Transport(Protocol):
-    async def send(self, outgoing: Outgoing) -> SentMessage: ...
+    async def send(self, outgoing: Outgoing) -> SentMessage:
+        """Post the message; await `outgoing.ready()` right before posting (see there)."""
+        ...

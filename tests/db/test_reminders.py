@@ -271,3 +271,33 @@ async def test_only_the_current_lease_owner_may_send(repos: Repositories) -> Non
     assert await repos.reminders.renew_lease(delivery.id, "sender-b", later + minute) is True
     await repos.reminders.mark_sent(delivery.id, 1, 2, later, 0)
     assert await repos.reminders.renew_lease(delivery.id, "sender-b", later + minute) is False
+
+
+async def test_each_pause_the_engine_makes_is_told_once(repos: Repositories) -> None:
+    saved = await repos.reminders.save_schedule(SPEC, NOW, NOW)
+    assert await repos.reminders.take_pause_notices(11, NOW) == []
+    await repos.reminders.set_next_due(saved.id, None, NOW, pause_reason="user")
+    assert await repos.reminders.take_pause_notices(11, NOW) == []  # the user's own pause
+    await repos.reminders.set_next_due(saved.id, None, NOW, pause_reason="dm_closed")
+    assert await repos.reminders.take_pause_notices(11, NOW) == [("stretch", "dm_closed")]
+    assert await repos.reminders.take_pause_notices(11, NOW) == []
+    # Resumed, then paused again: a new pause, told again.
+    later = NOW + timedelta(hours=1)
+    await repos.reminders.set_next_due(saved.id, later, later)
+    await repos.reminders.set_next_due(saved.id, None, later, pause_reason="dm_closed")
+    assert await repos.reminders.take_pause_notices(11, later) == [("stretch", "dm_closed")]
+
+
+async def test_cancel_pending_and_schedules_for_change(repos: Repositories) -> None:
+    saved = await repos.reminders.save_schedule(SPEC, NOW, NOW)
+    [found] = await repos.reminders.schedules_for_change(user_id=11, kind="stretch")
+    assert found.schedule.id == saved.id and found.last_claimed is None
+    assert await repos.reminders.claim_due(NOW, 10, pending(NOW + timedelta(days=1))) == 1
+    async with repos.reminders.atomic():
+        [found] = await repos.reminders.schedules_for_change(user_id=11)
+        assert found.last_claimed == NOW
+        assert await repos.reminders.cancel_pending(saved.id, NOW) == 1
+    [found] = await repos.reminders.schedules_for_change(user_id=11, kind="stretch")
+    assert found.last_claimed is None  # cancelled: that day was never sent
+    [delivery] = await repos.reminders.recent_deliveries(saved.id, 5)
+    assert delivery.status == "cancelled"

@@ -39,17 +39,3 @@ async def test_delete_removes_only_that_user(repos: Repositories) -> None:
     assert await repos.users.delete(1) is False
     assert await repos.users.get(1) is None
     assert await repos.users.get(2) is not None
-
-
-async def test_a_stopped_reminder_is_remembered_per_kind(repos: Repositories) -> None:
-    # Without a profile there is nothing to stop, and nothing is noted.
-    await repos.users.note_stopped(7, "stretch", NOW)
-    assert await repos.users.stopped_at(7, "stretch") is None
-    await repos.users.set_timezone(7, "UTC", NOW)
-    await repos.users.note_stopped(7, "stretch", NOW)
-    await repos.users.note_stopped(7, "stretch", NOW + timedelta(days=2))  # the latest counts
-    assert await repos.users.stopped_at(7, "stretch") == NOW + timedelta(days=2)
-    assert await repos.users.stopped_at(7, "sleep") is None
-    # It goes with the profile.
-    await repos.users.delete(7)
-    assert await repos.users.stopped_at(7, "stretch") is None

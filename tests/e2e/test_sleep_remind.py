@@ -40,10 +40,44 @@ async def test_morning_prompt_button_opens_the_checkin(
 
     off = await (await emu.slash(alice, "sleep remind", {"time": "off"})).response()
     assert "off" in off.content
-    assert await bot.repos.reminders.get_schedule(alice.id, "sleep") is None
+    stopped = await bot.repos.reminders.get_schedule(alice.id, "sleep")
+    assert stopped is not None and stopped.next_due is None
 
 
 async def test_remind_needs_a_timezone(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
     reply = await (await emu.slash(alice, "sleep remind")).response()
     assert "`/timezone set`" in reply.content
+
+
+async def test_closed_dms_pause_the_morning_prompt_visibly(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice = emu.add_user("alice")
+    await bot.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
+    await (await emu.slash(alice, "sleep remind", {"time": "7:30"})).response()
+    emu.close_dms(alice)
+    clock.set(datetime(2026, 3, 3, 6, 30, 5, tzinfo=UTC))
+    assert await bot.engine.tick() == 1
+    await bot.engine.drain()
+    schedule = await bot.repos.reminders.get_schedule(alice.id, "sleep")
+    assert schedule is not None and schedule.pause_reason == "dm_closed"
+    # Her next command, whichever it is, brings a one-time heads-up only she can see.
+    helped = await emu.slash(alice, "help")
+    assert (await helped.response()).ephemeral
+    notice = await helped.followup()
+    assert notice.flags & 64
+    assert "couldn't send you a DM" in notice.content
+    assert "morning check-in prompts are paused" in notice.content
+    assert await bot.repos.reminders.take_pause_notices(alice.id, clock.now()) == []  # told once
+    # The feature's own status says so too.
+    status = await (await emu.slash(alice, "sleep remind")).response()
+    assert (
+        status.ephemeral
+        and "**Paused:**" in status.content
+        and "Privacy Settings" in status.content
+    )
+    # Setting it again (DMs open now) starts it again.
+    emu.open_dms(alice)
+    again = await (await emu.slash(alice, "sleep remind", {"time": "7:30"})).response()
+    assert "Every morning at 07:30" in again.content

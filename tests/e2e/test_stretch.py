@@ -5,39 +5,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.client import RlsBot
-from bot.clock import FakeClock
-from bot.emulator import DiscordEmulator, EmuUser
 from bot.emulator.testing import running_client
 from tests.e2e.conftest import TOKEN, bot_settings
+from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
 EPHEMERAL = 64
 MESSAGES = "/channels/{channel_id}/messages"
-DUE = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)  # 17:30 in Berlin, the Monday of the fixture
-
-
-def buttons(message: Any) -> dict[str, str]:
-    """Button label -> custom_id on a message."""
-    return {
-        c["label"]: c["custom_id"]
-        for row in message.components
-        for c in row["components"]
-        if c["type"] == 2
-    }
-
-
-async def subscribe(emu: DiscordEmulator, user: EmuUser, **options: str) -> Any:
-    options = {"time": "17:30", "timezone": "Europe/Berlin", **options}
-    return await (await emu.slash(user, "stretch remind", options)).response()
-
-
-async def deliver_due(bot: RlsBot, clock: FakeClock, at: datetime) -> None:
-    clock.set(at)
-    await bot.engine.tick()
 
 
 async def test_subscribe_confirms_the_next_three_reminders(emu, bot) -> None:
@@ -90,9 +67,11 @@ async def test_stop_button_asks_first(emu, bot, clock) -> None:
     confirm = ask.message
     stopped = await (await emu.click(alice, confirm, buttons(ask)["Yes, stop"])).response()
     assert "Stopped" in stopped.content
-    assert await bot.repos.reminders.get_schedule(alice.id, "stretch") is None
+    # Kept without a due time, so that starting again knows what was sent today.
+    stopped_schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
+    assert stopped_schedule.next_due is None and stopped_schedule.pause_reason == "stopped"
     gone = await (await emu.click(alice, dm, buttons(dm)["Snooze 15 min"])).response()
-    assert gone.ephemeral and "no longer exists" in gone.content
+    assert gone.ephemeral and "was stopped" in gone.content
 
 
 async def test_buttons_still_work_after_a_restart(emu, tmp_path: Path, clock) -> None:
@@ -281,3 +260,54 @@ async def test_an_expired_confirm_button_gets_a_friendly_answer(emu, tmp_path: P
         again = await (await emu.slash(alice, "stretch stop")).response()
         stopped = await (await emu.click(alice, again, buttons(again)["Yes, stop"])).response()
         assert "Stopped" in stopped.content
+
+
+async def test_changing_one_option_keeps_the_others(emu, bot) -> None:
+    alice = emu.add_user("alice")
+    await subscribe(emu, alice, time="18:15")
+    reply = await (await emu.slash(alice, "stretch remind", {"days": "weekends"})).response()
+    assert reply.ephemeral
+    assert "changed: days weekends (was every day)" in reply.content
+    assert "Unchanged: 18:15, Europe/Berlin, by DM" in reply.content
+    schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
+    assert schedule.local_time.strftime("%H:%M") == "18:15" and schedule.days_mask == 0b1100000
+    again = await (await emu.slash(alice, "stretch remind", {})).response()
+    assert "Nothing to change" in again.content and "18:15, weekends" in again.content
+
+
+async def test_a_later_time_after_todays_reminder_waits_for_tomorrow(emu, bot, clock) -> None:
+    alice = emu.add_user("alice")
+    await subscribe(emu, alice)
+    await deliver_due(bot, clock, DUE + timedelta(seconds=5))
+    await bot.engine.drain()
+    await emu.wait_for_dm(alice)
+    clock.set(DUE + timedelta(minutes=5))  # 17:35 in Berlin, today's 17:30 already sent
+    reply = await (await emu.slash(alice, "stretch remind", {"time": "18:00"})).response()
+    first = int(re.findall(r"<t:(\d+):F>", reply.content)[0])
+    assert first == int(datetime(2026, 3, 3, 17, 0, tzinfo=UTC).timestamp())  # tomorrow 18:00
+    clock.set(datetime(2026, 3, 2, 17, 0, 5, tzinfo=UTC))
+    assert await bot.engine.tick() == 0
+
+
+async def test_a_busy_reminder_channel_does_not_slow_dms_to_others(emu, bot, clock) -> None:
+    guild = emu.add_guild("RLS Friends", channels=["general", "reminders"])
+    reminders = guild.channels[1]
+    await bot.repos.guild_settings.set_reminder_channel(guild.id, reminders.id, clock.now())
+    alice, bob = emu.add_user("alice"), emu.add_user("bob")
+    options = {"time": "17:30", "timezone": "Europe/Berlin", "where": "channel"}
+    await (await emu.slash(alice, "stretch remind", options, guild=guild)).response()
+    await subscribe(emu, bob)
+    await bot.engine.stop_sender()  # drained by hand below
+    # The channel is busy with other bots' posts: a shared-resource 429 for that channel only.
+    emu.fail_next(
+        "POST", f"/channels/{reminders.id}/messages", status=429, retry_after=0.3, scope="shared"
+    )
+    await deliver_due(bot, clock, DUE)
+    report = await bot.engine.drain()
+    assert report.sent == 2
+    assert len(emu.dms_to(bob)) == 1
+    assert len(emu.requests_to("POST", MESSAGES)) == 3  # the 429, its retry, bob's DM
+    # The pace of every other send is untouched: no global pause, no halved rate.
+    assert bot.pacer.rate == bot.pacer.configured_rate
+    assert bot.pacer.wait_time() < 1 / bot.pacer.configured_rate
+    assert bot.pacer.route_wait_time(f"channel:{emu.world.dm_channel(bob).id}") == 0

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 import pytest
 
@@ -241,3 +243,63 @@ async def test_two_processes_racing_to_migrate_a_fresh_database(
         assert await conn.fetchval("SELECT count(*) FROM schema_version") == 1
     finally:
         await conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def deliveries_seen(port: int) -> float:
+    """rls_deliveries_total summed over outcomes, from a process's metrics (0 until it serves)."""
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}/metrics") as response,
+        ):
+            text = await response.text()
+    except aiohttp.ClientError:
+        return 0
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("rls_deliveries_total{")
+    )
+
+
+async def test_a_sender_held_up_by_429s_past_its_lease_sends_no_second_copy(
+    emu: DiscordEmulator, schema: str, tmp_path: Path
+) -> None:
+    """Sender A leases its first deliveries (5 s lease), then a global 429 with a 7 s
+    retry_after holds it up (opening the first DM: discord.py waits, and A's pacer pauses every
+    other send). Meanwhile the leases run out and sender B takes them over and sends them. When
+    A's wait ends it must drop what it no longer holds instead of posting a second copy
+    (Discord's nonce would hide a repeat for a few minutes only)."""
+    migrator = await start_bot(emu, schema, tmp_path, "migrator")
+    await emu.wait_for_identify(timeout=60)
+    await stop_all([migrator])
+    users = [emu.add_user(f"user{n}").id for n in range(16)]
+    emu.fail_next("POST", "/users/@me/channels", status=429, retry_after=7, global_=True)
+    await seed_due_reminders(schema, users, datetime.now(UTC).replace(microsecond=0))
+    port = free_port()
+    slow = {"SEND_RATE_PER_SECOND": "1", "REMINDER_LEASE_SECONDS": "5"}  # leases 2 at a time
+    a = await start_bot(
+        emu, schema, tmp_path, "a", REMINDER_TICK_SECONDS="1", METRICS_PORT=str(port), **slow
+    )
+    bots = [a]
+    try:
+        limited = await emu.wait_for_request("POST", "/users/@me/channels", timeout=60)
+        assert limited.status == 429
+        bots.append(await start_bot(emu, schema, tmp_path, "b", REMINDER_TICK_SECONDS="1"))
+        await wait_for_distinct_messages(emu, len(users))
+        # Until A has accounted for the two it leased: sent (a second copy, before the fix) or
+        # found taken over.
+        while await deliveries_seen(port) < 2:  # noqa: ASYNC110 - polling another process
+            await asyncio.sleep(0.2)
+    finally:
+        await stop_all(bots)
+    posts = [r for r in emu.requests_to("POST", MESSAGES) if r.status == 200]
+    assert [r.path for r in posts if r.deduplicated] == []
+    assert len(posts) == len(users)
+    await check_exactly_once(emu, schema, users)

@@ -231,3 +231,38 @@ async def test_a_full_disk_during_a_claim_rolls_back(
         await conn.execute("PRAGMA max_page_count = 1073741823")
     await deliver(bot, clock, users)
     assert_exactly_once(emu, users)
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(400, 50035), (404, 10008), (403, 40002)],  # invalid form body, unknown message, unverified
+)
+async def test_permanent_http_errors_fail_at_once_with_their_code(
+    emu: DiscordEmulator,
+    bot: RlsBot,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    code: int,
+) -> None:
+    users = await subscribed(bot, emu, 2)
+    emu.fail_next("POST", MESSAGES, status=status, code=code, times=1)
+    clock.set(DUE)
+    await bot.engine.tick()
+    report = await bot.engine.drain()
+    assert (report.sent, report.failed, report.rejected, report.retried) == (1, 1, 1, 0)
+    # Nothing is left to retry: the refused one was asked once, the other sent once.
+    clock.advance(timedelta(hours=1))
+    await bot.engine.tick()
+    assert (await bot.engine.drain()).sent == 0
+    posts = [r for r in emu.requests if r.method == "POST" and r.route_template == MESSAGES]
+    assert len(posts) == 2
+    errors = []
+    for user in users:
+        schedule = await bot.repos.reminders.get_schedule(user.id, "stretch")
+        assert schedule is not None and schedule.next_due is not None  # tomorrow as usual
+        (delivery,) = await bot.repos.reminders.recent_deliveries(schedule.id, 5)
+        errors.append((delivery.status, delivery.error))
+    [(_, error)] = [e for e in errors if e[0] == "failed"]
+    assert f"HTTP {status} (code {code})" in (error or "")
+    assert len([r for r in caplog.records if "not retried" in r.getMessage()]) == 1

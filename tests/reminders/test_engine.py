@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.reminders.engine import PAUSE_DM_CLOSED, EngineConfig, ReminderEngine, recurrence_of
 from bot.reminders.transport import (
     DeliveryError,
+    LeaseLost,
     Outgoing,
     RecipientUnreachable,
     SentMessage,
@@ -37,6 +38,8 @@ class RecordingTransport:
     async def send(self, outgoing: Outgoing) -> SentMessage:
         if self.failures:
             raise self.failures.pop(0)
+        if not await outgoing.ready():
+            raise LeaseLost("not ours")
         self.sent.append(outgoing)
         message_id = self.by_nonce.setdefault(outgoing.nonce, 1000 + len(self.by_nonce))
         return SentMessage(channel_id=outgoing.schedule.channel_id or 500, message_id=message_id)
@@ -277,6 +280,7 @@ async def test_stopping_finishes_the_send_in_flight_and_hands_back_the_rest(repo
         async def send(self, outgoing: Outgoing) -> SentMessage:
             started.set()
             await gate.wait()
+            assert await outgoing.ready()
             return SentMessage(channel_id=1, message_id=outgoing.delivery.id)
 
     engine = ReminderEngine(

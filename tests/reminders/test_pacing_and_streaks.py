@@ -94,3 +94,34 @@ def test_a_429_pauses_halves_the_pace_and_it_recovers() -> None:
     for _ in range(10):
         bucket.penalise(0)
     assert bucket.rate == bucket.min_rate == 2.5
+
+
+async def test_a_route_429_holds_that_route_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = ManualTime()
+    slept: list[float] = []
+
+    async def fake_sleep(delay: float) -> None:
+        slept.append(delay)
+        clock.now += delay
+
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    bucket = TokenBucket(45, monotonic=clock)
+    bucket.penalise(5.0, route="channel:1")
+    assert bucket.rate == 45 and bucket.wait_time() == 0
+    await bucket.acquire("channel:2")  # another channel (or a DM): no wait at all
+    assert slept == []
+    await bucket.acquire("channel:1")  # the busy channel waits out its retry_after
+    assert slept == [pytest.approx(5.0)]
+    bucket.penalise(1.0)  # a global 429 still holds and slows everything
+    assert bucket.rate == 22.5 and bucket.wait_time() == pytest.approx(1.0)
+
+
+def test_a_429_names_the_route_it_limits() -> None:
+    from bot.client import limited_route
+
+    channel = "/api/v10/channels/42/messages"
+    assert limited_route(channel, {"X-RateLimit-Scope": "global"}) is None
+    assert limited_route(channel, {"X-RateLimit-Global": "true"}) is None
+    assert limited_route(channel, {"X-RateLimit-Scope": "shared"}) == "channel:42"
+    assert limited_route(channel, {"X-RateLimit-Scope": "user"}) == "channel:42"
+    assert limited_route("/api/v10/users/@me/channels", {}) == "dm-open"
