@@ -50,9 +50,15 @@ WHAT = "stretch reminders"
 DEFAULT_TIME = time(17, 0)
 COLOUR = discord.Colour.green()
 MAX_ID = 2**63 - 1
+# When DMs are refused, a server that added the bot can post them in its reminder channel.
+CHANNEL_INSTEAD = (
+    "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
+    "that added me."
+)
 DM_CLOSED_HELP = (
     "I couldn't send you a DM, so your reminders are paused. Allow direct messages from this "
-    "server's members (server name → Privacy Settings), then use `/stretch resume`."
+    "server's members (server name → Privacy Settings), then use `/stretch resume`. "
+    + CHANNEL_INSTEAD
 )
 
 
@@ -295,7 +301,7 @@ def status_text(status: ScheduleStatus) -> str:
 class StretchCog(commands.Cog):
     help_title = "Stretch reminders"
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
-        KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume")
+        KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume", CHANNEL_INSTEAD)
     }
 
     group = app_commands.Group(

@@ -282,3 +282,59 @@ async def test_the_emulator_enforces_five_follow_ups_for_a_user_install(
     for _ in range(6):
         await sent.followup()
     assert emu.violations == []
+
+
+async def test_refused_dms_are_told_once_within_the_follow_up_cap(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    """Someone who reaches the bot only through their own account, in a group DM: both kinds of
+    reminder are refused (50001) and pause; the next command, the longest flow (a report: a
+    deferral, its files, then a heads-up per paused kind), stays within the 5 follow-ups."""
+    alice, place = arrange(emu, "user", "private")
+    await (await place.slash(emu, alice, "timezone set", {"zone": "Europe/Berlin"})).response()
+    await (await place.slash(emu, alice, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
+    await (await place.slash(emu, alice, "stretch remind", {"time": "17:30"})).response()
+    await (await place.slash(emu, alice, "sleep remind", {"time": "8:00"})).response()
+    emu.close_dms(alice, code=50001)
+    for due in (DUE, DUE.replace(day=3, hour=7, minute=0)):
+        await deliver_due(bot, clock, due)
+        await bot.engine.drain()
+    assert [r.status for r in emu.requests_to("POST", MESSAGES)] == [403, 403]
+    report = await place.slash(emu, alice, "sleep report", {"days": 7})
+    sent = [await report.followup(timeout=30) for _ in range(3)]
+    assert sent[0].attachments
+    notices = sorted(m.content for m in sent[1:])
+    assert all(m.ephemeral for m in sent)
+    assert "morning check-in prompts are paused" in notices[0]
+    assert "stretch reminders are paused" in notices[1]
+    # Told once: the next command brings no heads-up.
+    again = await place.slash(emu, alice, "help")
+    await again.response()
+    assert (await (await place.slash(emu, alice, "timezone show")).response()).ephemeral
+    assert again.followups.items == []
+
+
+async def test_refused_dms_offer_a_server_reminder_channel_instead(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice, place = arrange(emu, "server", "server")
+    emu.install_for_user(alice)  # on her account too, and in a server that added the bot
+    guild = place.guild
+    assert guild is not None
+    reminders = emu.add_channel(guild, "reminders")
+    await bot.repos.guild_settings.set_reminder_channel(guild.id, reminders.id, clock.now())
+    options = {"time": "17:30", "timezone": "Europe/Berlin"}
+    await (await emu.slash(alice, "stretch remind", options)).response()  # in her DM
+    emu.close_dms(alice)
+    await deliver_due(bot, clock, DUE)
+    await bot.engine.drain()
+    # The heads-up on her next command offers the channel...
+    status = await emu.slash(alice, "stretch status")
+    assert "where:channel" in (await status.response()).content
+    assert "where:channel" in (await status.followup()).content
+    # ...which starts them again there, from the server.
+    moved = await place.slash(emu, alice, "stretch remind", {"where": "channel"})
+    assert f"<#{reminders.id}>" in (await moved.response()).content
+    await deliver_due(bot, clock, DUE.replace(day=3))
+    post = await emu.wait_for_message(channel_id=reminders.id)
+    assert post.pinged_user_ids == [alice.id]
