@@ -209,6 +209,16 @@ class EmuInteraction:
         return CONTEXT_BOT_DM if self.channel.type == CHANNEL_DM else CONTEXT_PRIVATE_CHANNEL
 
     @property
+    def forced_ephemeral(self) -> bool:
+        """A server that did not add the app, whose member lacks Use External Apps there: Discord
+        makes the app's replies ephemeral whatever it asked for."""
+        return (
+            self.guild is not None
+            and not self.guild.installed
+            and not self.permissions & Permissions.USE_EXTERNAL_APPS
+        )
+
+    @property
     def user_install_only(self) -> bool:
         """Authorised by the person's own install alone: Discord allows it 5 follow-ups."""
         return INSTALL_GUILD not in self.owners

@@ -20,7 +20,13 @@ from bot.emulator.responses import (
     no_content,
     not_found,
 )
-from bot.emulator.state import CHANNEL_DM, CHANNEL_GROUP_DM, EmuChannel, EmuMessage
+from bot.emulator.state import (
+    CHANNEL_DM,
+    CHANNEL_GROUP_DM,
+    FLAG_EPHEMERAL,
+    EmuChannel,
+    EmuMessage,
+)
 
 if TYPE_CHECKING:
     from bot.emulator.server import DiscordEmulator
@@ -258,6 +264,8 @@ class RestApi:
         if kind in (ix.CALLBACK_MESSAGE, ix.CALLBACK_DEFERRED_MESSAGE):
             if kind == ix.CALLBACK_MESSAGE and is_empty(data, record.files):
                 return error(400, 50006, "Cannot send an empty message")
+            if interaction.forced_ephemeral:
+                data = data | {"flags": int(data.get("flags") or 0) | FLAG_EPHEMERAL}
             message = create_message(
                 self.world,
                 channel_id,
@@ -334,6 +342,8 @@ class RestApi:
             return error(
                 400, 40094, "This interaction has hit the maximum number of follow up messages"
             )
+        if interaction.forced_ephemeral:
+            body = body | {"flags": int(body.get("flags") or 0) | FLAG_EPHEMERAL}
         message = create_message(
             self.world,
             interaction.channel.id,

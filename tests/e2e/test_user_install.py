@@ -338,3 +338,27 @@ async def test_refused_dms_offer_a_server_reminder_channel_instead(
     await deliver_due(bot, clock, DUE.replace(day=3))
     post = await emu.wait_for_message(channel_id=reminders.id)
     assert post.pinged_user_ids == [alice.id]
+
+
+async def test_a_server_without_use_external_apps_forces_replies_ephemeral(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    """The emulator does what Discord does where a member may not use external apps."""
+
+    @app_commands.command(name="shout", description="A public reply")
+    async def shout(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("for everyone")
+
+    bot.tree.add_command(shout)
+    await bot.tree.sync()
+    alice, place = arrange(emu, "user", "server")
+    allowed = await emu.slash(alice, "shout", guild=place.guild, channel=place.channel)
+    assert not (await allowed.final_message()).ephemeral
+    denied = await emu.slash(
+        alice,
+        "shout",
+        guild=place.guild,
+        channel=place.channel,
+        permissions=Permissions.default_member & ~Permissions.USE_EXTERNAL_APPS,
+    )
+    assert (await denied.final_message()).ephemeral
