@@ -184,6 +184,10 @@ async def test_timezone_help_and_mydata(
     assert shown.ephemeral and "Europe/Berlin" in shown.content
     helped = await (await place.slash(emu, alice, "help")).response()
     assert helped.ephemeral and helped.embeds
+    # /config is listed only where Discord offers it: a server that added the bot.
+    listed = "".join(f["value"] for f in helped.embeds[0]["fields"])
+    assert "`/stretch remind`" in listed
+    assert ("`/config show`" in listed) == (install == "server" and kind == "server")
     export = await place.slash(emu, alice, "mydata export")
     assert (await export.response()).ephemeral
     data = await export.followup()
