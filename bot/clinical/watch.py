@@ -25,7 +25,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.clinical.meds import DoseEvent, medicine_key
 from bot.clinical.nights import (
@@ -212,7 +212,14 @@ def _dose_checks(doses: Iterable[DoseEvent], windows: Windows) -> list[SignCheck
         lambda: {"earlier": defaultdict(list), "later": defaultdict(list)}
     )
     names: dict[str, str] = {}
+    # A cheap UTC bound first: a year of doses is mostly outside the 56 days, and converting each
+    # to its zone is most of the watch's time. Two days of slack covers every zone's offset and
+    # the 04:00 dose-day boundary.
+    first = datetime.combine(windows.earlier[0] - timedelta(days=2), time(0), UTC)
+    last = datetime.combine(windows.later[1] + timedelta(days=3), time(0), UTC)
     for dose in doses:
+        if not first <= dose.taken_at <= last:
+            continue
         day, minute = dose_day_minutes(dose)
         side = windows.side(day)
         if side is None:

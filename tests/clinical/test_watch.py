@@ -488,3 +488,15 @@ def test_never_a_diagnosis_a_dose_or_advice_about_a_medicine(case: str) -> None:
     assert text
     for pattern in FORBIDDEN:
         assert re.search(pattern, text) is None, pattern
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "America/New_York"])
+@pytest.mark.parametrize("clock", ["04:00", "03:59", "12:00"])
+def test_doses_at_the_windows_edges_count_in_every_zone(zone: str, clock: str) -> None:
+    # The watch skips doses far outside the 56 days by their UTC instant before converting
+    # them; the first and last dose days still count, at UTC+14 and UTC-11 alike.
+    doses = doses_daily(TODAY, earlier=[clock], later=[clock], zone=zone)
+    far = doses_daily(TODAY - timedelta(days=56), earlier=["12:00"], later=["12:00"], zone=zone)
+    checks = [c for c in watch([], TODAY, doses + far).checks if c.sign == DOSES]
+    assert [(c.earlier_n, c.later_n) for c in checks] == [(28, 28), (28, 28)]
+    assert [c.holds for c in checks] == [False, False]
