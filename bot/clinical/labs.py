@@ -69,13 +69,13 @@ def parse_ferritin(value: str | float | int) -> float:
     number, unit = _number("ferritin", value, example="45")
     if unit not in _FERRITIN_UNITS:
         raise UserError(
-            f"Please give ferritin in ng/mL or µg/L ({SAME_UNIT[:-1]}); “{unit[:12]}” isn't one "
-            "of those. If your report uses another unit, ask the lab for ng/mL."
+            f"Please give ferritin in ng/mL or µg/L, which are the same number; “{unit[:12]}” "
+            "isn't one of those. If your report uses another unit, ask the lab for ng/mL."
         )
     if not FERRITIN_MIN <= number <= FERRITIN_MAX:
         raise UserError(
             f"Ferritin {_number_text(number)} is outside {FERRITIN_MIN:.0f}–{FERRITIN_MAX:.0f} "
-            f"ng/mL. Check the number on your lab report ({SAME_UNIT})"
+            f"ng/mL. Check the number on your lab report ({SAME_UNIT[:-1]})."
         )
     return round(number, 1)
 

@@ -282,14 +282,12 @@ def sign_line(check: SignCheck) -> str:
             f"{hours_minutes(e - lt)} earlier. {WARNING}"
         )
     if check.sign == SPREAD:
-        found = "; ".join(
-            f"{region} on {after} of {check.later_n} nights {LATER}"
-            for region, (before, after) in check.counts.items()
-            if before == 0 and after > 0
-        )
+        new = [(r, after) for r, (before, after) in check.counts.items() if before == 0 < after]
+        found = " and ".join(f"{region} on {after}" for region, after in new)
+        none = "on none" if len(new) == 1 else "neither on any"
         return (
-            f"**Symptoms in your {check.detail}, newly:** {found}, on none of "
-            f"{check.earlier_n} nights {EARLIER}. {WARNING}"
+            f"**Symptoms in your {check.detail}, newly:** {found} of {check.later_n} nights "
+            f"{LATER}, {none} of {check.earlier_n} nights {EARLIER}. {WARNING}"
         )
     if check.sign == REST:
         assert e is not None and lt is not None
@@ -314,8 +312,8 @@ def sign_line(check: SignCheck) -> str:
             f"{hours_minutes(e - lt)} earlier. {DOSE_WARNING}"
         )
     return (
-        f"**“{check.medicine}” taken more often:** {lt:.1f} doses on an average day with one "
-        f"{LATER} ({plural(check.later_n, 'day')}) against {e:.1f} {EARLIER} "
+        f"**“{check.medicine}” taken more often:** {lt:.1f} doses a day on average {LATER} "
+        f"({plural(check.later_n, 'day')} with a logged dose) against {e:.1f} {EARLIER} "
         f"({plural(check.earlier_n, 'day')}). {DOSE_WARNING}"
     )
 
@@ -326,9 +324,10 @@ def _needed_part(check: SignCheck) -> str:
         if check.sign == DOSES
         else VALUE_NAMES[check.sign]
     )
+    unit = "day" if check.sign == DOSES else "night"
     return (
-        f"{what}: {check.needed} more (you have {check.later_n} {LATER} and "
-        f"{check.earlier_n} {EARLIER})"
+        f"{what}: {plural(check.needed, 'more ' + unit, 'more ' + unit + 's')} (you have "
+        f"{check.later_n} {LATER} and {check.earlier_n} {EARLIER})"
     )
 
 

@@ -122,7 +122,7 @@ def test_onset_lacks_data_with_six_nights_on_one_side() -> None:
     lines = watch_lines(watch(nights, TODAY))
     assert not any("Symptoms start earlier" in line for line in lines)
     assert any(
-        "a symptom start time: 1 more (you have 6 in the last 28 days and 28 in the 28 before)"
+        "a symptom start time: 1 more night (you have 6 in the last 28 days and 28 in the 28 before)"
         in line
         for line in lines
     )
@@ -260,8 +260,10 @@ def test_arms_and_trunk_together_are_one_line() -> None:
         later=lambda i: {"regions": {"legs", "arms", "trunk"} if i < 3 else {"legs"}},
     )
     lines = watch_lines(watch(nights, TODAY))
-    assert lines[0].startswith("**Symptoms in your arms and trunk, newly:** arms on 3 of 28")
-    assert "trunk on 3 of 28 nights" in lines[0]
+    assert lines[0] == (
+        "**Symptoms in your arms and trunk, newly:** arms on 3 and trunk on 3 of 28 nights in the "
+        f"last 28 days, neither on any of 28 nights in the 28 before. {WARNING}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -383,7 +385,10 @@ def test_doses_more_often() -> None:
     more = check(result.checks, DOSES, "more often")
     assert (more.holds, more.earlier_value, more.later_value) == (True, 1.0, 2.0)
     assert check(result.checks, DOSES, "earlier").holds is False
-    assert "taken more often:** 2.0 doses on an average day with one" in watch_lines(result)[0]
+    assert (
+        "taken more often:** 2.0 doses a day on average in the last 28 days (28 days with a "
+        "logged dose) against 1.0 in the 28 before (28 days)." in watch_lines(result)[0]
+    )
 
 
 def test_doses_are_compared_per_medicine_and_names_match_in_any_case() -> None:
@@ -401,7 +406,7 @@ def test_doses_lack_data_with_six_days() -> None:
     doses = doses_daily(TODAY, earlier=["21:00"], later=["19:00"], days=6)
     result = watch([], TODAY, doses)
     assert [(c.holds, c.needed) for c in result.checks if c.sign == DOSES] == [(None, 2)]
-    assert "a logged dose of “Evening tablet” (days): 2 more" in watch_lines(result)[-1]
+    assert "a logged dose of “Evening tablet” (days): 2 more days" in watch_lines(result)[-1]
 
 
 def test_no_medicines_no_dose_lines() -> None:
@@ -416,10 +421,10 @@ def test_nothing_logged_says_what_is_needed() -> None:
     lines = watch_lines(watch([], TODAY))
     assert lines == [
         f"Augmentation watch needs {MIN_NIGHTS} nights with each value in both 4-week windows. "
-        "Still needed: a symptom start time: 14 more (you have 0 in the last 28 days and 0 in "
-        "the 28 before); body regions: 14 more (you have 0 in the last 28 days and 0 in the 28 "
-        "before); minutes at rest before symptoms: 14 more (you have 0 in the last 28 days and 0 "
-        "in the 28 before); RLS severity: 14 more (you have 0 in the last 28 days and 0 in the "
+        "Still needed: a symptom start time: 14 more nights (you have 0 in the last 28 days and 0 in "
+        "the 28 before); body regions: 14 more nights (you have 0 in the last 28 days and 0 in the 28 "
+        "before); minutes at rest before symptoms: 14 more nights (you have 0 in the last 28 days and 0 "
+        "in the 28 before); RLS severity: 14 more nights (you have 0 in the last 28 days and 0 in the "
         "28 before)."
     ]
 
