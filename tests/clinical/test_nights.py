@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from bot.clinical.nights import (
     SymptomNight,
+    SymptomNightLike,
     check_rest_minutes,
     clock_of,
     evening_minutes,
     onset_minutes,
     parse_regions,
 )
+from bot.clinical.watch import watch
 from bot.errors import UserError
+from bot.sleep.entry import SleepEntry
+from bot.sleep.form import NightForm, build_entry
 from tests.clinical.history import at, night
 
 
@@ -67,3 +73,39 @@ def test_rest_minutes_bounds(value: int) -> None:
 def test_rest_minutes_unknown_stays_unknown() -> None:
     assert check_rest_minutes(None) is None
     assert check_rest_minutes(0) == 0
+
+
+@dataclass(frozen=True)
+class EntryWithSymptoms(SleepEntry):
+    """What the diary's entry becomes when the wiring adds the two new answers."""
+
+    body_regions: frozenset[str] | None = None
+    rest_min: int | None = None
+
+
+def test_a_diary_entry_with_the_new_fields_goes_straight_into_the_watch() -> None:
+    # mypy checks that such an entry is a SymptomNightLike; the watch reads it as it is.
+    today = date(2026, 6, 20)
+    entries: list[SymptomNightLike] = []
+    for back in range(56):
+        base = build_entry(
+            NightForm(
+                into_bed="23:00",
+                final_wake="07:00",
+                rls_onset="19:00" if back < 28 else "22:00",
+                severity=5,
+            ),
+            user_id=1,
+            night=today - timedelta(days=back),
+            zone_name="Europe/Berlin",
+            now=datetime(2026, 6, 21, tzinfo=UTC),
+        )
+        fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(SleepEntry)}
+        entries.append(EntryWithSymptoms(**fields, body_regions=frozenset({"legs"}), rest_min=30))
+    result = watch(entries, today)
+    assert [(c.sign, c.holds) for c in result.checks] == [
+        ("onset", True),
+        ("spread", False),
+        ("rest", False),
+        ("severity", False),
+    ]
