@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.clinical.nights import SymptomNight
 from bot.clinical.watch import (
@@ -25,7 +28,7 @@ from bot.clinical.watch import (
     watch_lines,
 )
 from bot.sleep.form import NightForm, build_entry
-from tests.clinical.history import at, doses_daily, history, night
+from tests.clinical.history import at, dose, doses_daily, history, night
 
 TODAY = date(2026, 6, 20)
 
@@ -505,3 +508,45 @@ def test_doses_at_the_windows_edges_count_in_every_zone(zone: str, clock: str) -
     checks = [c for c in watch([], TODAY, doses + far).checks if c.sign == DOSES]
     assert [(c.earlier_n, c.later_n) for c in checks] == [(28, 28), (28, 28)]
     assert [c.holds for c in checks] == [False, False]
+
+
+_clock = st.times().map(lambda t: f"{t:%H:%M}")
+_night_fields = st.fixed_dictionaries(
+    {
+        "onset": st.one_of(st.none(), _clock),
+        "severity": st.one_of(st.none(), st.integers(0, 10)),
+        "regions": st.one_of(
+            st.none(), st.sets(st.sampled_from(["legs", "arms", "trunk", "other"]))
+        ),
+        "rest": st.one_of(st.none(), st.integers(0, 300)),
+    }
+)
+
+
+@given(
+    st.lists(st.one_of(st.none(), _night_fields), min_size=56, max_size=56),
+    st.lists(st.tuples(st.integers(0, 60), _clock, st.sampled_from(["A", "B"])), max_size=120),
+    st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]),
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
+)
+def test_any_history_is_judged_only_with_enough_data_and_in_allowed_words(
+    fields: list[dict[str, Any] | None],
+    dose_specs: list[tuple[int, str, str]],
+    zone: str,
+    today: date,
+) -> None:
+    nights = [
+        night(today - timedelta(days=55 - i), zone, wake="11:00", **f)
+        for i, f in enumerate(fields)
+        if f is not None
+    ]
+    doses = [dose(today - timedelta(days=back), c, zone, name) for back, c, name in dose_specs]
+    result = watch(nights, today, doses)
+    for c in result.checks:
+        enough = c.earlier_n >= MIN_NIGHTS and c.later_n >= MIN_NIGHTS
+        assert (c.holds is not None) is enough
+        assert c.needed == 0 or not enough
+    text = "\n".join(watch_lines(result)).lower()
+    assert text
+    for pattern in FORBIDDEN:
+        assert re.search(pattern, text) is None, pattern
