@@ -284,6 +284,8 @@ def _number(what: str, value: str | float | int, *, example: str) -> tuple[float
             raise UserError(f"Please give {what} as a number, e.g. {example}.")
         return float(value), ""
     cleaned = value.strip().lower()
+    if not cleaned:
+        raise UserError(f"Please give {what} from your lab report, e.g. {example}.")
     if len(cleaned) > _MAX_NUMBER_TEXT or not (match := _NUMBER.fullmatch(cleaned)):
         raise UserError(
             f"I couldn't read “{value.strip()[:24]}” as {what}. Type the number from your lab "

@@ -60,7 +60,7 @@ def test_ferritin_accepted(text: str | float, value: float) -> None:
         (0, "Ferritin 0 is outside"),
         ("45 pmol/L", "Please give ferritin in ng/mL or µg/L"),
         ("-5", "I couldn't read “-5” as ferritin"),
-        ("", "I couldn't read “” as ferritin"),
+        ("  ", "Please give ferritin from your lab report, e.g. 45."),
         (float("nan"), "Please give ferritin as a number"),
     ],
 )
