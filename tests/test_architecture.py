@@ -14,6 +14,7 @@ DOMAIN = [
     *sorted((BOT / "scheduling").glob("*.py")),
     *sorted((BOT / "reminders").glob("*.py")),
     *sorted((BOT / "sleep").glob("*.py")),
+    *sorted((BOT / "clinical").glob("*.py")),
     *sorted((BOT / "db").glob("*.py")),
     BOT / "tips.py",
     BOT / "routines.py",
