@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
@@ -41,6 +42,13 @@ def bot_intents() -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
     return intents
+
+
+# Every command works wherever a person meets the bot: in servers that added it, and, once someone
+# added it to their own account ("Add to my apps"), in their DM with it, in group DMs and in any
+# server. Commands that belong to a server (/config) narrow this themselves.
+EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+BOTH_INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
 
 
 def shard_options(settings: Settings) -> dict[str, Any]:
@@ -118,6 +126,8 @@ class RlsBot(commands.AutoShardedBot):
             intents=bot_intents(),
             allowed_mentions=NO_MENTIONS,
             tree_cls=RlsCommandTree,
+            allowed_contexts=EVERYWHERE,
+            allowed_installs=BOTH_INSTALLS,
             activity=discord.CustomActivity(name="Try /help"),
             http_trace=rate_limit_feedback(pacer),
             **shard_options(settings),
