@@ -28,14 +28,17 @@ _DATE_PATTERNS = {
 
 
 def _babel(locale: str) -> Locale:
-    return Locale.parse(_BABEL_LOCALE[pick_locale(locale)])
+    language = pick_locale(locale)
+    return Locale.parse(_BABEL_LOCALE.get(language, language))
 
 
 def format_date(value: date, locale: str, style: str = "full") -> str:
     """``full``: "Wednesday, 25 November 2026" / "Mittwoch, 25. November 2026"; also ``long``,
     ``short_day`` ("Wed 25 Nov" / "Mi., 25. Nov.")."""
     lang = pick_locale(locale)
-    return babel_dates.format_date(value, _DATE_PATTERNS[style][lang], locale=_babel(lang))
+    # A language added later without its own pattern gets CLDR's (short_day: CLDR's "medium").
+    pattern = _DATE_PATTERNS[style].get(lang, style if style != "short_day" else "medium")
+    return babel_dates.format_date(value, pattern, locale=_babel(lang))
 
 
 def format_time(value: time | datetime, locale: str) -> str:

@@ -7,10 +7,17 @@ caller passes a POSIX or browser locale). Everything else, and nothing at all, i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 ENGLISH = "en"
 GERMAN = "de"
-# The languages with a catalog; English is the source and needs none.
-SUPPORTED: tuple[str, ...] = (ENGLISH, GERMAN)
+_CATALOGS = Path(__file__).resolve().parent / "locales"
+# English (the source, no catalog) and every language with a catalog: adding a language is adding
+# its catalog (and content files), no code change.
+SUPPORTED: tuple[str, ...] = (
+    ENGLISH,
+    *sorted(path.parents[1].name for path in _CATALOGS.glob("*/LC_MESSAGES/messages.po")),
+)
 
 
 def pick_locale(discord_locale: object) -> str:
