@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.clock import Clock, SystemClock
+from bot.command_translator import CatalogTranslator
 from bot.db import Database, Repositories, build_repositories, open_database
 from bot.db.retention import prune_deliveries
 from bot.db.sqlite import SqliteDatabase
@@ -203,6 +204,8 @@ class RlsBot(commands.AutoShardedBot):
             await self.load_extension(extension)
             log.debug("loaded %s", extension)
         log.info("loaded %d commands", len(self.tree.get_commands()))
+        # Command names and descriptions in the person's language, sent when commands are synced.
+        await self.tree.set_translator(CatalogTranslator())
         # Last: the first tick may send at once, and every kind's renderer is registered by now.
         if self.background_jobs:
             await self._start_reminders()

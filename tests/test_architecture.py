@@ -16,6 +16,7 @@ DOMAIN = [
     *sorted((BOT / "sleep").glob("*.py")),
     *sorted((BOT / "clinical").glob("*.py")),
     *sorted((BOT / "db").glob("*.py")),
+    *sorted((BOT / "i18n").glob("*.py")),
     BOT / "tips.py",
     BOT / "routines.py",
     BOT / "guild_config.py",
