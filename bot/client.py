@@ -204,8 +204,9 @@ class RlsBot(commands.AutoShardedBot):
             await self.load_extension(extension)
             log.debug("loaded %s", extension)
         log.info("loaded %d commands", len(self.tree.get_commands()))
-        # Command names and descriptions in the person's language, sent when commands are synced.
-        await self.tree.set_translator(CatalogTranslator())
+        # Command descriptions in the person's language, sent when commands are synced. Names stay
+        # English until the replies, which name commands, are translated (see CatalogTranslator).
+        await self.tree.set_translator(CatalogTranslator(names=False))
         # Last: the first tick may send at once, and every kind's renderer is registered by now.
         if self.background_jobs:
             await self._start_reminders()

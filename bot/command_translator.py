@@ -28,15 +28,36 @@ from discord.app_commands.translator import TranslationContextTypes
 from bot.i18n import ENGLISH, Message, load_catalog, pick_locale
 from bot.i18n.catalog import TEMPLATE, read_catalog
 
+# The places whose strings a person types or reads back in our replies ("use /stretch remind
+# where:channel"): names of commands, groups, options and choices.
+NAME_LOCATIONS = frozenset(
+    {
+        app_commands.TranslationContextLocation.command_name,
+        app_commands.TranslationContextLocation.group_name,
+        app_commands.TranslationContextLocation.parameter_name,
+        app_commands.TranslationContextLocation.choice_name,
+    }
+)
+
 
 class CatalogTranslator(app_commands.Translator):
-    """Answers from the catalog; ``None`` (Discord shows the English) when it has no translation."""
+    """Answers from the catalog; ``None`` (Discord shows the English) when it has no translation.
+
+    With ``names=False`` only descriptions are translated and every name stays English. The bot
+    runs that way until its replies are translated too: the replies name commands and options in
+    English, and a German client showing ``/dehnen erinnern`` beside a reply saying "use
+    ``/stretch remind``" would send a tired person looking for a command they cannot see.
+    """
+
+    def __init__(self, *, names: bool = True) -> None:
+        super().__init__()
+        self.names = names
 
     async def translate(
         self, string: locale_str, locale: Locale, context: TranslationContextTypes
     ) -> str | None:
         language = pick_locale(locale.value)
-        if language == ENGLISH:
+        if language == ENGLISH or (not self.names and context.location in NAME_LOCATIONS):
             return None
         return load_catalog(language).lookup(string.message, context.location.name)
 
