@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
 
 import aiosqlite
 
+from bot.db.engines.sqlite import ENGINE, SqliteSession, from_epoch, to_epoch
 from bot.db.migrations import MigrationError, load_migrations, newer_database_message
 
 log = logging.getLogger(__name__)
@@ -40,18 +40,12 @@ class DatabaseOpenError(Exception):
     """The database file cannot be used; the message names the file and the reason."""
 
 
-def to_epoch(instant: datetime) -> int:
-    if instant.tzinfo is None:
-        raise ValueError("refusing to store a naive datetime")
-    return int(instant.timestamp())
-
-
-def from_epoch(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
+__all__ = ["DatabaseOpenError", "SqliteDatabase", "from_epoch", "to_epoch"]
 
 
 class SqliteDatabase:
     backend = "sqlite"
+    engine = ENGINE
 
     def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
         self.path = path
@@ -59,6 +53,7 @@ class SqliteDatabase:
         # aiosqlite serialises statements, but a transaction spans several awaits: without this
         # lock two coroutines could interleave statements inside one BEGIN..COMMIT.
         self._lock = asyncio.Lock()
+        self._session = SqliteSession(connection)
 
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
@@ -138,6 +133,18 @@ class SqliteDatabase:
                 await self._conn.commit()
             finally:
                 _open_transaction.reset(token)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqliteSession]:
+        """The storage API's session for reads and single statements (see bot.db.engines)."""
+        async with self.connection():
+            yield self._session
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[SqliteSession]:
+        """The storage API's transaction (see transaction())."""
+        async with self.transaction():
+            yield self._session
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement in its own transaction; returns how many rows it changed."""
