@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import aiosqlite
@@ -24,8 +24,6 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 
-# A result row as sqlite3 returns it (no row_factory is set).
-Row = tuple[Any, ...]
 Params = Sequence[Any] | Mapping[str, Any]
 
 
@@ -186,32 +184,13 @@ class SqliteDatabase:
         return applied
 
 
-# Every aiosqlite call is a trip to the connection's worker thread and back (a queue put, then a
-# call_soon_threadsafe wake-up of the event loop). `async with conn.execute(...) as cursor` followed
-# by a fetch costs three (execute, fetch, close) and `async for` over a cursor at least four; these
-# helpers execute and fetch every row in one. A write whose result is not read is a plain
-# `await conn.execute(...)`: one trip, and the cursor it returns needs no close (the statement is
-# already finished, so closing would only cost a second trip).
-
-
-async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Row]:
-    """Every row of the statement (a query, or a write with RETURNING), in one trip."""
-    return cast(list[Row], await conn.execute_fetchall(sql, params))
-
-
-async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
-    """The first row or None, in one trip; for statements that return at most a few rows, since
-    all of them are read."""
-    rows = await fetch_all(conn, sql, params)
-    return rows[0] if rows else None
-
-
-async def fetch_value(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Any:
-    """The first column of the one row the statement must return (a count, a pragma)."""
-    row = await fetch_one(conn, sql, params)
-    if row is None:
+async def fetch_value(conn: aiosqlite.Connection, sql: str) -> Any:
+    """The first column of the one row a pragma returns, in one trip to the connection's thread
+    (the repositories' statements go through SqliteSession, bot/db/engines/sqlite.py)."""
+    rows = list(await conn.execute_fetchall(sql))
+    if not rows:
         raise sqlite3.DatabaseError(f"no result for {sql}")
-    return row[0]
+    return rows[0][0]
 
 
 def read_only_uri(path: Path) -> str:
