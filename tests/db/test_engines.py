@@ -85,3 +85,37 @@ async def test_a_list_of_ids_is_one_parameter(database: Database) -> None:
             "SELECT id FROM users WHERE id" + e.in_ids + " ORDER BY id", e.id_list([1, 3])
         )
     assert [r[0] for r in found] == [1, 3]
+
+
+# Where a backend may be named: opening and migrating it, choosing it, copying one into the other.
+BACKEND_MODULES = {"__init__.py", "sqlite.py", "postgres.py", "transfer.py", "migrations.py"}
+BACKEND_NAMES = ("aiosqlite", "asyncpg", "bot.db.sqlite", "bot.db.postgres", "bot.db.engines.")
+
+
+def test_repositories_do_not_branch_on_the_backend() -> None:
+    """Every repository module is one implementation for both backends: it imports neither
+    driver nor backend module and never asks which engine it has (the engine answers instead)."""
+    import ast
+    from pathlib import Path
+
+    import bot.db
+
+    folder = Path(bot.db.__file__).parent
+    repositories = sorted(p for p in folder.glob("*.py") if p.name not in BACKEND_MODULES)
+    assert len(repositories) >= 8
+    for path in repositories:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                names.append(getattr(node, "module", None) or "")
+                assert not [n for n in names if n.startswith(BACKEND_NAMES)], path.name
+            if isinstance(node, ast.Attribute) and node.attr in ("name", "backend"):
+                assert not (
+                    isinstance(node.value, ast.Attribute)
+                    and node.value.attr
+                    in (
+                        "engine",
+                        "_e",
+                    )
+                ), f"{path.name}:{node.lineno} asks which backend it has"
