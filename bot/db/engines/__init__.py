@@ -18,8 +18,10 @@ in one module per backend (:mod:`bot.db.engines.sqlite`, :mod:`bot.db.engines.po
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
@@ -83,29 +85,30 @@ class Engine(Protocol):
     row_order: str  # ORDER BY this lists a table's rows in insertion order (as near as it gets)
 
 
-class Session(Protocol):
-    """One connection, inside a transaction (atomic) or in autocommit (read)."""
+class Session(ABC):
+    """One connection, inside a transaction (atomic) or in autocommit (read). Each backend's
+    session implements the fetches, execute and the two bulk forms below it."""
 
-    @property
-    def engine(self) -> Engine: ...
+    engine: Engine
 
+    @abstractmethod
     async def fetch_all(self, sql: str, *params: Any) -> list[Row]:
         """Every row of a query (or a write with RETURNING), in one trip."""
-        ...
 
+    @abstractmethod
     async def fetch_one(self, sql: str, *params: Any) -> Row | None: ...
 
+    @abstractmethod
     async def fetch_value(self, sql: str, *params: Any) -> Any:
         """The first column of the first row, or None when there is no row."""
-        ...
 
+    @abstractmethod
     async def fetch_dicts(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         """Rows as column name -> value (for catalog-driven code such as /mydata)."""
-        ...
 
+    @abstractmethod
     async def execute(self, sql: str, *params: Any) -> int:
         """A write whose rows are not read; returns how many rows it changed."""
-        ...
 
     async def insert_many(
         self,
@@ -120,7 +123,9 @@ class Session(Protocol):
         """Insert ROWS (values in COLUMNS order) plus the FIXED columns (name -> (PostgreSQL
         type, value), the same for every row), then SUFFIX (e.g. an ON CONFLICT clause). With
         RETURNING, the returned rows come back (and the rows are inserted in the given order)."""
-        ...
+        return await self._insert_many(
+            table, tuple(columns), rows, Fixed.of(fixed), suffix, returning
+        )
 
     async def update_many(
         self,
@@ -135,7 +140,49 @@ class Session(Protocol):
         """For each row (values in COLUMNS order, FIXED added): UPDATE TABLE SET ASSIGNMENTS
         WHERE TABLE.KEY = new.KEY. ASSIGNMENTS name a row's values `new.column` and the stored
         ones `table.column`."""
-        ...
+        await self._update_many(table, key, tuple(columns), rows, assignments, Fixed.of(fixed))
+
+    @abstractmethod
+    async def _insert_many(
+        self,
+        table: str,
+        columns: tuple[Column, ...],
+        rows: Sequence[Sequence[Any]],
+        fixed: Fixed,
+        suffix: str,
+        returning: str | None,
+    ) -> list[Row]: ...
+
+    @abstractmethod
+    async def _update_many(
+        self,
+        table: str,
+        key: str,
+        columns: tuple[Column, ...],
+        rows: Sequence[Sequence[Any]],
+        assignments: str,
+        fixed: Fixed,
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """The columns a bulk write gives one value for every row: their (name, type), the values."""
+
+    columns: tuple[Column, ...]
+    values: tuple[Any, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    @staticmethod
+    def of(fixed: Mapping[str, tuple[str, Any]] | None) -> Fixed:
+        fixed = fixed or {}
+        return Fixed(
+            tuple((name, kind) for name, (kind, _) in fixed.items()),
+            tuple(value for _, value in fixed.values()),
+        )
 
 
 class Database(Protocol):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from bot.db.engines import Column, Row
+from bot.db.engines import Column, Engine, Fixed, Row, Session
 
 
 @lru_cache(maxsize=1024)
@@ -140,18 +140,13 @@ def _arrays(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[li
     return [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in columns]
 
 
-def _fixed(fixed: Mapping[str, tuple[str, Any]] | None) -> tuple[tuple[Column, ...], list[Any]]:
-    fixed = fixed or {}
-    return tuple((name, kind) for name, (kind, _) in fixed.items()), [v for _, v in fixed.values()]
-
-
 def changed_rows(status: str) -> int:
     """Rows affected, from a command tag such as "UPDATE 3" or "DELETE 0"."""
     return int(status.rsplit(" ", 1)[-1])
 
 
-class PostgresSession:
-    engine = ENGINE
+class PostgresSession(Session):
+    engine: Engine = ENGINE
 
     __slots__ = ("_conn",)
 
@@ -174,35 +169,31 @@ class PostgresSession:
     async def execute(self, sql: str, *params: Any) -> int:
         return changed_rows(await self._conn.execute(numbered(sql), *params))
 
-    async def insert_many(
+    async def _insert_many(
         self,
         table: str,
-        columns: Sequence[Column],
+        columns: tuple[Column, ...],
         rows: Sequence[Sequence[Any]],
-        *,
-        fixed: Mapping[str, tuple[str, Any]] | None = None,
-        suffix: str = "",
-        returning: str | None = None,
+        fixed: Fixed,
+        suffix: str,
+        returning: str | None,
     ) -> list[Row]:
         # One set-based statement per batch, whatever its size: the batch travels as arrays.
-        fixed_columns, constants = _fixed(fixed)
-        sql = _insert_sql(table, tuple(columns), fixed_columns, suffix, returning)
-        params = (*_arrays(columns, rows), *constants)
+        sql = _insert_sql(table, columns, fixed.columns, suffix, returning)
+        params = (*_arrays(columns, rows), *fixed.values)
         if returning is None:
             await self._conn.execute(sql, *params)
             return []
         return list(await self._conn.fetch(sql, *params))
 
-    async def update_many(
+    async def _update_many(
         self,
         table: str,
         key: str,
-        columns: Sequence[Column],
+        columns: tuple[Column, ...],
         rows: Sequence[Sequence[Any]],
         assignments: str,
-        *,
-        fixed: Mapping[str, tuple[str, Any]] | None = None,
+        fixed: Fixed,
     ) -> None:
-        fixed_columns, constants = _fixed(fixed)
-        sql = _update_sql(table, key, tuple(columns), fixed_columns, assignments)
-        await self._conn.execute(sql, *_arrays(columns, rows), *constants)
+        sql = _update_sql(table, key, columns, fixed.columns, assignments)
+        await self._conn.execute(sql, *_arrays(columns, rows), *fixed.values)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, Literal, cast
 
 import aiosqlite
 
-from bot.db.engines import Column, Row
+from bot.db.engines import Column, Engine, Fixed, Row, Session
 
 
 def to_epoch(instant: datetime) -> int:
@@ -120,8 +120,8 @@ def _insert_returning_sql(
     )
 
 
-class SqliteSession:
-    engine = ENGINE
+class SqliteSession(Session):
+    engine: Engine = ENGINE
 
     __slots__ = ("_conn",)
 
@@ -150,38 +150,36 @@ class SqliteSession:
         cursor = await self._conn.execute(sql, params)
         return cursor.rowcount
 
-    async def insert_many(
+    async def _insert_many(
         self,
         table: str,
-        columns: Sequence[Column],
+        columns: tuple[Column, ...],
         rows: Sequence[Sequence[Any]],
-        *,
-        fixed: Mapping[str, tuple[str, Any]] | None = None,
-        suffix: str = "",
-        returning: str | None = None,
+        fixed: Fixed,
+        suffix: str,
+        returning: str | None,
     ) -> list[Row]:
-        fixed = fixed or {}
-        names = tuple(name for name, _ in columns) + tuple(fixed)
-        constants = tuple(value for _, value in fixed.values())
+        names = tuple(name for name, _ in columns) + fixed.names
         if returning is not None:
-            sql = _insert_returning_sql(table, names, len(fixed), suffix, returning)
-            return await self.fetch_all(sql, *constants, json.dumps([list(r) for r in rows]))
-        sql = _insert_sql(table, names, suffix)
-        await self._conn.executemany(sql, [(*row, *constants) for row in rows] if fixed else rows)
+            sql = _insert_returning_sql(table, names, len(fixed.values), suffix, returning)
+            return await self.fetch_all(sql, *fixed.values, json.dumps([list(r) for r in rows]))
+        await self._conn.executemany(_insert_sql(table, names, suffix), _with(rows, fixed))
         return []
 
-    async def update_many(
+    async def _update_many(
         self,
         table: str,
         key: str,
-        columns: Sequence[Column],
+        columns: tuple[Column, ...],
         rows: Sequence[Sequence[Any]],
         assignments: str,
-        *,
-        fixed: Mapping[str, tuple[str, Any]] | None = None,
+        fixed: Fixed,
     ) -> None:
-        fixed = fixed or {}
-        names = tuple(name for name, _ in columns) + tuple(fixed)
-        constants = tuple(value for _, value in fixed.values())
+        names = tuple(name for name, _ in columns) + fixed.names
         sql = _update_sql(table, key, names, assignments)
-        await self._conn.executemany(sql, [(*row, *constants) for row in rows] if fixed else rows)
+        await self._conn.executemany(sql, _with(rows, fixed))
+
+
+def _with(rows: Sequence[Sequence[Any]], fixed: Fixed) -> Sequence[Sequence[Any]]:
+    """Each row with the fixed values after it (executemany binds one sequence per row)."""
+    return [(*row, *fixed.values) for row in rows] if fixed.values else rows
