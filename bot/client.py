@@ -13,10 +13,12 @@ from typing import Any
 import aiohttp
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
 from bot.clock import Clock, SystemClock
+from bot.command_translator import CatalogTranslator
 from bot.db import Database, Repositories, build_repositories, open_database
 from bot.db.retention import prune_deliveries
 from bot.db.sqlite import SqliteDatabase
@@ -41,6 +43,13 @@ def bot_intents() -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
     return intents
+
+
+# Every command works wherever a person meets the bot: in servers that added it, and, once someone
+# added it to their own account ("Add to my apps"), in their DM with it, in group DMs and in any
+# server. Commands that belong to a server (/config) narrow this themselves.
+EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+BOTH_INSTALLS = app_commands.AppInstallationType(guild=True, user=True)
 
 
 def shard_options(settings: Settings) -> dict[str, Any]:
@@ -118,6 +127,8 @@ class RlsBot(commands.AutoShardedBot):
             intents=bot_intents(),
             allowed_mentions=NO_MENTIONS,
             tree_cls=RlsCommandTree,
+            allowed_contexts=EVERYWHERE,
+            allowed_installs=BOTH_INSTALLS,
             activity=discord.CustomActivity(name="Try /help"),
             http_trace=rate_limit_feedback(pacer),
             **shard_options(settings),
@@ -193,6 +204,9 @@ class RlsBot(commands.AutoShardedBot):
             await self.load_extension(extension)
             log.debug("loaded %s", extension)
         log.info("loaded %d commands", len(self.tree.get_commands()))
+        # Command descriptions in the person's language, sent when commands are synced. Names stay
+        # English until the replies, which name commands, are translated (see CatalogTranslator).
+        await self.tree.set_translator(CatalogTranslator(names=False))
         # Last: the first tick may send at once, and every kind's renderer is registered by now.
         if self.background_jobs:
             await self._start_reminders()

@@ -29,6 +29,18 @@ NO_MENTIONS = discord.AllowedMentions.none()
 UNKNOWN_INTERACTION = 10062
 
 
+NOT_ADDED_HERE = (
+    "This server hasn't added me (you use me through your own account), so this one is just "
+    "for you: I can't post for everyone here."
+)
+
+
+def server_without_bot(interaction: discord.Interaction[Any]) -> bool:
+    """In a server that never added the bot, reached through the person's own install: the bot
+    is no member there, so it can post nothing in its channels and answers only the person."""
+    return interaction.guild_id is not None and not interaction.is_guild_integration()
+
+
 async def send_reply(
     interaction: discord.Interaction[Any],
     content: str | None = None,
@@ -38,6 +50,8 @@ async def send_reply(
     files: list[discord.File] | None = None,
     ephemeral: bool = True,
 ) -> None:
+    # Where the server did not add the bot, nothing it says is for the whole channel.
+    ephemeral = ephemeral or server_without_bot(interaction)
     kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
     if content is not None:
         kwargs["content"] = content
@@ -225,8 +239,22 @@ def _typed_text(interaction: discord.Interaction[Any]) -> str:
     return f" Here is what you typed, to copy into a new one:\n{typed}"[:1900]
 
 
+SERVERS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+SERVER_INSTALL_ONLY = app_commands.AppInstallationType(guild=True, user=False)
+
+
 class RlsCommandTree(app_commands.CommandTree[Any]):
     """The command tree with our single error handler."""
+
+    def add_command(self, command: Any, /, **kwargs: Any) -> None:
+        # discord.py's `guild_only()` only sets guild=True and leaves the other contexts unset,
+        # so the tree-wide defaults (everywhere, both installs: see RlsBot) would open such a
+        # command in DMs and group DMs too. Pin it to servers that added the bot, as it meant
+        # before user installs existed.
+        if getattr(command, "guild_only", False):
+            command.allowed_contexts = SERVERS_ONLY
+            command.allowed_installs = SERVER_INSTALL_ONLY
+        super().add_command(command, **kwargs)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

@@ -54,6 +54,16 @@ NEEDS_TIMEZONE = (
     "`/config timezone`; I'll remember it."
 )
 
+NEEDS_A_SERVER = (
+    "`/config` changes how I work in one server, so it only works inside a server that added "
+    "me, not in DMs. Your own settings (`/timezone`, `/stretch`, `/sleep`) work here too."
+)
+SERVER_DID_NOT_ADD_ME = (
+    "This server hasn't added me (you're using me through your own account), so it has no "
+    "settings of mine to change. Its moderators can add me with the server invite link in my "
+    "README."
+)
+
 PickedChannel = app_commands.AppCommandChannel | app_commands.AppCommandThread
 
 
@@ -66,6 +76,13 @@ class NotAModerator(app_commands.CheckFailure, UserError):
             "Only members with the **Manage Server** permission can change how I work in this "
             "server. Nothing was changed.",
         )
+
+
+class NotHere(app_commands.CheckFailure, UserError):
+    """/config used where there is no server of ours to configure."""
+
+    def __init__(self, message: str) -> None:
+        UserError.__init__(self, message)
 
 
 def is_moderator(interaction: discord.Interaction[Any]) -> bool:
@@ -154,8 +171,13 @@ class ConfigCog(commands.Cog):
         name="config",
         description="Moderators: how I work in this server.",
         # Both spellings of "servers only": dm_permission for older clients, contexts for newer.
+        # Each flag is spelled out: one left unset would take the tree's default (everywhere).
         guild_only=True,
-        allowed_contexts=app_commands.AppCommandContext(guild=True),
+        allowed_contexts=app_commands.AppCommandContext(
+            guild=True, dm_channel=False, private_channel=False
+        ),
+        # A server's settings need the bot in that server: not offered through "Add to my apps".
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
@@ -167,8 +189,12 @@ class ConfigCog(commands.Cog):
         self.bot.renderers[TIP_KIND] = DailyTipRenderer(self.bot, self.catalog)
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        # Discord offers /config only in servers that added the bot; an outdated client may
+        # still send it from elsewhere.
         if interaction.guild_id is None:
-            raise app_commands.NoPrivateMessage()
+            raise NotHere(NEEDS_A_SERVER)
+        if not interaction.is_guild_integration():
+            raise NotHere(SERVER_DID_NOT_ADD_ME)
         if not is_moderator(interaction):
             raise NotAModerator()
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -11,6 +13,13 @@ from bot.help_text import field_chunks, help_sections
 from bot.interactions import send_reply
 
 EMBED_COLOUR = discord.Colour.teal()
+
+
+def offered_here(commands: list[Any], interaction: discord.Interaction[Any]) -> list[Any]:
+    """What Discord offers where /help was asked: commands for servers that added the bot
+    (guild_only, like /config) only in such a server, not in DMs or through a user install."""
+    in_our_server = interaction.guild_id is not None and interaction.is_guild_integration()
+    return [c for c in commands if in_our_server or not getattr(c, "guild_only", False)]
 
 
 class HelpCog(commands.Cog):
@@ -29,7 +38,7 @@ class HelpCog(commands.Cog):
             ),
             colour=EMBED_COLOUR,
         )
-        for section in help_sections(self.bot.tree.get_commands()):
+        for section in help_sections(offered_here(self.bot.tree.get_commands(), interaction)):
             for index, chunk in enumerate(field_chunks(section.lines)):
                 name = section.title if index == 0 else f"{section.title} (cont.)"
                 embed.add_field(name=name, value=chunk, inline=False)

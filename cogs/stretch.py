@@ -18,7 +18,7 @@ from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply
+from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply, server_without_bot
 from bot.reminders.engine import (
     PAUSE_BY_USER,
     PAUSE_DM_CLOSED,
@@ -50,9 +50,21 @@ WHAT = "stretch reminders"
 DEFAULT_TIME = time(17, 0)
 COLOUR = discord.Colour.green()
 MAX_ID = 2**63 - 1
+# When DMs are refused, a server that added the bot can post them in its reminder channel.
+CHANNEL_INSTEAD = (
+    "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
+    "that added me."
+)
 DM_CLOSED_HELP = (
     "I couldn't send you a DM, so your reminders are paused. Allow direct messages from this "
-    "server's members (server name → Privacy Settings), then use `/stretch resume`."
+    "server's members (server name → Privacy Settings), then use `/stretch resume`. "
+    + CHANNEL_INSTEAD
+)
+
+
+NO_CHANNEL_POSTS_HERE = (
+    "This server hasn't added me (you use me through your own account), so I can't post in "
+    "its channels. Your reminders can come by DM instead: pick `where: dm`. Nothing was changed."
 )
 
 
@@ -289,7 +301,7 @@ def status_text(status: ScheduleStatus) -> str:
 class StretchCog(commands.Cog):
     help_title = "Stretch reminders"
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
-        KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume")
+        KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume", CHANNEL_INSTEAD)
     }
 
     group = app_commands.Group(
@@ -329,6 +341,8 @@ class StretchCog(commands.Cog):
         elif where == "channel":
             if interaction.guild_id is None:
                 raise UserError("Reminders in a channel need to be set up from inside a server.")
+            if server_without_bot(interaction):
+                raise UserError(NO_CHANNEL_POSTS_HERE)
             settings = await self.bot.repos.guild_settings.get(interaction.guild_id)
             if settings.reminder_channel_id is None:
                 raise UserError(

@@ -35,7 +35,13 @@ from bot.client import RlsBot
 from bot.cooldowns import cooldown, public_tip_limits
 from bot.db.tip_history import KEEP
 from bot.errors import UserError
-from bot.interactions import NO_MENTIONS, OwnerOnlyItem, send_reply
+from bot.interactions import (
+    NO_MENTIONS,
+    NOT_ADDED_HERE,
+    OwnerOnlyItem,
+    send_reply,
+    server_without_bot,
+)
 from bot.tips import (
     MAX_CHOICE_NAME,
     MAX_CHOICES,
@@ -474,10 +480,15 @@ class TipsCog(commands.Cog):
     ) -> None:
         topic_id = self.catalog.topic(topic).id if topic is not None else None
         chosen = await self.next_tip(interaction.user.id, topic_id)
+        # A server that never added the bot gets no public tip: only the person sees it, and
+        # is told why (they may have meant to share it).
+        not_here = server_without_bot(interaction) and not private
         # A DM is only ever seen by the person asking, so it is private even when not ephemeral.
-        owner_id = interaction.user.id if private or interaction.guild_id is None else ANYONE
+        alone = private or not_here or interaction.guild_id is None
+        owner_id = interaction.user.id if alone else ANYONE
         embed, view = self.render(chosen, topic_id, owner_id)
-        await send_reply(interaction, embed=embed, view=view, ephemeral=private)
+        note = NOT_ADDED_HERE if not_here else None
+        await send_reply(interaction, note, embed=embed, view=view, ephemeral=private or not_here)
 
     @tip.autocomplete("topic")
     async def _topic_autocomplete(

@@ -43,6 +43,7 @@ _PERMISSION_LABELS = {"MANAGE_GUILD": "Manage Server"}
 # Interaction context types (Discord's `contexts` field).
 CONTEXT_GUILD = 0
 CONTEXT_BOT_DM = 1
+CONTEXT_PRIVATE_CHANNEL = 2
 
 
 class ConsoleError(Exception):
@@ -113,6 +114,8 @@ class CommandSpec:
     options: tuple[OptionSpec, ...]
     default_member_permissions: int | None = None
     contexts: tuple[int, ...] | None = None
+    # Discord's integration_types: 0 offered through a server's install, 1 through a person's.
+    integration_types: tuple[int, ...] = (0,)
 
     @property
     def name(self) -> str:
@@ -141,6 +144,11 @@ class CommandSpec:
 
     def allowed_in_guild(self) -> bool:
         return self.contexts is None or CONTEXT_GUILD in self.contexts
+
+    def allowed_in_private(self) -> bool:
+        """Group DMs and other people's DMs: only ever through a person's own install."""
+        user_install = 1 in self.integration_types
+        return user_install and (self.contexts is None or CONTEXT_PRIVATE_CHANNEL in self.contexts)
 
     def missing_permissions(self, granted: int) -> list[str]:
         """Permission names the member lacks; Discord hides the command from such members."""
@@ -178,6 +186,7 @@ class CommandCatalog:
                 (),
                 int(permissions) if permissions not in (None, "") else None,
                 tuple(contexts) if contexts is not None else None,
+                tuple(command.get("integration_types") or (0,)),
             )
             self._roots[root.name] = root
 
@@ -187,6 +196,7 @@ class CommandCatalog:
         parent: tuple[str, ...],
         permissions: int | None,
         contexts: tuple[int, ...] | None,
+        installs: tuple[int, ...] = (0,),
     ) -> _Node:
         name = str(data["name"])
         node = _Node(name, str(data.get("description") or ""))
@@ -195,7 +205,7 @@ class CommandCatalog:
         path = (*parent, name)
         if nested:
             for child in nested:
-                built = self._build(child, path, permissions, contexts)
+                built = self._build(child, path, permissions, contexts, installs)
                 node.children[built.name] = built
         else:
             node.leaf = CommandSpec(
@@ -204,6 +214,7 @@ class CommandCatalog:
                 tuple(OptionSpec.from_json(o) for o in options),
                 permissions,
                 contexts,
+                installs,
             )
         return node
 

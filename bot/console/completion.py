@@ -169,6 +169,7 @@ async def _values(
 
 _META_ARGUMENTS = {
     "mod": ["on", "off"],
+    "install": ["user", "server"],
     "time": ["next", "+15m", "+1h", "+1d", "17:00", "07:00"],
 }
 
@@ -185,7 +186,9 @@ def _meta(text: str, ctx: Completable, meta: Sequence[tuple[str, str]]) -> list[
     if name == "as":
         candidates = [(user, "") for user in sorted(ctx.users)]
     elif name == "where":
-        candidates = [("dm", ""), ("server", "")] + [("#" + c, "") for c in ctx.channel_names()]
+        candidates = [("dm", ""), ("private", ""), ("server", "")] + [
+            ("#" + c, "") for c in ctx.channel_names()
+        ]
     elif name in ("click", "select"):
         kind = "button" if name == "click" else "option"
         candidates = [(str(a.number), a.label) for a in ctx.clickable_actions() if a.kind == kind]

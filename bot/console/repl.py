@@ -30,7 +30,8 @@ META: list[tuple[str, str, str]] = [
     ("help", ":help [/command]", "this help, or one command's options (/help is the bot's)"),
     ("as", ":as NAME", "act as another person (created on first use)"),
     ("mod", ":mod on|off", "give the current person Manage Server in the demo server"),
-    ("where", ":where dm|server|#channel", "where your next commands are used"),
+    ("where", ":where dm|private|server|#channel", "where your next commands are used"),
+    ("install", ":install user|server", "the bot on your own account, or via the server"),
     ("time", ":time +2h | 17:30 [ZONE] | next", "move the clock; reminders due on the way fire"),
     ("click", ":click N|LABEL", "press a button on the latest message that has some"),
     ("select", ":select N [M ...]", "pick options of a menu on that message"),
@@ -111,6 +112,10 @@ async def run_line(session: Session, line: str) -> bool:
         session.console.print(
             Text(f"{session.user.name} {state} Manage Server in {SERVER_NAME}.", style="bold")
         )
+    elif name == "install":
+        if argument not in ("user", "server"):
+            raise ConsoleError("Use :install user (your own account) or :install server.")
+        session.console.print(Text(session.install(argument), style="bold"))
     elif name == "where":
         if argument:
             session.go(argument)

@@ -24,7 +24,7 @@ from bot.console.markup import Reader
 from bot.console.render import Action, SavedFile, actions_of, draw_message, only_changes
 from bot.console.world import DemoWorld
 from bot.emulator import EmuAttachment, EmuMessage, EmuUser
-from bot.emulator.state import CHANNEL_DM
+from bot.emulator.state import CHANNEL_DM, CHANNEL_GROUP_DM
 
 
 class ErrorTap(logging.Handler):
@@ -154,6 +154,8 @@ class Screen:
         channel = self.emu.world.channels.get(message.channel_id)
         in_dm = channel is not None and channel.type == CHANNEL_DM
         where = "DM" if in_dm else f"#{channel.name if channel else '?'}"
+        if channel is not None and channel.type == CHANNEL_GROUP_DM:
+            where = f"the group DM {channel.name!r}"
         interaction = self.emu.world.interactions.get(message.interaction_id or 0)
         header = Text("● rls-companion", style="bold green")
         if edited:

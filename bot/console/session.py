@@ -28,6 +28,7 @@ from bot.console.catalog import (
     MENTIONABLE,
     USER,
     CommandCatalog,
+    CommandSpec,
     ConsoleError,
     OptionSpec,
     did_you_mean,
@@ -38,8 +39,20 @@ from bot.console.render import Action, ModalField, modal_fields
 from bot.console.screen import ErrorTap, Screen
 from bot.console.timeflow import MAX_JUMP, NextReminder, describe, parse_target, zone_named
 from bot.console.world import DEFAULT_USER, DemoWorld
-from bot.emulator import DiscordEmulator, EmuChannel, EmuInteraction, EmuMessage, EmuUser
-from bot.emulator.interactions import CALLBACK_DEFERRED_UPDATE, CALLBACK_MODAL, EmuCallback
+from bot.emulator import (
+    DiscordEmulator,
+    EmuChannel,
+    EmuGuild,
+    EmuInteraction,
+    EmuMessage,
+    EmuUser,
+)
+from bot.emulator.interactions import (
+    CALLBACK_DEFERRED_UPDATE,
+    CALLBACK_MODAL,
+    EmuCallback,
+    reach,
+)
 from bot.emulator.permissions import Permissions
 from bot.emulator.testing import running_client
 from bot.formatting import plural
@@ -136,8 +149,45 @@ class Session:
     def permissions(self) -> int:
         return int(Permissions.manager if self.is_moderator else Permissions.default_member)
 
+    @property
+    def current_guild(self) -> EmuGuild | None:
+        """The server of the channel the person is in (None in a DM or group DM)."""
+        if self.channel is None or self.channel.guild_id is None:
+            return None
+        return self.emu.world.guilds.get(self.channel.guild_id)
+
+    @property
+    def account_only(self) -> bool:
+        """The person added the bot to their own account and meets it through that alone."""
+        return self.user.app_installed and not self.user.in_bot_server
+
     def where(self) -> str:
-        return "DM" if self.channel is None else f"#{self.channel.name}"
+        if self.channel is None:
+            return "DM"
+        guild = self.current_guild
+        if guild is None:
+            return f"group DM {self.channel.name!r}"
+        if guild is not self.guild:
+            return f"{guild.name} #{self.channel.name}"
+        return f"#{self.channel.name}"
+
+    def install(self, how: str) -> str:
+        """`:install user|server`: how the bot reaches the current person; what it means."""
+        user = self.user
+        if how == "user":
+            self.emu.install_for_user(user, in_bot_server=False)
+            if self.current_guild is self.guild:
+                self.channel = self.world.other_guild.channels[0]
+            return (
+                f"{user.name} added RLS Companion to their own account (and is not in "
+                f"{self.guild.name}): it answers them in its DM, in group DMs (:where private) "
+                f"and in servers that never added it (:where server is {self.world.other_guild.name})."
+            )
+        user.app_installed = False
+        user.in_bot_server = True
+        if self.channel is not None and self.current_guild is not self.guild:
+            self.channel = self.guild.channels[0]
+        return f"{user.name} meets RLS Companion through {self.guild.name}, which added it."
 
     def prompt(self) -> str:
         mod = " (mod)" if self.is_moderator else ""
@@ -147,8 +197,14 @@ class Session:
         wanted = place.strip().lower()
         if wanted in ("dm", "dms"):
             self.channel = None
+        elif wanted in ("private", "group", "gdm"):
+            friends = [u for u in self.users.values() if u is not self.user][:2]
+            if not friends:
+                friends = [self.world.person("bob" if self.user.name != "bob" else "alice")]
+            self.channel = self.world.group_dm([self.user, *friends])
         elif wanted in ("server", "guild"):
-            self.channel = self.guild.channels[0]
+            server = self.world.other_guild if self.account_only else self.guild
+            self.channel = server.channels[0]
         else:
             self.channel = self.world.channel(wanted)
 
@@ -162,8 +218,8 @@ class Session:
     def catalog(self) -> CommandCatalog:
         """The commands Discord would offer here: the server's own ones shadow global ones."""
         registered = self.emu.registered_commands(None)
-        if self.channel is not None:
-            local = self.emu.registered_commands(self.guild.id)
+        if self.current_guild is not None:
+            local = self.emu.registered_commands(self.current_guild.id)
             names = {c["name"] for c in local}
             registered = local + [c for c in registered if c["name"] not in names]
         return CommandCatalog(registered)
@@ -173,7 +229,7 @@ class Session:
         if option.type in (USER, MENTIONABLE):
             return self.world.find_person(text)
         if option.type == CHANNEL:
-            if self.channel is None:
+            if self.current_guild is None:
                 raise ConsoleError(f"{option.name}: names a server channel; try :where server.")
             channel = self.world.channel(text)
             if option.channel_types and channel.type not in option.channel_types:
@@ -186,9 +242,13 @@ class Session:
     async def run_command(self, line: str) -> None:
         invocation = parse_command(line, self.catalog(), self.resolve)
         command = invocation.command
+        guild = self.current_guild
         if self.channel is None and not command.allowed_in_dm():
             raise ConsoleError(f"{command.display} only works in a server: try :where server.")
-        if self.channel is not None:
+        if self.channel is not None and guild is None and not command.allowed_in_private():
+            raise ConsoleError(f"{command.display} isn't offered in group DMs: try :where dm.")
+        self._check_reach(command)
+        if guild is not None:
             if not command.allowed_in_guild():
                 raise ConsoleError(f"{command.display} only works in DMs: try :where dm.")
             missing = command.missing_permissions(self.permissions)
@@ -197,7 +257,6 @@ class Session:
                     f"Discord only shows {command.display} to members with "
                     f"{', '.join(missing)}; :mod on gives {self.user.name} Manage Server."
                 )
-        guild = self.guild if self.channel is not None else None
         await self._interact(
             lambda: self.emu.slash(
                 self.user,
@@ -209,11 +268,27 @@ class Session:
             )
         )
 
+    def _check_reach(self, command: CommandSpec) -> None:
+        """Discord offers a command only where an install of the bot reaches the person."""
+        guild = self.current_guild
+        channel = self.channel or self.emu.world.dm_channel(self.user)
+        if reach(self.user, guild, channel, list(command.integration_types)):
+            return
+        if guild is not None:
+            raise ConsoleError(
+                f"{command.display} comes with a server's own install, and {guild.name} hasn't "
+                f"added the bot: try :where #{self.guild.channels[0].name} with :install server."
+            )
+        raise ConsoleError(
+            "The bot answers in group DMs only people who added it to their own account: "
+            ":install user."
+        )
+
     async def autocomplete(
         self, command_name: str, options: dict[str, Any], focused: str
     ) -> list[dict[str, Any]]:
         """The bot's own suggestions for the option being typed (used by tab completion)."""
-        guild = self.guild if self.channel is not None else None
+        guild = self.current_guild
         return await self.emu.autocomplete(
             self.user,
             command_name,

@@ -17,6 +17,10 @@ from bot.emulator import DiscordEmulator, EmuChannel, EmuGuild, EmuUser
 
 SERVER_NAME = "RLS Friends"
 CHANNELS = ["general", "reminders"]
+# A server that never added the bot: reached only by people who added it to their accounts.
+OTHER_SERVER_NAME = "Night Owls"
+OTHER_CHANNELS = ["lounge"]
+GROUP_DM_NAME = "legs club"
 DEFAULT_USER = "alice"
 _USER_NAME = re.compile(r"[a-z0-9_.]{2,32}")
 # 2022-01-01 in Discord's epoch (milliseconds since 2015): pinned ids look like real snowflakes.
@@ -34,18 +38,20 @@ class DemoWorld:
 
     def __init__(self, emu: DiscordEmulator, roster: Path | None = None) -> None:
         self.emu = emu
-        self.guild = self._server()
+        self.guild = self._server(SERVER_NAME, CHANNELS)
+        self.other_guild = self._server(OTHER_SERVER_NAME, OTHER_CHANNELS, installed=False)
+        self._group_dm: EmuChannel | None = None
         self.users: dict[str, EmuUser] = {}
         self._roster = roster
         if roster is not None and roster.exists():
             for name in roster.read_text(encoding="utf-8").split():
                 self.person(name)
 
-    def _server(self) -> EmuGuild:
+    def _server(self, name: str, channels: list[str], *, installed: bool = True) -> EmuGuild:
         world = self.emu.world
-        guild = self.emu.add_guild(SERVER_NAME, CHANNELS)
+        guild = self.emu.add_guild(name, channels, installed=installed)
         world.guilds.pop(guild.id)
-        guild.id = stable_id("guild", SERVER_NAME)
+        guild.id = stable_id("guild", name)
         world.guilds[guild.id] = guild
         for channel in guild.channels:
             world.channels.pop(channel.id)
@@ -81,8 +87,23 @@ class DemoWorld:
             )
         return user
 
+    def group_dm(self, members: list[EmuUser]) -> EmuChannel:
+        """The group DM the people played share (the bot is never a member of one)."""
+        if self._group_dm is None:
+            channel = self.emu.add_group_dm(GROUP_DM_NAME, members)
+            self.emu.world.channels.pop(channel.id)
+            channel.id = stable_id("channel", GROUP_DM_NAME)
+            self.emu.world.channels[channel.id] = channel
+            self._group_dm = channel
+        for member in members:
+            if member.id not in self._group_dm.recipient_ids:
+                self._group_dm.recipient_ids.append(member.id)
+        return self._group_dm
+
     def channels(self) -> list[EmuChannel]:
-        return [c for c in self.guild.channels if not c.deleted]
+        return [
+            c for guild in (self.guild, self.other_guild) for c in guild.channels if not c.deleted
+        ]
 
     def channel(self, text: str) -> EmuChannel:
         name = text.lower().lstrip("#")

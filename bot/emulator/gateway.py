@@ -215,7 +215,9 @@ class Gateway:
         guilds = [
             g
             for g in world.guilds.values()
-            if not g.removed and shard_for(g.id, session.shard_count) == session.shard_id
+            if g.installed
+            and not g.removed
+            and shard_for(g.id, session.shard_count) == session.shard_id
         ]
         ready: dict[str, Any] = {
             "v": 10,

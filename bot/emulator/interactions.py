@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.emulator.permissions import Permissions
 from bot.emulator.records import UploadedFile
-from bot.emulator.state import EmuChannel, EmuGuild, EmuMessage, EmuUser, World
+from bot.emulator.state import CHANNEL_DM, EmuChannel, EmuGuild, EmuMessage, EmuUser, World
 from bot.emulator.waiters import Feed
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,42 @@ OPTION_CHANNEL = 7
 OPTION_NUMBER = 10
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+# Integration (installation) types and interaction contexts, as the keys and values Discord uses.
+INSTALL_GUILD = "0"
+INSTALL_USER = "1"
+CONTEXT_GUILD = 0
+CONTEXT_BOT_DM = 1
+CONTEXT_PRIVATE_CHANNEL = 2
+# Follow-ups Discord lets an interaction authorised only by a user install create.
+USER_INSTALL_FOLLOWUPS_MAX = 5
+
+
+def reach(
+    user: EmuUser,
+    guild: EmuGuild | None,
+    channel: EmuChannel,
+    integration_types: list[int] | None = None,
+) -> dict[str, str]:
+    """authorizing_integration_owners for `user` acting in `channel`, as Discord builds it: a key
+    for each install that reaches them there and that the command is registered for."""
+    types = [0, 1] if integration_types is None else integration_types
+    owners: dict[str, str] = {}
+    if 0 in types:
+        if guild is not None and guild.installed and not guild.removed:
+            owners[INSTALL_GUILD] = str(guild.id)
+        elif guild is None and channel.type == CHANNEL_DM and user.in_bot_server:
+            owners[INSTALL_GUILD] = "0"
+    if 1 in types and user.app_installed:
+        owners[INSTALL_USER] = str(user.id)
+    return owners
+
+
+def default_owners(guild: EmuGuild | None, user: EmuUser) -> dict[str, str]:
+    """What an interaction built without the command's registration carries."""
+    if guild is not None:
+        return {INSTALL_GUILD: str(guild.id)} if guild.installed else {INSTALL_USER: str(user.id)}
+    return {INSTALL_GUILD: "0"} if user.in_bot_server else {INSTALL_USER: str(user.id)}
 
 
 @dataclass
@@ -106,6 +142,7 @@ class EmuInteraction:
         data: dict[str, Any],
         permissions: int,
         source_message: EmuMessage | None = None,
+        owners: dict[str, str] | None = None,
     ) -> None:
         self.id = world.ids.next()
         self.token = "emu." + secrets.token_urlsafe(48)
@@ -116,6 +153,9 @@ class EmuInteraction:
         self.data = data
         self.permissions = permissions
         self.source_message = source_message
+        # authorizing_integration_owners: "0" (server install) -> the server's id, or "0" in the
+        # DM with the bot; "1" (user install) -> the id of the person who added the app.
+        self.owners = dict(owners) if owners is not None else default_owners(guild, user)
         self.callback: EmuCallback | None = None
         self.original: EmuMessage | None = None
         self.callbacks: Feed[EmuCallback] = Feed()
@@ -137,26 +177,51 @@ class EmuInteraction:
             "channel_id": str(self.channel.id),
             "channel": self.channel.payload(world),
         }
+        payload["authorizing_integration_owners"] = dict(self.owners)
+        payload["context"] = self.context
         if self.guild is not None:
+            if self.guild.installed:
+                app_permissions = world.bot_permissions_in(self.channel)
+            else:
+                # No bot member to hold permissions: an app added to a person's account gets
+                # what everyone may do in the channel.
+                app_permissions = world.everyone_permissions_in(self.channel)
             payload.update(
                 guild_id=str(self.guild.id),
                 guild={"id": str(self.guild.id), "locale": "en-US", "features": []},
                 guild_locale="en-US",
                 member=world.member_payload(self.guild, self.user, self.permissions),
-                app_permissions=str(world.bot_permissions_in(self.channel)),
-                authorizing_integration_owners={"0": str(self.guild.id)},
-                context=0,
+                app_permissions=str(app_permissions),
             )
         else:
-            payload.update(
-                user=self.user.payload(),
-                app_permissions=str(world.bot_permissions_in(self.channel)),
-                authorizing_integration_owners={"0": "0"},
-                context=1,
-            )
+            bot_dm = self.context == CONTEXT_BOT_DM
+            app = Permissions.bot_dm_app if bot_dm else Permissions.private_channel_app
+            payload.update(user=self.user.payload(), app_permissions=str(int(app)))
         if self.source_message is not None:
             payload["message"] = self.source_message.payload(world)
         return payload
+
+    @property
+    def context(self) -> int:
+        """Where it happened: a server (0), the DM with the bot (1), another DM or group DM (2)."""
+        if self.guild is not None:
+            return CONTEXT_GUILD
+        return CONTEXT_BOT_DM if self.channel.type == CHANNEL_DM else CONTEXT_PRIVATE_CHANNEL
+
+    @property
+    def forced_ephemeral(self) -> bool:
+        """A server that did not add the app, whose member lacks Use External Apps there: Discord
+        makes the app's replies ephemeral whatever it asked for."""
+        return (
+            self.guild is not None
+            and not self.guild.installed
+            and not self.permissions & Permissions.USE_EXTERNAL_APPS
+        )
+
+    @property
+    def user_install_only(self) -> bool:
+        """Authorised by the person's own install alone: Discord allows it 5 follow-ups."""
+        return INSTALL_GUILD not in self.owners
 
     async def response(self, timeout: float = 5) -> EmuCallback:
         """The callback the bot sent (waits for it)."""

@@ -27,6 +27,9 @@ class Permissions(enum.IntFlag):
     MANAGE_THREADS = 1 << 34
     CREATE_PUBLIC_THREADS = 1 << 35
     SEND_MESSAGES_IN_THREADS = 1 << 38
+    # Lets members use apps added to their own accounts here; without it Discord makes those
+    # apps' replies ephemeral.
+    USE_EXTERNAL_APPS = 1 << 50
 
     # What an ordinary member of a fresh server can do.
     default_member = (
@@ -42,7 +45,12 @@ class Permissions(enum.IntFlag):
         | USE_APPLICATION_COMMANDS
         | CREATE_PUBLIC_THREADS
         | SEND_MESSAGES_IN_THREADS
+        | USE_EXTERNAL_APPS
     )
+    # What Discord grants an app in a DM or group DM (its docs: app_permissions); the DM with
+    # the app's own bot user adds external emojis.
+    private_channel_app = ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE
+    bot_dm_app = private_channel_app | USE_EXTERNAL_EMOJIS
     # A server manager (passes default_member_permissions="32").
     manager = default_member | MANAGE_GUILD | MANAGE_CHANNELS | MANAGE_MESSAGES | MANAGE_ROLES
     # What the bot's managed role gets unless a test says otherwise.

@@ -12,9 +12,21 @@ from bot.emulator import interactions as ix
 from bot.emulator.messages import create_message, edit_message, is_empty
 from bot.emulator.permissions import Permissions
 from bot.emulator.pipeline import API_PREFIX, RECORD_KEY
-from bot.emulator.records import RecordedRequest
-from bot.emulator.responses import error, json_response, no_content, not_found
-from bot.emulator.state import CHANNEL_DM, EmuChannel, EmuMessage
+from bot.emulator.records import RecordedRequest, Violation
+from bot.emulator.responses import (
+    error,
+    invalid_form_body,
+    json_response,
+    no_content,
+    not_found,
+)
+from bot.emulator.state import (
+    CHANNEL_DM,
+    CHANNEL_GROUP_DM,
+    FLAG_EPHEMERAL,
+    EmuChannel,
+    EmuMessage,
+)
 
 if TYPE_CHECKING:
     from bot.emulator.server import DiscordEmulator
@@ -143,6 +155,10 @@ class RestApi:
                 "redirect_uris": [],
                 "interactions_endpoint_url": None,
                 "approximate_guild_count": len(world.guilds),
+                # Installation contexts the app supports, each with its default install params.
+                "integration_types_config": {
+                    str(kind): {} for kind in sorted(world.integration_types)
+                },
                 "bot": world.bot_user.payload(),
             }
         )
@@ -186,13 +202,39 @@ class RestApi:
         if isinstance(scope, web.Response):
             return scope
         body = _record(request).json or []
+        problems = self._install_problems(request, body)
+        if problems:
+            return invalid_form_body(problems)
         stored = self.emu.commands.replace(scope, body)
         return json_response(stored)
+
+    def _install_problems(self, request: web.Request, bodies: list[Any]) -> list[str]:
+        """Discord refuses a command whose integration_types the application does not support
+        (Developer Portal → Installation); recorded as violations like any invalid body."""
+        record = _record(request)
+        supported = self.world.integration_types
+        problems = [
+            f"{i}/integration_types: {sorted(set(types) - supported)} not supported by the "
+            f"application (it has {sorted(supported)})"
+            for i, body in enumerate(bodies)
+            if isinstance(body, dict)
+            and isinstance(types := body.get("integration_types"), list)
+            and not set(types) <= supported
+        ]
+        for problem in problems:
+            record.violations.append(problem)
+            self.emu.violations.append(
+                Violation(record.method, record.path, problem, record.route_template)
+            )
+        return problems
 
     async def post_command(self, request: web.Request) -> web.Response:
         scope = self._command_scope(request)
         if isinstance(scope, web.Response):
             return scope
+        problems = self._install_problems(request, [_body(request)])
+        if problems:
+            return invalid_form_body(problems)
         stored, created = self.emu.commands.upsert(scope, _body(request))
         return json_response(stored, status=201 if created else 200)
 
@@ -222,6 +264,8 @@ class RestApi:
         if kind in (ix.CALLBACK_MESSAGE, ix.CALLBACK_DEFERRED_MESSAGE):
             if kind == ix.CALLBACK_MESSAGE and is_empty(data, record.files):
                 return error(400, 50006, "Cannot send an empty message")
+            if interaction.forced_ephemeral:
+                data = data | {"flags": int(data.get("flags") or 0) | FLAG_EPHEMERAL}
             message = create_message(
                 self.world,
                 channel_id,
@@ -281,6 +325,25 @@ class RestApi:
         body = _body(request)
         if is_empty(body, record.files):
             return error(400, 50006, "Cannot send an empty message")
+        if (
+            interaction.user_install_only
+            and len(interaction.followups.items) >= ix.USER_INSTALL_FOLLOWUPS_MAX
+        ):
+            # Discord's cap for an interaction only a user install authorised. A violation too:
+            # the person would miss whatever the flow meant to say, so its test must fail.
+            problem = (
+                f"follow-up {len(interaction.followups.items) + 1} to an interaction authorised "
+                f"only by a user install (max {ix.USER_INSTALL_FOLLOWUPS_MAX})"
+            )
+            record.violations.append(problem)
+            self.emu.violations.append(
+                Violation(record.method, record.path, problem, record.route_template)
+            )
+            return error(
+                400, 40094, "This interaction has hit the maximum number of follow up messages"
+            )
+        if interaction.forced_ephemeral:
+            body = body | {"flags": int(body.get("flags") or 0) | FLAG_EPHEMERAL}
         message = create_message(
             self.world,
             interaction.channel.id,
@@ -342,7 +405,9 @@ class RestApi:
         if channel is None or channel.deleted:
             return not_found("Channel", 10003)
         guild = self.world.guilds.get(channel.guild_id or 0)
-        if guild is not None and guild.removed:
+        if guild is not None and (guild.removed or not guild.installed):
+            return error(403, 50001, "Missing Access")
+        if channel.type == CHANNEL_GROUP_DM:  # the bot is never a member of a group DM
             return error(403, 50001, "Missing Access")
         if not self.world.bot_permissions_in(channel) & Permissions.VIEW_CHANNEL:
             return error(403, 50001, "Missing Access")
@@ -369,7 +434,9 @@ class RestApi:
         if channel.type == CHANNEL_DM:
             recipient = self.world.users.get(channel.recipient_id or 0)
             if recipient is None or recipient.dms_closed:
-                return error(403, 50007, "Cannot send messages to this user")
+                code = recipient.dm_refusal_code if recipient is not None else 50007
+                text = "Missing Access" if code == 50001 else "Cannot send messages to this user"
+                return error(403, code, text)
             return None
         perms = self.world.bot_permissions_in(channel)
         needed = Permissions.SEND_MESSAGES

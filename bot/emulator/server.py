@@ -180,12 +180,17 @@ class DiscordEmulator:
         channels: list[str] | None = None,
         *,
         bot_permissions: int | None = None,
+        installed: bool = True,
     ) -> EmuGuild:
-        """A server with text channels; joining after READY dispatches GUILD_CREATE."""
+        """A server with text channels; joining after READY dispatches GUILD_CREATE.
+
+        `installed=False`: a server that never added the bot (no GUILD_CREATE, no channel
+        access), where only people who added the app to their accounts can use it."""
         guild = self.world.add_guild(name, channels if channels is not None else ["general"])
+        guild.installed = installed
         if bot_permissions is not None:
             guild.bot_permissions = int(bot_permissions)
-        if self.gateway.sessions:
+        if self.gateway.sessions and installed:
             payload = self.world.guild_create_payload(guild, joined=True)
             self.gateway.dispatch("GUILD_CREATE", payload, guild.id)
         return guild
@@ -212,9 +217,23 @@ class DiscordEmulator:
             self.gateway.dispatch(event, channel.payload(self.world), guild.id)
         return channel
 
-    def close_dms(self, user: EmuUser) -> None:
-        """DMs to this user now fail with 403 / 50007, like a user who closed their DMs."""
+    def add_group_dm(self, name: str, members: list[EmuUser]) -> EmuChannel:
+        """A group DM between people; the bot is not in it, but an app a member added to their
+        account answers its commands there (context PRIVATE_CHANNEL)."""
+        return self.world.add_group_dm(name, members)
+
+    def install_for_user(self, user: EmuUser, *, in_bot_server: bool | None = None) -> None:
+        """`user` adds the app to their account ("Add to my apps"). `in_bot_server=False`: they
+        share no server with the bot, so only their own install reaches them."""
+        user.app_installed = True
+        if in_bot_server is not None:
+            user.in_bot_server = in_bot_server
+
+    def close_dms(self, user: EmuUser, *, code: int = 50007) -> None:
+        """DMs to this user now fail with 403 and `code`: 50007 like a user who closed their DMs,
+        50001 as reported for some who only added the app to their account."""
         user.dms_closed = True
+        user.dm_refusal_code = code
 
     def open_dms(self, user: EmuUser) -> None:
         user.dms_closed = False
@@ -324,6 +343,8 @@ class DiscordEmulator:
         self, user: EmuUser, guild: EmuGuild | None, channel: EmuChannel | None
     ) -> EmuChannel:
         if guild is None:
+            if channel is not None and channel.guild_id is not None:
+                raise LookupError(f"#{channel.name} is a server channel: pass its guild too")
             return channel if channel is not None else self.world.dm_channel(user)
         if channel is not None:
             return channel
@@ -339,9 +360,12 @@ class DiscordEmulator:
         channel: EmuChannel | None,
         permissions: int,
         focused: str | None = None,
+        stale_client: bool = False,
     ) -> EmuInteraction:
         command, *path = name.split()
         registered = self.commands.find(command, guild.id if guild else None)
+        where = self._where(user, guild, channel)
+        owners = self._command_owners(user, guild, where, command, registered, stale_client)
         wire_options, resolved = ix.build_command_options(
             self.world, guild, registered, path, options or {}, focused
         )
@@ -359,12 +383,56 @@ class DiscordEmulator:
             self.world,
             type=kind,
             user=user,
-            channel=self._where(user, guild, channel),
+            channel=where,
             guild=guild,
             data=data,
             permissions=int(permissions),
+            owners=owners,
         )
         return self._send_interaction(interaction)
+
+    def _command_owners(
+        self,
+        user: EmuUser,
+        guild: EmuGuild | None,
+        channel: EmuChannel,
+        command: str,
+        registered: dict[str, Any] | None,
+        stale_client: bool,
+    ) -> dict[str, str] | None:
+        """Who authorises `user` to run /command here, or LookupError where Discord's client
+        would not offer it: the command is not registered for this context, or neither a server
+        install nor the person's own install reaches them here.
+
+        `stale_client` sends it anyway, as a client with an outdated command list would, so a
+        test can check the bot's own refusal."""
+        if registered is None:
+            return None  # not synced: the emulator knows nothing to check against
+        context = (
+            ix.CONTEXT_GUILD
+            if guild is not None
+            else ix.CONTEXT_BOT_DM
+            if channel.type == CHANNEL_DM
+            else ix.CONTEXT_PRIVATE_CHANNEL
+        )
+        types = registered.get("integration_types") or [0]
+        contexts = registered.get("contexts")
+        if contexts is None:
+            # Discord's default: every context, but private channels only for user installs.
+            contexts = [0, 1, 2] if 1 in types else [0, 1]
+        if stale_client:
+            return ix.reach(user, guild, channel, [0, 1]) or ix.default_owners(guild, user)
+        if context not in contexts:
+            raise LookupError(f"/{command} is not registered for context {context} ({contexts})")
+        if context == ix.CONTEXT_PRIVATE_CHANNEL and 1 not in types:
+            raise LookupError(f"/{command} reaches private channels only when user-installable")
+        owners = ix.reach(user, guild, channel, types)
+        if not owners:
+            raise LookupError(
+                f"{user.name} cannot use /{command} here: no server install nor their own "
+                f"install reaches them (integration_types {types})"
+            )
+        return owners
 
     async def slash(
         self,
@@ -375,10 +443,22 @@ class DiscordEmulator:
         guild: EmuGuild | None = None,
         channel: EmuChannel | None = None,
         permissions: int = Permissions.default_member,
+        stale_client: bool = False,
     ) -> EmuInteraction:
-        """Run ``/name`` ("group sub" names nest as sub-command options); DM when no guild."""
+        """Run ``/name`` ("group sub" names nest as sub-command options); DM when no guild.
+
+        ``channel`` may be a group DM (:meth:`add_group_dm`). Like Discord's client, it refuses
+        (LookupError) a command not registered for the place or install that reaches the
+        person there; ``stale_client`` sends it anyway (an outdated client)."""
         return self._command_interaction(
-            ix.TYPE_APPLICATION_COMMAND, user, name, options, guild, channel, permissions
+            ix.TYPE_APPLICATION_COMMAND,
+            user,
+            name,
+            options,
+            guild,
+            channel,
+            permissions,
+            stale_client=stale_client,
         )
 
     async def autocomplete(
@@ -427,6 +507,10 @@ class DiscordEmulator:
             data["values"] = values
         channel = self.world.channels[message.channel_id]
         guild = self.world.guilds.get(channel.guild_id or 0)
+        # A reply's components are authorised like the command it answered; a message the bot
+        # posted itself (a DM reminder) by whatever install reaches the person there.
+        earlier = self.world.interactions.get(message.interaction_id or 0)
+        owners = earlier.owners if earlier is not None else ix.reach(user, guild, channel)
         interaction = EmuInteraction(
             self.world,
             type=ix.TYPE_COMPONENT,
@@ -436,6 +520,7 @@ class DiscordEmulator:
             data=data,
             permissions=int(permissions),
             source_message=message,
+            owners=owners or None,
         )
         return self._send_interaction(interaction)
 
@@ -491,6 +576,7 @@ class DiscordEmulator:
             data=data,
             permissions=int(permissions),
             source_message=opened_by.source_message,
+            owners=opened_by.owners,
         )
         return self._send_interaction(interaction)
 

@@ -21,6 +21,7 @@ FLAG_LOADING = 1 << 7
 CHANNEL_TEXT = 0
 CHANNEL_DM = 1
 CHANNEL_VOICE = 2
+CHANNEL_GROUP_DM = 3
 CHANNEL_CATEGORY = 4
 CHANNEL_PUBLIC_THREAD = 11
 CHANNEL_FORUM = 15
@@ -39,6 +40,13 @@ class EmuUser:
     name: str
     bot: bool = False
     dms_closed: bool = False
+    # The code Discord answers a DM with while they are closed: 50007, or the 50001 that DMs to
+    # people who only added the app to their account are reported to get at times.
+    dm_refusal_code: int = 50007
+    # Added the app to their own account ("Add to my apps", integration type USER_INSTALL).
+    app_installed: bool = False
+    # Member of a server that added the bot: the server install reaches their DM with the bot.
+    in_bot_server: bool = True
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -64,6 +72,9 @@ class EmuChannel:
     # (target id, allow, deny, target type 0=role 1=member)
     overwrites: list[tuple[int, int, int, int]] = field(default_factory=list)
     recipient_id: int | None = None
+    # A group DM's members (besides the bot, which is never in one).
+    recipient_ids: list[int] = field(default_factory=list)
+    owner_id: int | None = None
     deleted: bool = False
 
     def payload(self, world: World) -> dict[str, Any]:
@@ -76,6 +87,14 @@ class EmuChannel:
         if self.type == CHANNEL_DM:
             recipient = world.users[self.recipient_id] if self.recipient_id else None
             data["recipients"] = [recipient.payload()] if recipient else []
+            return data
+        if self.type == CHANNEL_GROUP_DM:
+            data.update(
+                name=self.name or None,
+                icon=None,
+                owner_id=str(self.owner_id or (self.recipient_ids or [0])[0]),
+                recipients=[world.users[u].payload() for u in self.recipient_ids],
+            )
             return data
         data.update(
             guild_id=str(self.guild_id),
@@ -119,6 +138,9 @@ class EmuGuild:
     bot_permissions: int = int(Permissions.default_bot)
     owner_id: int | None = None
     removed: bool = False
+    # False: the server never added the bot (no bot member, no GUILD_CREATE); its members may
+    # still use the commands of an app they added to their own accounts.
+    installed: bool = True
 
     def channel(self, name: str) -> EmuChannel:
         for channel in self.channels:
@@ -280,7 +302,7 @@ class EmuMessage:
                 "id": str(interaction.id),
                 "type": interaction.type,
                 "user": interaction.user.payload(),
-                "authorizing_integration_owners": {},
+                "authorizing_integration_owners": dict(getattr(interaction, "owners", {})),
             }
         if self.message_reference:
             data["message_reference"] = self.message_reference
@@ -304,6 +326,9 @@ class World:
         self.channels: dict[int, EmuChannel] = {}
         self.messages: dict[int, EmuMessage] = {}
         self.dm_channels: dict[int, EmuChannel] = {}  # by recipient id
+        # Installation contexts the application supports (Developer Portal → Installation):
+        # 0 servers, 1 people's own accounts.
+        self.integration_types: set[int] = {0, 1}
         # Filled by the interaction layer; typed loosely to keep this module standalone.
         self.interactions: dict[int, Any] = {}
 
@@ -348,6 +373,25 @@ class World:
             self.dm_channels[user.id] = channel
             self.channels[channel.id] = channel
         return channel
+
+    def add_group_dm(self, name: str, members: list[EmuUser]) -> EmuChannel:
+        """A group DM between people (the bot is never a member of one)."""
+        channel = EmuChannel(
+            self.ids.next(),
+            name,
+            CHANNEL_GROUP_DM,
+            recipient_ids=[u.id for u in members],
+            owner_id=members[0].id if members else None,
+        )
+        self.channels[channel.id] = channel
+        return channel
+
+    def everyone_permissions_in(self, channel: EmuChannel) -> int:
+        """What @everyone may do in a server channel, its overwrites applied."""
+        assert channel.guild_id is not None
+        guild = self.guilds[channel.guild_id]
+        overwrites = [(t, allow, deny) for t, allow, deny, _ in channel.overwrites]
+        return resolve_channel_permissions(guild.everyone_permissions, overwrites, guild.id, set())
 
     def bot_permissions_in(self, channel: EmuChannel) -> int:
         if channel.guild_id is None:

@@ -190,6 +190,8 @@ class ReminderKind:
     what: str  # "stretch reminders"
     status: str  # the command that shows its status, e.g. "/stretch status"
     restart: str  # the command that starts it again after a pause, e.g. "/stretch resume"
+    # Another way to get them when Discord refuses DMs (e.g. a server's reminder channel).
+    instead: str = ""
 
 
 DM_CLOSED_FIX = (
@@ -201,9 +203,10 @@ DM_CLOSED_FIX = (
 def pause_notice(kind: ReminderKind, reason: str) -> str:
     """The one-time heads-up about a pause the engine made by itself."""
     if reason == PAUSE_DM_CLOSED:
+        instead = f" {kind.instead}" if kind.instead else ""
         return (
             f"Heads-up: I couldn't send you a DM, so your {kind.what} are paused. "
-            f"{DM_CLOSED_FIX}, then use `{kind.restart}`. `{kind.status}` shows them."
+            f"{DM_CLOSED_FIX}, then use `{kind.restart}`.{instead} `{kind.status}` shows them."
         )
     return (
         f"Heads-up: your {kind.what} are paused: I can no longer work out times in your saved "

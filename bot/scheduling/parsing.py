@@ -1,4 +1,4 @@
-"""Parsers for what users type: a time of day, a set of weekdays, a pause length.
+"""Parsers for what users type: a time of day, a set of weekdays, a pause length, a day.
 
 Every rejection is a :class:`~bot.errors.UserError` whose message quotes (a shortened copy of) the
 input and shows an example that would work. Inputs are length-checked before any regex runs.
@@ -11,24 +11,45 @@ Decisions:
   ``1730`` are read as 24-hour times. ``noon`` and ``midnight`` are accepted.
 * Day ranges may wrap around the week: ``fri-mon`` means Fri, Sat, Sun, Mon. People with
   weekend routines write it that way, and there is no other sensible reading.
+
+German (issue 22) is accepted everywhere, whatever the person's locale: someone with an English
+client may still type "17 Uhr", and the two languages never read the same input differently.
+
+* Times: "17 Uhr", "17:30 Uhr", "17.30", "17h", "mittags", "Mitternacht". "N Uhr" is read on the
+  24-hour clock, as German writes it ("5 Uhr" is 05:00); "5 Uhr nachmittags"/"7 Uhr abends" add
+  twelve hours, "8 Uhr morgens/früh/vormittags" do not. "nachts" is left out on purpose: "2 Uhr
+  nachts" is 02:00 but "11 Uhr nachts" is 23:00, and guessing wrong moves a reminder by 12 hours.
+  "halb sechs" (05:30 or 17:30, and 5:30 to a Swiss reader's neighbour) is not read.
+* Days: "Mo, Mi, Fr", "Montag bis Freitag", "montags", "werktags", "täglich", "jeden Tag",
+  "Wochenende". German two-letter day prefixes (mo di mi do fr sa so) never clash with English
+  ones (mo tu we th fr sa su): where both languages match, they mean the same day.
+* Days relative to today: "heute"/"today", "gestern"/"yesterday", "vorgestern", and German dates
+  "3.3.2026" or "03.03." (this year), besides ISO dates.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time, timedelta
 
 from bot.errors import UserError
 from bot.scheduling.recurrence import Weekdays
 
-__all__ = ["MAX_PAUSE_DAYS", "MIN_PAUSE_DAYS", "parse_days", "parse_pause_days", "parse_time"]
+__all__ = [
+    "MAX_PAUSE_DAYS",
+    "MIN_PAUSE_DAYS",
+    "parse_day_word",
+    "parse_days",
+    "parse_pause_days",
+    "parse_time",
+]
 
 MIN_PAUSE_DAYS = 1
 MAX_PAUSE_DAYS = 30
 
 # Longer than any sensible answer ("monday, wednesday, friday and saturday" is ~40); checking the
 # length first keeps pathological inputs from reaching the regexes at all.
-_MAX_TIME_LENGTH = 20
+_MAX_TIME_LENGTH = 24  # "11:30 Uhr nachmittags" is 21
 _MAX_DAYS_LENGTH = 120
 _QUOTE_LENGTH = 24
 
@@ -39,10 +60,35 @@ _DAYS_EXAMPLES = 'Try "every day", "weekdays", "weekends", "mon, wed, fri" or "m
 _TWENTY_FOUR_HOUR = re.compile(r"(\d{1,2})[:.h](\d{2})", re.ASCII)
 _FOUR_DIGITS = re.compile(r"(\d{2})(\d{2})", re.ASCII)
 _TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*(?:m\.?)?", re.ASCII)
-_WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
+_WORDS = {
+    "noon": time(12, 0),
+    "midday": time(12, 0),
+    "midnight": time(0, 0),
+    "mittag": time(12, 0),
+    "mittags": time(12, 0),
+    "mitternacht": time(0, 0),
+}
+# German: "17 Uhr", "17:30 Uhr", "17h", "5 Uhr nachmittags". Not re.ASCII-dependent for "früh":
+# \d and \s stay ASCII, the literal word is matched as written.
+_GERMAN_HOUR = re.compile(
+    r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr|h)(?:\s+(morgens|früh|vormittags|nachmittags|abends))?",
+    re.ASCII,
+)
+_LATER_HALF = {"nachmittags", "abends"}
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_EXTRA_DAY_ALIASES = {"weds": 2}  # the other common short forms are prefixes
+_GERMAN_DAY_NAMES = (
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+)
+# The other common short forms are prefixes. "sonnabend" (Saturday in the north and east of
+# Germany) is whole-word only: its prefix "sonn" is also Sonntag's.
+_EXTRA_DAY_ALIASES = {"weds": 2, "sonnabend": 5, "sonnabends": 5}
 _GROUPS = {
     "daily": Weekdays.EVERY_DAY,
     "everyday": Weekdays.EVERY_DAY,
@@ -51,15 +97,32 @@ _GROUPS = {
     "weekdays": Weekdays.WEEKDAYS,
     "weekend": Weekdays.WEEKENDS,
     "weekends": Weekdays.WEEKENDS,
+    "täglich": Weekdays.EVERY_DAY,
+    "taeglich": Weekdays.EVERY_DAY,
+    "werktags": Weekdays.WEEKDAYS,
+    "werktage": Weekdays.WEEKDAYS,
+    "wochentags": Weekdays.WEEKDAYS,
+    "wochenende": Weekdays.WEEKENDS,
+    "wochenenden": Weekdays.WEEKENDS,
 }
-# Words that make a sentence read naturally but select nothing ("every monday and friday").
-_FILLER = {"and", "on", "every", "each", "day", "days"}
-_RANGE_WORDS = re.compile(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b|\btill\b|\buntil\b)\s*")
+_EVERY_DAY_PHRASES = {
+    "every day",
+    "each day",
+    "all days",
+    "every single day",
+    "jeden tag",
+    "alle tage",
+    "an allen tagen",
+}
+# Words that make a sentence read naturally but select nothing ("every monday and friday",
+# "jeden Montag und Freitag", "am Wochenende").
+_FILLER = {"and", "on", "every", "each", "day", "days", "und", "am", "an", "jeden", "jede", "immer"}
+_RANGE_WORDS = re.compile(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b|\btill\b|\buntil\b|\bbis\b)\s*")
 _SEPARATORS = re.compile(r"[\s,;/&+]+")
 
 
 def parse_time(text: str) -> time:
-    """Read a time of day such as "17:30", "5pm", "5:30 PM", "0730" or "17.30"."""
+    """Read a time of day such as "17:30", "5pm", "5:30 PM", "0730", "17.30" or "17 Uhr"."""
     cleaned = text.strip().lower()
     if not cleaned:
         raise UserError(f"Please give a time of day. {_TIME_EXAMPLES}")
@@ -67,6 +130,8 @@ def parse_time(text: str) -> time:
         raise UserError(f"{_quote(text)} is too long to be a time. {_TIME_EXAMPLES}")
     if cleaned in _WORDS:
         return _WORDS[cleaned]
+    if match := _GERMAN_HOUR.fullmatch(cleaned):
+        return _german_time(text, int(match[1]), int(match[2] or 0), match[3])
     if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 2 and int(cleaned) <= 23:
         # A bare hour is ambiguous for 1-12 and merely incomplete otherwise; say so either way.
         hour = int(cleaned)
@@ -104,7 +169,7 @@ def parse_days(text: str) -> Weekdays:
         raise UserError(f"Please say which days. {_DAYS_EXAMPLES}")
     if len(cleaned) > _MAX_DAYS_LENGTH:
         raise UserError(f"That list of days is too long. {_DAYS_EXAMPLES}")
-    if cleaned in {"every day", "each day", "all days", "every single day"}:
+    if cleaned in _EVERY_DAY_PHRASES:
         return Weekdays.EVERY_DAY
     # Glue ranges into single tokens ("mon to fri" -> "mon-fri") before splitting on separators.
     tokens = _SEPARATORS.split(_RANGE_WORDS.sub("-", cleaned).strip("-"))
@@ -127,6 +192,62 @@ def parse_pause_days(n: int) -> int:
     return n
 
 
+def parse_day_word(text: str, today: date) -> date | None:
+    """A day named relative to ``today`` ("heute", "yesterday", "vorgestern") or a German date
+    ("3.3.2026", "03.03.", this year when the year is left out); None when ``text`` is neither,
+    so callers can go on to their own formats (ISO dates). A German date that does not exist
+    ("31.2.2026") is a UserError."""
+    cleaned = " ".join(text.strip().lower().split())
+    if cleaned in _RELATIVE_DAYS:
+        return today - timedelta(days=_RELATIVE_DAYS[cleaned])
+    if len(cleaned) > _MAX_TIME_LENGTH or not (match := _GERMAN_DATE.fullmatch(cleaned)):
+        return None
+    day, month = int(match[1]), int(match[2])
+    year = today.year if not match[3] else int(match[3])
+    if match[3] and len(match[3]) == 2:
+        year += 2000  # "3.3.26": a diary has no nights from the 1900s
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise UserError(f"{_quote(text)} isn't a date in the calendar.") from None
+
+
+# Days back from today.
+_RELATIVE_DAYS = {
+    "today": 0,
+    "heute": 0,
+    "last night": 0,  # nights are dated by the morning they end
+    "letzte nacht": 0,
+    "yesterday": 1,
+    "gestern": 1,
+    "vorgestern": 2,
+}
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?", re.ASCII)
+
+
+def _german_time(text: str, hour: int, minute: int, part_of_day: str | None) -> time:
+    if minute > 59:
+        raise UserError(f"{_quote(text)} isn't a valid time: minutes go up to 59.")
+    if part_of_day is None:
+        if (hour, minute) == (24, 0):
+            raise UserError(f"{_quote(text)} is the end of the day: use 00:00 for midnight.")
+        if hour > 23:
+            raise UserError(
+                f"{_quote(text)} isn't a valid time: hours go up to 23. {_TIME_EXAMPLES}"
+            )
+        return time(hour, minute)
+    # With a part of the day the hour is on the 12-hour clock: "5 Uhr nachmittags" is 17:00.
+    if not 1 <= hour <= 12:
+        raise UserError(
+            f"{_quote(text)} isn't a valid time: with {part_of_day} the hour goes from 1 to 12. "
+            f"{_TIME_EXAMPLES}"
+        )
+    if hour == 12:
+        # "12 Uhr abends" and "12 Uhr morgens" are both said for midnight and for noon.
+        raise UserError(f"{_quote(text)} is unclear: noon or midnight? Try 12:00 or 00:00.")
+    return time(hour + 12 if part_of_day in _LATER_HALF else hour, minute)
+
+
 def _parse_day_token(token: str, *, original: str) -> Weekdays:
     if token in _GROUPS:
         return _GROUPS[token]
@@ -146,18 +267,21 @@ def _parse_day_token(token: str, *, original: str) -> Weekdays:
 
 
 def _day_index(word: str) -> int | None:
-    """Monday=0 for "mo", "mon", "monday", "mondays", "mon." etc.; None if not a day."""
+    """Monday=0 for "mo", "mon", "monday", "mondays", "mon.", "Montag", "montags" etc.; None if
+    not a day."""
     word = word.strip(".")
     if word in _EXTRA_DAY_ALIASES:
         return _EXTRA_DAY_ALIASES[word]
-    if word.endswith("s") and word[:-1] in _DAY_NAMES:
+    if word.endswith("s") and (word[:-1] in _DAY_NAMES or word[:-1] in _GERMAN_DAY_NAMES):
         word = word[:-1]
-    # Any prefix of two letters or more is unambiguous ("tu" vs "th", "sa" vs "su").
+    # Any prefix of two letters or more is unambiguous ("tu" vs "th", "sa" vs "su"), in German
+    # too ("di" vs "do", "sa" vs "so"); a prefix both languages share names the same day.
     if len(word) < 2:
         return None
-    for index, name in enumerate(_DAY_NAMES):
-        if name.startswith(word):
-            return index
+    for names in (_DAY_NAMES, _GERMAN_DAY_NAMES):
+        for index, name in enumerate(names):
+            if name.startswith(word):
+                return index
     return None
 
 

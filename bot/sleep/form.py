@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.formatting import plural
-from bot.scheduling.parsing import parse_time
+from bot.scheduling.parsing import parse_day_word, parse_time
 from bot.scheduling.recurrence import load_zone, local_date_of
 from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label, utc
 from bot.sleep.metrics import hours_minutes, sleep_window, time_in_bed
@@ -90,6 +90,8 @@ def parse_night(text: str | None, today: date) -> date:
         return today
     if cleaned == "yesterday":
         return today - timedelta(days=1)
+    if (named := parse_day_word(text, today)) is not None:  # "gestern", "3.3.2026"
+        return named
     try:
         return date.fromisoformat(cleaned)
     except ValueError:

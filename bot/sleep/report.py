@@ -233,6 +233,16 @@ class _Page:
         self.y -= inches
 
 
+def _blank_page(width: float, height: float) -> tuple[Figure, _Page]:
+    """A white page whose axes' data coordinates are inches from its bottom-left corner."""
+    figure = new_figure(width, height, dpi=DPI)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+    return figure, _Page(ax, width, height)
+
+
 def _averages(page: _Page, summary: Summary, columns: int = 3) -> None:
     measures = summary.measures
     per_column = -(-len(measures) // columns)
@@ -391,12 +401,7 @@ def report_page(entries: Sequence[SleepEntry], summary: Summary) -> tuple[Figure
     nights = [start + timedelta(days=i) for i in range((summary.end - start).days + 1)]
     by_night = {e.night: e for e in logged}
     width, height = A4_INCHES
-    figure = new_figure(width, height, dpi=DPI)
-    ax = figure.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.axis("off")
-    page = _Page(ax, width, height)
+    figure, page = _blank_page(width, height)
 
     page.lines(
         [f"Sleep and RLS diary: nights {summary.start:%d %b} – {summary.end:%d %b %Y}"],
@@ -474,12 +479,7 @@ def notes_pages(entries: Sequence[SleepEntry], summary: Summary) -> list[Figure]
     per_page = int((height - MARGIN_TOP - MARGIN_BOTTOM - 0.5) / _line_height(TEXT_FONT))
     pages: list[Figure] = []
     for first in range(0, len(lines), per_page):
-        figure = new_figure(width, height, dpi=DPI)
-        ax = figure.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, width)
-        ax.set_ylim(0, height)
-        ax.axis("off")
-        page = _Page(ax, width, height)
+        figure, page = _blank_page(width, height)
         page.lines(
             [
                 f"Notes in full: nights {summary.start:%d %b} – {summary.end:%d %b %Y} "

@@ -89,6 +89,12 @@ def comparison_line(c: TagComparison) -> str:
     return f"{nights}: {', '.join(parts) or 'no severity or total sleep to compare'}"
 
 
+def _lower_first(name: str) -> str:
+    """ "Sleep quality" → "sleep quality" mid-sentence; an acronym ("RLS severity") stays upper."""
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() else name[:1].lower() + name[1:]
+
+
 def summary_text(summary: Summary, days: int) -> list[str]:
     lines = [
         f"Nights logged: **{summary.nights}** of the last {plural(days, 'day')} "
@@ -96,7 +102,7 @@ def summary_text(summary: Summary, days: int) -> list[str]:
     ]
     lines += [measure_line(m) for m in summary.measures if m.mean is not None]
     # One line for the unanswered ones: eight lines of "–" would bury the answers.
-    unanswered = [m.name.lower() for m in summary.measures if m.mean is None]
+    unanswered = [_lower_first(m.name) for m in summary.measures if m.mean is None]
     if unanswered:
         lines.append(f"Not answered on any of these nights: {', '.join(unanswered)}.")
     eff = summary.measure("Sleep efficiency").mean

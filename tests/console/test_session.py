@@ -181,3 +181,34 @@ async def test_the_bots_own_autocomplete_completes_values(played: Played) -> Non
     ]
     names = await complete("/echo text:hi ", played.session, meta)
     assert [s.text for s in names] == ["times:", "loud:", "size:"]
+
+
+async def test_install_user_reaches_group_dms_and_servers_without_the_bot(played: Played) -> None:
+    session = played.session
+    await run_line(session, ":where private")
+    # Only a person's own install reaches a group DM.
+    with pytest.raises(ConsoleError, match=":install user"):
+        await run_line(session, "/echo text:hi")
+    await run_line(session, ":install user")
+    assert "added RLS Companion to their own account" in played.printed()
+    await run_line(session, "/echo text:hi")
+    assert "reply to alice in the group DM 'legs club'" in played.printed()
+    assert session.prompt() == "alice in group DM 'legs club' › "
+    # :where server is now a server that never added the bot.
+    await run_line(session, ":where server")
+    assert session.prompt() == "alice in Night Owls #lounge › "
+    await run_line(session, "/echo text:hi")
+    assert "echo: 'hi'" in played.printed()
+    sent = session.emu.world.interactions
+    assert [i.payload["authorizing_integration_owners"] for i in sent.values()][-2:] == [
+        {"1": str(session.user.id)},
+        {"1": str(session.user.id)},
+    ]
+    # Back to meeting the bot through the server that added it.
+    await run_line(session, ":install server")
+    assert session.prompt() == "alice in #general › "
+
+
+async def test_where_completes_private(played: Played) -> None:
+    suggestions = await complete(":where pr", played.session, [(n, w) for n, _, w in META])
+    assert [s.text for s in suggestions] == ["private"]

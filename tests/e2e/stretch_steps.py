@@ -1,5 +1,4 @@
-"""Steps shared by the e2e tests that need a stretch reminder (kept apart from test_stretch.py,
-so a change to that file's helpers does not break these)."""
+"""Steps shared by the e2e tests that need a stretch reminder (test_stretch.py and the others)."""
 
 from __future__ import annotations
 
@@ -23,8 +22,8 @@ def buttons(message: Any) -> dict[str, str]:
     }
 
 
-async def subscribe(emu: DiscordEmulator, user: EmuUser) -> Any:
-    options = {"time": "17:30", "timezone": "Europe/Berlin"}
+async def subscribe(emu: DiscordEmulator, user: EmuUser, **options: str) -> Any:
+    options = {"time": "17:30", "timezone": "Europe/Berlin", **options}
     return await (await emu.slash(user, "stretch remind", options)).response()
 
 

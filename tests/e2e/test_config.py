@@ -110,8 +110,13 @@ async def test_an_administrator_passes_the_check(emu, bot, guild, mod) -> None:
 
 
 async def test_in_a_dm_the_command_is_refused(emu, bot, mod) -> None:
-    reply = await (await emu.slash(mod, "config show", permissions=Permissions.manager)).response()
-    assert reply.ephemeral and "inside a server" in reply.content
+    # Registered for servers only, so Discord's client offers it nowhere else...
+    with pytest.raises(LookupError, match="not registered for context 1"):
+        await emu.slash(mod, "config show", permissions=Permissions.manager)
+    # ...and an outdated client that sends it anyway is told why, with nothing changed.
+    sent = await emu.slash(mod, "config show", permissions=Permissions.manager, stale_client=True)
+    reply = await sent.response()
+    assert reply.ephemeral and "inside a server that added me" in reply.content
 
 
 async def test_reminder_channel_is_set_shown_and_audited_without_pinging(

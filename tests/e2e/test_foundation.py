@@ -28,7 +28,10 @@ async def test_bot_identifies_with_guild_intent_only(emu: DiscordEmulator, bot: 
 
 async def test_help_lists_every_command_ephemerally(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
-    ix = await emu.slash(alice, "help")
+    # In a server that added the bot, where Discord offers every command (in a DM, /config is
+    # left out: see test_user_install).
+    guild = emu.add_guild("RLS Friends", ["general"])
+    ix = await emu.slash(alice, "help", guild=guild)
     reply = await ix.response()
     assert reply.flags & EPHEMERAL
     [embed] = reply.embeds

@@ -5,39 +5,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.client import RlsBot
-from bot.clock import FakeClock
-from bot.emulator import DiscordEmulator, EmuUser
 from bot.emulator.testing import running_client
 from tests.e2e.conftest import TOKEN, bot_settings
+from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
 EPHEMERAL = 64
 MESSAGES = "/channels/{channel_id}/messages"
-DUE = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)  # 17:30 in Berlin, the Monday of the fixture
-
-
-def buttons(message: Any) -> dict[str, str]:
-    """Button label -> custom_id on a message."""
-    return {
-        c["label"]: c["custom_id"]
-        for row in message.components
-        for c in row["components"]
-        if c["type"] == 2
-    }
-
-
-async def subscribe(emu: DiscordEmulator, user: EmuUser, **options: str) -> Any:
-    options = {"time": "17:30", "timezone": "Europe/Berlin", **options}
-    return await (await emu.slash(user, "stretch remind", options)).response()
-
-
-async def deliver_due(bot: RlsBot, clock: FakeClock, at: datetime) -> None:
-    clock.set(at)
-    await bot.engine.tick()
 
 
 async def test_subscribe_confirms_the_next_three_reminders(emu, bot) -> None:

@@ -262,10 +262,18 @@ async def answer(
     channel: EmuChannel | None = None,
     permissions: int = MODERATOR,
 ) -> Outcome:
+    # Sent even where the command is not registered (/config in a DM), as an outdated client
+    # would: the bot must still answer sensibly.
     return await observe(
         ctx,
         ctx.emu.slash(
-            user, command, options, guild=guild, channel=channel, permissions=permissions
+            user,
+            command,
+            options,
+            guild=guild,
+            channel=channel,
+            permissions=permissions,
+            stale_client=True,
         ),
     )
 

@@ -277,3 +277,11 @@ def test_any_bed_and_wake_time_is_a_night_or_a_clear_refusal(
     question = implausible(entry)
     assert (question is not None) == (span == timedelta(0) or span >= timedelta(hours=16))
     assert total_sleep(entry) is None and efficiency(entry) is None  # nothing else answered
+
+
+def test_unanswered_measures_keep_their_acronyms() -> None:
+    # Seen in the console: "…, sleep quality, rls severity." An acronym stays upper case mid-line.
+    s = summarise([_night(1)], NIGHT - timedelta(days=6), NIGHT)
+    line = next(x for x in summary_text(s, 7) if x.startswith("Not answered"))
+    assert "RLS severity" in line
+    assert "rls severity" not in line

@@ -1,0 +1,156 @@
+"""Medicines a person takes and the doses they log: names, reminder times, dose instants.
+
+The name is the person's own free text, kept as typed (trimmed, spaces collapsed): the bot never
+comments on a medicine, never suggests one and never names a dose. Times and days are read by the
+project's one parser (:mod:`bot.scheduling.parsing`), so "8am" works here as it does for
+stretches. A dose is an instant (UTC) with the zone it was taken in, like every time the bot
+keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.errors import UserError
+from bot.scheduling.parsing import parse_days, parse_time
+from bot.scheduling.recurrence import Weekdays, load_zone, local_date_of
+from bot.sleep.times import before_wake
+
+MAX_NAME = 60
+MAX_MEDICINES = 10
+MAX_TIMES = 4
+_TIMES_EXAMPLE = "Try 08:00 or 08:00, 20:00."
+
+
+@dataclass(frozen=True)
+class MedicineSpec:
+    """What /meds add saves: one daily reminder per time, on `days`, in the person's zone."""
+
+    name: str
+    times: tuple[time, ...]  # sorted, no repeats, 1..4
+    days: Weekdays
+
+
+@dataclass(frozen=True)
+class DoseEvent:
+    """One dose taken: Taken on a reminder, or /meds taken."""
+
+    medicine: str
+    taken_at: datetime  # UTC instant
+    timezone: str  # IANA zone the person was in
+
+    def __post_init__(self) -> None:
+        if self.taken_at.tzinfo is None:
+            raise ValueError("taken_at must be timezone-aware")
+
+
+def medicine_key(name: str) -> str:
+    """Names match whatever the case and spacing: "Iron  tablet" is "iron tablet"."""
+    return " ".join(name.split()).casefold()
+
+
+def parse_medicine_name(text: str) -> str:
+    name = " ".join(text.split())  # also turns newlines and tabs into single spaces
+    if not name:
+        raise UserError("Please give the medicine a name, as you call it (up to 60 characters).")
+    if len(name) > MAX_NAME:
+        raise UserError(
+            f"That name is {len(name)} characters; please keep it to {MAX_NAME}, as you'd write "
+            "it on a list."
+        )
+    return name
+
+
+def parse_medicine_times(text: str) -> tuple[time, ...]:
+    """ "HH:MM[,HH:MM…]", up to four, each read by the project's time parser."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",")]
+    if not any(parts):
+        raise UserError(f"Please give at least one time. {_TIMES_EXAMPLE}")
+    if len(parts) > MAX_TIMES:
+        raise UserError(
+            f"Up to {MAX_TIMES} times a day per medicine, please; you gave {len(parts)}."
+        )
+    times: list[time] = []
+    for index, part in enumerate(parts, 1):
+        if not part:
+            raise UserError(
+                f"Time {index} is empty: separate times with one comma. {_TIMES_EXAMPLE}"
+            )
+        try:
+            parsed = parse_time(part)
+        except UserError as exc:
+            where = f"Time {index} of {len(parts)}: " if len(parts) > 1 else ""
+            raise UserError(f"{where}{exc.message}") from None
+        if parsed in times:
+            raise UserError(f"{parsed:%H:%M} is in the list twice; give each time once.")
+        times.append(parsed)
+    return tuple(sorted(times))
+
+
+def build_medicine(
+    name: str, times: str, days: str | None, existing: Iterable[str]
+) -> MedicineSpec:
+    """/meds add: every field checked, and the person's list has room and no such name yet."""
+    spec = MedicineSpec(
+        parse_medicine_name(name),
+        parse_medicine_times(times),
+        Weekdays.EVERY_DAY if days is None or not days.strip() else parse_days(days),
+    )
+    check_room_for(spec.name, existing)
+    return spec
+
+
+def check_room_for(name: str, existing: Iterable[str]) -> None:
+    names = list(existing)
+    key = medicine_key(name)
+    same = next((n for n in names if medicine_key(n) == key), None)
+    if same is not None:
+        raise UserError(
+            f"You already have “{same}” in your list. `/meds stop` it first to set it up again."
+        )
+    if len(names) >= MAX_MEDICINES:
+        raise UserError(
+            f"You have {len(names)} medicines in your list, the most I keep. `/meds stop` one "
+            "you no longer need reminders for to add another."
+        )
+
+
+def find_medicine(typed: str, existing: Iterable[str]) -> str:
+    """The person's own name for the medicine they typed (any case and spacing)."""
+    names = list(existing)
+    key = medicine_key(typed)
+    for name in names:
+        if medicine_key(name) == key:
+            return name
+    if not names:
+        raise UserError("You have no medicines in your list yet: `/meds add` adds one.")
+    listed = ", ".join(f"“{n}”" for n in names)
+    raise UserError(f"“{' '.join(typed.split())[:MAX_NAME]}” isn't in your list ({listed}).")
+
+
+def dose_at(time_text: str | None, now: datetime, zone_name: str) -> datetime:
+    """When a dose logged with /meds taken was taken: now, or the last time the clock showed the
+    typed time (so "22:30" typed at 00:10 is last evening's), never in the future."""
+    if time_text is None or not time_text.strip():
+        return now
+    try:
+        clock = parse_time(time_text)
+    except UserError as exc:
+        raise UserError(f"Time taken: {exc.message}") from None
+    zone = load_zone(zone_name)
+    return before_wake(local_date_of(now, zone), clock, zone, now)
+
+
+def log_dose(
+    typed_name: str,
+    time_text: str | None,
+    *,
+    now: datetime,
+    zone_name: str,
+    existing: Iterable[str],
+) -> DoseEvent:
+    """/meds taken: a dose of one of the person's medicines, as an instant with its zone."""
+    name = find_medicine(typed_name, existing)
+    return DoseEvent(name, dose_at(time_text, now, zone_name), load_zone(zone_name).key)

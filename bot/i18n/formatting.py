@@ -1,0 +1,70 @@
+"""Dates, times, weekdays and numbers the way each locale writes them (Babel, CLDR data).
+
+"Wednesday, 25 November 2026" in English is "Mittwoch, 25. November 2026" in German; 17:30 stays
+17:30 in both (the bot uses the 24-hour clock in English too, as it always has); 7.5 is "7,5".
+The English patterns match what bot/formatting.py has always shown, so switching the English
+replies onto these functions later changes no English text.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from bot.i18n.locales import ENGLISH, GERMAN, pick_locale
+
+# Babel locale per language: British English for the day-month order the bot already uses.
+_BABEL_LOCALE = {ENGLISH: "en_GB", GERMAN: "de_DE"}
+
+# Explicit CLDR patterns where the locale's "long"/"full" default is not what we show.
+_DATE_PATTERNS = {
+    "full": {ENGLISH: "EEEE, d MMMM y", GERMAN: "EEEE, d. MMMM y"},
+    "long": {ENGLISH: "d MMMM y", GERMAN: "d. MMMM y"},
+    "short_day": {ENGLISH: "EEE d MMM", GERMAN: "EEE, d. MMM"},
+}
+
+
+def _babel(locale: str) -> Locale:
+    language = pick_locale(locale)
+    return Locale.parse(_BABEL_LOCALE.get(language, language))
+
+
+def format_date(value: date, locale: str, style: str = "full") -> str:
+    """``full``: "Wednesday, 25 November 2026" / "Mittwoch, 25. November 2026"; also ``long``,
+    ``short_day`` ("Wed 25 Nov" / "Mi., 25. Nov.")."""
+    lang = pick_locale(locale)
+    # A language added later without its own pattern gets CLDR's (short_day: CLDR's "medium").
+    pattern = _DATE_PATTERNS[style].get(lang, style if style != "short_day" else "medium")
+    return babel_dates.format_date(value, pattern, locale=_babel(lang))
+
+
+def format_time(value: time | datetime, locale: str) -> str:
+    """24-hour "17:30" in both languages (German readers expect it; English replies always used it)."""
+    return babel_dates.format_time(value, "HH:mm", locale=_babel(locale))
+
+
+def format_datetime(value: datetime, locale: str, style: str = "full") -> str:
+    """A date in ``style`` then the time: "Mittwoch, 25. November 2026 17:30"."""
+    return f"{format_date(value.date(), locale, style)} {format_time(value, locale)}"
+
+
+def format_weekday(index: int, locale: str, width: str = "wide") -> str:
+    """Monday=0: "Monday"/"Montag" (``wide``), "Mon"/"Mo." (``abbreviated``)."""
+    if not 0 <= index <= 6:
+        raise ValueError(f"weekday index {index} is not 0 (Monday) to 6 (Sunday)")
+    names = _babel(locale).days["format"][width]
+    return str(names[index])
+
+
+def format_number(value: int, locale: str) -> str:
+    """Whole numbers with the locale's grouping: 12,345 / 12.345."""
+    return babel_numbers.format_decimal(value, locale=_babel(locale))
+
+
+def format_decimal(value: float, locale: str, places: int = 1) -> str:
+    """A fixed number of decimals with the locale's separator: 7.5 / 7,5."""
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return babel_numbers.format_decimal(value, pattern, locale=_babel(locale))

@@ -1,0 +1,24 @@
+"""bot/clinical is domain logic only: no Discord (tests/test_architecture.py) and no storage, so
+the next step wires it to repositories and cogs without it knowing about either."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CLINICAL = Path(__file__).resolve().parents[2] / "bot" / "clinical"
+STORAGE = {"bot.db", "aiosqlite", "asyncpg", "sqlite3", "sqlalchemy", "discord", "cogs"}
+
+
+@pytest.mark.parametrize("path", sorted(CLINICAL.glob("*.py")), ids=lambda p: p.name)
+def test_no_storage_or_discord_imports(path: Path) -> None:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    leaks = {m for m in found if any(m == s or m.startswith(s + ".") for s in STORAGE)}
+    assert leaks == set()

@@ -1,0 +1,150 @@
+"""Medicines: names, times through the project's one time parser, the list's limits, doses as
+instants with their zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.clinical.meds import (
+    MAX_MEDICINES,
+    DoseEvent,
+    build_medicine,
+    check_room_for,
+    dose_at,
+    find_medicine,
+    log_dose,
+    medicine_key,
+    parse_medicine_name,
+    parse_medicine_times,
+)
+from bot.errors import UserError
+from bot.scheduling.recurrence import Weekdays
+
+NOW = datetime(2026, 6, 10, 22, 10, tzinfo=UTC)  # 00:10 on 11 June in Berlin
+
+
+def test_name_is_trimmed_and_kept_as_typed() -> None:
+    assert parse_medicine_name("  My  evening\ntablet ") == "My evening tablet"
+    assert parse_medicine_name("x" * 60) == "x" * 60
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("   ", "Please give the medicine a name"), ("x" * 61, "61 characters; please keep it to 60")],
+)
+def test_bad_names(text: str, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse_medicine_name(text)
+
+
+def test_times_use_the_projects_parser_sorted() -> None:
+    assert parse_medicine_times("20:00, 8am") == (time(8, 0), time(20, 0))
+    assert parse_medicine_times("08:00,12:00,16:00,22:30") == (
+        time(8),
+        time(12),
+        time(16),
+        time(22, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("25:99", "“25:99” isn't a valid time: hours go up to 23"),
+        ("08:00, 25:99", "Time 2 of 2: “25:99” isn't a valid time"),
+        ("8:00,9:00,10:00,11:00,12:00", "Up to 4 times a day per medicine, please; you gave 5"),
+        ("08:00, 8am", "08:00 is in the list twice"),
+        ("08:00,,20:00", "Time 2 is empty"),
+        ("", "Please give at least one time"),
+        ("abc", "I couldn't read “abc” as a time"),
+    ],
+)
+def test_bad_times(text: str, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse_medicine_times(text)
+
+
+def test_build_medicine_every_day_by_default_or_the_days_given() -> None:
+    spec = build_medicine("Evening tablet", "21:00", None, [])
+    assert (spec.name, spec.times, spec.days) == ("Evening tablet", (time(21),), Weekdays.EVERY_DAY)
+    assert build_medicine("Iron", "8am", "mon, wed, fri", ["Evening tablet"]).days == Weekdays.of(
+        0, 2, 4
+    )
+
+
+def test_the_eleventh_medicine_is_refused() -> None:
+    ten = [f"Medicine {n}" for n in range(MAX_MEDICINES)]
+    with pytest.raises(UserError, match="You have 10 medicines in your list, the most I keep"):
+        build_medicine("Another", "09:00", None, ten)
+    check_room_for("Another", ten[:-1])  # the tenth is fine
+
+
+def test_the_same_name_twice_is_refused_whatever_the_case() -> None:
+    with pytest.raises(UserError, match="You already have “Evening Tablet” in your list"):
+        check_room_for("evening   tablet", ["Evening Tablet"])
+
+
+def test_find_medicine() -> None:
+    assert find_medicine(" IRON ", ["Evening tablet", "Iron"]) == "Iron"
+    with pytest.raises(UserError, match="“Irn” isn't in your list \\(“Evening tablet”, “Iron”\\)"):
+        find_medicine("Irn", ["Evening tablet", "Iron"])
+    with pytest.raises(UserError, match="no medicines in your list yet"):
+        find_medicine("Iron", [])
+
+
+def test_a_dose_is_now_or_the_last_time_the_clock_showed_it() -> None:
+    zone = "Europe/Berlin"
+    assert dose_at(None, NOW, zone) == NOW
+    # Typed just after midnight: 22:30 is last evening's, 00:05 is five minutes ago.
+    assert dose_at("22:30", NOW, zone) == datetime(2026, 6, 10, 20, 30, tzinfo=UTC)
+    assert dose_at("00:05", NOW, zone) == datetime(2026, 6, 10, 22, 5, tzinfo=UTC)
+    with pytest.raises(
+        UserError,
+        match="Time taken: Please include the minutes or am/pm: for “7” try 07:00 or 19:00",
+    ):
+        dose_at("7", NOW, zone)
+
+
+def test_log_dose_keeps_the_persons_name_and_the_zone() -> None:
+    event = log_dose("iron", "21:00", now=NOW, zone_name="Europe/Berlin", existing=["Iron"])
+    assert event == DoseEvent("Iron", datetime(2026, 6, 10, 19, 0, tzinfo=UTC), "Europe/Berlin")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        DoseEvent("Iron", datetime(2026, 6, 10, 19, 0), "UTC")
+
+
+@given(st.text(max_size=80))
+def test_any_times_text_is_times_or_a_friendly_error(text: str) -> None:
+    try:
+        times = parse_medicine_times(text)
+    except UserError as exc:
+        assert exc.message
+        return
+    assert 1 <= len(times) <= 4
+    assert list(times) == sorted(set(times))
+
+
+@given(
+    st.lists(
+        st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    )
+)
+def test_any_up_to_four_distinct_times_round_trip(times: list[time]) -> None:
+    text = ", ".join(f"{t:%H:%M}" for t in times)
+    assert parse_medicine_times(text) == tuple(sorted(times))
+
+
+@given(st.text(max_size=100))
+def test_any_name_is_a_name_or_a_friendly_error(text: str) -> None:
+    try:
+        name = parse_medicine_name(text)
+    except UserError:
+        return
+    assert 1 <= len(name) <= 60 and name == name.strip() and "\n" not in name
+    assert medicine_key(name) == medicine_key(f"  {name.upper()} ") or not name.isascii()

@@ -1,0 +1,59 @@
+"""The registration the bot syncs carries German descriptions, and names kept English while the
+replies (which name commands) are English; with names switched on (the next slice of issue 22),
+every command, option and choice has a German name that Discord's spec accepts (the emu fixture
+fails the test on any violation), unique among its siblings, as Discord requires per locale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.client import RlsBot
+from bot.command_translator import CatalogTranslator
+from bot.emulator import DiscordEmulator
+from tests.i18n.test_commands import follows_discord_name_rules
+
+
+def _walk(items: list[dict[str, Any]], path: str = "") -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each list of siblings (top-level commands, a command's options, an option's choices)."""
+    found = [(path or "/", items)]
+    for item in items:
+        found += _walk(item.get("options") or [], f"{path}/{item['name']}")
+    return found
+
+
+async def test_the_running_bot_syncs_german_descriptions_and_english_names(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    registered = emu.registered_commands()
+    assert registered
+    for where, siblings in _walk(registered):
+        for item in siblings:
+            assert "de" not in (item.get("name_localizations") or {}), f"{where}: {item['name']}"
+            de_description = (item.get("description_localizations") or {}).get("de")
+            assert de_description and len(de_description) <= 100, f"{where}: {item['name']}"
+            for choice in item.get("choices") or []:
+                assert "de" not in (choice.get("name_localizations") or {}), choice
+    assert emu.violations == []
+
+
+async def test_with_names_every_command_is_german_for_a_german_client(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    await bot.tree.set_translator(CatalogTranslator(names=True))
+    await bot.tree.sync()
+    registered = emu.registered_commands()
+    assert registered
+    for where, siblings in _walk(registered):
+        german_names = []
+        for item in siblings:
+            de_name = (item.get("name_localizations") or {}).get("de")
+            de_description = (item.get("description_localizations") or {}).get("de")
+            assert de_name, f"{where}: {item['name']} has no German name"
+            assert follows_discord_name_rules(de_name), de_name
+            assert de_description and len(de_description) <= 100, f"{where}: {item['name']}"
+            german_names.append(de_name)
+            for choice in item.get("choices") or []:
+                assert (choice.get("name_localizations") or {}).get("de"), choice
+        assert len(german_names) == len(set(german_names)), f"{where}: duplicate German names"
+    assert {c["name_localizations"]["de"] for c in registered} >= {"dehnen", "schlaf", "hilfe"}
+    assert emu.violations == []

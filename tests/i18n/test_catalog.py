@@ -1,0 +1,166 @@
+"""The message catalog: complete German, named placeholders, locale choice, locale formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from bot.i18n import (
+    ENGLISH,
+    GERMAN,
+    SUPPORTED,
+    Message,
+    catalog_problems,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_number,
+    format_time,
+    format_weekday,
+    pick_locale,
+    placeholders,
+    translate,
+)
+from bot.i18n.catalog import TEMPLATE, po_path, source_messages
+
+
+@pytest.mark.parametrize("locale", [loc for loc in SUPPORTED if loc != ENGLISH])
+def test_every_message_has_a_translation_that_is_not_fuzzy_and_keeps_its_placeholders(
+    locale: str,
+) -> None:
+    problems = catalog_problems(source_messages(), po_path(locale), locale)
+    assert [str(p) for p in problems] == []
+
+
+def test_the_catalog_files_are_package_data() -> None:
+    # A wheel or a fresh clone installed with pip install -e . must ship the catalogs.
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
+    for path in (TEMPLATE, po_path(GERMAN)):
+        assert path.exists()
+    assert '"i18n/locales/*.pot"' in pyproject
+    assert '"i18n/locales/*/LC_MESSAGES/*.po"' in pyproject
+
+
+def _catalog(*entries: tuple[str, str, bool]) -> Catalog:
+    catalog = Catalog(locale="de")
+    for text, translated, fuzzy in entries:
+        catalog.add(text, translated, flags=["fuzzy"] if fuzzy else [])
+    return catalog
+
+
+SOURCE = [Message(None, "Hello {name}"), Message(None, "Next: {when} in {zone}")]
+
+
+def test_a_complete_catalog_has_no_problems() -> None:
+    good = _catalog(
+        ("Hello {name}", "Hallo {name}", False),
+        ("Next: {when} in {zone}", "Nächste: {when} ({zone})", False),
+    )
+    assert catalog_problems(SOURCE, good) == []
+
+
+def test_a_missing_or_empty_translation_is_a_problem() -> None:
+    only_one = _catalog(
+        ("Hello {name}", "Hallo {name}", False), ("Next: {when} in {zone}", "", False)
+    )
+    assert [(p.kind, p.message) for p in catalog_problems(SOURCE, only_one)] == [
+        ("missing", SOURCE[1])
+    ]
+    assert [p.kind for p in catalog_problems(SOURCE, _catalog())] == ["missing", "missing"]
+
+
+def test_a_fuzzy_translation_is_a_problem_and_is_not_shown() -> None:
+    fuzzy = _catalog(
+        ("Hello {name}", "Hallo {name}", True),
+        ("Next: {when} in {zone}", "Nächste: {when} ({zone})", False),
+    )
+    assert [p.kind for p in catalog_problems(SOURCE, fuzzy)] == ["fuzzy"]
+
+
+@pytest.mark.parametrize(
+    "translated",
+    ["Hallo {nam}", "Hallo", "Hallo {name} {name2}", "Hallo {}", "Hallo {0}", "Hallo {name"],
+)
+def test_placeholder_mismatches_are_problems(translated: str) -> None:
+    catalog = _catalog(("Hello {name}", translated, False))
+    assert [p.kind for p in catalog_problems(SOURCE[:1], catalog)] == ["placeholders"]
+
+
+def test_unnamed_placeholders_in_the_source_and_stale_entries_are_problems() -> None:
+    catalog = _catalog(("Hello {}", "Hallo {}", False), ("Gone", "Weg", False))
+    kinds = [p.kind for p in catalog_problems([Message(None, "Hello {}")], catalog)]
+    assert kinds == ["unnamed", "unknown"]
+
+
+def test_placeholders_are_read_by_name() -> None:
+    assert placeholders("{when:%H:%M} for {user.name}, {{literal}}") == ["when", "user"]
+
+
+def test_translate_fills_named_placeholders_and_falls_back_to_english() -> None:
+    assert translate("stretch", GERMAN, context="group_name") == "dehnen"
+    assert translate("stretch", ENGLISH, context="group_name") == "stretch"
+    assert translate("No such message {n}", GERMAN, n=3) == "No such message 3"
+
+
+@pytest.mark.parametrize(
+    ("discord_locale", "expected"),
+    [
+        ("de", GERMAN),
+        ("DE", GERMAN),
+        ("de-AT", GERMAN),
+        ("de_CH", GERMAN),
+        ("en-US", ENGLISH),
+        ("en-GB", ENGLISH),
+        ("fr", ENGLISH),
+        ("nl", ENGLISH),
+        ("da", ENGLISH),  # Danish, not German, despite the "d"
+        ("", ENGLISH),
+        (None, ENGLISH),
+    ],
+)
+def test_pick_locale(discord_locale: str | None, expected: str) -> None:
+    assert pick_locale(discord_locale) == expected
+
+
+def test_pick_locale_takes_discord_py_locale_enums() -> None:
+    import discord  # tests may import discord; bot/i18n itself does not
+
+    assert pick_locale(discord.Locale.german) == GERMAN
+    assert pick_locale(discord.Locale.american_english) == ENGLISH
+
+
+WEDNESDAY = date(2026, 11, 25)
+
+
+def test_dates_and_times_per_locale() -> None:
+    assert format_date(WEDNESDAY, ENGLISH) == "Wednesday, 25 November 2026"
+    assert format_date(WEDNESDAY, GERMAN) == "Mittwoch, 25. November 2026"
+    assert format_date(WEDNESDAY, GERMAN, "long") == "25. November 2026"
+    assert format_date(date(2026, 3, 2), GERMAN, "short_day") == "Mo., 2. März"
+    assert format_time(time(17, 30), GERMAN) == "17:30"
+    assert format_time(time(7, 5), ENGLISH) == "07:05"
+    assert (
+        format_datetime(datetime(2026, 11, 25, 17, 30), GERMAN)
+        == "Mittwoch, 25. November 2026 17:30"
+    )
+
+
+def test_weekdays_per_locale() -> None:
+    assert [format_weekday(i, GERMAN) for i in range(7)] == [
+        "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"
+    ]  # fmt: skip
+    assert format_weekday(0, ENGLISH, "abbreviated") == "Mon"
+    assert format_weekday(6, GERMAN, "abbreviated") == "So."
+    with pytest.raises(ValueError):
+        format_weekday(7, GERMAN)
+
+
+def test_numbers_per_locale() -> None:
+    assert format_number(12345, ENGLISH) == "12,345"
+    assert format_number(12345, GERMAN) == "12.345"
+    assert format_decimal(7.5, GERMAN) == "7,5"
+    assert format_decimal(7.5, ENGLISH) == "7.5"
+    assert format_decimal(85.0, GERMAN, 0) == "85"
