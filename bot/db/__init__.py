@@ -1,4 +1,4 @@
-"""The database layer: two backends behind one set of repository interfaces.
+"""The database layer: one repository per aggregate over two backends (see bot.db.engines).
 
 Cogs and the engine only see :class:`Repositories`; which backend sits behind it is decided once, by
 :func:`open_database`, from the settings.
@@ -8,31 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.db.diary import DiaryRepository
-from bot.db.diary_postgres import PostgresDiaryRepository
-from bot.db.diary_sqlite import SqliteDiaryRepository
-from bot.db.guild_settings import (
-    GuildSettingsRepository,
-    PostgresGuildSettingsRepository,
-    SqliteGuildSettingsRepository,
-)
+from bot.db.diary import DiaryRepository, SqlDiaryRepository
+from bot.db.guild_settings import GuildSettingsRepository, SqlGuildSettingsRepository
 from bot.db.migrations import MigrationError
-from bot.db.mydata import (
-    PostgresUserDataRepository,
-    SqliteUserDataRepository,
-    UserDataRepository,
-)
+from bot.db.mydata import SqlUserDataRepository, UserDataRepository
 from bot.db.postgres import PostgresDatabase
+from bot.db.reminder_store import SqlReminderRepository
 from bot.db.reminders import ReminderRepository
-from bot.db.reminders_postgres import PostgresReminderRepository
-from bot.db.reminders_sqlite import SqliteReminderRepository
 from bot.db.sqlite import DatabaseOpenError, SqliteDatabase
-from bot.db.tip_history import (
-    PostgresTipHistoryRepository,
-    SqliteTipHistoryRepository,
-    TipHistoryRepository,
-)
-from bot.db.users import PostgresUserRepository, SqliteUserRepository, UserRepository
+from bot.db.tip_history import SqlTipHistoryRepository, TipHistoryRepository
+from bot.db.users import SqlUserRepository, UserRepository
 from bot.settings import Settings
 
 Database = SqliteDatabase | PostgresDatabase
@@ -73,20 +58,12 @@ async def open_database(settings: Settings) -> Database:
 
 
 def build_repositories(db: Database) -> Repositories:
-    if isinstance(db, PostgresDatabase):
-        return Repositories(
-            users=PostgresUserRepository(db),
-            guild_settings=PostgresGuildSettingsRepository(db),
-            reminders=PostgresReminderRepository(db),
-            diary=PostgresDiaryRepository(db),
-            user_data=PostgresUserDataRepository(db),
-            tip_history=PostgresTipHistoryRepository(db),
-        )
+    """One implementation per aggregate, whichever the backend: its engine does the rest."""
     return Repositories(
-        users=SqliteUserRepository(db),
-        guild_settings=SqliteGuildSettingsRepository(db),
-        reminders=SqliteReminderRepository(db),
-        diary=SqliteDiaryRepository(db),
-        user_data=SqliteUserDataRepository(db),
-        tip_history=SqliteTipHistoryRepository(db),
+        users=SqlUserRepository(db),
+        guild_settings=SqlGuildSettingsRepository(db),
+        reminders=SqlReminderRepository(db),
+        diary=SqlDiaryRepository(db),
+        user_data=SqlUserDataRepository(db),
+        tip_history=SqlTipHistoryRepository(db),
     )

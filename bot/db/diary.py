@@ -1,5 +1,4 @@
-"""The sleep diary's storage interface; each backend implements it side by side
-(:mod:`bot.db.diary_sqlite`, :mod:`bot.db.diary_postgres`).
+"""The sleep diary's storage: its interface and its one implementation, for both backends.
 
 Every method takes the user id and filters on it: no query can reach another user's nights.
 """
@@ -10,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.db.engines import Database, Row
 from bot.sleep.entry import SleepEntry
 
 # What `save` writes from an entry, in the order of entry_values(); the stored entry adds updated_at.
@@ -115,3 +115,71 @@ def entry_from_row(
         nap_min=row[17],
         updated_at=None if row[18] is None else instant(row[18]),
     )
+
+
+_SELECT = "SELECT " + ENTRY_COLUMNS + " FROM sleep_entries"
+_SAVE = upsert_sql(", ".join(["?"] * 20))
+
+
+class SqlDiaryRepository:
+    """Nights as the engine stores days (ISO text, DATE), instants as it stores instants."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._e = db.engine
+
+    def _entry(self, row: Row) -> SleepEntry:
+        return entry_from_row(row, self._e.from_day, self._e.from_instant)
+
+    async def save(self, entry: SleepEntry, now: datetime) -> SleepEntry:
+        e, stamp = entry, self._e.instant(now)
+        async with self._db.atomic() as s:
+            # The profile normally exists (a zone is needed to log), but the foreign key must
+            # never be the reason a night is lost.
+            await s.execute(
+                "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                e.user_id,
+                e.timezone,
+                stamp,
+            )
+            row = await s.fetch_one(
+                _SAVE, *entry_values(e, self._e.day, self._e.instant), stamp, stamp
+            )
+        assert row is not None
+        return self._entry(row)
+
+    async def get(self, user_id: int, night: date) -> SleepEntry | None:
+        async with self._db.read() as s:
+            row = await s.fetch_one(
+                _SELECT + " WHERE user_id = ? AND night = ?", user_id, self._e.day(night)
+            )
+        return None if row is None else self._entry(row)
+
+    async def between(self, user_id: int, first: date, last: date) -> list[SleepEntry]:
+        async with self._db.read() as s:
+            rows = await s.fetch_all(
+                _SELECT + " WHERE user_id = ? AND night BETWEEN ? AND ? ORDER BY night",
+                user_id,
+                self._e.day(first),
+                self._e.day(last),
+            )
+        return [self._entry(row) for row in rows]
+
+    async def recent_nights(self, user_id: int, limit: int) -> list[date]:
+        async with self._db.read() as s:
+            rows = await s.fetch_all(
+                "SELECT night FROM sleep_entries WHERE user_id = ? ORDER BY night DESC LIMIT ?",
+                user_id,
+                limit,
+            )
+        return [self._e.from_day(row[0]) for row in rows]
+
+    async def delete(self, user_id: int, night: date) -> bool:
+        async with self._db.atomic() as s:
+            deleted = await s.execute(
+                "DELETE FROM sleep_entries WHERE user_id = ? AND night = ?",
+                user_id,
+                self._e.day(night),
+            )
+        return deleted > 0

@@ -8,15 +8,13 @@ moderators changing different settings at once cannot undo each other's change.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any, Protocol
 
-from bot.db.postgres import PostgresDatabase, changed_rows
+from bot.db.engines import Column, Database, Row, Session
 from bot.db.reminders import format_local_time, parse_local_time
-from bot.db.sqlite import SqliteDatabase, fetch_all, fetch_one, from_epoch, to_epoch
 
 # Who changed a setting when no moderator did (a configured channel was deleted).
 BOT_ITSELF = 0
@@ -165,39 +163,41 @@ def _audit_from_row(row: Any, instant: Callable[[Any], datetime]) -> AuditEntry:
     return AuditEntry(row[0], row[1], row[2], row[3], row[4], row[5], instant(row[6]))
 
 
-def _as_is(value: datetime) -> datetime:
-    return value
+_AUDITED: list[Column] = [("setting", "text"), ("old_value", "text"), ("new_value", "text")]
 
 
-class SqliteGuildSettingsRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlGuildSettingsRepository:
+    def __init__(self, db: Database) -> None:
         self._db = db
+        self._e = db.engine
 
-    @staticmethod
-    def _settings(row: Any) -> GuildSettings:
-        return _settings_from_row(row, from_epoch)
+    def _settings(self, row: Row) -> GuildSettings:
+        return _settings_from_row(row, self._e.from_instant)
 
-    async def _read(self, conn: Any, guild_id: int) -> GuildSettings:
-        row = await fetch_one(
-            conn, "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        )
-        return GuildSettings(guild_id) if row is None else self._settings(row)
+    def _audit(self, row: Row) -> AuditEntry:
+        return _audit_from_row(row, self._e.from_instant)
+
+    async def _row(self, s: Session, guild_id: int, *, lock: bool = False) -> GuildSettings | None:
+        sql = "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = ?"
+        row = await s.fetch_one(sql + (self._e.for_update if lock else ""), guild_id)
+        return None if row is None else self._settings(row)
 
     async def get(self, guild_id: int) -> GuildSettings:
-        async with self._db.connection() as conn:
-            return await self._read(conn, guild_id)
+        async with self._db.read() as s:
+            return await self._row(s, guild_id) or GuildSettings(guild_id)
 
     async def set_reminder_channel(
         self, guild_id: int, channel_id: int | None, now: datetime
     ) -> GuildSettings:
-        async with self._db.transaction() as conn:
-            row = await fetch_one(
-                conn,
+        async with self._db.atomic() as s:
+            row = await s.fetch_one(
                 "INSERT INTO guild_settings (guild_id, reminder_channel_id, updated_at) "
                 "VALUES (?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
                 "reminder_channel_id = excluded.reminder_channel_id, "
                 "updated_at = excluded.updated_at RETURNING " + _COLUMNS,
-                (guild_id, channel_id, to_epoch(now)),
+                guild_id,
+                channel_id,
+                self._e.instant(now),
             )
         assert row is not None
         return self._settings(row)
@@ -205,199 +205,61 @@ class SqliteGuildSettingsRepository:
     async def update(
         self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
     ) -> SettingsUpdate:
-        # BEGIN IMMEDIATE takes the write lock before the read, so the edit sees the latest row.
-        async with self._db.transaction() as conn:
-            before = await self._read(conn, guild_id)
-            after = _apply(edit, before)
-            changes = setting_changes(before, after)
-            if not changes:
-                return SettingsUpdate(before, before, [])
-            row = await fetch_one(
-                conn,
-                "INSERT INTO guild_settings (" + _COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET "
-                "reminder_channel_id = excluded.reminder_channel_id, "
-                "timezone = excluded.timezone, updated_at = excluded.updated_at, "
-                "tips_channel_id = excluded.tips_channel_id, tips_time = excluded.tips_time "
-                "RETURNING " + _COLUMNS,
-                (
-                    guild_id,
-                    after.reminder_channel_id,
-                    after.timezone,
-                    to_epoch(now),
-                    after.tips_channel_id,
-                    _opt_text(after.tips_time),
-                ),
-            )
-            # One statement for every changed setting; the array keeps SETTINGS order, so the
-            # ids do too.
-            rows = await fetch_all(
-                conn,
-                "INSERT INTO guild_config_audit (guild_id, moderator_id, setting, old_value, "
-                "new_value, changed_at) "
-                "SELECT ?, ?, json_extract(v.value, '$[0]'), json_extract(v.value, '$[1]'), "
-                "json_extract(v.value, '$[2]'), ? FROM json_each(?) AS v ORDER BY v.key "
-                "RETURNING " + _AUDIT_COLUMNS,
-                (guild_id, moderator_id, to_epoch(now), json.dumps(changes)),
-            )
-        assert row is not None
-        entries = sorted((self._audit(r) for r in rows), key=lambda e: e.id)
-        return SettingsUpdate(before, self._settings(row), entries)
-
-    @staticmethod
-    def _audit(row: Any) -> AuditEntry:
-        return _audit_from_row(row, from_epoch)
-
-    async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
-        async with self._db.connection() as conn:
-            rows = await fetch_all(
-                conn,
-                "SELECT " + _AUDIT_COLUMNS + " FROM guild_config_audit WHERE guild_id = ? "
-                "ORDER BY id DESC LIMIT ?",
-                (guild_id, max(limit, 0)),
-            )
-        return [self._audit(row) for row in rows]
-
-    async def choose_tip(
-        self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
-    ) -> str:
-        async with self._db.transaction() as conn:
-            chosen = await fetch_one(
-                conn, "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = ?", (delivery_id,)
-            )
-            if chosen is not None:
-                return str(chosen[0])
-            rows = await fetch_all(
-                conn,
-                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-                (guild_id, KEEP_TIPS),
-            )
-            tip_id = pick([row[0] for row in rows])
-            await conn.execute(
-                "INSERT INTO guild_tip_posts (guild_id, delivery_id, tip_id, chosen_at) "
-                "VALUES (?, ?, ?, ?)",
-                (guild_id, delivery_id, tip_id, to_epoch(now)),
-            )
-            await conn.execute(
-                "DELETE FROM guild_tip_posts WHERE guild_id = ? AND id NOT IN ("
-                "SELECT id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?)",
-                (guild_id, guild_id, KEEP_TIPS),
-            )
-        return tip_id
-
-    async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
-        async with self._db.connection() as conn:
-            rows = await fetch_all(
-                conn,
-                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-                (guild_id, max(limit, 0)),
-            )
-        return [row[0] for row in rows]
-
-    async def delete(self, guild_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM guild_config_audit WHERE guild_id = ?", (guild_id,))
-            await conn.execute("DELETE FROM guild_tip_posts WHERE guild_id = ?", (guild_id,))
-            cursor = await conn.execute(
-                "DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)
-            )
-            return cursor.rowcount > 0
-
-
-class PostgresGuildSettingsRepository:
-    def __init__(self, db: PostgresDatabase) -> None:
-        self._db = db
-
-    @staticmethod
-    def _settings(row: Any) -> GuildSettings:
-        return _settings_from_row(row, _as_is)
-
-    @staticmethod
-    def _audit(row: Any) -> AuditEntry:
-        return _audit_from_row(row, _as_is)
-
-    async def _row(self, conn: Any, guild_id: int, *, lock: bool = False) -> GuildSettings | None:
-        sql = "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = $1"
-        row = await conn.fetchrow(sql + (" FOR UPDATE" if lock else ""), guild_id)
-        return None if row is None else self._settings(row)
-
-    async def get(self, guild_id: int) -> GuildSettings:
-        async with self._db.connection() as conn:
-            return await self._row(conn, guild_id) or GuildSettings(guild_id)
-
-    async def set_reminder_channel(
-        self, guild_id: int, channel_id: int | None, now: datetime
-    ) -> GuildSettings:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO guild_settings (guild_id, reminder_channel_id, updated_at) "
-                "VALUES ($1, $2, $3) ON CONFLICT (guild_id) DO UPDATE SET "
-                "reminder_channel_id = excluded.reminder_channel_id, "
-                "updated_at = excluded.updated_at",
-                guild_id,
-                channel_id,
-                now,
-            )
-        return await self.get(guild_id)
-
-    async def update(
-        self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
-    ) -> SettingsUpdate:
-        now = now.replace(microsecond=0)  # the same instant SQLite would store
-        async with self._db.transaction() as conn:
-            before = await self._row(conn, guild_id, lock=True)
+        stamp = self._e.instant(now)
+        async with self._db.atomic() as s:
+            # The row is locked before the read (PostgreSQL; SQLite's BEGIN IMMEDIATE already took
+            # the only write lock), so the edit sees the latest settings.
+            before = await self._row(s, guild_id, lock=True)
             if before is None:
-                if not setting_changes(
-                    GuildSettings(guild_id), _apply(edit, GuildSettings(guild_id))
-                ):
-                    return SettingsUpdate(GuildSettings(guild_id), GuildSettings(guild_id), [])
+                default = GuildSettings(guild_id)
+                if not setting_changes(default, _apply(edit, default)):
+                    return SettingsUpdate(default, default, [])
                 # No row to lock yet: create one (this waits for a concurrent creator to commit),
                 # then lock it, so the edit starts from whatever that creator saved.
-                await conn.execute(
-                    "INSERT INTO guild_settings (guild_id, updated_at) VALUES ($1, $2) "
+                await s.execute(
+                    "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?) "
                     "ON CONFLICT (guild_id) DO NOTHING",
                     guild_id,
-                    now,
+                    stamp,
                 )
-                before = await self._row(conn, guild_id, lock=True)
+                before = await self._row(s, guild_id, lock=True)
                 assert before is not None
             after = _apply(edit, before)
             changes = setting_changes(before, after)
             if not changes:
                 return SettingsUpdate(before, before, [])
-            row = await conn.fetchrow(
-                "UPDATE guild_settings SET reminder_channel_id = $2, timezone = $3, "
-                "updated_at = $4, tips_channel_id = $5, tips_time = $6 WHERE guild_id = $1 "
+            row = await s.fetch_one(
+                "UPDATE guild_settings SET reminder_channel_id = ?, timezone = ?, "
+                "updated_at = ?, tips_channel_id = ?, tips_time = ? WHERE guild_id = ? "
                 "RETURNING " + _COLUMNS,
-                guild_id,
                 after.reminder_channel_id,
                 after.timezone,
-                now,
+                stamp,
                 after.tips_channel_id,
                 _opt_text(after.tips_time),
-            )
-            rows = await conn.fetch(
-                "INSERT INTO guild_config_audit (guild_id, moderator_id, setting, old_value, "
-                "new_value, changed_at) "
-                "SELECT $1, $2, v.setting, v.old_value, v.new_value, $3 "
-                "FROM unnest($4::text[], $5::text[], $6::text[]) "
-                "WITH ORDINALITY AS v(setting, old_value, new_value, n) ORDER BY v.n "
-                "RETURNING " + _AUDIT_COLUMNS,
                 guild_id,
-                moderator_id,
-                now,
-                [c[0] for c in changes],
-                [c[1] for c in changes],
-                [c[2] for c in changes],
             )
+            # One statement for every changed setting, in SETTINGS order, so the ids follow it.
+            rows = await s.insert_many(
+                "guild_config_audit",
+                _AUDITED,
+                changes,
+                fixed={
+                    "guild_id": ("bigint", guild_id),
+                    "moderator_id": ("bigint", moderator_id),
+                    "changed_at": ("timestamptz", stamp),
+                },
+                returning=_AUDIT_COLUMNS,
+            )
+        assert row is not None
         entries = sorted((self._audit(r) for r in rows), key=lambda e: e.id)
         return SettingsUpdate(before, self._settings(row), entries)
 
     async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
-        async with self._db.connection() as conn:
-            rows = await conn.fetch(
-                "SELECT " + _AUDIT_COLUMNS + " FROM guild_config_audit WHERE guild_id = $1 "
-                "ORDER BY id DESC LIMIT $2",
+        async with self._db.read() as s:
+            rows = await s.fetch_all(
+                "SELECT " + _AUDIT_COLUMNS + " FROM guild_config_audit WHERE guild_id = ? "
+                "ORDER BY id DESC LIMIT ?",
                 guild_id,
                 max(limit, 0),
             )
@@ -406,55 +268,48 @@ class PostgresGuildSettingsRepository:
     async def choose_tip(
         self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
     ) -> str:
-        async with self._db.transaction() as conn:
-            chosen = await conn.fetchval(
-                "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = $1", delivery_id
-            )
+        chosen_sql = "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = ?"
+        async with self._db.atomic() as s:
+            chosen = await s.fetch_value(chosen_sql, delivery_id)
             if chosen is not None:
                 return str(chosen)
-            recent = [
-                row[0]
-                for row in await conn.fetch(
-                    "SELECT tip_id FROM guild_tip_posts WHERE guild_id = $1 "
-                    "ORDER BY id DESC LIMIT $2",
-                    guild_id,
-                    KEEP_TIPS,
-                )
-            ]
+            rows = await s.fetch_all(
+                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+                guild_id,
+                KEEP_TIPS,
+            )
             # Two senders never hold the same delivery (leases), but if one ever did, the unique
             # delivery_id keeps the first choice and both post it.
-            inserted = await conn.fetchval(
+            inserted = await s.fetch_value(
                 "INSERT INTO guild_tip_posts (guild_id, delivery_id, tip_id, chosen_at) "
-                "VALUES ($1, $2, $3, $4) ON CONFLICT (delivery_id) DO NOTHING RETURNING tip_id",
+                "VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING RETURNING tip_id",
                 guild_id,
                 delivery_id,
-                pick(recent),
-                now,
+                pick([row[0] for row in rows]),
+                self._e.instant(now),
             )
             if inserted is None:
-                inserted = await conn.fetchval(
-                    "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = $1", delivery_id
-                )
-            await conn.execute(
-                "DELETE FROM guild_tip_posts WHERE guild_id = $1 AND id NOT IN ("
-                "SELECT id FROM guild_tip_posts WHERE guild_id = $1 ORDER BY id DESC LIMIT $2)",
+                inserted = await s.fetch_value(chosen_sql, delivery_id)
+            await s.execute(
+                "DELETE FROM guild_tip_posts WHERE guild_id = ? AND id NOT IN ("
+                "SELECT id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?)",
+                guild_id,
                 guild_id,
                 KEEP_TIPS,
             )
         return str(inserted)
 
     async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
-        async with self._db.connection() as conn:
-            rows = await conn.fetch(
-                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = $1 ORDER BY id DESC LIMIT $2",
+        async with self._db.read() as s:
+            rows = await s.fetch_all(
+                "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
                 guild_id,
                 max(limit, 0),
             )
         return [row[0] for row in rows]
 
     async def delete(self, guild_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM guild_config_audit WHERE guild_id = $1", guild_id)
-            await conn.execute("DELETE FROM guild_tip_posts WHERE guild_id = $1", guild_id)
-            status = await conn.execute("DELETE FROM guild_settings WHERE guild_id = $1", guild_id)
-        return changed_rows(status) > 0
+        async with self._db.atomic() as s:
+            await s.execute("DELETE FROM guild_config_audit WHERE guild_id = ?", guild_id)
+            await s.execute("DELETE FROM guild_tip_posts WHERE guild_id = ?", guild_id)
+            return await s.execute("DELETE FROM guild_settings WHERE guild_id = ?", guild_id) > 0

@@ -16,9 +16,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
+from bot.db.engines import Database, Session
 from bot.db.guild_settings import FORMER_MEMBER
-from bot.db.postgres import PostgresDatabase, changed_rows
-from bot.db.sqlite import SqliteDatabase, fetch_all
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -102,92 +101,44 @@ def _keyed_by_user(user_tables: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("users", "id"), *user_tables]
 
 
-def _forget_sql(table: str, column: str, first: str, second: str) -> str:
+def _forget_sql(table: str, column: str) -> str:
     """The user's own rows are deleted; rows recording what they did lose only their id."""
     if column == ACTED_BY:
-        return f"UPDATE {_quote(table)} SET {column} = {first} WHERE {column} = {second}"
-    return f"DELETE FROM {_quote(table)} WHERE {column} = {first}"
+        return f"UPDATE {_quote(table)} SET {column} = ? WHERE {column} = ?"
+    return f"DELETE FROM {_quote(table)} WHERE {column} = ?"
 
 
 def _forget_params(column: str, user_id: int) -> tuple[int, ...]:
     return (FORMER_MEMBER, user_id) if column == ACTED_BY else (user_id,)
 
 
-class SqliteUserDataRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlUserDataRepository:
+    def __init__(self, db: Database) -> None:
         self._db = db
+        self._e = db.engine
 
-    async def _user_tables(self, conn: Any) -> list[tuple[str, str]]:
-        rows = await fetch_all(
-            conn,
-            "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
-            "WHERE m.type = 'table' AND c.name IN (?, ?) ORDER BY m.name",
-            (OWNED, ACTED_BY),
-        )
+    async def _user_tables(self, s: Session) -> list[tuple[str, str]]:
+        rows = await s.fetch_all(self._e.user_columns_sql(), OWNED, ACTED_BY)
         return [(row[0], row[1]) for row in rows]
 
     async def export(self, user_id: int) -> Rows:
         rows: Rows = {}
-        async with self._db.connection() as conn:
-            for table, column in _keyed_by_user(await self._user_tables(conn)):
-                # Two trips: execute (which already gives the column names), then every row; the
-                # statement is finished by then, so the cursor needs no close.
-                cursor = await conn.execute(
-                    f"SELECT * FROM {_quote(table)} WHERE {column} = ? ORDER BY rowid",
-                    (user_id,),
-                )
-                names = [d[0] for d in cursor.description]
-                rows[table] = [
-                    {n: _plain(v) for n, v in zip(names, row, strict=True)}
-                    for row in await cursor.fetchall()
-                ]
-        return rows
-
-    async def delete_all(self, user_id: int) -> dict[str, int]:
-        deleted: dict[str, int] = {}
-        async with self._db.transaction() as conn:
-            for table, column in await self._user_tables(conn):
-                cursor = await conn.execute(
-                    _forget_sql(table, column, "?", "?"), _forget_params(column, user_id)
-                )
-                deleted[table] = cursor.rowcount
-            cursor = await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
-            deleted["users"] = cursor.rowcount
-        return deleted
-
-
-class PostgresUserDataRepository:
-    def __init__(self, db: PostgresDatabase) -> None:
-        self._db = db
-
-    async def _user_tables(self, conn: Any) -> list[tuple[str, str]]:
-        rows = await conn.fetch(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND column_name IN ($1, $2) "
-            "ORDER BY table_name",
-            OWNED,
-            ACTED_BY,
-        )
-        return [(row[0], row[1]) for row in rows]
-
-    async def export(self, user_id: int) -> Rows:
-        rows: Rows = {}
-        async with self._db.connection() as conn:
-            for table, column in _keyed_by_user(await self._user_tables(conn)):
-                found = await conn.fetch(
-                    f"SELECT * FROM {_quote(table)} WHERE {column} = $1 ORDER BY 1", user_id
+        async with self._db.read() as s:
+            for table, column in _keyed_by_user(await self._user_tables(s)):
+                found = await s.fetch_dicts(
+                    f"SELECT * FROM {_quote(table)} WHERE {column} = ? "
+                    f"ORDER BY {self._e.row_order}",
+                    user_id,
                 )
                 rows[table] = [{k: _plain(v) for k, v in record.items()} for record in found]
         return rows
 
     async def delete_all(self, user_id: int) -> dict[str, int]:
         deleted: dict[str, int] = {}
-        async with self._db.transaction() as conn:
-            for table, column in await self._user_tables(conn):
-                status = await conn.execute(
-                    _forget_sql(table, column, "$1", "$2"), *_forget_params(column, user_id)
+        async with self._db.atomic() as s:
+            for table, column in await self._user_tables(s):
+                deleted[table] = await s.execute(
+                    _forget_sql(table, column), *_forget_params(column, user_id)
                 )
-                deleted[table] = changed_rows(status)
-            status = await conn.execute("DELETE FROM users WHERE id = $1", user_id)
-            deleted["users"] = changed_rows(status)
+            deleted["users"] = await s.execute("DELETE FROM users WHERE id = ?", user_id)
         return deleted

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.db.engines.postgres import ENGINE, PostgresSession, changed_rows
 from bot.db.migrations import MigrationError, load_migrations, newer_database_message
 from bot.db.sqlite import DatabaseOpenError
 
@@ -27,8 +28,12 @@ _open_transaction: ContextVar[tuple[object, asyncio.Task[Any] | None, Any] | Non
 )
 
 
+__all__ = ["PostgresDatabase", "changed_rows", "hide_password"]
+
+
 class PostgresDatabase:
     backend = "postgres"
+    engine = ENGINE
 
     def __init__(self, pool: asyncpg.Pool, shown_dsn: str = "DATABASE_URL") -> None:
         self._pool = pool
@@ -99,6 +104,18 @@ class PostgresDatabase:
                 yield conn
             finally:
                 _open_transaction.reset(token)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[PostgresSession]:
+        """The storage API's session for reads and single statements (see bot.db.engines)."""
+        async with self.connection() as conn:
+            yield PostgresSession(conn)
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[PostgresSession]:
+        """The storage API's transaction (see transaction())."""
+        async with self.transaction() as conn:
+            yield PostgresSession(conn)
 
     async def write(self, sql: str, *params: Any) -> int:
         """One statement in its own transaction; returns how many rows it changed."""
@@ -177,11 +194,6 @@ def connection_problem(exc: BaseException) -> str:
         return "no answer in time (host, port or firewall?)"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text
-
-
-def changed_rows(status: str) -> int:
-    """Rows affected, from a command tag such as "UPDATE 3" or "DELETE 0"."""
-    return int(status.rsplit(" ", 1)[-1])
 
 
 async def _current_version(conn: Any) -> int:

@@ -13,37 +13,31 @@ import asyncio
 import logging
 from datetime import datetime
 
-from bot.db.postgres import PostgresDatabase, changed_rows
-from bot.db.sqlite import SqliteDatabase, to_epoch
+from bot.db.engines import Database
 
 log = logging.getLogger(__name__)
 
 PRUNE_BATCH = 500
 
-_SQLITE = (
-    "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries "
-    "WHERE status IN ('sent', 'failed', 'skipped') AND due_at < ? ORDER BY id LIMIT ?)"
-)
-_POSTGRES = (
-    "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries "
-    "WHERE status IN ('sent', 'failed', 'skipped') AND due_at < $1 ORDER BY id LIMIT $2 "
-    "FOR UPDATE SKIP LOCKED)"
-)
+
+def _prune_sql(db: Database) -> str:
+    # SKIP LOCKED (PostgreSQL): rows a sender is settling right now wait for the next batch.
+    return (
+        "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries "
+        "WHERE status IN ('sent', 'failed', 'skipped') AND due_at < ? ORDER BY id LIMIT ?"
+        + db.engine.skip_locked
+        + ")"
+    )
 
 
-async def prune_deliveries(
-    db: SqliteDatabase | PostgresDatabase, before: datetime, batch: int = PRUNE_BATCH
-) -> int:
+async def prune_deliveries(db: Database, before: datetime, batch: int = PRUNE_BATCH) -> int:
     """Delete finished deliveries due before BEFORE, BATCH rows per transaction; returns how
     many. A snooze made from a pruned delivery is older still and goes with it (ON DELETE
     CASCADE)."""
     total = 0
     while True:
-        if isinstance(db, SqliteDatabase):
-            deleted = await db.write(_SQLITE, (to_epoch(before), batch))
-        else:
-            async with db.transaction() as conn:
-                deleted = changed_rows(await conn.execute(_POSTGRES, before, batch))
+        async with db.atomic() as s:
+            deleted = await s.execute(_prune_sql(db), db.engine.instant(before), batch)
         total += deleted
         if deleted < batch:
             break

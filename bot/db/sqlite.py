@@ -11,21 +11,19 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import aiosqlite
 
+from bot.db.engines.sqlite import ENGINE, SqliteSession, from_epoch, to_epoch
 from bot.db.migrations import MigrationError, load_migrations, newer_database_message
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 
-# A result row as sqlite3 returns it (no row_factory is set).
-Row = tuple[Any, ...]
 Params = Sequence[Any] | Mapping[str, Any]
 
 
@@ -40,18 +38,12 @@ class DatabaseOpenError(Exception):
     """The database file cannot be used; the message names the file and the reason."""
 
 
-def to_epoch(instant: datetime) -> int:
-    if instant.tzinfo is None:
-        raise ValueError("refusing to store a naive datetime")
-    return int(instant.timestamp())
-
-
-def from_epoch(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
+__all__ = ["DatabaseOpenError", "SqliteDatabase", "from_epoch", "to_epoch"]
 
 
 class SqliteDatabase:
     backend = "sqlite"
+    engine = ENGINE
 
     def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
         self.path = path
@@ -59,6 +51,7 @@ class SqliteDatabase:
         # aiosqlite serialises statements, but a transaction spans several awaits: without this
         # lock two coroutines could interleave statements inside one BEGIN..COMMIT.
         self._lock = asyncio.Lock()
+        self._session = SqliteSession(connection)
 
     @classmethod
     async def open(cls, path: Path) -> SqliteDatabase:
@@ -139,6 +132,18 @@ class SqliteDatabase:
             finally:
                 _open_transaction.reset(token)
 
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqliteSession]:
+        """The storage API's session for reads and single statements (see bot.db.engines)."""
+        async with self.connection():
+            yield self._session
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[SqliteSession]:
+        """The storage API's transaction (see transaction())."""
+        async with self.transaction():
+            yield self._session
+
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement in its own transaction; returns how many rows it changed."""
         async with self.transaction() as conn:
@@ -179,32 +184,13 @@ class SqliteDatabase:
         return applied
 
 
-# Every aiosqlite call is a trip to the connection's worker thread and back (a queue put, then a
-# call_soon_threadsafe wake-up of the event loop). `async with conn.execute(...) as cursor` followed
-# by a fetch costs three (execute, fetch, close) and `async for` over a cursor at least four; these
-# helpers execute and fetch every row in one. A write whose result is not read is a plain
-# `await conn.execute(...)`: one trip, and the cursor it returns needs no close (the statement is
-# already finished, so closing would only cost a second trip).
-
-
-async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Row]:
-    """Every row of the statement (a query, or a write with RETURNING), in one trip."""
-    return cast(list[Row], await conn.execute_fetchall(sql, params))
-
-
-async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
-    """The first row or None, in one trip; for statements that return at most a few rows, since
-    all of them are read."""
-    rows = await fetch_all(conn, sql, params)
-    return rows[0] if rows else None
-
-
-async def fetch_value(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Any:
-    """The first column of the one row the statement must return (a count, a pragma)."""
-    row = await fetch_one(conn, sql, params)
-    if row is None:
+async def fetch_value(conn: aiosqlite.Connection, sql: str) -> Any:
+    """The first column of the one row a pragma returns, in one trip to the connection's thread
+    (the repositories' statements go through SqliteSession, bot/db/engines/sqlite.py)."""
+    rows = list(await conn.execute_fetchall(sql))
+    if not rows:
         raise sqlite3.DatabaseError(f"no result for {sql}")
-    return row[0]
+    return rows[0][0]
 
 
 def read_only_uri(path: Path) -> str:

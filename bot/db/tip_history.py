@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bot.db.postgres import PostgresDatabase
-from bot.db.sqlite import SqliteDatabase, fetch_all, to_epoch
+from bot.db.engines import Database
 
 # Enough to avoid repeats in a topic of any size we have and across a good run of "Another tip"
 # presses, small enough that the table stays tiny.
@@ -19,15 +18,10 @@ KEEP = 20
 # Before a view is inserted, one statement makes room for it: it drops the tip's earlier view (a
 # delete and insert rather than an update, so the new id puts the tip at the front) and every
 # view beyond the newest KEEP - 1 of the others, so with the new one exactly KEEP remain.
-_MAKE_ROOM_SQLITE = (
-    "DELETE FROM tip_views WHERE user_id = :user AND (tip_id = :tip OR id NOT IN ("
-    "SELECT id FROM tip_views WHERE user_id = :user AND tip_id <> :tip "
-    "ORDER BY id DESC LIMIT :keep))"
-)
-_MAKE_ROOM_POSTGRES = (
-    "DELETE FROM tip_views WHERE user_id = $1 AND (tip_id = $2 OR id NOT IN ("
-    "SELECT id FROM tip_views WHERE user_id = $1 AND tip_id <> $2 "
-    "ORDER BY id DESC LIMIT $3))"
+_MAKE_ROOM = (
+    "DELETE FROM tip_views WHERE user_id = ? AND (tip_id = ? OR id NOT IN ("
+    "SELECT id FROM tip_views WHERE user_id = ? AND tip_id <> ? "
+    "ORDER BY id DESC LIMIT ?))"
 )
 
 
@@ -41,64 +35,38 @@ class TipHistoryRepository(Protocol):
         ...
 
 
-class SqliteTipHistoryRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlTipHistoryRepository:
+    def __init__(self, db: Database) -> None:
         self._db = db
+        self._e = db.engine
 
     async def recent(self, user_id: int, limit: int = KEEP) -> list[str]:
-        async with self._db.connection() as conn:
-            rows = await fetch_all(
-                conn,
+        async with self._db.read() as s:
+            rows = await s.fetch_all(
                 "SELECT tip_id FROM tip_views WHERE user_id = ? ORDER BY id DESC LIMIT ?",
-                (user_id, max(limit, 0)),
-            )
-        return [row[0] for row in rows]
-
-    async def record(self, user_id: int, tip_id: str, now: datetime) -> None:
-        # BEGIN IMMEDIATE (in transaction()) already makes SQLite's single writer run these alone.
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO users (id, timezone, created_at) VALUES (?, NULL, ?) "
-                "ON CONFLICT (id) DO NOTHING",
-                (user_id, to_epoch(now)),
-            )
-            await conn.execute(
-                _MAKE_ROOM_SQLITE, {"user": user_id, "tip": tip_id, "keep": KEEP - 1}
-            )
-            await conn.execute(
-                "INSERT INTO tip_views (user_id, tip_id, seen_at) VALUES (?, ?, ?)",
-                (user_id, tip_id, to_epoch(now)),
-            )
-
-
-class PostgresTipHistoryRepository:
-    def __init__(self, db: PostgresDatabase) -> None:
-        self._db = db
-
-    async def recent(self, user_id: int, limit: int = KEEP) -> list[str]:
-        async with self._db.connection() as conn:
-            rows = await conn.fetch(
-                "SELECT tip_id FROM tip_views WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
                 user_id,
                 max(limit, 0),
             )
         return [row[0] for row in rows]
 
     async def record(self, user_id: int, tip_id: str, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO users (id, timezone, created_at) VALUES ($1, NULL, $2) "
+        async with self._db.atomic() as s:
+            await s.execute(
+                "INSERT INTO users (id, timezone, created_at) VALUES (?, NULL, ?) "
                 "ON CONFLICT (id) DO NOTHING",
                 user_id,
-                now,
+                self._e.instant(now),
             )
             # Two processes recording for one user at once would race on the unique (user, tip)
-            # pair and on the trim; locking the user's row makes them take turns.
-            await conn.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", user_id)
-            await conn.execute(_MAKE_ROOM_POSTGRES, user_id, tip_id, KEEP - 1)
-            await conn.execute(
-                "INSERT INTO tip_views (user_id, tip_id, seen_at) VALUES ($1, $2, $3)",
+            # pair and on the trim: they take turns on the user's row (on SQLite the transaction
+            # already excludes every other writer).
+            lock = self._e.lock_for_update("users", "id")
+            if lock is not None:
+                await s.execute(lock, user_id)
+            await s.execute(_MAKE_ROOM, user_id, tip_id, user_id, tip_id, KEEP - 1)
+            await s.execute(
+                "INSERT INTO tip_views (user_id, tip_id, seen_at) VALUES (?, ?, ?)",
                 user_id,
                 tip_id,
-                now,
+                self._e.instant(now),
             )

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.db.postgres import PostgresDatabase
-from bot.db.sqlite import SqliteDatabase, fetch_one, from_epoch, to_epoch
+from bot.db.engines import Database, Row
 
 
 @dataclass(frozen=True)
@@ -29,55 +28,34 @@ class UserRepository(Protocol):
         ...
 
 
-class SqliteUserRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlUserRepository:
+    def __init__(self, db: Database) -> None:
         self._db = db
+        self._e = db.engine
+
+    def _profile(self, row: Row) -> UserProfile:
+        return UserProfile(row[0], row[1], self._e.from_instant(row[2]))
 
     async def get(self, user_id: int) -> UserProfile | None:
-        async with self._db.connection() as conn:
-            row = await fetch_one(
-                conn, "SELECT id, timezone, created_at FROM users WHERE id = ?", (user_id,)
+        async with self._db.read() as s:
+            row = await s.fetch_one(
+                "SELECT id, timezone, created_at FROM users WHERE id = ?", user_id
             )
-        return None if row is None else UserProfile(row[0], row[1], from_epoch(row[2]))
+        return None if row is None else self._profile(row)
 
     async def set_timezone(self, user_id: int, zone: str, now: datetime) -> UserProfile:
-        async with self._db.transaction() as conn:
-            row = await fetch_one(
-                conn,
+        async with self._db.atomic() as s:
+            row = await s.fetch_one(
                 "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone "
-                "RETURNING id, timezone, created_at",
-                (user_id, zone, to_epoch(now)),
-            )
-        assert row is not None
-        return UserProfile(row[0], row[1], from_epoch(row[2]))
-
-    async def delete(self, user_id: int) -> bool:
-        return await self._db.write("DELETE FROM users WHERE id = ?", (user_id,)) > 0
-
-
-class PostgresUserRepository:
-    def __init__(self, db: PostgresDatabase) -> None:
-        self._db = db
-
-    async def get(self, user_id: int) -> UserProfile | None:
-        async with self._db.connection() as conn:
-            row = await conn.fetchrow(
-                "SELECT id, timezone, created_at FROM users WHERE id = $1", user_id
-            )
-        return None if row is None else UserProfile(row[0], row[1], row[2])
-
-    async def set_timezone(self, user_id: int, zone: str, now: datetime) -> UserProfile:
-        async with self._db.transaction() as conn:
-            row = await conn.fetchrow(
-                "INSERT INTO users (id, timezone, created_at) VALUES ($1, $2, $3) "
                 "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone "
                 "RETURNING id, timezone, created_at",
                 user_id,
                 zone,
-                now,
+                self._e.instant(now),
             )
-        return UserProfile(row[0], row[1], row[2])
+        assert row is not None
+        return self._profile(row)
 
     async def delete(self, user_id: int) -> bool:
-        return await self._db.write("DELETE FROM users WHERE id = $1", user_id) > 0
+        async with self._db.atomic() as s:
+            return await s.execute("DELETE FROM users WHERE id = ?", user_id) > 0

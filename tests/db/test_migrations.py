@@ -135,3 +135,15 @@ async def test_two_postgres_starters_racing_migrate_once() -> None:
         await first.close()
         await second.close()
         await drop_postgres_schema(schema)
+
+
+def test_one_folder_shared_files_unless_the_sql_really_differs() -> None:
+    """Every version is one shared file or a pair (one per backend), never both; every type
+    word of a shared file is read as the backend's own type."""
+    for backend in ("sqlite", "postgres"):
+        for migration in load_migrations(backend):
+            assert "{" not in migration.sql, (backend, migration.version)
+    sqlite = {m.version: m.sql for m in load_migrations("sqlite")}
+    postgres = {m.version: m.sql for m in load_migrations("postgres")}
+    assert "TIMESTAMPTZ" in postgres[2] and "TIMESTAMPTZ" not in sqlite[2]
+    assert sqlite[6] == postgres[6]  # no type word: the same text on both

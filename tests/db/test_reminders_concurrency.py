@@ -14,8 +14,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.db.postgres import PostgresDatabase
+from bot.db.reminder_store import SqlReminderRepository
 from bot.db.reminders import ClaimDecision, Decide, DueSchedule, ScheduleSpec
-from bot.db.reminders_postgres import PostgresReminderRepository
 from tests.conftest import drop_postgres_schema, open_postgres_schema, postgres_url
 
 NOW = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
@@ -31,7 +31,7 @@ class Process:
 
     def __init__(self, db: PostgresDatabase) -> None:
         self.db = db
-        self.reminders = PostgresReminderRepository(db)
+        self.reminders = SqlReminderRepository(db)
 
 
 @pytest.fixture

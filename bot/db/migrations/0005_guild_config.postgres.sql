@@ -1,4 +1,4 @@
--- Same schema as sqlite/0005_guild_config: Discord ids BIGINT, instants timestamptz. PostgreSQL can
+-- Same schema as 0005_guild_config.sqlite.sql: Discord ids BIGINT, instants timestamptz. PostgreSQL can
 -- drop NOT NULL in place, so schedules and deliveries are altered rather than rebuilt.
 ALTER TABLE guild_settings
     ADD COLUMN tips_channel_id BIGINT,

@@ -3,10 +3,10 @@
 -- they were recorded (clocks of different processes may disagree; ids never go backwards). The
 -- repository keeps only the newest few rows per user. Deleting the user deletes their history.
 CREATE TABLE tip_views (
-    id       INTEGER PRIMARY KEY,
-    user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    id       {serial},
+    user_id  {snowflake} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     tip_id   TEXT NOT NULL,                      -- a slug from data/tips.toml (may be retired later)
-    seen_at  INTEGER NOT NULL,                   -- seconds since the Unix epoch, UTC
+    seen_at  {instant} NOT NULL,                   -- an instant (UTC)
     UNIQUE (user_id, tip_id)
 );
 CREATE INDEX tip_views_recent ON tip_views (user_id, id DESC);

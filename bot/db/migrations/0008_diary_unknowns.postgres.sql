@@ -1,4 +1,4 @@
--- Same as sqlite/0008_diary_unknowns: unanswered diary questions are NULL (unknown), never 0, and
+-- Same as 0008_diary_unknowns.sqlite.sql: unanswered diary questions are NULL (unknown), never 0, and
 -- naps are new. Rows written before this keep their values (an old default 0 cannot be told from
 -- a typed 0).
 ALTER TABLE sleep_entries

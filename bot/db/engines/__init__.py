@@ -1,0 +1,205 @@
+"""What a repository sees of a database: one small, backend-neutral API, in the Synapse manner.
+
+Repositories write ONE SQL text per statement, with `?` placeholders, and store and read values
+through their database's :class:`Engine`. What really differs between SQLite and PostgreSQL lives
+in one module per backend (:mod:`bot.db.engines.sqlite`, :mod:`bot.db.engines.postgres`):
+
+- placeholders: `?` as written for SQLite; `$1, $2, …` for asyncpg, converted once per statement
+  text and cached;
+- instants: epoch seconds in SQLite, `timestamptz` (whole seconds) in PostgreSQL; nights: ISO text
+  vs `DATE`;
+- row locks: several processes share a PostgreSQL database, so a claim picks rows `FOR UPDATE SKIP
+  LOCKED`; SQLite's `BEGIN IMMEDIATE` already gives one writer the whole database, so there the
+  same clauses are empty;
+- bulk writes: `executemany` on SQLite (one trip to its thread), one set-based statement over
+  `unnest` arrays on PostgreSQL (one round trip whatever the batch size);
+- lists in one row: `json_group_array` on SQLite, `ARRAY(…)` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal, Protocol
+
+Row = Sequence[Any]
+# A column of a bulk write: its name and its PostgreSQL type (for the `unnest` arrays).
+Column = tuple[str, str]
+
+
+class Engine(Protocol):
+    """How one backend stores values and spells the SQL that differs."""
+
+    name: Literal["sqlite", "postgres"]
+    # Appended to a SELECT that picks rows to change: wait for rows another process is changing.
+    for_update: str
+    # Appended to a SELECT that picks a batch of work: take rows nobody else holds, skip the rest.
+    skip_locked: str
+    # `column` + this + one parameter from id_list(): the column is one of the ids.
+    in_ids: str
+
+    def instant(self, value: datetime) -> Any:
+        """An aware datetime as the backend stores it (whole seconds on both)."""
+        ...
+
+    def opt_instant(self, value: datetime | None) -> Any: ...
+
+    def from_instant(self, value: Any) -> datetime:
+        """A stored instant as an aware UTC datetime."""
+        ...
+
+    def opt_from_instant(self, value: Any) -> datetime | None: ...
+
+    def day(self, value: date) -> Any: ...
+
+    def from_day(self, value: Any) -> date: ...
+
+    def id_list(self, ids: Sequence[int]) -> Any:
+        """The parameter that goes with in_ids."""
+        ...
+
+    def rows_array(self, columns: str, query: str) -> str:
+        """An expression for a list of rows: `SELECT columns` + query, in its order."""
+        ...
+
+    def values_array(self, column: str, query: str) -> str:
+        """An expression for the list of `SELECT column` + query's values, in no promised order."""
+        ...
+
+    def read_array(self, value: Any) -> list[Any]:
+        """What rows_array or values_array returned, as a list of rows or values."""
+        ...
+
+    def lock_for_update(self, table: str, key: str) -> str | None:
+        """A statement that makes writers of one row (`key = ?`) of `table` take turns, or None
+        where the transaction already excludes every other writer (SQLite)."""
+        ...
+
+    def user_columns_sql(self) -> str:
+        """(table, column) of every table having one of two named columns (two parameters)."""
+        ...
+
+    row_order: str  # ORDER BY this lists a table's rows in insertion order (as near as it gets)
+
+
+class Session(ABC):
+    """One connection, inside a transaction (atomic) or in autocommit (read). Each backend's
+    session implements the fetches, execute and the two bulk forms below it."""
+
+    engine: Engine
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, *params: Any) -> list[Row]:
+        """Every row of a query (or a write with RETURNING), in one trip."""
+
+    @abstractmethod
+    async def fetch_one(self, sql: str, *params: Any) -> Row | None: ...
+
+    @abstractmethod
+    async def fetch_value(self, sql: str, *params: Any) -> Any:
+        """The first column of the first row, or None when there is no row."""
+
+    @abstractmethod
+    async def fetch_dicts(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        """Rows as column name -> value (for catalog-driven code such as /mydata)."""
+
+    @abstractmethod
+    async def execute(self, sql: str, *params: Any) -> int:
+        """A write whose rows are not read; returns how many rows it changed."""
+
+    async def insert_many(
+        self,
+        table: str,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any]],
+        *,
+        fixed: Mapping[str, tuple[str, Any]] | None = None,
+        suffix: str = "",
+        returning: str | None = None,
+    ) -> list[Row]:
+        """Insert ROWS (values in COLUMNS order) plus the FIXED columns (name -> (PostgreSQL
+        type, value), the same for every row), then SUFFIX (e.g. an ON CONFLICT clause). With
+        RETURNING, the returned rows come back (and the rows are inserted in the given order)."""
+        return await self._insert_many(
+            table, tuple(columns), rows, Fixed.of(fixed), suffix, returning
+        )
+
+    async def update_many(
+        self,
+        table: str,
+        key: str,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any]],
+        assignments: str,
+        *,
+        fixed: Mapping[str, tuple[str, Any]] | None = None,
+    ) -> None:
+        """For each row (values in COLUMNS order, FIXED added): UPDATE TABLE SET ASSIGNMENTS
+        WHERE TABLE.KEY = new.KEY. ASSIGNMENTS name a row's values `new.column` and the stored
+        ones `table.column`."""
+        await self._update_many(table, key, tuple(columns), rows, assignments, Fixed.of(fixed))
+
+    @abstractmethod
+    async def _insert_many(
+        self,
+        table: str,
+        columns: tuple[Column, ...],
+        rows: Sequence[Sequence[Any]],
+        fixed: Fixed,
+        suffix: str,
+        returning: str | None,
+    ) -> list[Row]: ...
+
+    @abstractmethod
+    async def _update_many(
+        self,
+        table: str,
+        key: str,
+        columns: tuple[Column, ...],
+        rows: Sequence[Sequence[Any]],
+        assignments: str,
+        fixed: Fixed,
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """The columns a bulk write gives one value for every row: their (name, type), the values."""
+
+    columns: tuple[Column, ...]
+    values: tuple[Any, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    @staticmethod
+    def of(fixed: Mapping[str, tuple[str, Any]] | None) -> Fixed:
+        fixed = fixed or {}
+        return Fixed(
+            tuple((name, kind) for name, (kind, _) in fixed.items()),
+            tuple(value for _, value in fixed.values()),
+        )
+
+
+class Database(Protocol):
+    """What every repository is handed: the engine and the two ways to a session."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    def read(self) -> AbstractAsyncContextManager[Session]:
+        """A session for reads and single statements, joining the running task's transaction."""
+        ...
+
+    def atomic(self) -> AbstractAsyncContextManager[Session]:
+        """A transaction; inside another one of the same task it is a savepoint of that one."""
+        ...
+
+
+def qualified(columns: str, alias: str) -> str:
+    """``"a, b"`` as ``"x.a, x.b"``."""
+    return ", ".join(f"{alias}.{name.strip()}" for name in columns.split(","))

@@ -1,0 +1,592 @@
+""":class:`bot.db.reminders.ReminderRepository`, once for both backends.
+
+The SQL is one text per statement; the engine converts placeholders and instants and supplies what
+differs (see :mod:`bot.db.engines`). What matters most: on PostgreSQL several bot processes share
+the database, so the claim and the lease pick rows `FOR UPDATE SKIP LOCKED` (each process takes rows
+nobody else holds instead of queueing behind them); on SQLite one process holding `BEGIN IMMEDIATE`
+is the same guarantee, so there those clauses are empty. The claim's batch is written with the
+engine's bulk forms (executemany on SQLite, `unnest` arrays on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any
+
+from bot.db.engines import Column, Database, Row
+from bot.db.reminders import (
+    DELIVERY_COLUMNS,
+    LAST_CLAIMED,
+    LEASED_COLUMNS,
+    SCHEDULE_COLUMNS,
+    SCHEDULE_WIDTH,
+    SERVER_SCHEDULE,
+    TOLD_PAUSES,
+    USER_SCHEDULE,
+    Decide,
+    Delivery,
+    DeliveryReason,
+    DueSchedule,
+    Reschedule,
+    Schedule,
+    ScheduleActivity,
+    ScheduleForChange,
+    ScheduleSpec,
+    ServerScheduleSpec,
+    activity_of,
+    delivery_from_row,
+    leased_from_row,
+    read_local_time,
+    schedule_from_row,
+    schedule_upsert_sql,
+    schedule_values,
+)
+
+_SCHEDULE = "SELECT " + SCHEDULE_COLUMNS + " FROM schedules"
+_DELIVERY = "SELECT " + DELIVERY_COLUMNS + " FROM deliveries"
+_LEASED = "SELECT " + LEASED_COLUMNS + " FROM deliveries d JOIN schedules s ON s.id = d.schedule_id"
+
+_SAVE_USER_SCHEDULE = schedule_upsert_sql(["?"] * 10, USER_SCHEDULE)
+_SAVE_SERVER_SCHEDULE = schedule_upsert_sql(["?"] * 10, SERVER_SCHEDULE)
+
+# The claim's batch: one outbox row per claimed occurrence, one advance per claimed schedule.
+_OUTBOX: list[Column] = [
+    ("schedule_id", "bigint"),
+    ("user_id", "bigint"),
+    ("due_at", "timestamptz"),
+    ("status", "text"),
+    ("late_seconds", "integer"),
+]
+_ADVANCE: list[Column] = [("next_due", "timestamptz"), ("pause_reason", "text"), ("id", "bigint")]
+_ADVANCED = (
+    "next_due = new.next_due, pause_reason = coalesce(new.pause_reason, schedules.pause_reason), "
+    "updated_at = new.updated_at"
+)
+
+
+class SqlReminderRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._e = e = db.engine
+        # The statements whose text depends on the engine, built once.
+        self._claim_sql = (
+            "SELECT id, user_id, local_time, days_mask, timezone, next_due FROM schedules "
+            "WHERE next_due <= ? ORDER BY next_due LIMIT ?" + e.skip_locked
+        )
+        # A row another process leased and committed after our snapshot is re-checked against
+        # the WHERE clause on its new version (PostgreSQL), whose lease_until is no longer in the
+        # past, so it cannot be leased twice.
+        self._lease_sql = (
+            "UPDATE deliveries SET lease_until = ?, lease_owner = ?, attempts = attempts + 1 "
+            "WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' "
+            "AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
+            "ORDER BY next_attempt_at LIMIT ?" + e.skip_locked + ") RETURNING id"
+        )
+        self._leased_sql = _LEASED + " WHERE d.id" + e.in_ids + " ORDER BY d.next_attempt_at, d.id"
+        # The schedule with what its status needs, in one statement.
+        self._activity_sql = (
+            "SELECT "
+            + SCHEDULE_COLUMNS
+            + ", "
+            + e.rows_array(
+                DELIVERY_COLUMNS,
+                "FROM deliveries WHERE schedule_id = s.id ORDER BY due_at DESC, id DESC LIMIT ?",
+            )
+            + ", "
+            + e.values_array(
+                "d.due_at",
+                "FROM deliveries d JOIN schedules k ON k.id = d.schedule_id "
+                "WHERE d.user_id = ? AND k.kind = ? AND d.done_at IS NOT NULL AND d.due_at >= ?",
+            )
+            + ", (SELECT count(*) FROM deliveries WHERE schedule_id = s.id "
+            "AND status = 'skipped' AND due_at >= ?) "
+            "FROM schedules s WHERE s.user_id = ? AND s.kind = ?"
+        )
+        # FOR UPDATE (PostgreSQL): a claim in another process (SKIP LOCKED) passes these rows by
+        # until the change commits, and the last claimed occurrence read here stays true. Inside
+        # atomic() on SQLite, BEGIN IMMEDIATE already holds the only write lock.
+        self._for_change_sql = (
+            "SELECT " + SCHEDULE_COLUMNS + ", " + LAST_CLAIMED + " FROM schedules s WHERE {} "
+            "ORDER BY s.kind" + (e.for_update + " OF s" if e.for_update else "")
+        )
+
+    def _schedule(self, row: Row) -> Schedule:
+        return schedule_from_row(row, self._e.from_instant)
+
+    def _delivery(self, row: Row) -> Delivery:
+        return delivery_from_row(row, self._e.from_instant)
+
+    def atomic(self) -> AbstractAsyncContextManager[object]:
+        return self._db.atomic()
+
+    async def schedules_for_change(
+        self, *, user_id: int | None = None, kind: str | None = None, guild_id: int | None = None
+    ) -> list[ScheduleForChange]:
+        params: tuple[Any, ...]
+        if guild_id is not None:
+            where, params = "s.guild_id = ? AND s.user_id IS NULL AND s.kind = ?", (guild_id, kind)
+        else:
+            where = "s.user_id = ? AND (CAST(? AS TEXT) IS NULL OR s.kind = ?)"
+            params = (user_id, kind, kind)
+        async with self._db.read() as s:
+            rows = await s.fetch_all(self._for_change_sql.format(where), *params)
+        return [
+            ScheduleForChange(
+                self._schedule(row[:SCHEDULE_WIDTH]),
+                self._e.opt_from_instant(row[SCHEDULE_WIDTH]),
+            )
+            for row in rows
+        ]
+
+    async def _write(self, sql: str, *params: Any) -> int:
+        """One statement in its own transaction (or the caller's); how many rows it changed."""
+        async with self._db.atomic() as s:
+            return await s.execute(sql, *params)
+
+    async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
+        return await self._write(
+            "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
+            "lease_until = NULL, lease_owner = NULL WHERE schedule_id = ? AND status = 'pending'",
+            self._e.instant(now),
+            schedule_id,
+        )
+
+    async def _one_schedule(self, sql: str, *params: Any) -> Schedule | None:
+        async with self._db.read() as s:
+            row = await s.fetch_one(sql, *params)
+        return None if row is None else self._schedule(row)
+
+    async def save_schedule(
+        self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
+    ) -> Schedule:
+        async with self._db.atomic() as s:
+            # A schedule belongs to a user profile; create one without a zone if needed.
+            await s.execute(
+                "INSERT INTO users (id, timezone, created_at) VALUES (?, NULL, ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                spec.user_id,
+                self._e.instant(now),
+            )
+            row = await s.fetch_one(
+                _SAVE_USER_SCHEDULE, *schedule_values(spec, next_due, now, self._e.instant)
+            )
+        assert row is not None
+        return self._schedule(row)
+
+    async def get_schedule(self, user_id: int, kind: str) -> Schedule | None:
+        return await self._one_schedule(
+            _SCHEDULE + " WHERE user_id = ? AND kind = ?", user_id, kind
+        )
+
+    async def get_schedule_by_id(self, schedule_id: int) -> Schedule | None:
+        return await self._one_schedule(_SCHEDULE + " WHERE id = ?", schedule_id)
+
+    async def user_schedules(self, user_id: int) -> list[Schedule]:
+        async with self._db.read() as s:
+            rows = await s.fetch_all(_SCHEDULE + " WHERE user_id = ? ORDER BY kind", user_id)
+        return [self._schedule(row) for row in rows]
+
+    async def delete_schedule(self, user_id: int, kind: str) -> bool:
+        deleted = await self._write(
+            "DELETE FROM schedules WHERE user_id = ? AND kind = ?", user_id, kind
+        )
+        return deleted > 0
+
+    async def set_next_due(
+        self,
+        schedule_id: int,
+        next_due: datetime | None,
+        now: datetime,
+        *,
+        paused_until: datetime | None = None,
+        pause_reason: str | None = None,
+    ) -> None:
+        await self._write(
+            "UPDATE schedules SET next_due = ?, paused_until = ?, pause_reason = ?, "
+            "updated_at = ? WHERE id = ?",
+            self._e.opt_instant(next_due),
+            self._e.opt_instant(paused_until),
+            pause_reason,
+            self._e.instant(now),
+            schedule_id,
+        )
+
+    async def set_target(
+        self,
+        schedule_id: int,
+        guild_id: int | None,
+        channel_id: int | None,
+        notice: str | None,
+        now: datetime,
+    ) -> None:
+        await self._write(
+            "UPDATE schedules SET guild_id = ?, channel_id = ?, notice = ?, updated_at = ? "
+            "WHERE id = ?",
+            guild_id,
+            channel_id,
+            notice,
+            self._e.instant(now),
+            schedule_id,
+        )
+
+    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        untold = (
+            "user_id = ? AND next_due IS NULL AND pause_reason IN " + TOLD_PAUSES + " "
+            "AND (pause_told_at IS NULL OR pause_told_at < updated_at)"
+        )
+        # A read first: this runs on every command, and almost always finds nothing to write.
+        async with self._db.read() as s:
+            if not await s.fetch_all("SELECT 1 FROM schedules WHERE " + untold, user_id):
+                return []
+        async with self._db.atomic() as s:
+            rows = await s.fetch_all(
+                "UPDATE schedules SET pause_told_at = ? WHERE "
+                + untold
+                + " RETURNING kind, pause_reason",
+                self._e.instant(now),
+                user_id,
+            )
+        return sorted((row[0], row[1]) for row in rows)
+
+    async def clear_notice(self, schedule_id: int, now: datetime) -> None:
+        await self._write(
+            "UPDATE schedules SET notice = NULL, updated_at = ? WHERE id = ?",
+            self._e.instant(now),
+            schedule_id,
+        )
+
+    async def reschedule_user(
+        self, user_id: int, zone: str, plan: Reschedule, now: datetime
+    ) -> list[Schedule]:
+        async with self._db.atomic() as s:
+            # The UPDATE locks the user's rows first (PostgreSQL), so a claim running in another
+            # process either finished before (and we plan from its advanced next_due) or skips them.
+            await s.execute(
+                "UPDATE schedules SET timezone = ?, updated_at = ? WHERE user_id = ?",
+                zone,
+                self._e.instant(now),
+                user_id,
+            )
+            schedules = [
+                self._schedule(row)
+                for row in await s.fetch_all(_SCHEDULE + " WHERE user_id = ?", user_id)
+            ]
+            await s.update_many(
+                "schedules",
+                "id",
+                [("next_due", "timestamptz"), ("id", "bigint")],
+                [(self._e.opt_instant(plan(schedule)), schedule.id) for schedule in schedules],
+                "next_due = new.next_due",
+            )
+            rows = await s.fetch_all(_SCHEDULE + " WHERE user_id = ? ORDER BY kind", user_id)
+        return [self._schedule(row) for row in rows]
+
+    async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
+        e = self._e
+        stamp = e.instant(now)
+        from_instant, opt_instant = e.from_instant, e.opt_instant
+        async with self._db.atomic() as s:
+            rows = await s.fetch_all(self._claim_sql, stamp, limit)
+            if not rows:
+                return 0
+            outbox: list[tuple[Any, ...]] = []
+            advances: list[tuple[Any, ...]] = []
+            for schedule_id, user_id, local_time, days_mask, zone, next_due in rows:
+                decision = decide(
+                    DueSchedule(
+                        schedule_id,
+                        user_id,
+                        read_local_time(local_time),
+                        days_mask,
+                        zone,
+                        from_instant(next_due),
+                    )
+                )
+                if decision.status != "paused":
+                    outbox.append(
+                        (schedule_id, user_id, next_due, decision.status, decision.late_seconds)
+                    )
+                advances.append(
+                    (opt_instant(decision.next_due), decision.pause_reason, schedule_id)
+                )
+            await s.insert_many(
+                "deliveries",
+                _OUTBOX,
+                outbox,
+                fixed={
+                    "reason": ("text", "scheduled"),
+                    "next_attempt_at": ("timestamptz", stamp),
+                    "created_at": ("timestamptz", stamp),
+                },
+                suffix="ON CONFLICT (schedule_id, due_at, reason) DO NOTHING",
+            )
+            await s.update_many(
+                "schedules",
+                "id",
+                _ADVANCE,
+                advances,
+                _ADVANCED,
+                fixed={"updated_at": ("timestamptz", stamp)},
+            )
+        return len(rows)
+
+    async def add_delivery(
+        self,
+        schedule: Schedule,
+        due_at: datetime,
+        reason: DeliveryReason,
+        now: datetime,
+        *,
+        snoozed_from: int | None = None,
+    ) -> Delivery | None:
+        due = self._e.instant(due_at)
+        async with self._db.atomic() as s:
+            # No conflict target: a duplicate occurrence and a second snooze of the same original
+            # (snoozed_from is UNIQUE) both mean "already there".
+            row = await s.fetch_one(
+                "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, snoozed_from, "
+                "status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING " + DELIVERY_COLUMNS,
+                schedule.id,
+                schedule.member_id,
+                due,
+                reason,
+                snoozed_from,
+                due,
+                self._e.instant(now),
+            )
+        return None if row is None else self._delivery(row)
+
+    async def lease_pending(
+        self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
+    ) -> list[tuple[Delivery, Schedule]]:
+        stamp = self._e.instant(now)
+        async with self._db.atomic() as s:
+            ids = [
+                row[0]
+                for row in await s.fetch_all(
+                    self._lease_sql, self._e.instant(lease_until), owner, stamp, stamp, limit
+                )
+            ]
+            if not ids:
+                return []
+            rows = await s.fetch_all(self._leased_sql, self._e.id_list(ids))
+        return [leased_from_row(row, self._e.from_instant) for row in rows]
+
+    async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
+        renewed = await self._write(
+            "UPDATE deliveries SET lease_until = ? "
+            "WHERE id = ? AND status = 'pending' AND lease_owner = ?",
+            self._e.instant(lease_until),
+            delivery_id,
+            owner,
+        )
+        return renewed == 1
+
+    async def release_leases(self) -> int:
+        # Safe for one process restarting; with several processes (PostgreSQL) it also frees
+        # leases that live senders still hold, so sharded deployments let leases expire instead.
+        return await self._write(
+            "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL "
+            "WHERE status = 'pending' AND lease_until IS NOT NULL"
+        )
+
+    async def _settle(self, delivery_id: int, assignments: str, *params: Any) -> None:
+        """Record what became of a delivery that is still pending, and free its lease."""
+        await self._write(
+            "UPDATE deliveries SET " + assignments + ", lease_until = NULL, lease_owner = NULL "
+            "WHERE id = ? AND status = 'pending'",
+            *params,
+            delivery_id,
+        )
+
+    async def mark_sent(
+        self,
+        delivery_id: int,
+        channel_id: int,
+        message_id: int,
+        sent_at: datetime,
+        late_seconds: int,
+    ) -> None:
+        await self._settle(
+            delivery_id,
+            "status = 'sent', sent_at = ?, channel_id = ?, message_id = ?, late_seconds = ?, "
+            "error = NULL",
+            self._e.instant(sent_at),
+            channel_id,
+            message_id,
+            late_seconds,
+        )
+
+    async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None:
+        await self._settle(
+            delivery_id,
+            "status = 'failed', error = ?, next_attempt_at = ?",
+            error,
+            self._e.instant(now),
+        )
+
+    async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
+        await self._settle(
+            delivery_id,
+            "status = 'skipped', late_seconds = ?, next_attempt_at = ?",
+            late_seconds,
+            self._e.instant(now),
+        )
+
+    async def retry_later(self, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
+        await self._settle(
+            delivery_id, "error = ?, next_attempt_at = ?", error, self._e.instant(next_attempt_at)
+        )
+
+    async def get_delivery(self, delivery_id: int) -> Delivery | None:
+        async with self._db.read() as s:
+            row = await s.fetch_one(_DELIVERY + " WHERE id = ?", delivery_id)
+        return None if row is None else self._delivery(row)
+
+    async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> Delivery | None:
+        async with self._db.atomic() as s:
+            await s.execute(
+                "UPDATE deliveries SET done_at = ? "
+                "WHERE id = ? AND user_id = ? AND done_at IS NULL",
+                self._e.instant(now),
+                delivery_id,
+                user_id,
+            )
+            row = await s.fetch_one(
+                _DELIVERY + " WHERE id = ? AND user_id = ?", delivery_id, user_id
+            )
+        return None if row is None else self._delivery(row)
+
+    async def recent_deliveries(self, schedule_id: int, limit: int) -> list[Delivery]:
+        async with self._db.read() as s:
+            rows = await s.fetch_all(
+                _DELIVERY + " WHERE schedule_id = ? ORDER BY due_at DESC, id DESC LIMIT ?",
+                schedule_id,
+                limit,
+            )
+        return [self._delivery(row) for row in rows]
+
+    async def done_due_times(self, user_id: int, kind: str, since: datetime) -> list[datetime]:
+        async with self._db.read() as s:
+            rows = await s.fetch_all(
+                "SELECT d.due_at FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
+                "WHERE d.user_id = ? AND s.kind = ? AND d.done_at IS NOT NULL AND d.due_at >= ? "
+                "ORDER BY d.due_at",
+                user_id,
+                kind,
+                self._e.instant(since),
+            )
+        return [self._e.from_instant(row[0]) for row in rows]
+
+    async def schedule_activity(
+        self,
+        user_id: int,
+        kind: str,
+        *,
+        recent: int,
+        done_since: datetime,
+        skipped_since: datetime,
+    ) -> ScheduleActivity | None:
+        e = self._e
+        async with self._db.read() as s:
+            row = await s.fetch_one(
+                self._activity_sql,
+                recent,
+                user_id,
+                kind,
+                e.instant(done_since),
+                e.instant(skipped_since),
+                user_id,
+                kind,
+            )
+        if row is None:
+            return None
+        recent_rows, done, skipped = row[SCHEDULE_WIDTH:]
+        return activity_of(
+            self._schedule(row[:SCHEDULE_WIDTH]),
+            [self._delivery(r) for r in e.read_array(recent_rows)],
+            [e.from_instant(t) for t in e.read_array(done)],
+            skipped,
+        )
+
+    async def pending_count(self, now: datetime) -> int:
+        async with self._db.read() as s:
+            count = await s.fetch_value(
+                "SELECT count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?",
+                self._e.instant(now),
+            )
+        return int(count)
+
+    async def get_dm_channel(self, user_id: int) -> int | None:
+        async with self._db.read() as s:
+            channel_id = await s.fetch_value(
+                "SELECT channel_id FROM dm_channels WHERE user_id = ?", user_id
+            )
+        return None if channel_id is None else int(channel_id)
+
+    async def save_dm_channel(self, user_id: int, channel_id: int) -> None:
+        await self._write(
+            "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
+            user_id,
+            channel_id,
+        )
+
+    async def forget_dm_channel(self, user_id: int) -> None:
+        await self._write("DELETE FROM dm_channels WHERE user_id = ?", user_id)
+
+    async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
+        return await self._write(
+            "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
+            "updated_at = ? WHERE guild_id = ? AND user_id IS NOT NULL",
+            notice,
+            self._e.instant(now),
+            guild_id,
+        )
+
+    async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int:
+        return await self._write(
+            "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
+            "updated_at = ? WHERE channel_id = ? AND user_id IS NOT NULL",
+            notice,
+            self._e.instant(now),
+            channel_id,
+        )
+
+    async def move_channel_targets(
+        self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
+    ) -> int:
+        return await self._write(
+            "UPDATE schedules SET channel_id = ?, notice = ?, updated_at = ? "
+            "WHERE channel_id = ? AND user_id IS NOT NULL",
+            new_channel_id,
+            notice,
+            self._e.instant(now),
+            old_channel_id,
+        )
+
+    async def save_server_schedule(
+        self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
+    ) -> Schedule:
+        async with self._db.atomic() as s:
+            row = await s.fetch_one(
+                _SAVE_SERVER_SCHEDULE, *schedule_values(spec, next_due, now, self._e.instant)
+            )
+        assert row is not None
+        return self._schedule(row)
+
+    async def get_server_schedule(self, guild_id: int, kind: str) -> Schedule | None:
+        return await self._one_schedule(
+            _SCHEDULE + " WHERE guild_id = ? AND kind = ? AND user_id IS NULL", guild_id, kind
+        )
+
+    async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
+        return await self._write(
+            "DELETE FROM schedules WHERE guild_id = ? AND user_id IS NULL "
+            "AND (CAST(? AS TEXT) IS NULL OR kind = ?)",
+            guild_id,
+            kind,
+            kind,
+        )
