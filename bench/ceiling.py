@@ -264,12 +264,16 @@ def top_entries(path: Path, limit: int) -> str:
 
 
 AREAS = [
+    # Time inside epoll is the loop waiting (for the SQLite thread, the emulator), not work.
+    ("waiting in epoll", ("select.epoll",)),
     ("ours (bot/, cogs/)", ("/bot/", "/cogs/")),
+    # Handing a statement to aiosqlite's thread: the put wakes it, and the GIL changes hands.
+    ("aiosqlite (loop side, incl. hand-off to its thread)", ("/aiosqlite/", "_queue.SimpleQueue")),
+    ("socket calls (connect, send, recv)", ("_socket.socket",)),
     ("discord.py", ("/discord/",)),
     ("aiohttp, yarl, multidict", ("/aiohttp/", "/yarl/", "/multidict/")),
-    ("aiosqlite (event-loop side)", ("/aiosqlite/",)),
     ("json", ("/json/", "orjson")),
-    ("asyncio, selectors", ("/asyncio/", "selectors.py", "select.epoll", "uvloop")),
+    ("asyncio, selectors", ("/asyncio/", "selectors.py", "uvloop", "_asyncio.", "_contextvars")),
 ]
 
 
