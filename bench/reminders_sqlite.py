@@ -1,6 +1,13 @@
 """Reminder engine on SQLite at scale, and APScheduler one-job-per-user for comparison.
 
     .venv/bin/python -m bench.reminders_sqlite [--schedules 1000000] [--due 10000] [--aps 100000]
+                                               [--profile PATH]
+
+`--profile PATH` (issue 19) splits the tick with `--due` due into where its wall time goes: each
+trip to the SQLite thread by statement (the SELECT, the INSERT, the UPDATE, the COMMIT), the
+engine's decision per row (next occurrence, late or skipped) and the rest (Python row handling
+between them); it also runs that tick under cProfile (the event-loop thread), writes PATH and prints
+the top entries. The timers add a little to the tick: compare its total with a run without.
 
 Figures printed as a Markdown table row set; copy them into bench/README.md.
 """
@@ -10,13 +17,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import logging
+import pstats
 import random
 import sqlite3
+import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench.common import machine, rss_mb, with_loop_lag
 from bot.clock import FakeClock
@@ -63,7 +75,70 @@ def populate(path: Path, schedules: int, due: int) -> float:
     return time.perf_counter() - start
 
 
-async def engine_figures(path: Path) -> dict[str, str]:
+class TickPhases:
+    """Wall time of every trip to the SQLite thread (by statement) and of the engine's decisions,
+    measured by wrapping aiosqlite's Connection and the engine's `decide` for one tick."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def add(self, phase: str, seconds: float) -> None:
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + seconds
+        self.calls[phase] = self.calls.get(phase, 0) + 1
+
+    @contextlib.contextmanager
+    def timing(self, engine: ReminderEngine) -> Iterator[None]:
+        import aiosqlite
+
+        phases = self
+        originals = {
+            name: getattr(aiosqlite.Connection, name)
+            for name in ("execute", "execute_fetchall", "executemany", "commit")
+        }
+
+        def wrap(name: str) -> Callable[..., Any]:
+            original = originals[name]
+
+            async def timed(conn: Any, *args: Any, **kwargs: Any) -> Any:
+                sql = args[0] if args else name
+                label = f"SQLite thread: {sql.split()[0].upper()}" if sql != "commit" else ""
+                started = time.perf_counter()
+                try:
+                    return await original(conn, *args, **kwargs)
+                finally:
+                    phases.add(label or "SQLite thread: COMMIT", time.perf_counter() - started)
+
+            return timed
+
+        engine_decide = engine.decide
+
+        def decide(now: datetime) -> Callable[[Any], Any]:
+            inner = engine_decide(now)
+
+            def timed(schedule: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return inner(schedule)
+                finally:
+                    phases.add(
+                        "decide per row (next occurrence, late/skip)", time.perf_counter() - started
+                    )
+
+            return timed
+
+        for name in originals:
+            setattr(aiosqlite.Connection, name, wrap(name))
+        engine.decide = decide  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            for name, original in originals.items():
+                setattr(aiosqlite.Connection, name, original)
+            del engine.decide
+
+
+async def engine_figures(path: Path, profile: Path | None = None) -> dict[str, str]:
     figures: dict[str, str] = {}
     start = time.perf_counter()
     db = await SqliteDatabase.open(path)
@@ -87,7 +162,10 @@ async def engine_figures(path: Path) -> dict[str, str]:
     )
 
     clock.set(BURST_AT + timedelta(seconds=5))
-    claimed, elapsed, lag = await with_loop_lag(engine.tick())
+    if profile is not None:
+        claimed, elapsed, lag = await profiled_tick(engine, path, profile, figures)
+    else:
+        claimed, elapsed, lag = await with_loop_lag(engine.tick())
     figures[f"tick with {claimed:,} due"] = f"{elapsed * 1000:.0f} ms"
     figures["event-loop lag during that tick"] = f"{lag * 1000:.1f} ms"
     pending = await repos.reminders.pending_count(clock.now())
@@ -95,6 +173,51 @@ async def engine_figures(path: Path) -> dict[str, str]:
     figures["RSS after the burst"] = f"{rss_mb():.0f} MiB"
     await db.close()
     return figures
+
+
+async def profiled_tick(
+    engine: ReminderEngine, path: Path, profile: Path, figures: dict[str, str]
+) -> tuple[int, float, float]:
+    """The burst tick with phase timers (light: a clock read around each trip and decision),
+    then the same burst again under cProfile (heavy: its figures are shares, not times)."""
+    phases = TickPhases()
+    with phases.timing(engine):
+        claimed, elapsed, lag = await with_loop_lag(engine.tick())
+    accounted = 0.0
+    for phase, seconds in sorted(phases.seconds.items(), key=lambda item: -item[1]):
+        accounted += seconds
+        figures[f"profile: {phase} ({phases.calls[phase]:,} calls)"] = (
+            f"{seconds * 1000:.1f} ms ({seconds / elapsed:.0%})"
+        )
+    rest = elapsed - accounted
+    figures["profile: the rest (Python row handling, event loop)"] = (
+        f"{rest * 1000:.1f} ms ({rest / elapsed:.0%})"
+    )
+    replay_burst(path, claimed)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    again = await engine.tick()
+    profiler.disable()
+    profiler.dump_stats(profile)
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("tottime")
+    print(
+        f"cProfile of the same burst again ({again:,} due), written to {profile}:", file=sys.stderr
+    )
+    stats.print_stats(25)
+    return claimed, elapsed, lag
+
+
+def replay_burst(path: Path, due: int) -> None:
+    """Put the burst back (the first `due` schedules due at BURST_AT, no deliveries), so the
+    same tick can run a second time under the profiler."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DELETE FROM deliveries")
+        conn.execute(
+            "UPDATE schedules SET next_due = ? WHERE id <= ?", (int(BURST_AT.timestamp()), due)
+        )
+    conn.close()
 
 
 def apscheduler_figures(jobs: int, burst: int) -> dict[str, str]:
@@ -159,6 +282,9 @@ def main() -> None:
     parser.add_argument("--schedules", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--aps", type=int, default=100_000)
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="cProfile file for the burst tick"
+    )
     args = parser.parse_args()
     figures: dict[str, str] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,7 +299,7 @@ def main() -> None:
         figures["start-up with 1,000 schedules"] = small_figures[
             "start-up (open, migrate, first idle tick)"
         ]
-        for key, value in asyncio.run(engine_figures(big)).items():
+        for key, value in asyncio.run(engine_figures(big, args.profile)).items():
             figures[f"{key} ({args.schedules:,} schedules)" if "start-up" in key else key] = value
     if args.aps:
         figures.update(apscheduler_figures(args.aps, args.due))
