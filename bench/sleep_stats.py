@@ -26,6 +26,7 @@ from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
 from bot.sleep.entry import SleepEntry
 from bot.sleep.form import NightForm, build_entry
+from bot.sleep.report import render_report
 from bot.sleep.stats import add_stretched, summarise, window
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -87,6 +88,23 @@ async def chart_off_loop(
     return times, worst_lag
 
 
+async def report_in_drawing_process(
+    entries: list[SleepEntry], nights: int, runs: int
+) -> list[float]:
+    """Seconds to draw /sleep report's PNG, PDF and CSV for the last `nights` in the drawing process
+    (the report covers at most a month of nights on its page)."""
+    shown = entries[-nights:]
+    start, end = window(nights, TODAY)
+    summary = summarise(shown, start, end)
+    await draw(render_report, shown, summary)  # warm up: the process, matplotlib's import, fonts
+    seconds = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        await draw(render_report, shown, summary)
+        seconds.append(time.perf_counter() - began)
+    return seconds
+
+
 async def acknowledgement(entries: list[SleepEntry], runs: int) -> tuple[list[float], list[float]]:
     """Seconds from sending /sleep history to the deferral arriving, and to the chart arriving."""
     acks, totals = [], []
@@ -130,6 +148,7 @@ async def main() -> None:
     threaded, threaded_lag = await chart_off_loop(entries, args.runs, in_process=False)
     chart, lag = await chart_off_loop(entries, args.runs, in_process=True)
     acks, totals = await acknowledgement(entries, args.runs)
+    report = await report_in_drawing_process(entries, 30, args.runs)
     print(f"Sleep stats, {args.nights} nights — {machine()}\n")
     print("| Measure | Median | Worst | Target |")
     print("|---|---|---|---|")
@@ -140,6 +159,7 @@ async def main() -> None:
     print(f"| Worst event-loop lag, drawing process | – | {lag * 1000:.1f} ms | small |")
     print(row("/sleep history acknowledged (emulator)", acks, "≤ 50 ms"))
     print(row("/sleep history chart delivered (emulator)", totals, "–"))
+    print(row("/sleep report, 30 nights, PNG + PDF + CSV, drawing process", report, "–"))
 
 
 if __name__ == "__main__":
