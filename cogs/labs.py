@@ -21,7 +21,6 @@ from bot.clinical.labs import (
     FERRITIN_MAX,
     FERRITIN_MIN,
     MAX_LAB_NOTE,
-    SAME_UNIT,
     TSAT_MAX,
     TSAT_MIN,
     LabResult,
@@ -147,9 +146,7 @@ class LabsCog(commands.Cog):
             ferritin=ferritin, today=today, tsat=tsat, taken_on=date, fasting=fasting, note=note
         )
         replaced = await self.bot.repos.labs.save(user_id, lab, self.bot.clock.now())
-        head = (
-            f"Updated your value of {lab.taken_on:%d %b %Y}." if replaced else f"Saved. {SAME_UNIT}"
-        )
+        head = f"Updated your value of {lab.taken_on:%d %b %Y}." if replaced else "Saved."
         await send_reply(interaction, f"{head}\n{await self.service.listing(user_id, today)}")
 
     @group.command(name="list", description="Your iron lab values, their dates and the guideline.")

@@ -43,7 +43,8 @@ async def test_add_saves_the_value_and_shows_it_in_the_guideline_context(
 ) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     reply = await run(emu, alice, "labs add", ferritin=45, tsat=18.5, fasting="yes", note="GP")
-    assert reply.content.startswith("Saved. ng/mL and µg/L are the same number.")
+    assert reply.content.startswith("Saved.\n")
+    assert "ng/mL and µg/L are the same number." in reply.content
     assert "Ferritin **45 ng/mL**, saturation **18.5 %** · 02 Mar 2026 (today) · fasting · GP" in (
         reply.content
     )
