@@ -21,6 +21,7 @@ from bot.settings import Settings
 EXPECTED_COMMANDS = {
     "cogs.config": {"config"},
     "cogs.help": {"help"},
+    "cogs.labs": {"labs"},
     "cogs.mydata": {"mydata"},
     "cogs.notices": set(),
     "cogs.sleep": {"sleep"},

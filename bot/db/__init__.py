@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.db.diary import DiaryRepository, SqlDiaryRepository
 from bot.db.guild_settings import GuildSettingsRepository, SqlGuildSettingsRepository
+from bot.db.labs import LabsRepository, SqlLabsRepository
 from bot.db.migrations import MigrationError
 from bot.db.mydata import SqlUserDataRepository, UserDataRepository
 from bot.db.postgres import PostgresDatabase
@@ -40,6 +41,7 @@ class Repositories:
     diary: DiaryRepository
     user_data: UserDataRepository
     tip_history: TipHistoryRepository
+    labs: LabsRepository
 
 
 async def open_database(settings: Settings) -> Database:
@@ -66,4 +68,5 @@ def build_repositories(db: Database) -> Repositories:
         diary=SqlDiaryRepository(db),
         user_data=SqlUserDataRepository(db),
         tip_history=SqlTipHistoryRepository(db),
+        labs=SqlLabsRepository(db),
     )

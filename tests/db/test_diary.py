@@ -227,7 +227,7 @@ async def test_migration_8_keeps_existing_nights_as_they_were(
             async with db.connection() as pg_conn:
                 await pg_conn.execute(OLD_USER.format(**times))
                 await pg_conn.execute(OLD_NIGHT.format(**times))
-        assert (await db.migrate())[0] == 8
+        assert (await db.migrate())[0] >= 8  # 8 and any later migration
         repos = build_repositories(db)
         old = await repos.diary.get(1, date(2026, 3, 3))
         assert old is not None

@@ -63,6 +63,9 @@ STRINGS = [
     "2026-02-30",
 ]
 INTEGERS = [0, -1, 2**53 - 1, -(2**53) + 1]
+# Number options (a lab value): Discord's client enforces min/max, a forged request need not. (Text
+# such as "abc" never arrives: Discord's API refuses a string for a NUMBER option.)
+NUMBERS = [0, -1, 0.5, 150, 99999, 1e308]
 # Valid values for required options, so one bad option at a time reaches the command.
 VALID = {
     "zone": "Europe/Berlin",
@@ -71,6 +74,8 @@ VALID = {
     "bed": "23:00",
     "wake": "7:00",
     "night": "today",
+    "ferritin": 45,
+    "date": "today",
 }
 # Commands whose correct answer is meant for the channel (not ephemeral) when asked that way.
 PUBLIC_BY_DESIGN = {"rls tip"}
@@ -334,6 +339,8 @@ async def test_every_string_and_integer_option(ctx: Ctx) -> None:
         elif target.kind == discord.AppCommandOptionType.integer:
             values = INTEGERS
             ints += 1
+        elif target.kind == discord.AppCommandOptionType.number:
+            values = NUMBERS
         else:
             continue
         for value in values:

@@ -1,0 +1,189 @@
+"""/labs: iron lab values (ferritin, transferrin saturation) with their dates and the 2024 AASM
+guideline's context in plain words.
+
+The checking, dating and wording live in bot/clinical/labs.py; this cog parses options, calls
+the repository and replies. Every reply is about the person's own health, so every reply is
+ephemeral. Never a diagnosis and never advice to take iron: the bot records and shows the values
+next to what the guideline says, for a talk with a doctor.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.clinical.labs import (
+    FERRITIN_MAX,
+    FERRITIN_MIN,
+    MAX_LAB_NOTE,
+    TSAT_MAX,
+    TSAT_MIN,
+    LabResult,
+    build_lab,
+    lab_line,
+    labs_text,
+    parse_lab_date,
+)
+from bot.errors import UserError
+from bot.interactions import ConfirmView, send_reply
+from bot.scheduling.recurrence import local_date_of
+
+NEED_ZONE = (
+    "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
+    "city (e.g. Berlin), then try again."
+)
+# A message holds 2000 characters; the list keeps to the newest values that fit, with room for
+# the guideline lines below them.
+_LIST_BUDGET = 1400
+
+
+class LabsService:
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+
+    async def today(self, user_id: int) -> date:
+        """Today in the person's zone, as /sleep dates nights."""
+        profile = await self.bot.repos.users.get(user_id)
+        if profile is None or profile.timezone is None:
+            raise UserError(NEED_ZONE)
+        return local_date_of(self.bot.clock.now(), profile.timezone)
+
+    async def listing(self, user_id: int, today: date) -> str:
+        labs = await self.bot.repos.labs.all(user_id)
+        shown, used = [], 0
+        for lab in labs:  # newest first
+            used += len(lab_line(lab, today)) + 4
+            if used > _LIST_BUDGET:
+                break
+            shown.append(lab)
+        lines = labs_text(shown, today)
+        if len(shown) < len(labs):
+            older = len(labs) - len(shown)
+            lines.insert(len(shown), f"…and {older} older (all of them in `/mydata export`).")
+        return "\n".join(lines)
+
+
+def delete_lab_view(service: LabsService, owner_id: int, lab: LabResult) -> ConfirmView:
+    day = lab.taken_on
+
+    async def delete(interaction: discord.Interaction[Any]) -> str:
+        deleted = await service.bot.repos.labs.delete(interaction.user.id, day)
+        return (
+            f"Deleted the value of {day:%d %b %Y}." if deleted else "That value was already gone."
+        )
+
+    suffix = f"{owner_id}:{day:%Y%m%d}"
+    return ConfirmView(
+        owner_id,
+        labels=("Delete this value", "Keep it"),
+        on_confirm=delete,
+        cancelled="Kept.",
+        custom_ids=(f"rls:labs:delete:{suffix}", f"rls:labs:keep:{suffix}"),
+    )
+
+
+async def lab_date_autocomplete(
+    interaction: discord.Interaction[RlsBot], current: str
+) -> list[app_commands.Choice[str]]:
+    labs = await interaction.client.repos.labs.all(interaction.user.id)
+    typed = current.strip().lower()
+    return [
+        app_commands.Choice(
+            name=f"{lab.taken_on:%d %b %Y} · ferritin {lab.ferritin:g}",
+            value=lab.taken_on.isoformat(),
+        )
+        for lab in labs
+        if typed in f"{lab.taken_on:%d %b %Y} {lab.taken_on.isoformat()}".lower()
+    ][:25]
+
+
+class LabsCog(commands.Cog):
+    help_title = "Iron labs"
+
+    group = app_commands.Group(
+        name="labs", description="Your iron lab values (ferritin, saturation) with their dates."
+    )
+
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+        self.service = LabsService(bot)
+
+    @group.command(
+        name="add", description="Keep a ferritin value (ng/mL = µg/L) from a blood test."
+    )
+    @app_commands.describe(
+        ferritin="Ferritin in ng/mL or µg/L (the same number), e.g. 45",
+        tsat="Transferrin saturation in %, e.g. 18",
+        date="Day of the blood test: today, yesterday or YYYY-MM-DD (default today)",
+        fasting="Were you fasting for the test?",
+        note="A word about the test, e.g. the lab",
+    )
+    @app_commands.choices(
+        fasting=[
+            app_commands.Choice(name="yes", value="yes"),
+            app_commands.Choice(name="no", value="no"),
+        ]
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        ferritin: app_commands.Range[float, FERRITIN_MIN, FERRITIN_MAX],
+        tsat: app_commands.Range[float, TSAT_MIN, TSAT_MAX] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
+        fasting: str | None = None,
+        note: app_commands.Range[str, 1, MAX_LAB_NOTE] | None = None,
+    ) -> None:
+        user_id = interaction.user.id
+        today = await self.service.today(user_id)
+        # Checked again here: Discord's client enforces the ranges, but a request need not come
+        # from the client, and one bad field must keep the whole value out.
+        lab = build_lab(
+            ferritin=ferritin, today=today, tsat=tsat, taken_on=date, fasting=fasting, note=note
+        )
+        replaced = await self.bot.repos.labs.save(user_id, lab, self.bot.clock.now())
+        head = f"Updated your value of {lab.taken_on:%d %b %Y}." if replaced else "Saved."
+        await send_reply(interaction, f"{head}\n{await self.service.listing(user_id, today)}")
+
+    @group.command(name="list", description="Your iron lab values, their dates and the guideline.")
+    async def list_(self, interaction: discord.Interaction[RlsBot]) -> None:
+        user_id = interaction.user.id
+        today = await self.service.today(user_id)
+        if not await self.bot.repos.labs.all(user_id):
+            await send_reply(
+                interaction,
+                "No lab values yet. Add one with `/labs add ferritin:45` (and `tsat:`, `date:` "
+                "if you have them).",
+            )
+            return
+        await send_reply(interaction, await self.service.listing(user_id, today))
+
+    @group.command(name="delete", description="Delete one lab value.")
+    @app_commands.describe(date="Day of the blood test (YYYY-MM-DD, today or yesterday)")
+    @app_commands.autocomplete(date=lab_date_autocomplete)
+    async def delete(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        date: app_commands.Range[str, 1, 40],
+    ) -> None:
+        user_id = interaction.user.id
+        today = await self.service.today(user_id)
+        day = parse_lab_date(date, today)
+        lab = await self.bot.repos.labs.get(user_id, day)
+        if lab is None:
+            raise UserError(
+                f"You have no lab value from {day:%d %b %Y}; `/labs list` shows the ones you have."
+            )
+        await send_reply(
+            interaction,
+            f"Delete this value?\n{lab_line(lab, today)}",
+            view=delete_lab_view(self.service, user_id, lab),
+        )
+
+
+async def setup(bot: RlsBot) -> None:
+    await bot.add_cog(LabsCog(bot))
