@@ -164,3 +164,26 @@ async def test_every_plain_read_is_one_trip(
 ) -> None:
     counter = TripCounter(monkeypatch)
     assert await counter.count(lambda: READS[name](bot.repos)) == 1
+
+
+async def test_pause_notice_check_costs_no_trip_when_nothing_can_be_waiting(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check after every command: one read the first time, none after it until a write to the
+    reminders, and a pause the engine makes in between is still told (once)."""
+    counter = TripCounter(monkeypatch)
+    told: list[list[tuple[str, str]]] = []
+
+    async def check() -> None:
+        told.append(await bot.repos.reminders.take_pause_notices(USER, NOW))
+
+    assert await counter.count(check) == 1
+    assert await counter.count(check) == 0
+    assert await counter.count(check) == 0
+    schedule = await bot.repos.reminders.get_schedule(USER, "stretch")
+    assert schedule is not None
+    await bot.repos.reminders.set_next_due(schedule.id, None, NOW, pause_reason="dm_closed")
+    await check()
+    assert await counter.count(check) == 1  # told, then read again: the telling was a write
+    assert await counter.count(check) == 0
+    assert told == [[], [], [], [("stretch", "dm_closed")], [], []]
