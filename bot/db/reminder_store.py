@@ -93,7 +93,7 @@ class SqlReminderRepository:
         self._db = db
         # On PostgreSQL other processes pause schedules too: there every command keeps its read.
         self._told: _NothingToTell | None = None
-        if getattr(db, "backend", None) == "sqlite":
+        if db.engine.sole_writer:
             self._told = _NOTHING_TO_TELL.setdefault(db, _NothingToTell())
         self._e = e = db.engine
         # The statements whose text depends on the engine, built once.
