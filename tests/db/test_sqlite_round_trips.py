@@ -136,6 +136,16 @@ async def test_sleep_stats(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     assert counter.trips <= 3
     assert found == {"nights": NIGHTS, "done": DONE}
 
+    # What /sleep stats does now: the three reads above as one statement, one trip.
+    async def together() -> None:
+        read = await bot.repos.diary.nights_with_done(USER, start, end, "stretch", since)
+        assert read is not None and read.timezone == ZONE
+        found["together"] = len(read.nights) * 1000 + len(read.done)
+
+    since = NOW - timedelta(days=days + 2)
+    assert await counter.count(together) == 1
+    assert found["together"] == NIGHTS * 1000 + DONE
+
 
 SINCE = NOW - timedelta(days=30)
 READS: dict[str, Callable[[Repositories], Awaitable[Any]]] = {
