@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar
 
@@ -98,6 +98,26 @@ class SleepService:
         since = self.bot.clock.now() - timedelta(days=days + 2)
         done = await self.bot.repos.reminders.done_due_times(user_id, "stretch", since)
         return add_stretched(entries, done), start, end
+
+    async def zone_and_nights(self, user_id: int, days: int) -> tuple[list[SleepEntry], date, date]:
+        """`zone` then `nights` in one database trip: the window is read a day wider on each
+        side of the UTC date (every zone's today is within it), and only the nights inside the
+        user's own window become entries."""
+        now = self.bot.clock.now()
+        utc_today = now.astimezone(UTC).date()
+        first, _ = window(days, utc_today)
+        read = await self.bot.repos.diary.nights_with_done(
+            user_id,
+            first - timedelta(days=1),
+            utc_today + timedelta(days=1),
+            "stretch",
+            now - timedelta(days=days + 2),
+        )
+        if read is None or read.timezone is None:
+            raise UserError(NEED_ZONE)
+        start, end = window(days, self.today(read.timezone))
+        entries = [read.entry(row) for night, row in read.nights if start <= night <= end]
+        return add_stretched(entries, read.done), start, end
 
     def build(self, user_id: int, zone: str, night: date, form: NightForm) -> SleepEntry:
         return build_entry(
@@ -414,8 +434,7 @@ class SleepCog(commands.Cog):
         days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
         check_days(days)
-        zone = await self.service.zone(interaction.user.id)
-        entries, start, end = await self.service.nights(interaction.user.id, zone, days)
+        entries, start, end = await self.service.zone_and_nights(interaction.user.id, days)
         if not entries:
             raise UserError(
                 f"No nights logged in the last {plural(days, 'day')} yet. `/sleep log` or "

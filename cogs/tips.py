@@ -136,12 +136,29 @@ def tip_options(tips: Sequence[Tip], catalog: TipCatalog) -> list[discord.Select
     ]
 
 
+# The "Related tips" options of each tip, built on its first showing: the catalog never changes
+# while it is loaded, and only the owner in the custom ids differs between replies. Keyed by the
+# catalog's id() with the catalog kept alongside (so the id cannot be reused while cached): hashing
+# the frozen catalog would cost more than building the options.
+_RELATED: dict[int, tuple[TipCatalog, dict[str, list[discord.SelectOption]]]] = {}
+
+
+def related_options(catalog: TipCatalog, tip: Tip) -> list[discord.SelectOption]:
+    by_tip = _RELATED.setdefault(id(catalog), (catalog, {}))[1]
+    options = by_tip.get(tip.id)
+    if options is None:
+        related = [found for ref in tip.related if (found := catalog.get(ref)) is not None]
+        options = by_tip[tip.id] = tip_options(related, catalog)
+    # A list of its own for each menu; the options themselves are never changed after this.
+    return list(options)
+
+
 def tip_view(catalog: TipCatalog, tip: Tip, topic_id: str | None, owner_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(AnotherTipButton(topic_id, owner_id))
-    related = [found for ref in tip.related if (found := catalog.get(ref)) is not None]
-    if related:
-        view.add_item(RelatedTipSelect(tip.id, owner_id, tip_options(related, catalog)))
+    options = related_options(catalog, tip)
+    if options:
+        view.add_item(RelatedTipSelect(tip.id, owner_id, options))
     return view
 
 

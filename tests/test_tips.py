@@ -711,3 +711,19 @@ if __name__ == "__main__":
     lines = header + article_fingerprints(source.read_text(encoding="utf-8"))
     FINGERPRINTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {len(lines) - len(header)} fingerprints to {FINGERPRINTS}")
+
+
+def test_related_options_are_built_once_per_tip_and_each_menu_gets_its_own_list() -> None:
+    from cogs.tips import related_options, tip_view
+
+    catalog = load_catalog()
+    tip = next(t for t in catalog.tips if t.related)
+    first, second = tip_view(catalog, tip, None, 1), tip_view(catalog, tip, None, 2)
+    menus = [v.children[1] for v in (first, second)]
+    assert [getattr(m, "custom_id", None) for m in menus] == [
+        f"rls:tip:rel:{tip.id}:1",
+        f"rls:tip:rel:{tip.id}:2",
+    ]
+    a, b = related_options(catalog, tip), related_options(catalog, tip)
+    assert a == b and a is not b and all(x is y for x, y in zip(a, b, strict=True))
+    assert [o.value for o in a] == [r for r in tip.related if catalog.get(r) is not None]

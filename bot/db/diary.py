@@ -6,6 +6,7 @@ Every method takes the user id and filters on it: no query can reach another use
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -52,7 +53,23 @@ class DiaryRepository(Protocol):
         """The user's latest logged nights, newest first (for autocomplete)."""
         ...
 
+    async def nights_with_done(
+        self, user_id: int, first: date, last: date, kind: str, done_since: datetime
+    ) -> NightsWithDone | None:
+        """In one read: the user's zone, their nights from `first` to `last` (oldest first, still
+        rows: the caller builds only the ones it keeps) and the due times of their `kind`
+        reminders marked Done since `done_since`. None when the user has no profile."""
+        ...
+
     async def delete(self, user_id: int, night: date) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NightsWithDone:
+    timezone: str | None
+    nights: list[tuple[date, Row]]  # each night's day and its row, for `entry`
+    done: list[datetime]
+    entry: Callable[[Row], SleepEntry]
 
 
 def join_tags(tags: frozenset[str]) -> str:
@@ -126,7 +143,22 @@ class SqlDiaryRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._e = db.engine
+        self._e = e = db.engine
+        # /sleep stats' three reads (zone, nights, Done stretch reminders) as one statement.
+        self._nights_with_done_sql = (
+            "SELECT u.timezone, "
+            + e.rows_array(
+                ENTRY_COLUMNS,
+                "FROM sleep_entries WHERE user_id = u.id AND night BETWEEN ? AND ? ORDER BY night",
+            )
+            + ", "
+            + e.values_array(
+                "d.due_at",
+                "FROM deliveries d JOIN schedules k ON k.id = d.schedule_id "
+                "WHERE d.user_id = u.id AND k.kind = ? AND d.done_at IS NOT NULL AND d.due_at >= ?",
+            )
+            + " FROM users u WHERE u.id = ?"
+        )
 
     def _entry(self, row: Row) -> SleepEntry:
         return entry_from_row(row, self._e.from_day, self._e.from_instant)
@@ -165,6 +197,25 @@ class SqlDiaryRepository:
                 self._e.day(last),
             )
         return [self._entry(row) for row in rows]
+
+    async def nights_with_done(
+        self, user_id: int, first: date, last: date, kind: str, done_since: datetime
+    ) -> NightsWithDone | None:
+        e = self._e
+        async with self._db.read() as s:
+            row = await s.fetch_one(
+                self._nights_with_done_sql,
+                e.day(first),
+                e.day(last),
+                kind,
+                e.instant(done_since),
+                user_id,
+            )
+        if row is None:
+            return None
+        nights = [(e.from_day(r[1]), r) for r in e.read_array(row[1])]
+        done = sorted(e.from_instant(t) for t in e.read_array(row[2]))
+        return NightsWithDone(row[0], nights, done, self._entry)
 
     async def recent_nights(self, user_id: int, limit: int) -> list[date]:
         async with self._db.read() as s:

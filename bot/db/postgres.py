@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -116,6 +116,11 @@ class PostgresDatabase:
         """The storage API's transaction (see transaction())."""
         async with self.transaction() as conn:
             yield PostgresSession(conn)
+
+    async def atomic_batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        async with self.atomic() as s:
+            for sql, params in statements:
+                await s.execute(sql, *params)
 
     async def write(self, sql: str, *params: Any) -> int:
         """One statement in its own transaction; returns how many rows it changed."""

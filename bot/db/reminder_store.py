@@ -10,9 +10,11 @@ engine's bulk forms (executemany on SQLite, `unnest` arrays on PostgreSQL).
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bot.db.engines import Column, Database, Row
 from bot.db.reminders import (
@@ -65,9 +67,34 @@ _ADVANCED = (
 )
 
 
+class _NothingToTell:
+    """Users known to have no untold pause, so the check after each of their commands needs no
+    trip to the database. SQLite only: there this process is the only writer, and every write to
+    `schedules` goes through this module, which forgets everyone (`changed`) around each one.
+    A read that overlapped a write proves nothing, hence the generation: a user is only added
+    when no write began or ended while their read ran."""
+
+    def __init__(self) -> None:
+        self.users: set[int] = set()
+        self.generation = 0
+
+    def changed(self) -> None:
+        self.users.clear()
+        self.generation += 1
+
+
+# One per database (not per repository object), so every repository over one file sees the
+# others' writes.
+_NOTHING_TO_TELL: WeakKeyDictionary[Database, _NothingToTell] = WeakKeyDictionary()
+
+
 class SqlReminderRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # On PostgreSQL other processes pause schedules too: there every command keeps its read.
+        self._told: _NothingToTell | None = None
+        if db.engine.sole_writer:
+            self._told = _NOTHING_TO_TELL.setdefault(db, _NothingToTell())
         self._e = e = db.engine
         # The statements whose text depends on the engine, built once.
         self._claim_sql = (
@@ -118,7 +145,22 @@ class SqlReminderRepository:
         return delivery_from_row(row, self._e.from_instant)
 
     def atomic(self) -> AbstractAsyncContextManager[object]:
-        return self._db.atomic()
+        return self._writing()
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[Any]:
+        """`atomic()` for every write of this module: any of them may pause a schedule or make a
+        pause untold again (a newer updated_at), so the fast path of `take_pause_notices`
+        forgets what it knew, before the write and again after it."""
+        told = self._told
+        if told is not None:
+            told.changed()
+        try:
+            async with self._db.atomic() as s:
+                yield s
+        finally:
+            if told is not None:
+                told.changed()
 
     async def schedules_for_change(
         self, *, user_id: int | None = None, kind: str | None = None, guild_id: int | None = None
@@ -141,7 +183,7 @@ class SqlReminderRepository:
 
     async def _write(self, sql: str, *params: Any) -> int:
         """One statement in its own transaction (or the caller's); how many rows it changed."""
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             return await s.execute(sql, *params)
 
     async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
@@ -160,7 +202,7 @@ class SqlReminderRepository:
     async def save_schedule(
         self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             # A schedule belongs to a user profile; create one without a zone if needed.
             await s.execute(
                 "INSERT INTO users (id, timezone, created_at) VALUES (?, NULL, ?) "
@@ -235,11 +277,18 @@ class SqlReminderRepository:
             "user_id = ? AND next_due IS NULL AND pause_reason IN " + TOLD_PAUSES + " "
             "AND (pause_told_at IS NULL OR pause_told_at < updated_at)"
         )
-        # A read first: this runs on every command, and almost always finds nothing to write.
+        # Runs after every command and almost always finds nothing: on SQLite a user checked
+        # since the last write to schedules costs no trip, everyone else a read before any write.
+        told = self._told
+        if told is not None and user_id in told.users:
+            return []
+        generation = None if told is None else told.generation
         async with self._db.read() as s:
             if not await s.fetch_all("SELECT 1 FROM schedules WHERE " + untold, user_id):
+                if told is not None and told.generation == generation:
+                    told.users.add(user_id)
                 return []
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             rows = await s.fetch_all(
                 "UPDATE schedules SET pause_told_at = ? WHERE "
                 + untold
@@ -259,7 +308,7 @@ class SqlReminderRepository:
     async def reschedule_user(
         self, user_id: int, zone: str, plan: Reschedule, now: datetime
     ) -> list[Schedule]:
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             # The UPDATE locks the user's rows first (PostgreSQL), so a claim running in another
             # process either finished before (and we plan from its advanced next_due) or skips them.
             await s.execute(
@@ -286,7 +335,7 @@ class SqlReminderRepository:
         e = self._e
         stamp = e.instant(now)
         from_instant, opt_instant = e.from_instant, e.opt_instant
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             rows = await s.fetch_all(self._claim_sql, stamp, limit)
             if not rows:
                 return 0
@@ -341,7 +390,7 @@ class SqlReminderRepository:
         snoozed_from: int | None = None,
     ) -> Delivery | None:
         due = self._e.instant(due_at)
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             # No conflict target: a duplicate occurrence and a second snooze of the same original
             # (snoozed_from is UNIQUE) both mean "already there".
             row = await s.fetch_one(
@@ -362,7 +411,7 @@ class SqlReminderRepository:
         self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
     ) -> list[tuple[Delivery, Schedule]]:
         stamp = self._e.instant(now)
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             ids = [
                 row[0]
                 for row in await s.fetch_all(
@@ -446,7 +495,7 @@ class SqlReminderRepository:
         return None if row is None else self._delivery(row)
 
     async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> Delivery | None:
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             await s.execute(
                 "UPDATE deliveries SET done_at = ? "
                 "WHERE id = ? AND user_id = ? AND done_at IS NULL",
@@ -570,7 +619,7 @@ class SqlReminderRepository:
     async def save_server_schedule(
         self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:
-        async with self._db.atomic() as s:
+        async with self._writing() as s:
             row = await s.fetch_one(
                 _SAVE_SERVER_SCHEDULE, *schedule_values(spec, next_due, now, self._e.instant)
             )

@@ -132,6 +132,15 @@ class SqliteDatabase:
             finally:
                 _open_transaction.reset(token)
 
+    async def atomic_batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """One trip: the whole transaction runs in aiosqlite's thread (its `_execute` is the one
+        door to that thread; every trip of the public API goes through it as well)."""
+        if self._in_transaction():
+            await self._conn._execute(_run_batch, self._conn._conn, statements, nested=True)
+            return
+        async with self._lock:
+            await self._conn._execute(_run_batch, self._conn._conn, statements, nested=False)
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteSession]:
         """The storage API's session for reads and single statements (see bot.db.engines)."""
@@ -311,3 +320,25 @@ def backup_file(source: Path, destination: Path) -> BackupReport:
     finally:
         src.close()
     return BackupReport(expected)
+
+
+def _run_batch(
+    conn: sqlite3.Connection, statements: Sequence[tuple[str, Sequence[Any]]], *, nested: bool
+) -> None:
+    """In the connection's thread: the statements between BEGIN IMMEDIATE and COMMIT (a savepoint
+    inside the task's open transaction); all of them or, on any error, none."""
+    begin, commit, rollback = (
+        ("SAVEPOINT batch", "RELEASE batch", "ROLLBACK TO batch")
+        if nested
+        else ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+    )
+    conn.execute(begin)
+    try:
+        for sql, params in statements:
+            conn.execute(sql, params)
+        conn.execute(commit)
+    except BaseException:
+        conn.execute(rollback)
+        if nested:
+            conn.execute(commit)
+        raise

@@ -244,3 +244,37 @@ async def test_migration_8_keeps_existing_nights_as_they_were(
         await db.close()
         if schema is not None:
             await drop_postgres_schema(schema)
+
+
+async def test_nights_with_done_is_the_three_reads_of_sleep_stats_in_one(
+    repos: Repositories,
+) -> None:
+    assert (
+        await repos.diary.nights_with_done(ALICE, date(2026, 3, 1), NOW.date(), "stretch", NOW)
+        is None
+    )
+    await _fill(repos, ALICE)
+    await _fill(repos, BOB)
+    await repos.diary.save(
+        entry(ALICE, night=date(2026, 2, 20), tags=frozenset(), out_of_bed=None), NOW
+    )
+    schedule = await repos.reminders.get_schedule(ALICE, "stretch")
+    assert schedule is not None
+    for days in (1, 2, 9):
+        due = NOW - timedelta(days=days)
+        delivery = await repos.reminders.add_delivery(schedule, due, "now", due)
+        assert delivery is not None
+        await repos.reminders.mark_done(delivery.id, ALICE, due + timedelta(minutes=5))
+    first, last, since = date(2026, 2, 20), date(2026, 3, 2), NOW - timedelta(days=5)
+    read = await repos.diary.nights_with_done(ALICE, first, last, "stretch", since)
+    assert read is not None and read.timezone == "Europe/Berlin"
+    assert [read.entry(row) for _, row in read.nights] == await repos.diary.between(
+        ALICE, first, last
+    )
+    assert [night for night, _ in read.nights] == [date(2026, 2, 20), date(2026, 3, 2)]
+    assert read.done == await repos.reminders.done_due_times(ALICE, "stretch", since)
+    assert len(read.done) == 2
+    empty = await repos.diary.nights_with_done(
+        ALICE, date(2025, 1, 1), date(2025, 1, 2), "sleep", since
+    )
+    assert empty is not None and empty.nights == [] and empty.done == []

@@ -119,3 +119,27 @@ def test_repositories_do_not_branch_on_the_backend() -> None:
                         "_e",
                     )
                 ), f"{path.name}:{node.lineno} asks which backend it has"
+
+
+async def test_a_batch_is_one_transaction_all_or_nothing(database: Database) -> None:
+    e = database.engine
+    insert = "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?)"
+    await database.atomic_batch(
+        [(insert, (1, "UTC", e.instant(NOW))), (insert, (2, None, e.instant(NOW)))]
+    )
+    # The second statement fails (a duplicate id): the batch's first insert is undone with it.
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        await database.atomic_batch(
+            [(insert, (3, None, e.instant(NOW))), (insert, (1, None, e.instant(NOW)))]
+        )
+    # Inside a transaction it is a savepoint of that one: the caller's own writes stay.
+    async with database.atomic() as s:
+        await s.execute(insert, 4, None, e.instant(NOW))
+        with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+            await database.atomic_batch(
+                [(insert, (5, None, e.instant(NOW))), (insert, (2, None, e.instant(NOW)))]
+            )
+        await database.atomic_batch([(insert, (6, None, e.instant(NOW)))])
+    async with database.read() as s:
+        ids = [row[0] for row in await s.fetch_all("SELECT id FROM users ORDER BY id")]
+    assert ids == [1, 2, 4, 6]

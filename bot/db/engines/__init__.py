@@ -40,6 +40,9 @@ class Engine(Protocol):
     skip_locked: str
     # `column` + this + one parameter from id_list(): the column is one of the ids.
     in_ids: str
+    # This process is the database's only writer (SQLite), so what it wrote last is what is
+    # there: a repository may remember a read until its own next write.
+    sole_writer: bool
 
     def instant(self, value: datetime) -> Any:
         """An aware datetime as the backend stores it (whole seconds on both)."""
@@ -197,6 +200,12 @@ class Database(Protocol):
 
     def atomic(self) -> AbstractAsyncContextManager[Session]:
         """A transaction; inside another one of the same task it is a savepoint of that one."""
+        ...
+
+    async def atomic_batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Statements whose parameters are known up front, as one transaction (or a savepoint of
+        the task's own): on SQLite all of it, BEGIN to COMMIT, is one trip to the connection's
+        thread instead of one per statement."""
         ...
 
 

@@ -47,6 +47,7 @@ class PostgresEngine:
     # Concurrent claimers each take a disjoint batch instead of waiting for one another; a row
     # another claimer changed after our snapshot is re-checked on its new version and drops out.
     skip_locked = " FOR UPDATE SKIP LOCKED"
+    sole_writer = False
     in_ids = " = ANY(?)"
     row_order = "1"
 

@@ -34,6 +34,7 @@ class SqliteEngine:
     # BEGIN IMMEDIATE (every transaction) holds the only write lock: nothing to lock row by row.
     for_update = ""
     skip_locked = ""
+    sole_writer = True
     in_ids = " IN (SELECT value FROM json_each(?))"
     row_order = "rowid"
 
