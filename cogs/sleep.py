@@ -34,6 +34,7 @@ from bot.reminders.engine import (
     unreadable_help,
 )
 from bot.reminders.transport import Outgoing
+from bot.routines import STRETCH_KIND
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.charts import history_png
@@ -96,7 +97,7 @@ class SleepService:
         start, end = window(days, self.today(zone))
         entries = await self.bot.repos.diary.between(user_id, start, end)
         since = self.bot.clock.now() - timedelta(days=days + 2)
-        done = await self.bot.repos.reminders.done_due_times(user_id, "stretch", since)
+        done = await self.bot.repos.reminders.done_due_times(user_id, STRETCH_KIND, since)
         return add_stretched(entries, done), start, end
 
     def build(self, user_id: int, zone: str, night: date, form: NightForm) -> SleepEntry:
@@ -341,7 +342,7 @@ class SleepCog(commands.Cog):
         self.service = SleepService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.renderers[KIND] = render_prompt
+        self.bot.engine.register_renderer(KIND, render_prompt)
 
     @group.command(name="log", description="Log last night in one go (times like 23:15 or 7am).")
     @app_commands.describe(

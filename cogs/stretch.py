@@ -33,7 +33,15 @@ from bot.reminders.engine import (
     unreadable_help,
 )
 from bot.reminders.transport import Outgoing
-from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
+from bot.routines import (
+    SAFETY_LINE,
+    STRETCH_KIND,
+    Routine,
+    day_number,
+    load_routines,
+    render_steps,
+    routine_for,
+)
 from bot.scheduling.parsing import (
     MAX_PAUSE_DAYS,
     MIN_PAUSE_DAYS,
@@ -45,7 +53,7 @@ from bot.scheduling.recurrence import Weekdays, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
 from cogs._autocomplete import zone_autocomplete
 
-KIND = "stretch"
+KIND = STRETCH_KIND
 WHAT = "stretch reminders"
 DEFAULT_TIME = time(17, 0)
 COLOUR = discord.Colour.green()
@@ -313,7 +321,7 @@ class StretchCog(commands.Cog):
         self.routines = routines
 
     async def cog_load(self) -> None:
-        self.bot.renderers[KIND] = StretchRenderer(self.routines)
+        self.bot.engine.register_renderer(KIND, StretchRenderer(self.routines))
 
     @group.command(name="remind", description="Start or change your daily stretch reminder.")
     @app_commands.describe(
