@@ -31,6 +31,7 @@ from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
 from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
 from bot.settings import Settings
+from bot.usecases import Context
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +171,11 @@ class RlsBot(commands.AutoShardedBot):
         if self._engine is None:
             raise RuntimeError("the reminder engine is built in setup_hook")
         return self._engine
+
+    @property
+    def usecases(self) -> Context:
+        """What the use cases (bot/usecases) work with: the cogs call them with this."""
+        return Context(self.repos, self.engine)
 
     async def open_storage(self) -> None:
         """The database, its repositories and the reminder engine: what the cogs need to load

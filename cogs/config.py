@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.db.guild_settings import BOT_ITSELF, GuildSettings
+from bot.db.guild_settings import BOT_ITSELF
 from bot.errors import UserError
 from bot.formatting import when
 from bot.guild_config import (
@@ -34,6 +34,7 @@ from bot.guild_config import (
 from bot.interactions import ConfirmView, send_reply
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.zones import resolve_zone
+from bot.usecases import configure_daily_tip
 from cogs._autocomplete import zone_autocomplete
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,6 @@ REMINDER_CHANNEL_OFF_NOTICE = (
     "This server's moderators turned off its reminder channel, so your reminders come by DM now."
 )
 REMINDER_CHANNEL_MOVED_NOTICE = "This server's moderators moved its reminder channel to here."
-NEEDS_TIMEZONE = (
-    "This server has no timezone yet, so I don't know when the tip should go out. Add "
-    "`timezone:` with a city near most of your members (e.g. Europe/Berlin), or set it with "
-    "`/config timezone`; I'll remember it."
-)
-
 NEEDS_A_SERVER = (
     "`/config` changes how I work in one server, so it only works inside a server that added "
     "me, not in DMs. Your own settings (`/timezone`, `/stretch`, `/sleep`) work here too."
@@ -243,25 +238,11 @@ class ConfigCog(commands.Cog):
         channel_id = usable_channel(interaction, channel)
         local_time = parse_time(time) if time is not None else None
         zone = resolve_zone(timezone).key if timezone is not None else None
-        if zone is None and (await self.bot.repos.guild_settings.get(guild_id)).timezone is None:
-            raise UserError(NEEDS_TIMEZONE)
-
-        def edit(settings: GuildSettings) -> GuildSettings:
-            return replace(
-                settings,
-                tips_channel_id=channel_id,
-                tips_time=local_time if local_time is not None else settings.tips_time,
-                timezone=zone or settings.timezone,
-            )
-
-        # Settings and the tip's schedule commit together. The schedule is saved even when
-        # nothing changed: running the command again resumes a post that was paused because the
-        # bot could not post in the channel.
-        _, schedule = await change_settings(
-            self.bot.repos.guild_settings, self.bot.engine, guild_id, edit, interaction.user.id
+        schedule = await configure_daily_tip(
+            self.bot.usecases, guild_id, interaction.user.id, channel_id, local_time, zone
         )
-        # A channel and a zone are both set by now, so there is a schedule with a due time.
-        assert schedule is not None and schedule.next_due is not None
+        # A channel and a zone are both set by now, so the schedule has a due time.
+        assert schedule.next_due is not None
         await send_reply(
             interaction,
             f"Every day at {schedule.local_time:%H:%M} ({schedule.timezone}) I'll post a tip in "

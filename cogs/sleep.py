@@ -54,6 +54,7 @@ from bot.sleep.form import (
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
+from bot.usecases import save_night
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class SleepService:
             )
             view = replace_view(self, entry)
         else:
-            saved = await self.bot.repos.diary.save(entry, self.bot.clock.now())
+            saved = await save_night(self.bot.usecases, entry)
             content = saved_text(saved, replaced=existing is not None)
         if leaving is not None:
             await leaving.leave(interaction, content=content, view=view)
@@ -176,7 +177,7 @@ def confirm_unusual_view(
     22:00), sometimes true (a day in bed when ill). The entry waits here until answered."""
 
     async def save(interaction: discord.Interaction[Any]) -> str:
-        saved = await service.bot.repos.diary.save(entry, service.bot.clock.now())
+        saved = await save_night(service.bot.usecases, entry)
         return saved_text(saved, replaced=replaces)
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
@@ -198,7 +199,7 @@ def replace_view(service: SleepService, entry: SleepEntry) -> ConfirmView:
     """Replace / Keep when a night is logged twice; the new entry waits here until answered."""
 
     async def replace(interaction: discord.Interaction[Any]) -> str:
-        saved = await service.bot.repos.diary.save(entry, service.bot.clock.now())
+        saved = await save_night(service.bot.usecases, entry)
         return saved_text(saved, replaced=True)
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
