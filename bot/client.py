@@ -22,7 +22,7 @@ from bot.command_translator import CatalogTranslator
 from bot.db import Database, Repositories, build_repositories, open_database
 from bot.db.retention import prune_deliveries
 from bot.db.sqlite import SqliteDatabase
-from bot.discord_delivery import DiscordTransport, Renderer
+from bot.discord_delivery import DiscordTransport
 from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
 from bot.health import HealthCheck
@@ -31,6 +31,7 @@ from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
 from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
 from bot.settings import Settings
+from bot.usecases import Context
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +152,6 @@ class RlsBot(commands.AutoShardedBot):
             database_answers=self._database_answers,
             tick_seconds=settings.reminder_tick_seconds,
         )
-        # Schedule kind -> how its message looks; filled by the cogs as they load.
-        self.renderers: dict[str, Renderer] = {}
         point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
 
     @property
@@ -173,8 +172,14 @@ class RlsBot(commands.AutoShardedBot):
             raise RuntimeError("the reminder engine is built in setup_hook")
         return self._engine
 
-    async def setup_hook(self) -> None:
-        log.info("rls-companion %s starting (%s)", __version__, self._describe_database())
+    @property
+    def usecases(self) -> Context:
+        """What the use cases (bot/usecases) work with: the cogs call them with this."""
+        return Context(self.repos, self.engine)
+
+    async def open_storage(self) -> None:
+        """The database, its repositories and the reminder engine: what the cogs need to load
+        (they register their renderers with the engine)."""
         self._db = await open_database(self.settings)
         self._repos = build_repositories(self._db)
         self._engine = ReminderEngine(
@@ -184,7 +189,9 @@ class RlsBot(commands.AutoShardedBot):
             DiscordTransport(
                 self,
                 self._repos.reminders,
-                self.renderers,
+                # Late-bound: the engine is built around this transport, and the cogs register
+                # their renderers with it as they load.
+                lambda kind: self.engine.renderer(kind),
                 self.pacer,
             ),
             EngineConfig(
@@ -200,6 +207,10 @@ class RlsBot(commands.AutoShardedBot):
             ),
             self.metrics,
         )
+
+    async def setup_hook(self) -> None:
+        log.info("rls-companion %s starting (%s)", __version__, self._describe_database())
+        await self.open_storage()
         for extension in walk_extensions():
             await self.load_extension(extension)
             log.debug("loaded %s", extension)

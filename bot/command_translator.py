@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,10 +111,17 @@ async def _regenerate() -> int:
     from bot.extensions import walk_extensions
     from bot.settings import Settings
 
-    bot = RlsBot(Settings(_env_file=None, database_path=Path("unused.sqlite3")))  # type: ignore[call-arg]
-    for extension in walk_extensions():
-        await bot.load_extension(extension)
-    commands = set(await command_messages(bot.tree))
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Path(scratch) / "unused.sqlite3"
+        bot = RlsBot(Settings(_env_file=None, database_path=database), background_jobs=False)  # type: ignore[call-arg]
+        # Cogs register their renderers with the reminder engine as they load, so it must exist.
+        await bot.open_storage()
+        try:
+            for extension in walk_extensions():
+                await bot.load_extension(extension)
+            commands = set(await command_messages(bot.tree))
+        finally:
+            await bot.db.close()
     # Messages used outside the command tree keep their place in the template.
     others = (
         {

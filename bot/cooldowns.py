@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.clock import Clock
+from bot.routines import STRETCH_KIND
 
 T = TypeVar("T")
 
@@ -109,7 +110,7 @@ EXPORT_SECONDS = 60.0
 
 async def stretch_now_limits(interaction: discord.Interaction[Any]) -> Limits:
     user = interaction.user.id
-    schedule = await interaction.client.repos.reminders.get_schedule(user, "stretch")
+    schedule = await interaction.client.repos.reminders.get_schedule(user, STRETCH_KIND)
     if schedule is None or schedule.channel_id is None:
         return [(("stretch now", user), STRETCH_NOW_SECONDS)]
     return [

@@ -7,6 +7,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import cast
 
 import aiohttp
 import discord
@@ -53,13 +54,14 @@ class DiscordTransport:
         self,
         client: discord.Client,
         reminders: ReminderRepository,
-        renderers: dict[str, Renderer],
+        renderer_for: Callable[[str], object | None],
         pacer: TokenBucket,
     ) -> None:
         self._client = client
         self._reminders = reminders
-        # Shared with the bot: each cog registers how its kind of schedule looks when it loads.
-        self._renderers = renderers
+        # The engine's registry: each feature registers how its kind of schedule looks when it
+        # is set up (ReminderEngine.register_renderer).
+        self._renderer_for = renderer_for
         # Every REST request counts towards Discord's global limit, including opening a DM.
         self._pacer = pacer
 
@@ -75,7 +77,7 @@ class DiscordTransport:
 
     async def send(self, outgoing: Outgoing) -> SentMessage:
         schedule = outgoing.schedule
-        renderer = self._renderers.get(schedule.kind)
+        renderer = cast(Renderer | None, self._renderer_for(schedule.kind))
         if renderer is None:
             raise TemporaryFailure(f"no renderer for {schedule.kind!r}")
         rendered = renderer(outgoing)

@@ -8,13 +8,14 @@ setting is called, how a change reads in ``/config show``, and when the daily ti
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
 
 from bot.db.guild_settings import (
     BOT_ITSELF,
+    DEFAULT_TIP_TIME,
     FORMER_MEMBER,
     REMINDER_CHANNEL,
     TIMEZONE,
+    TIP_KIND,
     TIPS_CHANNEL,
     TIPS_TIME,
     AuditEntry,
@@ -28,8 +29,6 @@ from bot.formatting import discord_timestamp, when
 from bot.reminders.engine import PAUSE_CHANNEL_UNAVAILABLE, ReminderEngine
 from bot.scheduling.recurrence import Weekdays
 
-TIP_KIND = "server_tip"
-DEFAULT_TIP_TIME = time(17, 0)
 RECENT_CHANGES = 5
 
 LABELS = {
@@ -129,7 +128,8 @@ async def change_settings(
     moderator_id: int,
 ) -> tuple[SettingsUpdate, Schedule | None]:
     """One moderator change and the daily tip schedule that follows from it, in one transaction:
-    a failure between the two leaves neither (no tip channel saved without its schedule)."""
+    a failure between the two leaves neither. The schedule row is the one place the daily tip's
+    channel and time are stored (the settings read them from it); its zone is the server's."""
     async with engine.reminders.atomic():
         update = await guild_settings.update(guild_id, edit, moderator_id, engine.now())
         return update, await apply_tip_schedule(engine, update.after)

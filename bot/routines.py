@@ -18,6 +18,9 @@ from bot.tips import DATA_DIR, ContentError, Slug, display_path, parse_entries, 
 DEFAULT_ROUTINES_PATH = DATA_DIR / "routines.toml"
 
 # "About five minutes": long enough to help, short enough to do every day.
+# The stretch reminder's schedule kind on the reminder engine: owned by the stretch feature, read by
+# others (the sleep diary's "stretched" column, the stretch cooldown) through this name only.
+STRETCH_KIND = "stretch"
 MIN_TOTAL_SECONDS = 240
 MAX_TOTAL_SECONDS = 360
 # Discord embed fields hold at most 1024 characters; a rendered routine must fit in one.

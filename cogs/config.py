@@ -8,7 +8,6 @@ again here before anything is read or changed.
 from __future__ import annotations
 
 import logging
-import random
 from dataclasses import replace
 from typing import Any
 
@@ -17,8 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.db.guild_settings import BOT_ITSELF, GuildSettings
-from bot.discord_delivery import RenderedMessage
+from bot.db.guild_settings import BOT_ITSELF
 from bot.errors import UserError
 from bot.formatting import when
 from bot.guild_config import (
@@ -34,26 +32,17 @@ from bot.guild_config import (
     uses_channel,
 )
 from bot.interactions import ConfirmView, send_reply
-from bot.reminders.transport import Outgoing
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.zones import resolve_zone
-from bot.tips import NOTICE, TipCatalog, load_catalog, pick_tip, sources_field
+from bot.usecases import configure_daily_tip
 from cogs._autocomplete import zone_autocomplete
 
 log = logging.getLogger(__name__)
 
-COLOUR = discord.Colour.dark_teal()
-MAX_FIELD = 1024
 REMINDER_CHANNEL_OFF_NOTICE = (
     "This server's moderators turned off its reminder channel, so your reminders come by DM now."
 )
 REMINDER_CHANNEL_MOVED_NOTICE = "This server's moderators moved its reminder channel to here."
-NEEDS_TIMEZONE = (
-    "This server has no timezone yet, so I don't know when the tip should go out. Add "
-    "`timezone:` with a city near most of your members (e.g. Europe/Berlin), or set it with "
-    "`/config timezone`; I'll remember it."
-)
-
 NEEDS_A_SERVER = (
     "`/config` changes how I work in one server, so it only works inside a server that added "
     "me, not in DMs. Your own settings (`/timezone`, `/stretch`, `/sleep`) work here too."
@@ -132,38 +121,6 @@ def usable_channel(interaction: discord.Interaction[Any], picked: PickedChannel)
     return channel.id
 
 
-class DailyTipRenderer:
-    """The server's daily tip: one the server has not seen recently, the same one on a resend."""
-
-    def __init__(self, bot: RlsBot, catalog: TipCatalog) -> None:
-        self.bot = bot
-        self.catalog = catalog
-        self.rng = random.Random()
-
-    def _pick(self, recent: list[str]) -> str:
-        return pick_tip(self.catalog, None, recent, self.rng).id
-
-    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
-        guild_id = outgoing.schedule.guild_id
-        assert guild_id is not None  # the schema guarantees it for a server's schedule
-        tip_id = await self.bot.repos.guild_settings.choose_tip(
-            guild_id, outgoing.delivery.id, self._pick, self.bot.clock.now()
-        )
-        # A tip retired from the catalog since it was chosen: any fresh one will do.
-        tip = self.catalog.get(tip_id) or pick_tip(self.catalog, None, [], self.rng)
-        embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
-        embed.set_author(name="Tip of the day")
-        embed.add_field(name="Topic", value=self.catalog.topic(tip.topic).name, inline=True)
-        name, sources = sources_field(tip)
-        embed.add_field(name=name, value=sources[:MAX_FIELD], inline=True)
-        if outgoing.is_late:
-            embed.add_field(
-                name="Note", value="Posted late: I was offline when it was due.", inline=False
-            )
-        embed.set_footer(text=NOTICE)
-        return RenderedMessage(embed=embed)
-
-
 class ConfigCog(commands.Cog):
     help_title = "Server settings (moderators)"
 
@@ -181,12 +138,8 @@ class ConfigCog(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
-    def __init__(self, bot: RlsBot, catalog: TipCatalog) -> None:
+    def __init__(self, bot: RlsBot) -> None:
         self.bot = bot
-        self.catalog = catalog
-
-    async def cog_load(self) -> None:
-        self.bot.renderers[TIP_KIND] = DailyTipRenderer(self.bot, self.catalog)
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         # Discord offers /config only in servers that added the bot; an outdated client may
@@ -285,25 +238,11 @@ class ConfigCog(commands.Cog):
         channel_id = usable_channel(interaction, channel)
         local_time = parse_time(time) if time is not None else None
         zone = resolve_zone(timezone).key if timezone is not None else None
-        if zone is None and (await self.bot.repos.guild_settings.get(guild_id)).timezone is None:
-            raise UserError(NEEDS_TIMEZONE)
-
-        def edit(settings: GuildSettings) -> GuildSettings:
-            return replace(
-                settings,
-                tips_channel_id=channel_id,
-                tips_time=local_time if local_time is not None else settings.tips_time,
-                timezone=zone or settings.timezone,
-            )
-
-        # Settings and the tip's schedule commit together. The schedule is saved even when
-        # nothing changed: running the command again resumes a post that was paused because the
-        # bot could not post in the channel.
-        _, schedule = await change_settings(
-            self.bot.repos.guild_settings, self.bot.engine, guild_id, edit, interaction.user.id
+        schedule = await configure_daily_tip(
+            self.bot.usecases, guild_id, interaction.user.id, channel_id, local_time, zone
         )
-        # A channel and a zone are both set by now, so there is a schedule with a due time.
-        assert schedule is not None and schedule.next_due is not None
+        # A channel and a zone are both set by now, so the schedule has a due time.
+        assert schedule.next_due is not None
         await send_reply(
             interaction,
             f"Every day at {schedule.local_time:%H:%M} ({schedule.timezone}) I'll post a tip in "
@@ -414,4 +353,4 @@ def _moved_to_dm(moved: int) -> str:
 
 
 async def setup(bot: RlsBot) -> None:
-    await bot.add_cog(ConfigCog(bot, load_catalog()))
+    await bot.add_cog(ConfigCog(bot))

@@ -15,6 +15,7 @@ from bot.client import RlsBot
 from bot.cooldowns import EXPORT_SECONDS, cooldown, per_user
 from bot.db.mydata import Rows, json_ready
 from bot.interactions import ConfirmView, send_reply
+from bot.usecases import delete_my_data
 
 # One message carries at most 10 attachments: the JSON and up to 9 tables as CSV.
 MAX_CSV_FILES = 9
@@ -92,7 +93,7 @@ class MyDataCog(commands.Cog):
         )
 
     async def _delete_everything(self, interaction: discord.Interaction[Any]) -> str:
-        deleted = await self.bot.repos.user_data.delete_all(interaction.user.id)
+        deleted = await delete_my_data(self.bot.usecases, interaction.user.id)
         total = sum(deleted.values())
         return (
             f"Done: deleted {total} record{'s' if total != 1 else ''} about you "

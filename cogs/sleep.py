@@ -34,6 +34,7 @@ from bot.reminders.engine import (
     unreadable_help,
 )
 from bot.reminders.transport import Outgoing
+from bot.routines import STRETCH_KIND
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.charts import history_png
@@ -53,6 +54,7 @@ from bot.sleep.form import (
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
+from bot.usecases import save_night
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ class SleepService:
         start, end = window(days, self.today(zone))
         entries = await self.bot.repos.diary.between(user_id, start, end)
         since = self.bot.clock.now() - timedelta(days=days + 2)
-        done = await self.bot.repos.reminders.done_due_times(user_id, "stretch", since)
+        done = await self.bot.repos.reminders.done_due_times(user_id, STRETCH_KIND, since)
         return add_stretched(entries, done), start, end
 
     async def zone_and_nights(self, user_id: int, days: int) -> tuple[list[SleepEntry], date, date]:
@@ -170,7 +172,7 @@ class SleepService:
             )
             view = replace_view(self, entry)
         else:
-            saved = await self.bot.repos.diary.save(entry, self.bot.clock.now())
+            saved = await save_night(self.bot.usecases, entry)
             content = saved_text(saved, replaced=existing is not None)
         if leaving is not None:
             await leaving.leave(interaction, content=content, view=view)
@@ -195,7 +197,7 @@ def confirm_unusual_view(
     22:00), sometimes true (a day in bed when ill). The entry waits here until answered."""
 
     async def save(interaction: discord.Interaction[Any]) -> str:
-        saved = await service.bot.repos.diary.save(entry, service.bot.clock.now())
+        saved = await save_night(service.bot.usecases, entry)
         return saved_text(saved, replaced=replaces)
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
@@ -217,7 +219,7 @@ def replace_view(service: SleepService, entry: SleepEntry) -> ConfirmView:
     """Replace / Keep when a night is logged twice; the new entry waits here until answered."""
 
     async def replace(interaction: discord.Interaction[Any]) -> str:
-        saved = await service.bot.repos.diary.save(entry, service.bot.clock.now())
+        saved = await save_night(service.bot.usecases, entry)
         return saved_text(saved, replaced=True)
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
@@ -361,7 +363,7 @@ class SleepCog(commands.Cog):
         self.service = SleepService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.renderers[KIND] = render_prompt
+        self.bot.engine.register_renderer(KIND, render_prompt)
 
     @group.command(name="log", description="Log last night in one go (times like 23:15 or 7am).")
     @app_commands.describe(

@@ -25,7 +25,6 @@ from bot.reminders.engine import (
     PAUSE_STOPPED,
     PAUSE_UNREADABLE,
     Reminded,
-    ReminderChange,
     ReminderKind,
     ScheduleStatus,
     not_set_up,
@@ -33,7 +32,15 @@ from bot.reminders.engine import (
     unreadable_help,
 )
 from bot.reminders.transport import Outgoing
-from bot.routines import SAFETY_LINE, Routine, day_number, load_routines, render_steps, routine_for
+from bot.routines import (
+    SAFETY_LINE,
+    STRETCH_KIND,
+    Routine,
+    day_number,
+    load_routines,
+    render_steps,
+    routine_for,
+)
 from bot.scheduling.parsing import (
     MAX_PAUSE_DAYS,
     MIN_PAUSE_DAYS,
@@ -43,11 +50,11 @@ from bot.scheduling.parsing import (
 )
 from bot.scheduling.recurrence import Weekdays, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
+from bot.usecases import set_stretch_reminder
 from cogs._autocomplete import zone_autocomplete
 
-KIND = "stretch"
+KIND = STRETCH_KIND
 WHAT = "stretch reminders"
-DEFAULT_TIME = time(17, 0)
 COLOUR = discord.Colour.green()
 MAX_ID = 2**63 - 1
 # When DMs are refused, a server that added the bot can post them in its reminder channel.
@@ -313,7 +320,7 @@ class StretchCog(commands.Cog):
         self.routines = routines
 
     async def cog_load(self) -> None:
-        self.bot.renderers[KIND] = StretchRenderer(self.routines)
+        self.bot.engine.register_renderer(KIND, StretchRenderer(self.routines))
 
     @group.command(name="remind", description="Start or change your daily stretch reminder.")
     @app_commands.describe(
@@ -335,29 +342,18 @@ class StretchCog(commands.Cog):
         local_time = parse_time(time) if time is not None else None
         weekdays = parse_days(days) if days is not None else None
         zone = resolve_zone(timezone).key if timezone is not None else None
-        target: tuple[int | None, int | None] | None = None
-        if where == "dm":
-            target = (None, None)
-        elif where == "channel":
-            if interaction.guild_id is None:
-                raise UserError("Reminders in a channel need to be set up from inside a server.")
-            if server_without_bot(interaction):
-                raise UserError(NO_CHANNEL_POSTS_HERE)
-            settings = await self.bot.repos.guild_settings.get(interaction.guild_id)
-            if settings.reminder_channel_id is None:
-                raise UserError(
-                    "This server has no reminder channel yet. Ask a moderator to choose one "
-                    "with `/config reminder-channel`, or pick `where: dm`."
-                )
-            target = (interaction.guild_id, settings.reminder_channel_id)
-        profile = await self.bot.repos.users.get(interaction.user.id)
-        result = await self.bot.engine.remind(
+        # Only Discord knows whether the bot is in the server (a user install).
+        in_server = where == "channel" and interaction.guild_id is not None
+        if in_server and server_without_bot(interaction):
+            raise UserError(NO_CHANNEL_POSTS_HERE)
+        result = await set_stretch_reminder(
+            self.bot.usecases,
             interaction.user.id,
-            KIND,
-            ReminderChange(local_time, weekdays.to_mask() if weekdays else None, zone, target),
-            default_time=DEFAULT_TIME,
-            default_days=Weekdays.EVERY_DAY.to_mask(),
-            profile_zone=profile.timezone if profile is not None else None,
+            local_time=local_time,
+            days_mask=weekdays.to_mask() if weekdays else None,
+            zone=zone,
+            where=where,
+            guild_id=interaction.guild_id,
         )
         next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(result.schedule, 3))
         await send_reply(interaction, f"{remind_summary(result)}\nNext three:\n{next_three}")

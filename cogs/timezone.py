@@ -10,6 +10,7 @@ from bot.client import RlsBot
 from bot.formatting import plural
 from bot.interactions import send_reply
 from bot.scheduling.zones import resolve_zone, said_back
+from bot.usecases import change_zone
 from cogs._autocomplete import zone_autocomplete
 
 
@@ -27,7 +28,7 @@ class TimezoneCog(commands.Cog):
     @app_commands.describe(zone="A city or IANA zone such as Europe/Berlin")
     async def set_zone(self, interaction: discord.Interaction[RlsBot], zone: str) -> None:
         resolved = resolve_zone(zone)
-        schedules = await self.bot.engine.change_zone(interaction.user.id, resolved.key)
+        schedules = await change_zone(self.bot.usecases, interaction.user.id, resolved.key)
         local_now = self.bot.clock.now().astimezone(resolved)
         # "Berlin → Europe/Berlin": the person sees which zone a city they typed became.
         lines = [

@@ -33,6 +33,7 @@ from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.cooldowns import cooldown, public_tip_limits
+from bot.db.guild_settings import TIP_KIND
 from bot.db.tip_history import KEEP
 from bot.errors import UserError
 from bot.interactions import (
@@ -58,6 +59,7 @@ from bot.tips import (
     sources_field,
     suggest_titles,
 )
+from cogs._daily_tip import DailyTipRenderer
 
 COLOUR = discord.Colour.dark_teal()
 ANYONE = 0
@@ -433,6 +435,8 @@ class TipsCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        # The server's daily tip is this feature's post; /config only says where and when.
+        self.bot.engine.register_renderer(TIP_KIND, DailyTipRenderer(self.bot, self.catalog))
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)

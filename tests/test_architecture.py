@@ -17,6 +17,7 @@ DOMAIN = [
     *sorted((BOT / "clinical").glob("*.py")),
     *sorted((BOT / "db").glob("*.py")),
     *sorted((BOT / "i18n").glob("*.py")),
+    *sorted((BOT / "usecases").glob("*.py")),
     BOT / "tips.py",
     BOT / "routines.py",
     BOT / "guild_config.py",
@@ -66,3 +67,26 @@ def test_no_private_discord_py_attributes(path: Path) -> None:
         if isinstance(node, ast.Attribute) and node.attr in PRIVATE_DISCORD
     }
     assert used == set()
+
+
+# User actions that go through bot/usecases (one transaction each): a cog doing them on storage or
+# on the engine itself would bypass the use case. (owner attribute, method) as written in a cog.
+ACTIONS_IN_USECASES = {
+    ("diary", "save"),  # save a night
+    ("user_data", "delete_all"),  # delete my data
+    ("engine", "change_zone"),  # change zone
+    ("engine", "remind"),  # set a stretch reminder
+}
+COGS = sorted((BOT.parent / "cogs").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", COGS, ids=lambda p: str(p.relative_to(BOT.parent)))
+def test_cogs_do_user_actions_through_the_use_cases(path: Path) -> None:
+    bypasses = {
+        (node.value.attr, node.attr)
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and (node.value.attr, node.attr) in ACTIONS_IN_USECASES
+    }
+    assert bypasses == set()

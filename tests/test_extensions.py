@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import discord
@@ -32,8 +33,12 @@ EXPECTED_COMMANDS = {
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> RlsBot:
-    return RlsBot(Settings(database_path=tmp_path / "x.sqlite3"))
+async def bot(tmp_path: Path) -> AsyncIterator[RlsBot]:
+    bot = RlsBot(Settings(database_path=tmp_path / "x.sqlite3"), background_jobs=False)
+    # Cogs register their renderers with the engine as they load, so it must exist.
+    await bot.open_storage()
+    yield bot
+    await bot.db.close()  # only storage was opened: no gateway to close
 
 
 def test_every_module_with_setup_is_discovered() -> None:
@@ -51,7 +56,7 @@ async def test_each_extension_registers_its_commands(bot: RlsBot) -> None:
 async def test_each_schedule_kind_has_a_renderer(bot: RlsBot) -> None:
     for extension in walk_extensions():
         await bot.load_extension(extension)
-    assert set(bot.renderers) == {"stretch", "sleep", "server_tip"}
+    assert bot.engine.renderer_kinds() == {"stretch", "sleep", "server_tip"}
 
 
 async def test_command_names_and_descriptions_follow_discord_rules(bot: RlsBot) -> None:
@@ -84,3 +89,11 @@ def test_every_handler_claims_its_interactions() -> None:
                     found += 1
                     assert issubclass(cls, ours), f"{cls.__qualname__} is not an {ours.__name__}"
     assert found >= 6
+
+
+async def test_the_daily_tip_renderer_belongs_to_the_tips_feature(bot: RlsBot) -> None:
+    # /config only decides where and when the tip goes out; how it looks is the tips feature's.
+    await bot.load_extension("cogs.config")
+    assert bot.engine.renderer_kinds() == set()
+    await bot.load_extension("cogs.tips")
+    assert bot.engine.renderer_kinds() == {"server_tip"}

@@ -9,7 +9,7 @@ moderators changing different settings at once cannot undo each other's change.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any, Protocol
 
@@ -28,6 +28,9 @@ TIPS_CHANNEL = "tips_channel"
 TIPS_TIME = "tips_time"
 TIMEZONE = "timezone"
 SETTINGS = (REMINDER_CHANNEL, TIPS_CHANNEL, TIPS_TIME, TIMEZONE)
+# The daily tip's schedule (a server schedule on the reminder engine) and its time when none is chosen.
+TIP_KIND = "server_tip"
+DEFAULT_TIP_TIME = time(17, 0)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class GuildSettings:
     reminder_channel_id: int | None = None
     timezone: str | None = None
     updated_at: datetime | None = None
+    # The daily tip's channel and time are read from its schedule row (the one source of truth,
+    # the row the engine runs on); the repository never stores them itself.
     tips_channel_id: int | None = None  # None: no daily tip
     tips_time: time | None = None  # None: the default time
 
@@ -92,6 +97,10 @@ def _apply(edit: Edit, before: GuildSettings) -> GuildSettings:
     after = edit(before)
     if after.guild_id != before.guild_id:
         raise ValueError("an edit cannot move settings to another server")
+    if after.tips_time == DEFAULT_TIP_TIME:
+        # The schedule row stores a time, not whether one was chosen: 17:00 reads back as the
+        # default, so it is the default here too and never audited as a change.
+        after = replace(after, tips_time=None)
     return after
 
 
@@ -134,27 +143,37 @@ class GuildSettingsRepository(Protocol):
         ...
 
 
-_COLUMNS = "guild_id, reminder_channel_id, timezone, updated_at, tips_channel_id, tips_time"
+_COLUMNS = "guild_id, reminder_channel_id, timezone, updated_at"
+# The daily tip's channel and time come from its schedule row. Scalar subqueries (not a join) so
+# PostgreSQL's FOR UPDATE still locks just the settings row. The old guild_settings.tips_channel_id
+# and tips_time columns are neither read nor written any more (left in place: no migration).
+_TIP = (
+    "(SELECT {column} FROM schedules WHERE schedules.guild_id = guild_settings.guild_id "
+    "AND schedules.user_id IS NULL AND schedules.kind = '" + TIP_KIND + "')"
+)
+_READ_COLUMNS = (
+    _COLUMNS + ", " + _TIP.format(column="channel_id") + ", " + _TIP.format(column="local_time")
+)
 _AUDIT_COLUMNS = "id, guild_id, moderator_id, setting, old_value, new_value, changed_at"
 
 
 def _opt_time(text: str | None) -> time | None:
-    return None if text is None else parse_local_time(text)
-
-
-def _opt_text(value: time | None) -> str | None:
-    return None if value is None else format_local_time(value)
+    if text is None:
+        return None
+    chosen = parse_local_time(text)
+    return None if chosen == DEFAULT_TIP_TIME else chosen
 
 
 def _settings_from_row(row: Any, instant: Callable[[Any], datetime]) -> GuildSettings:
-    """A row of _COLUMNS; `instant` reads the backend's stored instant."""
+    """A row of _READ_COLUMNS (or of _COLUMNS: no daily tip); `instant` reads the backend's
+    stored instant."""
     return GuildSettings(
         guild_id=row[0],
         reminder_channel_id=row[1],
         timezone=row[2],
         updated_at=instant(row[3]),
-        tips_channel_id=row[4],
-        tips_time=_opt_time(row[5]),
+        tips_channel_id=row[4] if len(row) > 4 else None,
+        tips_time=_opt_time(row[5]) if len(row) > 4 else None,
     )
 
 
@@ -178,7 +197,7 @@ class SqlGuildSettingsRepository:
         return _audit_from_row(row, self._e.from_instant)
 
     async def _row(self, s: Session, guild_id: int, *, lock: bool = False) -> GuildSettings | None:
-        sql = "SELECT " + _COLUMNS + " FROM guild_settings WHERE guild_id = ?"
+        sql = "SELECT " + _READ_COLUMNS + " FROM guild_settings WHERE guild_id = ?"
         row = await s.fetch_one(sql + (self._e.for_update if lock else ""), guild_id)
         return None if row is None else self._settings(row)
 
@@ -190,17 +209,18 @@ class SqlGuildSettingsRepository:
         self, guild_id: int, channel_id: int | None, now: datetime
     ) -> GuildSettings:
         async with self._db.atomic() as s:
-            row = await s.fetch_one(
+            await s.execute(
                 "INSERT INTO guild_settings (guild_id, reminder_channel_id, updated_at) "
                 "VALUES (?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
                 "reminder_channel_id = excluded.reminder_channel_id, "
-                "updated_at = excluded.updated_at RETURNING " + _COLUMNS,
+                "updated_at = excluded.updated_at",
                 guild_id,
                 channel_id,
                 self._e.instant(now),
             )
-        assert row is not None
-        return self._settings(row)
+            saved = await self._row(s, guild_id)
+        assert saved is not None
+        return saved
 
     async def update(
         self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
@@ -228,15 +248,14 @@ class SqlGuildSettingsRepository:
             changes = setting_changes(before, after)
             if not changes:
                 return SettingsUpdate(before, before, [])
+            # The daily tip's channel and time are not stored here: the caller saves the tip's
+            # schedule from `after` in this same transaction (bot/guild_config.change_settings).
             row = await s.fetch_one(
                 "UPDATE guild_settings SET reminder_channel_id = ?, timezone = ?, "
-                "updated_at = ?, tips_channel_id = ?, tips_time = ? WHERE guild_id = ? "
-                "RETURNING " + _COLUMNS,
+                "updated_at = ? WHERE guild_id = ? RETURNING " + _COLUMNS,
                 after.reminder_channel_id,
                 after.timezone,
                 stamp,
-                after.tips_channel_id,
-                _opt_text(after.tips_time),
                 guild_id,
             )
             # One statement for every changed setting, in SETTINGS order, so the ids follow it.
@@ -253,7 +272,11 @@ class SqlGuildSettingsRepository:
             )
         assert row is not None
         entries = sorted((self._audit(r) for r in rows), key=lambda e: e.id)
-        return SettingsUpdate(before, self._settings(row), entries)
+        saved = self._settings(row)
+        after = replace(
+            after, reminder_channel_id=saved.reminder_channel_id, timezone=saved.timezone
+        )
+        return SettingsUpdate(before, replace(after, updated_at=saved.updated_at), entries)
 
     async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
         async with self._db.read() as s:

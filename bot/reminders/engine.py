@@ -259,6 +259,20 @@ class ReminderEngine:
         self._stopping = False
         # Names this sender's leases; unique per engine, so per process.
         self.owner = uuid.uuid4().hex[:16]
+        # Schedule kind -> how its message looks. What a renderer is belongs to the transport
+        # (the Discord one wants a RenderedMessage), so the engine only keeps them by kind.
+        self._renderers: dict[str, object] = {}
+
+    def register_renderer(self, kind: str, renderer: object) -> None:
+        """How a feature's schedules look when sent: each feature registers its own kind when
+        it is set up (a cog's cog_load), before the first tick can send one."""
+        self._renderers[kind] = renderer
+
+    def renderer(self, kind: str) -> object | None:
+        return self._renderers.get(kind)
+
+    def renderer_kinds(self) -> set[str]:
+        return set(self._renderers)
 
     def now(self) -> datetime:
         return whole_seconds(self.clock.now())

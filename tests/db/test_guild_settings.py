@@ -16,9 +16,11 @@ from bot.db import postgres as postgres_module
 from bot.db import sqlite as sqlite_module
 from bot.db.guild_settings import (
     BOT_ITSELF,
+    DEFAULT_TIP_TIME,
     KEEP_TIPS,
     REMINDER_CHANNEL,
     TIMEZONE,
+    TIP_KIND,
     TIPS_CHANNEL,
     TIPS_TIME,
     GuildSettings,
@@ -59,12 +61,32 @@ async def test_reminder_channel_set_and_cleared(repos: Repositories) -> None:
 
 
 async def test_update_saves_and_records_each_changed_setting(repos: Repositories) -> None:
-    update = await repos.guild_settings.update(
-        7,
-        lambda s: replace(s, tips_channel_id=701, tips_time=time(18, 30), timezone="Europe/Berlin"),
-        MOD,
-        NOW,
-    )
+    async def save_tip_schedule(after: GuildSettings) -> None:
+        # What bot/guild_config.change_settings does in the same transaction.
+        assert after.tips_channel_id is not None and after.timezone is not None
+        await repos.reminders.save_server_schedule(
+            ServerScheduleSpec(
+                7,
+                after.tips_channel_id,
+                TIP_KIND,
+                after.tips_time or DEFAULT_TIP_TIME,
+                127,
+                after.timezone,
+            ),
+            NOW + timedelta(hours=6),
+            NOW,
+        )
+
+    async with repos.reminders.atomic():
+        update = await repos.guild_settings.update(
+            7,
+            lambda s: replace(
+                s, tips_channel_id=701, tips_time=time(18, 30), timezone="Europe/Berlin"
+            ),
+            MOD,
+            NOW,
+        )
+        await save_tip_schedule(update.after)
     assert update.changed and update.before.tips_channel_id is None
     assert update.after == GuildSettings(
         7, None, "Europe/Berlin", NOW, tips_channel_id=701, tips_time=time(18, 30)
@@ -87,6 +109,28 @@ async def test_update_saves_and_records_each_changed_setting(repos: Repositories
     assert await repos.guild_settings.recent_changes(8, 5) == []
 
 
+async def test_the_daily_tip_is_read_from_its_schedule_row(repos: Repositories) -> None:
+    """One source of truth: the tip's channel and time are the schedule's; 17:00 is the default."""
+    await repos.guild_settings.update(7, lambda s: replace(s, timezone="UTC"), MOD, NOW)
+    assert (await repos.guild_settings.get(7)).tips_channel_id is None
+    spec = ServerScheduleSpec(7, 70, TIP_KIND, time(9, 15), 127, "UTC")
+    await repos.reminders.save_server_schedule(spec, NOW + timedelta(hours=1), NOW)
+    settings = await repos.guild_settings.get(7)
+    assert (settings.tips_channel_id, settings.tips_time) == (70, time(9, 15))
+    await repos.reminders.save_server_schedule(
+        replace(spec, channel_id=71, local_time=DEFAULT_TIP_TIME), NOW + timedelta(hours=1), NOW
+    )
+    settings = await repos.guild_settings.get(7)
+    assert (settings.tips_channel_id, settings.tips_time) == (71, None)
+    # An edit to 17:00 is the default: nothing to audit.
+    same = await repos.guild_settings.update(
+        7, lambda s: replace(s, tips_time=DEFAULT_TIP_TIME), MOD, NOW
+    )
+    assert not same.changed
+    await repos.reminders.delete_server_schedules(7, TIP_KIND)
+    assert (await repos.guild_settings.get(7)).tips_channel_id is None
+
+
 async def test_an_update_that_changes_nothing_writes_nothing(repos: Repositories) -> None:
     unchanged = await repos.guild_settings.update(7, lambda s: s, MOD, NOW)
     assert not unchanged.changed and unchanged.after == GuildSettings(7)
@@ -107,7 +151,8 @@ async def test_concurrent_updates_of_different_settings_both_stick(repos: Reposi
         repos.guild_settings.update(7, lambda s: replace(s, timezone="UTC"), 3, NOW),
     )
     saved = await repos.guild_settings.get(7)
-    assert (saved.reminder_channel_id, saved.tips_channel_id, saved.timezone) == (1, 2, "UTC")
+    # The tip's channel lives in its schedule row, which only change_settings writes.
+    assert (saved.reminder_channel_id, saved.timezone) == (1, "UTC")
     assert sorted(c.moderator_id for c in await repos.guild_settings.recent_changes(7, 10)) == [
         1,
         2,

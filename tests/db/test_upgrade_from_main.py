@@ -84,7 +84,7 @@ async def fill_every_table(s: Session) -> None:
         "channel_id, next_due, paused_until, pause_reason, notice, created_at, updated_at, "
         "pause_told_at) OVERRIDING SYSTEM VALUE VALUES "
         "(1, ?, 'stretch', '17:30', 127, 'Europe/Berlin', ?, ?, ?, NULL, NULL, 'a notice', ?, ?, "
-        "NULL), (2, NULL, 'tip', '09:30', 127, 'Europe/Berlin', ?, ?, ?, NULL, NULL, NULL, ?, ?, "
+        "NULL), (2, NULL, 'server_tip', '09:30', 127, 'Europe/Berlin', ?, ?, ?, NULL, NULL, NULL, ?, ?, "
         "NULL), (3, ?, 'sleep', '22:00', 31, 'Europe/Berlin', NULL, NULL, NULL, NULL, "
         "'dm_closed', NULL, ?, ?, ?)"
         if s.engine.name == "postgres"
@@ -92,7 +92,7 @@ async def fill_every_table(s: Session) -> None:
         "guild_id, channel_id, next_due, paused_until, pause_reason, notice, created_at, "
         "updated_at, pause_told_at) VALUES "
         "(1, ?, 'stretch', '17:30', 127, 'Europe/Berlin', ?, ?, ?, NULL, NULL, 'a notice', ?, ?, "
-        "NULL), (2, NULL, 'tip', '09:30', 127, 'Europe/Berlin', ?, ?, ?, NULL, NULL, NULL, ?, ?, "
+        "NULL), (2, NULL, 'server_tip', '09:30', 127, 'Europe/Berlin', ?, ?, ?, NULL, NULL, NULL, ?, ?, "
         "NULL), (3, ?, 'sleep', '22:00', 31, 'Europe/Berlin', NULL, NULL, NULL, NULL, "
         "'dm_closed', NULL, ?, ?, ?)",
         USER,
@@ -248,7 +248,7 @@ async def test_a_database_made_by_main_upgrades_in_place_and_keeps_every_row(
     stretch = await repos.reminders.get_schedule(USER, "stretch")
     assert stretch is not None and stretch.notice == "a notice"
     assert stretch.next_due == NOW + timedelta(days=1)
-    server = await repos.reminders.get_server_schedule(GUILD, "tip")
+    server = await repos.reminders.get_server_schedule(GUILD, "server_tip")
     assert server is not None and server.server_owned
     activity = await repos.reminders.schedule_activity(
         USER, "stretch", recent=5, done_since=NOW - timedelta(days=30), skipped_since=NOW

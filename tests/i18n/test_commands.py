@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,14 @@ def follows_discord_name_rules(name: str) -> bool:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> RlsBot:
+async def bot(tmp_path: Path) -> AsyncIterator[RlsBot]:
     client = RlsBot(Settings(_env_file=None, database_path=tmp_path / "x.sqlite3"))  # type: ignore[call-arg]
+    # Cogs register their renderers with the reminder engine as they load, so it must exist.
+    await client.open_storage()
     for extension in walk_extensions():
         await client.load_extension(extension)
-    return client
+    yield client
+    await client.db.close()
 
 
 async def test_the_template_lists_exactly_the_command_strings(bot: RlsBot) -> None:

@@ -1,0 +1,30 @@
+"""Use cases: one plain function per user action, each one transaction, no Discord import.
+
+A cog parses what Discord sent, checks what only Discord knows (permissions, channel types), calls
+one of these, and words the reply. What the action reads and writes happens here, inside a single
+transaction (``engine.reminders.atomic()``: repositories' reads and writes in the same task join
+it), so a failure halfway leaves nothing half done. tests/test_architecture.py keeps this package
+free of discord and keeps the cogs from doing these actions on storage themselves.
+"""
+
+from bot.usecases.actions import (
+    NEEDS_TIMEZONE,
+    NO_REMINDER_CHANNEL,
+    Context,
+    change_zone,
+    configure_daily_tip,
+    delete_my_data,
+    save_night,
+    set_stretch_reminder,
+)
+
+__all__ = [
+    "NEEDS_TIMEZONE",
+    "NO_REMINDER_CHANNEL",
+    "Context",
+    "change_zone",
+    "configure_daily_tip",
+    "delete_my_data",
+    "save_night",
+    "set_stretch_reminder",
+]

@@ -1,0 +1,135 @@
+"""The use cases on both backends: each does its whole action in one transaction, and bad input
+changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.db import Repositories
+from bot.db.guild_settings import GuildSettings
+from bot.errors import UserError
+from bot.reminders.engine import ReminderEngine
+from bot.routines import STRETCH_KIND
+from bot.usecases import (
+    NEEDS_TIMEZONE,
+    NO_REMINDER_CHANNEL,
+    Context,
+    change_zone,
+    configure_daily_tip,
+    delete_my_data,
+    set_stretch_reminder,
+)
+
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+GUILD, USER, MOD = 77, 1, 9
+
+
+class Broken(Exception):
+    pass
+
+
+class Failing:
+    """The real repository, except that one method fails: a crash between two steps."""
+
+    def __init__(self, real: Any, method: str) -> None:
+        self._real = real
+        self._method = method
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._method:
+
+            async def fail(*args: Any, **kwargs: Any) -> Any:
+                raise Broken(name)
+
+            return fail
+        return getattr(self._real, name)
+
+
+def context(repos: Repositories, failing: str | None = None) -> Context:
+    reminders = repos.reminders if failing is None else Failing(repos.reminders, failing)
+    return Context(repos, ReminderEngine(reminders, repos.users, FakeClock(NOW)))
+
+
+async def test_set_stretch_reminder_with_a_zone_is_one_transaction(repos: Repositories) -> None:
+    with pytest.raises(Broken):
+        await set_stretch_reminder(
+            context(repos, "save_schedule"),
+            USER,
+            local_time=time(18, 0),
+            days_mask=None,
+            zone="Europe/Berlin",
+            where=None,
+            guild_id=None,
+        )
+    # The zone change did not commit without the schedule.
+    assert await repos.users.get(USER) is None
+    assert await repos.reminders.get_schedule(USER, STRETCH_KIND) is None
+    result = await set_stretch_reminder(
+        context(repos),
+        USER,
+        local_time=time(18, 0),
+        days_mask=None,
+        zone="Europe/Berlin",
+        where=None,
+        guild_id=None,
+    )
+    assert result.schedule.timezone == "Europe/Berlin" and result.schedule.local_time == time(18)
+    profile = await repos.users.get(USER)
+    assert profile is not None and profile.timezone == "Europe/Berlin"
+
+
+async def test_a_channel_reminder_needs_the_servers_reminder_channel(repos: Repositories) -> None:
+    ctx = context(repos)
+    with pytest.raises(UserError) as refused:
+        await set_stretch_reminder(
+            ctx, USER, local_time=None, days_mask=None, zone="UTC", where="channel", guild_id=GUILD
+        )
+    assert str(refused.value) == NO_REMINDER_CHANNEL
+    assert await repos.users.get(USER) is None
+    await repos.guild_settings.set_reminder_channel(GUILD, 500, NOW)
+    result = await set_stretch_reminder(
+        ctx, USER, local_time=None, days_mask=None, zone="UTC", where="channel", guild_id=GUILD
+    )
+    assert (result.schedule.guild_id, result.schedule.channel_id) == (GUILD, 500)
+
+
+async def test_configure_daily_tip(repos: Repositories) -> None:
+    with pytest.raises(UserError) as refused:
+        await configure_daily_tip(context(repos), GUILD, MOD, 600, None, None)
+    assert str(refused.value) == NEEDS_TIMEZONE
+    assert await repos.guild_settings.get(GUILD) == GuildSettings(GUILD)
+    with pytest.raises(Broken):
+        await configure_daily_tip(
+            context(repos, "save_server_schedule"), GUILD, MOD, 600, time(9), "Europe/Berlin"
+        )
+    assert await repos.guild_settings.get(GUILD) == GuildSettings(GUILD)
+    assert await repos.guild_settings.recent_changes(GUILD, 5) == []
+    schedule = await configure_daily_tip(context(repos), GUILD, MOD, 600, time(9), "Europe/Berlin")
+    assert (schedule.channel_id, schedule.local_time, schedule.timezone) == (
+        600,
+        time(9),
+        "Europe/Berlin",
+    )
+    settings = await repos.guild_settings.get(GUILD)
+    assert (settings.tips_channel_id, settings.tips_time, settings.timezone) == (
+        600,
+        time(9),
+        "Europe/Berlin",
+    )
+
+
+async def test_change_zone_and_delete_my_data(repos: Repositories) -> None:
+    ctx = context(repos)
+    await set_stretch_reminder(
+        ctx, USER, local_time=None, days_mask=None, zone="UTC", where=None, guild_id=None
+    )
+    moved = await change_zone(ctx, USER, "Asia/Tokyo")
+    assert [s.timezone for s in moved] == ["Asia/Tokyo"]
+    deleted = await delete_my_data(ctx, USER)
+    assert sum(deleted.values()) >= 2
+    assert await repos.users.get(USER) is None
+    assert await repos.reminders.get_schedule(USER, STRETCH_KIND) is None
