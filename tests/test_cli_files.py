@@ -3,12 +3,10 @@ exact or fail loudly, private file modes, and one clear line for every file or d
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sqlite3
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import asyncpg
@@ -105,30 +103,13 @@ def test_backup_with_force_replaces_an_earlier_backup_privately(tmp_path: Path) 
 async def test_migrate_to_postgres_reads_a_path_with_uri_characters(tmp_path: Path) -> None:
     source = tmp_path / AWKWARD_FOLDER / "old.sqlite3"
     source.parent.mkdir()
-    from tests.db.test_transfer import make_source
+    from tests.db.test_transfer import make_source, migrate_to_postgres_process
 
     await make_source(source)
     target, schema = await open_postgres_schema()
     await target.close()
     try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "migrate-to-postgres",
-            "--from",
-            str(source),
-            cwd=tmp_path,
-            env={
-                "PATH": "/usr/bin:/bin",
-                "PYTHONPATH": str(PROJECT_ROOT),
-                "DATABASE_URL": f"{postgres_url()}?search_path={schema}",
-            },
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-        assert process.returncode == 0, err.decode()
+        out = await migrate_to_postgres_process(source, schema, cwd=tmp_path)
         assert "sleep_entries: 1 row\n" in out.decode()
         conn = await asyncpg.connect(postgres_url(), server_settings={"search_path": schema})
         assert await conn.fetchval("SELECT count(*) FROM sleep_entries") == 1

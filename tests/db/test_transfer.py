@@ -146,31 +146,38 @@ async def test_a_target_with_rows_is_refused_and_left_alone(tmp_path: Path) -> N
         await drop_postgres_schema(schema)
 
 
+async def migrate_to_postgres_process(source: Path, schema: str, *, cwd: Path) -> bytes:
+    """Run `rls-companion migrate-to-postgres --from SOURCE` as a real process into `schema`;
+    returns what it printed, after checking it succeeded."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "migrate-to-postgres",
+        "--from",
+        str(source),
+        cwd=cwd,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(PROJECT_ROOT),
+            # asyncpg passes unknown URL parameters on as server settings.
+            "DATABASE_URL": f"{postgres_url()}?search_path={schema}",
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    return out
+
+
 async def test_the_cli_command_reports_counts(tmp_path: Path) -> None:
     source = tmp_path / "old.sqlite3"
     await make_source(source)
     target, schema = await open_postgres_schema()
     await target.close()
     try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "migrate-to-postgres",
-            "--from",
-            str(source),
-            cwd=tmp_path,
-            env={
-                "PATH": "/usr/bin:/bin",
-                "PYTHONPATH": str(PROJECT_ROOT),
-                # asyncpg passes unknown URL parameters on as server settings.
-                "DATABASE_URL": f"{postgres_url()}?search_path={schema}",
-            },
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-        assert process.returncode == 0, err.decode()
+        out = await migrate_to_postgres_process(source, schema, cwd=tmp_path)
         assert "counts match" in out.decode() and "deliveries: 4 rows" in out.decode()
         # One row reads as one (before: "sleep_entries: 1 rows").
         assert "sleep_entries: 1 row\n" in out.decode() and "1 rows" not in out.decode()

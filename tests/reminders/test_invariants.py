@@ -37,6 +37,7 @@ from bot.reminders.engine import (
 )
 from bot.reminders.transport import LeaseLost, Outgoing, SentMessage
 from bot.scheduling.recurrence import local_date_of
+from tests.failing import Broken, Failing
 
 # Zones with DST in spring and autumn, a 30-minute DST (Lord Howe), DST at midnight (Havana), none
 # (Kolkata), and the southern hemisphere (Auckland).
@@ -308,33 +309,12 @@ async def test_a_leased_reminder_is_not_sent_after_a_pause(sqlite_world: World) 
 # -- one transaction per multi-step change, on both backends ------------------------------------
 
 
-class Broken(Exception):
-    pass
-
-
-class FailingReminders:
-    """The real repository, except that one method fails: a crash between two steps."""
-
-    def __init__(self, real: Any, method: str) -> None:
-        self._real = real
-        self._method = method
-
-    def __getattr__(self, name: str) -> Any:
-        if name == self._method:
-
-            async def fail(*args: Any, **kwargs: Any) -> Any:
-                raise Broken(name)
-
-            return fail
-        return getattr(self._real, name)
-
-
 async def test_remind_with_a_zone_change_commits_together_or_not_at_all(repos) -> None:
     clock = FakeClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
     good = ReminderEngine(repos.reminders, repos.users, clock)
     await good.change_zone(1, "Europe/Berlin")
     await good.subscribe(spec(time(17, 30)))
-    broken = ReminderEngine(FailingReminders(repos.reminders, "save_schedule"), repos.users, clock)
+    broken = ReminderEngine(Failing(repos.reminders, "save_schedule"), repos.users, clock)
     with pytest.raises(Broken):
         await broken.remind(
             1,
@@ -351,9 +331,7 @@ async def test_remind_with_a_zone_change_commits_together_or_not_at_all(repos) -
 
 async def test_tips_channel_settings_and_schedule_commit_together(repos) -> None:
     clock = FakeClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
-    broken = ReminderEngine(
-        FailingReminders(repos.reminders, "save_server_schedule"), repos.users, clock
-    )
+    broken = ReminderEngine(Failing(repos.reminders, "save_server_schedule"), repos.users, clock)
 
     def edit(settings: GuildSettings) -> GuildSettings:
         return replace(settings, tips_channel_id=5, timezone="Europe/Berlin")

@@ -4,7 +4,6 @@ changes nothing."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Any
 
 import pytest
 
@@ -23,30 +22,10 @@ from bot.usecases import (
     delete_my_data,
     set_stretch_reminder,
 )
+from tests.failing import Broken, Failing
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 GUILD, USER, MOD = 77, 1, 9
-
-
-class Broken(Exception):
-    pass
-
-
-class Failing:
-    """The real repository, except that one method fails: a crash between two steps."""
-
-    def __init__(self, real: Any, method: str) -> None:
-        self._real = real
-        self._method = method
-
-    def __getattr__(self, name: str) -> Any:
-        if name == self._method:
-
-            async def fail(*args: Any, **kwargs: Any) -> Any:
-                raise Broken(name)
-
-            return fail
-        return getattr(self._real, name)
 
 
 def context(repos: Repositories, failing: str | None = None) -> Context:

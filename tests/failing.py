@@ -1,0 +1,27 @@
+"""A real repository with one method that fails: a crash between two steps of one user action,
+for the tests that prove the steps commit together or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Broken(Exception):
+    pass
+
+
+class Failing:
+    """The real repository, except that `method` raises :class:`Broken`."""
+
+    def __init__(self, real: Any, method: str) -> None:
+        self._real = real
+        self._method = method
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._method:
+
+            async def fail(*args: Any, **kwargs: Any) -> Any:
+                raise Broken(name)
+
+            return fail
+        return getattr(self._real, name)
