@@ -62,6 +62,10 @@ class SleepEntry:
     tags: frozenset[str] = field(default_factory=frozenset)
     note: str | None = None
     updated_at: datetime | None = None
+    # Issue 20: where symptoms were felt (bot.clinical.nights.REGIONS; None: not answered, empty:
+    # no symptoms) and minutes at rest before they started. Stored by the diary from migration 0012.
+    body_regions: frozenset[str] | None = None
+    rest_min: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("into_bed", "tried_sleep", "final_wake", "out_of_bed", "rls_onset"):
