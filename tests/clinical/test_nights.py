@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -19,7 +18,6 @@ from bot.clinical.nights import (
 )
 from bot.clinical.watch import watch
 from bot.errors import UserError
-from bot.sleep.entry import SleepEntry
 from bot.sleep.form import NightForm, build_entry
 from tests.clinical.history import at, night
 
@@ -75,14 +73,6 @@ def test_rest_minutes_unknown_stays_unknown() -> None:
     assert check_rest_minutes(0) == 0
 
 
-@dataclass(frozen=True)
-class EntryWithSymptoms(SleepEntry):
-    """What the diary's entry becomes when the wiring adds the two new answers."""
-
-    body_regions: frozenset[str] | None = None
-    rest_min: int | None = None
-
-
 def test_a_diary_entry_with_the_new_fields_goes_straight_into_the_watch() -> None:
     # mypy checks that such an entry is a SymptomNightLike; the watch reads it as it is.
     today = date(2026, 6, 20)
@@ -100,8 +90,7 @@ def test_a_diary_entry_with_the_new_fields_goes_straight_into_the_watch() -> Non
             zone_name="Europe/Berlin",
             now=datetime(2026, 6, 21, tzinfo=UTC),
         )
-        fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(SleepEntry)}
-        entries.append(EntryWithSymptoms(**fields, body_regions=frozenset({"legs"}), rest_min=30))
+        entries.append(dataclasses.replace(base, body_regions=frozenset({"legs"}), rest_min=30))
     result = watch(entries, today)
     assert [(c.sign, c.holds) for c in result.checks] == [
         ("onset", True),
