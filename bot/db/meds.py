@@ -178,7 +178,10 @@ class SqlMedsRepository:
         where = "" if include_stopped else " AND stopped_at IS NULL"
         async with self._db.read() as s:
             rows = await s.fetch_all(
-                "SELECT " + _MED_COLUMNS + " FROM medicines WHERE user_id = ?" + where
+                "SELECT "
+                + _MED_COLUMNS
+                + " FROM medicines WHERE user_id = ?"
+                + where
                 + " ORDER BY id",
                 user_id,
             )

@@ -401,9 +401,7 @@ class ReminderEngine:
             )
             return await self.reminders.save_server_schedule(spec, next_due, now)
 
-    async def remind_once(
-        self, user_id: int, kind: str, on: date, at: time, zone: str
-    ) -> Schedule:
+    async def remind_once(self, user_id: int, kind: str, on: date, at: time, zone: str) -> Schedule:
         """A reminder that fires once, at `at` on the local date `on` in `zone`, replacing the
         user's schedule of this kind (and any of its reminders not sent yet)."""
         now = self.now()

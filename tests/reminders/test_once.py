@@ -20,7 +20,9 @@ ON = date(2026, 3, 30)  # the Monday after Berlin's spring change
 DUE = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)  # 10:00 CEST
 
 
-def engine_on(repos: Repositories, clock: FakeClock, transport: RecordingTransport) -> ReminderEngine:
+def engine_on(
+    repos: Repositories, clock: FakeClock, transport: RecordingTransport
+) -> ReminderEngine:
     return ReminderEngine(repos.reminders, repos.users, clock, transport)
 
 
