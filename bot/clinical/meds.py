@@ -130,15 +130,22 @@ def find_medicine(typed: str, existing: Iterable[str]) -> str:
     raise UserError(f"“{' '.join(typed.split())[:MAX_NAME]}” isn't in your list ({listed}).")
 
 
+def _time_taken(time_text: str | None) -> time | None:
+    """The clock time typed for a dose, or None when none was typed (the dose is now)."""
+    if time_text is None or not time_text.strip():
+        return None
+    try:
+        return parse_time(time_text)
+    except UserError as exc:
+        raise UserError(f"Time taken: {exc.message}") from None
+
+
 def dose_at(time_text: str | None, now: datetime, zone_name: str) -> datetime:
     """When a dose logged with /meds taken was taken: now, or the last time the clock showed the
     typed time (so "22:30" typed at 00:10 is last evening's), never in the future."""
-    if time_text is None or not time_text.strip():
+    clock = _time_taken(time_text)
+    if clock is None:
         return now
-    try:
-        clock = parse_time(time_text)
-    except UserError as exc:
-        raise UserError(f"Time taken: {exc.message}") from None
     zone = load_zone(zone_name)
     return before_wake(local_date_of(now, zone), clock, zone, now)
 
@@ -146,12 +153,9 @@ def dose_at(time_text: str | None, now: datetime, zone_name: str) -> datetime:
 def dose_today(time_text: str | None, now: datetime, zone_name: str) -> datetime:
     """When a dose logged with /meds taken was taken: now, or the typed time today in the
     person's zone. A time still ahead today is refused: only doses already taken are logged."""
-    if time_text is None or not time_text.strip():
+    clock = _time_taken(time_text)
+    if clock is None:
         return now
-    try:
-        clock = parse_time(time_text)
-    except UserError as exc:
-        raise UserError(f"Time taken: {exc.message}") from None
     zone = load_zone(zone_name)
     at = local_instant(local_date_of(now, zone), clock, zone)
     if at > now:

@@ -17,17 +17,13 @@ from bot.emulator import DiscordEmulator, EmuUser
 from bot.emulator.testing import running_client
 from tests.e2e.conftest import TOKEN, bot_settings
 from tests.e2e.stretch_steps import buttons, deliver_due
+from tests.e2e.test_labs import with_zone
 
 BERLIN = "Europe/Berlin"
 # The clock fixture: Monday 2 March 2026, 13:00 in Berlin. 17:30 Berlin is 16:30 UTC.
 DUE = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)
 WEEK_AGO = datetime(2026, 2, 20, tzinfo=UTC)
 LATER = datetime(2026, 3, 10, tzinfo=UTC)
-
-
-async def with_zone(bot: RlsBot, user: EmuUser, zone: str = BERLIN) -> EmuUser:
-    await bot.repos.users.set_timezone(user.id, zone, bot.clock.now())
-    return user
 
 
 async def run(emu: DiscordEmulator, user: EmuUser, command: str, **options: Any) -> Any:
