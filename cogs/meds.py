@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import discord
 from discord import app_commands
@@ -23,6 +23,7 @@ from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration
 from bot.interactions import OwnerOnlyItem, send_reply
+from bot.reminders.engine import PAUSE_DM_CLOSED, ReminderKind
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import load_zone
 from bot.usecases import (
@@ -179,9 +180,15 @@ def human_duration_seconds(seconds: int) -> str:
 def overview_lines(item: MedicineOverview) -> str:
     m = item.medicine
     head = f"**{m.name}** · {times_text(m)} · {m.days.label()}"
-    parts = [
-        "next " + (discord_timestamp(item.next_due, "f") if item.next_due else "none (paused)")
-    ]
+    if item.paused == PAUSE_DM_CLOSED:
+        next_text = "paused: I couldn't send you a DM. Allow DMs, then `/meds add` it again"
+    elif item.paused is not None:
+        next_text = "paused: set your timezone again with `/timezone set`"
+    elif item.next_due is not None:
+        next_text = "next " + discord_timestamp(item.next_due, "f")
+    else:
+        next_text = "no reminder due"
+    parts = [next_text]
     last7 = f"last 7 days: {len(item.taken)} taken"
     if item.skipped:
         last7 += f", {item.skipped} skipped"
@@ -218,6 +225,10 @@ async def medicine_autocomplete(
 
 class MedsCog(commands.Cog):
     help_title = "Medicines"
+    # Every "med:<id>:<n>" schedule: how the engine's pause heads-up names them.
+    reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
+        MED_KIND_PREFIX: ReminderKind("medicine reminders", "/meds list", "/meds add")
+    }
 
     group = app_commands.Group(
         name="meds", description="Your medicines: reminders with Taken/Skipped, and doses."

@@ -146,6 +146,11 @@ def whole_seconds(instant: datetime) -> datetime:
     return instant.astimezone(UTC).replace(microsecond=0)
 
 
+def family_of(kind: str) -> str:
+    """ "med:12:0" -> "med:": the family a feature registers for kinds made per item."""
+    return kind[: kind.index(":") + 1]
+
+
 def is_once(days_mask: int) -> bool:
     return bool(days_mask & ONCE)
 
@@ -282,7 +287,7 @@ class ReminderEngine:
         every "med:…" kind (one schedule per medicine and time)."""
         found = self._renderers.get(kind)
         if found is None and ":" in kind:
-            found = self._renderers.get(kind[: kind.index(":") + 1])
+            found = self._renderers.get(family_of(kind))
         return found
 
     def renderer_kinds(self) -> set[str]:
@@ -518,9 +523,15 @@ class ReminderEngine:
     async def pause_notices(self, user_id: int, kinds: Mapping[str, ReminderKind]) -> list[str]:
         """Heads-ups, each given once, about the user's reminders the engine paused by itself
         (closed DMs, an unreadable zone): wherever the user next turns up, they learn it.
-        `kinds` names each kind of reminder (the cogs offering them declare it)."""
+        `kinds` names each kind of reminder (the cogs offering them declare it), or a family
+        of kinds ("med:" for every "med:…"); a family's pauses are told once together."""
         taken = await self.reminders.take_pause_notices(user_id, self.now())
-        return [pause_notice(kinds[kind], reason) for kind, reason in taken if kind in kinds]
+        notices: list[str] = []
+        for kind, reason in taken:
+            named = kinds.get(kind) or (kinds.get(family_of(kind)) if ":" in kind else None)
+            if named is not None and (notice := pause_notice(named, reason)) not in notices:
+                notices.append(notice)
+        return notices
 
     async def send_now(self, user_id: int, kind: str, what: str) -> Delivery:
         schedule = await self.require(user_id, kind, what)

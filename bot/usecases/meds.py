@@ -9,11 +9,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from bot.clinical.labs import LabResult
-from bot.clinical.meds import build_medicine, dose_today, find_medicine
+from bot.clinical.meds import build_medicine, dose_today, find_medicine, medicine_key
 from bot.db.meds import DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import Delivery, Schedule, ScheduleSpec
 from bot.errors import UserError
-from bot.reminders.engine import PAUSE_STOPPED
+from bot.reminders.engine import LASTING_PAUSES, PAUSE_STOPPED
 from bot.routines import STRETCH_KIND
 from bot.usecases.actions import Context
 
@@ -54,13 +54,36 @@ class MedicineAdded:
         return min(dues, default=None)
 
 
+async def _paused_by_engine(ctx: Context, user_id: int, medicine: Medicine) -> bool:
+    for kind in medicine.kinds():
+        schedule = await ctx.engine.reminders.get_schedule(user_id, kind)
+        if schedule is not None and schedule.pause_reason in LASTING_PAUSES:
+            return True
+    return False
+
+
+async def _stop(ctx: Context, user_id: int, medicine: Medicine) -> None:
+    await ctx.repos.meds.stop(user_id, medicine.id, ctx.engine.now())
+    for kind in medicine.kinds():
+        await ctx.engine.stop(user_id, kind)
+
+
 async def add_medicine(
     ctx: Context, user_id: int, name: str, times: str, days: str | None
 ) -> MedicineAdded:
-    """/meds add: the medicine and one daily reminder per time, in the person's zone."""
+    """/meds add: the medicine and one daily reminder per time, in the person's zone. A
+    medicine of that name whose reminders the engine paused (DMs closed, an unreadable zone)
+    is set up again: stopped (its doses kept) and added anew, so its reminders start again."""
     async with ctx.engine.reminders.atomic():
         existing = await ctx.repos.meds.medicines(user_id)
-        spec = build_medicine(name, times, days, [m.name for m in existing])
+        key = medicine_key(name)
+        same = next((m for m in existing if medicine_key(m.name) == key), None)
+        restart = same is not None and await _paused_by_engine(ctx, user_id, same)
+        others = [m.name for m in existing if not (restart and m is same)]
+        spec = build_medicine(name, times, days, others)
+        if restart:
+            assert same is not None
+            await _stop(ctx, user_id, same)
         zone = await _zone(ctx, user_id)
         medicine = await ctx.repos.meds.add(user_id, spec, ctx.engine.now())
         schedules = [
@@ -89,9 +112,7 @@ async def stop_medicine(ctx: Context, user_id: int, name: str) -> Medicine:
     """/meds stop: out of the list, its reminders stopped; its doses are kept."""
     async with ctx.engine.reminders.atomic():
         medicine = await _by_name(ctx, user_id, name)
-        await ctx.repos.meds.stop(user_id, medicine.id, ctx.engine.now())
-        for kind in medicine.kinds():
-            await ctx.engine.stop(user_id, kind)
+        await _stop(ctx, user_id, medicine)
     return medicine
 
 
@@ -151,6 +172,7 @@ class MedicineOverview:
     next_due: datetime | None
     taken: list[DoseRecord]
     skipped: int
+    paused: str | None = None  # why the engine paused its reminders (e.g. "dm_closed")
 
 
 async def medicines_overview(ctx: Context, user_id: int) -> list[MedicineOverview]:
@@ -166,12 +188,21 @@ async def medicines_overview(ctx: Context, user_id: int) -> list[MedicineOvervie
             if (s := schedules.get(kind)) is not None and s.next_due is not None
         ]
         mine = [a for a in answers if a.medicine_id == medicine.id]
+        paused = next(
+            (
+                s.pause_reason
+                for kind in medicine.kinds()
+                if (s := schedules.get(kind)) is not None and s.pause_reason in LASTING_PAUSES
+            ),
+            None,
+        )
         overview.append(
             MedicineOverview(
                 medicine,
                 min(dues, default=None),
                 [a for a in mine if not a.skipped],
                 sum(1 for a in mine if a.skipped),
+                paused,
             )
         )
     return overview

@@ -279,3 +279,35 @@ async def test_retest_in_out_of_range_is_refused(
     assert reply.ephemeral
     assert await bot.repos.labs.all(alice.id) == []
     assert await bot.repos.reminders.get_schedule(alice.id, "labs:retest") is None
+
+
+async def test_closed_dms_pause_the_reminders_and_add_again_restarts_them(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await add_iron(emu, alice, times="17:30, 21:00")
+    await run(emu, alice, "meds taken", name="Iron tablet", time="08:00")
+    emu.close_dms(alice)
+    await deliver_due(bot, clock, DUE)
+    await emu.wait_for_request("POST", "/channels/{channel_id}/messages")
+    await bot.engine.drain()  # the background sender may still be recording the failure
+    ix = await emu.slash(alice, "meds list")
+    listing = await ix.response()
+    assert "paused: I couldn't send you a DM. Allow DMs, then `/meds add` it again" in (
+        listing.content
+    )
+    # The heads-up after the command names the medicine reminders, once for both times.
+    heads_up = await ix.followup()
+    assert heads_up.ephemeral and "your medicine reminders are paused" in heads_up.content
+    assert "then use `/meds add`" in heads_up.content
+    emu.open_dms(alice)
+    again = await run(emu, alice, "meds add", name="iron tablet", times="17:45")
+    assert again.content.startswith("Added **iron tablet**: reminders at 17:45")
+    [medicine] = await bot.repos.meds.medicines(alice.id)
+    schedule = await bot.repos.reminders.get_schedule(alice.id, medicine.kinds()[0])
+    assert schedule is not None and schedule.next_due == DUE + timedelta(minutes=15)
+    # The dose logged before stays in the history.
+    assert len(await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)) == 1
+    # A name that is running fine is still refused.
+    same = await run(emu, alice, "meds add", name="Iron Tablet", times="09:00")
+    assert "You already have “iron tablet”" in same.content

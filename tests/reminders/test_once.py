@@ -10,8 +10,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.db import Database, Repositories, build_repositories
+from bot.db.reminders import ScheduleSpec
 from bot.errors import UserError
-from bot.reminders.engine import ONCE, ReminderEngine, is_once
+from bot.reminders.engine import ONCE, PAUSE_DM_CLOSED, ReminderEngine, ReminderKind, is_once
 from tests.reminders.test_engine import RecordingTransport
 
 BERLIN = "Europe/Berlin"
@@ -85,3 +86,18 @@ def test_a_family_renderer_renders_every_kind_of_its_family() -> None:
     assert engine.renderer("med:7:0") == "exact"
     assert engine.renderer("medicine") is None
     assert engine.renderer("stretch") is None
+
+
+async def test_a_familys_pauses_are_told_once_together(database: Database) -> None:
+    repos = build_repositories(database)
+    clock = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    engine = engine_on(repos, clock, RecordingTransport())
+    for n in range(2):
+        schedule = await engine.subscribe(ScheduleSpec(1, f"med:9:{n}", time(8, n), 127, BERLIN))
+        await repos.reminders.set_next_due(
+            schedule.id, None, clock.now(), pause_reason=PAUSE_DM_CLOSED
+        )
+    kinds = {"med:": ReminderKind("medicine reminders", "/meds list", "/meds add")}
+    [notice] = await engine.pause_notices(1, kinds)
+    assert "your medicine reminders are paused" in notice
+    assert await engine.pause_notices(1, kinds) == []
