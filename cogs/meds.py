@@ -9,6 +9,7 @@ and words the replies (all ephemeral: they are about the person's health).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
@@ -107,8 +108,8 @@ class MedReminderButton(
         result = await answer_medicine_reminder(
             bot.usecases, interaction.user.id, self.delivery_id, answer
         )
-        said = answered(result.record)
         if not result.new:
+            said = answered(result.record, md)
             await send_reply(interaction, f"Already noted: {said} Nothing changed.")
             return
         embed = (
@@ -116,15 +117,22 @@ class MedReminderButton(
             if interaction.message is not None and interaction.message.embeds
             else discord.Embed(colour=COLOUR)
         )
-        embed.set_footer(text=said)
+        embed.set_footer(text=answered(result.record))
         await interaction.response.edit_message(embed=embed, view=None)
 
 
-def answered(record: DoseRecord) -> str:
+def md(name: str) -> str:
+    """The person's name for a medicine, shown as typed in a message (not read as formatting)."""
+    return discord.utils.escape_markdown(name)
+
+
+def answered(record: DoseRecord, shown: Callable[[str], str] = str) -> str:
+    """What was recorded; `shown=md` in message text, plain in an embed footer."""
+    name = shown(record.medicine)
     if record.skipped:
-        return f"Skipped {record.medicine} this time."
+        return f"Skipped {name} this time."
     assert record.taken_at is not None
-    return f"Taken: {record.medicine}, {dose_clock(record)} ({record.timezone})."
+    return f"Taken: {name}, {dose_clock(record)} ({record.timezone})."
 
 
 def reminder_view(delivery_id: int, owner_id: int) -> discord.ui.View:
@@ -179,7 +187,7 @@ def human_duration_seconds(seconds: int) -> str:
 
 def overview_lines(item: MedicineOverview) -> str:
     m = item.medicine
-    head = f"**{m.name}** · {times_text(m)} · {m.days.label()}"
+    head = f"**{md(m.name)}** · {times_text(m)} · {m.days.label()}"
     if item.paused == PAUSE_DM_CLOSED:
         next_text = "paused: I couldn't send you a DM. Allow DMs, then `/meds add` it again"
     elif item.paused is not None:
@@ -257,7 +265,7 @@ class MedsCog(commands.Cog):
         m = added.medicine
         zone = added.schedules[0].timezone
         text = (
-            f"Added **{m.name}**: reminders at {times_text(m)}, {m.days.label()} ({zone}), by "
+            f"Added **{md(m.name)}**: reminders at {times_text(m)}, {m.days.label()} ({zone}), by "
             "DM, with Taken, Skipped and Snooze buttons."
         )
         if added.next_due is not None:
@@ -276,7 +284,7 @@ class MedsCog(commands.Cog):
         time: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         record = await log_typed_dose(self.bot.usecases, interaction.user.id, name, time)
-        await send_reply(interaction, f"Noted. {answered(record)}")
+        await send_reply(interaction, f"Noted. {answered(record, md)}")
 
     @group.command(name="list", description="Your medicines, their reminders and recent doses.")
     async def list_(self, interaction: discord.Interaction[RlsBot]) -> None:
@@ -301,7 +309,7 @@ class MedsCog(commands.Cog):
         medicine = await stop_medicine(self.bot.usecases, interaction.user.id, name)
         await send_reply(
             interaction,
-            f"Stopped the reminders for **{medicine.name}** and took it off your list. Its "
+            f"Stopped the reminders for **{md(medicine.name)}** and took it off your list. Its "
             "doses stay in your history (`/mydata export`).",
         )
 

@@ -311,3 +311,14 @@ async def test_closed_dms_pause_the_reminders_and_add_again_restarts_them(
     # A name that is running fine is still refused.
     same = await run(emu, alice, "meds add", name="Iron Tablet", times="09:00")
     assert "You already have “iron tablet”" in same.content
+
+
+async def test_a_name_is_shown_as_typed_not_as_formatting(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    reply = await run(emu, alice, "meds add", name="*Iron* @everyone", times="08:00")
+    assert reply.content.startswith("Added **\\*Iron\\* @everyone**:")
+    assert reply.body["data"]["allowed_mentions"] == {"parse": []}
+    [medicine] = await bot.repos.meds.medicines(alice.id)
+    assert medicine.name == "*Iron* @everyone"
