@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.db.auto_times import AutoTimesRepository, SqlAutoTimesRepository
 from bot.db.diary import DiaryRepository, SqlDiaryRepository
 from bot.db.guild_settings import GuildSettingsRepository, SqlGuildSettingsRepository
 from bot.db.labs import LabsRepository, SqlLabsRepository
@@ -42,6 +43,7 @@ class Repositories:
     user_data: UserDataRepository
     tip_history: TipHistoryRepository
     labs: LabsRepository
+    auto_times: AutoTimesRepository
 
 
 async def open_database(settings: Settings) -> Database:
@@ -69,4 +71,5 @@ def build_repositories(db: Database) -> Repositories:
         user_data=SqlUserDataRepository(db),
         tip_history=SqlTipHistoryRepository(db),
         labs=SqlLabsRepository(db),
+        auto_times=SqlAutoTimesRepository(db),
     )
