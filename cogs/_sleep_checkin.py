@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
+from bot.clinical.nights import REGIONS
 from bot.interactions import FormModal, OnePress, OwnedView
 from bot.sleep.entry import KNOWN_TAGS
 from bot.sleep.form import MAX_NOTE, NightForm
@@ -55,6 +56,15 @@ RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in ra
 NAPS = [("0", "No naps yesterday")] + [
     (str(n), f"{n} nap{'s' if n != 1 else ''} yesterday") for n in range(1, 6)
 ]
+REST_MINUTES = [("0", "At once when I sat or lay down")] + [
+    (str(n), f"After {n} min at rest") for n in (5, 10, 15, 20, 30, 45)
+] + [(str(n), f"After {n // 60}h{n % 60:02d} at rest") for n in (60, 90, 120, 180, 240, 360)]
+REGION_LABELS = {
+    "legs": "Legs (and feet)",
+    "arms": "Arms (and hands)",
+    "trunk": "Trunk (back, belly, chest)",
+    "other": "Somewhere else",
+}
 NAP_MINUTES = [(str(n), f"Napped {n} min in all") for n in (10, 15, 20, 30, 45)] + [
     (str(n), f"Napped {n // 60}h{n % 60:02d} in all") for n in (60, 90, 120, 180, 240)
 ]
@@ -102,7 +112,10 @@ class CheckinFlow:
         return f"**{self.heading()}**: and the rest of the night? (Pick, then Next or Save.)"
 
     def tags_prompt(self) -> str:
-        return f"**{self.heading()}**: anything else? (All optional.)"
+        return f"**{self.heading()}**: RLS and anything else? (All optional.)"
+
+    def naps_prompt(self) -> str:
+        return f"**{self.heading()}**: naps yesterday? (Optional.)"
 
     async def save(self, interaction: discord.Interaction[Any], page: OwnedView) -> None:
         """Save (or ask before replacing), answering in place of `page`, which then stops."""
@@ -217,6 +230,7 @@ FIELDS = {
     "rlsup": "rls_out_of_bed",
     "naps": "naps",
     "napmin": "nap_min",
+    "rest": "rest_min",
 }
 
 
@@ -250,12 +264,28 @@ class DetailsView(FlowView):
 
 
 class TagsView(FlowView):
-    """Step 3: RLS got you up, tags, naps, and an optional note."""
+    """Step 3: the RLS answers (got you up, where, after how long at rest) and tags; Next goes on
+    to naps, the note opens from here or there."""
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
         f = flow.form
         self.select("rlsup", "Times RLS got you out of bed", RLS_UP, f.rls_out_of_bed)
+        regions: discord.ui.Select[FlowView] = discord.ui.Select(
+            custom_id=flow.custom_id("regions"),
+            placeholder="Where you felt RLS symptoms (pick all that apply)",
+            min_values=0,
+            max_values=len(REGIONS),
+            options=[
+                discord.SelectOption(
+                    label=REGION_LABELS[key], value=key, default=key in (f.body_regions or ())
+                )
+                for key in REGIONS
+            ],
+        )
+        regions.callback = self._regions(regions)  # type: ignore[method-assign]
+        self.add_item(regions)
+        self.select("rest", "Minutes at rest before symptoms started", REST_MINUTES, f.rest_min)
         tags: discord.ui.Select[FlowView] = discord.ui.Select(
             custom_id=flow.custom_id("tags"),
             placeholder="Tags for yesterday/last night",
@@ -268,11 +298,15 @@ class TagsView(FlowView):
         )
         tags.callback = self._tags(tags)  # type: ignore[method-assign]
         self.add_item(tags)
-        self.select("naps", "Naps yesterday (not part of the night's sleep)", NAPS, f.naps)
-        self.select("napmin", "Minutes napping yesterday, all together", NAP_MINUTES, f.nap_min)
         self.button("back", "Back", discord.ButtonStyle.secondary, self.back)
+        # Ids of their own, unlike the other pages' Back and Next: a double tap on one page's
+        # Next must not press the next page's Next too.
+        self.button("tonaps", "Next: naps", discord.ButtonStyle.primary, self.next_page)
         self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
         self.button("save", "Save", discord.ButtonStyle.success, self.save)
+
+    def prompt(self) -> str:
+        return self.flow.tags_prompt()
 
     def _tags(self, menu: discord.ui.Select[FlowView]) -> Any:
         async def callback(interaction: discord.Interaction[Any]) -> None:
@@ -282,10 +316,45 @@ class TagsView(FlowView):
 
         return callback
 
+    def _regions(self, menu: discord.ui.Select[FlowView]) -> Any:
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            # Nothing picked is "not answered", never "no symptoms" (type `regions:none` in
+            # /sleep log for that).
+            self.flow.form.body_regions = set(menu.values) or None
+            self.flow.form.region_text = None
+            await interaction.response.defer()
+
+        return callback
+
     async def back(self, interaction: discord.Interaction[Any]) -> None:
         await self.leave(
             interaction, content=self.flow.details_prompt(), view=DetailsView(self.flow)
         )
+
+    async def next_page(self, interaction: discord.Interaction[Any]) -> None:
+        await self.leave(interaction, content=self.flow.naps_prompt(), view=NapsView(self.flow))
+
+    async def note(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(NoteModal(self.flow, self))
+
+
+class NapsView(FlowView):
+    """Step 4: naps the day before, and the note."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow)
+        f = flow.form
+        self.select("naps", "Naps yesterday (not part of the night's sleep)", NAPS, f.naps)
+        self.select("napmin", "Minutes napping yesterday, all together", NAP_MINUTES, f.nap_min)
+        self.button("torls", "Back", discord.ButtonStyle.secondary, self.back)
+        self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
+        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+
+    def prompt(self) -> str:
+        return self.flow.naps_prompt()
+
+    async def back(self, interaction: discord.Interaction[Any]) -> None:
+        await self.leave(interaction, content=self.flow.tags_prompt(), view=TagsView(self.flow))
 
     async def note(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(NoteModal(self.flow, self))
@@ -294,7 +363,7 @@ class TagsView(FlowView):
 class NoteModal(FormModal):
     """The free-text answers, then save."""
 
-    def __init__(self, flow: CheckinFlow, page: TagsView) -> None:
+    def __init__(self, flow: CheckinFlow, page: TagsView | NapsView) -> None:
         super().__init__(
             flow.owner_id, title=f"{flow.heading()}: note", custom_id=flow.custom_id("notes")
         )
@@ -343,8 +412,8 @@ class NoteModal(FormModal):
         await self.page.leave(
             interaction,
             content=(
-                f"{self.flow.tags_prompt()}\n**Not saved yet:** {problem}\n-# **Add a note…** "
+                f"{self.page.prompt()}\n**Not saved yet:** {problem}\n-# **Add a note…** "
                 "opens your note again as you typed it."
             ),
-            view=TagsView(self.flow),
+            view=type(self.page)(self.flow),
         )

@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.clinical.nights import MAX_REST_MIN, region_suggestions
 from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
@@ -263,6 +264,12 @@ async def night_autocomplete(
     ][:25]
 
 
+async def regions_autocomplete(
+    interaction: discord.Interaction[RlsBot], current: str
+) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=s, value=s) for s in region_suggestions(current)]
+
+
 def prompt_custom_id(owner_id: int, night: date) -> str:
     return f"rls:sleep:log:{owner_id}:{night_id(night)}"
 
@@ -385,7 +392,10 @@ class SleepCog(commands.Cog):
         tags="Comma-separated: caffeine, alcohol, late meal, exercise, stretched, massage…",
         note="Anything worth remembering (up to 500 characters)",
         night="The morning the night ended: today (default), yesterday or 2026-03-03",
+        regions="Where you felt RLS symptoms: legs, arms, trunk, other (comma-separated) or none",
+        rest="Minutes at rest (sitting or lying) before symptoms started",
     )
+    @app_commands.autocomplete(regions=regions_autocomplete)
     async def log_night(
         self,
         interaction: discord.Interaction[RlsBot],
@@ -405,6 +415,8 @@ class SleepCog(commands.Cog):
         tags: str | None = None,
         note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
         night: str | None = None,
+        regions: app_commands.Range[str, 1, 60] | None = None,
+        rest: app_commands.Range[int, 0, MAX_REST_MIN] | None = None,
     ) -> None:
         zone = await self.service.zone(interaction.user.id)
         form = NightForm(
@@ -423,6 +435,8 @@ class SleepCog(commands.Cog):
             nap_min=nap_minutes,
             tag_text=tags,
             note=note,
+            region_text=regions,
+            rest_min=rest,
         )
         the_night = parse_night(night, self.service.today(zone))
         entry = self.service.build(interaction.user.id, zone, the_night, form)
