@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import UserError
 from bot.clinical.nights import REGIONS
+from bot.errors import UserError
 from bot.interactions import FormModal, OnePress, OwnedView
 from bot.sleep.entry import KNOWN_TAGS
 from bot.sleep.form import MAX_NOTE, NightForm
@@ -56,9 +56,11 @@ RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in ra
 NAPS = [("0", "No naps yesterday")] + [
     (str(n), f"{n} nap{'s' if n != 1 else ''} yesterday") for n in range(1, 6)
 ]
-REST_MINUTES = [("0", "At once when I sat or lay down")] + [
-    (str(n), f"After {n} min at rest") for n in (5, 10, 15, 20, 30, 45)
-] + [(str(n), f"After {n // 60}h{n % 60:02d} at rest") for n in (60, 90, 120, 180, 240, 360)]
+REST_MINUTES = (
+    [("0", "At once when I sat or lay down")]
+    + [(str(n), f"After {n} min at rest") for n in (5, 10, 15, 20, 30, 45)]
+    + [(str(n), f"After {n // 60}h{n % 60:02d} at rest") for n in (60, 90, 120, 180, 240, 360)]
+)
 REGION_LABELS = {
     "legs": "Legs (and feet)",
     "arms": "Arms (and hands)",

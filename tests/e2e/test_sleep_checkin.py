@@ -526,7 +526,10 @@ async def test_sleep_log_regions_none_bad_words_and_autocomplete(
     assert bad.ephemeral and "isn't one of the body regions" in bad.content
     assert await bot.repos.diary.recent_nights(alice.id, 5) == []
     choices = await emu.autocomplete(
-        alice, "sleep log", {"bed": "23:00", "wake": "7:00", "regions": "legs, a"}, focused="regions"
+        alice,
+        "sleep log",
+        {"bed": "23:00", "wake": "7:00", "regions": "legs, a"},
+        focused="regions",
     )
     assert [c["value"] for c in choices] == ["legs, arms"]
     none = {"bed": "23:00", "wake": "7:00", "regions": "none", "rest": 0}
