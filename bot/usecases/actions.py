@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import date, time, timedelta
 from typing import Literal
 
+from bot.clinical.meds import DoseEvent
+from bot.clinical.nights import SymptomNightLike
+from bot.clinical.watch import WINDOW_DAYS, WatchResult, watch
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
 from bot.db.reminders import Schedule
@@ -109,6 +113,29 @@ async def configure_daily_tip(
 async def save_night(ctx: Context, entry: SleepEntry) -> SleepEntry:
     """A night of the sleep diary: inserted, or replacing the user's entry for that night."""
     return await ctx.repos.diary.save(entry, ctx.engine.clock.now())
+
+
+WATCH_NIGHTS = 2 * WINDOW_DAYS  # the two 4-week windows the watch compares
+
+
+async def watch_for(
+    ctx: Context,
+    user_id: int,
+    today: date,
+    nights: Sequence[SymptomNightLike] | None = None,
+) -> WatchResult:
+    """The augmentation watch for the 56 days up to `today` (the person's local date): the one
+    place that gathers what it reads. `nights` are the diary's nights when the caller has read
+    them already (/sleep stats reads them with its own, in one trip); otherwise they are read
+    here."""
+    if nights is None:
+        nights = await ctx.repos.diary.between(
+            user_id, today - timedelta(days=WATCH_NIGHTS - 1), today
+        )
+    # Doses are not stored yet (issue 20's /meds is built beside this): at merge, read the
+    # user's doses of the 56 days here and pass them on; nothing else changes.
+    doses: list[DoseEvent] = []
+    return watch(nights, today, doses=doses)
 
 
 async def delete_my_data(ctx: Context, user_id: int) -> dict[str, int]:

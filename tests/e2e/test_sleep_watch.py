@@ -1,0 +1,111 @@
+"""The augmentation watch in /sleep stats (issue 20), end to end: the owner's own nights from the
+real diary, calm numbered lines when a sign holds, what is still needed otherwise; only ever in
+the owner's ephemeral reply."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.client import RlsBot
+from bot.clinical.watch import SOURCE_URL
+from bot.emulator import DiscordEmulator, EmuUser
+from bot.sleep.form import NightForm, build_entry
+
+TODAY = date(2026, 3, 2)  # the clock fixture: Monday 13:00 in Berlin
+
+
+async def with_zone(bot: RlsBot, user: EmuUser) -> EmuUser:
+    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
+    return user
+
+
+async def log(bot: RlsBot, user: EmuUser, back: int, **answers: object) -> None:
+    form = NightForm(into_bed="23:00", final_wake="7:00", **answers)  # type: ignore[arg-type]
+    entry = build_entry(
+        form,
+        user_id=user.id,
+        night=TODAY - timedelta(days=back),
+        zone_name="Europe/Berlin",
+        now=bot.clock.now(),
+    )
+    await bot.repos.diary.save(entry, bot.clock.now())
+
+
+async def augmenting(bot: RlsBot, user: EmuUser) -> None:
+    """56 nights: the 28 before with symptoms at 22:00 in the legs after an hour at rest, 3/10;
+    the last 28 at 19:30, legs and arms, after 20 minutes, 6/10."""
+    for back in range(56):
+        if back >= 28:
+            await log(
+                bot, user, back, rls_onset="22:00", severity=3, body_regions={"legs"}, rest_min=60
+            )
+        else:
+            await log(
+                bot,
+                user,
+                back,
+                rls_onset="19:30",
+                severity=6,
+                body_regions={"legs", "arms"},
+                rest_min=20,
+            )
+
+
+def watch_text(reply_embeds: list[dict[str, object]]) -> str:
+    [embed] = reply_embeds
+    fields = embed.get("fields", [])
+    assert isinstance(fields, list)
+    names = [f["name"] for f in fields]
+    start = names.index("Augmentation watch")
+    return "\n".join(f["value"] for f in fields[start:])
+
+
+async def test_stats_show_each_sign_with_numbers_n_and_the_source(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    bob = await with_zone(bot, emu.add_user("bob"))
+    await augmenting(bot, alice)
+    await log(bot, bob, 0, severity=2)
+    reply = await (await emu.slash(alice, "sleep stats")).response()
+    assert reply.ephemeral
+    text = watch_text(reply.embeds)
+    assert (
+        "**Symptoms start earlier:** median 19:30 in the last 28 days (n = 28) against 22:00 in "
+        "the 28 before (n = 28), 2h 30m earlier." in text
+    )
+    assert "**Symptoms in your arms, newly:** arms on 28 of 28 nights" in text
+    assert "**Symptoms sooner at rest:** median 20 min" in text and "against 60 min" in text
+    assert "**Stronger symptoms:** median RLS severity 6/10" in text
+    assert "worth raising with your doctor" in text and SOURCE_URL in text
+    assert "not a diagnosis" in text
+    # The stats themselves still cover the 14 days asked for.
+    assert "Nights logged: **14** of the last 14 days" in reply.embeds[0]["description"]
+    # Bob sees his own (too short) history, nothing of Alice's.
+    theirs = await (await emu.slash(bob, "sleep stats")).response()
+    bobs = watch_text(theirs.embeds)
+    assert "Symptoms start earlier" not in bobs and "more nights" in bobs
+    assert "you have 1 in the last 28 days and 0 in the 28 before" in bobs
+
+
+async def test_too_little_data_says_how_many_nights_are_still_needed(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    for back in range(10):
+        await log(bot, alice, back, rls_onset="21:00", body_regions={"legs"})
+    text = watch_text((await (await emu.slash(alice, "sleep stats")).response()).embeds)
+    assert "a symptom start time: 7 more nights (you have 10 in the last 28 days and 0 in" in text
+    assert "minutes at rest before symptoms: 14 more nights" in text
+    assert "RLS Foundation" not in text  # no sign, so no warning words
+
+
+async def test_a_calm_history_says_no_warning_sign(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    for back in range(56):
+        await log(
+            bot, alice, back, rls_onset="21:00", severity=4, body_regions={"legs"}, rest_min=30
+        )
+    text = watch_text((await (await emu.slash(alice, "sleep stats")).response()).embeds)
+    assert "no warning sign in what you logged" in text
+    assert "Still needed" not in text
