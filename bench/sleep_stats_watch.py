@@ -5,8 +5,8 @@ body regions, minutes at rest and severity.
     .venv/bin/python -m bench.sleep_stats_watch [--nights 90] [--runs 41]
 
 Prints a Markdown table: from sending the command to the reply arriving (median and worst of
-`--runs`, after one warm-up). The same script runs on main's code (copy it into a checkout of
-main): there /sleep stats has no watch, which gives the "before" column.
+`--runs`, after one warm-up). The same script runs on main's code (copy it and bench/sleep_stats.py
+into a checkout of main): there /sleep stats has no watch, which gives the "before" column.
 """
 
 from __future__ import annotations
@@ -14,18 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
-from bench.common import BENCH_TOKEN, emulated_settings, machine
-from bench.sleep_stats import NOW, year_of_nights
-from bot.client import RlsBot
-from bot.clock import FakeClock
-from bot.emulator import DiscordEmulator
-from bot.emulator.testing import running_client
+from bench.common import machine
+from bench.sleep_stats import bot_with_nights, year_of_nights
 from bot.sleep.entry import SleepEntry
 
 
@@ -45,24 +39,13 @@ def nights_with_symptoms(user_id: int, nights: int) -> list[SleepEntry]:
 
 async def stats_round_trips(nights: int, days: int, runs: int) -> list[float]:
     seconds = []
-    with tempfile.TemporaryDirectory() as tmp:
-        async with DiscordEmulator(validate=False) as emu:
-            settings = emulated_settings(
-                emu, Path(tmp) / "bench.sqlite3", reminder_tick_seconds=3600
-            )
-            client = RlsBot(settings, clock=FakeClock(NOW))
-            async with running_client(emu, client, token=BENCH_TOKEN) as bot:
-                await bot.tree.sync()
-                user = emu.add_user("bench")
-                await bot.repos.users.set_timezone(user.id, "Europe/Berlin", NOW)
-                for entry in nights_with_symptoms(user.id, nights):
-                    await bot.repos.diary.save(entry, NOW)
-                for _ in range(runs + 1):
-                    start = time.perf_counter()
-                    ix = await emu.slash(user, "sleep stats", {"days": days})
-                    reply = await ix.response(timeout=10)
-                    seconds.append(time.perf_counter() - start)
-                    assert reply.embeds, reply.content
+    async with bot_with_nights(nights_with_symptoms(1, nights)) as (emu, _, user):
+        for _ in range(runs + 1):
+            start = time.perf_counter()
+            ix = await emu.slash(user, "sleep stats", {"days": days})
+            reply = await ix.response(timeout=10)
+            seconds.append(time.perf_counter() - start)
+            assert reply.embeds, reply.content
     return seconds[1:]  # the first run warms caches
 
 

@@ -6,6 +6,7 @@ and the night, and every step checks the person answering.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -206,6 +207,33 @@ class FlowView(OwnedView):
         self.add_item(menu)
         return menu
 
+    def multi_select(
+        self,
+        part: str,
+        placeholder: str,
+        values: list[tuple[str, str]],
+        picked: set[str],
+        remember: Callable[[list[str]], None],
+    ) -> None:
+        """A menu of any number of answers (none too), remembered at each change."""
+        menu: discord.ui.Select[FlowView] = discord.ui.Select(
+            custom_id=self.flow.custom_id(part),
+            placeholder=placeholder,
+            min_values=0,
+            max_values=len(values),
+            options=[
+                discord.SelectOption(label=label, value=value, default=value in picked)
+                for value, label in values
+            ],
+        )
+
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            remember(menu.values)
+            await interaction.response.defer()
+
+        menu.callback = callback  # type: ignore[method-assign]
+        self.add_item(menu)
+
     def _remember(self, part: str, menu: discord.ui.Select[FlowView]) -> Any:
         async def callback(interaction: discord.Interaction[Any]) -> None:
             setattr(self.flow.form, FIELDS[part], int(menu.values[0]))
@@ -273,33 +301,21 @@ class TagsView(FlowView):
         super().__init__(flow)
         f = flow.form
         self.select("rlsup", "Times RLS got you out of bed", RLS_UP, f.rls_out_of_bed)
-        regions: discord.ui.Select[FlowView] = discord.ui.Select(
-            custom_id=flow.custom_id("regions"),
-            placeholder="Where you felt RLS symptoms (pick all that apply)",
-            min_values=0,
-            max_values=len(REGIONS),
-            options=[
-                discord.SelectOption(
-                    label=REGION_LABELS[key], value=key, default=key in (f.body_regions or ())
-                )
-                for key in REGIONS
-            ],
+        self.multi_select(
+            "regions",
+            "Where you felt RLS symptoms (pick all that apply)",
+            [(key, REGION_LABELS[key]) for key in REGIONS],
+            f.body_regions or set(),
+            self._remember_regions,
         )
-        regions.callback = self._regions(regions)  # type: ignore[method-assign]
-        self.add_item(regions)
         self.select("rest", "Minutes at rest before symptoms started", REST_MINUTES, f.rest_min)
-        tags: discord.ui.Select[FlowView] = discord.ui.Select(
-            custom_id=flow.custom_id("tags"),
-            placeholder="Tags for yesterday/last night",
-            min_values=0,
-            max_values=len(KNOWN_TAGS),
-            options=[
-                discord.SelectOption(label=label, value=key, default=key in f.tags)
-                for key, label in KNOWN_TAGS.items()
-            ],
+        self.multi_select(
+            "tags",
+            "Tags for yesterday/last night",
+            list(KNOWN_TAGS.items()),
+            f.tags,
+            self._remember_tags,
         )
-        tags.callback = self._tags(tags)  # type: ignore[method-assign]
-        self.add_item(tags)
         self.button("back", "Back", discord.ButtonStyle.secondary, self.back)
         # Ids of their own, unlike the other pages' Back and Next: a double tap on one page's
         # Next must not press the next page's Next too.
@@ -310,23 +326,15 @@ class TagsView(FlowView):
     def prompt(self) -> str:
         return self.flow.tags_prompt()
 
-    def _tags(self, menu: discord.ui.Select[FlowView]) -> Any:
-        async def callback(interaction: discord.Interaction[Any]) -> None:
-            custom = {t for t in self.flow.form.tags if t not in KNOWN_TAGS}
-            self.flow.form.tags = set(menu.values) | custom
-            await interaction.response.defer()
+    def _remember_tags(self, picked: list[str]) -> None:
+        custom = {t for t in self.flow.form.tags if t not in KNOWN_TAGS}
+        self.flow.form.tags = set(picked) | custom
 
-        return callback
-
-    def _regions(self, menu: discord.ui.Select[FlowView]) -> Any:
-        async def callback(interaction: discord.Interaction[Any]) -> None:
-            # Nothing picked is "not answered", never "no symptoms" (type `regions:none` in
-            # /sleep log for that).
-            self.flow.form.body_regions = set(menu.values) or None
-            self.flow.form.region_text = None
-            await interaction.response.defer()
-
-        return callback
+    def _remember_regions(self, picked: list[str]) -> None:
+        # Nothing picked is "not answered", never "no symptoms" (type `regions:none` in
+        # /sleep log for that).
+        self.flow.form.body_regions = set(picked) or None
+        self.flow.form.region_text = None
 
     async def back(self, interaction: discord.Interaction[Any]) -> None:
         await self.leave(

@@ -4,31 +4,20 @@ the owner's ephemeral reply."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.client import RlsBot
 from bot.clinical.watch import SOURCE_URL
 from bot.emulator import DiscordEmulator, EmuUser
-from bot.sleep.form import NightForm, build_entry
+from bot.sleep.form import NightForm
+from tests.e2e.test_sleep import save_form, with_zone
 
 TODAY = date(2026, 3, 2)  # the clock fixture: Monday 13:00 in Berlin
 
 
-async def with_zone(bot: RlsBot, user: EmuUser) -> EmuUser:
-    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
-    return user
-
-
 async def log(bot: RlsBot, user: EmuUser, back: int, **answers: object) -> None:
     form = NightForm(into_bed="23:00", final_wake="7:00", **answers)  # type: ignore[arg-type]
-    entry = build_entry(
-        form,
-        user_id=user.id,
-        night=TODAY - timedelta(days=back),
-        zone_name="Europe/Berlin",
-        now=bot.clock.now(),
-    )
-    await bot.repos.diary.save(entry, bot.clock.now())
+    await save_form(bot, user, back, form)
 
 
 async def augmenting(bot: RlsBot, user: EmuUser) -> None:

@@ -10,13 +10,9 @@ from bot.client import RlsBot
 from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
 from bot.routines import STRETCH_KIND
+from tests.e2e.test_sleep import with_zone
 
 TODAY = date(2026, 3, 2)  # the clock fixture: Monday 13:00 in Berlin
-
-
-async def with_zone(bot: RlsBot, user: EmuUser) -> EmuUser:
-    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
-    return user
 
 
 async def log(emu: DiscordEmulator, user: EmuUser, night: date, onset: str) -> str:
