@@ -396,7 +396,14 @@ class StretchCog(commands.Cog):
     async def status(self, interaction: discord.Interaction[RlsBot]) -> None:
         async with unless_stopped(self.bot, interaction.user.id):
             status = await self.bot.engine.status(interaction.user.id, KIND, WHAT)
-        await send_reply(interaction, status_text(status))
+        text = status_text(status)
+        before = await self.bot.repos.auto_times.get(interaction.user.id, KIND)
+        if before is not None:
+            text += (
+                f"\n**Time:** follows your symptom start, {before} min before (`time:auto`); it "
+                "moves as you log nights."
+            )
+        await send_reply(interaction, text)
 
     @group.command(name="pause", description="Pause your stretch reminders for a few days.")
     @app_commands.describe(days="How many days (1–30)")

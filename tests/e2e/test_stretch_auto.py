@@ -37,6 +37,8 @@ async def test_too_few_nights_gives_17_00_and_says_why(emu: DiscordEmulator, bot
     assert "your stretch reminder is at 17:00 for now" in reply.content
     assert (await stretch_time(bot, alice))[0] == time(17, 0)
     assert await bot.repos.auto_times.get(alice.id, STRETCH_KIND) == 60
+    status = await (await emu.slash(alice, "stretch status")).response()
+    assert "follows your symptom start, 60 min before (`time:auto`)" in status.content
 
 
 async def test_auto_follows_the_nights_and_a_typed_time_turns_it_off(
@@ -76,6 +78,8 @@ async def test_auto_follows_the_nights_and_a_typed_time_turns_it_off(
     # A typed time is the person's: auto is off, and the reply says so.
     typed = await (await emu.slash(alice, "stretch remind", {"time": "18:00"})).response()
     assert "no longer follows your symptom start time" in typed.content
+    status = await (await emu.slash(alice, "stretch status")).response()
+    assert "time:auto" not in status.content
     assert await bot.repos.auto_times.get(alice.id, STRETCH_KIND) is None
     await log(emu, alice, TODAY - timedelta(days=10), "15:00")
     assert (await stretch_time(bot, alice))[0] == time(18, 0)
