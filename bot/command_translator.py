@@ -96,7 +96,7 @@ def template_for(messages: Iterable[Message], other: Iterable[Message] = ()) -> 
         msgid_bugs_address="",
         creation_date=datetime(2026, 12, 4, tzinfo=UTC),
     )
-    for message in sorted({*messages, *other}):
+    for message in sorted({*messages, *other}, key=lambda m: (m.context or "", m.text)):
         catalog.add(message.text, context=message.context)
     return catalog
 

@@ -11,11 +11,13 @@ from bot.usecases.actions import (
     NEEDS_TIMEZONE,
     NO_REMINDER_CHANNEL,
     Context,
+    StretchReminded,
     change_zone,
     configure_daily_tip,
     delete_my_data,
     save_night,
     set_stretch_reminder,
+    watch_for,
 )
 from bot.usecases.meds import (
     RETEST_KIND,
@@ -41,6 +43,7 @@ __all__ = [
     "LabSaved",
     "MedicineAdded",
     "MedicineOverview",
+    "StretchReminded",
     "add_medicine",
     "answer_medicine_reminder",
     "change_zone",
@@ -53,4 +56,5 @@ __all__ = [
     "save_night",
     "set_stretch_reminder",
     "stop_medicine",
+    "watch_for",
 ]

@@ -263,6 +263,8 @@ async def test_a_database_made_by_main_upgrades_in_place_and_keeps_every_row(
     assert [n.night for n in nights] == [date(2026, 3, 1), date(2026, 3, 2)]
     assert nights[0].tags == frozenset({"caffeine", "late-meal"}) and nights[0].naps == 1
     assert nights[1].sleep_latency_min is None and nights[1].out_of_bed is None
+    # Nights from before migration 0012 never answered where or after how long at rest.
+    assert all(n.body_regions is None and n.rest_min is None for n in nights)
     exported = await repos.user_data.export(USER)
     assert {t for t, rows in exported.items() if rows} == {
         "users",

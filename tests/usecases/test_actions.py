@@ -3,10 +3,11 @@ changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.clinical.watch import ONSET, SEVERITY
 from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
@@ -21,7 +22,9 @@ from bot.usecases import (
     configure_daily_tip,
     delete_my_data,
     set_stretch_reminder,
+    watch_for,
 )
+from tests.db.test_diary import entry
 from tests.failing import Broken, Failing
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -112,3 +115,18 @@ async def test_change_zone_and_delete_my_data(repos: Repositories) -> None:
     assert sum(deleted.values()) >= 2
     assert await repos.users.get(USER) is None
     assert await repos.reminders.get_schedule(USER, STRETCH_KIND) is None
+
+
+async def test_watch_for_reads_the_56_days_from_the_diary(repos: Repositories) -> None:
+    today = NOW.date()
+    for back in range(60):  # 4 nights older than the two windows: not read
+        night = today - timedelta(days=back)
+        await repos.diary.save(
+            entry(USER, night, severity=7 if back < 28 else 2, rls_onset=None), NOW
+        )
+    result = await watch_for(context(repos), USER, today)
+    checks = {c.sign: c for c in result.checks}
+    assert (checks[SEVERITY].earlier_n, checks[SEVERITY].later_n) == (28, 28)
+    assert checks[SEVERITY].holds and checks[ONSET].holds is None
+    # Doses are not stored yet: no dose sign, until the merge reads them in watch_for.
+    assert all(c.sign != "doses" for c in result.checks)
