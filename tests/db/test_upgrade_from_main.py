@@ -249,7 +249,7 @@ async def test_a_database_made_by_main_upgrades_in_place_and_keeps_every_row(
     assert stretch is not None and stretch.notice == "a notice"
     assert stretch.next_due == NOW + timedelta(days=1)
     server = await repos.reminders.get_server_schedule(GUILD, "server_tip")
-    assert server is not None and server.server_owned
+    assert server is not None and server.member_id is None
     activity = await repos.reminders.schedule_activity(
         USER, "stretch", recent=5, done_since=NOW - timedelta(days=30), skipped_since=NOW
     )
