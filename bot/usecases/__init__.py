@@ -17,14 +17,36 @@ from bot.usecases.actions import (
     save_night,
     set_stretch_reminder,
 )
+from bot.usecases.server_settings import (
+    REMINDER_CHANNEL_MOVED_NOTICE,
+    REMINDER_CHANNEL_OFF_NOTICE,
+    ReminderChannelChange,
+    ServerForgotten,
+    forget_deleted_channel,
+    leave_server,
+    reset_server_settings,
+    set_reminder_channel,
+    set_server_timezone,
+    turn_off_daily_tip,
+)
 
 __all__ = [
     "NEEDS_TIMEZONE",
     "NO_REMINDER_CHANNEL",
+    "REMINDER_CHANNEL_MOVED_NOTICE",
+    "REMINDER_CHANNEL_OFF_NOTICE",
     "Context",
+    "ReminderChannelChange",
+    "ServerForgotten",
     "change_zone",
     "configure_daily_tip",
     "delete_my_data",
+    "forget_deleted_channel",
+    "leave_server",
+    "reset_server_settings",
     "save_night",
+    "set_reminder_channel",
+    "set_server_timezone",
     "set_stretch_reminder",
+    "turn_off_daily_tip",
 ]
