@@ -19,11 +19,10 @@ from bot.usecases import (
     reset_server_settings,
     set_reminder_channel,
     set_server_timezone,
-    set_stretch_reminder,
     turn_off_daily_tip,
 )
 from tests.failing import Broken
-from tests.usecases.test_actions import GUILD, MOD, USER, context
+from tests.usecases.test_actions import GUILD, MOD, USER, context, remind
 
 TIPS, REMINDERS, ELSEWHERE = 600, 500, 501
 BERLIN = "Europe/Berlin"
@@ -33,9 +32,7 @@ async def configured(repos: Repositories) -> GuildSettings:
     """A server with a reminder channel a member uses and a daily tip at 09:00 Berlin time."""
     ctx = context(repos)
     await set_reminder_channel(ctx, GUILD, MOD, REMINDERS)
-    await set_stretch_reminder(
-        ctx, USER, local_time=None, days_mask=None, zone="UTC", where="channel", guild_id=GUILD
-    )
+    await remind(ctx, zone="UTC", where="channel", guild_id=GUILD)
     await configure_daily_tip(ctx, GUILD, MOD, TIPS, time(9), BERLIN)
     return await repos.guild_settings.get(GUILD)
 
