@@ -23,6 +23,7 @@ from bot.emulator.state import (
     CHANNEL_VOICE,
 )
 from bot.guild_config import TIP_KIND
+from tests.e2e.stretch_steps import subscribe
 
 MESSAGES = "/channels/{channel_id}/messages"
 TIP_DUE = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)  # 17:00 in Berlin, the Monday of the fixture
@@ -144,14 +145,7 @@ async def test_reminder_channel_is_set_shown_and_audited_without_pinging(
 
 
 async def stretch_in_channel(emu: DiscordEmulator, guild: EmuGuild, user: EmuUser) -> None:
-    reply = await (
-        await emu.slash(
-            user,
-            "stretch remind",
-            {"time": "17:30", "timezone": "Europe/Berlin", "where": "channel"},
-            guild=guild,
-        )
-    ).response()
+    reply = await subscribe(emu, user, guild=guild, where="channel")
     assert "Stretch reminders set" in reply.content
 
 

@@ -119,15 +119,7 @@ async def test_channel_reminder_pings_only_its_owner(emu, bot, clock) -> None:
     reminders = guild.channels[1]
     await bot.repos.guild_settings.set_reminder_channel(guild.id, reminders.id, clock.now())
     alice = emu.add_user("alice")
-    reply = await (
-        await emu.slash(
-            alice,
-            "stretch remind",
-            {"time": "17:30", "timezone": "Europe/Berlin", "where": "channel"},
-            guild=guild,
-            channel=guild.channels[0],
-        )
-    ).response()
+    reply = await subscribe(emu, alice, guild=guild, where="channel")
     assert f"<#{reminders.id}>" in reply.content
     await deliver_due(bot, clock, DUE)
     post = await emu.wait_for_message(channel_id=reminders.id)
@@ -144,8 +136,7 @@ async def test_a_channel_refusing_as_if_dms_were_closed_does_not_pause_as_closed
     reminders = guild.channels[1]
     await bot.repos.guild_settings.set_reminder_channel(guild.id, reminders.id, clock.now())
     alice = emu.add_user("alice")
-    options = {"time": "17:30", "timezone": "Europe/Berlin", "where": "channel"}
-    await (await emu.slash(alice, "stretch remind", options, guild=guild)).response()
+    await subscribe(emu, alice, guild=guild, where="channel")
     emu.fail_next("POST", f"/channels/{reminders.id}/messages", status=403, code=50007)
     await deliver_due(bot, clock, DUE)
     await emu.wait_for_request("POST", MESSAGES)
