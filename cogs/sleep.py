@@ -310,13 +310,7 @@ class LogNightButton(
         self.night = night
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> LogNightButton:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> LogNightButton:
         try:
             night = datetime.strptime(match["night"], "%Y%m%d").date()
         except ValueError:

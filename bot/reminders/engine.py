@@ -802,23 +802,25 @@ class ReminderEngine:
             report.taken_over += 1
             return
         except RecipientUnreachable as exc:
-            # Retrying a refused DM only counts towards Discord's invalid-request ban.
+            # Only a DM target is refused this way; retrying only counts towards Discord's
+            # invalid-request ban.
             await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)
             await self.reminders.set_next_due(schedule.id, None, now, pause_reason=PAUSE_DM_CLOSED)
-            log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
+            log.info("%s cannot receive DMs (%s); schedule paused", outgoing.target, exc)
             self.observer.schedule_paused(PAUSE_DM_CLOSED)
             report.failed += 1
         except TargetUnavailable as exc:
-            if schedule.server_owned:
-                # A server's post has no DM to fall back to: pause it until moderators fix the
+            if outgoing.target.fallback is None:
+                # Nowhere to fall back to (a server's post): pause it until moderators fix the
                 # channel (`/config show` says so), rather than retry a 403 every day.
                 await self.reminders.mark_failed(delivery.id, f"channel unavailable: {exc}", now)
                 await self.reminders.set_next_due(
                     schedule.id, None, now, pause_reason=PAUSE_CHANNEL_UNAVAILABLE
                 )
-                log.info("server post %s paused: channel unavailable (%s)", schedule.id, exc)
+                log.info("post %s paused: channel unavailable (%s)", schedule.id, exc)
                 report.failed += 1
                 return
+            # The fallback (the member's DMs) from now on: the schedule's channel is cleared.
             await self.reminders.set_target(schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now)
             await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
             log.info(
