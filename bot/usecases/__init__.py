@@ -16,6 +16,7 @@ from bot.usecases.actions import (
     delete_my_data,
     save_night,
     set_stretch_reminder,
+    sleep_report,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "delete_my_data",
     "save_night",
     "set_stretch_reminder",
+    "sleep_report",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import time, timedelta
 from typing import Literal
 
+from bot.clinical.meds import DoseEvent
+from bot.clinical.watch import WINDOW_DAYS, watch, watch_lines
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
 from bot.db.reminders import Schedule
@@ -13,8 +15,10 @@ from bot.errors import UserError
 from bot.guild_config import change_settings
 from bot.reminders.engine import Reminded, ReminderChange, ReminderEngine
 from bot.routines import STRETCH_KIND
-from bot.scheduling.recurrence import Weekdays
+from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.entry import SleepEntry
+from bot.sleep.report import ReportInput
+from bot.sleep.stats import add_stretched, window
 
 STRETCH_DEFAULT_TIME = time(17, 0)
 NEEDS_TIMEZONE = (
@@ -114,3 +118,34 @@ async def save_night(ctx: Context, entry: SleepEntry) -> SleepEntry:
 async def delete_my_data(ctx: Context, user_id: int) -> dict[str, int]:
     """/mydata delete: every row about the user, in one transaction; table -> rows."""
     return await ctx.repos.user_data.delete_all(user_id)
+
+
+async def sleep_report(ctx: Context, user_id: int, zone: str, days: int) -> ReportInput:
+    """/sleep report: the last `days` nights (a Done stretch reminder adds "stretched" to the
+    night after it), every iron value, and the augmentation watch over its own 56 days (which
+    may reach further back than the report), all read in one transaction."""
+    now = ctx.engine.clock.now()
+    today = local_date_of(now, zone)
+    start, end = window(days, today)
+    first = min(start, today - timedelta(days=2 * WINDOW_DAYS - 1))
+    async with ctx.engine.reminders.atomic():
+        entries = await ctx.repos.diary.between(user_id, first, end)
+        done = await ctx.repos.reminders.done_due_times(
+            user_id, STRETCH_KIND, now - timedelta(days=days + 2)
+        )
+        labs = await ctx.repos.labs.all(user_id)
+    # Doses and the medicine list come from issue 20's /meds storage, which lands separately
+    # (lane O): until then the report shows "none logged" and the doses CSV only its header.
+    doses: list[DoseEvent] = []
+    medicines: list[str] = []
+    nights = add_stretched([e for e in entries if e.night >= start], done)
+    return ReportInput(
+        nights=tuple(nights),
+        start=start,
+        end=end,
+        labs=tuple(labs),
+        doses=tuple(doses),
+        medicines=tuple(medicines),
+        watch=tuple(watch_lines(watch(entries, today, doses))),
+        timezone=zone,
+    )
