@@ -34,7 +34,7 @@ TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 ZONE = "Europe/Berlin"
 MEDICINES = ("Pramipexole", "Iron tablet", "Gabapentin")
-REGION_SETS = (
+REGION_SETS: tuple[frozenset[str] | None, ...] = (
     frozenset({"legs"}),
     frozenset({"legs", "arms"}),
     None,

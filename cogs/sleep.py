@@ -491,9 +491,7 @@ class SleepCog(commands.Cog):
         days: app_commands.Range[int, 1, MAX_REPORT_NIGHTS] = DEFAULT_DAYS,
     ) -> None:
         if not 1 <= days <= MAX_REPORT_NIGHTS:
-            raise UserError(
-                f"The report covers 1 to {MAX_REPORT_NIGHTS} nights, not {days}."
-            )
+            raise UserError(f"The report covers 1 to {MAX_REPORT_NIGHTS} nights, not {days}.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         zone = await self.service.zone(interaction.user.id)
         data = await sleep_report(self.bot.usecases, interaction.user.id, zone, days)

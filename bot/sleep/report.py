@@ -28,7 +28,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.clinical.labs import (
     FERRITIN_THRESHOLD,
@@ -84,7 +84,7 @@ SMALL_FONT = 5.6
 # set apart by size and colour, since bold would be a second font.
 MONO = "DejaVu Sans Mono"
 # No hinting: a quarter less time rasterising glyphs, and at 200 dpi the text stays crisp.
-PAGE_STYLE = {
+PAGE_STYLE: dict[Any, Any] = {
     "font.family": "monospace",
     "font.monospace": [MONO],
     "pdf.fonttype": 42,

@@ -232,7 +232,7 @@ def test_regions_and_rest_are_in_the_table_averages_and_chart() -> None:
     assert "Minutes at rest before onset: median 24 (n = 6)" in text
     regions = axis(figure, "Regions")
     marked = {
-        label.get_text(): len(line.get_xdata())
+        label.get_text(): np.asarray(line.get_xdata()).size
         for line, label in zip(regions.lines, regions.get_yticklabels(), strict=True)
     }
     assert marked == {"legs": 4, "arms": 2, "trunk": 0, "other": 0}
@@ -479,7 +479,7 @@ def test_a_long_note_is_cut_on_the_page_and_in_full_on_page_two() -> None:
     long = "Legs restless from 9 pm. " * 30
     entries = [night(1), replace(night(0), note=long)]
     data = report(entries, days=2)
-    figure, complete, lines = report_page(data)
+    _, complete, lines = report_page(data)
     assert not complete
     text = flat("\n".join(lines))
     assert "(notes in full: PDF page 2)" in text

@@ -3,16 +3,18 @@ changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from bot.clinical.labs import LabResult
 from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
 from bot.errors import UserError
 from bot.reminders.engine import ReminderEngine
 from bot.routines import STRETCH_KIND
+from bot.sleep.form import NightForm, build_entry
 from bot.usecases import (
     NEEDS_TIMEZONE,
     NO_REMINDER_CHANNEL,
@@ -21,6 +23,7 @@ from bot.usecases import (
     configure_daily_tip,
     delete_my_data,
     set_stretch_reminder,
+    sleep_report,
 )
 from tests.failing import Broken, Failing
 
@@ -112,3 +115,29 @@ async def test_change_zone_and_delete_my_data(repos: Repositories) -> None:
     assert sum(deleted.values()) >= 2
     assert await repos.users.get(USER) is None
     assert await repos.reminders.get_schedule(USER, STRETCH_KIND) is None
+
+
+async def test_sleep_report_reads_the_window_labs_and_the_watch_in_one_go(
+    repos: Repositories,
+) -> None:
+    # 56 nights (the watch's two windows), symptoms starting 3 h earlier in the last 28 days;
+    # the report itself covers 14.
+    zone = "Europe/Berlin"
+    today = date(2026, 3, 2)
+    for back in range(56):
+        form = NightForm(
+            into_bed="23:00", final_wake="7:00", rls_onset="18:30" if back < 28 else "21:30"
+        )
+        entry = build_entry(
+            form, user_id=USER, night=today - timedelta(days=back), zone_name=zone, now=NOW
+        )
+        await repos.diary.save(entry, NOW)
+    await repos.labs.save(USER, LabResult(date(2026, 1, 5), 60.0, 15.0), NOW)
+    await repos.labs.save(USER, LabResult(date(2025, 7, 1), 90.0), NOW)
+    data = await sleep_report(context(repos), USER, zone, 14)
+    assert (data.start, data.end) == (today - timedelta(days=13), today)
+    assert [e.night for e in data.nights] == [today - timedelta(days=b) for b in range(13, -1, -1)]
+    assert [lab.taken_on for lab in data.labs] == [date(2026, 1, 5), date(2025, 7, 1)]
+    assert data.doses == () and data.timezone == zone
+    assert data.watch[0].startswith("**Symptoms start earlier:** median 18:30 in the last 28 days")
+    assert "(n = 28)" in data.watch[0]
