@@ -192,9 +192,8 @@ def main() -> None:
         f"PNG + PDF + 3 CSV, drawing process, target ≤ 500 ms | {ms(drawn)} |"
     )
     for name, values in parts.items():
-        print(
-            f"| {name if name.startswith('whole') else 'of which ' + name} (CPU, in this process) | {ms(values)} |"
-        )
+        label = name if name.startswith("whole") else f"of which {name} (CPU)"
+        print(f"| {label}, in this process | {ms(values)} |")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
-from bot.clinical.meds import DoseEvent
 from bot.clinical.watch import WINDOW_DAYS, watch, watch_lines
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
@@ -122,8 +121,9 @@ async def delete_my_data(ctx: Context, user_id: int) -> dict[str, int]:
 
 async def sleep_report(ctx: Context, user_id: int, zone: str, days: int) -> ReportInput:
     """/sleep report: the last `days` nights (a Done stretch reminder adds "stretched" to the
-    night after it), every iron value, and the augmentation watch over its own 56 days (which
-    may reach further back than the report), all read in one transaction."""
+    night after it), every iron value, the medicines and their doses, and the augmentation watch
+    over its own 56 days (which may reach further back than the report), all read in one
+    transaction."""
     now = ctx.engine.clock.now()
     today = local_date_of(now, zone)
     start, end = window(days, today)
@@ -134,17 +134,26 @@ async def sleep_report(ctx: Context, user_id: int, zone: str, days: int) -> Repo
             user_id, STRETCH_KIND, now - timedelta(days=days + 2)
         )
         labs = await ctx.repos.labs.all(user_id)
-    # Doses and the medicine list come from issue 20's /meds storage, which lands separately
-    # (lane O): until then the report shows "none logged" and the doses CSV only its header.
-    doses: list[DoseEvent] = []
-    medicines: list[str] = []
+        # Two days of slack on each side cover every zone's offset and the 04:00 dose day.
+        doses = await ctx.repos.meds.doses_between(
+            user_id,
+            datetime.combine(first - timedelta(days=2), time(0), UTC),
+            now + timedelta(days=2),
+        )
+        medicines = [m.name for m in await ctx.repos.meds.medicines(user_id)]
     nights = add_stretched([e for e in entries if e.night >= start], done)
     return ReportInput(
         nights=tuple(nights),
         start=start,
         end=end,
         labs=tuple(labs),
-        doses=tuple(doses),
+        # The window's doses by the local day they were taken (the evening before its first
+        # night included); the watch reads all of them.
+        doses=tuple(
+            d
+            for d in doses
+            if start - timedelta(days=1) <= local_date_of(d.taken_at, d.timezone) <= end
+        ),
         medicines=tuple(medicines),
         watch=tuple(watch_lines(watch(entries, today, doses))),
         timezone=zone,

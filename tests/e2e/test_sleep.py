@@ -3,7 +3,7 @@ and privacy between two users."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.client import RlsBot
@@ -226,6 +226,24 @@ async def test_report_has_png_pdf_and_csv(emu: DiscordEmulator, bot: RlsBot) -> 
         f"{stem}-doses.csv",
     ]
     assert request.json["allowed_mentions"]["parse"] == []
+
+
+async def test_report_carries_the_doses_logged_with_meds(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await seed(bot, alice)
+    reply = await (
+        await emu.slash(alice, "meds add", {"name": "Ropinirole", "times": "20:00"})
+    ).response()
+    assert reply.ephemeral
+    [medicine] = await bot.repos.meds.medicines(alice.id)
+    taken = datetime(2026, 3, 1, 19, 5, tzinfo=UTC)  # 20:05 in Berlin, the evening before today
+    await bot.repos.meds.record_dose(
+        alice.id, medicine.id, "typed", taken, "Europe/Berlin", bot.clock.now()
+    )
+    followup = await (await emu.slash(alice, "sleep report")).followup(timeout=15)
+    assert followup.ephemeral
+    doses = followup.file("sleep-report-2026-03-02-doses.csv").decode().splitlines()
+    assert doses[1:] == ["Ropinirole,2026-03-01T20:05:00+01:00,Europe/Berlin"]
 
 
 async def test_report_covers_up_to_a_year(emu: DiscordEmulator, bot: RlsBot) -> None:

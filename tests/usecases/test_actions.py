@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.clinical.labs import LabResult
+from bot.clinical.meds import MedicineSpec
 from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
 from bot.errors import UserError
 from bot.reminders.engine import ReminderEngine
 from bot.routines import STRETCH_KIND
+from bot.scheduling.recurrence import Weekdays
 from bot.sleep.form import NightForm, build_entry
 from bot.usecases import (
     NEEDS_TIMEZONE,
@@ -134,10 +136,22 @@ async def test_sleep_report_reads_the_window_labs_and_the_watch_in_one_go(
         await repos.diary.save(entry, NOW)
     await repos.labs.save(USER, LabResult(date(2026, 1, 5), 60.0, 15.0), NOW)
     await repos.labs.save(USER, LabResult(date(2025, 7, 1), 90.0), NOW)
+    medicine = await repos.meds.add(
+        USER, MedicineSpec("Ropinirole", (time(20, 0),), Weekdays.EVERY_DAY), NOW
+    )
+    for back in range(60):  # a dose each evening at 20:00 Berlin (19:00 UTC in winter)
+        day = today - timedelta(days=back)
+        taken = datetime(day.year, day.month, day.day, 19, tzinfo=UTC)
+        if taken < NOW:
+            await repos.meds.record_dose(USER, medicine.id, "typed", taken, zone, NOW)
     data = await sleep_report(context(repos), USER, zone, 14)
     assert (data.start, data.end) == (today - timedelta(days=13), today)
     assert [e.night for e in data.nights] == [today - timedelta(days=b) for b in range(13, -1, -1)]
     assert [lab.taken_on for lab in data.labs] == [date(2026, 1, 5), date(2025, 7, 1)]
-    assert data.doses == () and data.timezone == zone
+    assert data.medicines == ("Ropinirole",) and data.timezone == zone
+    # The window's doses: from the evening before its first night to today.
+    assert [d.taken_at.date() for d in data.doses] == [
+        today - timedelta(days=b) for b in range(14, 0, -1)
+    ]
     assert data.watch[0].startswith("**Symptoms start earlier:** median 18:30 in the last 28 days")
     assert "(n = 28)" in data.watch[0]
