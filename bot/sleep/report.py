@@ -482,7 +482,7 @@ def _iron(page: _Page, data: ReportInput) -> None:
         )
     else:
         page.put(chart_left, top - half - 0.3, "No saturation values logged.", TEXT_FONT)
-    page.y = min(page.y, top - height)
+    page.y = min(page.y, top - height - 0.2)  # the dates under the TSAT chart
 
 
 def _dose_points(data: ReportInput) -> list[tuple[str, date, float]]:
