@@ -303,11 +303,16 @@ class RlsBot(commands.AutoShardedBot):
         # previous run, a button gone from its message) gets an answer, not "This interaction
         # failed".
         await answer_unclaimed(interaction)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: object
+    ) -> None:
         await self.remember_locales(interaction)
 
     async def remember_locales(self, interaction: discord.Interaction) -> None:
         """The person's language for their reminders; the server's for its posts, from /config
-        (a moderator's command: the server's preferred language is theirs to set)."""
+        (a moderator's command: the server's preferred language is theirs to set). Only after a
+        command that succeeded: bad input changes nothing, not even this."""
         if self._repos is None:
             return
         now = self.clock.now()

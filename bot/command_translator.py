@@ -7,8 +7,8 @@ to that language. Our answers come from the message catalog (bot/i18n), keyed by
 string and the place it appears (``command_name``, ``parameter_description``, ...).
 
 ``python -m bot.command_translator`` rewrites ``bot/i18n/locales/messages.pot`` from the command
-tree and the replies marked ``tr(...)`` in the source after either changes; tests/i18n/test_commands.py fails until it is run and every new
-string is translated.
+tree and the replies marked ``tr(...)`` in the source after either changes; tests/i18n fails until
+it is run and every new string is translated.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def template_for(messages: Iterable[Message], other: Iterable[Message] = ()) -> 
         msgid_bugs_address="",
         creation_date=datetime(2026, 12, 4, tzinfo=UTC),
     )
-    for message in sorted({*messages, *other}):
+    for message in sorted({*messages, *other}, key=lambda m: (m.context or "", m.text)):
         catalog.add(message.text, context=message.context)
     return catalog
 

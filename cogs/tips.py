@@ -36,18 +36,21 @@ from bot.cooldowns import cooldown, public_tip_limits
 from bot.db.guild_settings import TIP_KIND
 from bot.db.tip_history import KEEP
 from bot.errors import UserError
+from bot.i18n import ENGLISH, N_, Speaker
+from bot.i18n.content import localized_catalog, tip_notice
+from bot.i18n.speech import ENGLISH_SPEAKER
 from bot.interactions import (
     NO_MENTIONS,
     NOT_ADDED_HERE,
     OwnerOnlyItem,
     send_reply,
     server_without_bot,
+    translator_for,
 )
 from bot.tips import (
     MAX_CHOICE_NAME,
     MAX_CHOICES,
     MAX_QUERY,
-    NOTICE,
     SearchHit,
     Tip,
     TipCatalog,
@@ -79,12 +82,12 @@ README_LABELS = ("readme", "documentation", "homepage", "repository", "source")
 _SLUG = r"[a-z0-9-]{1,64}"
 _OWNER = r"\d{1,20}"
 
-NOT_YOURS = "These buttons belong to someone else. Use `/rls tip` to get your own tip."
-STALE_TOPIC = (
+NOT_YOURS = N_("These buttons belong to someone else. Use `/rls tip` to get your own tip.")
+STALE_TOPIC = N_(
     "This button is out of date: its topic is no longer in the tip list. "
     "`/rls topics` shows the current ones."
 )
-STALE_TIP = (
+STALE_TIP = N_(
     "That tip is no longer in the tip list. Try `/rls search` or `/rls tip` for a fresh one."
 )
 
@@ -118,12 +121,28 @@ def shown_query(query: str) -> str:
     return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
 
 
-def tip_embed(catalog: TipCatalog, tip: Tip) -> discord.Embed:
+def in_language(catalog: TipCatalog, locale: str) -> TipCatalog:
+    """``catalog`` with its tips and topics in ``locale`` where translated (English otherwise)."""
+    if locale == ENGLISH:
+        return catalog
+    cached = _LOCALIZED.get((id(catalog), locale))
+    if cached is None or cached[0] is not catalog:
+        cached = _LOCALIZED[(id(catalog), locale)] = (
+            catalog,
+            localized_catalog(locale, catalog),
+        )
+    return cached[1]
+
+
+_LOCALIZED: dict[tuple[int, str], tuple[TipCatalog, TipCatalog]] = {}
+
+
+def tip_embed(catalog: TipCatalog, tip: Tip, tr: Speaker = ENGLISH_SPEAKER) -> discord.Embed:
     embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
-    embed.add_field(name="Topic", value=catalog.topic(tip.topic).name, inline=True)
-    name, value = sources_field(tip)
+    embed.add_field(name=tr("Topic"), value=catalog.topic(tip.topic).name, inline=True)
+    name, value = sources_field(tip, tr)
     embed.add_field(name=name, value=clip(value, MAX_FIELD), inline=True)
-    embed.set_footer(text=NOTICE)
+    embed.set_footer(text=tip_notice(tr.locale))
     return embed
 
 
@@ -155,12 +174,18 @@ def related_options(catalog: TipCatalog, tip: Tip) -> list[discord.SelectOption]
     return list(options)
 
 
-def tip_view(catalog: TipCatalog, tip: Tip, topic_id: str | None, owner_id: int) -> discord.ui.View:
+def tip_view(
+    catalog: TipCatalog,
+    tip: Tip,
+    topic_id: str | None,
+    owner_id: int,
+    tr: Speaker = ENGLISH_SPEAKER,
+) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(AnotherTipButton(topic_id, owner_id))
+    view.add_item(AnotherTipButton(topic_id, owner_id, tr))
     options = related_options(catalog, tip)
     if options:
-        view.add_item(RelatedTipSelect(tip.id, owner_id, options))
+        view.add_item(RelatedTipSelect(tip.id, owner_id, options, tr))
     return view
 
 
@@ -230,18 +255,25 @@ def readme_url() -> str | None:
     return None
 
 
-def readme_text(url: str | None) -> str:
-    where = f"[the project's README]({url})" if url else "the project's README (README.md)"
-    return (
-        f"How the bot works, every command, what it stores and how to run your own: {where}. "
-        "It also lists the tips' sources."
+def readme_text(url: str | None, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    where = (
+        tr("[the project's README]({url})", url=url)
+        if url
+        else tr("the project's README (README.md)")
+    )
+    return tr(
+        "How the bot works, every command, what it stores and how to run your own: {where}. "
+        "It also lists the tips' sources.",
+        where=where,
     )
 
 
-def about_embed(catalog: TipCatalog, readme: str | None = None) -> discord.Embed:
+def about_embed(
+    catalog: TipCatalog, readme: str | None = None, tr: Speaker = ENGLISH_SPEAKER
+) -> discord.Embed:
     embed = discord.Embed(
-        title="About RLS Companion",
-        description=(
+        title=tr("About RLS Companion"),
+        description=tr(
             "A companion for communities of people living with Restless Legs Syndrome (RLS): short "
             "tips in plain words, gentle stretch reminders and a private sleep diary. It is run by "
             "volunteers and is not a medical service."
@@ -249,28 +281,33 @@ def about_embed(catalog: TipCatalog, readme: str | None = None) -> discord.Embed
         colour=COLOUR,
     )
     embed.add_field(
-        name="Where the tips come from",
+        name=tr("Where the tips come from"),
         value=clip(
-            f"{plural(len(catalog.tips), 'tip')} in {plural(len(catalog.topics), 'topic')}, "
-            "written in our own words. They started from a 2013 blog article on RLS and back pain; "
-            "every health fact also names, under its tip, the health service or guideline page "
-            f"that says it: {', '.join(publishers(catalog))}.",
+            tr(
+                "{tips} in {topics}, written in our own words. They started from a 2013 blog "
+                "article on RLS and back pain; every health fact also names, under its tip, the "
+                "health service or guideline page that says it: {publishers}.",
+                tips=tr.plural(len(catalog.tips), "{count} tip", "{count} tips"),
+                topics=tr.plural(len(catalog.topics), "{count} topic", "{count} topics"),
+                publishers=", ".join(publishers(catalog)),
+            ),
             MAX_FIELD,
         ),
         inline=False,
     )
-    embed.add_field(name="Please note", value=NOTICE, inline=False)
+    embed.add_field(name=tr("Please note"), value=tip_notice(tr.locale), inline=False)
     embed.add_field(
-        name="Privacy",
-        value=(
+        name=tr("Privacy"),
+        value=tr(
             "The bot cannot read your messages. For tips it keeps only the ids of the last "
-            f"{KEEP} tips you were shown, so you don't get the same ones again. What else it "
-            "stores, and how to remove it, is in the **Privacy** section of the project's README."
+            "{keep} tips you were shown, so you don't get the same ones again. What else it "
+            "stores, and how to remove it, is in the **Privacy** section of the project's README.",
+            keep=KEEP,
         ),
         inline=False,
     )
-    embed.add_field(name="More", value=readme_text(readme), inline=False)
-    embed.set_footer(text="Commands: /help")
+    embed.add_field(name=tr("More"), value=readme_text(readme, tr), inline=False)
+    embed.set_footer(text=tr("Commands: /help"))
     return embed
 
 
@@ -306,10 +343,10 @@ class AnotherTipButton(
 
     not_yours = NOT_YOURS
 
-    def __init__(self, topic_id: str | None, owner_id: int) -> None:
+    def __init__(self, topic_id: str | None, owner_id: int, tr: Speaker = ENGLISH_SPEAKER) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Another tip",
+                label=tr("Another tip"),
                 style=discord.ButtonStyle.primary,
                 custom_id=another_custom_id(topic_id, owner_id),
                 row=0,
@@ -349,7 +386,7 @@ def _options_of(item: discord.ui.Item[Any]) -> list[discord.SelectOption]:
 
 def _chosen(select: discord.ui.Select[Any]) -> str:
     if not select.values:
-        raise UserError("Pick a tip from the menu.")
+        raise UserError(N_("Pick a tip from the menu."))
     return select.values[0]
 
 
@@ -362,8 +399,16 @@ class RelatedTipSelect(
 
     not_yours = NOT_YOURS
 
-    def __init__(self, tip_id: str, owner_id: int, options: list[discord.SelectOption]) -> None:
-        super().__init__(_TipSelect(related_custom_id(tip_id, owner_id), "Related tips…", options))
+    def __init__(
+        self,
+        tip_id: str,
+        owner_id: int,
+        options: list[discord.SelectOption],
+        tr: Speaker = ENGLISH_SPEAKER,
+    ) -> None:
+        super().__init__(
+            _TipSelect(related_custom_id(tip_id, owner_id), tr("Related tips…"), options)
+        )
         self.tip_id = tip_id
         self.owner_id = owner_id
 
@@ -423,7 +468,7 @@ DYNAMIC_ITEMS = (AnotherTipButton, RelatedTipSelect, OpenTipSelect)
 class TipsCog(commands.Cog):
     """Works in servers and in DMs with the bot."""
 
-    help_title = "RLS tips"
+    help_title = N_("RLS tips")
 
     group = app_commands.Group(name="rls", description="Short, sourced tips about Restless Legs.")
 
@@ -455,9 +500,12 @@ class TipsCog(commands.Cog):
         await self.bot.repos.tip_history.record(user_id, tip.id, self.bot.clock.now())
 
     def render(
-        self, tip: Tip, topic_id: str | None, owner_id: int
+        self, tip: Tip, topic_id: str | None, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
     ) -> tuple[discord.Embed, discord.ui.View]:
-        return tip_embed(self.catalog, tip), tip_view(self.catalog, tip, topic_id, owner_id)
+        # In the reader's language where the tip is translated; ids stay the English ones.
+        catalog = in_language(self.catalog, tr.locale)
+        shown = catalog.get(tip.id) or tip
+        return tip_embed(catalog, shown, tr), tip_view(catalog, shown, topic_id, owner_id, tr)
 
     async def another(
         self, interaction: discord.Interaction[Any], topic_id: str | None, owner_id: int
@@ -467,7 +515,7 @@ class TipsCog(commands.Cog):
             raise UserError(STALE_TOPIC)
         user_id = interaction.user.id
         tip = await self.next_tip(user_id, topic_id)
-        embed, view = self.render(tip, topic_id, user_id)
+        embed, view = self.render(tip, topic_id, user_id, translator_for(interaction))
         if owner_id == ANYONE:
             await send_reply(interaction, embed=embed, view=view, ephemeral=True)
         else:
@@ -480,7 +528,7 @@ class TipsCog(commands.Cog):
         if tip is None:
             raise UserError(STALE_TIP)
         await self._seen(interaction.user.id, tip)
-        embed, view = self.render(tip, tip.topic, interaction.user.id)
+        embed, view = self.render(tip, tip.topic, interaction.user.id, translator_for(interaction))
         await send_reply(interaction, embed=embed, view=view, ephemeral=True)
 
     # -- commands -----------------------------------------------------------------------------
@@ -507,8 +555,9 @@ class TipsCog(commands.Cog):
         # A DM is only ever seen by the person asking, so it is private even when not ephemeral.
         alone = private or not_here or interaction.guild_id is None
         owner_id = interaction.user.id if alone else ANYONE
-        embed, view = self.render(chosen, topic_id, owner_id)
-        note = NOT_ADDED_HERE if not_here else None
+        tr = translator_for(interaction)
+        embed, view = self.render(chosen, topic_id, owner_id, tr)
+        note = tr(NOT_ADDED_HERE) if not_here else None
         await send_reply(interaction, note, embed=embed, view=view, ephemeral=private or not_here)
 
     @tip.autocomplete("topic")
@@ -550,7 +599,8 @@ class TipsCog(commands.Cog):
 
     @group.command(name="about", description="What this bot is and where its tips come from.")
     async def about(self, interaction: discord.Interaction[RlsBot]) -> None:
-        await send_reply(interaction, embed=about_embed(self.catalog, readme_url()))
+        tr = translator_for(interaction)
+        await send_reply(interaction, embed=about_embed(self.catalog, readme_url(), tr))
 
 
 async def setup(bot: RlsBot) -> None:

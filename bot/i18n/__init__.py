@@ -32,8 +32,8 @@ from bot.i18n.speech import N_, Speaker, marked_messages, speaker
 __all__ = [
     "ENGLISH",
     "GERMAN",
-    "SUPPORTED",
     "N_",
+    "SUPPORTED",
     "CatalogProblem",
     "Message",
     "MessageCatalog",

@@ -39,7 +39,7 @@ from bot.i18n.formatting import (
 from bot.i18n.locales import ENGLISH, pick_locale
 
 
-def N_(text: str) -> str:  # noqa: N802  (gettext's name for "mark, translate later")
+def N_(text: str) -> str:
     """Marks ``text`` for the catalog without translating it (gettext's ``gettext_noop``)."""
     return text
 
@@ -52,7 +52,11 @@ class Speaker:
     catalog: MessageCatalog
 
     def __call__(self, text: str, /, **params: object) -> str:
-        return self.catalog.gettext(text, None, **params)
+        said = {
+            name: value.said_by(self) if isinstance(value, OneOf | Said) else value
+            for name, value in params.items()
+        }
+        return self.catalog.gettext(text, None, **said)
 
     def plural(self, count: int, one: str, other: str, /, **params: object) -> str:
         """``one`` or ``other`` by the locale's plural rule; ``{count}`` is the number, formatted."""
@@ -76,6 +80,30 @@ class Speaker:
 
     def decimal(self, value: float, places: int = 1) -> str:
         return format_decimal(value, self.locale, places)
+
+
+class OneOf(tuple[str, ...]):
+    """Choices a message offers, joined in the reader's language: "A, B or C" / "A, B oder C"."""
+
+    def said_by(self, tr: Speaker) -> str:
+        if len(self) <= 1:
+            return "".join(self)
+        return tr("{some} or {last}", some=", ".join(self[:-1]), last=self[-1])
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+class Said(str):
+    """A message (marked ``N_``) inside another message, translated with it; "" stays ""."""
+
+    __slots__ = ()
+
+    def said_by(self, tr: Speaker) -> str:
+        return tr(str(self)) if self else ""
 
 
 @functools.cache
