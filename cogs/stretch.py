@@ -62,13 +62,13 @@ from bot.usecases import set_stretch_reminder
 from cogs._autocomplete import zone_autocomplete
 
 KIND = STRETCH_KIND
-WHAT = "stretch reminders"
+WHAT = N_("stretch reminders")
 COLOUR = discord.Colour.green()
 MAX_ID = 2**63 - 1
 # The stored locale of a person (bot.repos.users.locale).
 LocaleOf = Callable[[int], Awaitable[str | None]]
 # When DMs are refused, a server that added the bot can post them in its reminder channel.
-CHANNEL_INSTEAD = (
+CHANNEL_INSTEAD = N_(
     "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
     "that added me."
 )
