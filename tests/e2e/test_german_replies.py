@@ -63,9 +63,7 @@ async def test_a_tip_in_german_with_german_buttons_notice_and_field_names(
     # Every tip with a German text is shown in German; its English title never is.
     shown = [embed["title"]]
     for _ in range(6):
-        again = await (
-            await emu.click(anna, reply.message, buttons(reply)["Noch ein Tipp"])
-        ).response()
+        again = await (await emu.click(anna, reply, buttons(reply)["Noch ein Tipp"])).response()
         shown.append(again.embeds[0]["title"])
         assert again.embeds[0]["footer"]["text"].startswith(GERMAN_NOTICE)
     catalog = bot.get_cog("TipsCog").catalog  # type: ignore[union-attr]
