@@ -107,10 +107,6 @@ def open_custom_id(owner_id: int) -> str:
 # --- Text and embeds --------------------------------------------------------------------------------
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -189,43 +185,52 @@ def tip_view(
     return view
 
 
-def topics_embed(catalog: TipCatalog) -> discord.Embed:
+def topics_embed(catalog: TipCatalog, tr: Speaker = ENGLISH_SPEAKER) -> discord.Embed:
     counts = catalog.counts()
     lines = [
-        f"**{topic.name}** · {plural(counts[topic.id], 'tip')} · `{topic.id}`\n{topic.description}"
+        f"**{topic.name}** · {tr.plural(counts[topic.id], '{count} tip', '{count} tips')} · "
+        f"`{topic.id}`\n{topic.description}"
         for topic in catalog.topics
     ]
     embed = discord.Embed(
-        title="RLS tip topics",
+        title=tr("RLS tip topics"),
         description=clip("\n\n".join(lines), MAX_EMBED_DESCRIPTION),
         colour=COLOUR,
     )
-    embed.set_footer(text="Pick one with /rls tip topic:<name>")
+    embed.set_footer(text=tr("Pick one with /rls tip topic:<name>"))
     return embed
 
 
-def results_embed(catalog: TipCatalog, query: str, hits: Sequence[SearchHit]) -> discord.Embed:
+def results_embed(
+    catalog: TipCatalog, query: str, hits: Sequence[SearchHit], tr: Speaker = ENGLISH_SPEAKER
+) -> discord.Embed:
     lines = [
         f"**{number}. {hit.tip.title}** · {catalog.topic(hit.tip.topic).name}\n"
         f"{clip(hit.tip.body, SNIPPET)}"
         for number, hit in enumerate(hits, start=1)
     ]
     embed = discord.Embed(
-        title=f"Tips matching “{shown_query(query)}”",
+        title=tr("Tips matching “{query}”", query=shown_query(query)),
         description=clip("\n\n".join(lines), MAX_EMBED_DESCRIPTION),
         colour=COLOUR,
     )
-    embed.set_footer(text="Open one with the menu below.")
+    embed.set_footer(text=tr("Open one with the menu below."))
     return embed
 
 
-def nothing_found_text(catalog: TipCatalog, query: str) -> str:
-    text = f"I found no tips for “{shown_query(query)}”."
+def nothing_found_text(catalog: TipCatalog, query: str, tr: Speaker = ENGLISH_SPEAKER) -> str:
     guesses = did_you_mean(catalog, query)
     if guesses:
         names = ", ".join(f"**{topic.name}** (`/rls tip topic:{topic.id}`)" for topic in guesses)
-        return f"{text} Maybe one of these topics fits: {names}."
-    return f"{text} Try one or two other words, or browse `/rls topics`."
+        return tr(
+            "I found no tips for “{query}”. Maybe one of these topics fits: {names}.",
+            query=shown_query(query),
+            names=names,
+        )
+    return tr(
+        "I found no tips for “{query}”. Try one or two other words, or browse `/rls topics`.",
+        query=shown_query(query),
+    )
 
 
 def publishers(catalog: TipCatalog) -> list[str]:
@@ -311,7 +316,9 @@ def about_embed(
     return embed
 
 
-def topic_choices(catalog: TipCatalog, typed: str) -> list[tuple[str, str]]:
+def topic_choices(
+    catalog: TipCatalog, typed: str, tr: Speaker = ENGLISH_SPEAKER
+) -> list[tuple[str, str]]:
     """(topic id, "Name (n tips)") pairs for the topic autocomplete, best matches first."""
     wanted = normalise(typed[:MAX_QUERY])
     topics = [topic for topic in catalog.topics if wanted in normalise(f"{topic.name} {topic.id}")]
@@ -319,7 +326,13 @@ def topic_choices(catalog: TipCatalog, typed: str) -> list[tuple[str, str]]:
         topics = did_you_mean(catalog, typed)  # typos: "masage", "slep"
     counts = catalog.counts()
     return [
-        (topic.id, clip(f"{topic.name} ({plural(counts[topic.id], 'tip')})", MAX_CHOICE_NAME))
+        (
+            topic.id,
+            clip(
+                f"{topic.name} ({tr.plural(counts[topic.id], '{count} tip', '{count} tips')})",
+                MAX_CHOICE_NAME,
+            ),
+        )
         for topic in topics[:MAX_CHOICES]
     ]
 
@@ -441,8 +454,13 @@ class OpenTipSelect(
 
     not_yours = NOT_YOURS
 
-    def __init__(self, owner_id: int, options: list[discord.SelectOption]) -> None:
-        super().__init__(_TipSelect(open_custom_id(owner_id), "Open a tip…", options))
+    def __init__(
+        self,
+        owner_id: int,
+        options: list[discord.SelectOption],
+        tr: Speaker = ENGLISH_SPEAKER,
+    ) -> None:
+        super().__init__(_TipSelect(open_custom_id(owner_id), tr("Open a tip…"), options))
         self.owner_id = owner_id
 
     @classmethod
@@ -564,37 +582,45 @@ class TipsCog(commands.Cog):
     async def _topic_autocomplete(
         self, interaction: discord.Interaction[RlsBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        tr = translator_for(interaction)
         return [
             app_commands.Choice(name=label, value=topic_id)
-            for topic_id, label in topic_choices(self.catalog, current)
+            for topic_id, label in topic_choices(in_language(self.catalog, tr.locale), current, tr)
         ]
 
     @group.command(name="topics", description="The tip topics, what each covers, and tip counts.")
     async def topics(self, interaction: discord.Interaction[RlsBot]) -> None:
-        await send_reply(interaction, embed=topics_embed(self.catalog))
+        tr = translator_for(interaction)
+        catalog = in_language(self.catalog, tr.locale)
+        await send_reply(interaction, embed=topics_embed(catalog, tr))
 
     @group.command(name="search", description="Search the tips, e.g. “burning legs” or “massage”.")
     @app_commands.describe(query="A word or two (up to 100 characters)")
     async def find(
         self, interaction: discord.Interaction[RlsBot], query: app_commands.Range[str, 1, MAX_QUERY]
     ) -> None:
-        hits = search(self.catalog, query, limit=SEARCH_RESULTS)
+        tr = translator_for(interaction)
+        # Searched in the reader's language: German titles, bodies and keywords (and the English
+        # keywords each translated tip keeps).
+        catalog = in_language(self.catalog, tr.locale)
+        hits = search(catalog, query, limit=SEARCH_RESULTS)
         if not hits:
-            await send_reply(interaction, nothing_found_text(self.catalog, query))
+            await send_reply(interaction, nothing_found_text(catalog, query, tr))
             return
         view = discord.ui.View(timeout=None)
         view.add_item(
-            OpenTipSelect(interaction.user.id, tip_options([hit.tip for hit in hits], self.catalog))
+            OpenTipSelect(interaction.user.id, tip_options([hit.tip for hit in hits], catalog), tr)
         )
-        await send_reply(interaction, embed=results_embed(self.catalog, query, hits), view=view)
+        await send_reply(interaction, embed=results_embed(catalog, query, hits, tr), view=view)
 
     @find.autocomplete("query")
     async def _query_autocomplete(
         self, interaction: discord.Interaction[RlsBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        tr = translator_for(interaction)
         return [
             app_commands.Choice(name=title, value=title)
-            for title in suggest_titles(self.catalog, current)
+            for title in suggest_titles(in_language(self.catalog, tr.locale), current)
         ]
 
     @group.command(name="about", description="What this bot is and where its tips come from.")

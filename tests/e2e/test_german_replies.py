@@ -194,3 +194,21 @@ async def test_the_closed_dm_notice_is_german(
         "Dehn-Erinnerungen pausiert. Erlaube Direktnachrichten"
     )
     assert "Oder erhalte sie im Erinnerungskanal" in notice.content
+
+
+async def test_topics_and_search_in_german(emu: DiscordEmulator, bot: RlsBot) -> None:
+    anna = german(emu, "anna")
+    topics = (await (await emu.slash(anna, "rls topics")).response()).embeds[0]
+    assert topics["title"] == "Themen der RLS-Tipps"
+    assert (
+        "**Beschwerden** · " in topics["description"]
+        and " Tipps · `symptoms`" in topics["description"]
+    )
+    # German words find the German tips.
+    found = await (await emu.slash(anna, "rls search", {"query": "Schlafapnoe"})).response()
+    assert found.embeds[0]["title"] == "Tipps zu „Schlafapnoe“"
+    assert "Lautes Schnarchen" in found.embeds[0]["description"]
+    menu = found.components[0]["components"][0]
+    assert menu["placeholder"] == "Tipp öffnen…"
+    none = await (await emu.slash(anna, "rls search", {"query": "qqqq"})).response()
+    assert none.content.startswith("Zu „qqqq“ habe ich keine Tipps gefunden.")
