@@ -81,7 +81,8 @@ async def seed(db: Database, users: list[EmuUser], now: datetime) -> None:
             spec = ScheduleSpec(user.id, "stretch", clock_time(17, 30), 127, "Europe/Berlin")
             rule = DailySchedule(clock_time(17, 30), Weekdays.EVERY_DAY, "Europe/Berlin")
             await repos.reminders.save_schedule(spec, next_occurrence(rule, now), now)
-            for back in range(14):
+            # Nights up to yesterday: last night's 07:00 may still be ahead at any hour.
+            for back in range(1, 15):
                 form = NightForm(into_bed="23:00", final_wake="7:00", severity=back % 8, quality=3)
                 night = (now - timedelta(days=back)).date()
                 entry = build_entry(

@@ -29,14 +29,21 @@ from bot.clinical.labs import (
     labs_text,
     parse_lab_date,
 )
+from bot.db.reminders import Schedule
+from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
+from bot.formatting import discord_timestamp
 from bot.interactions import ConfirmView, send_reply
+from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import local_date_of
+from bot.usecases import RETEST_KIND, pending_retest, save_lab
 
 NEED_ZONE = (
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
     "city (e.g. Berlin), then try again."
 )
+RETEST_MIN_WEEKS, RETEST_MAX_WEEKS = 1, 52
+COLOUR = discord.Colour.dark_red()
 # A message holds 2000 characters; the list keeps to the newest values that fit, with room for
 # the guideline lines below them.
 _LIST_BUDGET = 1400
@@ -65,7 +72,37 @@ class LabsService:
         if len(shown) < len(labs):
             older = len(labs) - len(shown)
             lines.insert(len(shown), f"…and {older} older (all of them in `/mydata export`).")
+        retest = await pending_retest(self.bot.usecases, user_id)
+        if retest is not None:
+            lines.append(retest_line(retest))
         return "\n".join(lines)
+
+
+def retest_line(schedule: Schedule) -> str:
+    assert schedule.next_due is not None
+    return (
+        f"Retest reminder: {discord_timestamp(schedule.next_due, 'F')} "
+        f"({discord_timestamp(schedule.next_due, 'R')}). `/labs add` with `retest_in:` again "
+        "moves it."
+    )
+
+
+def render_retest(outgoing: Outgoing) -> RenderedMessage:
+    """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice."""
+    asked = outgoing.schedule.created_at
+    embed = discord.Embed(
+        title="Time to ask about a ferritin retest",
+        description=(
+            f"On {asked:%d %b %Y} you asked me to remind you today. If you'd like your iron "
+            "values (ferritin, transferrin saturation) checked again, this is a good moment to "
+            "ask your doctor. `/labs list` shows the values you have."
+        ),
+        colour=COLOUR,
+    )
+    if outgoing.is_late:
+        embed.add_field(name="Note", value="Sorry, this is late: I was offline for a while.")
+    embed.set_footer(text="A reminder you set, not medical advice.")
+    return RenderedMessage(embed=embed)
 
 
 def delete_lab_view(service: LabsService, owner_id: int, lab: LabResult) -> ConfirmView:
@@ -113,6 +150,9 @@ class LabsCog(commands.Cog):
         self.bot = bot
         self.service = LabsService(bot)
 
+    async def cog_load(self) -> None:
+        self.bot.engine.register_renderer(RETEST_KIND, render_retest)
+
     @group.command(
         name="add", description="Keep a ferritin value (ng/mL = µg/L) from a blood test."
     )
@@ -122,6 +162,7 @@ class LabsCog(commands.Cog):
         date="Day of the blood test: today, yesterday or YYYY-MM-DD (default today)",
         fasting="Were you fasting for the test?",
         note="A word about the test, e.g. the lab",
+        retest_in="Remind me to ask about a retest in this many weeks (1–52)",
     )
     @app_commands.choices(
         fasting=[
@@ -137,6 +178,7 @@ class LabsCog(commands.Cog):
         date: app_commands.Range[str, 1, 40] | None = None,
         fasting: str | None = None,
         note: app_commands.Range[str, 1, MAX_LAB_NOTE] | None = None,
+        retest_in: app_commands.Range[int, RETEST_MIN_WEEKS, RETEST_MAX_WEEKS] | None = None,
     ) -> None:
         user_id = interaction.user.id
         today = await self.service.today(user_id)
@@ -145,8 +187,13 @@ class LabsCog(commands.Cog):
         lab = build_lab(
             ferritin=ferritin, today=today, tsat=tsat, taken_on=date, fasting=fasting, note=note
         )
-        replaced = await self.bot.repos.labs.save(user_id, lab, self.bot.clock.now())
-        head = f"Updated your value of {lab.taken_on:%d %b %Y}." if replaced else "Saved."
+        if retest_in is not None and not RETEST_MIN_WEEKS <= retest_in <= RETEST_MAX_WEEKS:
+            raise UserError(
+                f"`retest_in` is in weeks, from {RETEST_MIN_WEEKS} to {RETEST_MAX_WEEKS}. "
+                "Nothing was saved."
+            )
+        saved = await save_lab(self.bot.usecases, user_id, lab, today, retest_in)
+        head = f"Updated your value of {lab.taken_on:%d %b %Y}." if saved.replaced else "Saved."
         await send_reply(interaction, f"{head}\n{await self.service.listing(user_id, today)}")
 
     @group.command(name="list", description="Your iron lab values, their dates and the guideline.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from typing import Any
 
 import discord
@@ -18,8 +19,10 @@ from bot.i18n import N_
 from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.usecases import delete_my_data
 
-# One message carries at most 10 attachments: the JSON and up to 9 tables as CSV.
-MAX_CSV_FILES = 9
+# One message carries at most 10 attachments: the JSON and up to 9 tables as CSV; with more
+# tables than that, the CSVs travel together in one zip.
+MAX_ATTACHMENTS = 10
+CSV_ZIP = "my-data-csv.zip"
 
 
 def export_files(user_id: int, rows: Rows, exported_at: str) -> list[tuple[str, bytes]]:
@@ -36,15 +39,22 @@ def export_files(user_id: int, rows: Rows, exported_at: str) -> list[tuple[str, 
         "tables": rows,
     }
     files = [("my-data.json", json.dumps(document, indent=2, ensure_ascii=False).encode())]
+    tables: list[tuple[str, bytes]] = []
     for table, table_rows in rows.items():
-        if not table_rows or len(files) > MAX_CSV_FILES:
+        if not table_rows:
             continue
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(table_rows[0]))
         writer.writeheader()
         writer.writerows(table_rows)
-        files.append((f"my-data-{table}.csv", buffer.getvalue().encode()))
-    return files
+        tables.append((f"my-data-{table}.csv", buffer.getvalue().encode()))
+    if len(files) + len(tables) <= MAX_ATTACHMENTS:
+        return files + tables
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in tables:
+            zipped.writestr(name, data)
+    return [*files, (CSV_ZIP, archive.getvalue())]
 
 
 class MyDataCog(commands.Cog):

@@ -76,6 +76,11 @@ ACTIONS_IN_USECASES = {
     ("user_data", "delete_all"),  # delete my data
     ("engine", "change_zone"),  # change zone
     ("engine", "remind"),  # set a stretch reminder
+    ("engine", "remind_once"),  # a one-off reminder (/labs add retest_in:)
+    ("meds", "add"),  # add a medicine
+    ("meds", "record_dose"),  # Taken / Skipped / /meds taken
+    ("meds", "stop"),  # stop a medicine
+    ("labs", "save"),  # save a lab value (with its retest reminder)
 }
 COGS = sorted((BOT.parent / "cogs").glob("*.py"))
 

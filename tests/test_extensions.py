@@ -23,6 +23,7 @@ EXPECTED_COMMANDS = {
     "cogs.config": {"config"},
     "cogs.help": {"help"},
     "cogs.labs": {"labs"},
+    "cogs.meds": {"meds"},
     "cogs.mydata": {"mydata"},
     "cogs.notices": set(),
     "cogs.sleep": {"sleep"},
@@ -56,7 +57,7 @@ async def test_each_extension_registers_its_commands(bot: RlsBot) -> None:
 async def test_each_schedule_kind_has_a_renderer(bot: RlsBot) -> None:
     for extension in walk_extensions():
         await bot.load_extension(extension)
-    assert bot.engine.renderer_kinds() == {"stretch", "sleep", "server_tip"}
+    assert bot.engine.renderer_kinds() == {"stretch", "sleep", "server_tip", "med:", "labs:retest"}
 
 
 async def test_command_names_and_descriptions_follow_discord_rules(bot: RlsBot) -> None:

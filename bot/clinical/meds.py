@@ -16,7 +16,7 @@ from datetime import datetime, time
 from bot.errors import UserError
 from bot.scheduling.parsing import parse_days, parse_time
 from bot.scheduling.recurrence import Weekdays, load_zone, local_date_of
-from bot.sleep.times import before_wake
+from bot.sleep.times import before_wake, local_instant
 
 MAX_NAME = 60
 MAX_MEDICINES = 10
@@ -130,17 +130,40 @@ def find_medicine(typed: str, existing: Iterable[str]) -> str:
     raise UserError(f"“{' '.join(typed.split())[:MAX_NAME]}” isn't in your list ({listed}).")
 
 
+def _time_taken(time_text: str | None) -> time | None:
+    """The clock time typed for a dose, or None when none was typed (the dose is now)."""
+    if time_text is None or not time_text.strip():
+        return None
+    try:
+        return parse_time(time_text)
+    except UserError as exc:
+        raise UserError(f"Time taken: {exc.message}") from None
+
+
 def dose_at(time_text: str | None, now: datetime, zone_name: str) -> datetime:
     """When a dose logged with /meds taken was taken: now, or the last time the clock showed the
     typed time (so "22:30" typed at 00:10 is last evening's), never in the future."""
-    if time_text is None or not time_text.strip():
+    clock = _time_taken(time_text)
+    if clock is None:
         return now
-    try:
-        clock = parse_time(time_text)
-    except UserError as exc:
-        raise UserError(f"Time taken: {exc.message}") from None
     zone = load_zone(zone_name)
     return before_wake(local_date_of(now, zone), clock, zone, now)
+
+
+def dose_today(time_text: str | None, now: datetime, zone_name: str) -> datetime:
+    """When a dose logged with /meds taken was taken: now, or the typed time today in the
+    person's zone. A time still ahead today is refused: only doses already taken are logged."""
+    clock = _time_taken(time_text)
+    if clock is None:
+        return now
+    zone = load_zone(zone_name)
+    at = local_instant(local_date_of(now, zone), clock, zone)
+    if at > now:
+        raise UserError(
+            f"{clock:%H:%M} today is still ahead (it's {now.astimezone(zone):%H:%M} where you "
+            "are): I only log doses already taken. Leave out `time:` to log one taken just now."
+        )
+    return at
 
 
 def log_dose(

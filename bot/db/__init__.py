@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.db.diary import DiaryRepository, SqlDiaryRepository
 from bot.db.guild_settings import GuildSettingsRepository, SqlGuildSettingsRepository
 from bot.db.labs import LabsRepository, SqlLabsRepository
+from bot.db.meds import MedsRepository, SqlMedsRepository
 from bot.db.migrations import MigrationError
 from bot.db.mydata import SqlUserDataRepository, UserDataRepository
 from bot.db.postgres import PostgresDatabase
@@ -42,6 +43,7 @@ class Repositories:
     user_data: UserDataRepository
     tip_history: TipHistoryRepository
     labs: LabsRepository
+    meds: MedsRepository
 
 
 async def open_database(settings: Settings) -> Database:
@@ -69,4 +71,5 @@ def build_repositories(db: Database) -> Repositories:
         user_data=SqlUserDataRepository(db),
         tip_history=SqlTipHistoryRepository(db),
         labs=SqlLabsRepository(db),
+        meds=SqlMedsRepository(db),
     )

@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 
 from bot.clock import Clock
@@ -48,6 +48,7 @@ from bot.scheduling.recurrence import (
     Weekdays,
     local_date_of,
     next_occurrence,
+    occurrence_on,
     scheduled_date_of,
     upcoming,
 )
@@ -71,6 +72,10 @@ SNOOZE = timedelta(minutes=15)
 # in this window.
 STATUS_RECENT = 20
 STATUS_SKIPPED_WINDOW = timedelta(days=7)
+# A schedule whose days_mask carries this bit fires once, at its stored next_due (the other
+# bits name the weekday of that date, for people reading the table): the claim leaves next_due
+# NULL and keeps the row, so it is never due again. See remind_once.
+ONCE = 1 << 7
 CHANNEL_FALLBACK_NOTICE = (
     "I couldn't post in your chosen reminder channel any more, so this comes by DM instead."
 )
@@ -140,6 +145,15 @@ def not_set_up(what: str) -> UserError:
 def whole_seconds(instant: datetime) -> datetime:
     """Instants are stored to the second on every backend; round here so both agree."""
     return instant.astimezone(UTC).replace(microsecond=0)
+
+
+def family_of(kind: str) -> str:
+    """ "med:12:0" -> "med:": the family a feature registers for kinds made per item."""
+    return kind[: kind.index(":") + 1]
+
+
+def is_once(days_mask: int) -> bool:
+    return bool(days_mask & ONCE)
 
 
 def recurrence_of(schedule: Schedule) -> DailySchedule:
@@ -276,7 +290,12 @@ class ReminderEngine:
         self._renderers[kind] = renderer
 
     def renderer(self, kind: str) -> object | None:
-        return self._renderers.get(kind)
+        """The renderer of `kind`, or of its family: a renderer registered as "med:" renders
+        every "med:…" kind (one schedule per medicine and time)."""
+        found = self._renderers.get(kind)
+        if found is None and ":" in kind:
+            found = self._renderers.get(family_of(kind))
+        return found
 
     def renderer_kinds(self) -> set[str]:
         return set(self._renderers)
@@ -394,10 +413,28 @@ class ReminderEngine:
             )
             return await self.reminders.save_server_schedule(spec, next_due, now)
 
+    async def remind_once(self, user_id: int, kind: str, on: date, at: time, zone: str) -> Schedule:
+        """A reminder that fires once, at `at` on the local date `on` in `zone`, replacing the
+        user's schedule of this kind (and any of its reminders not sent yet)."""
+        now = self.now()
+        rule = DailySchedule(at, Weekdays.of(on.weekday()), zone)
+        due = occurrence_on(rule, on)
+        if due is None or due <= now:
+            raise UserError("That date and time have already passed.")
+        async with self.reminders.atomic():
+            current = await self._one_for_change(user_id, kind)
+            if current is not None:
+                await self.reminders.cancel_pending(current.schedule.id, now)
+            days = ONCE | Weekdays.of(on.weekday()).to_mask()
+            spec = ScheduleSpec(user_id, kind, at, days, zone)
+            return await self.reminders.save_schedule(spec, due, now)
+
     def upcoming(self, schedule: Schedule, count: int = 3) -> list[datetime]:
         """The next `count` reminders; `next_due` already lies after any pause."""
         if schedule.next_due is None or count == 0:
             return []
+        if is_once(schedule.days_mask):
+            return [schedule.next_due]
         first = schedule.next_due
         return [first, *upcoming(recurrence_of(schedule), first, count - 1)]
 
@@ -470,6 +507,8 @@ class ReminderEngine:
         def plan(schedule: Schedule) -> datetime | None:
             if schedule.next_due is None and schedule.id not in repaired:
                 return None  # paused until someone acts (or stopped): stays so
+            if is_once(schedule.days_mask):
+                return schedule.next_due  # a one-off keeps its instant
             not_before = None
             if schedule.paused_until is not None and schedule.paused_until > now:
                 not_before = schedule.paused_until
@@ -496,9 +535,15 @@ class ReminderEngine:
     ) -> list[str]:
         """Heads-ups, each given once, about the user's reminders the engine paused by itself
         (closed DMs, an unreadable zone): wherever the user next turns up, they learn it.
-        `kinds` names each kind of reminder (the cogs offering them declare it)."""
+        `kinds` names each kind of reminder (the cogs offering them declare it), or a family
+        of kinds ("med:" for every "med:…"); a family's pauses are told once together."""
         taken = await self.reminders.take_pause_notices(user_id, self.now())
-        return [pause_notice(kinds[kind], reason, tr) for kind, reason in taken if kind in kinds]
+        notices: list[str] = []
+        for kind, reason in taken:
+            named = kinds.get(kind) or (kinds.get(family_of(kind)) if ":" in kind else None)
+            if named is not None and (notice := pause_notice(named, reason, tr)) not in notices:
+                notices.append(notice)
+        return notices
 
     async def send_now(self, user_id: int, kind: str, what: str) -> Delivery:
         schedule = await self.require(user_id, kind, what)
@@ -581,6 +626,10 @@ class ReminderEngine:
 
         def decide(schedule: DueSchedule) -> ClaimDecision:
             late = now - schedule.next_due
+            if is_once(schedule.days_mask):  # its one occurrence: never due again
+                if late > self.config.skip_after:
+                    return ClaimDecision("skipped", int(late.total_seconds()), None)
+                return ClaimDecision("pending", int(late.total_seconds()), None)
             key = (schedule.local_time, schedule.days_mask, schedule.timezone, schedule.next_due)
             following = following_for.get(key)
             if following is None:

@@ -15,6 +15,7 @@ from bot.clinical.meds import (
     build_medicine,
     check_room_for,
     dose_at,
+    dose_today,
     find_medicine,
     log_dose,
     medicine_key,
@@ -107,6 +108,18 @@ def test_a_dose_is_now_or_the_last_time_the_clock_showed_it() -> None:
         match="Time taken: Please include the minutes or am/pm: for “7” try 07:00 or 19:00",
     ):
         dose_at("7", NOW, zone)
+
+
+def test_a_typed_dose_is_today_and_never_ahead() -> None:
+    zone = "Europe/Berlin"
+    assert dose_today(None, NOW, zone) == NOW
+    assert dose_today(" ", NOW, zone) == NOW
+    assert dose_today("00:05", NOW, zone) == datetime(2026, 6, 10, 22, 5, tzinfo=UTC)
+    assert dose_today("00:10", NOW, zone) == NOW
+    with pytest.raises(UserError, match=r"22:30 today is still ahead \(it's 00:10 where you"):
+        dose_today("22:30", NOW, zone)
+    with pytest.raises(UserError, match="Time taken: "):
+        dose_today("25:99", NOW, zone)
 
 
 def test_log_dose_keeps_the_persons_name_and_the_zone() -> None:

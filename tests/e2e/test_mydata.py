@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+import zipfile
 from datetime import UTC, datetime, time
 
 from bot.client import RlsBot
@@ -13,6 +14,7 @@ from bot.db.guild_settings import FORMER_MEMBER
 from bot.db.reminders import ScheduleSpec
 from bot.emulator import DiscordEmulator, EmuUser
 from bot.emulator.permissions import Permissions
+from cogs.mydata import CSV_ZIP, export_files
 
 
 async def fill(bot: RlsBot, emu: DiscordEmulator, user: EmuUser) -> None:
@@ -170,3 +172,41 @@ async def test_export_ids_are_strings_and_instants_iso_beside_epoch(
                     assert value is None or isinstance(value, str), (column, value)
                 if column.endswith("_at"):
                     assert f"{column}_iso" in row
+
+
+async def test_export_covers_medicines_doses_and_the_retest_reminder(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = emu.add_user("alice")
+    await bot.repos.users.set_timezone(alice.id, "Europe/Berlin", bot.clock.now())
+    await (await emu.slash(alice, "meds add", {"name": "Iron", "times": "08:00"})).response()
+    await (await emu.slash(alice, "meds taken", {"name": "iron", "time": "09:30"})).response()
+    await (await emu.slash(alice, "labs add", {"ferritin": 40, "retest_in": 8})).response()
+    ix = await emu.slash(alice, "mydata export")
+    await ix.response()
+    followup = await ix.followup()
+    tables = json.loads(followup.file("my-data.json"))["tables"]
+    assert [m["name"] for m in tables["medicines"]] == ["Iron"]
+    [dose] = tables["doses"]
+    assert dose["source"] == "typed" and dose["taken_at_iso"] == "2026-03-02T08:30:00+00:00"
+    assert {s["kind"] for s in tables["schedules"]} >= {"labs:retest"}
+    doses_csv = list(csv.DictReader(io.StringIO(followup.file("my-data-doses.csv").decode())))
+    assert doses_csv[0]["timezone"] == "Europe/Berlin"
+    delete = await (await emu.slash(alice, "mydata delete")).response()
+    await (await emu.click(alice, delete, f"rls:mydata:delete:{alice.id}")).response()
+    assert await bot.repos.meds.medicines(alice.id, include_stopped=True) == []
+    assert await bot.repos.meds.answers(alice.id, datetime(2026, 1, 1, tzinfo=UTC)) == []
+
+
+def test_more_tables_than_attachments_go_out_as_one_zip_of_csvs() -> None:
+    rows = {f"table_{n:02d}": [{"user_id": 7, "n": n}] for n in range(12)}
+    files = export_files(7, rows, "2026-03-02T12:00:00+00:00")
+    assert [name for name, _ in files] == ["my-data.json", CSV_ZIP]
+    with zipfile.ZipFile(io.BytesIO(files[1][1])) as zipped:
+        names = zipped.namelist()
+        assert names == [f"my-data-table_{n:02d}.csv" for n in range(12)]
+        assert zipped.read("my-data-table_11.csv").decode().splitlines() == ["user_id,n", "7,11"]
+    assert len(json.loads(files[0][1])["tables"]) == 12
+    # Up to nine tables stay plain CSV files beside the JSON.
+    few = export_files(7, dict(list(rows.items())[:9]), "2026-03-02T12:00:00+00:00")
+    assert len(few) == 10 and all(name.endswith((".json", ".csv")) for name, _ in few)

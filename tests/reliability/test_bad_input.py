@@ -77,6 +77,8 @@ VALID = {
     "night": "today",
     "ferritin": 45,
     "date": "today",
+    "name": "Iron",
+    "times": "08:00",
 }
 # Commands whose correct answer is meant for the channel (not ephemeral) when asked that way.
 PUBLIC_BY_DESIGN = {"rls tip"}
@@ -496,6 +498,10 @@ async def test_forged_and_stale_custom_ids_are_answered(ctx: Ctx) -> None:
         (f"rls:stretch:snooze:{bobs}:{b}", None, "someone else"),
         (f"rls:stretch:stop:{huge}:{b}", None, "someone else"),
         (f"rls:stretch:done:0:{huge}", None, "someone else"),
+        (f"rls:meds:taken:{huge}:{a}", None, "no longer exists"),
+        (f"rls:meds:taken:{bobs}:{a}", None, "no longer exists"),  # Bob's stretch, as Alice's
+        (f"rls:meds:skipped:{bobs}:{b}", None, "someone else"),
+        (f"rls:meds:snooze:{bobs}:{a}", None, "no longer exists"),
         (f"rls:tip:more:*:{b}", None, "someone else"),
         (f"rls:tip:more:no-such-topic:{a}", None, "out of date"),
         (f"rls:tip:more:{'a' * 64}:0", None, "out of date"),

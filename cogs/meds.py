@@ -1,0 +1,319 @@
+"""/meds: the person's medicines, daily reminders with Taken / Skipped / Snooze, and doses.
+
+The name is the person's own free text, shown back as typed; the bot never comments on a
+medicine, never names a dose and never suggests changing anything. Parsing and limits live in
+bot/clinical/meds.py, the actions in bot/usecases/meds.py; this cog parses options, calls them
+and words the replies (all ephemeral: they are about the person's health).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, ClassVar, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import RlsBot
+from bot.db.meds import MED_KIND_PREFIX, DoseRecord, Medicine, medicine_of_kind
+from bot.db.reminders import format_local_time
+from bot.discord_delivery import RenderedMessage
+from bot.errors import UserError
+from bot.formatting import discord_timestamp, human_duration
+from bot.interactions import OwnerOnlyItem, send_reply
+from bot.reminders.engine import PAUSE_DM_CLOSED, ReminderKind
+from bot.reminders.transport import Outgoing
+from bot.scheduling.recurrence import load_zone
+from bot.usecases import (
+    MedicineOverview,
+    add_medicine,
+    answer_medicine_reminder,
+    log_typed_dose,
+    medicines_overview,
+    stop_medicine,
+)
+
+COLOUR = discord.Colour.blurple()
+MAX_ID = 2**63 - 1
+# A message holds 2000 characters: the list keeps to the medicines that fit.
+_LIST_BUDGET = 1800
+
+BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "taken": ("Taken", discord.ButtonStyle.success),
+    "skipped": ("Skipped", discord.ButtonStyle.secondary),
+    "snooze": ("Snooze 15 min", discord.ButtonStyle.secondary),
+}
+
+
+def med_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
+    return f"rls:meds:{action}:{delivery_id}:{owner_id}"
+
+
+def times_text(medicine: Medicine) -> str:
+    return ", ".join(format_local_time(t) for t in medicine.times)
+
+
+def dose_clock(record: DoseRecord) -> str:
+    """ "Tue 08:02", in the zone the dose was taken in."""
+    assert record.taken_at is not None
+    return f"{record.taken_at.astimezone(load_zone(record.timezone)):%a %d %b %H:%M}"
+
+
+class MedReminderButton(
+    OwnerOnlyItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rls:meds:(?P<action>taken|skipped|snooze):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
+):
+    """Taken / Skipped / Snooze on a medicine reminder: the state is in the custom_id, so the
+    buttons work after a restart, and only the reminder's owner may press them."""
+
+    not_yours = "This reminder belongs to someone else, so I changed nothing."
+
+    def __init__(self, action: str, delivery_id: int, owner_id: int) -> None:
+        label, style = BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=style, custom_id=med_custom_id(action, delivery_id, owner_id)
+            )
+        )
+        self.action = action
+        self.delivery_id = delivery_id
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> MedReminderButton:
+        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
+
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        bot: RlsBot = interaction.client
+        if self.delivery_id > MAX_ID:
+            raise UserError("That reminder no longer exists.")
+        if self.action == "snooze":
+            snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
+            await send_reply(
+                interaction,
+                f"Snoozed. I'll remind you again {discord_timestamp(snoozed.due_at, 'R')}.",
+            )
+            return
+        answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
+        result = await answer_medicine_reminder(
+            bot.usecases, interaction.user.id, self.delivery_id, answer
+        )
+        if not result.new:
+            said = answered(result.record, md)
+            await send_reply(interaction, f"Already noted: {said} Nothing changed.")
+            return
+        embed = (
+            interaction.message.embeds[0]
+            if interaction.message is not None and interaction.message.embeds
+            else discord.Embed(colour=COLOUR)
+        )
+        embed.set_footer(text=answered(result.record))
+        await interaction.response.edit_message(embed=embed, view=None)
+
+
+def md(name: str) -> str:
+    """The person's name for a medicine, shown as typed in a message (not read as formatting)."""
+    return discord.utils.escape_markdown(name)
+
+
+def answered(record: DoseRecord, shown: Callable[[str], str] = str) -> str:
+    """What was recorded; `shown=md` in message text, plain in an embed footer."""
+    name = shown(record.medicine)
+    if record.skipped:
+        return f"Skipped {name} this time."
+    assert record.taken_at is not None
+    return f"Taken: {name}, {dose_clock(record)} ({record.timezone})."
+
+
+def reminder_view(delivery_id: int, owner_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in BUTTONS:
+        view.add_item(MedReminderButton(action, delivery_id, owner_id))
+    return view
+
+
+class MedRenderer:
+    """A medicine reminder's DM: the person's own name for it, the time, three buttons."""
+
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+
+    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+        schedule = outgoing.schedule
+        medicine_id = medicine_of_kind(schedule.kind)
+        medicine = (
+            None
+            if medicine_id is None
+            else await self.bot.repos.meds.get(schedule.user_id, medicine_id)
+        )
+        name = medicine.name if medicine is not None else "your medicine"
+        embed = discord.Embed(
+            title=f"Reminder: {name}"[:256],
+            description=(
+                f"Your {format_local_time(schedule.local_time)} reminder. Tap **Taken** once "
+                "you've taken it, **Skipped** if not this time."
+            ),
+            colour=COLOUR,
+        )
+        notes: list[str] = []
+        if outgoing.is_late:
+            late = human_duration_seconds(outgoing.late_seconds)
+            notes.append(f"Sorry, this is {late} late: I was offline when it was due.")
+        if outgoing.delivery.reason == "snooze":
+            notes.append("Here's the snoozed reminder.")
+        if schedule.notice:
+            notes.append(schedule.notice)
+        if notes:
+            embed.add_field(name="Note", value="\n".join(notes), inline=False)
+        embed.set_footer(text="/meds stop ends these reminders; /meds list shows your doses.")
+        return RenderedMessage(
+            embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id)
+        )
+
+
+def human_duration_seconds(seconds: int) -> str:
+    return human_duration(timedelta(seconds=seconds))
+
+
+def overview_lines(item: MedicineOverview) -> str:
+    m = item.medicine
+    head = f"**{md(m.name)}** · {times_text(m)} · {m.days.label()}"
+    if item.paused == PAUSE_DM_CLOSED:
+        next_text = "paused: I couldn't send you a DM. Allow DMs, then `/meds add` it again"
+    elif item.paused is not None:
+        next_text = "paused: set your timezone again with `/timezone set`"
+    elif item.next_due is not None:
+        next_text = "next " + discord_timestamp(item.next_due, "f")
+    else:
+        next_text = "no reminder due"
+    parts = [next_text]
+    last7 = f"last 7 days: {len(item.taken)} taken"
+    if item.skipped:
+        last7 += f", {item.skipped} skipped"
+    parts.append(last7)
+    if item.taken:
+        parts.append(f"last taken {dose_clock(item.taken[-1])}")
+    return f"{head}\n  " + " · ".join(parts)
+
+
+def listing(overview: list[MedicineOverview]) -> str:
+    lines: list[str] = []
+    used = 0
+    for item in overview:
+        text = overview_lines(item)
+        used += len(text) + 1
+        if used > _LIST_BUDGET:
+            lines.append(f"…and {len(overview) - len(lines)} more (all in `/mydata export`).")
+            break
+        lines.append(text)
+    return "\n".join(lines)
+
+
+async def medicine_autocomplete(
+    interaction: discord.Interaction[RlsBot], current: str
+) -> list[app_commands.Choice[str]]:
+    medicines = await interaction.client.repos.meds.medicines(interaction.user.id)
+    typed = " ".join(current.split()).casefold()
+    return [
+        app_commands.Choice(name=m.name[:100], value=m.name[:100])
+        for m in medicines
+        if typed in m.name.casefold()
+    ][:25]
+
+
+class MedsCog(commands.Cog):
+    help_title = "Medicines"
+    # Every "med:<id>:<n>" schedule: how the engine's pause heads-up names them.
+    reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
+        MED_KIND_PREFIX: ReminderKind("medicine reminders", "/meds list", "/meds add")
+    }
+
+    group = app_commands.Group(
+        name="meds", description="Your medicines: reminders with Taken/Skipped, and doses."
+    )
+
+    def __init__(self, bot: RlsBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.engine.register_renderer(MED_KIND_PREFIX, MedRenderer(self.bot))
+
+    @group.command(name="add", description="Add a medicine with daily reminders.")
+    @app_commands.describe(
+        name="The medicine, as you call it (up to 60 characters)",
+        times="When, in your time: 08:00 or 08:00, 20:00 (up to 4)",
+        days="every day (default), weekdays, weekends, or a list like mon,wed,fri",
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        name: app_commands.Range[str, 1, 200],
+        times: app_commands.Range[str, 1, 100],
+        days: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        added = await add_medicine(self.bot.usecases, interaction.user.id, name, times, days)
+        m = added.medicine
+        zone = added.schedules[0].timezone
+        text = (
+            f"Added **{md(m.name)}**: reminders at {times_text(m)}, {m.days.label()} ({zone}), by "
+            "DM, with Taken, Skipped and Snooze buttons."
+        )
+        if added.next_due is not None:
+            text += f"\nNext: {discord_timestamp(added.next_due, 'F')}."
+        await send_reply(interaction, text)
+
+    @group.command(name="taken", description="Log a dose you took, without a reminder.")
+    @app_commands.describe(
+        name="Which of your medicines", time="When today, e.g. 08:15 (default: just now)"
+    )
+    @app_commands.autocomplete(name=medicine_autocomplete)
+    async def taken(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        name: app_commands.Range[str, 1, 200],
+        time: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        record = await log_typed_dose(self.bot.usecases, interaction.user.id, name, time)
+        await send_reply(interaction, f"Noted. {answered(record, md)}")
+
+    @group.command(name="list", description="Your medicines, their reminders and recent doses.")
+    async def list_(self, interaction: discord.Interaction[RlsBot]) -> None:
+        overview = await medicines_overview(self.bot.usecases, interaction.user.id)
+        if not overview:
+            await send_reply(
+                interaction,
+                "No medicines in your list. `/meds add name:… times:08:00` adds one with "
+                "daily reminders.",
+            )
+            return
+        await send_reply(interaction, listing(overview))
+
+    @group.command(name="stop", description="Stop a medicine's reminders (its doses are kept).")
+    @app_commands.describe(name="Which of your medicines")
+    @app_commands.autocomplete(name=medicine_autocomplete)
+    async def stop(
+        self,
+        interaction: discord.Interaction[RlsBot],
+        name: app_commands.Range[str, 1, 200],
+    ) -> None:
+        medicine = await stop_medicine(self.bot.usecases, interaction.user.id, name)
+        await send_reply(
+            interaction,
+            f"Stopped the reminders for **{md(medicine.name)}** and took it off your list. Its "
+            "doses stay in your history (`/mydata export`).",
+        )
+
+
+async def setup(bot: RlsBot) -> None:
+    bot.add_dynamic_items(MedReminderButton)
+    await bot.add_cog(MedsCog(bot))

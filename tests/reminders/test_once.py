@@ -1,0 +1,103 @@
+"""The engine's one-off form (a schedule with the ONCE bit: /labs add retest_in:) on both
+backends: it fires once at its local date and time, survives a restart, is never due again, and
+is kept as done; the renderer registry's families ("med:" renders every "med:…" kind)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.db import Database, Repositories, build_repositories
+from bot.db.reminders import ScheduleSpec
+from bot.errors import UserError
+from bot.reminders.engine import ONCE, PAUSE_DM_CLOSED, ReminderEngine, ReminderKind, is_once
+from tests.reminders.test_engine import RecordingTransport
+
+BERLIN = "Europe/Berlin"
+KIND = "labs:retest"
+ON = date(2026, 3, 30)  # the Monday after Berlin's spring change
+DUE = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)  # 10:00 CEST
+
+
+def engine_on(
+    repos: Repositories, clock: FakeClock, transport: RecordingTransport
+) -> ReminderEngine:
+    return ReminderEngine(repos.reminders, repos.users, clock, transport)
+
+
+async def test_once_fires_once_and_is_kept_as_done(database: Database) -> None:
+    repos = build_repositories(database)
+    clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
+    engine = engine_on(repos, clock, transport)
+    await repos.users.set_timezone(1, BERLIN, clock.now())
+    schedule = await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    assert schedule.next_due == DUE and is_once(schedule.days_mask)
+    assert schedule.days_mask == ONCE | 1  # Monday
+    assert engine.upcoming(schedule, 3) == [DUE]
+
+    clock.set(DUE - timedelta(seconds=1))
+    assert await engine.tick() == 0
+    clock.set(DUE + timedelta(seconds=20))
+    assert await engine.tick() == 1
+    # A restart between the claim and the send: a new engine sends it, once.
+    restarted = engine_on(build_repositories(database), clock, transport)
+    assert await restarted.tick() == 0
+    assert (await restarted.drain()).sent == 1
+    for day in range(1, 9):  # never due again, whatever the day or the weekday
+        clock.set(DUE + timedelta(days=day, seconds=30))
+        assert await restarted.tick() == 0
+        await restarted.drain()
+    assert [o.delivery.due_at for o in transport.sent] == [DUE]
+    kept = await repos.reminders.get_schedule(1, KIND)
+    assert kept is not None and kept.next_due is None and kept.pause_reason is None
+    assert engine.upcoming(kept, 3) == []
+
+
+async def test_once_replaces_and_moves_with_the_zone(database: Database) -> None:
+    repos = build_repositories(database)
+    clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
+    engine = engine_on(repos, clock, transport)
+    await repos.users.set_timezone(1, BERLIN, clock.now())
+    await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    later = await engine.remind_once(1, KIND, date(2026, 4, 6), time(9, 0), BERLIN)
+    assert later.next_due == datetime(2026, 4, 6, 7, 0, tzinfo=UTC)
+    [moved] = await engine.change_zone(1, "America/New_York")
+    assert moved.next_due == later.next_due  # the instant it was set for stays
+    clock.set(DUE + timedelta(seconds=5))
+    assert await engine.tick() == 0  # the replaced date is gone
+
+
+async def test_a_once_date_in_the_past_is_refused(database: Database) -> None:
+    repos = build_repositories(database)
+    clock = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    engine = engine_on(repos, clock, RecordingTransport())
+    with pytest.raises(UserError):
+        await engine.remind_once(1, KIND, date(2026, 3, 2), time(10, 0), BERLIN)
+    assert await repos.reminders.get_schedule(1, KIND) is None
+
+
+def test_a_family_renderer_renders_every_kind_of_its_family() -> None:
+    engine = ReminderEngine(None, None, FakeClock(datetime(2026, 1, 1, tzinfo=UTC)))  # type: ignore[arg-type]
+    engine.register_renderer("med:", "meds")
+    engine.register_renderer("med:7:0", "exact")
+    assert engine.renderer("med:12:3") == "meds"
+    assert engine.renderer("med:7:0") == "exact"
+    assert engine.renderer("medicine") is None
+    assert engine.renderer("stretch") is None
+
+
+async def test_a_familys_pauses_are_told_once_together(database: Database) -> None:
+    repos = build_repositories(database)
+    clock = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    engine = engine_on(repos, clock, RecordingTransport())
+    for n in range(2):
+        schedule = await engine.subscribe(ScheduleSpec(1, f"med:9:{n}", time(8, n), 127, BERLIN))
+        await repos.reminders.set_next_due(
+            schedule.id, None, clock.now(), pause_reason=PAUSE_DM_CLOSED
+        )
+    kinds = {"med:": ReminderKind("medicine reminders", "/meds list", "/meds add")}
+    [notice] = await engine.pause_notices(1, kinds)
+    assert "your medicine reminders are paused" in notice
+    assert await engine.pause_notices(1, kinds) == []
