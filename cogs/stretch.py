@@ -342,7 +342,7 @@ def status_text(status: ScheduleStatus) -> str:
 
 
 class StretchCog(commands.Cog):
-    help_title = "Stretch reminders"
+    help_title = N_("Stretch reminders")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
         KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume", CHANNEL_INSTEAD)
     }

@@ -275,6 +275,102 @@ def said_back(typed: str, zone: ZoneInfo) -> str:
     return f"{' '.join(typed.split())[:40]} → {zone.key}"
 
 
+# Places people type that are not the last part of a zone name: the German names of zone cities
+# ("Wien", "Prag") and the big cities of Germany, Austria and Switzerland (in German and English),
+# which share their country's zone. Umlauts may be typed as ae/oe/ue too.
+_PLACES: dict[str, tuple[str, ...]] = {
+    "Europe/Berlin": (
+        "München",
+        "Munich",
+        "Hamburg",
+        "Köln",
+        "Cologne",
+        "Frankfurt",
+        "Frankfurt am Main",
+        "Stuttgart",
+        "Düsseldorf",
+        "Dortmund",
+        "Essen",
+        "Leipzig",
+        "Bremen",
+        "Dresden",
+        "Hannover",
+        "Hanover",
+        "Nürnberg",
+        "Nuremberg",
+        "Duisburg",
+        "Bochum",
+        "Wuppertal",
+        "Bielefeld",
+        "Bonn",
+        "Münster",
+        "Mannheim",
+        "Karlsruhe",
+        "Augsburg",
+        "Wiesbaden",
+        "Kiel",
+        "Freiburg",
+        "Rostock",
+        "Kassel",
+        "Mainz",
+        "Erfurt",
+        "Potsdam",
+        "Magdeburg",
+        "Saarbrücken",
+        "Regensburg",
+        "Würzburg",
+        "Göttingen",
+        "Heidelberg",
+    ),
+    "Europe/Vienna": (
+        "Wien",
+        "Graz",
+        "Linz",
+        "Salzburg",
+        "Innsbruck",
+        "Klagenfurt",
+    ),
+    "Europe/Zurich": (
+        "Zürich",
+        "Basel",
+        "Bern",
+        "Genf",
+        "Geneva",
+        "Lausanne",
+        "Luzern",
+        "Lucerne",
+        "St. Gallen",
+        "Winterthur",
+    ),
+    "Europe/Brussels": ("Brüssel", "Antwerpen"),
+    "Europe/Copenhagen": ("Kopenhagen",),
+    "Europe/Prague": ("Prag",),
+    "Europe/Warsaw": ("Warschau",),
+    "Europe/Rome": ("Rom", "Mailand", "Venedig", "Neapel", "Bozen"),
+    "Europe/Lisbon": ("Lissabon",),
+    "Europe/Moscow": ("Moskau",),
+    "Europe/Athens": ("Athen",),
+    "Europe/Bucharest": ("Bukarest",),
+    "Europe/Belgrade": ("Belgrad",),
+    "Europe/Luxembourg": ("Luxemburg",),
+    "Europe/Amsterdam": ("Den Haag",),
+    "Europe/Paris": ("Nizza",),
+}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@functools.cache
+def _places() -> dict[str, str]:
+    """Typed place (as ``_normalise`` spells it) -> zone, for the names in ``_PLACES``."""
+    found: dict[str, str] = {}
+    for zone, names in _PLACES.items():
+        for name in names:
+            key = _normalise(name)
+            found[key] = zone
+            found[key.translate(_UMLAUTS)] = zone
+    return found
+
+
 @functools.cache
 def _cities() -> dict[str, tuple[str, ...]]:
     """City (a zone name's last part, as typed: "new_york") -> the different zones it names,
@@ -291,6 +387,8 @@ def _cities() -> dict[str, tuple[str, ...]]:
             if not any(_same_clock(name, kept) for kept in distinct):
                 distinct.append(name)
         cities[city] = tuple(distinct)
+    for place, zone in _places().items():
+        cities.setdefault(place, (zone,))
     return cities
 
 
@@ -323,7 +421,9 @@ def zone_choices(query: str, now: datetime, limit: int = MAX_CHOICES) -> list[tu
     limit = max(0, min(limit, MAX_CHOICES))
     key = _normalise(" ".join(query[:_MAX_INPUT].split()))
     if key:
-        names = _search(key, limit)
+        # "Wien", "Münch": a place's zone first, then the zones whose names match.
+        places = [zone for place, zone in _places().items() if place.startswith(key)]
+        names = list(dict.fromkeys([*places, *_search(key, limit)]))[:limit]
     else:
         # West to east reads like a map, which makes the default list easy to scan.
         names = sorted(_COMMON_ZONES[:MAX_CHOICES], key=lambda zone: _offset_at(zone, now))

@@ -82,6 +82,11 @@ async def test_about_and_help_in_german(emu: DiscordEmulator, bot: RlsBot) -> No
     shown = (await (await emu.slash(anna, "help")).response()).embeds[0]
     assert shown["description"].startswith("Tipps zum Restless-Legs-Syndrom")
     assert {"Hilfe", "RLS-Tipps", "Deine Zeitzone", "Deine Daten"} <= set(fields(shown))
+    # Every section title is German, those of features whose replies are not yet translated too.
+    assert set(fields(shown)) == {
+        "Hilfe", "RLS-Tipps", "Deine Zeitzone", "Deine Daten", "Schlaftagebuch",
+        "Dehn-Erinnerungen", "Eisenwerte", "Medikamente",
+    }  # fmt: skip
     # The command descriptions are the German ones Discord shows in its command list.
     assert "`/help` — Was dieser Bot kann" in fields(shown)["Hilfe"]
 
