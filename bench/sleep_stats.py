@@ -13,14 +13,16 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.common import BENCH_TOKEN, emulated_settings, machine, with_loop_lag
 from bot.client import RlsBot
 from bot.clock import FakeClock
-from bot.emulator import DiscordEmulator
+from bot.emulator import DiscordEmulator, EmuUser
 from bot.emulator.testing import running_client
 from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
@@ -105,9 +107,12 @@ async def report_in_drawing_process(
     return seconds
 
 
-async def acknowledgement(entries: list[SleepEntry], runs: int) -> tuple[list[float], list[float]]:
-    """Seconds from sending /sleep history to the deferral arriving, and to the chart arriving."""
-    acks, totals = [], []
+@asynccontextmanager
+async def bot_with_nights(
+    entries: list[SleepEntry],
+) -> AsyncIterator[tuple[DiscordEmulator, RlsBot, EmuUser]]:
+    """The real bot on the emulator and a SQLite file, and a person in Berlin whose diary holds
+    `entries` (their user id replaced by the person's)."""
     with tempfile.TemporaryDirectory() as tmp:
         async with DiscordEmulator(validate=False) as emu:
             settings = emulated_settings(
@@ -118,16 +123,23 @@ async def acknowledgement(entries: list[SleepEntry], runs: int) -> tuple[list[fl
                 await bot.tree.sync()
                 user = emu.add_user("bench")
                 await bot.repos.users.set_timezone(user.id, "Europe/Berlin", NOW)
-                for entry in year_of_nights(user.id, len(entries)):
-                    await bot.repos.diary.save(entry, NOW)
-                for _ in range(runs + 1):
-                    start = time.perf_counter()
-                    ix = await emu.slash(user, "sleep history", {"days": len(entries)})
-                    await ix.response(timeout=10)
-                    ack = time.perf_counter() - start
-                    await ix.followup(timeout=30)
-                    acks.append(ack)
-                    totals.append(time.perf_counter() - start)
+                for entry in entries:
+                    await bot.repos.diary.save(replace(entry, user_id=user.id), NOW)
+                yield emu, bot, user
+
+
+async def acknowledgement(entries: list[SleepEntry], runs: int) -> tuple[list[float], list[float]]:
+    """Seconds from sending /sleep history to the deferral arriving, and to the chart arriving."""
+    acks, totals = [], []
+    async with bot_with_nights(year_of_nights(1, len(entries))) as (emu, _, user):
+        for _ in range(runs + 1):
+            start = time.perf_counter()
+            ix = await emu.slash(user, "sleep history", {"days": len(entries)})
+            await ix.response(timeout=10)
+            ack = time.perf_counter() - start
+            await ix.followup(timeout=30)
+            acks.append(ack)
+            totals.append(time.perf_counter() - start)
     return acks[1:], totals[1:]  # the first run warms caches
 
 

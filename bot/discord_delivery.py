@@ -1,5 +1,5 @@
-"""Delivers the engine's outbox over Discord: picks DM or channel, renders, maps Discord's errors to
-the engine's failure kinds."""
+"""Delivers the engine's outbox over Discord: posts to the delivery's target (a DM or a channel),
+renders, maps Discord's errors to the engine's failure kinds."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import discord
 
 from bot.db.reminders import ReminderRepository
 from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
+from bot.reminders.target import ChannelTarget, DmTarget
 from bot.reminders.transport import (
     LeaseLost,
     Outgoing,
@@ -76,35 +77,36 @@ class DiscordTransport:
         return channel_id
 
     async def send(self, outgoing: Outgoing) -> SentMessage:
-        schedule = outgoing.schedule
-        renderer = cast(Renderer | None, self._renderer_for(schedule.kind))
+        kind = outgoing.schedule.kind
+        renderer = cast(Renderer | None, self._renderer_for(kind))
         if renderer is None:
-            raise TemporaryFailure(f"no renderer for {schedule.kind!r}")
+            raise TemporaryFailure(f"no renderer for {kind!r}")
         rendered = renderer(outgoing)
         if inspect.isawaitable(rendered):
             rendered = await rendered
-        in_channel = schedule.channel_id is not None
+        target = outgoing.target
         try:
-            if schedule.server_owned and schedule.channel_id is not None:
-                # A server's own post (the daily tip) is for everyone and pings no one.
-                channel_id = schedule.channel_id
+            if isinstance(target, DmTarget):
+                channel_id = await self._dm_channel_id(target.user_id)
+                guild_id = None
                 content = rendered.content or ""
                 mentions = discord.AllowedMentions.none()
-            elif schedule.channel_id is not None:
-                channel_id = schedule.channel_id
-                # In a shared channel the owner is pinged, and only the owner.
-                content = f"<@{schedule.user_id}> {rendered.content or ''}".strip()
+            elif target.mention_user_id is None:
+                # A server's own post (the daily tip) is for everyone and pings no one.
+                channel_id, guild_id = target.channel_id, target.guild_id
+                content = rendered.content or ""
+                mentions = discord.AllowedMentions.none()
+            else:
+                channel_id, guild_id = target.channel_id, target.guild_id
+                # In a shared channel the member reminded is pinged, and only them.
+                content = f"<@{target.mention_user_id}> {rendered.content or ''}".strip()
                 mentions = discord.AllowedMentions(
                     everyone=False,
                     roles=False,
                     replied_user=False,
-                    users=[discord.Object(schedule.user_id)],
+                    users=[discord.Object(target.mention_user_id)],
                 )
-            else:
-                channel_id = await self._dm_channel_id(schedule.user_id)
-                content = rendered.content or ""
-                mentions = discord.AllowedMentions.none()
-            channel = self._client.get_partial_messageable(channel_id, guild_id=schedule.guild_id)
+            channel = self._client.get_partial_messageable(channel_id, guild_id=guild_id)
             await self._pacer.acquire(pacing_route(channel_id))
             # The wait above may have outlasted the lease: check (and renew) it only now.
             if not await outgoing.ready():
@@ -117,21 +119,19 @@ class DiscordTransport:
                 allowed_mentions=mentions,
             )
         except discord.Forbidden as exc:
-            if not schedule.server_owned and exc.code == CANNOT_MESSAGE_USER:
+            if isinstance(target, DmTarget) and exc.code in DM_REFUSED_CODES:
                 raise RecipientUnreachable(f"{exc.code}: {exc.text}") from exc
-            if in_channel and exc.code in CHANNEL_FORBIDDEN_CODES:
+            if isinstance(target, ChannelTarget) and exc.code in CHANNEL_FORBIDDEN_CODES:
                 raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
-            if not in_channel and exc.code in DM_REFUSED_CODES:
-                raise RecipientUnreachable(f"{exc.code}: {exc.text}") from exc
             # Any other 403 would be refused again: retrying only adds invalid requests.
             raise PermanentFailure(exc.status, exc.code, exc.text) from exc
         except discord.NotFound as exc:
             if exc.code != UNKNOWN_CHANNEL:
                 raise PermanentFailure(exc.status, exc.code, exc.text) from exc
-            if in_channel:
+            if isinstance(target, ChannelTarget):
                 raise TargetUnavailable(f"{exc.code}: {exc.text}") from exc
             # A cached DM channel that Discord no longer knows: forget it and try again later.
-            await self._reminders.forget_dm_channel(schedule.user_id)
+            await self._reminders.forget_dm_channel(target.user_id)
             raise TemporaryFailure(f"DM channel gone: {exc.code}") from exc
         except discord.HTTPException as exc:
             if 400 <= exc.status < 500 and exc.status not in RETRYABLE_STATUSES:

@@ -11,9 +11,10 @@ import asyncio
 import contextlib
 import logging
 import math
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, Self
 
 import discord
 from discord import app_commands
@@ -315,6 +316,24 @@ class OwnerOnlyItem:
             await report_error(interaction, exc, where=type(self).__name__)
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        # discord.py's hook for a press after a restart. It must not await (see
+        # interaction_check), so subclasses only parse, in the plain function below.
+        return cls.from_match(match, item)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> Self:
+        """The item again from its template's match on the custom_id (and, for a menu, the
+        item Discord sent, whose options are kept)."""
         raise NotImplementedError
 
 

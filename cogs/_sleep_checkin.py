@@ -6,11 +6,13 @@ and the night, and every step checks the person answering.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.clinical.nights import REGIONS
 from bot.errors import UserError
 from bot.interactions import FormModal, OnePress, OwnedView
 from bot.sleep.entry import KNOWN_TAGS
@@ -55,6 +57,17 @@ RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in ra
 NAPS = [("0", "No naps yesterday")] + [
     (str(n), f"{n} nap{'s' if n != 1 else ''} yesterday") for n in range(1, 6)
 ]
+REST_MINUTES = (
+    [("0", "At once when I sat or lay down")]
+    + [(str(n), f"After {n} min at rest") for n in (5, 10, 15, 20, 30, 45)]
+    + [(str(n), f"After {n // 60}h{n % 60:02d} at rest") for n in (60, 90, 120, 180, 240, 360)]
+)
+REGION_LABELS = {
+    "legs": "Legs (and feet)",
+    "arms": "Arms (and hands)",
+    "trunk": "Trunk (back, belly, chest)",
+    "other": "Somewhere else",
+}
 NAP_MINUTES = [(str(n), f"Napped {n} min in all") for n in (10, 15, 20, 30, 45)] + [
     (str(n), f"Napped {n // 60}h{n % 60:02d} in all") for n in (60, 90, 120, 180, 240)
 ]
@@ -102,7 +115,10 @@ class CheckinFlow:
         return f"**{self.heading()}**: and the rest of the night? (Pick, then Next or Save.)"
 
     def tags_prompt(self) -> str:
-        return f"**{self.heading()}**: anything else? (All optional.)"
+        return f"**{self.heading()}**: RLS and anything else? (All optional.)"
+
+    def naps_prompt(self) -> str:
+        return f"**{self.heading()}**: naps yesterday? (Optional.)"
 
     async def save(self, interaction: discord.Interaction[Any], page: OwnedView) -> None:
         """Save (or ask before replacing), answering in place of `page`, which then stops."""
@@ -191,6 +207,33 @@ class FlowView(OwnedView):
         self.add_item(menu)
         return menu
 
+    def multi_select(
+        self,
+        part: str,
+        placeholder: str,
+        values: list[tuple[str, str]],
+        picked: set[str],
+        remember: Callable[[list[str]], None],
+    ) -> None:
+        """A menu of any number of answers (none too), remembered at each change."""
+        menu: discord.ui.Select[FlowView] = discord.ui.Select(
+            custom_id=self.flow.custom_id(part),
+            placeholder=placeholder,
+            min_values=0,
+            max_values=len(values),
+            options=[
+                discord.SelectOption(label=label, value=value, default=value in picked)
+                for value, label in values
+            ],
+        )
+
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            remember(menu.values)
+            await interaction.response.defer()
+
+        menu.callback = callback  # type: ignore[method-assign]
+        self.add_item(menu)
+
     def _remember(self, part: str, menu: discord.ui.Select[FlowView]) -> Any:
         async def callback(interaction: discord.Interaction[Any]) -> None:
             setattr(self.flow.form, FIELDS[part], int(menu.values[0]))
@@ -217,6 +260,7 @@ FIELDS = {
     "rlsup": "rls_out_of_bed",
     "naps": "naps",
     "napmin": "nap_min",
+    "rest": "rest_min",
 }
 
 
@@ -250,42 +294,77 @@ class DetailsView(FlowView):
 
 
 class TagsView(FlowView):
-    """Step 3: RLS got you up, tags, naps, and an optional note."""
+    """Step 3: the RLS answers (got you up, where, after how long at rest) and tags; Next goes on
+    to naps, the note opens from here or there."""
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
         f = flow.form
         self.select("rlsup", "Times RLS got you out of bed", RLS_UP, f.rls_out_of_bed)
-        tags: discord.ui.Select[FlowView] = discord.ui.Select(
-            custom_id=flow.custom_id("tags"),
-            placeholder="Tags for yesterday/last night",
-            min_values=0,
-            max_values=len(KNOWN_TAGS),
-            options=[
-                discord.SelectOption(label=label, value=key, default=key in f.tags)
-                for key, label in KNOWN_TAGS.items()
-            ],
+        self.multi_select(
+            "regions",
+            "Where you felt RLS symptoms (pick all that apply)",
+            [(key, REGION_LABELS[key]) for key in REGIONS],
+            f.body_regions or set(),
+            self._remember_regions,
         )
-        tags.callback = self._tags(tags)  # type: ignore[method-assign]
-        self.add_item(tags)
-        self.select("naps", "Naps yesterday (not part of the night's sleep)", NAPS, f.naps)
-        self.select("napmin", "Minutes napping yesterday, all together", NAP_MINUTES, f.nap_min)
+        self.select("rest", "Minutes at rest before symptoms started", REST_MINUTES, f.rest_min)
+        self.multi_select(
+            "tags",
+            "Tags for yesterday/last night",
+            list(KNOWN_TAGS.items()),
+            f.tags,
+            self._remember_tags,
+        )
         self.button("back", "Back", discord.ButtonStyle.secondary, self.back)
+        # Ids of their own, unlike the other pages' Back and Next: a double tap on one page's
+        # Next must not press the next page's Next too.
+        self.button("tonaps", "Next: naps", discord.ButtonStyle.primary, self.next_page)
         self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
         self.button("save", "Save", discord.ButtonStyle.success, self.save)
 
-    def _tags(self, menu: discord.ui.Select[FlowView]) -> Any:
-        async def callback(interaction: discord.Interaction[Any]) -> None:
-            custom = {t for t in self.flow.form.tags if t not in KNOWN_TAGS}
-            self.flow.form.tags = set(menu.values) | custom
-            await interaction.response.defer()
+    def prompt(self) -> str:
+        return self.flow.tags_prompt()
 
-        return callback
+    def _remember_tags(self, picked: list[str]) -> None:
+        custom = {t for t in self.flow.form.tags if t not in KNOWN_TAGS}
+        self.flow.form.tags = set(picked) | custom
+
+    def _remember_regions(self, picked: list[str]) -> None:
+        # Nothing picked is "not answered", never "no symptoms" (type `regions:none` in
+        # /sleep log for that).
+        self.flow.form.body_regions = set(picked) or None
+        self.flow.form.region_text = None
 
     async def back(self, interaction: discord.Interaction[Any]) -> None:
         await self.leave(
             interaction, content=self.flow.details_prompt(), view=DetailsView(self.flow)
         )
+
+    async def next_page(self, interaction: discord.Interaction[Any]) -> None:
+        await self.leave(interaction, content=self.flow.naps_prompt(), view=NapsView(self.flow))
+
+    async def note(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(NoteModal(self.flow, self))
+
+
+class NapsView(FlowView):
+    """Step 4: naps the day before, and the note."""
+
+    def __init__(self, flow: CheckinFlow) -> None:
+        super().__init__(flow)
+        f = flow.form
+        self.select("naps", "Naps yesterday (not part of the night's sleep)", NAPS, f.naps)
+        self.select("napmin", "Minutes napping yesterday, all together", NAP_MINUTES, f.nap_min)
+        self.button("torls", "Back", discord.ButtonStyle.secondary, self.back)
+        self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
+        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+
+    def prompt(self) -> str:
+        return self.flow.naps_prompt()
+
+    async def back(self, interaction: discord.Interaction[Any]) -> None:
+        await self.leave(interaction, content=self.flow.tags_prompt(), view=TagsView(self.flow))
 
     async def note(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(NoteModal(self.flow, self))
@@ -294,7 +373,7 @@ class TagsView(FlowView):
 class NoteModal(FormModal):
     """The free-text answers, then save."""
 
-    def __init__(self, flow: CheckinFlow, page: TagsView) -> None:
+    def __init__(self, flow: CheckinFlow, page: TagsView | NapsView) -> None:
         super().__init__(
             flow.owner_id, title=f"{flow.heading()}: note", custom_id=flow.custom_id("notes")
         )
@@ -343,8 +422,8 @@ class NoteModal(FormModal):
         await self.page.leave(
             interaction,
             content=(
-                f"{self.flow.tags_prompt()}\n**Not saved yet:** {problem}\n-# **Add a note…** "
+                f"{self.page.prompt()}\n**Not saved yet:** {problem}\n-# **Add a note…** "
                 "opens your note again as you typed it."
             ),
-            view=TagsView(self.flow),
+            view=type(self.page)(self.flow),
         )

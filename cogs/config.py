@@ -8,7 +8,6 @@ again here before anything is read or changed.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
 import discord
@@ -16,33 +15,32 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.db.guild_settings import BOT_ITSELF
 from bot.errors import UserError
 from bot.formatting import when
 from bot.guild_config import (
     RECENT_CHANGES,
     REQUIRED_PERMISSIONS,
     TIP_KIND,
-    change_settings,
     channel_type_problem,
-    defaults,
-    forget_channel,
     missing_permissions_text,
     settings_overview,
-    uses_channel,
 )
 from bot.interactions import ConfirmView, send_reply
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.zones import resolve_zone
-from bot.usecases import configure_daily_tip
+from bot.usecases import (
+    configure_daily_tip,
+    forget_deleted_channel,
+    leave_server,
+    reset_server_settings,
+    set_reminder_channel,
+    set_server_timezone,
+    turn_off_daily_tip,
+)
 from cogs._autocomplete import zone_autocomplete
 
 log = logging.getLogger(__name__)
 
-REMINDER_CHANNEL_OFF_NOTICE = (
-    "This server's moderators turned off its reminder channel, so your reminders come by DM now."
-)
-REMINDER_CHANNEL_MOVED_NOTICE = "This server's moderators moved its reminder channel to here."
 NEEDS_A_SERVER = (
     "`/config` changes how I work in one server, so it only works inside a server that added "
     "me, not in DMs. Your own settings (`/timezone`, `/stretch`, `/sleep`) work here too."
@@ -159,16 +157,9 @@ class ConfigCog(commands.Cog):
         # The permission may have been taken away since the question was asked.
         if interaction.guild_id is None or not is_moderator(interaction):
             raise NotAModerator()
-        guild_id = interaction.guild_id
-        now = self.bot.engine.now()
-        update, _ = await change_settings(
-            self.bot.repos.guild_settings, self.bot.engine, guild_id, defaults, interaction.user.id
+        moved = await reset_server_settings(
+            self.bot.usecases, interaction.guild_id, interaction.user.id
         )
-        moved = 0
-        if update.before.reminder_channel_id is not None:
-            moved = await self.bot.repos.reminders.clear_guild_targets(
-                guild_id, REMINDER_CHANNEL_OFF_NOTICE, now
-            )
         text = "Done: every setting is back to its default and the daily tip is off."
         return text + _moved_to_dm(moved)
 
@@ -191,33 +182,24 @@ class ConfigCog(commands.Cog):
         self, interaction: discord.Interaction[RlsBot], channel: ChannelOption | None = None
     ) -> None:
         guild_id = _guild_id(interaction)
-        now = self.bot.engine.now()
-        reminders = self.bot.repos.reminders
-        if channel is None:
-            update = await self.bot.repos.guild_settings.update(
-                guild_id, lambda s: replace(s, reminder_channel_id=None), interaction.user.id, now
-            )
-            if not update.changed:
+        channel_id = usable_channel(interaction, channel) if channel is not None else None
+        change = await set_reminder_channel(
+            self.bot.usecases, guild_id, interaction.user.id, channel_id
+        )
+        if channel_id is None:
+            if not change.update.changed:
                 await send_reply(interaction, "There is no reminder channel to turn off.")
                 return
-            moved = await reminders.clear_guild_targets(guild_id, REMINDER_CHANNEL_OFF_NOTICE, now)
-            await send_reply(interaction, "Reminder channel turned off." + _moved_to_dm(moved))
+            text = "Reminder channel turned off." + _moved_to_dm(change.moved)
+            await send_reply(interaction, text)
             return
-        channel_id = usable_channel(interaction, channel)
-        update = await self.bot.repos.guild_settings.update(
-            guild_id, lambda s: replace(s, reminder_channel_id=channel_id), interaction.user.id, now
-        )
         text = (
             f"Reminder channel: <#{channel_id}>. Members can get their stretch reminders there "
             "with `/stretch remind where:channel`."
         )
-        old = update.before.reminder_channel_id
-        if update.changed and old is not None:
-            moved = await reminders.move_channel_targets(
-                old, channel_id, REMINDER_CHANNEL_MOVED_NOTICE, now
-            )
-            if moved:
-                text += f" {_members(moved)} who had reminders in <#{old}> get them there now."
+        if change.moved:
+            old = change.update.before.reminder_channel_id
+            text += f" Moved here from <#{old}>: the reminders of {_members(change.moved)}."
         await send_reply(interaction, text)
 
     @group.command(name="tips-channel", description="Post a tip about RLS in a channel every day.")
@@ -256,13 +238,8 @@ class ConfigCog(commands.Cog):
     async def timezone(self, interaction: discord.Interaction[RlsBot], timezone: str) -> None:
         guild_id = _guild_id(interaction)
         zone = resolve_zone(timezone).key
-        # The daily tip keeps its local time (17:00 stays 17:00) in the new zone.
-        update, schedule = await change_settings(
-            self.bot.repos.guild_settings,
-            self.bot.engine,
-            guild_id,
-            lambda s: replace(s, timezone=zone),
-            interaction.user.id,
+        update, schedule = await set_server_timezone(
+            self.bot.usecases, guild_id, interaction.user.id, zone
         )
         if not update.changed:
             await send_reply(interaction, f"The server's timezone is already {zone}.")
@@ -277,15 +254,10 @@ class ConfigCog(commands.Cog):
 
     @group.command(name="tips-off", description="Stop the daily tip post.")
     async def tips_off(self, interaction: discord.Interaction[RlsBot]) -> None:
-        guild_id = _guild_id(interaction)
-        update, _ = await change_settings(
-            self.bot.repos.guild_settings,
-            self.bot.engine,
-            guild_id,
-            lambda s: replace(s, tips_channel_id=None, tips_time=None),
-            interaction.user.id,
+        stopped = await turn_off_daily_tip(
+            self.bot.usecases, _guild_id(interaction), interaction.user.id
         )
-        text = "Daily tips stopped." if update.changed else "The daily tip was already off."
+        text = "Daily tips stopped." if stopped else "The daily tip was already off."
         await send_reply(interaction, text)
 
     @group.command(name="reset", description="Put every setting for this server back to default.")
@@ -309,27 +281,19 @@ class ConfigCog(commands.Cog):
         # discord.py calls this only when the bot was removed, never for an outage
         # (GUILD_DELETE with unavailable: true). Members' channel reminders are moved to DM by
         # the stretch cog's own listener.
-        had_settings = await self.bot.repos.guild_settings.delete(guild.id)
-        posts = await self.bot.repos.reminders.delete_server_schedules(guild.id)
+        forgotten = await leave_server(self.bot.usecases, guild.id)
         log.info(
             "left server %s: settings %s, %d server schedule(s) removed",
             guild.id,
-            "removed" if had_settings else "none",
-            posts,
+            "removed" if forgotten.had_settings else "none",
+            forgotten.server_schedules,
         )
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        guild_id = channel.guild.id
-        if not uses_channel(await self.bot.repos.guild_settings.get(guild_id), channel.id):
+        update = await forget_deleted_channel(self.bot.usecases, channel.guild.id, channel.id)
+        if update is None:
             return
-        update, _ = await change_settings(
-            self.bot.repos.guild_settings,
-            self.bot.engine,
-            guild_id,
-            lambda s: forget_channel(s, channel.id),
-            BOT_ITSELF,
-        )
         log.info("channel %s deleted: cleared %s", channel.id, [e.setting for e in update.changes])
 
 
@@ -347,8 +311,8 @@ def _moved_to_dm(moved: int) -> str:
     if not moved:
         return ""
     return (
-        f" {_members(moved)} who had stretch reminders in this server's channel get them by DM "
-        "now; each is told with their next reminder."
+        f" Moved to DM: the stretch reminders of {_members(moved)} from this server's channel; "
+        "each is told with their next reminder."
     )
 
 

@@ -84,13 +84,7 @@ class MedReminderButton(
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> MedReminderButton:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> MedReminderButton:
         return cls(match["action"], int(match["delivery"]), int(match["owner"]))
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:

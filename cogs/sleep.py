@@ -19,6 +19,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.clinical.nights import MAX_REST_MIN, region_suggestions
+from bot.clinical.watch import watch_lines
 from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
@@ -54,7 +56,8 @@ from bot.sleep.form import (
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
-from bot.usecases import save_night
+from bot.usecases import save_night, watch_for
+from bot.usecases.actions import WATCH_NIGHTS
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,18 @@ NEED_ZONE = (
     "I need your timezone first, so your nights are dated by your own mornings: use "
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
+
+
+def field_values(lines: list[str], limit: int = 1024) -> list[str]:
+    """Lines packed into embed field values of at most `limit` characters, none split."""
+    values: list[str] = []
+    for line in lines:
+        line = line[:limit]
+        if values and len(values[-1]) + 1 + len(line) <= limit:
+            values[-1] += "\n" + line
+        else:
+            values.append(line)
+    return values
 
 
 def check_days(days: int) -> int:
@@ -263,6 +278,12 @@ async def night_autocomplete(
     ][:25]
 
 
+async def regions_autocomplete(
+    interaction: discord.Interaction[RlsBot], current: str
+) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=s, value=s) for s in region_suggestions(current)]
+
+
 def prompt_custom_id(owner_id: int, night: date) -> str:
     return f"rls:sleep:log:{owner_id}:{night_id(night)}"
 
@@ -289,13 +310,7 @@ class LogNightButton(
         self.night = night
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> LogNightButton:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> LogNightButton:
         try:
             night = datetime.strptime(match["night"], "%Y%m%d").date()
         except ValueError:
@@ -385,7 +400,10 @@ class SleepCog(commands.Cog):
         tags="Comma-separated: caffeine, alcohol, late meal, exercise, stretched, massage…",
         note="Anything worth remembering (up to 500 characters)",
         night="The morning the night ended: today (default), yesterday or 2026-03-03",
+        regions="Where you felt RLS symptoms: legs, arms, trunk, other (comma-separated) or none",
+        rest="Minutes at rest (sitting or lying) before symptoms started",
     )
+    @app_commands.autocomplete(regions=regions_autocomplete)
     async def log_night(
         self,
         interaction: discord.Interaction[RlsBot],
@@ -405,6 +423,8 @@ class SleepCog(commands.Cog):
         tags: str | None = None,
         note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
         night: str | None = None,
+        regions: app_commands.Range[str, 1, 60] | None = None,
+        rest: app_commands.Range[int, 0, MAX_REST_MIN] | None = None,
     ) -> None:
         zone = await self.service.zone(interaction.user.id)
         form = NightForm(
@@ -423,6 +443,8 @@ class SleepCog(commands.Cog):
             nap_min=nap_minutes,
             tag_text=tags,
             note=note,
+            region_text=regions,
+            rest_min=rest,
         )
         the_night = parse_night(night, self.service.today(zone))
         entry = self.service.build(interaction.user.id, zone, the_night, form)
@@ -436,7 +458,12 @@ class SleepCog(commands.Cog):
         days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
         check_days(days)
-        entries, start, end = await self.service.zone_and_nights(interaction.user.id, days)
+        # The watch compares two 4-week windows: read them with the stats' own nights (one trip).
+        read, _, end = await self.service.zone_and_nights(
+            interaction.user.id, max(days, WATCH_NIGHTS)
+        )
+        start, end = window(days, end)
+        entries = [e for e in read if e.night >= start]
         if not entries:
             raise UserError(
                 f"No nights logged in the last {plural(days, 'day')} yet. `/sleep log` or "
@@ -452,6 +479,12 @@ class SleepCog(commands.Cog):
                 name="Tagged vs untagged nights", value="\n".join(lines)[:1024], inline=False
             )
             embed.add_field(name="Please note", value=NOT_PROOF, inline=False)
+        # Owner only, like the whole reply (ephemeral): never shown to anyone else.
+        result = await watch_for(self.bot.usecases, interaction.user.id, end, nights=read)
+        for number, value in enumerate(field_values(watch_lines(result))):
+            embed.add_field(
+                name="Augmentation watch" if number == 0 else "\u200b", value=value, inline=False
+            )
         await send_reply(interaction, embed=embed)
 
     @group.command(

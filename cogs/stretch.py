@@ -6,6 +6,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, time, timedelta
+from datetime import time as dt_time
 from typing import Any, ClassVar, Literal
 
 import discord
@@ -13,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.clinical.autotime import MAX_BEFORE, is_auto
 from bot.cooldowns import cooldown, stretch_now_limits
 from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
@@ -58,7 +60,8 @@ from bot.scheduling.parsing import (
 )
 from bot.scheduling.recurrence import Weekdays, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
-from bot.usecases import set_stretch_reminder
+from bot.usecases import StretchReminded, set_stretch_reminder
+from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
 
 KIND = STRETCH_KIND
@@ -122,13 +125,7 @@ class ReminderButton(
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ReminderButton:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> ReminderButton:
         return cls(match["action"], int(match["delivery"]), int(match["owner"]))
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:
@@ -308,6 +305,22 @@ def remind_summary(result: Reminded) -> str:
     return text
 
 
+def auto_text(result: StretchReminded) -> str:
+    """What `time:auto` chose and why, or that a typed time turned it off."""
+    if result.auto is not None:
+        return (
+            f"\n{result.auto.explanation} It follows each night you log; today's reminder only "
+            "moves while both times are still ahead, never twice in a day. A typed time turns "
+            "this off."
+        )
+    if result.auto_turned_off:
+        return (
+            "\nYour reminder no longer follows your symptom start time (`time:auto` turns that "
+            "back on)."
+        )
+    return ""
+
+
 def status_text(status: ScheduleStatus) -> str:
     s = status.schedule
     lines = [
@@ -362,10 +375,11 @@ class StretchCog(commands.Cog):
 
     @group.command(name="remind", description="Start or change your daily stretch reminder.")
     @app_commands.describe(
-        time="When, in your time: 17:30 or 5:30 pm (default 17:00)",
+        time="When, in your time: 17:30 or 5:30 pm (default 17:00), or auto: before your symptoms",
         timezone="Your city or zone, e.g. Europe/Berlin (needed once)",
         days="every day, weekdays, weekends, or a list like mon,wed,fri",
         where="By DM (default) or in this server's reminder channel",
+        before="With time:auto: minutes before your usual symptom start (default 60)",
     )
     @app_commands.autocomplete(timezone=zone_autocomplete)
     async def remind(
@@ -375,9 +389,19 @@ class StretchCog(commands.Cog):
         timezone: str | None = None,
         days: str | None = None,
         where: Literal["dm", "channel"] | None = None,
+        before: app_commands.Range[int, 0, MAX_BEFORE] | None = None,
     ) -> None:
         # Only what was given changes: a later `/stretch remind days:weekends` keeps the time.
-        local_time = parse_time(time) if time is not None else None
+        local_time: dt_time | Literal["auto"] | None = None
+        if is_auto(time):
+            local_time = AUTO
+        elif time is not None:
+            local_time = parse_time(time)
+        if before is not None and local_time != AUTO:
+            raise UserError(
+                "`before` goes with `time:auto`: how many minutes before your symptoms usually "
+                "start the reminder comes. Nothing was changed."
+            )
         weekdays = parse_days(days) if days is not None else None
         zone = resolve_zone(timezone).key if timezone is not None else None
         # Only Discord knows whether the bot is in the server (a user install).
@@ -392,15 +416,26 @@ class StretchCog(commands.Cog):
             zone=zone,
             where=where,
             guild_id=interaction.guild_id,
+            before=before,
         )
         next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(result.schedule, 3))
-        await send_reply(interaction, f"{remind_summary(result)}\nNext three:\n{next_three}")
+        await send_reply(
+            interaction,
+            f"{remind_summary(result.reminded)}{auto_text(result)}\nNext three:\n{next_three}",
+        )
 
     @group.command(name="status", description="Your stretch schedule, next reminder and streak.")
     async def status(self, interaction: discord.Interaction[RlsBot]) -> None:
         async with unless_stopped(self.bot, interaction.user.id):
             status = await self.bot.engine.status(interaction.user.id, KIND, WHAT)
-        await send_reply(interaction, status_text(status))
+        text = status_text(status)
+        before = await self.bot.repos.auto_times.get(interaction.user.id, KIND)
+        if before is not None:
+            text += (
+                f"\n**Time:** follows your symptom start, {before} min before (`time:auto`); it "
+                "moves as you log nights."
+            )
+        await send_reply(interaction, text)
 
     @group.command(name="pause", description="Pause your stretch reminders for a few days.")
     @app_commands.describe(days="How many days (1–30)")

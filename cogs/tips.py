@@ -369,13 +369,7 @@ class AnotherTipButton(
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> AnotherTipButton:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> AnotherTipButton:
         topic = match["topic"]
         return cls(None if topic == ANY_TOPIC else topic, int(match["owner"]))
 
@@ -426,13 +420,7 @@ class RelatedTipSelect(
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RelatedTipSelect:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> RelatedTipSelect:
         return cls(match["tip"], int(match["owner"]), _options_of(item))
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:
@@ -464,13 +452,7 @@ class OpenTipSelect(
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> OpenTipSelect:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> OpenTipSelect:
         return cls(int(match["owner"]), _options_of(item))
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:

@@ -81,7 +81,25 @@ ACTIONS_IN_USECASES = {
     ("meds", "record_dose"),  # Taken / Skipped / /meds taken
     ("meds", "stop"),  # stop a medicine
     ("labs", "save"),  # save a lab value (with its retest reminder)
+    ("guild_settings", "update"),  # any /config change (audited)
+    ("guild_settings", "delete"),  # leaving a server
+    ("reminders", "delete_server_schedules"),  # tips off, leaving a server
+    ("reminders", "move_channel_targets"),  # moving the reminder channel
 }
+
+
+def test_the_config_cog_reaches_storage_only_through_use_cases() -> None:
+    """/config's changes (and its clean-ups when a channel or the server goes) are use cases; the
+    cog imports neither storage nor the settings change helper."""
+    leaks = {
+        name
+        for name in imported_modules(BOT.parent / "cogs" / "config.py")
+        if name.startswith("bot.db")
+    }
+    source = (BOT.parent / "cogs" / "config.py").read_text()
+    assert leaks == set() and "change_settings" not in source
+
+
 COGS = sorted((BOT.parent / "cogs").glob("*.py"))
 
 

@@ -41,6 +41,8 @@ _REGION_WORDS = {
     "other": "other",
 }
 MINUTES_PER_DAY = 24 * 60
+# Typed for "no symptoms anywhere" (stored as an empty set, which is not "not answered").
+NO_REGION_WORDS = frozenset({"none", "no", "nowhere", "no symptoms"})
 
 
 class SymptomNightLike(Protocol):
@@ -137,3 +139,21 @@ def check_rest_minutes(value: int | None) -> int | None:
 
 def region_label(region: str) -> str:
     return REGIONS.get(region, region)
+
+
+def region_suggestions(current: str, limit: int = 25) -> list[str]:
+    """Autocomplete for a typed region list: what is typed before the last comma stays, the
+    last word is completed with the regions not named yet ("legs, a" -> "legs, arms")."""
+    *done, last = current.split(",")
+    named = [w.strip().lower() for w in done if w.strip()]
+    prefix = ", ".join(named)
+    fragment = last.strip().lower()
+    found: list[str] = []
+    if not named and "none".startswith(fragment):
+        found.append("none")
+    for region in REGIONS:
+        if region not in named and region.startswith(fragment):
+            found.append(f"{prefix}, {region}" if prefix else region)
+    if not fragment and prefix and prefix not in found:
+        found.insert(0, prefix)
+    return found[:limit]

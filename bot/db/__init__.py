@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.db.auto_times import AutoTimesRepository, SqlAutoTimesRepository
 from bot.db.diary import DiaryRepository, SqlDiaryRepository
 from bot.db.guild_settings import GuildSettingsRepository, SqlGuildSettingsRepository
 from bot.db.labs import LabsRepository, SqlLabsRepository
@@ -44,6 +45,7 @@ class Repositories:
     tip_history: TipHistoryRepository
     labs: LabsRepository
     meds: MedsRepository
+    auto_times: AutoTimesRepository
 
 
 async def open_database(settings: Settings) -> Database:
@@ -72,4 +74,5 @@ def build_repositories(db: Database) -> Repositories:
         tip_history=SqlTipHistoryRepository(db),
         labs=SqlLabsRepository(db),
         meds=SqlMedsRepository(db),
+        auto_times=SqlAutoTimesRepository(db),
     )

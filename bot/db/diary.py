@@ -17,7 +17,7 @@ from bot.sleep.entry import SleepEntry
 _WRITTEN = (
     "user_id, night, timezone, into_bed, tried_sleep, sleep_latency_min, awakenings, awake_min, "
     "final_wake, out_of_bed, quality, severity, rls_onset, rls_out_of_bed, tags, note, naps, "
-    "nap_min"
+    "nap_min, body_regions, rest_min"
 )
 ENTRY_COLUMNS = _WRITTEN + ", updated_at"
 # A replaced night keeps its user, night and created_at; everything else is the new entry's.
@@ -81,6 +81,15 @@ def split_tags(text: str) -> frozenset[str]:
     return frozenset(t for t in text.split(",") if t)
 
 
+def join_regions(regions: frozenset[str] | None) -> str | None:
+    """Body regions as stored (migration 0012): NULL not answered, '' none, 'arms,legs'."""
+    return None if regions is None else ",".join(sorted(regions))
+
+
+def split_regions(text: str | None) -> frozenset[str] | None:
+    return None if text is None else split_tags(text)
+
+
 def entry_values(
     e: SleepEntry, night: Callable[[date], Any], instant: Callable[[datetime], Any]
 ) -> tuple[Any, ...]:
@@ -104,6 +113,8 @@ def entry_values(
         e.note,
         e.naps,
         e.nap_min,
+        join_regions(e.body_regions),
+        e.rest_min,
     )
 
 
@@ -130,12 +141,14 @@ def entry_from_row(
         note=row[15],
         naps=row[16],
         nap_min=row[17],
-        updated_at=None if row[18] is None else instant(row[18]),
+        body_regions=split_regions(row[18]),
+        rest_min=row[19],
+        updated_at=None if row[20] is None else instant(row[20]),
     )
 
 
 _SELECT = "SELECT " + ENTRY_COLUMNS + " FROM sleep_entries"
-_SAVE = upsert_sql(", ".join(["?"] * 20))
+_SAVE = upsert_sql(", ".join(["?"] * 22))
 
 
 class SqlDiaryRepository:

@@ -154,8 +154,8 @@ class GuildSettingsRepository(Protocol):
 
 _COLUMNS = "guild_id, reminder_channel_id, timezone, updated_at"
 # The daily tip's channel and time come from its schedule row. Scalar subqueries (not a join) so
-# PostgreSQL's FOR UPDATE still locks just the settings row. The old guild_settings.tips_channel_id
-# and tips_time columns are neither read nor written any more (left in place: no migration).
+# PostgreSQL's FOR UPDATE still locks just the settings row. (guild_settings' own copies of them
+# were dropped by migration 0010.)
 _TIP = (
     "(SELECT {column} FROM schedules WHERE schedules.guild_id = guild_settings.guild_id "
     "AND schedules.user_id IS NULL AND schedules.kind = '" + TIP_KIND + "')"

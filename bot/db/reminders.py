@@ -74,10 +74,6 @@ class Schedule:
     updated_at: datetime
 
     @property
-    def server_owned(self) -> bool:
-        return self.member_id is None
-
-    @property
     def user_id(self) -> int:
         """The member this schedule belongs to. Code that asks a server's schedule for one is
         treating it as a member's reminder: fail loudly rather than ping or DM a made-up user."""

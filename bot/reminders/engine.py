@@ -15,7 +15,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 
@@ -198,6 +198,39 @@ def next_due_after(
     return candidate
 
 
+def retimed_due(
+    rule: DailySchedule, current_due: datetime, now: datetime, *, last_claimed: datetime | None
+) -> datetime | None:
+    """The next due time when the bot, not the owner, moves a schedule to the time of `rule`
+    (onset-timed reminders follow each night logged), or None to leave it as it is for now.
+
+    The date of the next reminder never changes, so no date gains or loses one: today's moves
+    only if both its old and new time are still ahead; a new time already past today applies
+    from the next date (the schedule keeps today's due time, and the tick then finds the new
+    time's next occurrence after it). A reminder due but not yet claimed stays, and if the new
+    time is still ahead today the change waits (None): the tick would otherwise send both.
+    """
+    zone = rule.tzinfo
+    today = local_date_of(now, zone)
+    due_date = local_date_of(current_due, zone)
+    if due_date <= today:
+        new_today = next_occurrence(rule, now)
+        still_today = local_date_of(new_today, zone) == today
+        if current_due <= now:  # due, waiting for the tick
+            return None if still_today else current_due
+        # Moves only while both times are ahead; otherwise the new time starts the next date.
+        return new_today if still_today else current_due
+    moved = next_due_after(
+        rule, now, last_claimed=last_claimed, not_before=_day_start(due_date, rule)
+    )
+    return moved if local_date_of(moved, zone) == due_date else current_due
+
+
+def _day_start(day: date, rule: DailySchedule) -> datetime:
+    """Just before local midnight starting `day`, as an instant (a search starts after it)."""
+    return datetime.combine(day, time(0), tzinfo=rule.tzinfo) - timedelta(seconds=1)
+
+
 @dataclass(frozen=True)
 class ReminderKind:
     """How a kind of reminder is named to its owner: registered by the cog that offers it."""
@@ -376,6 +409,31 @@ class ReminderEngine:
             names = ("time", "days", "timezone", "where")
             changed = tuple(n for n, b, a in zip(names, before, after, strict=True) if b != a)
         return Reminded(schedule, previous, changed)
+
+    async def retime(self, user_id: int, kind: str, local_time: time) -> Schedule | None:
+        """A new daily time the bot chose (see retimed_due); None when nothing changed: no
+        schedule, stopped or paused (the time is chosen again on the next change), or a
+        reminder due right now."""
+        now = self.now()
+        async with self.reminders.atomic():
+            current = await self._one_for_change(user_id, kind)
+            if current is None:
+                return None
+            s = current.schedule
+            if s.pause_reason is not None or s.next_due is None or s.local_time == local_time:
+                return None
+            rule = DailySchedule(local_time, Weekdays.from_mask(s.days_mask), s.timezone)
+            next_due = retimed_due(rule, s.next_due, now, last_claimed=current.last_claimed)
+            if next_due is None:
+                return None
+            spec = ScheduleSpec(
+                user_id, kind, local_time, s.days_mask, s.timezone, s.guild_id, s.channel_id
+            )
+            saved = await self.reminders.save_schedule(spec, next_due, now)
+            if s.notice:  # saving clears a notice the owner has not seen yet: keep it
+                await self.reminders.set_target(saved.id, s.guild_id, s.channel_id, s.notice, now)
+                saved = replace(saved, notice=s.notice)
+            return saved
 
     async def _for_change(self, user_id: int, kind: str | None = None) -> list[ScheduleForChange]:
         return await self.reminders.schedules_for_change(user_id=user_id, kind=kind)
@@ -756,23 +814,25 @@ class ReminderEngine:
             report.taken_over += 1
             return
         except RecipientUnreachable as exc:
-            # Retrying a refused DM only counts towards Discord's invalid-request ban.
+            # Only a DM target is refused this way; retrying only counts towards Discord's
+            # invalid-request ban.
             await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)
             await self.reminders.set_next_due(schedule.id, None, now, pause_reason=PAUSE_DM_CLOSED)
-            log.info("user %s cannot receive DMs (%s); schedule paused", schedule.user_id, exc)
+            log.info("%s cannot receive DMs (%s); schedule paused", outgoing.target, exc)
             self.observer.schedule_paused(PAUSE_DM_CLOSED)
             report.failed += 1
         except TargetUnavailable as exc:
-            if schedule.server_owned:
-                # A server's post has no DM to fall back to: pause it until moderators fix the
+            if outgoing.target.fallback is None:
+                # Nowhere to fall back to (a server's post): pause it until moderators fix the
                 # channel (`/config show` says so), rather than retry a 403 every day.
                 await self.reminders.mark_failed(delivery.id, f"channel unavailable: {exc}", now)
                 await self.reminders.set_next_due(
                     schedule.id, None, now, pause_reason=PAUSE_CHANNEL_UNAVAILABLE
                 )
-                log.info("server post %s paused: channel unavailable (%s)", schedule.id, exc)
+                log.info("post %s paused: channel unavailable (%s)", schedule.id, exc)
                 report.failed += 1
                 return
+            # The fallback (the member's DMs) from now on: the schedule's channel is cleared.
             await self.reminders.set_target(schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now)
             await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
             log.info(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.db.reminders import Delivery, Schedule
+from bot.reminders.target import DeliveryTarget, delivery_target
 
 
 async def _always_ready() -> bool:
@@ -23,6 +24,11 @@ class Outgoing:
     # for the pacer: False means the delivery is no longer this sender's (its lease ran out and
     # another sender has it, or the user paused or stopped): raise LeaseLost, send nothing.
     ready: Callable[[], Awaitable[bool]] = field(default=_always_ready, compare=False)
+    # Derived from the schedule when the delivery is handed over; the transport posts there.
+    target: DeliveryTarget = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "target", delivery_target(self.schedule))
 
     @property
     def nonce(self) -> str:
@@ -41,11 +47,12 @@ class DeliveryError(Exception):
 
 
 class RecipientUnreachable(DeliveryError):
-    """The user cannot be messaged at all (DMs closed, no shared server): never retry."""
+    """A DM target cannot be messaged at all (DMs closed, no shared server): never retry."""
 
 
 class TargetUnavailable(DeliveryError):
-    """The chosen channel is gone or forbidden: fall back to a DM."""
+    """A channel target is gone or forbidden: its fallback (the member's DMs) takes over, or,
+    without one, the schedule pauses."""
 
 
 class PermanentFailure(DeliveryError):

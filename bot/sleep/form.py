@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.clinical.nights import NO_REGION_WORDS, check_rest_minutes, parse_regions
 from bot.errors import UserError
 from bot.formatting import plural
 from bot.scheduling.parsing import parse_day_word, parse_time
@@ -52,6 +53,11 @@ class NightForm:
     tags: set[str] = field(default_factory=set)
     tag_text: str | None = None  # typed, comma-separated: known tag names or custom tags
     note: str | None = None
+    # Where symptoms were felt: picked (region keys; None: not answered, empty: none) and/or typed
+    # ("legs, arms", or "none"); minutes at rest before they started.
+    body_regions: set[str] | None = None
+    region_text: str | None = None
+    rest_min: int | None = None
 
     @classmethod
     def from_entry(cls, entry: SleepEntry) -> NightForm:
@@ -78,6 +84,8 @@ class NightForm:
             nap_min=entry.nap_min,
             tags=set(entry.tags),
             note=entry.note,
+            body_regions=None if entry.body_regions is None else set(entry.body_regions),
+            rest_min=entry.rest_min,
         )
 
 
@@ -234,9 +242,24 @@ def build_entry(
         nap_min=_count("minutes napping", form.nap_min, MAX_MINUTES),
         tags=parse_tags(form.tags, form.tag_text),
         note=_note(form.note),
+        body_regions=regions_answer(form.body_regions, form.region_text),
+        rest_min=check_rest_minutes(form.rest_min),
     )
     _check_order(entry, zone, now)
     return entry
+
+
+def regions_answer(picked: set[str] | None, typed: str | None) -> frozenset[str] | None:
+    """Where symptoms were felt: None when neither picked nor typed (unknown), empty for "none"
+    (typed, or kept from a night that said so)."""
+    text = (typed or "").strip()
+    if text.lower() in NO_REGION_WORDS:
+        if picked:
+            raise UserError("Body regions: “none” and a region at once? Pick one or the other.")
+        return frozenset()
+    if picked is None and not text:
+        return None
+    return parse_regions(picked or set(), text or None)
 
 
 def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.clinical.nights import REGIONS
 from bot.formatting import plural
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.entry import SleepEntry, ordered_tags, tag_label
@@ -132,12 +133,31 @@ def entry_line(entry: SleepEntry) -> str:
         parts.append(f"quality {entry.quality}/5")
     if entry.severity is not None:
         parts.append(f"RLS {entry.severity}/10")
+    if entry.body_regions is not None or entry.rest_min is not None or entry.severity:
+        parts.append(symptom_spread_text(entry))
     if entry.naps:
         minutes = "" if entry.nap_min is None else f", {entry.nap_min} min"
         parts.append(f"{plural(entry.naps, 'nap')}{minutes}")
     if entry.tags:
         parts.append(", ".join(tag_label(t) for t in ordered_tags(entry.tags)))
     return " · ".join(parts)
+
+
+def symptom_spread_text(entry: SleepEntry) -> str:
+    """Where symptoms were felt and after how long at rest; "–" where not answered."""
+    regions = entry.body_regions
+    if regions is None:
+        where = f"where {UNKNOWN}"
+    elif not regions:
+        where = "no body region"
+    else:
+        where = "in " + ", ".join(r for r in REGIONS if r in regions)
+    rest = (
+        f"at rest {UNKNOWN}"
+        if entry.rest_min is None
+        else f"after {format_value(entry.rest_min, 'min')} at rest"
+    )
+    return f"symptoms {where}, {rest}"
 
 
 def missing_for_sleep(entry: SleepEntry) -> str | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
+from bot.clinical.autotime import AutoTime, auto_stretch_time, parse_before
+from bot.clinical.nights import SymptomNightLike
+from bot.clinical.watch import WINDOW_DAYS, WatchResult, watch
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
 from bot.db.reminders import Schedule
@@ -13,7 +17,7 @@ from bot.errors import UserError
 from bot.guild_config import change_settings
 from bot.reminders.engine import Reminded, ReminderChange, ReminderEngine
 from bot.routines import STRETCH_KIND
-from bot.scheduling.recurrence import Weekdays
+from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.entry import SleepEntry
 
 STRETCH_DEFAULT_TIME = time(17, 0)
@@ -36,18 +40,42 @@ class Context:
     engine: ReminderEngine
 
 
+AUTO: Literal["auto"] = "auto"
+# How far back onset-timed reminders look for the last nights with a symptom start.
+AUTO_LOOKBACK_DAYS = 366
+
+
+@dataclass(frozen=True)
+class StretchReminded:
+    """What /stretch remind did: the engine's answer, the onset-timed time when `time:auto`
+    chose it, and whether a typed time just turned auto off."""
+
+    reminded: Reminded
+    auto: AutoTime | None = None
+    auto_turned_off: bool = False
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.reminded.schedule
+
+
 async def set_stretch_reminder(
     ctx: Context,
     user_id: int,
     *,
-    local_time: time | None,
+    local_time: time | Literal["auto"] | None,
     days_mask: int | None,
     zone: str | None,
     where: Literal["dm", "channel"] | None,
     guild_id: int | None,
-) -> Reminded:
+    before: int | None = None,
+) -> StretchReminded:
     """/stretch remind: only what was given changes. The server's reminder channel, the profile's
-    zone and the schedule (with a zone change) are read and written in one transaction."""
+    zone and the schedule (with a zone change) are read and written in one transaction.
+
+    `local_time="auto"` (with `before`, minutes) follows the person's symptom onset
+    (bot.clinical.autotime) and is kept as such, so each night saved moves it (save_night); a
+    typed time turns that off; leaving the time out keeps either."""
     async with ctx.engine.reminders.atomic():
         target: tuple[int | None, int | None] | None = None
         if where == "dm":
@@ -60,14 +88,56 @@ async def set_stretch_reminder(
                 raise UserError(NO_REMINDER_CHANNEL)
             target = (guild_id, settings.reminder_channel_id)
         profile = await ctx.repos.users.get(user_id)
-        return await ctx.engine.remind(
+        profile_zone = profile.timezone if profile is not None else None
+        auto: AutoTime | None = None
+        typed: time | None = None
+        if isinstance(local_time, str):  # AUTO
+            minutes_before = parse_before(before)
+            the_zone = zone or profile_zone
+            if the_zone is None:
+                current = await ctx.repos.reminders.get_schedule(user_id, STRETCH_KIND)
+                the_zone = current.timezone if current is not None else None
+            if the_zone is not None:
+                auto = await _auto_time(ctx, user_id, the_zone, minutes_before)
+                typed = auto.local_time
+        else:
+            typed = local_time
+        reminded = await ctx.engine.remind(
             user_id,
             STRETCH_KIND,
-            ReminderChange(local_time, days_mask, zone, target),
+            ReminderChange(typed, days_mask, zone, target),
             default_time=STRETCH_DEFAULT_TIME,
             default_days=Weekdays.EVERY_DAY.to_mask(),
-            profile_zone=profile.timezone if profile is not None else None,
+            profile_zone=profile_zone,
         )
+        turned_off = False
+        if auto is not None:
+            await ctx.repos.auto_times.set(user_id, STRETCH_KIND, auto.before, ctx.engine.now())
+        elif typed is not None:
+            turned_off = await ctx.repos.auto_times.clear(user_id, STRETCH_KIND)
+        return StretchReminded(reminded, auto, turned_off)
+
+
+async def _auto_time(ctx: Context, user_id: int, zone: str, before: int) -> AutoTime:
+    today = local_date_of(ctx.engine.now(), zone)
+    nights = await ctx.repos.diary.between(
+        user_id, today - timedelta(days=AUTO_LOOKBACK_DAYS), today
+    )
+    return auto_stretch_time(nights, today, before)
+
+
+async def follow_onset(ctx: Context, user_id: int) -> Schedule | None:
+    """An onset-timed stretch reminder takes the time the nights logged so far give (the
+    engine's retime rule: today's reminder moves only while both times are ahead). None when
+    the reminder is not onset-timed or nothing moved."""
+    before = await ctx.repos.auto_times.get(user_id, STRETCH_KIND)
+    if before is None:
+        return None
+    schedule = await ctx.repos.reminders.get_schedule(user_id, STRETCH_KIND)
+    if schedule is None or schedule.pause_reason is not None:
+        return None
+    auto = await _auto_time(ctx, user_id, schedule.timezone, before)
+    return await ctx.engine.retime(user_id, STRETCH_KIND, auto.local_time)
 
 
 async def change_zone(ctx: Context, user_id: int, zone: str) -> list[Schedule]:
@@ -107,8 +177,39 @@ async def configure_daily_tip(
 
 
 async def save_night(ctx: Context, entry: SleepEntry) -> SleepEntry:
-    """A night of the sleep diary: inserted, or replacing the user's entry for that night."""
-    return await ctx.repos.diary.save(entry, ctx.engine.clock.now())
+    """A night of the sleep diary: inserted, or replacing the user's entry for that night; an
+    onset-timed stretch reminder follows it (in the same transaction)."""
+    async with ctx.engine.reminders.atomic():
+        saved = await ctx.repos.diary.save(entry, ctx.engine.clock.now())
+        await follow_onset(ctx, entry.user_id)
+    return saved
+
+
+WATCH_NIGHTS = 2 * WINDOW_DAYS  # the two 4-week windows the watch compares
+
+
+async def watch_for(
+    ctx: Context,
+    user_id: int,
+    today: date,
+    nights: Sequence[SymptomNightLike] | None = None,
+) -> WatchResult:
+    """The augmentation watch for the 56 days up to `today` (the person's local date): the one
+    place that gathers what it reads. `nights` are the diary's nights when the caller has read
+    them already (/sleep stats reads them with its own, in one trip); otherwise they are read
+    here."""
+    if nights is None:
+        nights = await ctx.repos.diary.between(
+            user_id, today - timedelta(days=WATCH_NIGHTS - 1), today
+        )
+    # The watch's own UTC bound, with its slack for every zone's offset and the 04:00 dose day.
+    first_day = today - timedelta(days=WATCH_NIGHTS + 1)
+    doses = await ctx.repos.meds.doses_between(
+        user_id,
+        datetime.combine(first_day, time(0), UTC),
+        datetime.combine(today + timedelta(days=3), time(0), UTC),
+    )
+    return watch(nights, today, doses=doses)
 
 
 async def delete_my_data(ctx: Context, user_id: int) -> dict[str, int]:

@@ -3,10 +3,11 @@ the next step wires it to repositories and cogs without it knowing about either.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from tests.test_architecture import imported_modules
 
 CLINICAL = Path(__file__).resolve().parents[2] / "bot" / "clinical"
 STORAGE = {"bot.db", "aiosqlite", "asyncpg", "sqlite3", "sqlalchemy", "discord", "cogs"}
@@ -14,11 +15,6 @@ STORAGE = {"bot.db", "aiosqlite", "asyncpg", "sqlite3", "sqlalchemy", "discord",
 
 @pytest.mark.parametrize("path", sorted(CLINICAL.glob("*.py")), ids=lambda p: p.name)
 def test_no_storage_or_discord_imports(path: Path) -> None:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
+    found = imported_modules(path)
     leaks = {m for m in found if any(m == s or m.startswith(s + ".") for s in STORAGE)}
     assert leaks == set()

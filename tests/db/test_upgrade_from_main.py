@@ -1,6 +1,7 @@
-"""A database made by main before issue 18 (schema version 8, two migration folders) upgrades in
-place under the one migration history and keeps every row; and the one history builds exactly the
-schema main's two folders built, on both backends.
+"""A database made by main before issue 18 (schema version 8, two migration folders), or by the
+code after it (version 9), upgrades in place under the one migration history and keeps every row,
+through 0010's dropped columns too; and the one history builds exactly the schema main's two
+folders built, on both backends.
 
 The old schema comes from tests/db/fixtures/main_v8_schema.*.sql, dumped from databases that main's
 own migrations made (see each file's header).
@@ -24,6 +25,9 @@ from tests.conftest import drop_postgres_schema, open_postgres_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MAIN_VERSION = 8
+# Columns a later migration drops, with what keeps their content: 0010 drops the daily tip's
+# copies in guild_settings (its schedule row holds the channel and time; asserted below).
+DROPPED = {"guild_settings": {"tips_channel_id", "tips_time"}}
 NOW = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
 USER, MOD, GUILD, CHANNEL = 1_234_567_890_123_456_789, 42, 7, 70
 
@@ -211,24 +215,54 @@ async def every_row(s: Session) -> dict[str, list[dict[str, Any]]]:
     return {t: await s.fetch_dicts(f'SELECT * FROM "{t}" ORDER BY 1') for t in await tables(s)}
 
 
+async def fill_labs(s: Session) -> None:
+    """The table version 9 added (0009 labs), as that code wrote it."""
+    at = s.engine.instant
+    await s.execute(
+        "INSERT INTO lab_results (user_id, taken_on, ferritin, tsat, fasting, note, created_at, "
+        "updated_at) VALUES (?, ?, 48.5, 21.0, 1, 'morning draw', ?, ?)",
+        USER,
+        s.engine.day(date(2026, 2, 20)),
+        at(NOW),
+        at(NOW),
+    )
+
+
+@pytest.mark.parametrize("start", [MAIN_VERSION, 9], ids=["v8", "v9"])
 async def test_a_database_made_by_main_upgrades_in_place_and_keeps_every_row(
-    old_database: Database,
+    old_database: Database, start: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from bot.db import postgres as postgres_module
+    from bot.db import sqlite as sqlite_module
+
     db = old_database
+    backend: Backend = db.engine.name
+    history = load_migrations(backend)
+    if start > MAIN_VERSION:
+        # The code between main and 0010 brought it to `start` with its own migrations.
+        module = sqlite_module if backend == "sqlite" else postgres_module
+        with monkeypatch.context() as patched:
+            patched.setattr(module, "load_migrations", lambda b: history[:start])
+            assert await db.migrate() == list(range(MAIN_VERSION + 1, start + 1))
     async with db.atomic() as s:
         await fill_every_table(s)
+        if start >= 9:
+            await fill_labs(s)
     async with db.read() as s:
         before = await every_row(s)
-    assert len(before) == 9
+    assert len(before) == (9 if start == MAIN_VERSION else 10)
     assert all(before.values()), [t for t, rows in before.items() if not rows]
 
-    backend: Backend = db.engine.name
-    assert await db.migrate() == [m.version for m in load_migrations(backend)[MAIN_VERSION:]]
-    assert await db.schema_version() == len(load_migrations(backend))
+    assert await db.migrate() == [m.version for m in history[start:]]
+    assert await db.schema_version() == len(history)
     async with db.read() as s:
         after = await every_row(s)
+    assert before.keys() <= after.keys()
     for table, rows in before.items():
-        assert [{k: r[k] for k in row} for row, r in zip(rows, after[table], strict=True)] == rows
+        gone = DROPPED.get(table, set())
+        kept = [{k: v for k, v in row.items() if k not in gone} for row in rows]
+        assert [{k: r[k] for k in row} for row, r in zip(kept, after[table], strict=True)] == kept
+        assert all(gone.isdisjoint(r) for r in after[table]), table
 
     # And the repositories of this code read all of it back.
     repos = build_repositories(db)
@@ -249,7 +283,7 @@ async def test_a_database_made_by_main_upgrades_in_place_and_keeps_every_row(
     assert stretch is not None and stretch.notice == "a notice"
     assert stretch.next_due == NOW + timedelta(days=1)
     server = await repos.reminders.get_server_schedule(GUILD, "server_tip")
-    assert server is not None and server.server_owned
+    assert server is not None and server.member_id is None
     activity = await repos.reminders.schedule_activity(
         USER, "stretch", recent=5, done_since=NOW - timedelta(days=30), skipped_since=NOW
     )
@@ -263,6 +297,8 @@ async def test_a_database_made_by_main_upgrades_in_place_and_keeps_every_row(
     assert [n.night for n in nights] == [date(2026, 3, 1), date(2026, 3, 2)]
     assert nights[0].tags == frozenset({"caffeine", "late-meal"}) and nights[0].naps == 1
     assert nights[1].sleep_latency_min is None and nights[1].out_of_bed is None
+    # Nights from before migration 0012 never answered where or after how long at rest.
+    assert all(n.body_regions is None and n.rest_min is None for n in nights)
     exported = await repos.user_data.export(USER)
     assert {t for t, rows in exported.items() if rows} == {
         "users",
@@ -271,7 +307,7 @@ async def test_a_database_made_by_main_upgrades_in_place_and_keeps_every_row(
         "dm_channels",
         "tip_views",
         "sleep_entries",
-    }
+    } | ({"lab_results"} if start >= 9 else set())
 
 
 # -- the one history builds main's schema ----------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.client import RlsBot
 from bot.clock import FakeClock
-from bot.emulator import DiscordEmulator, EmuUser
+from bot.emulator import DiscordEmulator, EmuGuild, EmuUser
 
 DUE = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)  # 17:30 in Berlin, the Monday of the fixture
 
@@ -22,9 +22,13 @@ def buttons(message: Any) -> dict[str, str]:
     }
 
 
-async def subscribe(emu: DiscordEmulator, user: EmuUser, **options: str) -> Any:
+async def subscribe(
+    emu: DiscordEmulator, user: EmuUser, *, guild: EmuGuild | None = None, **options: str
+) -> Any:
+    """/stretch remind at 17:30 Berlin time (and `options`), in a DM or, with `guild`, in the
+    server's first channel; its reply."""
     options = {"time": "17:30", "timezone": "Europe/Berlin", **options}
-    return await (await emu.slash(user, "stretch remind", options)).response()
+    return await (await emu.slash(user, "stretch remind", options, guild=guild)).response()
 
 
 async def deliver_due(bot: RlsBot, clock: FakeClock, at: datetime) -> None:

@@ -9,7 +9,6 @@ import json
 import re
 import signal
 import stat
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -17,7 +16,7 @@ import pytest
 
 from bot.emulator import DiscordEmulator
 from tests.conftest import require_postgres
-from tests.e2e.test_cli_process import cli_env
+from tests.e2e.test_cli_process import cli_env, run_cli, start_cli
 from tests.e2e.test_metrics import free_port
 
 PASSWORD = "hunter2-very-secret"
@@ -33,19 +32,9 @@ async def start_and_stop(
 ) -> tuple[str, dict[str, int]]:
     """Start `run`, wait until it is connected, note the database files' modes, SIGTERM it;
     returns its log and those modes."""
-    full_env = cli_env(emu, tmp_path)
-    full_env.update(env or {})
+    full_env = {**cli_env(emu, tmp_path), **(env or {})}
     identified, ready = len(emu.identify_payloads), emu.gateway.ready_count
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=full_env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_cli(emu, tmp_path, "run", env=env)
     try:
         await emu.wait_for_identify(timeout=30, count=identified + 1)
         await emu.wait_until_ready(timeout=30, shards=ready + 1)
@@ -103,32 +92,11 @@ async def test_an_unusable_database_path_is_a_file_problem(
     emu: DiscordEmulator, tmp_path: Path
 ) -> None:
     for command in (["run"], ["sync-commands"]):
-        code, _, err = await run_cli_with(
-            emu, tmp_path, {"DATABASE_PATH": "/proc/nope/x.sqlite3"}, *command
-        )
+        env = {"DATABASE_PATH": "/proc/nope/x.sqlite3"}
+        code, _, err = await run_cli(emu, tmp_path, *command, env=env)
         line = one_line(code, err)
         assert "DATABASE_PATH /proc/nope/x.sqlite3: cannot create the file or its folder" in line
         assert "Could not connect" not in line
-
-
-async def run_cli_with(
-    emu: DiscordEmulator, tmp_path: Path, env: dict[str, str], *args: str
-) -> tuple[int, str, str]:
-    full_env = cli_env(emu, tmp_path)
-    full_env.update(env)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=tmp_path,
-        env=full_env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 @pytest.mark.parametrize(
@@ -152,7 +120,7 @@ async def test_postgres_problems_are_one_line_naming_database_url(
     source = tmp_path / "old.sqlite3"
     source.touch()
     for command in (["run"], ["sync-commands"], ["migrate-to-postgres", "--from", str(source)]):
-        code, _, err = await run_cli_with(emu, tmp_path, {"DATABASE_URL": dsn}, *command)
+        code, _, err = await run_cli(emu, tmp_path, *command, env={"DATABASE_URL": dsn})
         line = one_line(code, err)
         assert line.startswith("Database problem: DATABASE_URL postgresql://"), line
         assert ":***@" in line and reason in line, line
@@ -170,22 +138,13 @@ async def test_an_idle_bot_is_quiet_at_info_and_json_when_asked(
     emu: DiscordEmulator, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = cli_env(emu, tmp_path)
+    env: dict[str, str] = {}
     # Ticks a quarter second apart: at 0.05 s a loaded machine (CI's parallel suite) made a tick
     # outlast its interval, and APScheduler's "skipped: maximum number of running instances"
     # warning was a line of load, not of an idle bot.
     env.update(REMINDER_TICK_SECONDS="0.25", METRICS_PORT=str(port), LOG_FORMAT="json")
     identified = len(emu.identify_payloads)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_cli(emu, tmp_path, "run", env=env)
     try:
         await emu.wait_for_identify(timeout=30, count=identified + 1)
         # Wait until the reminder tick has run many times (each one is counted).

@@ -28,17 +28,27 @@ def cli_env(emu: DiscordEmulator, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-async def run_cli(emu: DiscordEmulator, tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
+async def start_cli(
+    emu: DiscordEmulator, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS` in tmp_path against the emulator (cli_env, plus `env`), its output
+    piped."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
         cwd=tmp_path,
-        env=cli_env(emu, tmp_path),
+        env={**cli_env(emu, tmp_path), **(env or {})},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def run_cli(
+    emu: DiscordEmulator, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    process = await start_cli(emu, tmp_path, *args, env=env)
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
@@ -70,16 +80,7 @@ async def test_sync_commands_registers_globally_and_per_guild(emu, tmp_path: Pat
 
 
 async def test_sigterm_shuts_down_cleanly(emu, tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=cli_env(emu, tmp_path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_cli(emu, tmp_path, "run")
     await emu.wait_for_identify(timeout=30)
     await emu.wait_until_ready(timeout=30)
     process.send_signal(signal.SIGTERM)

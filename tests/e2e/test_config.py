@@ -23,6 +23,7 @@ from bot.emulator.state import (
     CHANNEL_VOICE,
 )
 from bot.guild_config import TIP_KIND
+from tests.e2e.stretch_steps import subscribe
 
 MESSAGES = "/channels/{channel_id}/messages"
 TIP_DUE = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)  # 17:00 in Berlin, the Monday of the fixture
@@ -144,14 +145,7 @@ async def test_reminder_channel_is_set_shown_and_audited_without_pinging(
 
 
 async def stretch_in_channel(emu: DiscordEmulator, guild: EmuGuild, user: EmuUser) -> None:
-    reply = await (
-        await emu.slash(
-            user,
-            "stretch remind",
-            {"time": "17:30", "timezone": "Europe/Berlin", "where": "channel"},
-            guild=guild,
-        )
-    ).response()
+    reply = await subscribe(emu, user, guild=guild, where="channel")
     assert "Stretch reminders set" in reply.content
 
 
@@ -162,7 +156,7 @@ async def test_turning_the_reminder_channel_off_moves_members_to_dm(
     alice = emu.add_user("alice")
     await stretch_in_channel(emu, guild, alice)
     reply = await config(emu, mod, guild, "reminder-channel")
-    assert "turned off" in reply.content and "1 member who had" in reply.content
+    assert "turned off" in reply.content and "reminders of 1 member from" in reply.content
     assert (await bot.repos.guild_settings.get(guild.id)).reminder_channel_id is None
     clock.set(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))
     await bot.engine.tick()
@@ -180,7 +174,7 @@ async def test_moving_the_reminder_channel_takes_members_along(emu, bot, guild, 
     await stretch_in_channel(emu, guild, alice)
     moved_to = emu.add_channel(guild, "stretching")
     reply = await config(emu, mod, guild, "reminder-channel", {"channel": moved_to})
-    assert "1 member who had reminders" in reply.content
+    assert "the reminders of 1 member." in reply.content
     clock.set(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))
     await bot.engine.tick()
     post = await emu.wait_for_message(channel_id=moved_to.id)

@@ -31,14 +31,19 @@ async def seed(bot: RlsBot, user: EmuUser, nights: int = 4) -> None:
             quality=3,
             tags={"stretched"} if back % 2 == 0 else set(),
         )
-        entry = build_entry(
-            form,
-            user_id=user.id,
-            night=TODAY - timedelta(days=back),
-            zone_name="Europe/Berlin",
-            now=bot.clock.now(),
-        )
-        await bot.repos.diary.save(entry, bot.clock.now())
+        await save_form(bot, user, back, form)
+
+
+async def save_form(bot: RlsBot, user: EmuUser, back: int, form: NightForm) -> None:
+    """The night ending `back` days before TODAY, as the form gives it, in Berlin."""
+    entry = build_entry(
+        form,
+        user_id=user.id,
+        night=TODAY - timedelta(days=back),
+        zone_name="Europe/Berlin",
+        now=bot.clock.now(),
+    )
+    await bot.repos.diary.save(entry, bot.clock.now())
 
 
 async def test_logging_needs_a_timezone_first(emu: DiscordEmulator, bot: RlsBot) -> None:

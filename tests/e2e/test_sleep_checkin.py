@@ -260,6 +260,10 @@ async def test_a_double_tap_on_next_gets_an_answer(emu: DiscordEmulator, bot: Rl
     # The second tap left the person's screen before the first one's page arrived.
     again = await (await emu.click(alice, page, cid("next", alice), stale=True)).response()
     assert again.ephemeral and "isn't on the message any more" in again.content
+    # The same on the RLS page: its Next is not the first page's Next, so no page is skipped.
+    await turn(emu, alice, page, "tonaps")
+    again = await (await emu.click(alice, page, cid("tonaps", alice), stale=True)).response()
+    assert again.ephemeral and "isn't on the message any more" in again.content
     await (await emu.click(alice, page, cid("save", alice))).response()
     await only_night(bot, alice)
 
@@ -380,6 +384,8 @@ async def test_checkin_leaves_unanswered_questions_unknown_and_takes_naps(
     await (await emu.click(alice, details, cid("next", alice))).response()
     message = details.message
     assert message is not None
+    # Naps have their own page after the RLS answers and tags (issue 20 filled that one).
+    await (await emu.click(alice, message, cid("tonaps", alice))).response()
     await (await emu.select(alice, message, cid("naps", alice), ["2"])).response()
     await (await emu.select(alice, message, cid("napmin", alice), ["45"])).response()
     saved = await (await emu.click(alice, message, cid("save", alice))).response()
@@ -389,3 +395,145 @@ async def test_checkin_leaves_unanswered_questions_unknown_and_takes_naps(
     assert (entry.sleep_latency_min, entry.awakenings, entry.awake_min) == (None, None, None)
     assert (entry.severity, entry.rls_out_of_bed, entry.out_of_bed) == (None, None, None)
     assert (entry.naps, entry.nap_min) == (2, 45)
+
+
+# Issue 20: where symptoms were felt and minutes at rest before they started, on the RLS page.
+# Every path keeps what was picked; nothing picked is "not answered", never "no symptoms".
+
+
+async def test_regions_and_rest_then_save(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice, page = await start(emu, bot)
+    await pick(emu, alice, page, "severity", "6")
+    await turn(emu, alice, page, "next")
+    assert page.message is not None
+    assert len(page.message.components) <= 5  # Discord's rows per message
+    await pick(emu, alice, page, "regions", "legs", "arms")
+    await pick(emu, alice, page, "rest", "20")
+    saved = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert saved.content.startswith("Saved.") and "symptoms in legs, arms" in saved.content
+    assert "after 20 min at rest" in saved.content
+    entry = await only_night(bot, alice)
+    assert (entry.body_regions, entry.rest_min, entry.severity) == ({"legs", "arms"}, 20, 6)
+
+
+async def test_save_on_the_first_page_leaves_regions_and_rest_unknown(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice, page = await start(emu, bot)
+    await pick(emu, alice, page, "severity", "3")
+    saved = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert "symptoms where –, at rest –" in saved.content
+    entry = await only_night(bot, alice)
+    assert (entry.body_regions, entry.rest_min) == (None, None)
+
+
+async def test_regions_picked_then_cleared_are_unknown_not_none(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice, page = await start(emu, bot)
+    await turn(emu, alice, page, "next")
+    await pick(emu, alice, page, "regions", "trunk")
+    await pick(emu, alice, page, "regions")  # everything unticked again
+    await (await emu.click(alice, page, cid("save", alice))).response()
+    assert (await only_night(bot, alice)).body_regions is None
+
+
+async def test_regions_survive_back_and_forth_and_the_naps_page(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice, page = await start(emu, bot)
+    await turn(emu, alice, page, "next")
+    await pick(emu, alice, page, "regions", "legs", "trunk")
+    await pick(emu, alice, page, "rest", "0")
+    await turn(emu, alice, page, "back")
+    await pick(emu, alice, page, "quality", "2")
+    await turn(emu, alice, page, "next")
+    # The RLS page shows what was picked on it.
+    assert page.message is not None
+    shown = find_component(page.message, cid("regions", alice))
+    assert sorted(o["value"] for o in shown["options"] if o.get("default")) == ["legs", "trunk"]
+    rest = find_component(page.message, cid("rest", alice))
+    assert [o["value"] for o in rest["options"] if o.get("default")] == ["0"]
+    await turn(emu, alice, page, "tonaps")
+    await pick(emu, alice, page, "naps", "1")
+    await turn(emu, alice, page, "torls")
+    await turn(emu, alice, page, "tonaps")
+    saved = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert saved.content.startswith("Saved."), saved.content
+    entry = await only_night(bot, alice)
+    assert (entry.body_regions, entry.rest_min) == ({"legs", "trunk"}, 0)
+    assert (entry.quality, entry.naps) == (2, 1)
+
+
+async def test_a_failed_note_on_the_naps_page_keeps_regions_and_the_page(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice, page = await start(emu, bot)
+    await turn(emu, alice, page, "next")
+    await pick(emu, alice, page, "regions", "arms")
+    await turn(emu, alice, page, "tonaps")
+    opened = await emu.click(alice, page, cid("note", alice))
+    failed = await (
+        await emu.submit_modal(alice, opened, {"note": "ok", "custom": "hot bath!"})
+    ).response()
+    assert failed.type == 7 and "can't be a tag" in failed.content
+    assert "naps yesterday" in failed.content  # the naps page again, not the RLS page
+    assert await bot.repos.diary.recent_nights(alice.id, 5) == []
+    reopened = await emu.click(alice, page, cid("note", alice))
+    saved = await (await emu.submit_modal(alice, reopened, {"custom": "hot bath"})).response()
+    assert saved.content.startswith("Saved."), saved.content
+    entry = await only_night(bot, alice)
+    assert entry.body_regions == {"arms"} and entry.note == "ok"
+
+
+async def test_sleep_log_takes_regions_and_rest_and_edit_keeps_or_changes_them(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    logged = {"bed": "23:00", "wake": "7:00", "regions": "Legs, back", "rest": 30}
+    saved = await (await emu.slash(alice, "sleep log", logged)).response()
+    assert saved.ephemeral and "symptoms in legs, trunk, after 30 min at rest" in saved.content
+    entry = await only_night(bot, alice)
+    assert (entry.body_regions, entry.rest_min) == ({"legs", "trunk"}, 30)
+    # Edit changes only the bed time: regions and rest stay.
+    opened = await emu.slash(alice, "sleep edit", {"night": "2026-03-02"})
+    page = await (await emu.submit_modal(alice, opened, {"bed": "22:30"})).response()
+    await (await emu.click(alice, page, cid("save", alice))).response()
+    entry = await only_night(bot, alice)
+    assert (entry.body_regions, entry.rest_min) == ({"legs", "trunk"}, 30)
+    # Edit again: the RLS page shows them, and a new pick replaces them.
+    opened = await emu.slash(alice, "sleep edit", {"night": "2026-03-02"})
+    page = await (await emu.submit_modal(alice, opened, {})).response()
+    await turn(emu, alice, page, "next")
+    assert page.message is not None
+    shown = find_component(page.message, cid("regions", alice))
+    assert sorted(o["value"] for o in shown["options"] if o.get("default")) == ["legs", "trunk"]
+    await pick(emu, alice, page, "regions", "arms")
+    await pick(emu, alice, page, "rest", "5")
+    done = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert done.content.startswith("Updated."), done.content
+    entry = await only_night(bot, alice)
+    assert (entry.body_regions, entry.rest_min) == ({"arms"}, 5)
+
+
+async def test_sleep_log_regions_none_bad_words_and_autocomplete(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    bad = await (
+        await emu.slash(alice, "sleep log", {"bed": "23:00", "wake": "7:00", "regions": "knees"})
+    ).response()
+    assert bad.ephemeral and "isn't one of the body regions" in bad.content
+    assert await bot.repos.diary.recent_nights(alice.id, 5) == []
+    choices = await emu.autocomplete(
+        alice,
+        "sleep log",
+        {"bed": "23:00", "wake": "7:00", "regions": "legs, a"},
+        focused="regions",
+    )
+    assert [c["value"] for c in choices] == ["legs, arms"]
+    none = {"bed": "23:00", "wake": "7:00", "regions": "none", "rest": 0}
+    saved = await (await emu.slash(alice, "sleep log", none)).response()
+    assert "no body region" in saved.content
+    entry = await only_night(bot, alice)
+    assert (entry.body_regions, entry.rest_min) == (frozenset(), 0)

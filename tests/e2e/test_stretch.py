@@ -119,20 +119,36 @@ async def test_channel_reminder_pings_only_its_owner(emu, bot, clock) -> None:
     reminders = guild.channels[1]
     await bot.repos.guild_settings.set_reminder_channel(guild.id, reminders.id, clock.now())
     alice = emu.add_user("alice")
-    reply = await (
-        await emu.slash(
-            alice,
-            "stretch remind",
-            {"time": "17:30", "timezone": "Europe/Berlin", "where": "channel"},
-            guild=guild,
-            channel=guild.channels[0],
-        )
-    ).response()
+    reply = await subscribe(emu, alice, guild=guild, where="channel")
     assert f"<#{reminders.id}>" in reply.content
     await deliver_due(bot, clock, DUE)
     post = await emu.wait_for_message(channel_id=reminders.id)
     assert post.pinged_user_ids == [alice.id]
     assert not post.pings_everyone and post.pinged_role_ids == []
+
+
+async def test_a_channel_refusing_as_if_dms_were_closed_does_not_pause_as_closed_dms(
+    emu, bot, clock
+) -> None:
+    """The closed-DM pause belongs to DM targets: a 403 50007 on a channel post is an odd refusal
+    of that one message, not a member whose DMs are closed (which would stop every reminder)."""
+    guild = emu.add_guild("RLS Friends", channels=["general", "reminders"])
+    reminders = guild.channels[1]
+    await bot.repos.guild_settings.set_reminder_channel(guild.id, reminders.id, clock.now())
+    alice = emu.add_user("alice")
+    await subscribe(emu, alice, guild=guild, where="channel")
+    emu.fail_next("POST", f"/channels/{reminders.id}/messages", status=403, code=50007)
+    await deliver_due(bot, clock, DUE)
+    await emu.wait_for_request("POST", MESSAGES)
+    await bot.engine.drain()
+    assert [r.status for r in emu.requests_to("POST", MESSAGES)] == [403]
+    schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
+    assert schedule is not None and schedule.pause_reason is None
+    assert schedule.next_due is not None and schedule.channel_id == reminders.id
+    # The next day's reminder is posted in the channel as usual.
+    await deliver_due(bot, clock, DUE + timedelta(days=1))
+    post = await emu.wait_for_message(channel_id=reminders.id)
+    assert post.pinged_user_ids == [alice.id]
 
 
 async def test_channel_reminder_without_a_configured_channel_is_refused(emu, bot) -> None:

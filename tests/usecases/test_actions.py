@@ -3,10 +3,12 @@ changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
+from typing import Literal
 
 import pytest
 
+from bot.clinical.watch import ONSET, SEVERITY
 from bot.clock import FakeClock
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
@@ -17,11 +19,14 @@ from bot.usecases import (
     NEEDS_TIMEZONE,
     NO_REMINDER_CHANNEL,
     Context,
+    StretchReminded,
     change_zone,
     configure_daily_tip,
     delete_my_data,
     set_stretch_reminder,
+    watch_for,
 )
+from tests.db.test_diary import entry
 from tests.failing import Broken, Failing
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -33,29 +38,27 @@ def context(repos: Repositories, failing: str | None = None) -> Context:
     return Context(repos, ReminderEngine(reminders, repos.users, FakeClock(NOW)))
 
 
+async def remind(
+    ctx: Context,
+    *,
+    zone: str,
+    local_time: time | None = None,
+    where: Literal["dm", "channel"] | None = None,
+    guild_id: int | None = None,
+) -> StretchReminded:
+    """/stretch remind with the options given (days left as they are)."""
+    return await set_stretch_reminder(
+        ctx, USER, local_time=local_time, days_mask=None, zone=zone, where=where, guild_id=guild_id
+    )
+
+
 async def test_set_stretch_reminder_with_a_zone_is_one_transaction(repos: Repositories) -> None:
     with pytest.raises(Broken):
-        await set_stretch_reminder(
-            context(repos, "save_schedule"),
-            USER,
-            local_time=time(18, 0),
-            days_mask=None,
-            zone="Europe/Berlin",
-            where=None,
-            guild_id=None,
-        )
+        await remind(context(repos, "save_schedule"), local_time=time(18), zone="Europe/Berlin")
     # The zone change did not commit without the schedule.
     assert await repos.users.get(USER) is None
     assert await repos.reminders.get_schedule(USER, STRETCH_KIND) is None
-    result = await set_stretch_reminder(
-        context(repos),
-        USER,
-        local_time=time(18, 0),
-        days_mask=None,
-        zone="Europe/Berlin",
-        where=None,
-        guild_id=None,
-    )
+    result = await remind(context(repos), local_time=time(18), zone="Europe/Berlin")
     assert result.schedule.timezone == "Europe/Berlin" and result.schedule.local_time == time(18)
     profile = await repos.users.get(USER)
     assert profile is not None and profile.timezone == "Europe/Berlin"
@@ -64,15 +67,11 @@ async def test_set_stretch_reminder_with_a_zone_is_one_transaction(repos: Reposi
 async def test_a_channel_reminder_needs_the_servers_reminder_channel(repos: Repositories) -> None:
     ctx = context(repos)
     with pytest.raises(UserError) as refused:
-        await set_stretch_reminder(
-            ctx, USER, local_time=None, days_mask=None, zone="UTC", where="channel", guild_id=GUILD
-        )
+        await remind(ctx, zone="UTC", where="channel", guild_id=GUILD)
     assert str(refused.value) == NO_REMINDER_CHANNEL
     assert await repos.users.get(USER) is None
     await repos.guild_settings.set_reminder_channel(GUILD, 500, NOW)
-    result = await set_stretch_reminder(
-        ctx, USER, local_time=None, days_mask=None, zone="UTC", where="channel", guild_id=GUILD
-    )
+    result = await remind(ctx, zone="UTC", where="channel", guild_id=GUILD)
     assert (result.schedule.guild_id, result.schedule.channel_id) == (GUILD, 500)
 
 
@@ -103,12 +102,25 @@ async def test_configure_daily_tip(repos: Repositories) -> None:
 
 async def test_change_zone_and_delete_my_data(repos: Repositories) -> None:
     ctx = context(repos)
-    await set_stretch_reminder(
-        ctx, USER, local_time=None, days_mask=None, zone="UTC", where=None, guild_id=None
-    )
+    await remind(ctx, zone="UTC")
     moved = await change_zone(ctx, USER, "Asia/Tokyo")
     assert [s.timezone for s in moved] == ["Asia/Tokyo"]
     deleted = await delete_my_data(ctx, USER)
     assert sum(deleted.values()) >= 2
     assert await repos.users.get(USER) is None
     assert await repos.reminders.get_schedule(USER, STRETCH_KIND) is None
+
+
+async def test_watch_for_reads_the_56_days_from_the_diary(repos: Repositories) -> None:
+    today = NOW.date()
+    for back in range(60):  # 4 nights older than the two windows: not read
+        night = today - timedelta(days=back)
+        await repos.diary.save(
+            entry(USER, night, severity=7 if back < 28 else 2, rls_onset=None), NOW
+        )
+    result = await watch_for(context(repos), USER, today)
+    checks = {c.sign: c for c in result.checks}
+    assert (checks[SEVERITY].earlier_n, checks[SEVERITY].later_n) == (28, 28)
+    assert checks[SEVERITY].holds and checks[ONSET].holds is None
+    # No medicine logged: no dose sign (tests/e2e/test_sleep_watch.py reads logged doses).
+    assert all(c.sign != "doses" for c in result.checks)

@@ -1,3 +1,0 @@
--- PLACEHOLDER on lane R's branch only: version 0012 is reserved for another lane's migration.
--- Delete this file when merging (the other lane's 0012_*.sql takes its place).
-SELECT 1;
