@@ -363,3 +363,15 @@ async def test_postgres_upgrade_keeps_rows(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         await db.close()
         await drop_postgres_schema(schema)
+
+
+async def test_the_server_locale_is_remembered_without_touching_the_settings(
+    repos: Repositories,
+) -> None:
+    assert await repos.guild_settings.locale(7) is None
+    await repos.guild_settings.remember_locale(7, "de", NOW)
+    await repos.guild_settings.remember_locale(7, "de", NOW)
+    assert await repos.guild_settings.locale(7) == "de"
+    assert await repos.guild_settings.get(7) == GuildSettings(7, updated_at=NOW)
+    await repos.guild_settings.remember_locale(7, "fr", NOW)
+    assert await repos.guild_settings.locale(7) == "fr"
