@@ -52,19 +52,18 @@ _LEASED = "SELECT " + LEASED_COLUMNS + " FROM deliveries d JOIN schedules s ON s
 _SAVE_USER_SCHEDULE = schedule_upsert_sql(["?"] * 10, USER_SCHEDULE)
 _SAVE_SERVER_SCHEDULE = schedule_upsert_sql(["?"] * 10, SERVER_SCHEDULE)
 
-# The claim's batch: one outbox row per claimed occurrence, one advance per claimed schedule.
-_OUTBOX: list[Column] = [
-    ("schedule_id", "bigint"),
-    ("user_id", "bigint"),
-    ("due_at", "timestamptz"),
+# The claim's batch, written set-wise: the claimed schedules as (id, group number), and one
+# decision per group (the schedules sharing a recurrence and a due time, `CLAIM_KEY`).
+CLAIM_KEY = "local_time, days_mask, timezone, next_due"
+_CLAIMED: list[Column] = [("id", "bigint"), ("grp", "integer")]
+_DECIDED: list[Column] = [
+    ("grp", "integer"),
     ("status", "text"),
     ("late_seconds", "integer"),
+    ("next_due", "timestamptz"),
+    ("pause_reason", "text"),
+    ("claimed_at", "timestamptz"),
 ]
-_ADVANCE: list[Column] = [("next_due", "timestamptz"), ("pause_reason", "text"), ("id", "bigint")]
-_ADVANCED = (
-    "next_due = new.next_due, pause_reason = coalesce(new.pause_reason, schedules.pause_reason), "
-    "updated_at = new.updated_at"
-)
 
 
 class _NothingToTell:
@@ -98,8 +97,24 @@ class SqlReminderRepository:
         self._e = e = db.engine
         # The statements whose text depends on the engine, built once.
         self._claim_sql = (
-            "SELECT id, user_id, local_time, days_mask, timezone, next_due FROM schedules "
+            "SELECT id, " + CLAIM_KEY + " FROM schedules "
             "WHERE next_due <= ? ORDER BY next_due LIMIT ?" + e.skip_locked
+        )
+        # The batch's writes, one statement each whatever its size: every row's work (the
+        # outbox row, the advance) is done by the database, joined on the claimed ids.
+        claimed = e.rows_source(_CLAIMED) + " AS b JOIN " + e.rows_source(_DECIDED)
+        claimed += " AS d ON d.grp = b.grp"
+        self._outbox_sql = (
+            "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, late_seconds, "
+            "next_attempt_at, created_at) "
+            "SELECT s.id, s.user_id, s.next_due, 'scheduled', d.status, d.late_seconds, "
+            "d.claimed_at, d.claimed_at FROM " + claimed + " JOIN schedules s ON s.id = b.id "
+            "WHERE d.status <> 'paused' ON CONFLICT (schedule_id, due_at, reason) DO NOTHING"
+        )
+        self._advance_sql = (
+            "UPDATE schedules SET next_due = d.next_due, "
+            "pause_reason = coalesce(d.pause_reason, schedules.pause_reason), "
+            "updated_at = d.claimed_at FROM " + claimed + " WHERE schedules.id = b.id"
         )
         # A row another process leased and committed after our snapshot is re-checked against
         # the WHERE clause on its new version (PostgreSQL), whose lease_until is no longer in the
@@ -334,50 +349,46 @@ class SqlReminderRepository:
     async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
         e = self._e
         stamp = e.instant(now)
-        from_instant, opt_instant = e.from_instant, e.opt_instant
         async with self._writing() as s:
             rows = await s.fetch_all(self._claim_sql, stamp, limit)
             if not rows:
                 return 0
-            outbox: list[tuple[Any, ...]] = []
-            advances: list[tuple[Any, ...]] = []
-            for schedule_id, user_id, local_time, days_mask, zone, next_due in rows:
+            # Group the batch by recurrence and due time: `decide` runs once per group, and the
+            # rows stay plain values (no datetime, no object per row).
+            groups: dict[tuple[Any, ...], list[int]] = {}
+            for schedule_id, local_time, days_mask, zone, next_due in rows:
+                key = (local_time, days_mask, zone, next_due)
+                ids = groups.get(key)
+                if ids is None:
+                    groups[key] = [schedule_id]
+                else:
+                    ids.append(schedule_id)
+            claimed: list[tuple[int, int]] = []
+            decided: list[tuple[Any, ...]] = []
+            for grp, ((local_time, days_mask, zone, next_due), ids) in enumerate(groups.items()):
                 decision = decide(
                     DueSchedule(
-                        schedule_id,
-                        user_id,
+                        tuple(ids),
                         read_local_time(local_time),
                         days_mask,
                         zone,
-                        from_instant(next_due),
+                        e.from_instant(next_due),
                     )
                 )
-                if decision.status != "paused":
-                    outbox.append(
-                        (schedule_id, user_id, next_due, decision.status, decision.late_seconds)
+                decided.append(
+                    (
+                        grp,
+                        decision.status,
+                        decision.late_seconds,
+                        e.opt_instant(decision.next_due),
+                        decision.pause_reason,
+                        stamp,
                     )
-                advances.append(
-                    (opt_instant(decision.next_due), decision.pause_reason, schedule_id)
                 )
-            await s.insert_many(
-                "deliveries",
-                _OUTBOX,
-                outbox,
-                fixed={
-                    "reason": ("text", "scheduled"),
-                    "next_attempt_at": ("timestamptz", stamp),
-                    "created_at": ("timestamptz", stamp),
-                },
-                suffix="ON CONFLICT (schedule_id, due_at, reason) DO NOTHING",
-            )
-            await s.update_many(
-                "schedules",
-                "id",
-                _ADVANCE,
-                advances,
-                _ADVANCED,
-                fixed={"updated_at": ("timestamptz", stamp)},
-            )
+                claimed.extend((schedule_id, grp) for schedule_id in ids)
+            params = (*e.rows_params(_CLAIMED, claimed), *e.rows_params(_DECIDED, decided))
+            await s.execute(self._outbox_sql, *params)
+            await s.execute(self._advance_sql, *params)
         return len(rows)
 
     async def add_delivery(

@@ -87,7 +87,8 @@ class RecordingEngine(ReminderEngine):
         assert isinstance(recorder, Recorder)
 
         def decide(schedule: DueSchedule) -> ClaimDecision:
-            recorder.claimed_in[(schedule.id, schedule.next_due)] = schedule.timezone
+            for schedule_id in schedule.ids:
+                recorder.claimed_in[(schedule_id, schedule.next_due)] = schedule.timezone
             return real(schedule)
 
         return decide

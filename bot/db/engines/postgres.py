@@ -83,6 +83,14 @@ class PostgresEngine:
         return f"SELECT 1 FROM {table} WHERE {key} = ? FOR UPDATE"
 
     @staticmethod
+    def rows_source(columns: Sequence[Column]) -> str:
+        return _unnest_source(tuple(columns))
+
+    @staticmethod
+    def rows_params(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
+        return _arrays(columns, rows)
+
+    @staticmethod
     def user_columns_sql() -> str:
         return (
             "SELECT table_name, column_name FROM information_schema.columns "
@@ -92,6 +100,14 @@ class PostgresEngine:
 
 
 ENGINE = PostgresEngine()
+
+
+@lru_cache(maxsize=64)
+def _unnest_source(columns: tuple[Column, ...]) -> str:
+    """One array per column (`?` placeholders, numbered with the rest of the statement)."""
+    arrays = ", ".join(f"?::{kind}[]" for _, kind in columns)
+    names = ", ".join(name for name, _ in columns)
+    return f"(SELECT * FROM unnest({arrays}) AS u({names}))"
 
 
 @lru_cache(maxsize=256)

@@ -79,6 +79,14 @@ class SqliteEngine:
         return None
 
     @staticmethod
+    def rows_source(columns: Sequence[Column]) -> str:
+        return _rows_source(tuple(columns))
+
+    @staticmethod
+    def rows_params(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
+        return [json.dumps(rows)]
+
+    @staticmethod
     def user_columns_sql() -> str:
         return (
             "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
@@ -89,6 +97,15 @@ class SqliteEngine:
 ENGINE = SqliteEngine()
 
 _NEW_COLUMN = re.compile(r"\bnew\.(\w+)")
+
+
+@lru_cache(maxsize=64)
+def _rows_source(columns: tuple[Column, ...]) -> str:
+    """The batch is one JSON array of rows; json_each walks it in C, one row per element."""
+    extracted = ", ".join(
+        f"json_extract(value, '$[{n}]') AS {name}" for n, (name, _) in enumerate(columns)
+    )
+    return f"(SELECT {extracted} FROM json_each(?))"
 
 
 @lru_cache(maxsize=256)
