@@ -52,12 +52,12 @@ _LEASED = "SELECT " + LEASED_COLUMNS + " FROM deliveries d JOIN schedules s ON s
 _SAVE_USER_SCHEDULE = schedule_upsert_sql(["?"] * 10, USER_SCHEDULE)
 _SAVE_SERVER_SCHEDULE = schedule_upsert_sql(["?"] * 10, SERVER_SCHEDULE)
 
-# The claim's batch, written set-wise: the claimed schedules as (id, group number), and one
-# decision per group (the schedules sharing a recurrence and a due time, `CLAIM_KEY`).
+# The claim, set-wise: the due rows of a batch are grouped in the database by what decides their
+# next occurrence (CLAIM_KEY), each group is decided once, and the decisions go back with the
+# group's ids for the outbox INSERT and the advancing UPDATE: no Python per row.
 CLAIM_KEY = "local_time, days_mask, timezone, next_due"
-_CLAIMED: list[Column] = [("id", "bigint"), ("grp", "integer")]
 _DECIDED: list[Column] = [
-    ("grp", "integer"),
+    ("ids", "text"),
     ("status", "text"),
     ("late_seconds", "integer"),
     ("next_due", "timestamptz"),
@@ -96,25 +96,30 @@ class SqlReminderRepository:
             self._told = _NOTHING_TO_TELL.setdefault(db, _NothingToTell())
         self._e = e = db.engine
         # The statements whose text depends on the engine, built once.
+        # The batch (locked row by row on PostgreSQL, where a subquery may lock) in groups.
         self._claim_sql = (
-            "SELECT id, " + CLAIM_KEY + " FROM schedules "
-            "WHERE next_due <= ? ORDER BY next_due LIMIT ?" + e.skip_locked
+            "SELECT " + CLAIM_KEY + ", count(*), " + e.group_ids("id") + " FROM (SELECT id, "
+            + CLAIM_KEY + " FROM schedules WHERE next_due <= ? ORDER BY next_due LIMIT ?"
+            + e.skip_locked + ") AS due GROUP BY " + CLAIM_KEY + " ORDER BY next_due"
         )
-        # The batch's writes, one statement each whatever its size: every row's work (the
-        # outbox row, the advance) is done by the database, joined on the claimed ids.
-        claimed = e.rows_source(_CLAIMED) + " AS b JOIN " + e.rows_source(_DECIDED)
-        claimed += " AS d ON d.grp = b.grp"
+        # The claimed rows as (id, their group's decision), materialized first: it is what both
+        # writes walk, each schedule found by its id (SQLite would otherwise scan `schedules`).
+        claimed = (
+            "WITH x AS MATERIALIZED (SELECT i.value AS id, d.status, d.late_seconds, d.next_due, "
+            "d.pause_reason, d.claimed_at FROM " + e.rows_source(_DECIDED) + " AS d CROSS JOIN "
+            + e.each_id("d.ids", "i") + ") "
+        )
         self._outbox_sql = (
-            "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, late_seconds, "
-            "next_attempt_at, created_at) "
-            "SELECT s.id, s.user_id, s.next_due, 'scheduled', d.status, d.late_seconds, "
-            "d.claimed_at, d.claimed_at FROM " + claimed + " JOIN schedules s ON s.id = b.id "
-            "WHERE d.status <> 'paused' ON CONFLICT (schedule_id, due_at, reason) DO NOTHING"
+            claimed + "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, "
+            "late_seconds, next_attempt_at, created_at) "
+            "SELECT s.id, s.user_id, s.next_due, 'scheduled', x.status, x.late_seconds, "
+            "x.claimed_at, x.claimed_at FROM x JOIN schedules s ON s.id = x.id "
+            "WHERE x.status <> 'paused' ON CONFLICT (schedule_id, due_at, reason) DO NOTHING"
         )
         self._advance_sql = (
-            "UPDATE schedules SET next_due = d.next_due, "
-            "pause_reason = coalesce(d.pause_reason, schedules.pause_reason), "
-            "updated_at = d.claimed_at FROM " + claimed + " WHERE schedules.id = b.id"
+            claimed + "UPDATE schedules SET next_due = x.next_due, "
+            "pause_reason = coalesce(x.pause_reason, schedules.pause_reason), "
+            "updated_at = x.claimed_at FROM x WHERE schedules.id = x.id"
         )
         # A row another process leased and committed after our snapshot is re-checked against
         # the WHERE clause on its new version (PostgreSQL), whose lease_until is no longer in the
@@ -350,25 +355,14 @@ class SqlReminderRepository:
         e = self._e
         stamp = e.instant(now)
         async with self._writing() as s:
-            rows = await s.fetch_all(self._claim_sql, stamp, limit)
-            if not rows:
+            groups = await s.fetch_all(self._claim_sql, stamp, limit)
+            if not groups:
                 return 0
-            # Group the batch by recurrence and due time: `decide` runs once per group, and the
-            # rows stay plain values (no datetime, no object per row).
-            groups: dict[tuple[Any, ...], list[int]] = {}
-            for schedule_id, local_time, days_mask, zone, next_due in rows:
-                key = (local_time, days_mask, zone, next_due)
-                ids = groups.get(key)
-                if ids is None:
-                    groups[key] = [schedule_id]
-                else:
-                    ids.append(schedule_id)
-            claimed: list[tuple[int, int]] = []
             decided: list[tuple[Any, ...]] = []
-            for grp, ((local_time, days_mask, zone, next_due), ids) in enumerate(groups.items()):
+            for local_time, days_mask, zone, next_due, _, ids in groups:
                 decision = decide(
                     DueSchedule(
-                        tuple(ids),
+                        tuple(e.read_ids(ids)),
                         read_local_time(local_time),
                         days_mask,
                         zone,
@@ -377,7 +371,7 @@ class SqlReminderRepository:
                 )
                 decided.append(
                     (
-                        grp,
+                        ids,
                         decision.status,
                         decision.late_seconds,
                         e.opt_instant(decision.next_due),
@@ -385,11 +379,10 @@ class SqlReminderRepository:
                         stamp,
                     )
                 )
-                claimed.extend((schedule_id, grp) for schedule_id in ids)
-            params = (*e.rows_params(_CLAIMED, claimed), *e.rows_params(_DECIDED, decided))
+            params = e.rows_params(_DECIDED, decided)
             await s.execute(self._outbox_sql, *params)
             await s.execute(self._advance_sql, *params)
-        return len(rows)
+        return sum(group[4] for group in groups)
 
     async def add_delivery(
         self,

@@ -15,7 +15,8 @@ in one module per backend (:mod:`bot.db.engines.sqlite`, :mod:`bot.db.engines.po
   `unnest` arrays on PostgreSQL (one round trip whatever the batch size);
 - lists in one row: `json_group_array` on SQLite, `ARRAY(…)` on PostgreSQL;
 - a batch as a table (`rows_source`): one JSON array read by `json_each` on SQLite, `unnest` of
-  one array per column on PostgreSQL.
+  one array per column on PostgreSQL; a group's ids as one text (`group_ids`, `each_id`): a JSON
+  array on SQLite, an array literal on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -96,6 +97,20 @@ class Engine(Protocol):
 
     def rows_params(self, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
         """The parameters that go with rows_source(COLUMNS), in its place in the statement."""
+        ...
+
+    def group_ids(self, column: str) -> str:
+        """An aggregate: the group's values of COLUMN (integer ids), in order, as one text that
+        travels back as a parameter and is walked by each_id() (no Python per id)."""
+        ...
+
+    def each_id(self, ids: str, alias: str) -> str:
+        """A FROM item (a lateral one: IDS may name an earlier item's column): one row per id
+        in the text IDS (from group_ids), the id being ALIAS.value."""
+        ...
+
+    def read_ids(self, ids: str) -> list[int]:
+        """The ids in a text from group_ids."""
         ...
 
 

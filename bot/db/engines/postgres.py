@@ -91,6 +91,19 @@ class PostgresEngine:
         return _arrays(columns, rows)
 
     @staticmethod
+    def group_ids(column: str) -> str:
+        # Text, not bigint[]: rows_source's arrays cannot hold arrays of different lengths.
+        return f"CAST(array_agg({column}) AS text)"
+
+    @staticmethod
+    def each_id(ids: str, alias: str) -> str:
+        return f"unnest(CAST({ids} AS bigint[])) AS {alias}(value)"
+
+    @staticmethod
+    def read_ids(ids: str) -> list[int]:
+        return [int(value) for value in ids.strip("{}").split(",")]
+
+    @staticmethod
     def user_columns_sql() -> str:
         return (
             "SELECT table_name, column_name FROM information_schema.columns "
