@@ -98,16 +98,27 @@ class SqlReminderRepository:
         # The statements whose text depends on the engine, built once.
         # The batch (locked row by row on PostgreSQL, where a subquery may lock) in groups.
         self._claim_sql = (
-            "SELECT " + CLAIM_KEY + ", count(*), " + e.group_ids("id") + " FROM (SELECT id, "
-            + CLAIM_KEY + " FROM schedules WHERE next_due <= ? ORDER BY next_due LIMIT ?"
-            + e.skip_locked + ") AS due GROUP BY " + CLAIM_KEY + " ORDER BY next_due"
+            "SELECT "
+            + CLAIM_KEY
+            + ", count(*), "
+            + e.group_ids("id")
+            + " FROM (SELECT id, "
+            + CLAIM_KEY
+            + " FROM schedules WHERE next_due <= ? ORDER BY next_due LIMIT ?"
+            + e.skip_locked
+            + ") AS due GROUP BY "
+            + CLAIM_KEY
+            + " ORDER BY next_due"
         )
         # The claimed rows as (id, their group's decision), materialized first: it is what both
         # writes walk, each schedule found by its id (SQLite would otherwise scan `schedules`).
         claimed = (
             "WITH x AS MATERIALIZED (SELECT i.value AS id, d.status, d.late_seconds, d.next_due, "
-            "d.pause_reason, d.claimed_at FROM " + e.rows_source(_DECIDED) + " AS d CROSS JOIN "
-            + e.each_id("d.ids", "i") + ") "
+            "d.pause_reason, d.claimed_at FROM "
+            + e.rows_source(_DECIDED)
+            + " AS d CROSS JOIN "
+            + e.each_id("d.ids", "i")
+            + ") "
         )
         self._outbox_sql = (
             claimed + "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, "
