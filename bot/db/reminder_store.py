@@ -4,8 +4,8 @@ The SQL is one text per statement; the engine converts placeholders and instants
 differs (see :mod:`bot.db.engines`). What matters most: on PostgreSQL several bot processes share
 the database, so the claim and the lease pick rows `FOR UPDATE SKIP LOCKED` (each process takes rows
 nobody else holds instead of queueing behind them); on SQLite one process holding `BEGIN IMMEDIATE`
-is the same guarantee, so there those clauses are empty. The claim's batch is written with the
-engine's bulk forms (executemany on SQLite, `unnest` arrays on PostgreSQL).
+is the same guarantee, so there those clauses are empty. The claim's batch is grouped and
+written set-wise in the database (two statements per batch, whatever its size; see `claim_due`).
 """
 
 from __future__ import annotations

@@ -109,8 +109,9 @@ async def test_sigkill_during_a_diary_save_leaves_all_or_nothing(
     alice = emu.add_user("alice")
     seed_profile(db_path, alice)
     env = bot_env(emu, db_path, REMINDER_TICK_SECONDS="3600")
-    today = datetime.now(UTC).date()
-    nights = [today - timedelta(days=n) for n in range(len(KILLS))]
+    # Nights that already ended: before 06:50 UTC tonight's wake would still be in the future.
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    nights = [yesterday - timedelta(days=n) for n in range(len(KILLS))]
 
     for started, ((crash_at, _), night) in enumerate(zip(KILLS, nights, strict=True), start=1):
         if crash_at is None:
