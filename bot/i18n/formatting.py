@@ -8,6 +8,7 @@ replies onto these functions later changes no English text.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time
 
 from babel import Locale
@@ -27,7 +28,9 @@ _DATE_PATTERNS = {
 }
 
 
+@functools.cache
 def _babel(locale: str) -> Locale:
+    """One Babel Locale per locale string, built once (Locale.parse makes a new one per call)."""
     language = pick_locale(locale)
     return Locale.parse(_BABEL_LOCALE.get(language, language))
 

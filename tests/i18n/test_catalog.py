@@ -235,3 +235,12 @@ def test_plural_picks_one_only_for_one_and_always_shows_the_number(
     said = tr.plural(count, "{count} tip", "{count} tips")
     assert said.startswith(tr.number(count) + " ")
     assert said.endswith("Tipp" if tr.locale == GERMAN else "tip") == (count == 1)
+
+
+def test_babel_locales_are_built_once_per_locale_and_format_as_before() -> None:
+    from bot.i18n import formatting
+
+    assert formatting._babel("de") is formatting._babel("de")
+    assert formatting._babel("de") is not formatting._babel("en")
+    assert format_decimal(7.5, "de") == "7,5" and format_decimal(7.5, "en") == "7.5"
+    assert format_weekday(0, "de") == "Montag" and format_weekday(0, "en-US") == "Monday"
