@@ -53,7 +53,7 @@ class Speaker:
 
     def __call__(self, text: str, /, **params: object) -> str:
         said = {
-            name: value.said_by(self) if isinstance(value, OneOf | Said | Phrase) else value
+            name: value.said_by(self) if isinstance(value, OneOf | Said | Phrase | Day) else value
             for name, value in params.items()
         }
         return self.catalog.gettext(text, None, **said)
@@ -118,6 +118,23 @@ class Phrase:
 
     def said_by(self, tr: Speaker) -> str:
         return tr(self.text, **self.params)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A date inside a message (a UserError's value), written the reader's way when said."""
+
+    value: date
+    style: str = "compact"
+
+    def said_by(self, tr: Speaker) -> str:
+        return tr.date(self.value, self.style)
 
     def __format__(self, spec: str) -> str:
         return format(self.said_by(ENGLISH_SPEAKER), spec)
