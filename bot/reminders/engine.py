@@ -684,8 +684,8 @@ class ReminderEngine:
     # -- the machinery --------------------------------------------------------------------------
 
     def decide(self, now: datetime) -> Callable[[DueSchedule], ClaimDecision]:
-        # In a burst most due schedules share a time, days and zone: compute each distinct
-        # next occurrence once, which keeps a 10,000-row claim from blocking the event loop.
+        # The claim asks once per group of a batch (schedules sharing time, days, zone and due
+        # time); the same groups come back in the tick's next batches, so remember them here.
         following_for: dict[tuple[time | None, int, str, datetime], datetime] = {}
 
         def decide(schedule: DueSchedule) -> ClaimDecision:
@@ -709,16 +709,17 @@ class ReminderEngine:
                     )
                     following = next_occurrence(rule, max(now, schedule.next_due))
                 except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
-                    # This row alone stops (its status says why); the batch goes on.
+                    # These rows alone stop (their status says why); the batch goes on.
                     log.warning(
-                        "schedule %s paused: cannot compute its next time (%s %s, days %s): %r",
-                        schedule.id,
+                        "schedules %s paused: cannot compute the next time (%s %s, days %s): %r",
+                        ", ".join(map(str, schedule.ids)),
                         schedule.local_time,
                         schedule.timezone,
                         schedule.days_mask,
                         exc,
                     )
-                    self.observer.schedule_paused(PAUSE_UNREADABLE)
+                    for _ in schedule.ids:
+                        self.observer.schedule_paused(PAUSE_UNREADABLE)
                     return ClaimDecision("paused", 0, None, PAUSE_UNREADABLE)
                 following_for[key] = following
             if late > self.config.skip_after:

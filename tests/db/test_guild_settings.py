@@ -345,7 +345,9 @@ async def test_sqlite_upgrade_keeps_rows_ids_indexes_and_foreign_keys(
             "SELECT count(*) FROM sqlite_master WHERE name LIKE '%\\_new' ESCAPE '\\'"
         ) as cursor:
             assert await cursor.fetchone() == (0,)
-    assert old_indexes <= indexes and "schedules_server_kind" in indexes
+    # 0014 drops deliveries_schedule on purpose (the unique index covers it); nothing else goes.
+    assert old_indexes - {"deliveries_schedule"} <= indexes and "schedules_server_kind" in indexes
+    assert "deliveries_schedule" not in indexes
     await _check_upgraded(db)
     await db.close()
 
