@@ -53,7 +53,7 @@ class Speaker:
 
     def __call__(self, text: str, /, **params: object) -> str:
         said = {
-            name: value.said_by(self) if isinstance(value, OneOf | Said) else value
+            name: value.said_by(self) if isinstance(value, OneOf | Said | Phrase | Day) else value
             for name, value in params.items()
         }
         return self.catalog.gettext(text, None, **said)
@@ -104,6 +104,43 @@ class Said(str):
 
     def said_by(self, tr: Speaker) -> str:
         return tr(str(self)) if self else ""
+
+
+class Phrase:
+    """A message with its own values inside another message (an error quoted in an error):
+    ``UserError(N_("Time {index}: {problem}"), index=2, problem=Phrase(error.text, **error.params))``."""
+
+    __slots__ = ("params", "text")
+
+    def __init__(self, text: str, /, **params: object) -> None:
+        self.text = text
+        self.params = params
+
+    def said_by(self, tr: Speaker) -> str:
+        return tr(self.text, **self.params)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A date inside a message (a UserError's value), written the reader's way when said."""
+
+    value: date
+    style: str = "compact"
+
+    def said_by(self, tr: Speaker) -> str:
+        return tr.date(self.value, self.style)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
 
 
 @functools.cache
