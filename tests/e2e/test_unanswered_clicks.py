@@ -13,8 +13,7 @@ from pathlib import Path
 from bot.client import RlsBot
 from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator
-from bot.emulator.testing import running_client
-from tests.e2e.conftest import TOKEN, bot_settings
+from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
 
@@ -47,13 +46,12 @@ async def test_a_form_sent_after_a_restart_is_answered_with_what_was_typed(
 ) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
-        await first.tree.sync()
+    async with bot_process(emu, settings, clock) as first:
         await first.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
         opened = await emu.slash(alice, "sleep checkin")
         await opened.response()
     # The form was open while the bot restarted: the new process has no such form.
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as second:
+    async with bot_process(emu, settings, clock) as second:
         sent = await emu.submit_modal(alice, opened, {"bed": "23:10", "wake": "6:50"})
         reply = await sent.response()
         assert reply.ephemeral and "expired" in reply.content
@@ -66,14 +64,13 @@ async def test_a_page_of_a_check_in_from_a_previous_run(
 ) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
-        await first.tree.sync()
+    async with bot_process(emu, settings, clock) as first:
         await first.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
         opened = await emu.slash(alice, "sleep checkin")
         page = await (
             await emu.submit_modal(alice, opened, {"bed": "23:00", "wake": "7:00"})
         ).response()
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN):
+    async with bot_process(emu, settings, clock):
         save = f"rls:sleep:ci:save:{alice.id}:20260302"
         reply = await (await emu.click(alice, page, save)).response()
         assert reply.ephemeral and "expired" in reply.content
