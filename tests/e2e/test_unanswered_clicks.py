@@ -7,12 +7,16 @@ public API only (bot/interactions.py, answer_unclaimed).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.client import RlsBot
 from bot.clock import FakeClock
-from bot.emulator import DiscordEmulator
+from bot.emulator import DiscordEmulator, EmuUser
+from bot.settings import Settings
 from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
@@ -41,14 +45,22 @@ async def test_done_then_snooze_before_the_edit_arrives(
     assert posts == [dm.id]
 
 
+@asynccontextmanager
+async def check_in_opened_in_a_first_run(
+    emu: DiscordEmulator, settings: Settings, clock: FakeClock, user: EmuUser
+) -> AsyncIterator[Any]:
+    """A first bot process in which the user, in Berlin, has just opened /sleep checkin."""
+    async with bot_process(emu, settings, clock) as first:
+        await first.repos.users.set_timezone(user.id, "Europe/Berlin", clock.now())
+        yield await emu.slash(user, "sleep checkin")
+
+
 async def test_a_form_sent_after_a_restart_is_answered_with_what_was_typed(
     emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
 ) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with bot_process(emu, settings, clock) as first:
-        await first.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
-        opened = await emu.slash(alice, "sleep checkin")
+    async with check_in_opened_in_a_first_run(emu, settings, clock, alice) as opened:
         await opened.response()
     # The form was open while the bot restarted: the new process has no such form.
     async with bot_process(emu, settings, clock) as second:
@@ -64,9 +76,7 @@ async def test_a_page_of_a_check_in_from_a_previous_run(
 ) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with bot_process(emu, settings, clock) as first:
-        await first.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
-        opened = await emu.slash(alice, "sleep checkin")
+    async with check_in_opened_in_a_first_run(emu, settings, clock, alice) as opened:
         page = await (
             await emu.submit_modal(alice, opened, {"bed": "23:00", "wake": "7:00"})
         ).response()
