@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from bot.db.engines import Database, Row
 
@@ -16,19 +15,7 @@ class UserProfile:
     created_at: datetime
 
 
-class UserRepository(Protocol):
-    async def get(self, user_id: int) -> UserProfile | None: ...
-
-    async def set_timezone(self, user_id: int, zone: str, now: datetime) -> UserProfile:
-        """Create the profile if needed and set its zone."""
-        ...
-
-    async def delete(self, user_id: int) -> bool:
-        """Remove the profile (and, through foreign keys, everything hanging off it)."""
-        ...
-
-
-class SqlUserRepository:
+class UserRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
@@ -44,6 +31,7 @@ class SqlUserRepository:
         return None if row is None else self._profile(row)
 
     async def set_timezone(self, user_id: int, zone: str, now: datetime) -> UserProfile:
+        """Create the profile if needed and set its zone."""
         async with self._db.atomic() as s:
             row = await s.fetch_one(
                 "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?) "
@@ -57,5 +45,6 @@ class SqlUserRepository:
         return self._profile(row)
 
     async def delete(self, user_id: int) -> bool:
+        """Remove the profile (and, through foreign keys, everything hanging off it)."""
         async with self._db.atomic() as s:
             return await s.execute("DELETE FROM users WHERE id = ?", user_id) > 0
