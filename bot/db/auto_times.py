@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.engines import Database
+from bot.db.users import ensure_user
 
 
 class AutoTimesRepository:
@@ -28,11 +29,7 @@ class AutoTimesRepository:
     async def set(self, user_id: int, kind: str, before_min: int, now: datetime) -> None:
         stamp = self._e.instant(now)
         async with self._db.atomic() as s:
-            await s.execute(
-                "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                user_id,
-                stamp,
-            )
+            await ensure_user(s, user_id, stamp)
             await s.execute(
                 "INSERT INTO auto_times (user_id, kind, before_min, updated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, kind) DO UPDATE SET "

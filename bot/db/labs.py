@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.clinical.labs import LabResult
 from bot.db.engines import Database, Row
+from bot.db.users import ensure_user
 
 _COLUMNS = "taken_on, ferritin, tsat, fasting, note"
 _SELECT = "SELECT " + _COLUMNS + " FROM lab_results"
@@ -51,11 +52,7 @@ class LabsRepository:
                 self._e.day(lab.taken_on),
             )
             # The foreign key must never be the reason a value is lost (the diary does the same).
-            await s.execute(
-                "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                user_id,
-                stamp,
-            )
+            await ensure_user(s, user_id, stamp)
             await s.execute(
                 _SAVE,
                 user_id,

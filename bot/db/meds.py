@@ -14,6 +14,7 @@ from typing import Literal
 from bot.clinical.meds import DoseEvent, MedicineSpec, medicine_key
 from bot.db.engines import Database, Row
 from bot.db.reminders import format_local_time, parse_local_time
+from bot.db.users import ensure_user
 from bot.scheduling.recurrence import Weekdays
 
 DoseSource = Literal["reminder", "typed", "skipped"]
@@ -115,11 +116,7 @@ class MedsRepository:
         """A new medicine in the user's list (the caller checked its name is free)."""
         stamp = self._e.instant(now)
         async with self._db.atomic() as s:
-            await s.execute(
-                "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                user_id,
-                stamp,
-            )
+            await ensure_user(s, user_id, stamp)
             row = await s.fetch_one(
                 "INSERT INTO medicines (user_id, name, name_key, times, days_mask, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING " + _MED_COLUMNS,

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.db.engines import Database
+from bot.db.users import ENSURE_USER
 
 # Enough to avoid repeats in a topic of any size we have and across a good run of "Another tip"
 # presses, small enough that the table stays tiny.
@@ -43,13 +44,7 @@ class TipHistoryRepository:
     async def record(self, user_id: int, tip_id: str, now: datetime) -> None:
         """Note that the user saw the tip now; older entries beyond :data:`KEEP` are dropped."""
         seen_at = self._e.instant(now)
-        statements: list[tuple[str, tuple[Any, ...]]] = [
-            (
-                "INSERT INTO users (id, timezone, created_at) VALUES (?, NULL, ?) "
-                "ON CONFLICT (id) DO NOTHING",
-                (user_id, seen_at),
-            )
-        ]
+        statements: list[tuple[str, tuple[Any, ...]]] = [(ENSURE_USER, (user_id, seen_at))]
         # Two processes recording for one user at once would race on the unique (user, tip)
         # pair and on the trim: they take turns on the user's row (on SQLite the transaction
         # already excludes every other writer).

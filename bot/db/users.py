@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from bot.db.engines import Database, Row
+from bot.db.engines import Database, Row, Session
+
+# A user's row without a zone, unless it exists: what other aggregates' rows hang off.
+ENSURE_USER = "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"
+
+
+async def ensure_user(s: Session, user_id: int, created_at: Any) -> None:
+    """Create the user's row if it is missing, so a foreign key is never why a write is lost.
+
+    ``created_at`` is already in the engine's form (``engine.instant(now)``)."""
+    await s.execute(ENSURE_USER, user_id, created_at)
 
 
 @dataclass(frozen=True)
