@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from datetime import time as dt_time
@@ -20,7 +19,7 @@ from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.interactions import ConfirmView, OwnerOnlyItem, send_reply, server_without_bot
+from bot.interactions import ConfirmView, send_reply, server_without_bot
 from bot.reminders.engine import (
     PAUSE_BY_USER,
     PAUSE_DM_CLOSED,
@@ -55,11 +54,11 @@ from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
+from cogs._reminder_buttons import DeliveryButton, delivery_template, reminder_embed
 
 KIND = STRETCH_KIND
 WHAT = "stretch reminders"
 COLOUR = discord.Colour.green()
-MAX_ID = 2**63 - 1
 # When DMs are refused, a server that added the bot can post them in its reminder channel.
 CHANNEL_INSTEAD = (
     "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
@@ -85,73 +84,33 @@ BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
 }
 
 
-def reminder_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
-    return f"rls:stretch:{action}:{delivery_id}:{owner_id}"
-
-
 class ReminderButton(
-    OwnerOnlyItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"rls:stretch:(?P<action>done|snooze|stop):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
+    DeliveryButton,
+    template=delivery_template("stretch", BUTTONS),
 ):
-    """Done / Snooze / Stop on a reminder. The state lives in the custom_id, so the buttons keep
-    working after a restart, and only the reminder's owner may press them."""
+    """Done / Snooze / Stop on a stretch reminder."""
 
+    feature = "stretch"
+    buttons = BUTTONS
     not_yours = "This reminder belongs to someone else."
 
-    def __init__(self, action: str, delivery_id: int, owner_id: int) -> None:
-        label, style = BUTTONS[action]
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=style,
-                custom_id=reminder_custom_id(action, delivery_id, owner_id),
-            )
-        )
-        self.action = action
-        self.delivery_id = delivery_id
-        self.owner_id = owner_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> ReminderButton:
-        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
-
-    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
-        bot: RlsBot = interaction.client
-        if self.delivery_id > MAX_ID:
-            raise UserError("That reminder no longer exists.")
+    async def answer(self, interaction: discord.Interaction[Any]) -> None:
         if self.action == "done":
+            bot: RlsBot = interaction.client
             delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
             await interaction.response.edit_message(
                 embed=_marked_done(interaction.message, delivery), view=None
-            )
-        elif self.action == "snooze":
-            snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
-            await send_reply(
-                interaction,
-                f"Snoozed. I'll remind you again {discord_timestamp(snoozed.due_at, 'R')}.",
             )
         else:
             await ask_to_stop(interaction)
 
 
 def _marked_done(message: discord.Message | None, delivery: Delivery) -> discord.Embed:
-    embed = (
-        message.embeds[0]
-        if message is not None and message.embeds
-        else discord.Embed(colour=COLOUR)
-    )
+    embed = reminder_embed(message, COLOUR)
     assert delivery.done_at is not None
     embed.set_footer(text="Done. Well stretched!")
     embed.timestamp = delivery.done_at
     return embed
-
-
-def reminder_view(delivery_id: int, owner_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in ("done", "snooze", "stop"):
-        view.add_item(ReminderButton(action, delivery_id, owner_id))
-    return view
 
 
 async def ask_to_stop(interaction: discord.Interaction[Any]) -> None:
@@ -228,7 +187,7 @@ class StretchRenderer:
             embed.add_field(name="Note", value="\n".join(notes), inline=False)
         embed.set_footer(text=SAFETY_LINE[:2048])
         return RenderedMessage(
-            embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id)
+            embed=embed, view=ReminderButton.reminder_view(outgoing.delivery.id, schedule.user_id)
         )
 
 
