@@ -32,13 +32,20 @@ class DeliveryButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=delivery_template("[a-z]+", ["[a-z]+"]),
 ):
-    """A button on one delivery. Subclasses set `feature` (the custom_id's second part),
-    `buttons` (action: label and style, in the order shown), pass
-    `template=delivery_template(feature, buttons)`, and implement `answer` for every action but
-    "snooze"."""
+    """A button on one delivery. A feature subclasses it with its name (the custom_id's second
+    part) and its buttons (action: label and style, in the order shown), e.g.
+    `class MedReminderButton(DeliveryButton, feature="meds", buttons=BUTTONS)`, and implements
+    `answer` for every action but "snooze"."""
 
     feature: ClassVar[str]
     buttons: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]]
+
+    def __init_subclass__(
+        cls, *, feature: str, buttons: dict[str, tuple[str, discord.ButtonStyle]]
+    ) -> None:
+        cls.feature = feature
+        cls.buttons = buttons
+        super().__init_subclass__(template=delivery_template(feature, buttons))
 
     def __init__(self, action: str, delivery_id: int, owner_id: int) -> None:
         label, style = self.buttons[action]

@@ -33,7 +33,7 @@ from bot.usecases import (
     medicines_overview,
     stop_medicine,
 )
-from cogs._reminder_buttons import DeliveryButton, delivery_template, reminder_embed
+from cogs._reminder_buttons import DeliveryButton, reminder_embed
 
 COLOUR = discord.Colour.blurple()
 # A message holds 2000 characters: the list keeps to the medicines that fit.
@@ -56,14 +56,9 @@ def dose_clock(record: DoseRecord) -> str:
     return f"{record.taken_at.astimezone(load_zone(record.timezone)):%a %d %b %H:%M}"
 
 
-class MedReminderButton(
-    DeliveryButton,
-    template=delivery_template("meds", BUTTONS),
-):
+class MedReminderButton(DeliveryButton, feature="meds", buttons=BUTTONS):
     """Taken / Skipped / Snooze on a medicine reminder."""
 
-    feature = "meds"
-    buttons = BUTTONS
     not_yours = "This reminder belongs to someone else, so I changed nothing."
 
     async def answer(self, interaction: discord.Interaction[Any]) -> None:

@@ -54,7 +54,7 @@ from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
-from cogs._reminder_buttons import DeliveryButton, delivery_template, reminder_embed
+from cogs._reminder_buttons import DeliveryButton, reminder_embed
 
 KIND = STRETCH_KIND
 WHAT = "stretch reminders"
@@ -84,14 +84,9 @@ BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
 }
 
 
-class ReminderButton(
-    DeliveryButton,
-    template=delivery_template("stretch", BUTTONS),
-):
+class ReminderButton(DeliveryButton, feature="stretch", buttons=BUTTONS):
     """Done / Snooze / Stop on a stretch reminder."""
 
-    feature = "stretch"
-    buttons = BUTTONS
     not_yours = "This reminder belongs to someone else."
 
     async def answer(self, interaction: discord.Interaction[Any]) -> None:
