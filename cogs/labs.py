@@ -37,6 +37,7 @@ from bot.interactions import ConfirmView, send_reply
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
+from cogs._autocomplete import date_choices
 
 NEED_ZONE = (
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
@@ -128,15 +129,9 @@ async def lab_date_autocomplete(
     interaction: discord.Interaction[RlsBot], current: str
 ) -> list[app_commands.Choice[str]]:
     labs = await interaction.client.repos.labs.all(interaction.user.id)
-    typed = current.strip().lower()
-    return [
-        app_commands.Choice(
-            name=f"{lab.taken_on:%d %b %Y} · ferritin {lab.ferritin:g}",
-            value=lab.taken_on.isoformat(),
-        )
-        for lab in labs
-        if typed in f"{lab.taken_on:%d %b %Y} {lab.taken_on.isoformat()}".lower()
-    ][:25]
+    return date_choices(
+        current, ((lab.taken_on, f" · ferritin {lab.ferritin:g}") for lab in labs), "%d %b %Y"
+    )
 
 
 class LabsCog(commands.Cog):
