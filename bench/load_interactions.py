@@ -84,7 +84,8 @@ async def seed(db: Database, users: list[EmuUser], now: datetime) -> None:
             # Nights up to yesterday: last night's 07:00 may still be ahead at any hour.
             for back in range(1, 15):
                 form = NightForm(into_bed="23:00", final_wake="7:00", severity=back % 8, quality=3)
-                night = (now - timedelta(days=back)).date()
+                # Nights that ended yesterday or before: today's 07:00 may still be ahead.
+                night = (now - timedelta(days=back + 1)).date()
                 entry = build_entry(
                     form, user_id=user.id, night=night, zone_name="Europe/Berlin", now=now
                 )

@@ -21,6 +21,7 @@ import cProfile
 import logging
 import pstats
 import random
+import re
 import sqlite3
 import sys
 import tempfile
@@ -102,7 +103,7 @@ class TickPhases:
 
             async def timed(conn: Any, *args: Any, **kwargs: Any) -> Any:
                 sql = args[0] if args else name
-                label = f"SQLite thread: {sql.split()[0].upper()}" if sql != "commit" else ""
+                label = f"SQLite thread: {_verb(sql)}" if sql != "commit" else ""
                 started = time.perf_counter()
                 try:
                     return await original(conn, *args, **kwargs)
@@ -122,7 +123,8 @@ class TickPhases:
                     return inner(schedule)
                 finally:
                     phases.add(
-                        "decide per row (next occurrence, late/skip)", time.perf_counter() - started
+                        "decide per group (next occurrence, late/skip)",
+                        time.perf_counter() - started,
                     )
 
             return timed
@@ -136,6 +138,15 @@ class TickPhases:
             for name, original in originals.items():
                 setattr(aiosqlite.Connection, name, original)
             del engine.decide
+
+
+def _verb(sql: str) -> str:
+    """The statement's own verb: `WITH x AS (…) INSERT …` is an INSERT."""
+    words = sql.split()
+    if words[0].upper() != "WITH":
+        return words[0].upper()
+    found = re.search(r"\)\s+(INSERT|UPDATE|DELETE|SELECT)\b", sql)
+    return found[1] if found else "WITH"
 
 
 async def engine_figures(path: Path, profile: Path | None = None) -> dict[str, str]:

@@ -28,7 +28,7 @@ from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
 from bot.sleep.entry import SleepEntry
 from bot.sleep.form import NightForm, build_entry
-from bot.sleep.report import render_report
+from bot.sleep.report import ReportInput, render_report
 from bot.sleep.stats import add_stretched, summarise, window
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -93,16 +93,15 @@ async def chart_off_loop(
 async def report_in_drawing_process(
     entries: list[SleepEntry], nights: int, runs: int
 ) -> list[float]:
-    """Seconds to draw /sleep report's PNG, PDF and CSV for the last `nights` in the drawing process
-    (the report covers at most a month of nights on its page)."""
-    shown = entries[-nights:]
+    """Seconds to draw /sleep report's PNG, PDF and CSVs for the last `nights` in the drawing
+    process (nights only; `bench.sleep_report` adds labs, doses and the watch)."""
     start, end = window(nights, TODAY)
-    summary = summarise(shown, start, end)
-    await draw(render_report, shown, summary)  # warm up: the process, matplotlib's import, fonts
+    data = ReportInput(tuple(e for e in entries if e.night >= start), start, end)
+    await draw(render_report, data)  # warm up: the process, matplotlib's import, fonts
     seconds = []
     for _ in range(runs):
         began = time.perf_counter()
-        await draw(render_report, shown, summary)
+        await draw(render_report, data)
         seconds.append(time.perf_counter() - began)
     return seconds
 

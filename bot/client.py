@@ -26,6 +26,7 @@ from bot.discord_delivery import DiscordTransport
 from bot.endpoints import point_discord_at
 from bot.extensions import walk_extensions
 from bot.health import HealthCheck
+from bot.i18n.memory import LocaleMemory
 from bot.interactions import NO_MENTIONS, RlsCommandTree, answer_unclaimed
 from bot.metrics import BotMetrics
 from bot.reminders.engine import EngineConfig, ReminderEngine
@@ -182,6 +183,8 @@ class RlsBot(commands.AutoShardedBot):
         (they register their renderers with the engine)."""
         self._db = await open_database(self.settings)
         self._repos = build_repositories(self._db)
+        self.user_locales = LocaleMemory(self._repos.users)
+        self.guild_locales = LocaleMemory(self._repos.guild_settings)
         self._engine = ReminderEngine(
             self._repos.reminders,
             self._repos.users,
@@ -300,6 +303,28 @@ class RlsBot(commands.AutoShardedBot):
         # previous run, a button gone from its message) gets an answer, not "This interaction
         # failed".
         await answer_unclaimed(interaction)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: object
+    ) -> None:
+        await self.remember_locales(interaction)
+
+    async def remember_locales(self, interaction: discord.Interaction) -> None:
+        """The person's language for their reminders; the server's for its posts, from /config
+        (a moderator's command: the server's preferred language is theirs to set). Only after a
+        command that succeeded: bad input changes nothing, not even this."""
+        if self._repos is None:
+            return
+        now = self.clock.now()
+        await self.user_locales.note(interaction.user.id, interaction.locale.value, now)
+        command = interaction.command
+        if (
+            interaction.guild_id is not None
+            and interaction.guild_locale is not None
+            and command is not None
+            and command.qualified_name.split(" ")[0] == "config"
+        ):
+            await self.guild_locales.note(interaction.guild_id, interaction.guild_locale.value, now)
 
     async def on_ready(self) -> None:
         # May run many times (reconnects): only log here, never set up.

@@ -7,8 +7,8 @@ to that language. Our answers come from the message catalog (bot/i18n), keyed by
 string and the place it appears (``command_name``, ``parameter_description``, ...).
 
 ``python -m bot.command_translator`` rewrites ``bot/i18n/locales/messages.pot`` from the command
-tree after a command changes; tests/i18n/test_commands.py fails until it is run and every new
-string is translated.
+tree and the replies marked ``tr(...)`` in the source after either changes; tests/i18n fails until
+it is run and every new string is translated.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from discord import Locale, app_commands
 from discord.app_commands import locale_str
 from discord.app_commands.translator import TranslationContextTypes
 
-from bot.i18n import ENGLISH, Message, load_catalog, pick_locale
-from bot.i18n.catalog import TEMPLATE, read_catalog
+from bot.i18n import ENGLISH, Message, load_catalog, marked_messages, pick_locale
+from bot.i18n.catalog import TEMPLATE
 
 # The places whose strings a person types or reads back in our replies ("use /stretch remind
 # where:channel"): names of commands, groups, options and choices.
@@ -122,20 +122,10 @@ async def _regenerate() -> int:
             commands = set(await command_messages(bot.tree))
         finally:
             await bot.db.close()
-    # Messages used outside the command tree keep their place in the template.
-    others = (
-        {
-            Message(entry.context, entry.id)
-            for entry in read_catalog(TEMPLATE)
-            if entry.id
-            and isinstance(entry.id, str)
-            and entry.context not in {loc.name for loc in app_commands.TranslationContextLocation}
-        }
-        if TEMPLATE.exists()
-        else set()
-    )
+    # The replies: every message marked tr(...)/N_(...) in the source (bot/i18n/speech.py).
+    others = set(marked_messages())
     write_template(template_for(commands, others))
-    print(f"wrote {TEMPLATE} ({len(commands)} command strings, {len(others)} others)")
+    print(f"wrote {TEMPLATE} ({len(commands)} command strings, {len(others)} replies)")
     return 0
 
 

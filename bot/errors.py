@@ -1,13 +1,17 @@
 """Errors the user should see, as opposed to bugs.
 
 Domain code raises :class:`UserError` with a friendly message when input is wrong; the command tree's
-single error handler shows that message ephemerally and nothing is changed.
+single error handler shows that message ephemerally, in the person's language, and nothing is
+changed. For a translatable message pass the English text marked ``N_`` and its named values
+separately: ``UserError(N_("No tip called {name}."), name=name)``; ``message`` is the English.
 """
 
 
 class UserError(Exception):
     """An expected problem caused by the user's input, with a message written for them."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.text = message
+        self.params = params
+        self.message = message.format(**params) if params else message
+        super().__init__(self.message)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.i18n.speech import ENGLISH_SPEAKER, Speaker
+
 
 def discord_timestamp(instant: datetime, style: str = "F") -> str:
     """Discord renders `<t:...>` in each reader's own zone and language."""
@@ -19,10 +21,10 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
 
-def human_duration(delta: timedelta) -> str:
+def human_duration(delta: timedelta, tr: Speaker = ENGLISH_SPEAKER) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return tr.plural(minutes, "{count} minute", "{count} minutes")
     hours, minutes = divmod(minutes, 60)
-    text = f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{text} {minutes} min" if minutes else text
+    text = tr.plural(hours, "{count} hour", "{count} hours")
+    return tr("{hours} {minutes} min", hours=text, minutes=minutes) if minutes else text

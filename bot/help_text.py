@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +28,11 @@ def _leaf_commands(command: AnyCommand) -> Iterable[app_commands.Command[Any, ..
         yield command
 
 
-def help_sections(commands: Iterable[AnyCommand]) -> list[HelpSection]:
-    """One section per feature (the cog that owns the command), commands in name order."""
+def help_sections(
+    commands: Iterable[AnyCommand], describe: Callable[[str], str] = str
+) -> list[HelpSection]:
+    """One section per feature (the cog that owns the command), commands in name order;
+    ``describe`` turns a command's English description into the reader's language."""
     sections: dict[str, list[str]] = {}
     for top in sorted(commands, key=lambda c: c.qualified_name):
         # Context-menu commands have no slash name to list; they show in Discord's own menus.
@@ -39,7 +42,7 @@ def help_sections(commands: Iterable[AnyCommand]) -> list[HelpSection]:
                 cog.__class__.__name__ if cog is not None else "General"
             )
             sections.setdefault(title, []).append(
-                f"`/{command.qualified_name}` — {command.description}"
+                f"`/{command.qualified_name}` — {describe(command.description)}"
             )
     return [HelpSection(title, lines) for title, lines in sections.items()]
 

@@ -21,7 +21,7 @@ from discord import app_commands
 
 from bot.cooldowns import give_back
 from bot.errors import UserError
-from bot.formatting import plural
+from bot.i18n import N_, Speaker, speaker
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,23 @@ NO_MENTIONS = discord.AllowedMentions.none()
 UNKNOWN_INTERACTION = 10062
 
 
-NOT_ADDED_HERE = (
+def translator_for(interaction: discord.Interaction[Any]) -> Speaker:
+    """What to say to the person who sent ``interaction``, in their Discord client's language:
+    ``tr = translator_for(interaction)``, then ``tr("Saved {count} nights.", count=...)``."""
+    return speaker(interaction.locale)
+
+
+def server_translator_for(interaction: discord.Interaction[Any]) -> Speaker:
+    """For what a server's members read (/config, its posts): the server's preferred language."""
+    return speaker(interaction.guild_locale or interaction.locale)
+
+
+def said(interaction: discord.Interaction[Any], error: UserError) -> str:
+    """A UserError's message in the person's language (English when it was not marked)."""
+    return translator_for(interaction)(error.text, **error.params)
+
+
+NOT_ADDED_HERE = N_(
     "This server hasn't added me (you use me through your own account), so this one is just "
     "for you: I can't post for everyone here."
 )
@@ -72,22 +88,25 @@ def new_error_id() -> str:
     return secrets.token_hex(4)
 
 
-def _friendly_check_failure(error: app_commands.AppCommandError) -> str | None:
+def _friendly_check_failure(error: app_commands.AppCommandError, tr: Speaker) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         seconds = max(1, math.ceil(error.retry_after))
-        return f"Slow down a little: try again in {plural(seconds, 'second')}."
+        wait = tr.plural(seconds, "{count} second", "{count} seconds")
+        return tr("Slow down a little: try again in {wait}.", wait=wait)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works inside a server."
+        return tr("This command only works inside a server.")
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"You need the {needed} permission to do that."
+        return tr("You need the {needed} permission to do that.", needed=needed)
     if isinstance(error, app_commands.BotMissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I am missing the {needed} permission here; a moderator can grant it."
+        return tr(
+            "I am missing the {needed} permission here; a moderator can grant it.", needed=needed
+        )
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return tr("You can't use this command here.")
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand {error.value!r} for that option."
+        return tr("I couldn't understand {value} for that option.", value=repr(error.value))
     return None
 
 
@@ -113,11 +132,12 @@ async def report_error(
         if metrics is not None:
             metrics.interaction_expired()
         return
+    tr = translator_for(interaction)
     if isinstance(original, UserError):
-        await _answer(interaction, original.message)
+        await _answer(interaction, said(interaction, original))
         return
     if isinstance(original, app_commands.AppCommandError):
-        friendly = _friendly_check_failure(original)
+        friendly = _friendly_check_failure(original, tr)
         if friendly is not None:
             await _answer(interaction, friendly)
             return
@@ -135,8 +155,11 @@ async def report_error(
     )
     await _answer(
         interaction,
-        f"Sorry, something went wrong on our side. If it keeps happening, tell a moderator "
-        f"the error id `{error_id}`.",
+        tr(
+            "Sorry, something went wrong on our side. If it keeps happening, tell a moderator "
+            "the error id `{error_id}`.",
+            error_id=error_id,
+        ),
     )
 
 
@@ -150,12 +173,12 @@ async def _answer(interaction: discord.Interaction[Any], message: str) -> None:
 
 # Set in `Interaction.extras` by every handler of ours that takes a component click or a form.
 _CLAIMED = "rls_claimed"
-EXPIRED_BUTTONS = "These buttons have expired. Run the command again to get fresh ones."
-BUTTON_GONE = (
+EXPIRED_BUTTONS = N_("These buttons have expired. Run the command again to get fresh ones.")
+BUTTON_GONE = N_(
     "That button isn't on the message any more (it changed as you pressed it), so I did "
     "nothing. Have another look at the message."
 )
-FORM_EXPIRED = "This form expired before it reached me, so nothing was saved."
+FORM_EXPIRED = N_("This form expired before it reached me, so nothing was saved.")
 
 
 def claim(interaction: discord.Interaction[Any]) -> None:
@@ -186,12 +209,13 @@ async def answer_unclaimed(interaction: discord.Interaction[Any]) -> bool:
     await asyncio.sleep(0)  # one turn of the loop: no waiting on time, just let handlers start
     if interaction.extras.get(_CLAIMED) or interaction.response.is_done():
         return False
+    tr = translator_for(interaction)
     if interaction.type is discord.InteractionType.modal_submit:
-        message = FORM_EXPIRED + _typed_text(interaction)
+        message = tr(FORM_EXPIRED) + _typed_text(interaction, tr)
     elif interaction.message is not None and not _carries(interaction.message, interaction):
-        message = BUTTON_GONE
+        message = tr(BUTTON_GONE)
     else:
-        message = EXPIRED_BUTTONS
+        message = tr(EXPIRED_BUTTONS)
     try:
         await send_reply(interaction, message)
     except discord.HTTPException:
@@ -216,7 +240,7 @@ def _carries(message: discord.Message, interaction: discord.Interaction[Any]) ->
     return any(getattr(c, "custom_id", None) == custom_id for c in walk(list(message.components)))
 
 
-def _typed_text(interaction: discord.Interaction[Any]) -> str:
+def _typed_text(interaction: discord.Interaction[Any], tr: Speaker) -> str:
     """What was typed into a form nobody can take any more, so it is not lost: the person can
     copy it into a fresh one."""
     values: list[str] = []
@@ -237,7 +261,7 @@ def _typed_text(interaction: discord.Interaction[Any]) -> str:
     if not values:
         return ""
     typed = "\n".join(f"> {line}" for value in values for line in value.splitlines())
-    return f" Here is what you typed, to copy into a new one:\n{typed}"[:1900]
+    return tr(" Here is what you typed, to copy into a new one:\n{typed}", typed=typed)[:1900]
 
 
 SERVERS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
@@ -274,7 +298,7 @@ class OwnerOnlyItem:
     """
 
     owner_id: int
-    not_yours = "These buttons belong to someone else."
+    not_yours = N_("These buttons belong to someone else.")
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         # Before any await (see claim). discord.py calls from_custom_id first: it must not
@@ -282,7 +306,7 @@ class OwnerOnlyItem:
         claim(interaction)
         if not self.owner_id or interaction.user.id == self.owner_id:
             return True
-        await send_reply(interaction, self.not_yours)
+        await send_reply(interaction, translator_for(interaction)(self.not_yours))
         return False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -324,7 +348,8 @@ class OwnedView(discord.ui.View):
         claim(interaction)  # before any await (see claim)
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
-        await send_reply(interaction, "These buttons belong to someone else.", ephemeral=True)
+        tr = translator_for(interaction)
+        await send_reply(interaction, tr("These buttons belong to someone else."), ephemeral=True)
         return False
 
     async def on_error(
@@ -376,7 +401,7 @@ class OnePress:
             raise
 
 
-ALREADY_ANSWERED = "That question is already being answered."
+ALREADY_ANSWERED = N_("That question is already being answered.")
 # What a confirmation's Confirm button does; returns the text that replaces the question.
 ConfirmAction = Callable[[discord.Interaction[Any]], Awaitable[str]]
 
@@ -435,7 +460,7 @@ class ConfirmView(OwnedView):
         await self.leave(interaction, content=content)
 
 
-FIX_IT = "Fix it"
+FIX_IT = N_("Fix it")
 
 
 class FormModal(discord.ui.Modal):
@@ -462,7 +487,8 @@ class FormModal(discord.ui.Modal):
         claim(interaction)  # before any await (see claim)
         if interaction.user.id == self.owner_id:
             return True
-        await send_reply(interaction, "This form belongs to someone else.")
+        tr = translator_for(interaction)
+        await send_reply(interaction, tr("This form belongs to someone else."))
         return False
 
     async def answer(
@@ -487,11 +513,16 @@ class FormModal(discord.ui.Modal):
 
     async def on_invalid(self, interaction: discord.Interaction[Any], problem: str) -> None:
         self.keep_typed()
+        tr = translator_for(interaction)
         await self.answer(
             interaction,
-            f"{problem}\n-# Nothing is saved yet. **{FIX_IT}** opens the form again with what "
-            "you typed.",
-            view=RetryView(self),
+            problem
+            + "\n-# "
+            + tr(
+                "Nothing is saved yet. **{fix_it}** opens the form again with what you typed.",
+                fix_it=tr(FIX_IT),
+            ),
+            view=RetryView(self, tr),
         )
 
     async def on_error(  # type: ignore[override]  # a Modal's handler has no item argument
@@ -499,7 +530,7 @@ class FormModal(discord.ui.Modal):
     ) -> None:
         if isinstance(error, UserError):
             try:
-                await self.on_invalid(interaction, error.message)
+                await self.on_invalid(interaction, said(interaction, error))
                 return
             except Exception as exc:  # answering failed too: report that instead
                 error = exc
@@ -509,11 +540,11 @@ class FormModal(discord.ui.Modal):
 class RetryView(OwnedView):
     """The "Fix it" button under a form's validation problem: reopens the form as typed."""
 
-    def __init__(self, form: FormModal) -> None:
+    def __init__(self, form: FormModal, tr: Speaker | None = None) -> None:
         super().__init__(form.owner_id, timeout=900)
         self.form = form
         button: discord.ui.Button[RetryView] = discord.ui.Button(
-            label=FIX_IT,
+            label=(tr or speaker(None))(FIX_IT),
             style=discord.ButtonStyle.primary,
             custom_id=f"{form.custom_id}:retry"[:100],
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.i18n.speech import ENGLISH_SPEAKER, Speaker
 from bot.tips import DATA_DIR, ContentError, Slug, display_path, parse_entries, read_toml
 
 DEFAULT_ROUTINES_PATH = DATA_DIR / "routines.toml"
@@ -124,17 +125,17 @@ def format_duration(seconds: int) -> str:
     return f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
-def render_steps(routine: Routine) -> str:
+def render_steps(routine: Routine, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """Numbered Markdown steps with durations, sized for one embed field (at most 1024 chars)."""
-    return _render(routine.steps)
+    return _render(routine.steps, tr)
 
 
-def _render(steps: Sequence[Step]) -> str:
+def _render(steps: Sequence[Step], tr: Speaker = ENGLISH_SPEAKER) -> str:
     lines = [
         f"**{number}. {step.name}** ({step.seconds} s)\n{step.how}"
         for number, step in enumerate(steps, start=1)
     ]
-    lines.append(f"*Total: {format_duration(_total(steps))}*")
+    lines.append(tr("*Total: {duration}*", duration=format_duration(_total(steps))))
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from bot.errors import UserError
+from bot.i18n.speech import ENGLISH_SPEAKER, Speaker
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_TIPS_PATH = DATA_DIR / "tips.toml"
@@ -150,11 +151,11 @@ class TipCatalog(_Frozen):
         return {topic_id: len(tips) for topic_id, tips in self._tips_by_topic.items()}
 
 
-def sources_field(tip: Tip) -> tuple[str, str]:
+def sources_field(tip: Tip, tr: Speaker = ENGLISH_SPEAKER) -> tuple[str, str]:
     """("Source" or "Sources", every source one per line, linked where it has a URL): the embed
     field a tip is shown with, so each page a reader can check is there to click."""
     lines = [f"[{src.name}]({src.url})" if src.url else src.name for src in tip.sources]
-    return ("Source" if len(lines) == 1 else "Sources", "\n".join(lines))
+    return (tr("Source") if len(lines) == 1 else tr("Sources"), "\n".join(lines))
 
 
 def _unknown_topic_message(catalog: TipCatalog, text: str) -> str:

@@ -12,8 +12,10 @@ import discord
 
 from bot.client import RlsBot
 from bot.discord_delivery import RenderedMessage
+from bot.i18n import ENGLISH, speaker
+from bot.i18n.content import localized_catalog, tip_notice
 from bot.reminders.transport import Outgoing
-from bot.tips import NOTICE, TipCatalog, pick_tip, sources_field
+from bot.tips import TipCatalog, pick_tip, sources_field
 
 COLOUR = discord.Colour.dark_teal()
 MAX_FIELD = 1024
@@ -38,14 +40,22 @@ class DailyTipRenderer:
         )
         # A tip retired from the catalog since it was chosen: any fresh one will do.
         tip = self.catalog.get(tip_id) or pick_tip(self.catalog, None, [], self.rng)
+        # The server's preferred language (stored from /config); English when not known.
+        tr = speaker(await self.bot.repos.guild_settings.locale(guild_id))
+        catalog = (
+            self.catalog if tr.locale == ENGLISH else localized_catalog(tr.locale, self.catalog)
+        )
+        tip = catalog.get(tip.id) or tip
         embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
-        embed.set_author(name="Tip of the day")
-        embed.add_field(name="Topic", value=self.catalog.topic(tip.topic).name, inline=True)
-        name, sources = sources_field(tip)
+        embed.set_author(name=tr("Tip of the day"))
+        embed.add_field(name=tr("Topic"), value=catalog.topic(tip.topic).name, inline=True)
+        name, sources = sources_field(tip, tr)
         embed.add_field(name=name, value=sources[:MAX_FIELD], inline=True)
         if outgoing.is_late:
             embed.add_field(
-                name="Note", value="Posted late: I was offline when it was due.", inline=False
+                name=tr("Note"),
+                value=tr("Posted late: I was offline when it was due."),
+                inline=False,
             )
-        embed.set_footer(text=NOTICE)
+        embed.set_footer(text=tip_notice(tr.locale))
         return RenderedMessage(embed=embed)

@@ -10,9 +10,18 @@ from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.help_text import field_chunks, help_sections
-from bot.interactions import send_reply
+from bot.i18n import N_, load_catalog
+from bot.interactions import send_reply, translator_for
 
 EMBED_COLOUR = discord.Colour.teal()
+# The section titles of features whose cogs are translated in a later slice (issue 22), marked
+# here so that /help reads German throughout meanwhile; each cog's `help_title` is the English.
+LATER_TITLES = (
+    N_("Server settings (moderators)"),
+    N_("Iron labs"),
+    N_("Medicines"),
+    N_("Sleep diary"),
+)
 
 
 def offered_here(commands: list[Any], interaction: discord.Interaction[Any]) -> list[Any]:
@@ -23,24 +32,33 @@ def offered_here(commands: list[Any], interaction: discord.Interaction[Any]) -> 
 
 
 class HelpCog(commands.Cog):
-    help_title = "Help"
+    help_title = N_("Help")
 
     def __init__(self, bot: RlsBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What this bot can do, command by command.")
     async def help(self, interaction: discord.Interaction[RlsBot]) -> None:
+        tr = translator_for(interaction)
+        catalog = load_catalog(tr.locale)
+
+        def describe(text: str) -> str:
+            # The same words Discord shows under the command (synced from the catalog).
+            return catalog.lookup(text, "command_description") or text
+
         embed = discord.Embed(
             title="RLS Companion",
-            description=(
+            description=tr(
                 "Tips about Restless Legs Syndrome, gentle stretch reminders and a private sleep "
                 "diary. Replies about your own data are only visible to you."
             ),
             colour=EMBED_COLOUR,
         )
-        for section in help_sections(offered_here(self.bot.tree.get_commands(), interaction)):
+        offered = offered_here(self.bot.tree.get_commands(), interaction)
+        for section in help_sections(offered, describe):
+            title = tr(section.title)
             for index, chunk in enumerate(field_chunks(section.lines)):
-                name = section.title if index == 0 else f"{section.title} (cont.)"
+                name = title if index == 0 else tr("{title} (cont.)", title=title)
                 embed.add_field(name=name, value=chunk, inline=False)
         await send_reply(interaction, embed=embed, ephemeral=True)
 

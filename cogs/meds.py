@@ -8,6 +8,7 @@ and words the replies (all ephemeral: they are about the person's health).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
@@ -20,8 +21,9 @@ from bot.client import RlsBot
 from bot.db.meds import MED_KIND_PREFIX, DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import format_local_time
 from bot.discord_delivery import RenderedMessage
+from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration
-from bot.interactions import send_reply
+from bot.interactions import OwnerOnlyItem, send_reply
 from bot.reminders.engine import PAUSE_DM_CLOSED, ReminderKind
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import load_zone
@@ -33,9 +35,9 @@ from bot.usecases import (
     medicines_overview,
     stop_medicine,
 )
-from cogs._reminder_buttons import DeliveryButton, reminder_embed
 
 COLOUR = discord.Colour.blurple()
+MAX_ID = 2**63 - 1
 # A message holds 2000 characters: the list keeps to the medicines that fit.
 _LIST_BUDGET = 1800
 
@@ -44,6 +46,10 @@ BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "skipped": ("Skipped", discord.ButtonStyle.secondary),
     "snooze": ("Snooze 15 min", discord.ButtonStyle.secondary),
 }
+
+
+def med_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
+    return f"rls:meds:{action}:{delivery_id}:{owner_id}"
 
 
 def times_text(medicine: Medicine) -> str:
@@ -56,13 +62,42 @@ def dose_clock(record: DoseRecord) -> str:
     return f"{record.taken_at.astimezone(load_zone(record.timezone)):%a %d %b %H:%M}"
 
 
-class MedReminderButton(DeliveryButton, feature="meds", buttons=BUTTONS):
-    """Taken / Skipped / Snooze on a medicine reminder."""
+class MedReminderButton(
+    OwnerOnlyItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rls:meds:(?P<action>taken|skipped|snooze):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
+):
+    """Taken / Skipped / Snooze on a medicine reminder: the state is in the custom_id, so the
+    buttons work after a restart, and only the reminder's owner may press them."""
 
     not_yours = "This reminder belongs to someone else, so I changed nothing."
 
-    async def answer(self, interaction: discord.Interaction[Any]) -> None:
+    def __init__(self, action: str, delivery_id: int, owner_id: int) -> None:
+        label, style = BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=style, custom_id=med_custom_id(action, delivery_id, owner_id)
+            )
+        )
+        self.action = action
+        self.delivery_id = delivery_id
+        self.owner_id = owner_id
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> MedReminderButton:
+        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
+
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
+        if self.delivery_id > MAX_ID:
+            raise UserError("That reminder no longer exists.")
+        if self.action == "snooze":
+            snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
+            await send_reply(
+                interaction,
+                f"Snoozed. I'll remind you again {discord_timestamp(snoozed.due_at, 'R')}.",
+            )
+            return
         answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
         result = await answer_medicine_reminder(
             bot.usecases, interaction.user.id, self.delivery_id, answer
@@ -71,7 +106,11 @@ class MedReminderButton(DeliveryButton, feature="meds", buttons=BUTTONS):
             said = answered(result.record, md)
             await send_reply(interaction, f"Already noted: {said} Nothing changed.")
             return
-        embed = reminder_embed(interaction.message, COLOUR)
+        embed = (
+            interaction.message.embeds[0]
+            if interaction.message is not None and interaction.message.embeds
+            else discord.Embed(colour=COLOUR)
+        )
         embed.set_footer(text=answered(result.record))
         await interaction.response.edit_message(embed=embed, view=None)
 
@@ -88,6 +127,13 @@ def answered(record: DoseRecord, shown: Callable[[str], str] = str) -> str:
         return f"Skipped {name} this time."
     assert record.taken_at is not None
     return f"Taken: {name}, {dose_clock(record)} ({record.timezone})."
+
+
+def reminder_view(delivery_id: int, owner_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in BUTTONS:
+        view.add_item(MedReminderButton(action, delivery_id, owner_id))
+    return view
 
 
 class MedRenderer:
@@ -125,8 +171,7 @@ class MedRenderer:
             embed.add_field(name="Note", value="\n".join(notes), inline=False)
         embed.set_footer(text="/meds stop ends these reminders; /meds list shows your doses.")
         return RenderedMessage(
-            embed=embed,
-            view=MedReminderButton.reminder_view(outgoing.delivery.id, schedule.user_id),
+            embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id)
         )
 
 

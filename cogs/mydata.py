@@ -15,7 +15,8 @@ from discord.ext import commands
 from bot.client import RlsBot
 from bot.cooldowns import EXPORT_SECONDS, cooldown, per_user
 from bot.db.mydata import Rows, json_ready
-from bot.interactions import ConfirmView, send_reply
+from bot.i18n import N_
+from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.usecases import delete_my_data
 
 # One message carries at most 10 attachments: the JSON and up to 9 tables as CSV; with more
@@ -57,7 +58,7 @@ def export_files(user_id: int, rows: Rows, exported_at: str) -> list[tuple[str, 
 
 
 class MyDataCog(commands.Cog):
-    help_title = "Your data"
+    help_title = N_("Your data")
 
     group = app_commands.Group(
         name="mydata", description="Download or delete everything I store about you."
@@ -76,25 +77,34 @@ class MyDataCog(commands.Cog):
         now = self.bot.clock.now().isoformat()
         files = export_files(interaction.user.id, rows, now)
         count = sum(len(r) for r in rows.values())
+        tr = translator_for(interaction)
         await send_reply(
             interaction,
-            f"Here is everything I store about you: {count} record{'s' if count != 1 else ''}. "
-            "Only you can see this message.",
+            tr.plural(
+                count,
+                "Here is everything I store about you: {count} record. Only you can see this "
+                "message.",
+                "Here is everything I store about you: {count} records. Only you can see this "
+                "message.",
+            ),
             files=[discord.File(io.BytesIO(data), name) for name, data in files],
         )
 
     @group.command(name="delete", description="Delete everything I store about you.")
     async def delete(self, interaction: discord.Interaction[RlsBot]) -> None:
+        tr = translator_for(interaction)
         await send_reply(
             interaction,
-            "Delete **everything** I store about you: your timezone, reminders and their history, "
-            "and your whole sleep diary? This can't be undone (`/mydata export` first if you "
-            "want a copy).",
+            tr(
+                "Delete **everything** I store about you: your timezone, reminders and their "
+                "history, and your whole sleep diary? This can't be undone (`/mydata export` "
+                "first if you want a copy)."
+            ),
             view=ConfirmView(
                 interaction.user.id,
-                labels=("Delete everything", "Keep my data"),
+                labels=(tr("Delete everything"), tr("Keep my data")),
                 on_confirm=self._delete_everything,
-                cancelled="Kept: nothing was deleted.",
+                cancelled=tr("Kept: nothing was deleted."),
                 custom_ids=(
                     f"rls:mydata:delete:{interaction.user.id}",
                     f"rls:mydata:keep:{interaction.user.id}",
@@ -105,9 +115,12 @@ class MyDataCog(commands.Cog):
     async def _delete_everything(self, interaction: discord.Interaction[Any]) -> str:
         deleted = await delete_my_data(self.bot.usecases, interaction.user.id)
         total = sum(deleted.values())
-        return (
-            f"Done: deleted {total} record{'s' if total != 1 else ''} about you "
-            "(profile, reminders, sleep diary and the rest). Nothing of yours is left."
+        return translator_for(interaction).plural(
+            total,
+            "Done: deleted {count} record about you (profile, reminders, sleep diary and the "
+            "rest). Nothing of yours is left.",
+            "Done: deleted {count} records about you (profile, reminders, sleep diary and the "
+            "rest). Nothing of yours is left.",
         )
 
 

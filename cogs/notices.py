@@ -11,6 +11,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.interactions import translator_for
 from bot.reminders.engine import ReminderKind
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ class PauseNotices(commands.Cog):
             discord.InteractionResponseType.deferred_channel_message,
         }:
             return
-        notices = await self.bot.engine.pause_notices(interaction.user.id, self._kinds())
+        notices = await self.bot.engine.pause_notices(
+            interaction.user.id, self._kinds(), translator_for(interaction)
+        )
         for notice in notices:
             # Ephemeral: about the person's own reminders, whatever the command's reply was.
             await interaction.followup.send(notice, ephemeral=True)

@@ -56,7 +56,7 @@ from bot.sleep.form import (
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
-from bot.usecases import save_night, watch_for
+from bot.usecases import save_night, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS
 from cogs._autocomplete import date_choices
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
@@ -521,26 +521,27 @@ class SleepCog(commands.Cog):
         days: app_commands.Range[int, 1, MAX_REPORT_NIGHTS] = DEFAULT_DAYS,
     ) -> None:
         if not 1 <= days <= MAX_REPORT_NIGHTS:
-            raise UserError(
-                f"The one-page report covers 1 to {MAX_REPORT_NIGHTS} nights, not {days}."
-            )
+            raise UserError(f"The report covers 1 to {MAX_REPORT_NIGHTS} nights, not {days}.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         zone = await self.service.zone(interaction.user.id)
-        entries, start, end = await self.service.nights(interaction.user.id, zone, days)
-        if not entries:
+        data = await sleep_report(self.bot.usecases, interaction.user.id, zone, days)
+        if not data.nights and not data.labs:
             raise UserError(
                 f"No nights logged in the last {plural(days, 'day')} yet, so no report."
             )
-        files = await draw(render_report, entries, summarise(entries, start, end))
-        stem = f"sleep-report-{end.isoformat()}"
+        files = await draw(render_report, data)
+        stem = f"sleep-report-{data.end.isoformat()}"
         await send_reply(
             interaction,
-            f"Your report for {start:%d %b} – {end:%d %b %Y}: the page as PNG and PDF (print or "
-            "show it to your doctor) and the raw entries as CSV. Only you can see this.",
+            f"Your report for {data.start:%d %b} – {data.end:%d %b %Y}: the page as PNG and PDF "
+            "(print or show it to your doctor), and the raw data as CSV: nights, iron values "
+            "and medicine doses. Only you can see this.",
             files=[
                 discord.File(io.BytesIO(files.png), f"{stem}.png"),
                 discord.File(io.BytesIO(files.pdf), f"{stem}.pdf"),
                 discord.File(io.BytesIO(files.csv), f"{stem}.csv"),
+                discord.File(io.BytesIO(files.labs_csv), f"{stem}-labs.csv"),
+                discord.File(io.BytesIO(files.doses_csv), f"{stem}-doses.csv"),
             ],
         )
 

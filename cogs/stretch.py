@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, time, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar, Literal
@@ -19,7 +20,16 @@ from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.interactions import ConfirmView, send_reply, server_without_bot
+from bot.i18n import ENGLISH, N_, Speaker, speaker
+from bot.i18n.content import localized_routines, routine_safety_line
+from bot.i18n.speech import ENGLISH_SPEAKER
+from bot.interactions import (
+    ConfirmView,
+    OwnerOnlyItem,
+    send_reply,
+    server_without_bot,
+    translator_for,
+)
 from bot.reminders.engine import (
     PAUSE_BY_USER,
     PAUSE_DM_CLOSED,
@@ -34,7 +44,6 @@ from bot.reminders.engine import (
 )
 from bot.reminders.transport import Outgoing
 from bot.routines import (
-    SAFETY_LINE,
     STRETCH_KIND,
     Routine,
     day_number,
@@ -54,13 +63,15 @@ from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
-from cogs._reminder_buttons import DeliveryButton, reminder_embed
 
 KIND = STRETCH_KIND
-WHAT = "stretch reminders"
+WHAT = N_("stretch reminders")
 COLOUR = discord.Colour.green()
+MAX_ID = 2**63 - 1
+# The stored locale of a person (bot.repos.users.locale).
+LocaleOf = Callable[[int], Awaitable[str | None]]
 # When DMs are refused, a server that added the bot can post them in its reminder channel.
-CHANNEL_INSTEAD = (
+CHANNEL_INSTEAD = N_(
     "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
     "that added me."
 )
@@ -78,54 +89,115 @@ NO_CHANNEL_POSTS_HERE = (
 
 
 BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
-    "done": ("Done", discord.ButtonStyle.success),
-    "snooze": ("Snooze 15 min", discord.ButtonStyle.secondary),
-    "stop": ("Stop reminders", discord.ButtonStyle.danger),
+    "done": (N_("Done"), discord.ButtonStyle.success),
+    "snooze": (N_("Snooze 15 min"), discord.ButtonStyle.secondary),
+    "stop": (N_("Stop reminders"), discord.ButtonStyle.danger),
 }
 
 
-class ReminderButton(DeliveryButton, feature="stretch", buttons=BUTTONS):
-    """Done / Snooze / Stop on a stretch reminder."""
+def reminder_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
+    return f"rls:stretch:{action}:{delivery_id}:{owner_id}"
 
-    not_yours = "This reminder belongs to someone else."
 
-    async def answer(self, interaction: discord.Interaction[Any]) -> None:
+class ReminderButton(
+    OwnerOnlyItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rls:stretch:(?P<action>done|snooze|stop):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
+):
+    """Done / Snooze / Stop on a reminder. The state lives in the custom_id, so the buttons keep
+    working after a restart, and only the reminder's owner may press them."""
+
+    not_yours = N_("This reminder belongs to someone else.")
+
+    def __init__(
+        self, action: str, delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
+    ) -> None:
+        label, style = BUTTONS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=tr(label),
+                style=style,
+                custom_id=reminder_custom_id(action, delivery_id, owner_id),
+            )
+        )
+        self.action = action
+        self.delivery_id = delivery_id
+        self.owner_id = owner_id
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> ReminderButton:
+        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
+
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+        bot: RlsBot = interaction.client
+        tr = translator_for(interaction)
+        if self.delivery_id > MAX_ID:
+            raise UserError(N_("That reminder no longer exists."))
         if self.action == "done":
-            bot: RlsBot = interaction.client
             delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
             await interaction.response.edit_message(
-                embed=_marked_done(interaction.message, delivery), view=None
+                embed=_marked_done(interaction.message, delivery, tr), view=None
+            )
+        elif self.action == "snooze":
+            snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
+            await send_reply(
+                interaction,
+                tr(
+                    "Snoozed. I'll remind you again {when}.",
+                    when=discord_timestamp(snoozed.due_at, "R"),
+                ),
             )
         else:
             await ask_to_stop(interaction)
 
 
-def _marked_done(message: discord.Message | None, delivery: Delivery) -> discord.Embed:
-    embed = reminder_embed(message, COLOUR)
+def _marked_done(
+    message: discord.Message | None, delivery: Delivery, tr: Speaker = ENGLISH_SPEAKER
+) -> discord.Embed:
+    embed = (
+        message.embeds[0]
+        if message is not None and message.embeds
+        else discord.Embed(colour=COLOUR)
+    )
     assert delivery.done_at is not None
-    embed.set_footer(text="Done. Well stretched!")
+    embed.set_footer(text=tr("Done. Well stretched!"))
     embed.timestamp = delivery.done_at
     return embed
 
 
+def reminder_view(
+    delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
+) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in ("done", "snooze", "stop"):
+        view.add_item(ReminderButton(action, delivery_id, owner_id, tr))
+    return view
+
+
 async def ask_to_stop(interaction: discord.Interaction[Any]) -> None:
     """The question behind /stretch stop and a reminder's Stop button."""
+    tr = translator_for(interaction)
     await send_reply(
         interaction,
-        "Stop your daily stretch reminders? You can start again any time.",
+        tr("Stop your daily stretch reminders? You can start again any time."),
         view=ConfirmView(
             interaction.user.id,
-            labels=("Yes, stop", "Keep them"),
+            labels=(tr("Yes, stop"), tr("Keep them")),
             on_confirm=_stop_reminders,
-            cancelled="Kept: your reminders carry on.",
+            cancelled=tr("Kept: your reminders carry on."),
         ),
     )
 
 
 async def _stop_reminders(interaction: discord.Interaction[Any]) -> str:
     bot: RlsBot = interaction.client
+    tr = translator_for(interaction)
     stopped = await bot.engine.stop(interaction.user.id, KIND)
-    return "Stopped. No more stretch reminders." if stopped else "You had no stretch reminders."
+    return (
+        tr("Stopped. No more stretch reminders.")
+        if stopped
+        else tr("You had no stretch reminders.")
+    )
 
 
 @contextlib.asynccontextmanager
@@ -155,34 +227,44 @@ def is_paused(schedule: Schedule, now: datetime) -> bool:
 
 
 class StretchRenderer:
-    """Turns an outbox delivery into the reminder message."""
+    """Turns an outbox delivery into the reminder message, in the language of the person's
+    latest interaction (stored by the bot; English when not known)."""
 
-    def __init__(self, routines: list[Routine]) -> None:
+    def __init__(self, routines: list[Routine], locale_of: LocaleOf | None = None) -> None:
         self.routines = routines
+        self.locale_of = locale_of
 
-    def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
         schedule = outgoing.schedule
+        locale = None
+        if self.locale_of is not None and schedule.user_id is not None:
+            locale = await self.locale_of(schedule.user_id)
+        tr = speaker(locale)
+        # Same rotation in every language: the translated list keeps the English order.
+        routines = self.routines if tr.locale == ENGLISH else localized_routines(tr.locale)
         local_day = scheduled_date_of(recurrence_of(schedule), outgoing.delivery.due_at)
-        routine = routine_for(day_number(local_day), self.routines)
+        routine = routine_for(day_number(local_day), routines)
         embed = discord.Embed(
-            title=f"Time to stretch: {routine.title}", description=routine.intro, colour=COLOUR
+            title=tr("Time to stretch: {title}", title=routine.title),
+            description=routine.intro,
+            colour=COLOUR,
         )
-        embed.add_field(name="Steps", value=render_steps(routine), inline=False)
+        embed.add_field(name=tr("Steps"), value=render_steps(routine, tr), inline=False)
         notes: list[str] = []
         if outgoing.is_late:
+            late = human_duration(timedelta(seconds=outgoing.late_seconds), tr)
             notes.append(
-                f"Sorry, this is {human_duration_seconds(outgoing.late_seconds)} late: I was "
-                "offline when it was due."
+                tr("Sorry, this is {late} late: I was offline when it was due.", late=late)
             )
         if outgoing.delivery.reason == "snooze":
-            notes.append("Here's the snoozed reminder.")
+            notes.append(tr("Here's the snoozed reminder."))
         if schedule.notice:
             notes.append(schedule.notice)
         if notes:
-            embed.add_field(name="Note", value="\n".join(notes), inline=False)
-        embed.set_footer(text=SAFETY_LINE[:2048])
+            embed.add_field(name=tr("Note"), value="\n".join(notes), inline=False)
+        embed.set_footer(text=routine_safety_line(tr.locale)[:2048])
         return RenderedMessage(
-            embed=embed, view=ReminderButton.reminder_view(outgoing.delivery.id, schedule.user_id)
+            embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id, tr)
         )
 
 
@@ -273,7 +355,7 @@ def status_text(status: ScheduleStatus) -> str:
 
 
 class StretchCog(commands.Cog):
-    help_title = "Stretch reminders"
+    help_title = N_("Stretch reminders")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
         KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume", CHANNEL_INSTEAD)
     }
@@ -287,7 +369,9 @@ class StretchCog(commands.Cog):
         self.routines = routines
 
     async def cog_load(self) -> None:
-        self.bot.engine.register_renderer(KIND, StretchRenderer(self.routines))
+        self.bot.engine.register_renderer(
+            KIND, StretchRenderer(self.routines, self.bot.repos.users.locale)
+        )
 
     @group.command(name="remind", description="Start or change your daily stretch reminder.")
     @app_commands.describe(

@@ -7,15 +7,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.formatting import plural
-from bot.interactions import send_reply
+from bot.i18n import N_
+from bot.interactions import send_reply, translator_for
 from bot.scheduling.zones import resolve_zone, said_back
 from bot.usecases import change_zone
 from cogs._autocomplete import zone_autocomplete
 
 
 class TimezoneCog(commands.Cog):
-    help_title = "Your timezone"
+    help_title = N_("Your timezone")
 
     group = app_commands.Group(
         name="timezone", description="Your timezone, used by reminders and the sleep diary."
@@ -27,32 +27,48 @@ class TimezoneCog(commands.Cog):
     @group.command(name="set", description="Set your timezone (type a city, e.g. Berlin).")
     @app_commands.describe(zone="A city or IANA zone such as Europe/Berlin")
     async def set_zone(self, interaction: discord.Interaction[RlsBot], zone: str) -> None:
+        tr = translator_for(interaction)
         resolved = resolve_zone(zone)
         schedules = await change_zone(self.bot.usecases, interaction.user.id, resolved.key)
         local_now = self.bot.clock.now().astimezone(resolved)
         # "Berlin → Europe/Berlin": the person sees which zone a city they typed became.
         lines = [
-            f"Your timezone is now **{said_back(zone, resolved)}** (it's {local_now:%H:%M} there)."
+            tr(
+                "Your timezone is now **{zone}** (it's {time} there).",
+                zone=said_back(zone, resolved),
+                time=tr.time(local_now),
+            )
         ]
         if schedules:
-            moved = plural(len(schedules), "reminder schedule")
-            lines.append(f"I moved {moved} to the new zone.")
+            lines.append(
+                tr.plural(
+                    len(schedules),
+                    "I moved {count} reminder schedule to the new zone.",
+                    "I moved {count} reminder schedules to the new zone.",
+                )
+            )
         await send_reply(interaction, "\n".join(lines))
 
     set_zone.autocomplete("zone")(zone_autocomplete)
 
     @group.command(name="show", description="Show the timezone I use for you.")
     async def show(self, interaction: discord.Interaction[RlsBot]) -> None:
+        tr = translator_for(interaction)
         profile = await self.bot.repos.users.get(interaction.user.id)
         if profile is None or profile.timezone is None:
             await send_reply(
-                interaction, "You haven't set a timezone yet. Use `/timezone set` with your city."
+                interaction,
+                tr("You haven't set a timezone yet. Use `/timezone set` with your city."),
             )
             return
         local_now = self.bot.clock.now().astimezone(resolve_zone(profile.timezone))
         await send_reply(
             interaction,
-            f"Your timezone is **{profile.timezone}** (it's {local_now:%H:%M} there now).",
+            tr(
+                "Your timezone is **{zone}** (it's {time} there now).",
+                zone=profile.timezone,
+                time=tr.time(local_now),
+            ),
         )
 
 

@@ -36,18 +36,21 @@ from bot.cooldowns import cooldown, public_tip_limits
 from bot.db.guild_settings import TIP_KIND
 from bot.db.tip_history import KEEP
 from bot.errors import UserError
+from bot.i18n import ENGLISH, N_, Speaker
+from bot.i18n.content import localized_catalog, tip_notice
+from bot.i18n.speech import ENGLISH_SPEAKER
 from bot.interactions import (
     NO_MENTIONS,
     NOT_ADDED_HERE,
     OwnerOnlyItem,
     send_reply,
     server_without_bot,
+    translator_for,
 )
 from bot.tips import (
     MAX_CHOICE_NAME,
     MAX_CHOICES,
     MAX_QUERY,
-    NOTICE,
     SearchHit,
     Tip,
     TipCatalog,
@@ -79,12 +82,12 @@ README_LABELS = ("readme", "documentation", "homepage", "repository", "source")
 _SLUG = r"[a-z0-9-]{1,64}"
 _OWNER = r"\d{1,20}"
 
-NOT_YOURS = "These buttons belong to someone else. Use `/rls tip` to get your own tip."
-STALE_TOPIC = (
+NOT_YOURS = N_("These buttons belong to someone else. Use `/rls tip` to get your own tip.")
+STALE_TOPIC = N_(
     "This button is out of date: its topic is no longer in the tip list. "
     "`/rls topics` shows the current ones."
 )
-STALE_TIP = (
+STALE_TIP = N_(
     "That tip is no longer in the tip list. Try `/rls search` or `/rls tip` for a fresh one."
 )
 
@@ -104,10 +107,6 @@ def open_custom_id(owner_id: int) -> str:
 # --- Text and embeds --------------------------------------------------------------------------------
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -118,12 +117,28 @@ def shown_query(query: str) -> str:
     return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
 
 
-def tip_embed(catalog: TipCatalog, tip: Tip) -> discord.Embed:
+def in_language(catalog: TipCatalog, locale: str) -> TipCatalog:
+    """``catalog`` with its tips and topics in ``locale`` where translated (English otherwise)."""
+    if locale == ENGLISH:
+        return catalog
+    cached = _LOCALIZED.get((id(catalog), locale))
+    if cached is None or cached[0] is not catalog:
+        cached = _LOCALIZED[(id(catalog), locale)] = (
+            catalog,
+            localized_catalog(locale, catalog),
+        )
+    return cached[1]
+
+
+_LOCALIZED: dict[tuple[int, str], tuple[TipCatalog, TipCatalog]] = {}
+
+
+def tip_embed(catalog: TipCatalog, tip: Tip, tr: Speaker = ENGLISH_SPEAKER) -> discord.Embed:
     embed = discord.Embed(title=tip.title, description=tip.body, colour=COLOUR)
-    embed.add_field(name="Topic", value=catalog.topic(tip.topic).name, inline=True)
-    name, value = sources_field(tip)
+    embed.add_field(name=tr("Topic"), value=catalog.topic(tip.topic).name, inline=True)
+    name, value = sources_field(tip, tr)
     embed.add_field(name=name, value=clip(value, MAX_FIELD), inline=True)
-    embed.set_footer(text=NOTICE)
+    embed.set_footer(text=tip_notice(tr.locale))
     return embed
 
 
@@ -155,52 +170,67 @@ def related_options(catalog: TipCatalog, tip: Tip) -> list[discord.SelectOption]
     return list(options)
 
 
-def tip_view(catalog: TipCatalog, tip: Tip, topic_id: str | None, owner_id: int) -> discord.ui.View:
+def tip_view(
+    catalog: TipCatalog,
+    tip: Tip,
+    topic_id: str | None,
+    owner_id: int,
+    tr: Speaker = ENGLISH_SPEAKER,
+) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(AnotherTipButton(topic_id, owner_id))
+    view.add_item(AnotherTipButton(topic_id, owner_id, tr))
     options = related_options(catalog, tip)
     if options:
-        view.add_item(RelatedTipSelect(tip.id, owner_id, options))
+        view.add_item(RelatedTipSelect(tip.id, owner_id, options, tr))
     return view
 
 
-def topics_embed(catalog: TipCatalog) -> discord.Embed:
+def topics_embed(catalog: TipCatalog, tr: Speaker = ENGLISH_SPEAKER) -> discord.Embed:
     counts = catalog.counts()
     lines = [
-        f"**{topic.name}** · {plural(counts[topic.id], 'tip')} · `{topic.id}`\n{topic.description}"
+        f"**{topic.name}** · {tr.plural(counts[topic.id], '{count} tip', '{count} tips')} · "
+        f"`{topic.id}`\n{topic.description}"
         for topic in catalog.topics
     ]
     embed = discord.Embed(
-        title="RLS tip topics",
+        title=tr("RLS tip topics"),
         description=clip("\n\n".join(lines), MAX_EMBED_DESCRIPTION),
         colour=COLOUR,
     )
-    embed.set_footer(text="Pick one with /rls tip topic:<name>")
+    embed.set_footer(text=tr("Pick one with /rls tip topic:<name>"))
     return embed
 
 
-def results_embed(catalog: TipCatalog, query: str, hits: Sequence[SearchHit]) -> discord.Embed:
+def results_embed(
+    catalog: TipCatalog, query: str, hits: Sequence[SearchHit], tr: Speaker = ENGLISH_SPEAKER
+) -> discord.Embed:
     lines = [
         f"**{number}. {hit.tip.title}** · {catalog.topic(hit.tip.topic).name}\n"
         f"{clip(hit.tip.body, SNIPPET)}"
         for number, hit in enumerate(hits, start=1)
     ]
     embed = discord.Embed(
-        title=f"Tips matching “{shown_query(query)}”",
+        title=tr("Tips matching “{query}”", query=shown_query(query)),
         description=clip("\n\n".join(lines), MAX_EMBED_DESCRIPTION),
         colour=COLOUR,
     )
-    embed.set_footer(text="Open one with the menu below.")
+    embed.set_footer(text=tr("Open one with the menu below."))
     return embed
 
 
-def nothing_found_text(catalog: TipCatalog, query: str) -> str:
-    text = f"I found no tips for “{shown_query(query)}”."
+def nothing_found_text(catalog: TipCatalog, query: str, tr: Speaker = ENGLISH_SPEAKER) -> str:
     guesses = did_you_mean(catalog, query)
     if guesses:
         names = ", ".join(f"**{topic.name}** (`/rls tip topic:{topic.id}`)" for topic in guesses)
-        return f"{text} Maybe one of these topics fits: {names}."
-    return f"{text} Try one or two other words, or browse `/rls topics`."
+        return tr(
+            "I found no tips for “{query}”. Maybe one of these topics fits: {names}.",
+            query=shown_query(query),
+            names=names,
+        )
+    return tr(
+        "I found no tips for “{query}”. Try one or two other words, or browse `/rls topics`.",
+        query=shown_query(query),
+    )
 
 
 def publishers(catalog: TipCatalog) -> list[str]:
@@ -230,18 +260,25 @@ def readme_url() -> str | None:
     return None
 
 
-def readme_text(url: str | None) -> str:
-    where = f"[the project's README]({url})" if url else "the project's README (README.md)"
-    return (
-        f"How the bot works, every command, what it stores and how to run your own: {where}. "
-        "It also lists the tips' sources."
+def readme_text(url: str | None, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    where = (
+        tr("[the project's README]({url})", url=url)
+        if url
+        else tr("the project's README (README.md)")
+    )
+    return tr(
+        "How the bot works, every command, what it stores and how to run your own: {where}. "
+        "It also lists the tips' sources.",
+        where=where,
     )
 
 
-def about_embed(catalog: TipCatalog, readme: str | None = None) -> discord.Embed:
+def about_embed(
+    catalog: TipCatalog, readme: str | None = None, tr: Speaker = ENGLISH_SPEAKER
+) -> discord.Embed:
     embed = discord.Embed(
-        title="About RLS Companion",
-        description=(
+        title=tr("About RLS Companion"),
+        description=tr(
             "A companion for communities of people living with Restless Legs Syndrome (RLS): short "
             "tips in plain words, gentle stretch reminders and a private sleep diary. It is run by "
             "volunteers and is not a medical service."
@@ -249,32 +286,39 @@ def about_embed(catalog: TipCatalog, readme: str | None = None) -> discord.Embed
         colour=COLOUR,
     )
     embed.add_field(
-        name="Where the tips come from",
+        name=tr("Where the tips come from"),
         value=clip(
-            f"{plural(len(catalog.tips), 'tip')} in {plural(len(catalog.topics), 'topic')}, "
-            "written in our own words. They started from a 2013 blog article on RLS and back pain; "
-            "every health fact also names, under its tip, the health service or guideline page "
-            f"that says it: {', '.join(publishers(catalog))}.",
+            tr(
+                "{tips} in {topics}, written in our own words. They started from a 2013 blog "
+                "article on RLS and back pain; every health fact also names, under its tip, the "
+                "health service or guideline page that says it: {publishers}.",
+                tips=tr.plural(len(catalog.tips), "{count} tip", "{count} tips"),
+                topics=tr.plural(len(catalog.topics), "{count} topic", "{count} topics"),
+                publishers=", ".join(publishers(catalog)),
+            ),
             MAX_FIELD,
         ),
         inline=False,
     )
-    embed.add_field(name="Please note", value=NOTICE, inline=False)
+    embed.add_field(name=tr("Please note"), value=tip_notice(tr.locale), inline=False)
     embed.add_field(
-        name="Privacy",
-        value=(
+        name=tr("Privacy"),
+        value=tr(
             "The bot cannot read your messages. For tips it keeps only the ids of the last "
-            f"{KEEP} tips you were shown, so you don't get the same ones again. What else it "
-            "stores, and how to remove it, is in the **Privacy** section of the project's README."
+            "{keep} tips you were shown, so you don't get the same ones again. What else it "
+            "stores, and how to remove it, is in the **Privacy** section of the project's README.",
+            keep=KEEP,
         ),
         inline=False,
     )
-    embed.add_field(name="More", value=readme_text(readme), inline=False)
-    embed.set_footer(text="Commands: /help")
+    embed.add_field(name=tr("More"), value=readme_text(readme, tr), inline=False)
+    embed.set_footer(text=tr("Commands: /help"))
     return embed
 
 
-def topic_choices(catalog: TipCatalog, typed: str) -> list[tuple[str, str]]:
+def topic_choices(
+    catalog: TipCatalog, typed: str, tr: Speaker = ENGLISH_SPEAKER
+) -> list[tuple[str, str]]:
     """(topic id, "Name (n tips)") pairs for the topic autocomplete, best matches first."""
     wanted = normalise(typed[:MAX_QUERY])
     topics = [topic for topic in catalog.topics if wanted in normalise(f"{topic.name} {topic.id}")]
@@ -282,7 +326,13 @@ def topic_choices(catalog: TipCatalog, typed: str) -> list[tuple[str, str]]:
         topics = did_you_mean(catalog, typed)  # typos: "masage", "slep"
     counts = catalog.counts()
     return [
-        (topic.id, clip(f"{topic.name} ({plural(counts[topic.id], 'tip')})", MAX_CHOICE_NAME))
+        (
+            topic.id,
+            clip(
+                f"{topic.name} ({tr.plural(counts[topic.id], '{count} tip', '{count} tips')})",
+                MAX_CHOICE_NAME,
+            ),
+        )
         for topic in topics[:MAX_CHOICES]
     ]
 
@@ -306,10 +356,10 @@ class AnotherTipButton(
 
     not_yours = NOT_YOURS
 
-    def __init__(self, topic_id: str | None, owner_id: int) -> None:
+    def __init__(self, topic_id: str | None, owner_id: int, tr: Speaker = ENGLISH_SPEAKER) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Another tip",
+                label=tr("Another tip"),
                 style=discord.ButtonStyle.primary,
                 custom_id=another_custom_id(topic_id, owner_id),
                 row=0,
@@ -343,7 +393,7 @@ def _options_of(item: discord.ui.Item[Any]) -> list[discord.SelectOption]:
 
 def _chosen(select: discord.ui.Select[Any]) -> str:
     if not select.values:
-        raise UserError("Pick a tip from the menu.")
+        raise UserError(N_("Pick a tip from the menu."))
     return select.values[0]
 
 
@@ -356,8 +406,16 @@ class RelatedTipSelect(
 
     not_yours = NOT_YOURS
 
-    def __init__(self, tip_id: str, owner_id: int, options: list[discord.SelectOption]) -> None:
-        super().__init__(_TipSelect(related_custom_id(tip_id, owner_id), "Related tips…", options))
+    def __init__(
+        self,
+        tip_id: str,
+        owner_id: int,
+        options: list[discord.SelectOption],
+        tr: Speaker = ENGLISH_SPEAKER,
+    ) -> None:
+        super().__init__(
+            _TipSelect(related_custom_id(tip_id, owner_id), tr("Related tips…"), options)
+        )
         self.tip_id = tip_id
         self.owner_id = owner_id
 
@@ -384,8 +442,13 @@ class OpenTipSelect(
 
     not_yours = NOT_YOURS
 
-    def __init__(self, owner_id: int, options: list[discord.SelectOption]) -> None:
-        super().__init__(_TipSelect(open_custom_id(owner_id), "Open a tip…", options))
+    def __init__(
+        self,
+        owner_id: int,
+        options: list[discord.SelectOption],
+        tr: Speaker = ENGLISH_SPEAKER,
+    ) -> None:
+        super().__init__(_TipSelect(open_custom_id(owner_id), tr("Open a tip…"), options))
         self.owner_id = owner_id
 
     @classmethod
@@ -405,7 +468,7 @@ DYNAMIC_ITEMS = (AnotherTipButton, RelatedTipSelect, OpenTipSelect)
 class TipsCog(commands.Cog):
     """Works in servers and in DMs with the bot."""
 
-    help_title = "RLS tips"
+    help_title = N_("RLS tips")
 
     group = app_commands.Group(name="rls", description="Short, sourced tips about Restless Legs.")
 
@@ -437,9 +500,12 @@ class TipsCog(commands.Cog):
         await self.bot.repos.tip_history.record(user_id, tip.id, self.bot.clock.now())
 
     def render(
-        self, tip: Tip, topic_id: str | None, owner_id: int
+        self, tip: Tip, topic_id: str | None, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
     ) -> tuple[discord.Embed, discord.ui.View]:
-        return tip_embed(self.catalog, tip), tip_view(self.catalog, tip, topic_id, owner_id)
+        # In the reader's language where the tip is translated; ids stay the English ones.
+        catalog = in_language(self.catalog, tr.locale)
+        shown = catalog.get(tip.id) or tip
+        return tip_embed(catalog, shown, tr), tip_view(catalog, shown, topic_id, owner_id, tr)
 
     async def another(
         self, interaction: discord.Interaction[Any], topic_id: str | None, owner_id: int
@@ -449,7 +515,7 @@ class TipsCog(commands.Cog):
             raise UserError(STALE_TOPIC)
         user_id = interaction.user.id
         tip = await self.next_tip(user_id, topic_id)
-        embed, view = self.render(tip, topic_id, user_id)
+        embed, view = self.render(tip, topic_id, user_id, translator_for(interaction))
         if owner_id == ANYONE:
             await send_reply(interaction, embed=embed, view=view, ephemeral=True)
         else:
@@ -462,7 +528,7 @@ class TipsCog(commands.Cog):
         if tip is None:
             raise UserError(STALE_TIP)
         await self._seen(interaction.user.id, tip)
-        embed, view = self.render(tip, tip.topic, interaction.user.id)
+        embed, view = self.render(tip, tip.topic, interaction.user.id, translator_for(interaction))
         await send_reply(interaction, embed=embed, view=view, ephemeral=True)
 
     # -- commands -----------------------------------------------------------------------------
@@ -489,50 +555,60 @@ class TipsCog(commands.Cog):
         # A DM is only ever seen by the person asking, so it is private even when not ephemeral.
         alone = private or not_here or interaction.guild_id is None
         owner_id = interaction.user.id if alone else ANYONE
-        embed, view = self.render(chosen, topic_id, owner_id)
-        note = NOT_ADDED_HERE if not_here else None
+        tr = translator_for(interaction)
+        embed, view = self.render(chosen, topic_id, owner_id, tr)
+        note = tr(NOT_ADDED_HERE) if not_here else None
         await send_reply(interaction, note, embed=embed, view=view, ephemeral=private or not_here)
 
     @tip.autocomplete("topic")
     async def _topic_autocomplete(
         self, interaction: discord.Interaction[RlsBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        tr = translator_for(interaction)
         return [
             app_commands.Choice(name=label, value=topic_id)
-            for topic_id, label in topic_choices(self.catalog, current)
+            for topic_id, label in topic_choices(in_language(self.catalog, tr.locale), current, tr)
         ]
 
     @group.command(name="topics", description="The tip topics, what each covers, and tip counts.")
     async def topics(self, interaction: discord.Interaction[RlsBot]) -> None:
-        await send_reply(interaction, embed=topics_embed(self.catalog))
+        tr = translator_for(interaction)
+        catalog = in_language(self.catalog, tr.locale)
+        await send_reply(interaction, embed=topics_embed(catalog, tr))
 
     @group.command(name="search", description="Search the tips, e.g. “burning legs” or “massage”.")
     @app_commands.describe(query="A word or two (up to 100 characters)")
     async def find(
         self, interaction: discord.Interaction[RlsBot], query: app_commands.Range[str, 1, MAX_QUERY]
     ) -> None:
-        hits = search(self.catalog, query, limit=SEARCH_RESULTS)
+        tr = translator_for(interaction)
+        # Searched in the reader's language: German titles, bodies and keywords (and the English
+        # keywords each translated tip keeps).
+        catalog = in_language(self.catalog, tr.locale)
+        hits = search(catalog, query, limit=SEARCH_RESULTS)
         if not hits:
-            await send_reply(interaction, nothing_found_text(self.catalog, query))
+            await send_reply(interaction, nothing_found_text(catalog, query, tr))
             return
         view = discord.ui.View(timeout=None)
         view.add_item(
-            OpenTipSelect(interaction.user.id, tip_options([hit.tip for hit in hits], self.catalog))
+            OpenTipSelect(interaction.user.id, tip_options([hit.tip for hit in hits], catalog), tr)
         )
-        await send_reply(interaction, embed=results_embed(self.catalog, query, hits), view=view)
+        await send_reply(interaction, embed=results_embed(catalog, query, hits, tr), view=view)
 
     @find.autocomplete("query")
     async def _query_autocomplete(
         self, interaction: discord.Interaction[RlsBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        tr = translator_for(interaction)
         return [
             app_commands.Choice(name=title, value=title)
-            for title in suggest_titles(self.catalog, current)
+            for title in suggest_titles(in_language(self.catalog, tr.locale), current)
         ]
 
     @group.command(name="about", description="What this bot is and where its tips come from.")
     async def about(self, interaction: discord.Interaction[RlsBot]) -> None:
-        await send_reply(interaction, embed=about_embed(self.catalog, readme_url()))
+        tr = translator_for(interaction)
+        await send_reply(interaction, embed=about_embed(self.catalog, readme_url(), tr))
 
 
 async def setup(bot: RlsBot) -> None:

@@ -28,7 +28,8 @@ async def test_reminder_tick_profile_splits_the_tick(tmp_path: Path) -> None:
     figures = await engine_figures(path, tmp_path / "tick.prof")
     assert figures["tick with 100 due"]
     assert any(key.startswith("profile: SQLite thread: INSERT") for key in figures)
-    assert any(key.startswith("profile: decide per row") for key in figures)
+    assert any(key.startswith("profile: SQLite thread: UPDATE") for key in figures)
+    assert any(key.startswith("profile: decide per group") for key in figures)
     assert figures["outbox rows written"] == "100"
     check_profiles(tmp_path, 1)
 

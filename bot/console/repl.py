@@ -33,6 +33,7 @@ META: list[tuple[str, str, str]] = [
     ("where", ":where dm|private|server|#channel", "where your next commands are used"),
     ("install", ":install user|server", "the bot on your own account, or via the server"),
     ("time", ":time +2h | 17:30 [ZONE] | next", "move the clock; reminders due on the way fire"),
+    ("locale", ":locale de|en-US|...", "your Discord language (and the demo server's)"),
     ("click", ":click N|LABEL", "press a button on the latest message that has some"),
     ("select", ":select N [M ...]", "pick options of a menu on that message"),
     ("quit", ":quit", "leave (Ctrl-D does too)"),
@@ -122,6 +123,11 @@ async def run_line(session: Session, line: str) -> bool:
         session.console.print(Text(f"You are in {session.where()}.", style="bold"))
     elif name == "time":
         await session.move_time(argument)
+    elif name == "locale":
+        if not argument:
+            session.console.print(Text(f"Discord runs in {session.user.locale}.", style="bold"))
+        else:
+            session.console.print(Text(session.set_locale(argument), style="bold"))
     elif name == "click":
         await session.click(argument)
     elif name == "select":

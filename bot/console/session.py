@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+import discord
 from rich.console import Console
 from rich.text import Text
 
@@ -138,8 +139,22 @@ class Session:
         return self.world.users
 
     def switch_user(self, name: str) -> EmuUser:
+        locale = self.user.locale
         self.user = self.world.person(name)
+        # Everyone the console plays speaks the language chosen with :locale.
+        self.user.locale = locale
         return self.user
+
+    def set_locale(self, code: str) -> str:
+        """The Discord client language of the person (their interactions' ``locale``) and the
+        demo server's preferred one (``guild_locale``), e.g. ``de`` or ``en-US``."""
+        try:
+            locale = discord.Locale(code.strip())
+        except ValueError:
+            known = ", ".join(sorted(item.value for item in discord.Locale))
+            raise ConsoleError(f"Unknown locale {code!r}: one of {known}") from None
+        self.user.locale = self.guild.locale = locale.value
+        return f"Discord now runs in {locale.value} for {self.user.name} and {self.guild.name}."
 
     @property
     def is_moderator(self) -> bool:

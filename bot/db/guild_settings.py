@@ -301,6 +301,25 @@ class GuildSettingsRepository:
             )
         return [row[0] for row in rows]
 
+    async def remember_locale(self, guild_id: int, locale: str, now: datetime) -> None:
+        """Note the server's preferred language (Discord's guild_locale); written only when it
+        differs from the stored one."""
+        # One statement with every parameter known: one trip to SQLite's thread (atomic_batch).
+        sql = (
+            "INSERT INTO guild_settings (guild_id, updated_at, locale) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET locale = excluded.locale "
+            "WHERE guild_settings.locale IS NULL OR guild_settings.locale <> excluded.locale"
+        )
+        await self._db.atomic_batch([(sql, (guild_id, self._e.instant(now), locale))])
+
+    async def locale(self, guild_id: int) -> str | None:
+        """The stored guild_locale code, None when not known."""
+        async with self._db.read() as s:
+            value = await s.fetch_value(
+                "SELECT locale FROM guild_settings WHERE guild_id = ?", guild_id
+            )
+        return None if value is None else str(value)
+
     async def delete(self, guild_id: int) -> bool:
         """Forget the server: settings, audit and tip history. True if it had settings."""
         async with self._db.atomic() as s:

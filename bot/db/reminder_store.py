@@ -4,8 +4,8 @@ The SQL is one text per statement; the engine converts placeholders and instants
 differs (see :mod:`bot.db.engines`). What matters most: on PostgreSQL several bot processes share
 the database, so the claim and the lease pick rows `FOR UPDATE SKIP LOCKED` (each process takes rows
 nobody else holds instead of queueing behind them); on SQLite one process holding `BEGIN IMMEDIATE`
-is the same guarantee, so there those clauses are empty. The claim's batch is written with the
-engine's bulk forms (executemany on SQLite, `unnest` arrays on PostgreSQL).
+is the same guarantee, so there those clauses are empty. The claim's batch is grouped and
+written set-wise in the database (two statements per batch, whatever its size; see `claim_due`).
 """
 
 from __future__ import annotations
@@ -52,19 +52,18 @@ _LEASED = "SELECT " + LEASED_COLUMNS + " FROM deliveries d JOIN schedules s ON s
 _SAVE_USER_SCHEDULE = schedule_upsert_sql(["?"] * 10, USER_SCHEDULE)
 _SAVE_SERVER_SCHEDULE = schedule_upsert_sql(["?"] * 10, SERVER_SCHEDULE)
 
-# The claim's batch: one outbox row per claimed occurrence, one advance per claimed schedule.
-_OUTBOX: list[Column] = [
-    ("schedule_id", "bigint"),
-    ("user_id", "bigint"),
-    ("due_at", "timestamptz"),
+# The claim, set-wise: the due rows of a batch are grouped in the database by what decides their
+# next occurrence (CLAIM_KEY), each group is decided once, and the decisions go back with the
+# group's ids for the outbox INSERT and the advancing UPDATE: no Python per row.
+CLAIM_KEY = "local_time, days_mask, timezone, next_due"
+_DECIDED: list[Column] = [
+    ("ids", "text"),
     ("status", "text"),
     ("late_seconds", "integer"),
+    ("next_due", "timestamptz"),
+    ("pause_reason", "text"),
+    ("claimed_at", "timestamptz"),
 ]
-_ADVANCE: list[Column] = [("next_due", "timestamptz"), ("pause_reason", "text"), ("id", "bigint")]
-_ADVANCED = (
-    "next_due = new.next_due, pause_reason = coalesce(new.pause_reason, schedules.pause_reason), "
-    "updated_at = new.updated_at"
-)
 
 
 class _NothingToTell:
@@ -97,9 +96,41 @@ class SqlReminderRepository:
             self._told = _NOTHING_TO_TELL.setdefault(db, _NothingToTell())
         self._e = e = db.engine
         # The statements whose text depends on the engine, built once.
+        # The batch (locked row by row on PostgreSQL, where a subquery may lock) in groups.
         self._claim_sql = (
-            "SELECT id, user_id, local_time, days_mask, timezone, next_due FROM schedules "
-            "WHERE next_due <= ? ORDER BY next_due LIMIT ?" + e.skip_locked
+            "SELECT "
+            + CLAIM_KEY
+            + ", count(*), "
+            + e.group_ids("id")
+            + " FROM (SELECT id, "
+            + CLAIM_KEY
+            + " FROM schedules WHERE next_due <= ? ORDER BY next_due LIMIT ?"
+            + e.skip_locked
+            + ") AS due GROUP BY "
+            + CLAIM_KEY
+            + " ORDER BY next_due"
+        )
+        # The claimed rows as (id, their group's decision), materialized first: it is what both
+        # writes walk, each schedule found by its id (SQLite would otherwise scan `schedules`).
+        claimed = (
+            "WITH x AS MATERIALIZED (SELECT i.value AS id, d.status, d.late_seconds, d.next_due, "
+            "d.pause_reason, d.claimed_at FROM "
+            + e.rows_source(_DECIDED)
+            + " AS d CROSS JOIN "
+            + e.each_id("d.ids", "i")
+            + ") "
+        )
+        self._outbox_sql = (
+            claimed + "INSERT INTO deliveries (schedule_id, user_id, due_at, reason, status, "
+            "late_seconds, next_attempt_at, created_at) "
+            "SELECT s.id, s.user_id, s.next_due, 'scheduled', x.status, x.late_seconds, "
+            "x.claimed_at, x.claimed_at FROM x JOIN schedules s ON s.id = x.id "
+            "WHERE x.status <> 'paused' ON CONFLICT (schedule_id, due_at, reason) DO NOTHING"
+        )
+        self._advance_sql = (
+            claimed + "UPDATE schedules SET next_due = x.next_due, "
+            "pause_reason = coalesce(x.pause_reason, schedules.pause_reason), "
+            "updated_at = x.claimed_at FROM x WHERE schedules.id = x.id"
         )
         # A row another process leased and committed after our snapshot is re-checked against
         # the WHERE clause on its new version (PostgreSQL), whose lease_until is no longer in the
@@ -334,51 +365,35 @@ class SqlReminderRepository:
     async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
         e = self._e
         stamp = e.instant(now)
-        from_instant, opt_instant = e.from_instant, e.opt_instant
         async with self._writing() as s:
-            rows = await s.fetch_all(self._claim_sql, stamp, limit)
-            if not rows:
+            groups = await s.fetch_all(self._claim_sql, stamp, limit)
+            if not groups:
                 return 0
-            outbox: list[tuple[Any, ...]] = []
-            advances: list[tuple[Any, ...]] = []
-            for schedule_id, user_id, local_time, days_mask, zone, next_due in rows:
+            decided: list[tuple[Any, ...]] = []
+            for local_time, days_mask, zone, next_due, _, ids in groups:
                 decision = decide(
                     DueSchedule(
-                        schedule_id,
-                        user_id,
+                        tuple(e.read_ids(ids)),
                         read_local_time(local_time),
                         days_mask,
                         zone,
-                        from_instant(next_due),
+                        e.from_instant(next_due),
                     )
                 )
-                if decision.status != "paused":
-                    outbox.append(
-                        (schedule_id, user_id, next_due, decision.status, decision.late_seconds)
+                decided.append(
+                    (
+                        ids,
+                        decision.status,
+                        decision.late_seconds,
+                        e.opt_instant(decision.next_due),
+                        decision.pause_reason,
+                        stamp,
                     )
-                advances.append(
-                    (opt_instant(decision.next_due), decision.pause_reason, schedule_id)
                 )
-            await s.insert_many(
-                "deliveries",
-                _OUTBOX,
-                outbox,
-                fixed={
-                    "reason": ("text", "scheduled"),
-                    "next_attempt_at": ("timestamptz", stamp),
-                    "created_at": ("timestamptz", stamp),
-                },
-                suffix="ON CONFLICT (schedule_id, due_at, reason) DO NOTHING",
-            )
-            await s.update_many(
-                "schedules",
-                "id",
-                _ADVANCE,
-                advances,
-                _ADVANCED,
-                fixed={"updated_at": ("timestamptz", stamp)},
-            )
-        return len(rows)
+            params = e.rows_params(_DECIDED, decided)
+            await s.execute(self._outbox_sql, *params)
+            await s.execute(self._advance_sql, *params)
+        return sum(group[4] for group in groups)
 
     async def add_delivery(
         self,

@@ -116,10 +116,14 @@ class ScheduleActivity:
 
 @dataclass(frozen=True, slots=True)
 class DueSchedule:
-    """The part of a schedule a claim needs: small, because a burst claims thousands."""
+    """What a claim decides on: the due schedules of one batch that share a recurrence and a due
+    time, decided once for all of them (a burst is thousands of rows but a few such groups).
 
-    id: int
-    user_id: int | None  # None for a server's schedule
+    Everything a decision reads must be in here and in the claim's grouping key
+    (`CLAIM_KEY` in bot/db/reminder_store.py): a new schedule form (say a one-off date) adds its
+    column to both, or schedules that differ in it would share one decision."""
+
+    ids: tuple[int, ...]  # the schedules of the group, in claim order
     local_time: time | None  # None: the stored text is not a time (a hand edit)
     days_mask: int
     timezone: str
@@ -225,7 +229,9 @@ class ReminderRepository(Protocol):
         ...
 
     async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
-        """Turn up to `limit` schedules due at `now` into outbox rows and advance them."""
+        """Turn up to `limit` schedules due at `now` into outbox rows and advance them.
+        `decide` is called once per group of schedules with the same recurrence and due time;
+        its decision holds for each of them."""
         ...
 
     async def add_delivery(

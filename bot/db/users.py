@@ -55,6 +55,23 @@ class UserRepository:
         assert row is not None
         return self._profile(row)
 
+    async def remember_locale(self, user_id: int, locale: str, now: datetime) -> None:
+        """Note the language of the person's latest interaction (creating the profile if needed);
+        a write only when it differs from the stored one."""
+        # One statement with every parameter known: one trip to SQLite's thread (atomic_batch).
+        sql = (
+            "INSERT INTO users (id, timezone, created_at, locale) VALUES (?, NULL, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET locale = excluded.locale "
+            "WHERE users.locale IS NULL OR users.locale <> excluded.locale"
+        )
+        await self._db.atomic_batch([(sql, (user_id, self._e.instant(now), locale))])
+
+    async def locale(self, user_id: int) -> str | None:
+        """The stored Discord locale code (``de``, ``en-US``), None when not known."""
+        async with self._db.read() as s:
+            value = await s.fetch_value("SELECT locale FROM users WHERE id = ?", user_id)
+        return None if value is None else str(value)
+
     async def delete(self, user_id: int) -> bool:
         """Remove the profile (and, through foreign keys, everything hanging off it)."""
         async with self._db.atomic() as s:

@@ -171,7 +171,7 @@ class EmuInteraction:
             "data": self.data,
             "token": self.token,
             "version": 1,
-            "locale": "en-US",
+            "locale": self.user.locale,
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
             "channel_id": str(self.channel.id),
@@ -188,8 +188,8 @@ class EmuInteraction:
                 app_permissions = world.everyone_permissions_in(self.channel)
             payload.update(
                 guild_id=str(self.guild.id),
-                guild={"id": str(self.guild.id), "locale": "en-US", "features": []},
-                guild_locale="en-US",
+                guild={"id": str(self.guild.id), "locale": self.guild.locale, "features": []},
+                guild_locale=self.guild.locale,
                 member=world.member_payload(self.guild, self.user, self.permissions),
                 app_permissions=str(app_permissions),
             )

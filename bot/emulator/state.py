@@ -47,6 +47,8 @@ class EmuUser:
     app_installed: bool = False
     # Member of a server that added the bot: the server install reaches their DM with the bot.
     in_bot_server: bool = True
+    # Their Discord client's language, sent as every interaction's `locale`.
+    locale: str = "en-US"
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -141,6 +143,8 @@ class EmuGuild:
     # False: the server never added the bot (no bot member, no GUILD_CREATE); its members may
     # still use the commands of an app they added to their own accounts.
     installed: bool = True
+    # The server's preferred language (`guild_locale` on interactions, `preferred_locale`).
+    locale: str = "en-US"
 
     def channel(self, name: str) -> EmuChannel:
         for channel in self.channels:
@@ -450,7 +454,7 @@ class World:
             "member_count": 2,
             "joined_at": iso(datetime(2025, 1, 1, tzinfo=UTC)),
             "features": [],
-            "preferred_locale": "en-US",
+            "preferred_locale": guild.locale,
             "verification_level": 0,
             "default_message_notifications": 1,
             "explicit_content_filter": 0,

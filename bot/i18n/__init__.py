@@ -27,14 +27,17 @@ from bot.i18n.formatting import (
     format_weekday,
 )
 from bot.i18n.locales import ENGLISH, GERMAN, SUPPORTED, pick_locale
+from bot.i18n.speech import N_, Speaker, marked_messages, speaker
 
 __all__ = [
     "ENGLISH",
     "GERMAN",
+    "N_",
     "SUPPORTED",
     "CatalogProblem",
     "Message",
     "MessageCatalog",
+    "Speaker",
     "catalog_problems",
     "format_date",
     "format_datetime",
@@ -43,7 +46,9 @@ __all__ = [
     "format_time",
     "format_weekday",
     "load_catalog",
+    "marked_messages",
     "pick_locale",
     "placeholders",
+    "speaker",
     "translate",
 ]

@@ -87,9 +87,12 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 def source_messages(template: Path = TEMPLATE) -> list[Message]:
     """Every message the bot can show, from the English template (``messages.pot``)."""
     return sorted(
-        Message(entry.context, entry.id)
-        for entry in read_catalog(template)
-        if entry.id and isinstance(entry.id, str)
+        (
+            Message(entry.context, entry.id)
+            for entry in read_catalog(template)
+            if entry.id and isinstance(entry.id, str)
+        ),
+        key=lambda m: (m.context or "", m.text),
     )
 
 
@@ -167,7 +170,7 @@ def catalog_problems(
     known = set(wanted)
     problems.extend(
         CatalogProblem("unknown", message, "not in the source any more")
-        for message in sorted(entries)
+        for message in sorted(entries, key=lambda m: (m.context or "", m.text))
         if message not in known
     )
     return problems

@@ -218,9 +218,10 @@ def localized_tip(tip: Tip, locale: str) -> Tip:
     )
 
 
-def localized_catalog(locale: str) -> TipCatalog:
-    """The whole catalog in ``locale``: translated topics and tips, English for the rest."""
-    english = load_catalog()
+def localized_catalog(locale: str, english: TipCatalog | None = None) -> TipCatalog:
+    """The whole catalog in ``locale``: translated topics and tips, English for the rest
+    (``english``: the loaded catalog by default)."""
+    english = english or load_catalog()
     translation = _tips_translation(locale)
     if translation is None:
         return english

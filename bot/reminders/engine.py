@@ -32,6 +32,7 @@ from bot.db.reminders import (
 )
 from bot.db.users import UserRepository
 from bot.errors import UserError
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Said, Speaker
 from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
 from bot.reminders.transport import (
     LeaseLost,
@@ -241,23 +242,29 @@ class ReminderKind:
     instead: str = ""
 
 
-DM_CLOSED_FIX = (
+DM_CLOSED_FIX = N_(
     "Allow direct messages from a server we share (server name → Privacy Settings → Direct "
     "Messages)"
 )
 
 
-def pause_notice(kind: ReminderKind, reason: str) -> str:
-    """The one-time heads-up about a pause the engine made by itself."""
+def pause_notice(kind: ReminderKind, reason: str, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """The one-time heads-up about a pause the engine made by itself, in ``tr``'s language (the
+    kind's words are translated where the cog marked them with ``N_``)."""
     if reason == PAUSE_DM_CLOSED:
-        instead = f" {kind.instead}" if kind.instead else ""
-        return (
-            f"Heads-up: I couldn't send you a DM, so your {kind.what} are paused. "
-            f"{DM_CLOSED_FIX}, then use `{kind.restart}`.{instead} `{kind.status}` shows them."
+        return tr(
+            "Heads-up: I couldn't send you a DM, so your {what} are paused. {fix}, then use "
+            "`{restart}`.{instead} `{status}` shows them.",
+            what=Said(kind.what),
+            fix=Said(DM_CLOSED_FIX),
+            restart=kind.restart,
+            instead=" " + tr(kind.instead) if kind.instead else "",
+            status=kind.status,
         )
-    return (
-        f"Heads-up: your {kind.what} are paused: I can no longer work out times in your saved "
-        "timezone. Set it again with `/timezone set` and they start again."
+    return tr(
+        "Heads-up: your {what} are paused: I can no longer work out times in your saved "
+        "timezone. Set it again with `/timezone set` and they start again.",
+        what=Said(kind.what),
     )
 
 
@@ -578,7 +585,12 @@ class ReminderEngine:
                 await self.reminders.set_next_due(schedule.id, schedule.next_due, now)
         return await self.reminders.user_schedules(user_id)
 
-    async def pause_notices(self, user_id: int, kinds: Mapping[str, ReminderKind]) -> list[str]:
+    async def pause_notices(
+        self,
+        user_id: int,
+        kinds: Mapping[str, ReminderKind],
+        tr: Speaker = ENGLISH_SPEAKER,
+    ) -> list[str]:
         """Heads-ups, each given once, about the user's reminders the engine paused by itself
         (closed DMs, an unreadable zone): wherever the user next turns up, they learn it.
         `kinds` names each kind of reminder (the cogs offering them declare it), or a family
@@ -587,7 +599,7 @@ class ReminderEngine:
         notices: list[str] = []
         for kind, reason in taken:
             named = kinds.get(kind) or (kinds.get(family_of(kind)) if ":" in kind else None)
-            if named is not None and (notice := pause_notice(named, reason)) not in notices:
+            if named is not None and (notice := pause_notice(named, reason, tr)) not in notices:
                 notices.append(notice)
         return notices
 
@@ -666,8 +678,8 @@ class ReminderEngine:
     # -- the machinery --------------------------------------------------------------------------
 
     def decide(self, now: datetime) -> Callable[[DueSchedule], ClaimDecision]:
-        # In a burst most due schedules share a time, days and zone: compute each distinct
-        # next occurrence once, which keeps a 10,000-row claim from blocking the event loop.
+        # The claim asks once per group of a batch (schedules sharing time, days, zone and due
+        # time); the same groups come back in the tick's next batches, so remember them here.
         following_for: dict[tuple[time | None, int, str, datetime], datetime] = {}
 
         def decide(schedule: DueSchedule) -> ClaimDecision:
@@ -691,16 +703,17 @@ class ReminderEngine:
                     )
                     following = next_occurrence(rule, max(now, schedule.next_due))
                 except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
-                    # This row alone stops (its status says why); the batch goes on.
+                    # These rows alone stop (their status says why); the batch goes on.
                     log.warning(
-                        "schedule %s paused: cannot compute its next time (%s %s, days %s): %r",
-                        schedule.id,
+                        "schedules %s paused: cannot compute the next time (%s %s, days %s): %r",
+                        ", ".join(map(str, schedule.ids)),
                         schedule.local_time,
                         schedule.timezone,
                         schedule.days_mask,
                         exc,
                     )
-                    self.observer.schedule_paused(PAUSE_UNREADABLE)
+                    for _ in schedule.ids:
+                        self.observer.schedule_paused(PAUSE_UNREADABLE)
                     return ClaimDecision("paused", 0, None, PAUSE_UNREADABLE)
                 following_for[key] = following
             if late > self.config.skip_after:

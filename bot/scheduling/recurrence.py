@@ -249,12 +249,20 @@ def upcoming(schedule: DailySchedule, after: datetime, count: int) -> list[datet
     """The next ``count`` occurrences strictly after ``after``, in increasing order."""
     if count < 0:
         raise ValueError(f"count must not be negative, got {count}")
+    return list(_upcoming(schedule, after, count))
+
+
+@functools.lru_cache(maxsize=4096)
+def _upcoming(schedule: DailySchedule, after: datetime, count: int) -> tuple[datetime, ...]:
+    # Every status shows a schedule's next reminders, and many people share one recurrence and
+    # due time (17:30 every day in Berlin): computed once, not per command (issue 19). A pure
+    # function of hashable values; the zone data does not change while the process runs.
     instants: list[datetime] = []
     cursor = after
     for _ in range(count):
         cursor = next_occurrence(schedule, cursor)
         instants.append(cursor)
-    return instants
+    return tuple(instants)
 
 
 def _resolve_wall_time(wall: datetime, zone: ZoneInfo) -> datetime | None:

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
+from bot.i18n.speech import N_, OneOf, Said
 from bot.scheduling.recurrence import load_zone
 
 __all__ = ["MAX_CHOICES", "is_valid_zone", "resolve_zone", "said_back", "zone_choices"]
@@ -231,29 +232,37 @@ def resolve_zone(name: str, *, now: datetime | None = None) -> ZoneInfo:
     """
     text = " ".join(name.split())
     if not text:
-        raise UserError("Please give your time zone, e.g. Europe/London or America/New_York.")
+        raise UserError(N_("Please give your time zone, e.g. Europe/London or America/New_York."))
     if len(text) > _MAX_INPUT:
-        raise UserError("That's too long for a time zone name. Try e.g. Europe/London.")
+        raise UserError(N_("That's too long for a time zone name. Try e.g. Europe/London."))
     suggestions = _ABBREVIATIONS.get(text.upper().replace(" ", ""))
     if suggestions is not None:
         raise UserError(
-            f"{_quote(text)} is an abbreviation, and those are ambiguous or don't follow "
-            "daylight saving time, so your reminders could end up an hour off. Please pick the "
-            f"zone of a city instead, for example {_join(suggestions)}."
+            N_(
+                "{typed} is an abbreviation, and those are ambiguous or don't follow daylight "
+                "saving time, so your reminders could end up an hour off. Please pick the zone of "
+                "a city instead, for example {zones}."
+            ),
+            typed=_quote(text),
+            zones=OneOf(suggestions),
         )
     if offset := _OFFSET.fullmatch(text.lower()):
-        raise UserError(_offset_message(text, offset, now))
+        raise _offset_message(text, offset, now)
     key = _normalise(text)
     canonical = _catalog()[1].get(key)
     if canonical is None:
         zones = _cities().get(key, ())
         if len(zones) > 1:
             raise UserError(
-                f"{_quote(text)} could be {_join(zones)}: which one? Type its full name, or "
-                "pick it from the list while typing."
+                N_(
+                    "{typed} could be {zones}: which one? Type its full name, or pick it from the "
+                    "list while typing."
+                ),
+                typed=_quote(text),
+                zones=OneOf(zones),
             )
         if not zones:
-            raise UserError(_unknown_message(text, key))
+            raise _unknown_message(text, key)
         canonical = zones[0]
     return load_zone(canonical)
 
@@ -264,6 +273,102 @@ def said_back(typed: str, zone: ZoneInfo) -> str:
     if _normalise(" ".join(typed.split())) == zone.key.lower():
         return zone.key
     return f"{' '.join(typed.split())[:40]} → {zone.key}"
+
+
+# Places people type that are not the last part of a zone name: the German names of zone cities
+# ("Wien", "Prag") and the big cities of Germany, Austria and Switzerland (in German and English),
+# which share their country's zone. Umlauts may be typed as ae/oe/ue too.
+_PLACES: dict[str, tuple[str, ...]] = {
+    "Europe/Berlin": (
+        "München",
+        "Munich",
+        "Hamburg",
+        "Köln",
+        "Cologne",
+        "Frankfurt",
+        "Frankfurt am Main",
+        "Stuttgart",
+        "Düsseldorf",
+        "Dortmund",
+        "Essen",
+        "Leipzig",
+        "Bremen",
+        "Dresden",
+        "Hannover",
+        "Hanover",
+        "Nürnberg",
+        "Nuremberg",
+        "Duisburg",
+        "Bochum",
+        "Wuppertal",
+        "Bielefeld",
+        "Bonn",
+        "Münster",
+        "Mannheim",
+        "Karlsruhe",
+        "Augsburg",
+        "Wiesbaden",
+        "Kiel",
+        "Freiburg",
+        "Rostock",
+        "Kassel",
+        "Mainz",
+        "Erfurt",
+        "Potsdam",
+        "Magdeburg",
+        "Saarbrücken",
+        "Regensburg",
+        "Würzburg",
+        "Göttingen",
+        "Heidelberg",
+    ),
+    "Europe/Vienna": (
+        "Wien",
+        "Graz",
+        "Linz",
+        "Salzburg",
+        "Innsbruck",
+        "Klagenfurt",
+    ),
+    "Europe/Zurich": (
+        "Zürich",
+        "Basel",
+        "Bern",
+        "Genf",
+        "Geneva",
+        "Lausanne",
+        "Luzern",
+        "Lucerne",
+        "St. Gallen",
+        "Winterthur",
+    ),
+    "Europe/Brussels": ("Brüssel", "Antwerpen"),
+    "Europe/Copenhagen": ("Kopenhagen",),
+    "Europe/Prague": ("Prag",),
+    "Europe/Warsaw": ("Warschau",),
+    "Europe/Rome": ("Rom", "Mailand", "Venedig", "Neapel", "Bozen"),
+    "Europe/Lisbon": ("Lissabon",),
+    "Europe/Moscow": ("Moskau",),
+    "Europe/Athens": ("Athen",),
+    "Europe/Bucharest": ("Bukarest",),
+    "Europe/Belgrade": ("Belgrad",),
+    "Europe/Luxembourg": ("Luxemburg",),
+    "Europe/Amsterdam": ("Den Haag",),
+    "Europe/Paris": ("Nizza",),
+}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@functools.cache
+def _places() -> dict[str, str]:
+    """Typed place (as ``_normalise`` spells it) -> zone, for the names in ``_PLACES``."""
+    found: dict[str, str] = {}
+    for zone, names in _PLACES.items():
+        for name in names:
+            key = _normalise(name)
+            found[key] = zone
+            found[key.translate(_UMLAUTS)] = zone
+    return found
 
 
 @functools.cache
@@ -282,6 +387,8 @@ def _cities() -> dict[str, tuple[str, ...]]:
             if not any(_same_clock(name, kept) for kept in distinct):
                 distinct.append(name)
         cities[city] = tuple(distinct)
+    for place, zone in _places().items():
+        cities.setdefault(place, (zone,))
     return cities
 
 
@@ -314,7 +421,9 @@ def zone_choices(query: str, now: datetime, limit: int = MAX_CHOICES) -> list[tu
     limit = max(0, min(limit, MAX_CHOICES))
     key = _normalise(" ".join(query[:_MAX_INPUT].split()))
     if key:
-        names = _search(key, limit)
+        # "Wien", "Münch": a place's zone first, then the zones whose names match.
+        places = [zone for place, zone in _places().items() if place.startswith(key)]
+        names = list(dict.fromkeys([*places, *_search(key, limit)]))[:limit]
     else:
         # West to east reads like a map, which makes the default list easy to scan.
         names = sorted(_COMMON_ZONES[:MAX_CHOICES], key=lambda zone: _offset_at(zone, now))
@@ -376,7 +485,7 @@ def _offset_at(zone: str, instant: datetime) -> float:
     return offset.total_seconds() if offset is not None else 0.0
 
 
-def _offset_message(text: str, offset: re.Match[str], now: datetime | None) -> str:
+def _offset_message(text: str, offset: re.Match[str], now: datetime | None) -> UserError:
     sign = -1 if offset[1] != "+" else 1
     minutes = sign * (int(offset[2]) * 60 + int(offset[3] or 0))
     year = (now or datetime.now(UTC)).year
@@ -387,35 +496,56 @@ def _offset_message(text: str, offset: re.Match[str], now: datetime | None) -> s
         for zone in _COMMON_ZONES
         if any(_offset_at(zone, sample) == minutes * 60 for sample in samples)
     ][:_MAX_SUGGESTIONS]
-    advice = f", for example {_join(matches)}" if matches else ""
-    return (
-        f"{_quote(text)} is a fixed UTC offset, which doesn't follow daylight saving time, so "
-        f"your reminders could end up an hour off for part of the year. Please pick the zone of "
-        f"a city near you instead{advice}. (If you really want no clock changes, use UTC.)"
+    if matches:
+        return UserError(
+            N_(
+                "{typed} is a fixed UTC offset, which doesn't follow daylight saving time, so "
+                "your reminders could end up an hour off for part of the year. Please pick the "
+                "zone of a city near you instead, for example {zones}. (If you really want no "
+                "clock changes, use UTC.)"
+            ),
+            typed=_quote(text),
+            zones=OneOf(matches),
+        )
+    return UserError(
+        N_(
+            "{typed} is a fixed UTC offset, which doesn't follow daylight saving time, so your "
+            "reminders could end up an hour off for part of the year. Please pick the zone of a "
+            "city near you instead. (If you really want no clock changes, use UTC.)"
+        ),
+        typed=_quote(text),
     )
 
 
-def _unknown_message(text: str, key: str) -> str:
+def _unknown_message(text: str, key: str) -> UserError:
     # One or two letters match dozens of names by substring; suggesting those would be noise.
     suggestions = _search(key, _MAX_SUGGESTIONS) if len(key) >= 3 else list(_hints(key))
-    message = f"I don't know the time zone {_quote(text)}."
+    abbreviation = bool(_ABBREVIATION_LIKE.fullmatch(text))
+    note = (
+        N_(" (Abbreviations like CST are ambiguous, so city names are used instead.)")
+        if abbreviation
+        else ""
+    )
     if suggestions:
-        message += f" Did you mean {_join(suggestions)}?"
-    else:
-        message += " Start typing your nearest big city and pick it from the list."
-    if _ABBREVIATION_LIKE.fullmatch(text):
-        message += " (Abbreviations like CST are ambiguous, so city names are used instead.)"
-    return message
+        return UserError(
+            N_("I don't know the time zone {typed}. Did you mean {zones}?{note}"),
+            typed=_quote(text),
+            zones=OneOf(suggestions),
+            note=Said(note),
+        )
+    return UserError(
+        N_(
+            "I don't know the time zone {typed}. Start typing your nearest big city and pick it "
+            "from the list.{note}"
+        ),
+        typed=_quote(text),
+        note=Said(note),
+    )
 
 
 def _normalise(text: str) -> str:
     """Lower case, no spaces around slashes, other spaces as underscores: IANA spelling."""
     return re.sub(r"\s*/\s*", "/", text.strip()).replace(" ", "_").lower()
-
-
-def _join(names: tuple[str, ...] | list[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _quote(text: str) -> str:

@@ -27,6 +27,9 @@ IN_BED_COLOUR = "#c9d5ea"  # time in bed, behind the total sleep bar
 EFFICIENCY_COLOUR = "#55a868"
 SEVERITY_COLOUR = "#c44e52"
 UNKNOWN_COLOUR = "#8c8c8c"
+ONSET_COLOUR = "#8172b2"
+THRESHOLD_COLOUR = "#c44e52"
+UNKNOWN_GID = "unknown"  # the "?" marks of unanswered questions
 # Roughly how much of the figure's width the axes get with the default margins.
 AXES_WIDTH_FRACTION = 0.78
 
@@ -94,7 +97,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     (`vlines`) rather than `bar()`, which makes one patch per night: for a year of nights that is
     the difference between ~50 ms and over a second.
     """
-    from matplotlib.dates import AutoDateLocator, DateFormatter, DayLocator, date2num
+    from matplotlib.dates import date2num
 
     sleep_ax, eff_ax, sev_ax = axes
     span = (end - start).days + 2
@@ -107,9 +110,18 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     nights = date2num([p.night for p in points])
 
     def unknown(ax: Axes, xs: Sequence[float], y: float) -> None:
+        # One marker line, not a text per night: each text is laid out on its own, and a page
+        # of them was most of the report's drawing time.
         if small and len(xs):
-            for x in xs:
-                ax.text(x, y, "?", ha="center", va="bottom", fontsize=7, color=UNKNOWN_COLOUR)
+            ax.plot(
+                xs,
+                [y] * len(xs),
+                linestyle="none",
+                marker="$?$",
+                markersize=5,
+                color=UNKNOWN_COLOUR,
+                gid=UNKNOWN_GID,
+            )
 
     in_bed = [(x, p.in_bed_hours) for x, p in zip(nights, points, strict=True) if p.in_bed_hours]
     sleep_ax.vlines(
@@ -127,7 +139,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
         linewidth=bar_points * 0.55,
         color=SLEEP_COLOUR,
     )
-    unknown(sleep_ax, [x for x, v in slept if v is None], 0.2)
+    unknown(sleep_ax, [x for x, v in slept if v is None], 0.6)
     tallest = [p.in_bed_hours or p.sleep_hours or 0.0 for p in points]
     sleep_ax.set_ylim(0, max([10.0, *(h + 0.5 for h in tallest)]))
     sleep_ax.set_ylabel("Hours")
@@ -156,7 +168,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
         markersize=3 if small else 1.5,
         color=EFFICIENCY_COLOUR,
     )
-    unknown(eff_ax, [x for x, p in zip(nights, points, strict=True) if p.efficiency is None], 3)
+    unknown(eff_ax, [x for x, p in zip(nights, points, strict=True) if p.efficiency is None], 8)
     eff_ax.axhline(EFFICIENCY_TARGET, linestyle="--", linewidth=1, color="grey")
     eff_ax.set_ylim(0, 105)
     eff_ax.set_ylabel("Efficiency %")
@@ -168,25 +180,14 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     # A rating of 0 (no symptoms) is a dot on the axis; an unrated night is a grey "?".
     zeros = [x for x, v in sev if v == 0]
     sev_ax.plot(zeros, [0] * len(zeros), "o", markersize=3.5, color=SEVERITY_COLOUR, clip_on=False)
-    unknown(sev_ax, [x for x, p in zip(nights, points, strict=True) if p.severity is None], 0.3)
+    unknown(sev_ax, [x for x, p in zip(nights, points, strict=True) if p.severity is None], 0.8)
     sev_ax.set_ylim(0, 10)
     sev_ax.set_ylabel("RLS 0–10")
-    sev_ax.set_xlim(date2num(start - timedelta(days=1)), date2num(end + timedelta(days=1)))
-    days = (end - start).days + 1
-    if days <= 62:
-        # Whole days only: the automatic locator puts several ticks (hours) on one day for a
-        # short window, labelled "03 Mar, 03 Mar, 03 Mar".
-        sev_ax.xaxis.set_major_locator(DayLocator(interval=max(1, math.ceil(days / 10))))
-    else:
-        sev_ax.xaxis.set_major_locator(AutoDateLocator(maxticks=10))
-    sev_ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    date_axis(sev_ax, start, end)
     for ax in axes:
         ax.grid(axis="y", linewidth=0.4, alpha=0.6)
         ax.tick_params(labelsize=7)
         ax.yaxis.label.set_fontsize(8)
-    for label in sev_ax.get_xticklabels():
-        label.set_rotation(30)
-        label.set_horizontalalignment("right")
     if small:
         sleep_ax.text(
             1.0,
@@ -198,6 +199,161 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
             fontsize=6,
             color=UNKNOWN_COLOUR,
         )
+
+
+def date_axis(ax: Axes, start: date, end: date) -> None:
+    """Nights from `start` to `end` on the x axis, dated under `ax` (axes sharing its x axis
+    share the ticks)."""
+    from matplotlib.dates import AutoDateLocator, DateFormatter, DayLocator, date2num
+
+    ax.set_xlim(date2num(start - timedelta(days=1)), date2num(end + timedelta(days=1)))
+    days = (end - start).days + 1
+    if days <= 62:
+        # Whole days only: the automatic locator puts several ticks (hours) on one day for a
+        # short window, labelled "03 Mar, 03 Mar, 03 Mar".
+        ax.xaxis.set_major_locator(DayLocator(interval=max(1, math.ceil(days / 10))))
+    else:
+        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=10))
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    ax.tick_params(axis="x", labelrotation=30, labelbottom=True)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+
+
+def _style(ax: Axes, label: str) -> None:
+    ax.grid(axis="y", linewidth=0.4, alpha=0.6)
+    ax.tick_params(labelsize=7)
+    ax.set_ylabel(label, fontsize=8)
+
+
+ONSET_LABEL = "RLS onset"
+REGIONS_LABEL = "Regions"
+
+
+def draw_onset(
+    ax: Axes,
+    onsets: Sequence[tuple[date, float]],
+    doses: Sequence[tuple[str, date, float]],
+) -> None:
+    """When symptoms started, night by night, with each medicine's doses on the same clock.
+
+    y is the evening scale of :mod:`bot.clinical.nights` (minutes since midnight of the evening
+    before the night: 00:30 is 1470, so late onsets do not jump to the bottom at midnight), upside
+    down so that earlier is higher. A dose is drawn on the night whose evening its dose day
+    starts (`doses`: medicine, night, minutes on that scale).
+    """
+    from matplotlib.dates import date2num
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    handles = []
+    if onsets:
+        (line,) = ax.plot(
+            date2num([night for night, _ in onsets]),
+            [m for _, m in onsets],
+            linestyle="none",
+            marker="o",
+            markersize=2.5,
+            color=ONSET_COLOUR,
+            label="symptoms started",
+        )
+        handles.append(line)
+    medicines = sorted({name for name, _, _ in doses})
+    for index, name in enumerate(medicines):
+        mine = [(night, m) for n, night, m in doses if n == name]
+        (line,) = ax.plot(
+            date2num([night for night, _ in mine]),
+            [m for _, m in mine],
+            linestyle="none",
+            marker=DOSE_MARKERS[index % len(DOSE_MARKERS)],
+            markersize=3,
+            markerfacecolor="none",
+            color=DOSE_COLOURS[index % len(DOSE_COLOURS)],
+            label=f"dose: {name if len(name) <= 24 else name[:23] + '…'}",
+        )
+        handles.append(line)
+    values = [m for _, m in onsets] + [m for _, _, m in doses]
+    low = 60 * math.floor(min(values) / 60 - 0.5)
+    high = 60 * math.ceil(max(values) / 60 + 0.5)
+    step = 60 * max(1, math.ceil((high - low) / 60 / 5))
+    ax.set_ylim(high, low)
+    ax.yaxis.set_major_locator(FixedLocator(list(range(low, high + 1, step))))
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda m, _: f"{int(m) // 60 % 24:02d}:{int(m) % 60:02d}")
+    )
+    _style(ax, ONSET_LABEL)
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        fontsize=6,
+        ncols=min(4, len(handles)),
+        frameon=False,
+        handlelength=1,
+        borderaxespad=0.1,
+    )
+
+
+DOSE_MARKERS = ("^", "s", "D", "v", "P", "X")
+DOSE_COLOURS = ("#dd8452", "#55a868", "#937860", "#da8bc3", "#8c8c8c", "#ccb974")
+
+
+def draw_regions(
+    ax: Axes, regions: Sequence[tuple[date, frozenset[str]]], names: Sequence[str]
+) -> None:
+    """One row per body region, a mark on each night it was reported. Nights not answered have
+    no mark in any row (the caption gives how many were answered)."""
+    from matplotlib.dates import date2num
+
+    rows = list(reversed(names))  # the first region on top
+    for y, region in enumerate(rows):
+        xs = [night for night, chosen in regions if region in chosen]
+        ax.plot(
+            date2num(xs),
+            [y] * len(xs),
+            linestyle="none",
+            marker="|",
+            markersize=5,
+            color=SEVERITY_COLOUR if region in ("arms", "trunk") else ONSET_COLOUR,
+        )
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_yticks(range(len(rows)), rows)
+    _style(ax, REGIONS_LABEL)
+    ax.grid(False)
+
+
+def draw_iron(
+    ax: Axes,
+    points: Sequence[tuple[date, float]],
+    threshold: float,
+    label: str,
+    threshold_text: str,
+) -> None:
+    """Lab values by the date of the blood test, the guideline's threshold dashed and named."""
+    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+
+    xs = date2num([day for day, _ in points])
+    ax.plot(
+        xs, [v for _, v in points], marker="o", markersize=2.5, linewidth=0.8, color=SLEEP_COLOUR
+    )
+    ax.axhline(threshold, linestyle="--", linewidth=0.9, color=THRESHOLD_COLOUR)
+    ax.text(
+        0.0,
+        threshold,
+        f" {threshold_text}",
+        transform=ax.get_yaxis_transform(),
+        fontsize=6,
+        va="bottom",
+        color=THRESHOLD_COLOUR,
+    )
+    top = max([threshold, *(v for _, v in points)])
+    ax.set_ylim(0, top * 1.25)
+    first, last = min(xs), max(xs)
+    pad = max(15.0, (last - first) * 0.05)
+    ax.set_xlim(first - pad, last + pad)
+    ax.xaxis.set_major_locator(AutoDateLocator(maxticks=5))
+    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    _style(ax, label)
+    ax.tick_params(axis="x", labelsize=6)
 
 
 def history_png(entries: Sequence[SleepEntry], start: date, end: date) -> bytes:

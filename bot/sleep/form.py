@@ -282,7 +282,13 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
             f"({at(entry.final_wake)}). Check the two times."
         )
     span = bed_span(entry)
-    if span > MAX_TIME_IN_BED:
+    # "More than a day" on the wall clock: 07:00 to 06:01 next morning is 24h 01m elapsed on the
+    # night the clocks go back, yet a time the bed/wake reading itself offers.
+    last = entry.out_of_bed or entry.final_wake
+    wall = last.astimezone(zone).replace(tzinfo=None) - entry.into_bed.astimezone(zone).replace(
+        tzinfo=None
+    )
+    if span > MAX_TIME_IN_BED and wall > MAX_TIME_IN_BED:
         raise UserError(
             f"That's {hours_minutes(span.total_seconds() / 60)} in bed, more than a day. Check "
             "the times."

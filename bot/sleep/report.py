@@ -1,13 +1,23 @@
-"""The doctor's report: one A4 page (PNG and PDF) with the averages and what they mean, the
-nightly table, the person's notes and the charts, plus a CSV of the raw entries.
+"""The doctor's report, second edition: one A4 page (PNG and PDF) a clinician reads in 30
+seconds, plus the raw data as CSV files (nights, labs, doses).
 
-Doctors asked for "two weeks on one page": the page holds up to :data:`MAX_REPORT_NIGHTS` nights.
-It is laid out top to bottom in inches on one page-sized axes: each block takes the height its
-text needs, the notes get what is left above a minimum for the charts, and the charts take the
-rest, so a short report is not two-thirds empty and a long one still fits.
+Top to bottom: the window and the averages with their n; the augmentation watch; the iron
+values with their dates and the guideline's thresholds drawn; the charts over every night of the
+window (sleep, efficiency, RLS severity, when symptoms started with the medicine doses on the same
+clock, body regions); the nightly table for the most recent nights that fit ("last N of M
+nights"; every night is in the CSV) and their notes; the definitions. A section with no data
+says so in one line: an empty chart would read as zeros.
 
-The PNG is 200 dpi (1654 px wide: sharp on a phone when zoomed); the PDF keeps text as text
-(TrueType fonts embedded), so it can be searched, copied and printed crisply.
+Everything the page shows comes from one plain value, :class:`ReportInput`, which one use case
+(`bot.usecases.sleep_report`) reads in one transaction; drawing is pure and runs in the drawing
+process (`bot.sleep.drawing`).
+
+Speed (issue 20: a year of nights ≤ 500 ms): with matplotlib 3.11 nearly all of a page's time
+is laying out and rasterising strings, about a millisecond per string whatever its length, twice
+(PNG and PDF). So the nightly table is one monospaced string per line instead of one text per
+cell, unknown answers are one marker line per chart instead of a "?" text per night, and the
+table holds the nights that fit one page. Both formats are saved from the same figure; the PNG
+uses zlib level 1 (a fifth of the encoding time, a slightly larger file).
 """
 
 from __future__ import annotations
@@ -16,13 +26,33 @@ import csv
 import io
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from bot.clinical.labs import (
+    FERRITIN_THRESHOLD,
+    GUIDELINE_LINE,
+    SAME_UNIT,
+    TSAT_THRESHOLD,
+    LabResult,
+    ago,
+)
+from bot.clinical.meds import DoseEvent
+from bot.clinical.nights import REGIONS, onset_minutes
+from bot.clinical.watch import dose_day_minutes
 from bot.formatting import plural
 from bot.scheduling.recurrence import load_zone
-from bot.sleep.charts import UNKNOWN_COLOUR, chart_points, draw_panels, new_figure
+from bot.sleep.charts import (
+    UNKNOWN_COLOUR,
+    chart_points,
+    date_axis,
+    draw_iron,
+    draw_onset,
+    draw_panels,
+    draw_regions,
+    new_figure,
+)
 from bot.sleep.entry import SleepEntry, ordered_tags, tag_label
 from bot.sleep.metrics import (
     EFFICIENCY_TARGET,
@@ -32,7 +62,7 @@ from bot.sleep.metrics import (
     time_in_bed,
     total_sleep,
 )
-from bot.sleep.stats import Summary
+from bot.sleep.stats import Summary, summarise
 from bot.sleep.text import UNKNOWN, format_value
 from bot.sleep.times import local_clock
 
@@ -40,47 +70,92 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-MAX_REPORT_NIGHTS = 31
+MAX_REPORT_NIGHTS = 365
 A4_INCHES = (8.27, 11.69)
 DPI = 200
+PNG_COMPRESSION = 1  # zlib level: 6 (the default) took a fifth of the page's time
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 0.45, 0.35, 0.4, 0.3
-MIN_CHART_INCHES = 2.2
-SMALLEST_CHART_INCHES = 1.5
-MIN_TABLE_FONT = 5.0
-CHART_AXIS_INCHES = 0.4  # the dates under the charts
-TABLE_FONT = 6.0
 TEXT_FONT = 7.0
-# The notes' heading, two lines of notes and the gaps around them.
-NOTES_MIN_INCHES = 0.15 + 2 * TEXT_FONT * 1.32 / 72 + 0.44
-# Average glyph width of DejaVu Sans as a fraction of the font size: for wrapping text to a width.
-CHAR_WIDTH = 0.5
+TABLE_FONT = 6.0
+SMALL_FONT = 5.6
+# One font for the whole page, charts included: the PDF embeds a subset of each font used, and
+# cutting the subset out of a font (fontTools) cost 250–300 ms per font and report. Monospaced,
+# so the nightly table is one string per line with its columns aligned by spaces; headings are
+# set apart by size and colour, since bold would be a second font.
+MONO = "DejaVu Sans Mono"
+# No hinting: a quarter less time rasterising glyphs, and at 200 dpi the text stays crisp.
+PAGE_STYLE: dict[Any, Any] = {
+    "font.family": "monospace",
+    "font.monospace": [MONO],
+    "pdf.fonttype": 42,
+    # matplotlib 3.11 sizes the PDF's font subsets by the PostScript setting: with its default
+    # (3) the one font was embedded as several subsets, each its own fontTools pass.
+    "ps.fonttype": 42,
+    "text.hinting": "no_hinting",
+}
+HEADING_COLOUR = "#1f3a68"
+# DejaVu Sans Mono's advance as a fraction of the font size.
+MONO_WIDTH = 0.602
+# Glyph width as a fraction of the font size: for wrapping text to a width (the page is mono).
+CHAR_WIDTH = MONO_WIDTH
+LABS_ON_PAGE = 6
+MIN_TABLE_NIGHTS = 7
+NOTE_LINES = 2  # lines of a note in the table; every note is in full on the PDF's page 2
 
-# (header, width in inches); the tags take what is left of the page's width.
+# (header, width in characters, right-aligned); the tags take what is left of the line.
 COLUMNS = [
-    ("Night", 0.6), ("Bed", 0.32), ("Try", 0.32), ("Wake", 0.34), ("Up", 0.32),
-    ("In bed", 0.42), ("Slept", 0.42), ("SE", 0.3), ("Lat.", 0.28), ("Awake", 0.38),
-    ("Wakes", 0.38), ("Naps", 0.42), ("Q", 0.16), ("RLS", 0.26), ("RLS from", 0.5),
-    ("RLS up", 0.4),
+    ("Night", 10, False), ("Bed", 5, False), ("Try", 5, False), ("Wake", 5, False),
+    ("Up", 5, False), ("In bed", 7, True), ("Slept", 7, True), ("SE", 4, True),
+    ("Lat", 3, True), ("WASO", 4, True), ("Wk", 2, True), ("Naps", 6, True), ("Q", 1, True),
+    ("RLS", 3, True), ("From", 5, False), ("Up", 2, True), ("Where", 5, False),
+    ("Rest", 4, True),
 ]  # fmt: skip
+REGION_LETTERS = {"legs": "L", "arms": "A", "trunk": "T", "other": "O"}
 DEFINITIONS = (
-    "Definitions. Nights are dated by the morning they end; times are local. "
-    "Time in bed = into bed → out of bed. Total sleep (Slept) = tried to sleep → final wake, "
-    "minus minutes to fall asleep and minutes awake; naps are not part of it. "
-    "Sleep efficiency (SE) = total sleep ÷ time in bed (the usual target is "
-    f"{EFFICIENCY_TARGET:.0f}% or more). Averages are means of the nightly values, over the nights "
-    "where that value is known (n); an unanswered question (–) is left out, never counted as 0. "
-    "Lat. = minutes to fall asleep. Awake = minutes awake between first falling asleep and the "
-    "final awakening, time up walking included. Wakes = awakenings, not counting the final one. "
-    "Naps = naps the day before (how many · minutes). Q = sleep quality 1 (very poor) to 5 (very "
-    "good). RLS = symptoms that evening and night, a plain 0–10 self-rating (not a clinical "
-    "scale). RLS from = when symptoms started. RLS up = times RLS got them out of bed."
+    "Definitions. Nights are dated by the morning they end; times are local. Bed = into bed, "
+    "Try = tried to sleep, Wake = final awakening, Up = out of bed. In bed = into bed → out of "
+    "bed. Slept (total sleep) = tried to sleep → final wake, minus minutes to fall asleep (Lat) "
+    "and minutes awake after first falling asleep (WASO, time up walking included); naps are not "
+    "part of it. SE (sleep efficiency) = total sleep ÷ time in bed (the usual target is "
+    f"{EFFICIENCY_TARGET:.0f}% or more). Wk = awakenings, not counting the final one. Naps = naps "
+    "the day before (how many · minutes). Q = sleep quality 1 (very poor) to 5 (very good). "
+    "RLS = symptoms that evening and night, a plain 0–10 self-rating (not a clinical scale). "
+    "From = when symptoms started. Up (after From) = times RLS got them out of bed. Where = body "
+    "regions (L legs, A arms, T trunk, O other; · = none, – = not answered). Rest = minutes at "
+    "rest before symptoms started. Averages are means of the nightly values over the nights "
+    "where that value is known (n); an unanswered question (–) is left out, never counted as 0."
 )
+
+# Consensus Sleep Diary (Carney et al., Sleep 2012) item numbers in the names, so that a
+# clinician or a script maps them without guessing; README.md lists the mapping.
 CSV_HEADER = [
-    "night", "timezone", "into_bed", "tried_sleep", "minutes_to_fall_asleep", "awakenings",
-    "minutes_awake", "final_wake", "out_of_bed", "time_in_bed_min", "total_sleep_min",
-    "sleep_efficiency_pct", "quality_1_5", "rls_severity_0_10", "rls_started", "rls_out_of_bed",
-    "naps", "nap_minutes", "tags", "note",
+    "night", "timezone", "csd1_into_bed", "csd2_tried_to_sleep",
+    "csd3_sleep_onset_latency_min", "csd4_awakenings", "csd5_wake_after_sleep_onset_min",
+    "csd6_final_awakening", "csd7_out_of_bed", "csd8_sleep_quality_1_5",
+    "csd9_comments", "csde_naps", "csde_nap_min", "tib_min", "tst_min", "se_pct",
+    "rls_severity_0_10", "rls_onset", "rls_out_of_bed", "rls_body_regions",
+    "rls_rest_min_before_onset", "tags",
 ]  # fmt: skip
+LABS_CSV_HEADER = ["taken_on", "ferritin_ng_ml", "transferrin_saturation_pct", "fasting", "note"]
+DOSES_CSV_HEADER = ["medicine", "taken_at_local", "timezone"]
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything the report shows, read in one transaction by `bot.usecases.sleep_report`."""
+
+    nights: tuple[SleepEntry, ...]  # the window's logged nights, oldest first
+    start: date  # the window: nights `start` to `end` (the person's today)
+    end: date
+    labs: tuple[LabResult, ...] = ()  # every value, newest first
+    doses: tuple[DoseEvent, ...] = ()  # doses taken within the window
+    medicines: tuple[str, ...] = ()  # the person's medicine names, as typed
+    watch: tuple[str, ...] = ()  # the augmentation watch's lines (bot.clinical.watch)
+    timezone: str | None = None
+
+    @property
+    def summary(self) -> Summary:
+        return summarise(self.nights, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -88,6 +163,10 @@ class ReportFiles:
     png: bytes
     pdf: bytes
     csv: bytes
+    labs_csv: bytes = b""
+    doses_csv: bytes = b""
+    # What the page says, line by line: for tests, and for anyone checking a number.
+    text: tuple[str, ...] = field(default=(), compare=False)
 
 
 def _number(value: int | None) -> str:
@@ -103,7 +182,15 @@ def _naps(entry: SleepEntry) -> str:
         return UNKNOWN
     if entry.naps == 0:
         return "0"
-    return f"{entry.naps} · {_number(entry.nap_min)}m"
+    return f"{entry.naps}·{_number(entry.nap_min)}m"
+
+
+def _regions(regions: frozenset[str] | None) -> str:
+    if regions is None:
+        return UNKNOWN
+    if not regions:
+        return "·"
+    return "".join(REGION_LETTERS.get(r, "O") for r in REGIONS if r in regions)
 
 
 def table_row(entry: SleepEntry) -> list[str]:
@@ -126,6 +213,8 @@ def table_row(entry: SleepEntry) -> list[str]:
         _number(entry.severity),
         UNKNOWN if entry.rls_onset is None else local_clock(entry.rls_onset, zone),
         _number(entry.rls_out_of_bed),
+        _regions(entry.body_regions),
+        _number(entry.rest_min),
     ]
 
 
@@ -133,16 +222,22 @@ def tags_text(entry: SleepEntry) -> str:
     return ", ".join(tag_label(t) for t in ordered_tags(entry.tags))
 
 
+def _csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
 def entries_csv(entries: Sequence[SleepEntry]) -> bytes:
     """Raw entries, times as local ISO 8601 with their offset (unambiguous across DST); an
     unanswered question is an empty cell."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    rows: list[list[object]] = []
     for e in entries:
         zone = load_zone(e.timezone)
         eff = efficiency(e)
-        writer.writerow(
+        rows.append(
             [
                 e.night.isoformat(),
                 e.timezone,
@@ -153,20 +248,52 @@ def entries_csv(entries: Sequence[SleepEntry]) -> bytes:
                 _blank(e.awake_min),
                 e.final_wake.astimezone(zone).isoformat(),
                 "" if e.out_of_bed is None else e.out_of_bed.astimezone(zone).isoformat(),
+                "" if e.quality is None else e.quality,
+                e.note or "",
+                _blank(e.naps),
+                _blank(e.nap_min),
                 _blank(optional_minutes(time_in_bed(e))),
                 _blank(optional_minutes(total_sleep(e))),
                 "" if eff is None else f"{eff:.1f}",
-                "" if e.quality is None else e.quality,
                 "" if e.severity is None else e.severity,
                 "" if e.rls_onset is None else e.rls_onset.astimezone(zone).isoformat(),
                 _blank(e.rls_out_of_bed),
-                _blank(e.naps),
-                _blank(e.nap_min),
+                ""
+                if e.body_regions is None
+                else ";".join(r for r in REGIONS if r in e.body_regions) or "none",
+                _blank(e.rest_min),
                 ";".join(ordered_tags(e.tags)),
-                e.note or "",
             ]
         )
-    return buffer.getvalue().encode()
+    return _csv(CSV_HEADER, rows)
+
+
+def labs_csv(labs: Sequence[LabResult]) -> bytes:
+    """One row per blood test, oldest first; ferritin in ng/mL (= µg/L)."""
+    return _csv(
+        LABS_CSV_HEADER,
+        [
+            [
+                lab.taken_on.isoformat(),
+                f"{lab.ferritin:g}",
+                "" if lab.tsat is None else f"{lab.tsat:g}",
+                "" if lab.fasting is None else ("yes" if lab.fasting else "no"),
+                lab.note or "",
+            ]
+            for lab in sorted(labs, key=lambda lab: lab.taken_on)
+        ],
+    )
+
+
+def doses_csv(doses: Sequence[DoseEvent]) -> bytes:
+    """One row per dose taken, oldest first, local time with its offset."""
+    return _csv(
+        DOSES_CSV_HEADER,
+        [
+            [d.medicine, d.taken_at.astimezone(load_zone(d.timezone)).isoformat(), d.timezone]
+            for d in sorted(doses, key=lambda d: d.taken_at)
+        ],
+    )
 
 
 def _line_height(font: float) -> float:
@@ -174,8 +301,14 @@ def _line_height(font: float) -> float:
     return font * 1.32 / 72
 
 
-def _chars(width_inches: float, font: float) -> int:
-    return max(8, int(width_inches * 72 / (font * CHAR_WIDTH)))
+def _chars(width_inches: float, font: float, glyph: float = CHAR_WIDTH) -> int:
+    return max(8, int(width_inches * 72 / (font * glyph)))
+
+
+def plain(line: str) -> str:
+    """A Discord-formatted line as page text: no **bold**, no "-# ", no <link> brackets."""
+    line = line.removeprefix("-# ").replace("**", "")
+    return line.replace("<https://", "https://").replace(">", "") if "<https://" in line else line
 
 
 def wrap_notes(notes: list[tuple[str, str]], width_chars: int) -> list[list[str]]:
@@ -188,325 +321,436 @@ def wrap_notes(notes: list[tuple[str, str]], width_chars: int) -> list[list[str]
     ]
 
 
-def fit_notes(wrapped: list[list[str]], max_lines: int) -> tuple[list[str], bool]:
-    """Wrapped notes in at most `max_lines` lines, and whether they are complete. All of them
-    when they fit; otherwise each is cut to the same number of lines (with "…"), the latest
-    nights first when not even a line each fits, and a last line says where they are in full."""
-    if sum(len(w) for w in wrapped) <= max_lines:
-        return [line for w in wrapped for line in w], True
-    budget = max_lines - 1  # one line says where the rest is
-    shown = wrapped[-budget:] if budget > 0 else []
-    cap = 1
-    while sum(min(len(w), cap + 1) for w in shown) <= budget and cap < max(map(len, shown)):
-        cap += 1
-    lines = []
-    for w in shown:
-        part = w[:cap]
-        if len(w) > cap:
-            part[-1] = part[-1].rstrip() + " …"
-        lines += part
-    left_out = len(wrapped) - len(shown)
-    remark = []
-    if left_out:
-        remark.append(f"{plural(left_out, 'earlier note')} not shown here.")
-    if any(len(w) > cap for w in shown):
-        remark.append("Notes shortened to fit.")
-    remark.append("Every note in full: page 2 of the PDF, and the CSV.")
-    return [*lines, " ".join(remark)], False
-
-
 class _Page:
-    """Text placed top-down on an axes whose data coordinates are the page in inches."""
+    """Text placed top-down on an axes whose data coordinates are the page in inches. Every
+    line drawn is also kept in `text`, so what the page says can be checked without reading
+    pixels."""
 
-    def __init__(self, ax: Axes, width: float, height: float) -> None:
+    def __init__(self, figure: Figure, ax: Axes, width: float, height: float) -> None:
+        self.figure = figure
         self.ax = ax
+        self.page_width, self.page_height = width, height
         self.y = height - MARGIN_TOP  # the top of the next block
         self.left = MARGIN_LEFT
         self.width = width - MARGIN_LEFT - MARGIN_RIGHT
+        self.text: list[str] = []
+
+    def put(self, x: float, y: float, line: str, font: float, **style: object) -> None:
+        self.ax.text(x, y, line, fontsize=font, va="top", **style)  # type: ignore[arg-type]
+        self.text.append(line)
 
     def lines(self, lines: Sequence[str], font: float, **style: object) -> None:
         for line in lines:
-            self.ax.text(self.left, self.y, line, fontsize=font, va="top", **style)  # type: ignore[arg-type]
+            self.put(self.left, self.y, line, font, **style)
             self.y -= _line_height(font)
+
+    def wrapped(self, text: str, font: float, width: float | None = None, **style: object) -> None:
+        self.lines(textwrap.wrap(text, width=_chars(width or self.width, font)), font, **style)
+
+    def heading(self, text: str) -> None:
+        self.lines([text], TEXT_FONT + 1, color=HEADING_COLOUR)
+        self.gap(0.02)
 
     def gap(self, inches: float) -> None:
         self.y -= inches
 
+    def axes(self, left: float, top: float, width: float, height: float) -> Axes:
+        """A chart in inches from the page's left edge, `top` down to `top - height`."""
+        w, h = self.page_width, self.page_height
+        return self.figure.add_axes((left / w, (top - height) / h, width / w, height / h))
 
-def _blank_page(width: float, height: float) -> tuple[Figure, _Page]:
+
+def _blank_page(width: float, height: float) -> _Page:
     """A white page whose axes' data coordinates are inches from its bottom-left corner."""
     figure = new_figure(width, height, dpi=DPI)
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.axis("off")
-    return figure, _Page(ax, width, height)
+    return _Page(figure, ax, width, height)
 
 
-def _averages(page: _Page, summary: Summary, columns: int = 3) -> None:
-    measures = summary.measures
-    per_column = -(-len(measures) // columns)
-    height = _line_height(TEXT_FONT + 0.5)
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def average_lines(data: ReportInput) -> tuple[list[str], list[str]]:
+    """The averages with their n; then the RLS onset, rest and regions over the same nights."""
+    summary = data.summary
+    averages = [
+        f"{m.name}: {format_value(m.mean, m.unit)}"
+        + (f"  (n = {m.count})" if m.mean is not None else "  (not answered)")
+        for m in summary.measures
+    ]
+    onsets = [m for m in (onset_minutes(e) for e in data.nights) if m is not None]
+    rests = [float(e.rest_min) for e in data.nights if e.rest_min is not None]
+    parts = []
+    if onsets:
+        middle = round(_median([float(m) for m in onsets]))
+        parts.append(
+            f"RLS onset: median {middle // 60 % 24:02d}:{middle % 60:02d}  (n = {len(onsets)})"
+        )
+    else:
+        parts.append("RLS onset: not answered")
+    parts.append(
+        f"Minutes at rest before onset: median {_median(rests):.0f}  (n = {len(rests)})"
+        if rests
+        else "Minutes at rest before onset: not answered"
+    )
+    answered = [e.body_regions for e in data.nights if e.body_regions is not None]
+    if answered:
+        counts = ", ".join(f"{r} {sum(r in a for a in answered)}" for r in REGIONS)
+        regions = f"Body regions, nights with each: {counts}  (n = {len(answered)} answered)"
+    else:
+        regions = "Body regions: not answered"
+    return averages, [" · ".join(parts), regions]
+
+
+def _averages(page: _Page, lines: list[str], columns: int = 2) -> None:
+    per_column = -(-len(lines) // columns)
+    height = _line_height(TEXT_FONT)
     for column in range(columns):
         y = page.y
-        for m in measures[column * per_column : (column + 1) * per_column]:
-            n = f"  (n = {m.count})" if m.mean is not None else "  (not answered)"
-            page.ax.text(
-                page.left + column * page.width / columns,
-                y,
-                f"{m.name}: {format_value(m.mean, m.unit)}{n}",
-                fontsize=TEXT_FONT + 0.5,
-                va="top",
-            )
+        for line in lines[column * per_column : (column + 1) * per_column]:
+            page.put(page.left + column * page.width / columns, y, line, TEXT_FONT)
             y -= height
     page.gap(per_column * height)
 
 
-@dataclass(frozen=True)
-class _TableStyle:
-    """How the nightly table is set: shrunk step by step until the page has room for it."""
-
-    font: float = TABLE_FONT
-    tag_lines: int | None = None  # at most this many lines of tags per night (None: all)
-
-    def line(self) -> float:
-        return self.font * 1.22 / 72
-
-    def widths(self) -> list[float]:
-        """The columns before the tags, narrower with a smaller font (the tags get the rest)."""
-        return [w * self.font / TABLE_FONT for _, w in COLUMNS]
-
-    def tags(self, text: str, width: float) -> list[str]:
-        lines = textwrap.wrap(text, width=_chars(width - 0.05, self.font)) or [""]
-        if self.tag_lines is not None and len(lines) > self.tag_lines:
-            lines = lines[: self.tag_lines]
-            lines[-1] = lines[-1].rstrip(",") + " …"
-        return lines
+def _watch(page: _Page, data: ReportInput) -> None:
+    page.heading("Augmentation watch (the last 28 days against the 28 before)")
+    if not data.watch:
+        page.lines(["No nights in the last 56 days to compare."], TEXT_FONT)
+        return
+    for line in data.watch:
+        page.wrapped(plain(line), TEXT_FONT)
 
 
-TABLE_PAD = 0.016
+IRON_FONT = 6.5
 
 
-def _tags_width(page: _Page, style: _TableStyle) -> float:
-    return page.width - sum(style.widths())
+def iron_line(lab: LabResult, today: date) -> str:
+    """One blood test, the date first: "27 Feb 2026 (3 days ago): ferritin 40, TSAT 12 %"."""
+    line = f"{lab.taken_on:%d %b %Y} ({ago(lab.taken_on, today)}): ferritin {lab.ferritin:g}"
+    if lab.tsat is not None:
+        line += f", TSAT {lab.tsat:g} %"
+    if lab.fasting is not None:
+        line += ", fasting" if lab.fasting else ", not fasting"
+    return line
 
 
-def _table_height(
-    page: _Page, rows: list[tuple[list[str], str] | None], style: _TableStyle
-) -> float:
-    line = style.line()
-    body = sum(
-        (1 if row is None else len(style.tags(row[1], _tags_width(page, style)))) * line
-        + 2 * TABLE_PAD
-        for row in rows
-    )
-    return line + 2 * TABLE_PAD + body
-
-
-def _table(
-    page: _Page,
-    rows: list[tuple[list[str], str] | None],
-    nights: list[date],
-    style: _TableStyle,
-) -> None:
-    """The nightly table; `rows` None for a night not logged (a grey row saying so)."""
-    font, line, pad = style.font, style.line(), TABLE_PAD
-    x = [page.left]
-    for w in style.widths():
-        x.append(x[-1] + w)
-    headers = [h for h, _ in COLUMNS] + ["Tags"]
-    for i, header in enumerate(headers):
-        page.ax.text(x[i] + 0.03, page.y - pad, header, fontsize=font, weight="bold", va="top")
-    page.gap(line + 2 * pad)
-    page.ax.plot([page.left, page.left + page.width], [page.y, page.y], color="black", lw=0.6)
-    for index, (night, row) in enumerate(zip(nights, rows, strict=True)):
-        if row is None:
-            cells, tag_lines = [f"{night:%a %d %b}", "not logged"], [""]
-        else:
-            cells, tag_lines = row[0], style.tags(row[1], _tags_width(page, style))
-        height = len(tag_lines) * line + 2 * pad
-        if index % 2:
-            page.ax.fill_between(
-                [page.left, page.left + page.width],
-                page.y - height,
-                page.y,
-                color="#f0f0f0",
-                lw=0,
-                zorder=0,
-            )
-        colour = UNKNOWN_COLOUR if row is None else "black"
-        for i, cell in enumerate(cells):
-            page.ax.text(x[i] + 0.03, page.y - pad, cell, fontsize=font, va="top", color=colour)
-        for j, tag_line in enumerate(tag_lines):
-            page.ax.text(x[-1] + 0.03, page.y - pad - j * line, tag_line, fontsize=font, va="top")
-        page.gap(height)
-    page.ax.plot([page.left, page.left + page.width], [page.y, page.y], color="black", lw=0.6)
-
-
-def _fit_table(page: _Page, rows: list[tuple[list[str], str] | None]) -> tuple[_TableStyle, float]:
-    """The table's style and the height left for the charts. A month of nights with many tags
-    can be taller than the page allows: first the font shrinks (to :data:`MIN_TABLE_FONT`), then
-    the charts (to :data:`SMALLEST_CHART_INCHES`), and only then are tags cut (with "…"; the CSV
-    has them all)."""
-    below = MARGIN_BOTTOM + CHART_AXIS_INCHES + NOTES_MIN_INCHES
-    style, chart = _TableStyle(), MIN_CHART_INCHES
-    while page.y - _table_height(page, rows, style) - below < chart:
-        if style.font > MIN_TABLE_FONT:
-            style = _TableStyle(style.font - 0.25, style.tag_lines)
-        elif chart > SMALLEST_CHART_INCHES:
-            chart = max(SMALLEST_CHART_INCHES, chart - 0.2)
-        elif style.tag_lines is None or style.tag_lines > 1:
-            style = _TableStyle(style.font, (style.tag_lines or 4) - 1)
-        else:
-            break
-    return style, chart
-
-
-def _notes(page: _Page, logged: Sequence[SleepEntry], rows: int) -> bool:
-    """The notes in at most `rows` lines: across the page when they all fit, else in two
-    columns (twice as many shortened notes fit); returns whether every note is there in full."""
-    notes = [(f"{e.night:%a %d %b}", e.note) for e in logged if e.note]
-    if not notes:
-        page.lines(["No notes for these nights."], TEXT_FONT)
-        return True
-    lines, complete = fit_notes(wrap_notes(notes, _chars(page.width, TEXT_FONT)), rows)
-    if complete:
-        page.lines(lines, TEXT_FONT)
-        return True
-    column = page.width / 2
-    lines, complete = fit_notes(
-        wrap_notes(notes, _chars(column - 0.15, TEXT_FONT)), 2 * (rows - 1) + 1
-    )
-    *body, remark = lines if not complete else [*lines, ""]
-    per_column = -(-len(body) // 2)
+def _iron(page: _Page, data: ReportInput) -> None:
+    page.heading("Iron: ferritin (ng/mL) and transferrin saturation (TSAT, %)")
+    if not data.labs:
+        page.lines(["No iron values logged (/labs add). " + GUIDELINE_LINE], TEXT_FONT)
+        return
     top = page.y
-    page.lines(body[:per_column], TEXT_FONT)
-    bottom = page.y
-    page.y, page.left = top, page.left + column
-    page.lines(body[per_column:], TEXT_FONT)
-    page.y, page.left = bottom, page.left - column
-    if remark:
-        page.lines([remark], TEXT_FONT)
+    text_width = 3.75
+    newest = data.labs[:LABS_ON_PAGE]
+    for lab in newest:
+        page.lines([iron_line(lab, data.end)], IRON_FONT)
+    if len(data.labs) > len(newest):
+        left_out = len(data.labs) - len(newest)
+        page.lines(
+            [f"{plural(left_out, 'earlier value')}: in the chart and the labs CSV."], TEXT_FONT
+        )
+    page.gap(0.03)
+    page.wrapped(f"{GUIDELINE_LINE} {SAME_UNIT}", TEXT_FONT - 0.5, text_width, color="#444444")
+    chart_left = page.left + text_width + 0.45
+    chart_width = page.left + page.width - chart_left
+    height = max(top - page.y, 1.0)
+    by_date = sorted(data.labs, key=lambda lab: lab.taken_on)
+    ferritin = [(lab.taken_on, lab.ferritin) for lab in by_date]
+    tsat = [(lab.taken_on, lab.tsat) for lab in by_date if lab.tsat is not None]
+    half = (height - 0.25) / 2
+    draw_iron(
+        page.axes(chart_left, top, chart_width, half),
+        ferritin,
+        FERRITIN_THRESHOLD,
+        "ng/mL",
+        f"ferritin {FERRITIN_THRESHOLD:.0f} ng/mL",
+    )
+    if tsat:
+        draw_iron(
+            page.axes(chart_left, top - half - 0.25, chart_width, half),
+            tsat,
+            TSAT_THRESHOLD,
+            "TSAT %",
+            f"saturation {TSAT_THRESHOLD:.0f} %",
+        )
+    else:
+        page.put(chart_left, top - half - 0.3, "No saturation values logged.", TEXT_FONT)
+    page.y = min(page.y, top - height - 0.2)  # the dates under the TSAT chart
+
+
+def _dose_points(data: ReportInput) -> list[tuple[str, date, float]]:
+    """Each dose on the onset chart's scale: the night its dose day's evening begins, minutes
+    since that day's midnight (a 00:30 dose is 24:30 of the evening before)."""
+    points = []
+    for dose in data.doses:
+        day, minute = dose_day_minutes(dose)
+        night = day + timedelta(days=1)
+        if data.start <= night <= data.end:
+            points.append((dose.medicine, night, float(minute)))
+    return points
+
+
+CHART_HEIGHTS = {"sleep": 0.62, "efficiency": 0.4, "severity": 0.45, "onset": 0.7, "regions": 0.4}
+CHART_GAP = 0.1
+CHART_LEGEND = 0.16  # room above a chart for its legend
+
+
+def _charts(page: _Page, data: ReportInput) -> list[str]:
+    """The charts over every night of the window; returns the one-line notes for what has no
+    data (drawn under the charts)."""
+    missing: list[str] = []
+    if not data.nights:
+        return ["No nights logged in this window: no sleep charts."]
+    onsets = [(e.night, float(m)) for e in data.nights if (m := onset_minutes(e)) is not None]
+    doses = _dose_points(data)
+    regions = [(e.night, e.body_regions) for e in data.nights if e.body_regions is not None]
+    panels = ["sleep", "efficiency", "severity"]
+    if onsets or doses:
+        panels.append("onset")
+    else:
+        missing.append("RLS onset: no start times logged in this window, so no onset chart.")
+    if any(regions):
+        panels.append("regions")
+    elif regions:
+        missing.append(
+            f"Body regions: no symptoms reported on the {plural(len(regions), 'night')} answered."
+        )
+    else:
+        missing.append("Body regions: not answered on any night in this window.")
+    if not data.doses:
+        missing.append("Medicine doses: none logged in this window.")
+    left = page.left + 0.5
+    width = page.left + page.width - left
+    axes: dict[str, Axes] = {}
+    page.gap(CHART_LEGEND)
+    for name in panels:
+        if name == "onset":
+            page.gap(CHART_LEGEND)
+        axes[name] = page.axes(left, page.y, width, CHART_HEIGHTS[name])
+        page.gap(CHART_HEIGHTS[name] + CHART_GAP)
+    page.gap(0.3)  # the dates under the last chart
+    bottom = axes[panels[-1]]
+    for ax in axes.values():
+        if ax is not bottom:
+            ax.sharex(bottom)
+    draw_panels(
+        [axes["sleep"], axes["efficiency"], axes["severity"]],
+        chart_points(data.nights),
+        data.start,
+        data.end,
+    )
+    axes["efficiency"].set_ylabel("SE %")
+    if "onset" in axes:
+        draw_onset(axes["onset"], onsets, doses)
+    if "regions" in axes:
+        draw_regions(axes["regions"], [(n, r) for n, r in regions if r], list(REGIONS))
+    for ax in axes.values():
+        ax.tick_params(axis="x", labelbottom=False)
+    date_axis(bottom, data.start, data.end)
+    return missing
+
+
+def _table_lines(
+    data: ReportInput, rows_room: int, width: int
+) -> tuple[list[tuple[str, bool]], int, bool]:
+    """The nightly table's lines, newest night last, in at most `rows_room` lines (header
+    included): (line, logged) pairs, how many calendar nights they show, and whether every
+    note of the window is there in full. A night's tags are cut to the line (the CSV has them
+    all); its note follows on up to :data:`NOTE_LINES` lines of its own."""
+    by_night = {e.night: e for e in data.nights}
+    header = _cells([h for h, _, _ in COLUMNS]) + " Tags"
+    indent = " " * (len(header) - len("Tags"))
+    note_indent = " " * (COLUMNS[0][1] + 1)
+    body: list[list[tuple[str, bool]]] = []
+    complete = True
+    used = 1
+    night = data.end
+    while night >= data.start:
+        entry = by_night.get(night)
+        if entry is None:
+            lines = [(_cells([f"{night:%a %d %b}", "not logged"], free=True), False)]
+        else:
+            tags = tags_text(entry)
+            room = width - len(indent)
+            if len(tags) > room:
+                tags = tags[: room - 2].rstrip(", ") + " …"
+            lines = [(_cells(table_row(entry)) + " " + tags, True)]
+            if entry.note:
+                note = textwrap.wrap(
+                    "Note: " + " ".join(entry.note.split()), width=width - len(note_indent)
+                )
+                if len(note) > NOTE_LINES:
+                    note = [*note[: NOTE_LINES - 1], note[NOTE_LINES - 1] + " …"]
+                    complete = False
+                lines += [(note_indent + line, True) for line in note]
+        if used + len(lines) > rows_room:
+            break
+        body.insert(0, lines)
+        used += len(lines)
+        night -= timedelta(days=1)
+    shown = len(body)
+    first = data.end - timedelta(days=shown - 1)
+    complete = complete and not any(e.note for e in data.nights if e.night < first)
+    return [(header, True), *(line for lines in body for line in lines)], shown, complete
+
+
+def _cells(cells: list[str], free: bool = False) -> str:
+    if free:
+        return f"{cells[0]:<{COLUMNS[0][1]}} {cells[1]}"
+    return " ".join(
+        f"{cell:>{width}}" if right else f"{cell:<{width}}"
+        for cell, (_, width, right) in zip(cells, COLUMNS, strict=True)
+    )
+
+
+def _table(page: _Page, data: ReportInput, room: float) -> bool:
+    """The most recent nights that fit in `room` inches, with their notes; returns whether
+    every note of the window is on the page in full."""
+    from matplotlib.collections import PolyCollection
+
+    pitch = _line_height(TABLE_FONT) * 0.9
+    chars = _chars(page.width, TABLE_FONT, MONO_WIDTH)
+    lines, shown, complete = _table_lines(data, max(2, int(room / pitch)), chars)
+    total = (data.end - data.start).days + 1
+    where = [] if shown == total else ["all nights: CSV"]
+    if not complete:
+        where.append("notes in full: PDF page 2")
+    page.heading(
+        f"Nightly table with notes: last {shown} of {plural(total, 'night')}"
+        + (f" ({'; '.join(where)})" if where else "")
+    )
+    stripes = []
+    row = -1
+    for index, (line, logged) in enumerate(lines):
+        y = page.y - index * pitch
+        if not line.startswith(" "):
+            row += 1  # a night's first line; its tags may continue on the next
+        if row % 2 == 0:  # the header (row 0) darker: a bold mono is one more font
+            stripes.append(
+                [(page.left, y + 0.01), (page.left + page.width, y + 0.01),
+                 (page.left + page.width, y - pitch + 0.01), (page.left, y - pitch + 0.01)]
+            )  # fmt: skip
+        page.put(page.left, y, line, TABLE_FONT, color="black" if logged else UNKNOWN_COLOUR)
+    colours = ["#d9d9d9"] + ["#efefef"] * (len(stripes) - 1)
+    page.ax.add_collection(PolyCollection(stripes, facecolors=colours, linewidths=0, zorder=0))
+    page.gap(len(lines) * pitch + 0.06)
     return complete
 
 
-def report_figure(entries: Sequence[SleepEntry], summary: Summary) -> Figure:
-    return report_page(entries, summary)[0]
+def _definitions_height(width: float) -> float:
+    lines = len(textwrap.wrap(DEFINITIONS, width=_chars(width, SMALL_FONT)))
+    return lines * _line_height(SMALL_FONT)
 
 
-def report_page(entries: Sequence[SleepEntry], summary: Summary) -> tuple[Figure, bool]:
-    """Page 1, and whether every note is on it in full."""
-    logged = sorted(entries, key=lambda e: e.night)[-MAX_REPORT_NIGHTS:]
-    start = max(summary.start, summary.end - timedelta(days=MAX_REPORT_NIGHTS - 1))
-    nights = [start + timedelta(days=i) for i in range((summary.end - start).days + 1)]
-    by_night = {e.night: e for e in logged}
+def report_page(data: ReportInput) -> tuple[Figure, bool, list[str]]:
+    """Page 1, whether every note of the window is on it in full, and its text."""
     width, height = A4_INCHES
-    figure, page = _blank_page(width, height)
-
+    page = _blank_page(width, height)
+    summary = data.summary
+    total = (data.end - data.start).days + 1
     page.lines(
-        [f"Sleep and RLS diary: nights {summary.start:%d %b} – {summary.end:%d %b %Y}"],
-        13,
-        weight="bold",
+        [f"Sleep and RLS diary: nights {data.start:%d %b %Y} – {data.end:%d %b %Y}"],
+        12,
+        color=HEADING_COLOUR,
     )
     page.gap(0.04)
-    zones = sorted({e.timezone for e in logged})
+    zones = sorted({e.timezone for e in data.nights}) or ([data.timezone] if data.timezone else [])
     page.lines(
         [
-            f"{plural(summary.nights, 'night')} logged of {len(nights)}. Times are local "
+            f"{plural(summary.nights, 'night')} logged of {total}. Times are local "
             f"({', '.join(zones) or 'no zone'}). Averages (mean of nightly values; n = nights "
             "with that answer):"
         ],
-        TEXT_FONT + 0.5,
+        TEXT_FONT,
     )
     page.gap(0.03)
-    _averages(page, summary)
-    page.gap(0.05)
-    page.lines(
-        textwrap.wrap(DEFINITIONS, width=_chars(page.width, TEXT_FONT - 1)),
-        TEXT_FONT - 1,
-        color="#444444",
-    )
-    page.gap(0.1)
-
-    rows: list[tuple[list[str], str] | None] = [
-        None if n not in by_night else (table_row(by_night[n]), tags_text(by_night[n]))
-        for n in nights
-    ]
-    style, chart = _fit_table(page, rows)
-    _table(page, rows, nights, style)
-    if style.tag_lines is not None:
-        page.lines(["Some tags shortened (…) to fit the page; the CSV has them all."], TABLE_FONT)
-    page.gap(0.12)
-
-    page.lines(["Notes (written for you and your doctor)"], TEXT_FONT + 1, weight="bold")
-    page.gap(0.02)
-    note_room = page.y - MARGIN_BOTTOM - CHART_AXIS_INCHES - chart - 0.3
-    complete = _notes(page, logged, max(2, int(note_room / _line_height(TEXT_FONT))))
-    page.gap(0.3)  # room for the chart's legend above its top panel
-
-    # The charts take the rest of the page: three panels over the same nights.
-    chart_left, chart_right = MARGIN_LEFT + 0.45, width - MARGIN_RIGHT
-    bottom, top = MARGIN_BOTTOM + CHART_AXIS_INCHES, page.y
-    gap = 0.12
-    panel = (top - bottom - 2 * gap) / 3
-    axes = []
-    for i in range(3):
-        y0 = top - (i + 1) * panel - i * gap
-        axes.append(
-            figure.add_axes(
-                (
-                    chart_left / width,
-                    y0 / height,
-                    (chart_right - chart_left) / width,
-                    panel / height,
-                )
-            )
+    averages, symptoms = average_lines(data)
+    _averages(page, averages)
+    page.lines(symptoms, TEXT_FONT)
+    if data.medicines:
+        page.wrapped(
+            "Medicines (as the person names them): " + ", ".join(data.medicines), TEXT_FONT
         )
-    for upper in axes[:2]:
-        upper.sharex(axes[2])
-        upper.tick_params(labelbottom=False)
-    draw_panels(axes, chart_points(logged), start, summary.end)
-    return figure, complete
+    page.gap(0.08)
+    _watch(page, data)
+    page.gap(0.08)
+    _iron(page, data)
+    page.gap(0.05)
+    missing = _charts(page, data)
+    if missing:
+        page.lines(missing, TEXT_FONT)
+    page.gap(0.08)
+    below = MARGIN_BOTTOM + _definitions_height(page.width) + 0.1
+    complete = _table(page, data, page.y - below - 0.2)
+    page.y = MARGIN_BOTTOM + _definitions_height(page.width)
+    page.wrapped(DEFINITIONS, SMALL_FONT, color="#444444")
+    return page.figure, complete, page.text
 
 
-def notes_pages(entries: Sequence[SleepEntry], summary: Summary) -> list[Figure]:
-    """Every note in full, for the PDF's later pages when page 1 had to shorten them."""
+def report_figure(data: ReportInput) -> Figure:
+    """Page 1 drawn (so that its tick labels exist in the page's font too)."""
+    import matplotlib
+
+    with matplotlib.rc_context(PAGE_STYLE):
+        figure = report_page(data)[0]
+        figure.canvas.draw()
+    return figure
+
+
+def notes_pages(data: ReportInput) -> list[Figure]:
+    """Every note of the window in full, for the PDF's later pages when page 1 has not all."""
     width, height = A4_INCHES
     wrap = _chars(width - MARGIN_LEFT - MARGIN_RIGHT, TEXT_FONT)
-    nights = sorted(entries, key=lambda e: e.night)[-MAX_REPORT_NIGHTS:]
-    notes = wrap_notes([(f"{e.night:%a %d %b}", e.note) for e in nights if e.note], wrap)
+    notes = wrap_notes([(f"{e.night:%a %d %b %Y}", e.note) for e in data.nights if e.note], wrap)
     lines = [line for w in notes for line in [*w, ""]]
     per_page = int((height - MARGIN_TOP - MARGIN_BOTTOM - 0.5) / _line_height(TEXT_FONT))
     pages: list[Figure] = []
     for first in range(0, len(lines), per_page):
-        figure, page = _blank_page(width, height)
+        page = _blank_page(width, height)
         page.lines(
             [
-                f"Notes in full: nights {summary.start:%d %b} – {summary.end:%d %b %Y} "
+                f"Notes in full: nights {data.start:%d %b %Y} – {data.end:%d %b %Y} "
                 f"(page {len(pages) + 2})"
             ],
             TEXT_FONT + 3,
-            weight="bold",
+            color=HEADING_COLOUR,
         )
         page.gap(0.1)
         page.lines(lines[first : first + per_page], TEXT_FONT)
-        pages.append(figure)
+        pages.append(page.figure)
     return pages
 
 
-def render_report(entries: Sequence[SleepEntry], summary: Summary) -> ReportFiles:
+def render_report(data: ReportInput) -> ReportFiles:
     """CPU-bound and GIL-bound: the bot calls it in its drawing process (`bot.sleep.drawing`)."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    figure, complete = report_page(entries, summary)
     png, pdf = io.BytesIO(), io.BytesIO()
-    figure.savefig(png, format="png", metadata={"Software": None})
     # TrueType (42) instead of the default Type 3 fonts: text stays selectable and searchable.
-    with (
-        matplotlib.rc_context({"pdf.fonttype": 42}),
-        PdfPages(pdf, metadata={"Creator": None, "Producer": None}) as pages,
-    ):
-        for page in [figure, *([] if complete else notes_pages(entries, summary))]:
-            pages.savefig(page)
-    return ReportFiles(png.getvalue(), pdf.getvalue(), entries_csv(entries))
+    with matplotlib.rc_context(PAGE_STYLE):
+        figure, complete, text = report_page(data)
+        figure.savefig(
+            png,
+            format="png",
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": PNG_COMPRESSION},
+        )
+        with PdfPages(pdf, metadata={"Creator": None, "Producer": None}) as pages:
+            for page in [figure, *([] if complete else notes_pages(data))]:
+                pages.savefig(page)
+    return ReportFiles(
+        png.getvalue(),
+        pdf.getvalue(),
+        entries_csv(data.nights),
+        labs_csv(data.labs),
+        doses_csv(data.doses),
+        tuple(text),
+    )

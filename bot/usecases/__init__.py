@@ -17,6 +17,7 @@ from bot.usecases.actions import (
     delete_my_data,
     save_night,
     set_stretch_reminder,
+    sleep_report,
     watch_for,
 )
 from bot.usecases.meds import (
@@ -76,6 +77,7 @@ __all__ = [
     "set_reminder_channel",
     "set_server_timezone",
     "set_stretch_reminder",
+    "sleep_report",
     "stop_medicine",
     "turn_off_daily_tip",
     "watch_for",

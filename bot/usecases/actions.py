@@ -9,7 +9,7 @@ from typing import Literal
 
 from bot.clinical.autotime import AutoTime, auto_stretch_time, parse_before
 from bot.clinical.nights import SymptomNightLike
-from bot.clinical.watch import WINDOW_DAYS, WatchResult, watch
+from bot.clinical.watch import WINDOW_DAYS, WatchResult, watch, watch_lines
 from bot.db import Repositories
 from bot.db.guild_settings import GuildSettings
 from bot.db.reminders import Schedule
@@ -19,6 +19,8 @@ from bot.reminders.engine import Reminded, ReminderChange, ReminderEngine
 from bot.routines import STRETCH_KIND
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.entry import SleepEntry
+from bot.sleep.report import ReportInput
+from bot.sleep.stats import add_stretched, window
 
 STRETCH_DEFAULT_TIME = time(17, 0)
 NEEDS_TIMEZONE = (
@@ -215,3 +217,44 @@ async def watch_for(
 async def delete_my_data(ctx: Context, user_id: int) -> dict[str, int]:
     """/mydata delete: every row about the user, in one transaction; table -> rows."""
     return await ctx.repos.user_data.delete_all(user_id)
+
+
+async def sleep_report(ctx: Context, user_id: int, zone: str, days: int) -> ReportInput:
+    """/sleep report: the last `days` nights (a Done stretch reminder adds "stretched" to the
+    night after it), every iron value, the medicines and their doses, and the augmentation watch
+    over its own 56 days (which may reach further back than the report), all read in one
+    transaction."""
+    now = ctx.engine.clock.now()
+    today = local_date_of(now, zone)
+    start, end = window(days, today)
+    first = min(start, today - timedelta(days=2 * WINDOW_DAYS - 1))
+    async with ctx.engine.reminders.atomic():
+        entries = await ctx.repos.diary.between(user_id, first, end)
+        done = await ctx.repos.reminders.done_due_times(
+            user_id, STRETCH_KIND, now - timedelta(days=days + 2)
+        )
+        labs = await ctx.repos.labs.all(user_id)
+        # Two days of slack on each side cover every zone's offset and the 04:00 dose day.
+        doses = await ctx.repos.meds.doses_between(
+            user_id,
+            datetime.combine(first - timedelta(days=2), time(0), UTC),
+            now + timedelta(days=2),
+        )
+        medicines = [m.name for m in await ctx.repos.meds.medicines(user_id)]
+    nights = add_stretched([e for e in entries if e.night >= start], done)
+    return ReportInput(
+        nights=tuple(nights),
+        start=start,
+        end=end,
+        labs=tuple(labs),
+        # The window's doses by the local day they were taken (the evening before its first
+        # night included); the watch reads all of them.
+        doses=tuple(
+            d
+            for d in doses
+            if start - timedelta(days=1) <= local_date_of(d.taken_at, d.timezone) <= end
+        ),
+        medicines=tuple(medicines),
+        watch=tuple(watch_lines(watch(entries, today, doses))),
+        timezone=zone,
+    )

@@ -143,3 +143,41 @@ async def test_a_batch_is_one_transaction_all_or_nothing(database: Database) -> 
     async with database.read() as s:
         ids = [row[0] for row in await s.fetch_all("SELECT id FROM users ORDER BY id")]
     assert ids == [1, 2, 4, 6]
+
+
+async def test_a_batch_travels_as_a_table_and_a_groups_ids_as_one_text(database: Database) -> None:
+    """rows_source / group_ids / each_id, what the claim is built of: a group's ids come back in
+    order as one value, go back in unchanged, and are walked one row per id."""
+    e = database.engine
+    columns = [("ids", "text"), ("label", "text"), ("n", "integer")]
+    async with database.atomic() as s:
+        for i in (5, 3, 9, 4):
+            await s.execute(
+                "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?)",
+                i,
+                "UTC" if i % 2 else "Europe/Berlin",
+                e.instant(NOW),
+            )
+        groups = await s.fetch_all(
+            "SELECT timezone, " + e.group_ids("id") + " FROM (SELECT id, timezone FROM users "
+            "ORDER BY id) AS u GROUP BY timezone ORDER BY timezone"
+        )
+        assert [(zone, e.read_ids(ids)) for zone, ids in groups] == [
+            ("Europe/Berlin", [4]),
+            ("UTC", [3, 5, 9]),
+        ]
+        rows = [(ids, zone, n) for n, (zone, ids) in enumerate(groups)]
+        walked = await s.fetch_all(
+            "SELECT i.value, d.label, d.n FROM "
+            + e.rows_source(columns)
+            + " AS d CROSS JOIN "
+            + e.each_id("d.ids", "i")
+            + " ORDER BY i.value",
+            *e.rows_params(columns, rows),
+        )
+    assert [tuple(r) for r in walked] == [
+        (3, "UTC", 1),
+        (4, "Europe/Berlin", 0),
+        (5, "UTC", 1),
+        (9, "UTC", 1),
+    ]

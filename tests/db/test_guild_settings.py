@@ -345,7 +345,9 @@ async def test_sqlite_upgrade_keeps_rows_ids_indexes_and_foreign_keys(
             "SELECT count(*) FROM sqlite_master WHERE name LIKE '%\\_new' ESCAPE '\\'"
         ) as cursor:
             assert await cursor.fetchone() == (0,)
-    assert old_indexes <= indexes and "schedules_server_kind" in indexes
+    # 0014 drops deliveries_schedule on purpose (the unique index covers it); nothing else goes.
+    assert old_indexes - {"deliveries_schedule"} <= indexes and "schedules_server_kind" in indexes
+    assert "deliveries_schedule" not in indexes
     await _check_upgraded(db)
     await db.close()
 
@@ -363,3 +365,15 @@ async def test_postgres_upgrade_keeps_rows(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         await db.close()
         await drop_postgres_schema(schema)
+
+
+async def test_the_server_locale_is_remembered_without_touching_the_settings(
+    repos: Repositories,
+) -> None:
+    assert await repos.guild_settings.locale(7) is None
+    await repos.guild_settings.remember_locale(7, "de", NOW)
+    await repos.guild_settings.remember_locale(7, "de", NOW)
+    assert await repos.guild_settings.locale(7) == "de"
+    assert await repos.guild_settings.get(7) == GuildSettings(7, updated_at=NOW)
+    await repos.guild_settings.remember_locale(7, "fr", NOW)
+    assert await repos.guild_settings.locale(7) == "fr"

@@ -52,6 +52,7 @@ async def test_the_export_is_shaped_the_same_on_both_backends(repos: Repositorie
             "timezone": "Europe/Berlin",
             "created_at": epoch,
             "created_at_iso": NOW.astimezone(UTC).isoformat(),
+            "locale": None,  # the language of her latest command; none sent here
         }
     ]
     [audit] = shaped["guild_config_audit"]

@@ -76,7 +76,7 @@ async def seed_due_schedules(db: PostgresDatabase, count: int) -> None:
 
 def recording(claimed: list[int]) -> Decide:
     def decide(schedule: DueSchedule) -> ClaimDecision:
-        claimed.append(schedule.id)
+        claimed.extend(schedule.ids)
         return ClaimDecision(status="pending", late_seconds=0, next_due=TOMORROW)
 
     return decide

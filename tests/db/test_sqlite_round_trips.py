@@ -201,3 +201,20 @@ async def test_pause_notice_check_costs_no_trip_when_nothing_can_be_waiting(
     assert await counter.count(check) == 1  # told, then read again: the telling was a write
     assert await counter.count(check) == 0
     assert told == [[], [], [], [("stretch", "dm_closed")], [], []]
+
+
+async def test_remembering_the_locale_costs_no_trip_while_it_stays_the_same(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every interaction carries the person's locale (for their reminders): one write when it
+    is new to this process or changed, none on the commands after it."""
+    from bot.i18n.memory import LocaleMemory
+
+    counter = TripCounter(monkeypatch)
+    memory = LocaleMemory(bot.repos.users)
+    assert await counter.count(lambda: memory.note(USER, "de", NOW)) == 1
+    assert await counter.count(lambda: memory.note(USER, "de", NOW)) == 0
+    assert await counter.count(lambda: memory.note(USER, "de", NOW)) == 0
+    assert await counter.count(lambda: memory.note(USER, "en-GB", NOW)) == 1
+    assert await counter.count(lambda: memory.note(USER, "en-GB", NOW)) == 0
+    assert await bot.repos.users.locale(USER) == "en-GB"

@@ -39,3 +39,19 @@ async def test_delete_removes_only_that_user(repos: Repositories) -> None:
     assert await repos.users.delete(1) is False
     assert await repos.users.get(1) is None
     assert await repos.users.get(2) is not None
+
+
+async def test_the_locale_is_remembered_created_if_needed_and_kept_beside_the_zone(
+    repos: Repositories,
+) -> None:
+    assert await repos.users.locale(7) is None
+    await repos.users.remember_locale(7, "de", NOW)
+    assert await repos.users.locale(7) == "de"
+    profile = await repos.users.set_timezone(7, "Europe/Berlin", NOW + timedelta(days=1))
+    assert profile.created_at == NOW and await repos.users.locale(7) == "de"
+    await repos.users.remember_locale(7, "en-US", NOW + timedelta(days=2))
+    await repos.users.remember_locale(7, "en-US", NOW + timedelta(days=3))
+    assert await repos.users.locale(7) == "en-US"
+    assert (await repos.users.get(7)) == profile
+    assert await repos.users.delete(7) is True
+    assert await repos.users.locale(7) is None

@@ -3,10 +3,11 @@ and privacy between two users."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.client import RlsBot
+from bot.clinical.labs import LabResult
 from bot.db.reminders import ScheduleSpec
 from bot.emulator import DiscordEmulator, EmuUser
 from bot.sleep.form import NightForm, build_entry
@@ -203,6 +204,7 @@ async def test_days_out_of_range(emu: DiscordEmulator, bot: RlsBot) -> None:
 async def test_report_has_png_pdf_and_csv(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     await seed(bot, alice)
+    await bot.repos.labs.save(alice.id, LabResult(date(2026, 2, 20), 45.0, 18.0), bot.clock.now())
     ix = await emu.slash(alice, "sleep report")
     assert (await ix.response()).type == 5
     followup = await ix.followup(timeout=15)
@@ -211,20 +213,77 @@ async def test_report_has_png_pdf_and_csv(emu: DiscordEmulator, bot: RlsBot) -> 
     assert followup.file(f"{stem}.png").startswith(b"\x89PNG")
     assert followup.file(f"{stem}.pdf").startswith(b"%PDF")
     rows = followup.file(f"{stem}.csv").decode().splitlines()
-    assert rows[0].startswith("night,timezone,into_bed") and len(rows) == 5
+    assert rows[0].startswith("night,timezone,csd1_into_bed,csd2_tried_to_sleep") and len(rows) == 5
     assert "2026-03-01T23:00:00+01:00" in rows[-1]  # local time with its offset
+    assert followup.file(f"{stem}-labs.csv").decode().splitlines() == [
+        "taken_on,ferritin_ng_ml,transferrin_saturation_pct,fasting,note",
+        "2026-02-20,45,18,,",
+    ]
+    assert followup.file(f"{stem}-doses.csv").decode().splitlines() == [
+        "medicine,taken_at_local,timezone"
+    ]
     [request] = emu.requests_to("POST", "/webhooks/{webhook_id}/{webhook_token}")
     assert [a["filename"] for a in request.json["attachments"]] == [
         f"{stem}.png",
         f"{stem}.pdf",
         f"{stem}.csv",
+        f"{stem}-labs.csv",
+        f"{stem}-doses.csv",
     ]
+    assert request.json["allowed_mentions"]["parse"] == []
 
 
-async def test_report_is_capped_at_one_page(emu: DiscordEmulator, bot: RlsBot) -> None:
+async def test_report_carries_the_doses_logged_with_meds(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
-    reply = await (await emu.slash(alice, "sleep report", {"days": 60})).response()
-    assert "1 to 31 nights" in reply.content
+    await seed(bot, alice)
+    reply = await (
+        await emu.slash(alice, "meds add", {"name": "Ropinirole", "times": "20:00"})
+    ).response()
+    assert reply.ephemeral
+    [medicine] = await bot.repos.meds.medicines(alice.id)
+    taken = datetime(2026, 3, 1, 19, 5, tzinfo=UTC)  # 20:05 in Berlin, the evening before today
+    await bot.repos.meds.record_dose(
+        alice.id, medicine.id, "typed", taken, "Europe/Berlin", bot.clock.now()
+    )
+    followup = await (await emu.slash(alice, "sleep report")).followup(timeout=15)
+    assert followup.ephemeral
+    doses = followup.file("sleep-report-2026-03-02-doses.csv").decode().splitlines()
+    assert doses[1:] == ["Ropinirole,2026-03-01T20:05:00+01:00,Europe/Berlin"]
+
+
+async def test_report_covers_up_to_a_year(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    reply = await (await emu.slash(alice, "sleep report", {"days": 400})).response()
+    assert "1 to 365 nights" in reply.content
+    await seed(bot, alice, nights=3)
+    await bot.repos.diary.save(
+        build_entry(
+            NightForm(into_bed="23:00", final_wake="7:00"),
+            user_id=alice.id,
+            night=TODAY - timedelta(days=300),
+            zone_name="Europe/Berlin",
+            now=bot.clock.now(),
+        ),
+        bot.clock.now(),
+    )
+    ix = await emu.slash(alice, "sleep report", {"days": 365})
+    followup = await ix.followup(timeout=30)
+    assert followup.ephemeral
+    rows = followup.file("sleep-report-2026-03-02.csv").decode().splitlines()
+    assert len(rows) == 5 and rows[1].startswith((TODAY - timedelta(days=300)).isoformat())
+
+
+async def test_report_with_labs_but_no_nights(emu: DiscordEmulator, bot: RlsBot) -> None:
+    bob = await with_zone(bot, emu.add_user("bob"))
+    ix = await emu.slash(bob, "sleep report")
+    followup = await ix.followup(timeout=15)
+    assert followup.ephemeral and "so no report" in followup.content
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await bot.repos.labs.save(alice.id, LabResult(date(2026, 2, 20), 45.0), bot.clock.now())
+    followup = await (await emu.slash(alice, "sleep report")).followup(timeout=15)
+    assert followup.ephemeral
+    labs = followup.file("sleep-report-2026-03-02-labs.csv").decode().splitlines()
+    assert labs[1:] == ["2026-02-20,45,,,"]
 
 
 async def test_bed_and_wake_alone_save_unknowns_not_zeros(

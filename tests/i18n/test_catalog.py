@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from hypothesis import given
+from hypothesis import strategies as st
 
+from bot.errors import UserError
 from bot.i18n import (
     ENGLISH,
     GERMAN,
+    N_,
     SUPPORTED,
     Message,
     catalog_problems,
@@ -20,11 +24,14 @@ from bot.i18n import (
     format_number,
     format_time,
     format_weekday,
+    marked_messages,
     pick_locale,
     placeholders,
+    speaker,
     translate,
 )
 from bot.i18n.catalog import TEMPLATE, po_path, source_messages
+from bot.i18n.speech import OneOf, Said
 
 
 @pytest.mark.parametrize("locale", [loc for loc in SUPPORTED if loc != ENGLISH])
@@ -164,3 +171,67 @@ def test_numbers_per_locale() -> None:
     assert format_decimal(7.5, GERMAN) == "7,5"
     assert format_decimal(7.5, ENGLISH) == "7.5"
     assert format_decimal(85.0, GERMAN, 0) == "85"
+
+
+def test_the_template_lists_exactly_the_replies_marked_in_the_source() -> None:
+    # When this fails: run `python -m bot.command_translator`, then translate the new entries.
+    marked = set(marked_messages())
+    in_template = {m for m in source_messages() if m.context is None}
+    assert sorted(marked - in_template, key=str) == [], "new replies: regenerate the template"
+    assert sorted(in_template - marked, key=str) == [], "stale replies: regenerate the template"
+
+
+def test_the_source_scan_finds_tr_plural_and_n_marks(tmp_path: Path) -> None:
+    source = tmp_path / "cog.py"
+    source.write_text(
+        "X = N_('Kept for later')\n"
+        "def reply(tr, n, name):\n"
+        "    tr('Hello {name}', name=name)\n"
+        "    tr.plural(n, '{count} night', '{count} nights')\n"
+        "    tr(X)  # a constant: marked where it is defined\n"
+        "    other('Not a reply')\n"
+        "    print(f'not {name} marked')\n"
+    )
+    assert [m.text for m in marked_messages([source])] == [
+        "Hello {name}",
+        "Kept for later",
+        "{count} night",
+        "{count} nights",
+    ]
+
+
+def test_a_speaker_translates_fills_and_formats_in_its_locale() -> None:
+    tr = speaker("de")
+    assert tr.locale == GERMAN and speaker("en-US").locale == ENGLISH
+    assert speaker(None).locale == ENGLISH and speaker("fr").locale == ENGLISH
+    assert tr("Time to stretch: {title}", title="Waden") == "Zeit zum Dehnen: Waden"
+    assert speaker("en-GB")("Time to stretch: {title}", title="Calves") == "Time to stretch: Calves"
+    assert tr("An English text nobody marked") == "An English text nobody marked"
+    assert tr.plural(1, "{count} tip", "{count} tips") == "1 Tipp"
+    assert tr.plural(12345, "{count} tip", "{count} tips") == "12.345 Tipps"
+    assert tr.date(WEDNESDAY) == "Mittwoch, 25. November 2026"
+    assert tr.weekday(0) == "Montag" and tr.decimal(7.5) == "7,5"
+
+
+def test_choices_and_nested_messages_are_said_in_the_readers_language() -> None:
+    choices = OneOf(("Europe/Berlin", "Europe/Busingen", "Europe/Zurich"))
+    assert f"{choices}" == "Europe/Berlin, Europe/Busingen or Europe/Zurich"
+    assert speaker("de")("{some} or {last}", some="a", last="b") == "a oder b"
+    error = UserError(N_("{typed} could be {zones}: which one? Type its full name, or pick it "
+                         "from the list while typing."), typed="“x”", zones=choices)  # fmt: skip
+    assert error.message.startswith("“x” could be Europe/Berlin, Europe/Busingen or Europe/Zurich")
+    german = speaker("de")(error.text, **error.params)
+    assert german.startswith("“x” kann Europe/Berlin, Europe/Busingen oder Europe/Zurich sein")
+    note = Said(N_(" (Abbreviations like CST are ambiguous, so city names are used instead.)"))
+    assert speaker("de")("{typed}{note}", typed="x", note=note).startswith("x (Abkürzungen")
+    assert speaker("de")("{typed}{note}", typed="x", note=Said("")) == "x"
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["de", "en-US", "fr", None]))
+def test_plural_picks_one_only_for_one_and_always_shows_the_number(
+    count: int, locale: str | None
+) -> None:
+    tr = speaker(locale)
+    said = tr.plural(count, "{count} tip", "{count} tips")
+    assert said.startswith(tr.number(count) + " ")
+    assert said.endswith("Tipp" if tr.locale == GERMAN else "tip") == (count == 1)

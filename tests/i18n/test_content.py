@@ -38,7 +38,7 @@ GERMAN_SOURCE_HOSTS = {
     "www.telefonseelsorge.de",
     "www.116117.de",
 }
-# This slice translates these topics whole (issue 22, first slice); the rest follow.
+# The first slice translated these topics whole; the second slice translated every other tip.
 FIRST_TOPICS = {"symptoms", "causes", "doctor"}
 
 
@@ -52,6 +52,10 @@ def test_the_german_files_parse_and_name_english_ids() -> None:
 def test_the_first_topics_are_translated_whole() -> None:
     wanted = {tip.id for tip in ENGLISH_TIPS.tips if tip.topic in FIRST_TOPICS}
     assert wanted <= {tip.id for tip in GERMAN_TIPS.tips}
+
+
+def test_every_tip_has_a_german_text() -> None:
+    assert {tip.id for tip in GERMAN_TIPS.tips} == {tip.id for tip in ENGLISH_TIPS.tips}
 
 
 def test_the_notice_is_the_german_not_medical_advice_line() -> None:
@@ -161,3 +165,23 @@ def test_a_routine_translation_with_a_missing_step_is_refused(tmp_path: Path) ->
 def test_the_content_files_sit_beside_the_english_ones() -> None:
     # Read from data/ like the English files (bot.tips.DATA_DIR), so a fresh clone has them.
     assert tips_path(GERMAN).exists() and routines_path(GERMAN).exists()
+
+
+def test_a_language_part_way_through_falls_back_to_english_tip_by_tip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # German is complete now; a language still being translated (one tip so far) shows that one
+    # tip in its words and every other tip in English.
+    first = ENGLISH_TIPS.tips[0]
+    path = _write(
+        tmp_path,
+        'notice = "Pas un avis médical."\n[[tips]]\n'
+        f'id = "{first.id}"\ntitle = "Un titre"\nbody = "Un texte."\n'
+        'source = { name = "Source" }\n',
+    )
+    partial = read_tips_translation(path, "fr", ENGLISH_TIPS)
+    monkeypatch.setattr("bot.i18n.content._tips_translation", lambda locale: partial)
+    mixed = localized_catalog("fr", ENGLISH_TIPS)
+    assert mixed.tips[0].title == "Un titre"
+    assert [t.title for t in mixed.tips[1:]] == [t.title for t in ENGLISH_TIPS.tips[1:]]
+    assert tip_notice("fr") == "Pas un avis médical."

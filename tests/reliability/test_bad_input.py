@@ -8,6 +8,7 @@ before and after. Hypothesis drives the string options beyond the fixed corpus.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -245,9 +246,21 @@ async def settle(interaction: EmuInteraction) -> list[Any]:
     return answers
 
 
+async def after_commands() -> None:
+    """Let what the bot does after a command's reply finish (pause notices, noting the person's
+    language), so it is not counted against the next command."""
+    pending = [
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name() == "discord.py: on_app_command_completion"
+    ]
+    await asyncio.gather(*pending)
+
+
 async def observe(ctx: Ctx, action: Any) -> Outcome:
     emu = ctx.emu
     start, first_message = len(emu.requests), len(emu.world.messages)
+    await after_commands()
     before = await fingerprint(ctx)
     interaction: EmuInteraction = await action
     messages = await settle(interaction)

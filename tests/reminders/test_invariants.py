@@ -38,17 +38,9 @@ from bot.reminders.engine import (
 from bot.reminders.transport import LeaseLost, Outgoing, SentMessage
 from bot.scheduling.recurrence import local_date_of
 from tests.failing import Broken, Failing
+from tests.zones import DST_ZONES
 
-# Zones with DST in spring and autumn, a 30-minute DST (Lord Howe), DST at midnight (Havana), none
-# (Kolkata), and the southern hemisphere (Auckland).
-ZONES = [
-    "Europe/Berlin",
-    "America/New_York",
-    "Australia/Lord_Howe",
-    "America/Havana",
-    "Asia/Kolkata",
-    "Pacific/Auckland",
-]
+ZONES = DST_ZONES
 # Starts a few days before DST changes of 2026 in both hemispheres, and an ordinary week.
 STARTS = [
     datetime(2026, 3, 6, 12, tzinfo=UTC),
@@ -92,7 +84,8 @@ class RecordingEngine(ReminderEngine):
         assert isinstance(recorder, Recorder)
 
         def decide(schedule: DueSchedule) -> ClaimDecision:
-            recorder.claimed_in[(schedule.id, schedule.next_due)] = schedule.timezone
+            for schedule_id in schedule.ids:
+                recorder.claimed_in[(schedule_id, schedule.next_due)] = schedule.timezone
             return real(schedule)
 
         return decide

@@ -209,6 +209,35 @@ def test_upcoming_counts() -> None:
         upcoming(schedule, utc(2026, 1, 1), -1)
 
 
+def test_upcoming_is_computed_once_per_schedule_and_instant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every /stretch status shows the next three; people sharing a recurrence share the work."""
+    import bot.scheduling.recurrence as recurrence
+
+    calls: list[datetime] = []
+    real = recurrence.next_occurrence
+
+    def counting(schedule: DailySchedule, after: datetime) -> datetime:
+        calls.append(after)
+        return real(schedule, after)
+
+    monkeypatch.setattr(recurrence, "next_occurrence", counting)
+    schedule = DailySchedule(time(17, 30), Weekdays.EVERY_DAY, "Europe/Berlin")
+    first = upcoming(schedule, utc(2031, 3, 29, 17, 0), 2)  # across the spring change
+    assert first == [utc(2031, 3, 30, 15, 30), utc(2031, 3, 31, 15, 30)]
+    assert len(calls) == 2
+    first.append(utc(2040, 1, 1))  # a caller changing its list changes nobody else's
+    again = upcoming(
+        DailySchedule(time(17, 30), Weekdays.EVERY_DAY, "Europe/Berlin"),
+        utc(2031, 3, 29, 17, 0),
+        2,
+    )
+    assert again == [utc(2031, 3, 30, 15, 30), utc(2031, 3, 31, 15, 30)]
+    assert len(calls) == 2
+    assert upcoming(schedule, utc(2031, 3, 29, 17, 0), 1) == again[:1] and len(calls) == 3
+
+
 def test_time_with_fold_one_is_treated_as_the_wall_time() -> None:
     schedule = DailySchedule(time(2, 30, fold=1), Weekdays.EVERY_DAY, "Europe/Berlin")
     assert occurrence_on(schedule, date(2026, 10, 25)) == utc(2026, 10, 25, 0, 30)

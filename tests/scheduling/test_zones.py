@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.errors import UserError
 from bot.scheduling import zones
-from bot.scheduling.zones import is_valid_zone, resolve_zone, zone_choices
+from bot.scheduling.zones import is_valid_zone, resolve_zone, said_back, zone_choices
 
 NOW = datetime(2026, 1, 15, 16, 42, tzinfo=UTC)  # winter in the north
 SUMMER = datetime(2026, 7, 15, 16, 42, tzinfo=UTC)
@@ -262,3 +262,35 @@ def test_choices_limits() -> None:
 @given(st.text(max_size=40))
 def test_choices_never_crash_and_stay_within_discord_limits(query: str) -> None:
     _check_choices(zone_choices(query, NOW))
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Wien", "Europe/Vienna"),
+        ("München", "Europe/Berlin"),
+        ("muenchen", "Europe/Berlin"),
+        ("Munich", "Europe/Berlin"),
+        ("Köln", "Europe/Berlin"),
+        ("Frankfurt am Main", "Europe/Berlin"),
+        ("Zürich", "Europe/Zurich"),
+        ("st. gallen", "Europe/Zurich"),
+        ("Graz", "Europe/Vienna"),
+        ("Brüssel", "Europe/Brussels"),
+        ("Prag", "Europe/Prague"),
+        ("Rom", "Europe/Rome"),
+    ],
+)
+def test_german_place_names_and_big_dach_cities_are_understood(typed: str, zone: str) -> None:
+    resolved = resolve_zone(typed)
+    assert resolved.key == zone
+    assert said_back(typed, resolved) == f"{typed} → {zone}"
+
+
+def test_autocomplete_offers_the_zone_of_a_german_place_as_it_is_typed() -> None:
+    now = datetime(2026, 3, 3, tzinfo=UTC)
+    assert zone_choices("Wien", now)[0][0] == "Europe/Vienna"
+    assert zone_choices("Münch", now)[0][0] == "Europe/Berlin"
+    assert zone_choices("Zür", now)[0][0] == "Europe/Zurich"
+    # Real zone cities still come first where they match.
+    assert zone_choices("Berlin", now)[0][0] == "Europe/Berlin"

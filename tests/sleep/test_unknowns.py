@@ -275,3 +275,17 @@ def test_unanswered_measures_keep_their_acronyms() -> None:
     line = next(x for x in summary_text(s, 7) if x.startswith("Not answered"))
     assert "RLS severity" in line
     assert "rls severity" not in line
+
+
+def test_a_day_in_bed_on_the_night_the_clocks_go_back_is_not_refused() -> None:
+    # Found by the property above: 07:00 to 06:01 is 23h 01m on the wall clock but 24h 01m
+    # elapsed when New York's clocks go back; it is asked about (16 h or more), not refused.
+    entry = build_entry(
+        NightForm(into_bed="07:00", final_wake="06:01"),
+        user_id=1,
+        night=date(2026, 11, 1),
+        zone_name="America/New_York",
+        now=datetime(2026, 11, 3, 12, tzinfo=UTC),
+    )
+    assert entry.final_wake - entry.into_bed == timedelta(hours=24, minutes=1)
+    assert implausible(entry) is not None

@@ -3,11 +3,13 @@ changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 import pytest
 
+from bot.clinical.labs import LabResult
+from bot.clinical.meds import MedicineSpec
 from bot.clinical.watch import ONSET, SEVERITY
 from bot.clock import FakeClock
 from bot.db import Repositories
@@ -15,6 +17,8 @@ from bot.db.guild_settings import GuildSettings
 from bot.errors import UserError
 from bot.reminders.engine import ReminderEngine
 from bot.routines import STRETCH_KIND
+from bot.scheduling.recurrence import Weekdays
+from bot.sleep.form import NightForm, build_entry
 from bot.usecases import (
     NEEDS_TIMEZONE,
     NO_REMINDER_CHANNEL,
@@ -24,6 +28,7 @@ from bot.usecases import (
     configure_daily_tip,
     delete_my_data,
     set_stretch_reminder,
+    sleep_report,
     watch_for,
 )
 from tests.db.test_diary import entry
@@ -124,3 +129,41 @@ async def test_watch_for_reads_the_56_days_from_the_diary(repos: Repositories) -
     assert checks[SEVERITY].holds and checks[ONSET].holds is None
     # No medicine logged: no dose sign (tests/e2e/test_sleep_watch.py reads logged doses).
     assert all(c.sign != "doses" for c in result.checks)
+
+
+async def test_sleep_report_reads_the_window_labs_and_the_watch_in_one_go(
+    repos: Repositories,
+) -> None:
+    # 56 nights (the watch's two windows), symptoms starting 3 h earlier in the last 28 days;
+    # the report itself covers 14.
+    zone = "Europe/Berlin"
+    today = date(2026, 3, 2)
+    for back in range(56):
+        form = NightForm(
+            into_bed="23:00", final_wake="7:00", rls_onset="18:30" if back < 28 else "21:30"
+        )
+        entry = build_entry(
+            form, user_id=USER, night=today - timedelta(days=back), zone_name=zone, now=NOW
+        )
+        await repos.diary.save(entry, NOW)
+    await repos.labs.save(USER, LabResult(date(2026, 1, 5), 60.0, 15.0), NOW)
+    await repos.labs.save(USER, LabResult(date(2025, 7, 1), 90.0), NOW)
+    medicine = await repos.meds.add(
+        USER, MedicineSpec("Ropinirole", (time(20, 0),), Weekdays.EVERY_DAY), NOW
+    )
+    for back in range(60):  # a dose each evening at 20:00 Berlin (19:00 UTC in winter)
+        day = today - timedelta(days=back)
+        taken = datetime(day.year, day.month, day.day, 19, tzinfo=UTC)
+        if taken < NOW:
+            await repos.meds.record_dose(USER, medicine.id, "typed", taken, zone, NOW)
+    data = await sleep_report(context(repos), USER, zone, 14)
+    assert (data.start, data.end) == (today - timedelta(days=13), today)
+    assert [e.night for e in data.nights] == [today - timedelta(days=b) for b in range(13, -1, -1)]
+    assert [lab.taken_on for lab in data.labs] == [date(2026, 1, 5), date(2025, 7, 1)]
+    assert data.medicines == ("Ropinirole",) and data.timezone == zone
+    # The window's doses: from the evening before its first night to today.
+    assert [d.taken_at.date() for d in data.doses] == [
+        today - timedelta(days=b) for b in range(14, 0, -1)
+    ]
+    assert data.watch[0].startswith("**Symptoms start earlier:** median 18:30 in the last 28 days")
+    assert "(n = 28)" in data.watch[0]

@@ -13,7 +13,10 @@ in one module per backend (:mod:`bot.db.engines.sqlite`, :mod:`bot.db.engines.po
   same clauses are empty;
 - bulk writes: `executemany` on SQLite (one trip to its thread), one set-based statement over
   `unnest` arrays on PostgreSQL (one round trip whatever the batch size);
-- lists in one row: `json_group_array` on SQLite, `ARRAY(…)` on PostgreSQL.
+- lists in one row: `json_group_array` on SQLite, `ARRAY(…)` on PostgreSQL;
+- a batch as a table (`rows_source`): one JSON array read by `json_each` on SQLite, `unnest` of
+  one array per column on PostgreSQL; a group's ids as one text (`group_ids`, `each_id`): a JSON
+  array on SQLite, an array literal on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -86,6 +89,29 @@ class Engine(Protocol):
         ...
 
     row_order: str  # ORDER BY this lists a table's rows in insertion order (as near as it gets)
+
+    def rows_source(self, columns: Sequence[Column]) -> str:
+        """A FROM item (give it an alias: `… AS b`) that is a table of COLUMNS whose rows travel
+        as the parameters rows_params() makes: a batch joined set-wise in one statement."""
+        ...
+
+    def rows_params(self, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """The parameters that go with rows_source(COLUMNS), in its place in the statement."""
+        ...
+
+    def group_ids(self, column: str) -> str:
+        """An aggregate: the group's values of COLUMN (integer ids), in order, as one text that
+        travels back as a parameter and is walked by each_id() (no Python per id)."""
+        ...
+
+    def each_id(self, ids: str, alias: str) -> str:
+        """A FROM item (a lateral one: IDS may name an earlier item's column): one row per id
+        in the text IDS (from group_ids), the id being ALIAS.value."""
+        ...
+
+    def read_ids(self, ids: str) -> list[int]:
+        """The ids in a text from group_ids."""
+        ...
 
 
 class Session(ABC):

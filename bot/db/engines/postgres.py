@@ -83,6 +83,27 @@ class PostgresEngine:
         return f"SELECT 1 FROM {table} WHERE {key} = ? FOR UPDATE"
 
     @staticmethod
+    def rows_source(columns: Sequence[Column]) -> str:
+        return _unnest_source(tuple(columns))
+
+    @staticmethod
+    def rows_params(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
+        return _arrays(columns, rows)
+
+    @staticmethod
+    def group_ids(column: str) -> str:
+        # Text, not bigint[]: rows_source's arrays cannot hold arrays of different lengths.
+        return f"CAST(array_agg({column}) AS text)"
+
+    @staticmethod
+    def each_id(ids: str, alias: str) -> str:
+        return f"unnest(CAST({ids} AS bigint[])) AS {alias}(value)"
+
+    @staticmethod
+    def read_ids(ids: str) -> list[int]:
+        return [int(value) for value in ids.strip("{}").split(",")]
+
+    @staticmethod
     def user_columns_sql() -> str:
         return (
             "SELECT table_name, column_name FROM information_schema.columns "
@@ -92,6 +113,14 @@ class PostgresEngine:
 
 
 ENGINE = PostgresEngine()
+
+
+@lru_cache(maxsize=64)
+def _unnest_source(columns: tuple[Column, ...]) -> str:
+    """One array per column (`?` placeholders, numbered with the rest of the statement)."""
+    arrays = ", ".join(f"?::{kind}[]" for _, kind in columns)
+    names = ", ".join(name for name, _ in columns)
+    return f"(SELECT * FROM unnest({arrays}) AS u({names}))"
 
 
 @lru_cache(maxsize=256)

@@ -79,6 +79,26 @@ class SqliteEngine:
         return None
 
     @staticmethod
+    def rows_source(columns: Sequence[Column]) -> str:
+        return _rows_source(tuple(columns))
+
+    @staticmethod
+    def rows_params(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
+        return [json.dumps(rows)]
+
+    @staticmethod
+    def group_ids(column: str) -> str:
+        return f"json_group_array({column})"
+
+    @staticmethod
+    def each_id(ids: str, alias: str) -> str:
+        return f"json_each({ids}) AS {alias}"
+
+    @staticmethod
+    def read_ids(ids: str) -> list[int]:
+        return cast(list[int], json.loads(ids))
+
+    @staticmethod
     def user_columns_sql() -> str:
         return (
             "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
@@ -89,6 +109,19 @@ class SqliteEngine:
 ENGINE = SqliteEngine()
 
 _NEW_COLUMN = re.compile(r"\bnew\.(\w+)")
+
+
+@lru_cache(maxsize=64)
+def _rows_source(columns: tuple[Column, ...]) -> str:
+    """The batch is one JSON array of rows; json_each walks it in C, one row per element.
+
+    LIMIT -1 (no limit) keeps SQLite from flattening the subquery into the statement using it:
+    flattened, each `json_extract` would run once per row of a join against it, parsing the
+    whole batch text every time (a claim of 10,000 ids took 0.5 s instead of 3 ms)."""
+    extracted = ", ".join(
+        f"json_extract(value, '$[{n}]') AS {name}" for n, (name, _) in enumerate(columns)
+    )
+    return f"(SELECT {extracted} FROM json_each(?) LIMIT -1)"
 
 
 @lru_cache(maxsize=256)

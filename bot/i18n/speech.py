@@ -1,0 +1,162 @@
+"""What the bot says, in one person's language: ``tr = speaker(locale)``, then ``tr("...")``.
+
+The one API for replies (cogs get theirs with ``bot.interactions.translator_for(interaction)``;
+reminders and server posts with the stored locale). A message is its English text, with named
+placeholders filled from keywords::
+
+    tr("Your timezone is now **{zone}**.", zone=zone)
+    tr.plural(count, "{count} tip", "{count} tips")
+    tr.date(day), tr.time(instant), tr.weekday(0), tr.number(1234), tr.decimal(7.5)
+
+How a message gets into the catalog: ``python -m bot.command_translator`` walks the source of
+``bot/`` and ``cogs/`` (:func:`marked_messages`) and writes every string literal passed to
+``tr(...)``, ``tr.plural(n, ...)`` or ``N_(...)`` into ``messages.pot``; tests/i18n fails while the
+German catalog misses one. ``N_`` marks a text kept in a constant (or raised in a UserError) that is
+translated later, where the locale is known: ``tr(CONSTANT)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from babel import Locale
+
+from bot.i18n.catalog import Message, MessageCatalog, load_catalog
+from bot.i18n.formatting import (
+    _BABEL_LOCALE,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_number,
+    format_time,
+    format_weekday,
+)
+from bot.i18n.locales import ENGLISH, pick_locale
+
+
+def N_(text: str) -> str:
+    """Marks ``text`` for the catalog without translating it (gettext's ``gettext_noop``)."""
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Messages and formatting bound to one locale."""
+
+    locale: str
+    catalog: MessageCatalog
+
+    def __call__(self, text: str, /, **params: object) -> str:
+        said = {
+            name: value.said_by(self) if isinstance(value, OneOf | Said) else value
+            for name, value in params.items()
+        }
+        return self.catalog.gettext(text, None, **said)
+
+    def plural(self, count: int, one: str, other: str, /, **params: object) -> str:
+        """``one`` or ``other`` by the locale's plural rule; ``{count}`` is the number, formatted."""
+        form = _plural_form(self.locale, count)
+        return self(one if form == "one" else other, count=self.number(count), **params)
+
+    def date(self, value: date, style: str = "full") -> str:
+        return format_date(value, self.locale, style)
+
+    def time(self, value: time | datetime) -> str:
+        return format_time(value, self.locale)
+
+    def date_time(self, value: datetime, style: str = "full") -> str:
+        return format_datetime(value, self.locale, style)
+
+    def weekday(self, index: int, width: str = "wide") -> str:
+        return format_weekday(index, self.locale, width)
+
+    def number(self, value: int) -> str:
+        return format_number(value, self.locale)
+
+    def decimal(self, value: float, places: int = 1) -> str:
+        return format_decimal(value, self.locale, places)
+
+
+class OneOf(tuple[str, ...]):
+    """Choices a message offers, joined in the reader's language: "A, B or C" / "A, B oder C"."""
+
+    def said_by(self, tr: Speaker) -> str:
+        if len(self) <= 1:
+            return "".join(self)
+        return tr("{some} or {last}", some=", ".join(self[:-1]), last=self[-1])
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+class Said(str):
+    """A message (marked ``N_``) inside another message, translated with it; "" stays ""."""
+
+    __slots__ = ()
+
+    def said_by(self, tr: Speaker) -> str:
+        return tr(str(self)) if self else ""
+
+
+@functools.cache
+def _plural_form(locale: str, count: int) -> str:
+    return str(Locale.parse(_BABEL_LOCALE.get(locale, locale)).plural_form(abs(count)))
+
+
+@functools.cache
+def speaker(locale: object) -> Speaker:
+    """The speaker for a Discord locale (``de``, ``en-US``, discord.py's ``Locale``, None)."""
+    language = pick_locale(locale)
+    return Speaker(language, load_catalog(language))
+
+
+ENGLISH_SPEAKER = speaker(ENGLISH)
+
+# --- Finding the marked messages in the source ---------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE_DIRS = ("bot", "cogs")
+
+
+def _literal(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _marked(tree: ast.AST) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in {"tr", "N_"} and node.args:
+            args = node.args[:1]
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr == "plural"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "tr"
+        ):
+            args = node.args[1:3]
+        else:
+            continue
+        for arg in args:
+            text = _literal(arg)
+            if text:
+                yield text
+
+
+def marked_messages(files: Iterable[Path] | None = None) -> list[Message]:
+    """Every message marked in the source, once each (no context: replies, not command names)."""
+    if files is None:
+        files = (path for folder in SOURCE_DIRS for path in sorted((ROOT / folder).rglob("*.py")))
+    found: set[str] = set()
+    for path in files:
+        found.update(_marked(ast.parse(path.read_text(encoding="utf-8"), str(path))))
+    return sorted(Message(None, text) for text in found)
