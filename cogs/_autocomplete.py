@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import discord
@@ -17,3 +19,16 @@ async def zone_autocomplete(
     return [
         app_commands.Choice(name=label, value=value) for value, label in zone_choices(current, now)
     ]
+
+
+def date_choices(
+    current: str, days: Iterable[tuple[date, str]], shown: str
+) -> list[app_commands.Choice[str]]:
+    """Up to 25 of `days` (each with a note for its label) whose date, written `shown` or as
+    2026-03-03, contains what was typed; the value is the ISO date."""
+    typed = current.strip().lower()
+    return [
+        app_commands.Choice(name=f"{day:{shown}}{note}", value=day.isoformat())
+        for day, note in days
+        if typed in f"{day:{shown}} {day.isoformat()}".lower()
+    ][:25]

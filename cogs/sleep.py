@@ -58,6 +58,7 @@ from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
 from bot.usecases import save_night, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS
+from cogs._autocomplete import date_choices
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -271,11 +272,7 @@ async def night_autocomplete(
     interaction: discord.Interaction[RlsBot], current: str
 ) -> list[app_commands.Choice[str]]:
     nights = await interaction.client.repos.diary.recent_nights(interaction.user.id, 25)
-    return [
-        app_commands.Choice(name=f"{n:%a %d %b %Y}", value=n.isoformat())
-        for n in nights
-        if current.strip().lower() in f"{n:%a %d %b %Y} {n.isoformat()}".lower()
-    ][:25]
+    return date_choices(current, ((n, "") for n in nights), "%a %d %b %Y")
 
 
 async def regions_autocomplete(

@@ -1,4 +1,4 @@
-"""The sleep diary's storage: its interface and its one implementation, for both backends.
+"""The sleep diary's storage: one repository for both backends.
 
 Every method takes the user id and filters on it: no query can reach another user's nights.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from bot.db.engines import Database, Row
 from bot.sleep.entry import SleepEntry
@@ -36,32 +36,6 @@ def upsert_sql(values: str) -> str:
         + " RETURNING "
         + ENTRY_COLUMNS
     )
-
-
-class DiaryRepository(Protocol):
-    async def save(self, entry: SleepEntry, now: datetime) -> SleepEntry:
-        """Insert the night, or replace the user's entry for that night."""
-        ...
-
-    async def get(self, user_id: int, night: date) -> SleepEntry | None: ...
-
-    async def between(self, user_id: int, first: date, last: date) -> list[SleepEntry]:
-        """Nights from `first` to `last` inclusive, oldest first."""
-        ...
-
-    async def recent_nights(self, user_id: int, limit: int) -> list[date]:
-        """The user's latest logged nights, newest first (for autocomplete)."""
-        ...
-
-    async def nights_with_done(
-        self, user_id: int, first: date, last: date, kind: str, done_since: datetime
-    ) -> NightsWithDone | None:
-        """In one read: the user's zone, their nights from `first` to `last` (oldest first, still
-        rows: the caller builds only the ones it keeps) and the due times of their `kind`
-        reminders marked Done since `done_since`. None when the user has no profile."""
-        ...
-
-    async def delete(self, user_id: int, night: date) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +125,7 @@ _SELECT = "SELECT " + ENTRY_COLUMNS + " FROM sleep_entries"
 _SAVE = upsert_sql(", ".join(["?"] * 22))
 
 
-class SqlDiaryRepository:
+class DiaryRepository:
     """Nights as the engine stores days (ISO text, DATE), instants as it stores instants."""
 
     def __init__(self, db: Database) -> None:
@@ -177,6 +151,7 @@ class SqlDiaryRepository:
         return entry_from_row(row, self._e.from_day, self._e.from_instant)
 
     async def save(self, entry: SleepEntry, now: datetime) -> SleepEntry:
+        """Insert the night, or replace the user's entry for that night."""
         e, stamp = entry, self._e.instant(now)
         async with self._db.atomic() as s:
             # The profile normally exists (a zone is needed to log), but the foreign key must
@@ -202,6 +177,7 @@ class SqlDiaryRepository:
         return None if row is None else self._entry(row)
 
     async def between(self, user_id: int, first: date, last: date) -> list[SleepEntry]:
+        """Nights from `first` to `last` inclusive, oldest first."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 _SELECT + " WHERE user_id = ? AND night BETWEEN ? AND ? ORDER BY night",
@@ -214,6 +190,9 @@ class SqlDiaryRepository:
     async def nights_with_done(
         self, user_id: int, first: date, last: date, kind: str, done_since: datetime
     ) -> NightsWithDone | None:
+        """In one read: the user's zone, their nights from `first` to `last` (oldest first, still
+        rows: the caller builds only the ones it keeps) and the due times of their `kind`
+        reminders marked Done since `done_since`. None when the user has no profile."""
         e = self._e
         async with self._db.read() as s:
             row = await s.fetch_one(
@@ -231,6 +210,7 @@ class SqlDiaryRepository:
         return NightsWithDone(row[0], nights, done, self._entry)
 
     async def recent_nights(self, user_id: int, limit: int) -> list[date]:
+        """The user's latest logged nights, newest first (for autocomplete)."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 "SELECT night FROM sleep_entries WHERE user_id = ? ORDER BY night DESC LIMIT ?",

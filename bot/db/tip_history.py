@@ -7,9 +7,10 @@ process of a sharded deployment. Only the newest :data:`KEEP` tips per user are 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from bot.db.engines import Database
+from bot.db.users import ENSURE_USER
 
 # Enough to avoid repeats in a topic of any size we have and across a good run of "Another tip"
 # presses, small enough that the table stays tiny.
@@ -25,22 +26,13 @@ _MAKE_ROOM = (
 )
 
 
-class TipHistoryRepository(Protocol):
-    async def recent(self, user_id: int, limit: int = KEEP) -> list[str]:
-        """Ids of the tips this user saw last, most recent first, each id once."""
-        ...
-
-    async def record(self, user_id: int, tip_id: str, now: datetime) -> None:
-        """Note that the user saw the tip now; older entries beyond :data:`KEEP` are dropped."""
-        ...
-
-
-class SqlTipHistoryRepository:
+class TipHistoryRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
 
     async def recent(self, user_id: int, limit: int = KEEP) -> list[str]:
+        """Ids of the tips this user saw last, most recent first, each id once."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 "SELECT tip_id FROM tip_views WHERE user_id = ? ORDER BY id DESC LIMIT ?",
@@ -50,14 +42,9 @@ class SqlTipHistoryRepository:
         return [row[0] for row in rows]
 
     async def record(self, user_id: int, tip_id: str, now: datetime) -> None:
+        """Note that the user saw the tip now; older entries beyond :data:`KEEP` are dropped."""
         seen_at = self._e.instant(now)
-        statements: list[tuple[str, tuple[Any, ...]]] = [
-            (
-                "INSERT INTO users (id, timezone, created_at) VALUES (?, NULL, ?) "
-                "ON CONFLICT (id) DO NOTHING",
-                (user_id, seen_at),
-            )
-        ]
+        statements: list[tuple[str, tuple[Any, ...]]] = [(ENSURE_USER, (user_id, seen_at))]
         # Two processes recording for one user at once would race on the unique (user, tip)
         # pair and on the trim: they take turns on the user's row (on SQLite the transaction
         # already excludes every other writer).
