@@ -53,7 +53,9 @@ class Speaker:
 
     def __call__(self, text: str, /, **params: object) -> str:
         said = {
-            name: value.said_by(self) if isinstance(value, OneOf | Said) else value
+            name: value.said_by(self)
+            if isinstance(value, OneOf | Said | Day | Moment | Phrase)
+            else value
             for name, value in params.items()
         }
         return self.catalog.gettext(text, None, **said)
@@ -104,6 +106,65 @@ class Said(str):
 
     def said_by(self, tr: Speaker) -> str:
         return tr(str(self)) if self else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A date inside a message (one raised in a UserError, say), formatted in the reader's
+    language: ``short_day`` "Mi., 4. März"; English keeps its own ``english`` strftime pattern."""
+
+    value: date
+    style: str = "short_day"
+    english: str = "%a %d %b"
+
+    def said_by(self, tr: Speaker) -> str:
+        if tr.locale == ENGLISH:
+            return self.value.strftime(self.english)
+        return tr.date(self.value, self.style)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A clock time with its weekday inside a message: "Tue 23:15" / "Di. 23:15"."""
+
+    value: datetime
+
+    def said_by(self, tr: Speaker) -> str:
+        if tr.locale == ENGLISH:
+            return self.value.strftime("%a %H:%M")
+        return f"{tr.weekday(self.value.weekday(), 'abbreviated')} {tr.time(self.value)}"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+class Phrase:
+    """A whole message with its own values inside another one (a UserError's text wrapped
+    with the field it is about): translated with the outer message."""
+
+    __slots__ = ("params", "text")
+
+    def __init__(self, text: str, /, **params: object) -> None:
+        self.text = text
+        self.params = params
+
+    def said_by(self, tr: Speaker) -> str:
+        return tr(self.text, **self.params)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
 
 
 @functools.cache
