@@ -104,8 +104,8 @@ def parse_night(text: str | None, today: date) -> date:
         return date.fromisoformat(cleaned)
     except ValueError:
         raise UserError(
-            N_("I couldn't read “{text}” as a night. {formats}"),
-            text=text.strip()[:24],
+            N_("I couldn't read “{typed}” as a night. {formats}"),
+            typed=text.strip()[:24],
             formats=Said(_NIGHT_FORMATS),
         ) from None
 
