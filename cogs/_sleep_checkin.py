@@ -173,21 +173,25 @@ class CheckinFlow:
         return f"rls:sleep:ci:{part}:{self.owner_id}:{night_id(self.night)}"
 
     def heading(self) -> str:
-        return self.tr("Night ending {night}", night=Day(self.night))
+        tr = self.tr
+        return tr("Night ending {night}", night=Day(self.night))
 
     def details_prompt(self) -> str:
-        return self.tr(
+        tr = self.tr
+        return tr(
             "**{heading}**: and the rest of the night? (Pick, then Next or Save.)",
             heading=self.heading(),
         )
 
     def tags_prompt(self) -> str:
-        return self.tr(
+        tr = self.tr
+        return tr(
             "**{heading}**: RLS and anything else? (All optional.)", heading=self.heading()
         )
 
     def naps_prompt(self) -> str:
-        return self.tr("**{heading}**: naps yesterday? (Optional.)", heading=self.heading())
+        tr = self.tr
+        return tr("**{heading}**: naps yesterday? (Optional.)", heading=self.heading())
 
     async def save(self, interaction: discord.Interaction[Any], page: OwnedView) -> None:
         """Save (or ask before replacing), answering in place of `page`, which then stops."""
@@ -521,9 +525,10 @@ class NoteModal(FormModal):
     async def on_invalid(self, interaction: discord.Interaction[Any], problem: str) -> None:
         # The form's answers are in the flow already: show the page again with the problem;
         # its "Add a note…" opens the note holding what was typed.
+        tr = self.flow.tr
         await self.page.leave(
             interaction,
-            content=self.flow.tr(
+            content=tr(
                 "{prompt}\n**Not saved yet:** {problem}\n-# **Add a note…** opens your note "
                 "again as you typed it.",
                 prompt=self.page.prompt(),
