@@ -185,9 +185,7 @@ class CheckinFlow:
 
     def tags_prompt(self) -> str:
         tr = self.tr
-        return tr(
-            "**{heading}**: RLS and anything else? (All optional.)", heading=self.heading()
-        )
+        return tr("**{heading}**: RLS and anything else? (All optional.)", heading=self.heading())
 
     def naps_prompt(self) -> str:
         tr = self.tr

@@ -151,7 +151,7 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
     anna = await anna_with_zone(emu, bot)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"bed": "23:00", "wake": "7:00", "severity": 11}, "RLS-Stärke geht von 0 bis 10"),
         ({"bed": "23:00", "wake": "7:00", "up": "6:00"}, "liegt vor dem endgültigen Aufwachen"),
         ({"bed": "23:00", "wake": "7:00", "tags": "Koffien"}, "Meintest du Koffein?"),
@@ -162,7 +162,7 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
         reply = await (await emu.slash(anna, "sleep log", options)).response()
         assert reply.ephemeral and message in reply.content, (options, reply.content)
     assert await bot.repos.diary.recent_nights(anna.id, 5) == []
-    options = {
+    logged: dict[str, Any] = {
         "bed": "22:30",
         "wake": "6 Uhr",
         "severity": 4,
@@ -170,7 +170,7 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
         "regions": "Beine, Rumpf",
         "night": "gestern",
     }
-    saved = await (await emu.slash(anna, "sleep log", options)).response()
+    saved = await (await emu.slash(anna, "sleep log", logged)).response()
     assert saved.content.startswith("Gespeichert. **So., 1. März**"), saved.content
     assert "Koffein, Spätes Essen, Sport, Medikament genommen" in saved.content
     entry = await bot.repos.diary.get(anna.id, date(2026, 3, 1))
@@ -178,7 +178,7 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
     assert entry.tags == {"caffeine", "late_meal", "exercise", "medication"}
     assert entry.body_regions == {"legs", "trunk"}
     # The same night again: asked first, in German.
-    again = await (await emu.slash(anna, "sleep log", options)).response()
+    again = await (await emu.slash(anna, "sleep log", logged)).response()
     assert again.content.startswith("Du hast die Nacht bis So., 1. März schon eingetragen:")
     assert set(buttons(again)) == {"Ersetzen", "Den alten behalten"}
     kept = await (await emu.click(anna, again, buttons(again)["Den alten behalten"])).response()
