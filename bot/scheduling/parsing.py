@@ -33,6 +33,7 @@ import re
 from datetime import date, time, timedelta
 
 from bot.errors import UserError
+from bot.i18n.speech import N_, OneOf, Said
 from bot.scheduling.recurrence import Weekdays
 
 __all__ = [
@@ -53,7 +54,7 @@ _MAX_TIME_LENGTH = 24  # "11:30 Uhr nachmittags" is 21
 _MAX_DAYS_LENGTH = 120
 _QUOTE_LENGTH = 24
 
-_TIME_EXAMPLES = "Try 17:30 or 5:30 pm."
+_TIME_EXAMPLES = Said(N_("Try 17:30 or 5:30 pm."))
 _DAYS_EXAMPLES = 'Try "every day", "weekdays", "weekends", "mon, wed, fri" or "mon-fri".'
 
 # re.ASCII so that \d and \s don't accept look-alike digits from other scripts.
@@ -125,9 +126,13 @@ def parse_time(text: str) -> time:
     """Read a time of day such as "17:30", "5pm", "5:30 PM", "0730", "17.30" or "17 Uhr"."""
     cleaned = text.strip().lower()
     if not cleaned:
-        raise UserError(f"Please give a time of day. {_TIME_EXAMPLES}")
+        raise UserError(N_("Please give a time of day. {examples}"), examples=_TIME_EXAMPLES)
     if len(cleaned) > _MAX_TIME_LENGTH:
-        raise UserError(f"{_quote(text)} is too long to be a time. {_TIME_EXAMPLES}")
+        raise UserError(
+            N_("{typed} is too long to be a time. {examples}"),
+            typed=_quote(text),
+            examples=_TIME_EXAMPLES,
+        )
     if cleaned in _WORDS:
         return _WORDS[cleaned]
     if match := _GERMAN_HOUR.fullmatch(cleaned):
@@ -135,29 +140,43 @@ def parse_time(text: str) -> time:
     if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 2 and int(cleaned) <= 23:
         # A bare hour is ambiguous for 1-12 and merely incomplete otherwise; say so either way.
         hour = int(cleaned)
-        options = f"{hour:02d}:00" + (f" or {hour + 12:02d}:00" if 1 <= hour <= 11 else "")
-        raise UserError(f"Please include the minutes or am/pm: for {_quote(text)} try {options}.")
+        options = OneOf([f"{hour:02d}:00"] + ([f"{hour + 12:02d}:00"] if 1 <= hour <= 11 else []))
+        raise UserError(
+            N_("Please include the minutes or am/pm: for {typed} try {options}."),
+            typed=_quote(text),
+            options=options,
+        )
     if match := _TWELVE_HOUR.fullmatch(cleaned):
         hour, minute = int(match[1]), int(match[2] or 0)
         if not 1 <= hour <= 12:
             raise UserError(
-                f"{_quote(text)} isn't a valid time: with am/pm the hour goes from 1 to 12. "
-                f"{_TIME_EXAMPLES}"
+                N_("{typed} isn't a valid time: with am/pm the hour goes from 1 to 12. {examples}"),
+                typed=_quote(text),
+                examples=_TIME_EXAMPLES,
             )
         if minute > 59:
-            raise UserError(f"{_quote(text)} isn't a valid time: minutes go up to 59.")
+            raise UserError(
+                N_("{typed} isn't a valid time: minutes go up to 59."), typed=_quote(text)
+            )
         # 12 am is midnight and 12 pm is noon; otherwise pm adds twelve hours.
         return time(hour % 12 + (12 if match[3] == "p" else 0), minute)
     match = _TWENTY_FOUR_HOUR.fullmatch(cleaned) or _FOUR_DIGITS.fullmatch(cleaned)
     if match is None:
-        raise UserError(f"I couldn't read {_quote(text)} as a time. {_TIME_EXAMPLES}")
+        raise UserError(
+            N_("I couldn't read {typed} as a time. {examples}"),
+            typed=_quote(text),
+            examples=_TIME_EXAMPLES,
+        )
     hour, minute = int(match[1]), int(match[2])
     if (hour, minute) == (24, 0):
-        raise UserError(f"{_quote(text)} is the end of the day: use 00:00 for midnight.")
+        raise UserError(
+            N_("{typed} is the end of the day: use 00:00 for midnight."), typed=_quote(text)
+        )
     if hour > 23 or minute > 59:
         raise UserError(
-            f"{_quote(text)} isn't a valid time: hours go up to 23 and minutes up to 59. "
-            f"{_TIME_EXAMPLES}"
+            N_("{typed} isn't a valid time: hours go up to 23 and minutes up to 59. {examples}"),
+            typed=_quote(text),
+            examples=_TIME_EXAMPLES,
         )
     return time(hour, minute)
 
@@ -227,24 +246,32 @@ _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?", re.ASCII)
 
 def _german_time(text: str, hour: int, minute: int, part_of_day: str | None) -> time:
     if minute > 59:
-        raise UserError(f"{_quote(text)} isn't a valid time: minutes go up to 59.")
+        raise UserError(N_("{typed} isn't a valid time: minutes go up to 59."), typed=_quote(text))
     if part_of_day is None:
         if (hour, minute) == (24, 0):
-            raise UserError(f"{_quote(text)} is the end of the day: use 00:00 for midnight.")
+            raise UserError(
+                N_("{typed} is the end of the day: use 00:00 for midnight."), typed=_quote(text)
+            )
         if hour > 23:
             raise UserError(
-                f"{_quote(text)} isn't a valid time: hours go up to 23. {_TIME_EXAMPLES}"
+                N_("{typed} isn't a valid time: hours go up to 23. {examples}"),
+                typed=_quote(text),
+                examples=_TIME_EXAMPLES,
             )
         return time(hour, minute)
     # With a part of the day the hour is on the 12-hour clock: "5 Uhr nachmittags" is 17:00.
     if not 1 <= hour <= 12:
         raise UserError(
-            f"{_quote(text)} isn't a valid time: with {part_of_day} the hour goes from 1 to 12. "
-            f"{_TIME_EXAMPLES}"
+            N_("{typed} isn't a valid time: with {part} the hour goes from 1 to 12. {examples}"),
+            typed=_quote(text),
+            part=part_of_day,
+            examples=_TIME_EXAMPLES,
         )
     if hour == 12:
         # "12 Uhr abends" and "12 Uhr morgens" are both said for midnight and for noon.
-        raise UserError(f"{_quote(text)} is unclear: noon or midnight? Try 12:00 or 00:00.")
+        raise UserError(
+            N_("{typed} is unclear: noon or midnight? Try 12:00 or 00:00."), typed=_quote(text)
+        )
     return time(hour + 12 if part_of_day in _LATER_HALF else hour, minute)
 
 
