@@ -20,7 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
-from bot.clinical.nights import MAX_REST_MIN, region_suggestions
+from bot.clinical.nights import MAX_REST_MIN, NONE_WORD, REGIONS, region_suggestions
 from bot.clinical.watch import watch_lines
 from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
@@ -316,7 +316,12 @@ async def night_autocomplete(
 async def regions_autocomplete(
     interaction: discord.Interaction[RlsBot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=s, value=s) for s in region_suggestions(current)]
+    tr = translator_for(interaction)
+    words = tuple(tr(label) for label in REGIONS.values())
+    return [
+        app_commands.Choice(name=s, value=s)
+        for s in region_suggestions(current, words=words, none_word=tr(NONE_WORD))
+    ]
 
 
 def prompt_custom_id(owner_id: int, night: date) -> str:

@@ -166,17 +166,27 @@ def region_label(region: str) -> str:
     return REGIONS.get(region, region)
 
 
-def region_suggestions(current: str, limit: int = 25) -> list[str]:
+NONE_WORD = N_("none")
+
+
+def region_suggestions(
+    current: str,
+    limit: int = 25,
+    words: tuple[str, ...] = tuple(REGIONS),
+    none_word: str = "none",
+) -> list[str]:
     """Autocomplete for a typed region list: what is typed before the last comma stays, the
-    last word is completed with the regions not named yet ("legs, a" -> "legs, arms")."""
+    last word is completed with the regions not named yet ("legs, a" -> "legs, arms").
+    `words` are the regions as the person's language writes them ("beine", "arme", ...), each
+    one that parse_regions reads."""
     *done, last = current.split(",")
     named = [w.strip().lower() for w in done if w.strip()]
     prefix = ", ".join(named)
     fragment = last.strip().lower()
     found: list[str] = []
-    if not named and "none".startswith(fragment):
-        found.append("none")
-    for region in REGIONS:
+    if not named and none_word.startswith(fragment):
+        found.append(none_word)
+    for region in (w.lower() for w in words):
         if region not in named and region.startswith(fragment):
             found.append(f"{prefix}, {region}" if prefix else region)
     if not fragment and prefix and prefix not in found:

@@ -164,6 +164,14 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
         reply = await (await emu.slash(anna, "sleep log", options)).response()
         assert reply.ephemeral and message in reply.content, (options, reply.content)
     assert await bot.repos.diary.recent_nights(anna.id, 5) == []
+    # The regions' autocomplete offers German words, which /sleep log reads.
+    choices = await emu.autocomplete(
+        anna,
+        "sleep log",
+        {"bed": "22:30", "wake": "6:00", "regions": "beine, r"},
+        focused="regions",
+    )
+    assert [c["value"] for c in choices] == ["beine, rumpf"]
     logged: dict[str, Any] = {
         "bed": "22:30",
         "wake": "6 Uhr",
