@@ -154,19 +154,22 @@ class SleepService:
             form, user_id=user_id, night=night, zone_name=zone, now=self.bot.clock.now()
         )
 
-    async def start_checkin(
+    async def open_checkin(
         self,
+        interaction: discord.Interaction[Any],
         user_id: int,
         zone: str,
         night: date,
         *,
         editing: bool,
-        tr: Speaker = ENGLISH_SPEAKER,
-    ) -> discord.ui.Modal:
-        """The first step of the guided check-in, pre-filled when the night is already logged."""
+    ) -> None:
+        """The first step of the guided check-in, in the person's language, pre-filled when the
+        night is already logged."""
         existing = await self.bot.repos.diary.get(user_id, night)
         form = NightForm() if existing is None else NightForm.from_entry(existing)
-        return TimesModal(CheckinFlow(self, user_id, zone, night, form, editing=editing, tr=tr))
+        tr = translator_for(interaction)
+        flow = CheckinFlow(self, user_id, zone, night, form, editing=editing, tr=tr)
+        await interaction.response.send_modal(TimesModal(flow))
 
     async def logged_night(self, user_id: int, zone: str, text: str) -> date:
         night = parse_night(text, self.today(zone))
@@ -363,10 +366,7 @@ class LogNightButton(
         service = SleepService(interaction.client)
         zone = await service.zone(self.owner_id)
         check_night(self.night, service.today(zone))
-        modal = await service.start_checkin(
-            self.owner_id, zone, self.night, editing=False, tr=translator_for(interaction)
-        )
-        await interaction.response.send_modal(modal)
+        await service.open_checkin(interaction, self.owner_id, zone, self.night, editing=False)
 
 
 def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> RenderedMessage:
@@ -703,14 +703,8 @@ class SleepCog(commands.Cog):
         the_night = check_night(
             parse_night(night, self.service.today(zone)), self.service.today(zone)
         )
-        await interaction.response.send_modal(
-            await self.service.start_checkin(
-                interaction.user.id,
-                zone,
-                the_night,
-                editing=False,
-                tr=translator_for(interaction),
-            )
+        await self.service.open_checkin(
+            interaction, interaction.user.id, zone, the_night, editing=False
         )
 
     @group.command(name="edit", description="Change a night you logged.")
@@ -719,14 +713,8 @@ class SleepCog(commands.Cog):
     async def edit(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
         zone = await self.service.zone(interaction.user.id)
         the_night = await self.service.logged_night(interaction.user.id, zone, night)
-        await interaction.response.send_modal(
-            await self.service.start_checkin(
-                interaction.user.id,
-                zone,
-                the_night,
-                editing=True,
-                tr=translator_for(interaction),
-            )
+        await self.service.open_checkin(
+            interaction, interaction.user.id, zone, the_night, editing=True
         )
 
     @group.command(name="delete", description="Delete one night from your diary.")
