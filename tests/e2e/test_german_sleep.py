@@ -113,7 +113,7 @@ async def test_the_checkin_in_german_form_next_back_and_save(
     saved = await (await emu.click(anna, message, cid("save", anna))).response()
     assert saved.content.startswith("Gespeichert. **Mo., 2. März** · ins Bett 23:00, wach 06:45")
     assert "Qualität 2/5" in saved.content and "Koffein" in saved.content
-    assert "Beschwerden in: Beine, Arme" in saved.content
+    assert "Beschwerden: Beine, Arme, in Ruhe –" in saved.content
     assert "Nur du siehst das." in saved.content
     entry = await bot.repos.diary.get(anna.id, TODAY)
     assert entry is not None and entry.tags == {"caffeine"} and entry.quality == 2
