@@ -284,3 +284,21 @@ async def test_the_morning_prompt_dm_speaks_the_stored_language(
     status = await (await emu.slash(person, "sleep remind")).response()
     word = "**Morgendliche Erinnerung ans Eintragen:**" if german_reply else "**Morning check-in"
     assert status.content.startswith(word)
+
+
+async def test_closed_dms_pause_the_morning_prompt_and_say_so_in_german(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    anna = await anna_with_zone(emu, bot)
+    await (await emu.slash(anna, "sleep remind", {"time": "7:30"})).response()
+    emu.close_dms(anna)
+    clock.set(datetime(2026, 3, 3, 6, 30, 5, tzinfo=UTC))
+    assert await bot.engine.tick() == 1
+    await bot.engine.drain()
+    helped = await emu.slash(anna, "help")
+    await helped.response()
+    notice = await helped.followup()
+    assert "deine morgendlichen Erinnerungen ans Eintragen pausiert" in notice.content
+    status = await (await emu.slash(anna, "sleep remind")).response()
+    assert status.content.startswith("**Morgendliche Erinnerung ans Eintragen:** täglich um 07:30")
+    assert "**Pausiert:** Ich konnte dir keine Direktnachricht schicken." in status.content
