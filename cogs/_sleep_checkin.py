@@ -174,7 +174,7 @@ class CheckinFlow:
 
     def heading(self) -> str:
         tr = self.tr
-        return tr("Night ending {night}", night=Day(self.night))
+        return tr("Night ending {night}", night=Day(self.night, "short_day", "%a %d %b"))
 
     def details_prompt(self) -> str:
         tr = self.tr

@@ -22,10 +22,11 @@ from bot.guild_config import (
     REQUIRED_PERMISSIONS,
     TIP_KIND,
     channel_type_problem,
-    missing_permissions_text,
+    missing_permissions_error,
     settings_overview,
 )
-from bot.interactions import ConfirmView, send_reply
+from bot.i18n import N_, Speaker
+from bot.interactions import ConfirmView, send_reply, server_translator_for
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.zones import resolve_zone
 from bot.usecases import (
@@ -41,11 +42,11 @@ from cogs._autocomplete import zone_autocomplete
 
 log = logging.getLogger(__name__)
 
-NEEDS_A_SERVER = (
+NEEDS_A_SERVER = N_(
     "`/config` changes how I work in one server, so it only works inside a server that added "
     "me, not in DMs. Your own settings (`/timezone`, `/stretch`, `/sleep`) work here too."
 )
-SERVER_DID_NOT_ADD_ME = (
+SERVER_DID_NOT_ADD_ME = N_(
     "This server hasn't added me (you're using me through your own account), so it has no "
     "settings of mine to change. Its moderators can add me with the server invite link in my "
     "README."
@@ -60,8 +61,10 @@ class NotAModerator(app_commands.CheckFailure, UserError):
     def __init__(self) -> None:
         UserError.__init__(
             self,
-            "Only members with the **Manage Server** permission can change how I work in this "
-            "server. Nothing was changed.",
+            N_(
+                "Only members with the **Manage Server** permission can change how I work in "
+                "this server. Nothing was changed."
+            ),
         )
 
 
@@ -103,24 +106,25 @@ def usable_channel(interaction: discord.Interaction[Any], picked: PickedChannel)
     """The channel's id once it is a kind the bot can post in and the bot may post there."""
     problem = channel_type_problem(picked.type.value)
     if problem is not None:
-        raise UserError(problem)
+        raise problem
     guild = interaction.guild
     channel = guild.get_channel(picked.id) if guild is not None else None
     me = guild.me if guild is not None else None
     if not isinstance(channel, discord.TextChannel) or me is None:
         raise UserError(
-            f"I can't see <#{picked.id}>. Give my role **View Channel** there and try again."
+            N_("I can't see <#{channel}>. Give my role **View Channel** there and try again."),
+            channel=picked.id,
         )
     # The bot's own permissions there, with the channel's overwrites applied.
     granted = channel.permissions_for(me)
     missing = [name for name in REQUIRED_PERMISSIONS if not getattr(granted, name)]
     if missing:
-        raise UserError(missing_permissions_text(channel.id, missing))
+        raise missing_permissions_error(channel.id, missing)
     return channel.id
 
 
 class ConfigCog(commands.Cog):
-    help_title = "Server settings (moderators)"
+    help_title = N_("Server settings (moderators)")
 
     group = app_commands.Group(
         name="config",
@@ -157,11 +161,12 @@ class ConfigCog(commands.Cog):
         # The permission may have been taken away since the question was asked.
         if interaction.guild_id is None or not is_moderator(interaction):
             raise NotAModerator()
+        tr = server_translator_for(interaction)
         moved = await reset_server_settings(
             self.bot.usecases, interaction.guild_id, interaction.user.id
         )
-        text = "Done: every setting is back to its default and the daily tip is off."
-        return text + _moved_to_dm(moved)
+        text = tr("Done: every setting is back to its default and the daily tip is off.")
+        return text + _moved_to_dm(moved, tr)
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -171,7 +176,8 @@ class ConfigCog(commands.Cog):
         settings = await self.bot.repos.guild_settings.get(guild_id)
         schedule = await self.bot.repos.reminders.get_server_schedule(guild_id, TIP_KIND)
         changes = await self.bot.repos.guild_settings.recent_changes(guild_id, RECENT_CHANGES)
-        await send_reply(interaction, settings_overview(settings, schedule, changes))
+        tr = server_translator_for(interaction)
+        await send_reply(interaction, settings_overview(settings, schedule, changes, tr))
 
     @group.command(
         name="reminder-channel",
@@ -186,20 +192,27 @@ class ConfigCog(commands.Cog):
         change = await set_reminder_channel(
             self.bot.usecases, guild_id, interaction.user.id, channel_id
         )
+        tr = server_translator_for(interaction)
         if channel_id is None:
             if not change.update.changed:
-                await send_reply(interaction, "There is no reminder channel to turn off.")
+                await send_reply(interaction, tr("There is no reminder channel to turn off."))
                 return
-            text = "Reminder channel turned off." + _moved_to_dm(change.moved)
+            text = tr("Reminder channel turned off.") + _moved_to_dm(change.moved, tr)
             await send_reply(interaction, text)
             return
-        text = (
-            f"Reminder channel: <#{channel_id}>. Members can get their stretch reminders there "
-            "with `/stretch remind where:channel`."
+        text = tr(
+            "Reminder channel: <#{channel}>. Members can get their stretch reminders there with "
+            "`/stretch remind where:channel`.",
+            channel=channel_id,
         )
         if change.moved:
             old = change.update.before.reminder_channel_id
-            text += f" Moved here from <#{old}>: the reminders of {_members(change.moved)}."
+            text += " " + tr.plural(
+                change.moved,
+                "Moved here from <#{old}>: the reminders of {count} member.",
+                "Moved here from <#{old}>: the reminders of {count} members.",
+                old=old,
+            )
         await send_reply(interaction, text)
 
     @group.command(name="tips-channel", description="Post a tip about RLS in a channel every day.")
@@ -225,11 +238,17 @@ class ConfigCog(commands.Cog):
         )
         # A channel and a zone are both set by now, so the schedule has a due time.
         assert schedule.next_due is not None
+        tr = server_translator_for(interaction)
         await send_reply(
             interaction,
-            f"Every day at {schedule.local_time:%H:%M} ({schedule.timezone}) I'll post a tip in "
-            f"<#{channel_id}>, avoiding tips posted there recently. "
-            f"The first: {when(schedule.next_due)}.",
+            tr(
+                "Every day at {time} ({timezone}) I'll post a tip in <#{channel}>, avoiding tips "
+                "posted there recently. The first: {when}.",
+                time=f"{schedule.local_time:%H:%M}",
+                timezone=schedule.timezone,
+                channel=channel_id,
+                when=when(schedule.next_due),
+            ),
         )
 
     @group.command(name="timezone", description="The server's timezone, for the daily tip's time.")
@@ -241,14 +260,16 @@ class ConfigCog(commands.Cog):
         update, schedule = await set_server_timezone(
             self.bot.usecases, guild_id, interaction.user.id, zone
         )
+        tr = server_translator_for(interaction)
         if not update.changed:
-            await send_reply(interaction, f"The server's timezone is already {zone}.")
+            await send_reply(interaction, tr("The server's timezone is already {zone}.", zone=zone))
             return
-        text = f"The server's timezone is now {zone}."
+        text = tr("The server's timezone is now {zone}.", zone=zone)
         if schedule is not None and schedule.next_due is not None:
-            text += (
-                f" The daily tip goes out at {schedule.local_time:%H:%M} there; "
-                f"the next: {when(schedule.next_due)}."
+            text += " " + tr(
+                "The daily tip goes out at {time} there; the next: {when}.",
+                time=f"{schedule.local_time:%H:%M}",
+                when=when(schedule.next_due),
             )
         await send_reply(interaction, text)
 
@@ -257,20 +278,24 @@ class ConfigCog(commands.Cog):
         stopped = await turn_off_daily_tip(
             self.bot.usecases, _guild_id(interaction), interaction.user.id
         )
-        text = "Daily tips stopped." if stopped else "The daily tip was already off."
+        tr = server_translator_for(interaction)
+        text = tr("Daily tips stopped.") if stopped else tr("The daily tip was already off.")
         await send_reply(interaction, text)
 
     @group.command(name="reset", description="Put every setting for this server back to default.")
     async def reset(self, interaction: discord.Interaction[RlsBot]) -> None:
+        tr = server_translator_for(interaction)
         await send_reply(
             interaction,
-            "Reset every setting for this server? The daily tip stops, and members who get "
-            "stretch reminders in the reminder channel get them by DM instead.",
+            tr(
+                "Reset every setting for this server? The daily tip stops, and members who get "
+                "stretch reminders in the reminder channel get them by DM instead."
+            ),
             view=ConfirmView(
                 interaction.user.id,
-                labels=("Reset to defaults", "Keep them"),
+                labels=(tr("Reset to defaults"), tr("Keep them")),
                 on_confirm=self.reset_settings,
-                cancelled="Kept: nothing was changed.",
+                cancelled=tr("Kept: nothing was changed."),
             ),
         )
 
@@ -303,16 +328,15 @@ def _guild_id(interaction: discord.Interaction[Any]) -> int:
     return interaction.guild_id
 
 
-def _members(count: int) -> str:
-    return f"{count} member{'s' if count != 1 else ''}"
-
-
-def _moved_to_dm(moved: int) -> str:
+def _moved_to_dm(moved: int, tr: Speaker) -> str:
     if not moved:
         return ""
-    return (
-        f" Moved to DM: the stretch reminders of {_members(moved)} from this server's channel; "
-        "each is told with their next reminder."
+    return " " + tr.plural(
+        moved,
+        "Moved to DM: the stretch reminders of {count} member from this server's channel; each "
+        "is told with their next reminder.",
+        "Moved to DM: the stretch reminders of {count} members from this server's channel; each "
+        "is told with their next reminder.",
     )
 
 

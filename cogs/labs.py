@@ -9,6 +9,7 @@ next to what the guideline says, for a talk with a doctor.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -33,12 +34,14 @@ from bot.db.reminders import Schedule
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp
-from bot.interactions import ConfirmView, send_reply
+from bot.i18n import N_, Speaker, speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, Day
+from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
 
-NEED_ZONE = (
+NEED_ZONE = N_(
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
     "city (e.g. Berlin), then try again."
 )
@@ -60,66 +63,94 @@ class LabsService:
             raise UserError(NEED_ZONE)
         return local_date_of(self.bot.clock.now(), profile.timezone)
 
-    async def listing(self, user_id: int, today: date) -> str:
+    async def listing(self, user_id: int, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
         labs = await self.bot.repos.labs.all(user_id)
         shown, used = [], 0
         for lab in labs:  # newest first
-            used += len(lab_line(lab, today)) + 4
+            used += len(lab_line(lab, today, tr)) + 4
             if used > _LIST_BUDGET:
                 break
             shown.append(lab)
-        lines = labs_text(shown, today)
+        lines = labs_text(shown, today, tr)
         if len(shown) < len(labs):
             older = len(labs) - len(shown)
-            lines.insert(len(shown), f"…and {older} older (all of them in `/mydata export`).")
+            lines.insert(
+                len(shown),
+                tr(
+                    "…and {count} older (all of them in `/mydata export`).",
+                    count=tr.number(older),
+                ),
+            )
         retest = await pending_retest(self.bot.usecases, user_id)
         if retest is not None:
-            lines.append(retest_line(retest))
+            lines.append(retest_line(retest, tr))
         return "\n".join(lines)
 
 
-def retest_line(schedule: Schedule) -> str:
+def retest_line(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     assert schedule.next_due is not None
-    return (
-        f"Retest reminder: {discord_timestamp(schedule.next_due, 'F')} "
-        f"({discord_timestamp(schedule.next_due, 'R')}). `/labs add` with `retest_in:` again "
-        "moves it."
+    return tr(
+        "Retest reminder: {when} ({relative}). `/labs add` with `retest_in:` again moves it.",
+        when=discord_timestamp(schedule.next_due, "F"),
+        relative=discord_timestamp(schedule.next_due, "R"),
     )
 
 
-def render_retest(outgoing: Outgoing) -> RenderedMessage:
-    """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice."""
+class RetestRenderer:
+    """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice; in
+    the language of the person's latest interaction."""
+
+    def __init__(self, locale_of: Callable[[int], Awaitable[str | None]] | None = None) -> None:
+        self.locale_of = locale_of
+
+    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+        user_id = outgoing.schedule.user_id
+        locale = None
+        if self.locale_of is not None and user_id is not None:
+            locale = await self.locale_of(user_id)
+        return render_retest(outgoing, speaker(locale))
+
+
+def render_retest(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> RenderedMessage:
     asked = outgoing.schedule.created_at
     embed = discord.Embed(
-        title="Time to ask about a ferritin retest",
-        description=(
-            f"On {asked:%d %b %Y} you asked me to remind you today. If you'd like your iron "
-            "values (ferritin, transferrin saturation) checked again, this is a good moment to "
-            "ask your doctor. `/labs list` shows the values you have."
+        title=tr("Time to ask about a ferritin retest"),
+        description=tr(
+            "On {day} you asked me to remind you today. If you'd like your iron values "
+            "(ferritin, transferrin saturation) checked again, this is a good moment to ask your "
+            "doctor. `/labs list` shows the values you have.",
+            day=tr.date(asked.date(), "compact"),
         ),
         colour=COLOUR,
     )
     if outgoing.is_late:
-        embed.add_field(name="Note", value="Sorry, this is late: I was offline for a while.")
-    embed.set_footer(text="A reminder you set, not medical advice.")
+        embed.add_field(
+            name=tr("Note"), value=tr("Sorry, this is late: I was offline for a while.")
+        )
+    embed.set_footer(text=tr("A reminder you set, not medical advice."))
     return RenderedMessage(embed=embed)
 
 
-def delete_lab_view(service: LabsService, owner_id: int, lab: LabResult) -> ConfirmView:
+def delete_lab_view(
+    service: LabsService, owner_id: int, lab: LabResult, tr: Speaker = ENGLISH_SPEAKER
+) -> ConfirmView:
     day = lab.taken_on
 
     async def delete(interaction: discord.Interaction[Any]) -> str:
+        said = translator_for(interaction)
         deleted = await service.bot.repos.labs.delete(interaction.user.id, day)
         return (
-            f"Deleted the value of {day:%d %b %Y}." if deleted else "That value was already gone."
+            said("Deleted the value of {day}.", day=said.date(day, "compact"))
+            if deleted
+            else said("That value was already gone.")
         )
 
     suffix = f"{owner_id}:{day:%Y%m%d}"
     return ConfirmView(
         owner_id,
-        labels=("Delete this value", "Keep it"),
+        labels=(tr("Delete this value"), tr("Keep it")),
         on_confirm=delete,
-        cancelled="Kept.",
+        cancelled=tr("Kept."),
         custom_ids=(f"rls:labs:delete:{suffix}", f"rls:labs:keep:{suffix}"),
     )
 
@@ -127,20 +158,25 @@ def delete_lab_view(service: LabsService, owner_id: int, lab: LabResult) -> Conf
 async def lab_date_autocomplete(
     interaction: discord.Interaction[RlsBot], current: str
 ) -> list[app_commands.Choice[str]]:
+    tr = translator_for(interaction)
     labs = await interaction.client.repos.labs.all(interaction.user.id)
     typed = current.strip().lower()
     return [
         app_commands.Choice(
-            name=f"{lab.taken_on:%d %b %Y} · ferritin {lab.ferritin:g}",
+            name=tr(
+                "{day} · ferritin {value}",
+                day=tr.date(lab.taken_on, "compact"),
+                value=f"{lab.ferritin:g}",
+            ),
             value=lab.taken_on.isoformat(),
         )
         for lab in labs
-        if typed in f"{lab.taken_on:%d %b %Y} {lab.taken_on.isoformat()}".lower()
+        if typed in f"{tr.date(lab.taken_on, 'compact')} {lab.taken_on.isoformat()}".lower()
     ][:25]
 
 
 class LabsCog(commands.Cog):
-    help_title = "Iron labs"
+    help_title = N_("Iron labs")
 
     group = app_commands.Group(
         name="labs", description="Your iron lab values (ferritin, saturation) with their dates."
@@ -151,7 +187,7 @@ class LabsCog(commands.Cog):
         self.service = LabsService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.engine.register_renderer(RETEST_KIND, render_retest)
+        self.bot.engine.register_renderer(RETEST_KIND, RetestRenderer(self.bot.repos.users.locale))
 
     @group.command(
         name="add", description="Keep a ferritin value (ng/mL = µg/L) from a blood test."
@@ -181,6 +217,7 @@ class LabsCog(commands.Cog):
         retest_in: app_commands.Range[int, RETEST_MIN_WEEKS, RETEST_MAX_WEEKS] | None = None,
     ) -> None:
         user_id = interaction.user.id
+        tr = translator_for(interaction)
         today = await self.service.today(user_id)
         # Checked again here: Discord's client enforces the ranges, but a request need not come
         # from the client, and one bad field must keep the whole value out.
@@ -189,25 +226,33 @@ class LabsCog(commands.Cog):
         )
         if retest_in is not None and not RETEST_MIN_WEEKS <= retest_in <= RETEST_MAX_WEEKS:
             raise UserError(
-                f"`retest_in` is in weeks, from {RETEST_MIN_WEEKS} to {RETEST_MAX_WEEKS}. "
-                "Nothing was saved."
+                N_("`retest_in` is in weeks, from {least} to {most}. Nothing was saved."),
+                least=RETEST_MIN_WEEKS,
+                most=RETEST_MAX_WEEKS,
             )
         saved = await save_lab(self.bot.usecases, user_id, lab, today, retest_in)
-        head = f"Updated your value of {lab.taken_on:%d %b %Y}." if saved.replaced else "Saved."
-        await send_reply(interaction, f"{head}\n{await self.service.listing(user_id, today)}")
+        head = (
+            tr("Updated your value of {day}.", day=tr.date(lab.taken_on, "compact"))
+            if saved.replaced
+            else tr("Saved.")
+        )
+        await send_reply(interaction, f"{head}\n{await self.service.listing(user_id, today, tr)}")
 
     @group.command(name="list", description="Your iron lab values, their dates and the guideline.")
     async def list_(self, interaction: discord.Interaction[RlsBot]) -> None:
         user_id = interaction.user.id
+        tr = translator_for(interaction)
         today = await self.service.today(user_id)
         if not await self.bot.repos.labs.all(user_id):
             await send_reply(
                 interaction,
-                "No lab values yet. Add one with `/labs add ferritin:45` (and `tsat:`, `date:` "
-                "if you have them).",
+                tr(
+                    "No lab values yet. Add one with `/labs add ferritin:45` (and `tsat:`, "
+                    "`date:` if you have them)."
+                ),
             )
             return
-        await send_reply(interaction, await self.service.listing(user_id, today))
+        await send_reply(interaction, await self.service.listing(user_id, today, tr))
 
     @group.command(name="delete", description="Delete one lab value.")
     @app_commands.describe(date="Day of the blood test (YYYY-MM-DD, today or yesterday)")
@@ -218,17 +263,19 @@ class LabsCog(commands.Cog):
         date: app_commands.Range[str, 1, 40],
     ) -> None:
         user_id = interaction.user.id
+        tr = translator_for(interaction)
         today = await self.service.today(user_id)
         day = parse_lab_date(date, today)
         lab = await self.bot.repos.labs.get(user_id, day)
         if lab is None:
             raise UserError(
-                f"You have no lab value from {day:%d %b %Y}; `/labs list` shows the ones you have."
+                N_("You have no lab value from {day}; `/labs list` shows the ones you have."),
+                day=Day(day),
             )
         await send_reply(
             interaction,
-            f"Delete this value?\n{lab_line(lab, today)}",
-            view=delete_lab_view(self.service, user_id, lab),
+            tr("Delete this value?") + "\n" + lab_line(lab, today, tr),
+            view=delete_lab_view(self.service, user_id, lab, tr),
         )
 
 

@@ -23,7 +23,9 @@ from bot.db.reminders import format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration
-from bot.interactions import OwnerOnlyItem, send_reply
+from bot.i18n import N_, Speaker, speaker
+from bot.i18n.speech import ENGLISH_SPEAKER
+from bot.interactions import OwnerOnlyItem, send_reply, translator_for
 from bot.reminders.engine import PAUSE_DM_CLOSED, ReminderKind
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import load_zone
@@ -42,9 +44,9 @@ MAX_ID = 2**63 - 1
 _LIST_BUDGET = 1800
 
 BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
-    "taken": ("Taken", discord.ButtonStyle.success),
-    "skipped": ("Skipped", discord.ButtonStyle.secondary),
-    "snooze": ("Snooze 15 min", discord.ButtonStyle.secondary),
+    "taken": (N_("Taken"), discord.ButtonStyle.success),
+    "skipped": (N_("Skipped"), discord.ButtonStyle.secondary),
+    "snooze": (N_("Snooze 15 min"), discord.ButtonStyle.secondary),
 }
 
 
@@ -56,10 +58,10 @@ def times_text(medicine: Medicine) -> str:
     return ", ".join(format_local_time(t) for t in medicine.times)
 
 
-def dose_clock(record: DoseRecord) -> str:
-    """ "Tue 08:02", in the zone the dose was taken in."""
+def dose_clock(record: DoseRecord, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """ "Tue 3 Mar 08:02" / "Di., 3. März 08:02", in the zone the dose was taken in."""
     assert record.taken_at is not None
-    return f"{record.taken_at.astimezone(load_zone(record.timezone)):%a %d %b %H:%M}"
+    return tr.date_time(record.taken_at.astimezone(load_zone(record.timezone)), "short_day")
 
 
 class MedReminderButton(
@@ -70,13 +72,17 @@ class MedReminderButton(
     """Taken / Skipped / Snooze on a medicine reminder: the state is in the custom_id, so the
     buttons work after a restart, and only the reminder's owner may press them."""
 
-    not_yours = "This reminder belongs to someone else, so I changed nothing."
+    not_yours = N_("This reminder belongs to someone else, so I changed nothing.")
 
-    def __init__(self, action: str, delivery_id: int, owner_id: int) -> None:
+    def __init__(
+        self, action: str, delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
+    ) -> None:
         label, style = BUTTONS[action]
         super().__init__(
             discord.ui.Button(
-                label=label, style=style, custom_id=med_custom_id(action, delivery_id, owner_id)
+                label=tr(label),
+                style=style,
+                custom_id=med_custom_id(action, delivery_id, owner_id),
             )
         )
         self.action = action
@@ -89,13 +95,17 @@ class MedReminderButton(
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
+        tr = translator_for(interaction)
         if self.delivery_id > MAX_ID:
-            raise UserError("That reminder no longer exists.")
+            raise UserError(N_("That reminder no longer exists."))
         if self.action == "snooze":
             snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
             await send_reply(
                 interaction,
-                f"Snoozed. I'll remind you again {discord_timestamp(snoozed.due_at, 'R')}.",
+                tr(
+                    "Snoozed. I'll remind you again {when}.",
+                    when=discord_timestamp(snoozed.due_at, "R"),
+                ),
             )
             return
         answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
@@ -103,15 +113,17 @@ class MedReminderButton(
             bot.usecases, interaction.user.id, self.delivery_id, answer
         )
         if not result.new:
-            said = answered(result.record, md)
-            await send_reply(interaction, f"Already noted: {said} Nothing changed.")
+            said = answered(result.record, md, tr)
+            await send_reply(
+                interaction, tr("Already noted: {answer} Nothing changed.", answer=said)
+            )
             return
         embed = (
             interaction.message.embeds[0]
             if interaction.message is not None and interaction.message.embeds
             else discord.Embed(colour=COLOUR)
         )
-        embed.set_footer(text=answered(result.record))
+        embed.set_footer(text=answered(result.record, tr=tr))
         await interaction.response.edit_message(embed=embed, view=None)
 
 
@@ -120,94 +132,109 @@ def md(name: str) -> str:
     return discord.utils.escape_markdown(name)
 
 
-def answered(record: DoseRecord, shown: Callable[[str], str] = str) -> str:
+def answered(
+    record: DoseRecord, shown: Callable[[str], str] = str, tr: Speaker = ENGLISH_SPEAKER
+) -> str:
     """What was recorded; `shown=md` in message text, plain in an embed footer."""
     name = shown(record.medicine)
     if record.skipped:
-        return f"Skipped {name} this time."
+        return tr("Skipped {name} this time.", name=name)
     assert record.taken_at is not None
-    return f"Taken: {name}, {dose_clock(record)} ({record.timezone})."
+    return tr(
+        "Taken: {name}, {when} ({timezone}).",
+        name=name,
+        when=dose_clock(record, tr),
+        timezone=record.timezone,
+    )
 
 
-def reminder_view(delivery_id: int, owner_id: int) -> discord.ui.View:
+def reminder_view(
+    delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
+) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for action in BUTTONS:
-        view.add_item(MedReminderButton(action, delivery_id, owner_id))
+        view.add_item(MedReminderButton(action, delivery_id, owner_id, tr))
     return view
 
 
 class MedRenderer:
-    """A medicine reminder's DM: the person's own name for it, the time, three buttons."""
+    """A medicine reminder's DM: the person's own name for it, the time, three buttons, in the
+    language of the person's latest interaction."""
 
     def __init__(self, bot: RlsBot) -> None:
         self.bot = bot
 
     async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
         schedule = outgoing.schedule
+        tr = speaker(await self.bot.repos.users.locale(schedule.user_id))
         medicine_id = medicine_of_kind(schedule.kind)
         medicine = (
             None
             if medicine_id is None
             else await self.bot.repos.meds.get(schedule.user_id, medicine_id)
         )
-        name = medicine.name if medicine is not None else "your medicine"
+        name = medicine.name if medicine is not None else tr("your medicine")
         embed = discord.Embed(
-            title=f"Reminder: {name}"[:256],
-            description=(
-                f"Your {format_local_time(schedule.local_time)} reminder. Tap **Taken** once "
-                "you've taken it, **Skipped** if not this time."
+            title=tr("Reminder: {name}", name=name)[:256],
+            description=tr(
+                "Your {time} reminder. Tap **Taken** once you've taken it, **Skipped** if not "
+                "this time.",
+                time=format_local_time(schedule.local_time),
             ),
             colour=COLOUR,
         )
         notes: list[str] = []
         if outgoing.is_late:
-            late = human_duration_seconds(outgoing.late_seconds)
-            notes.append(f"Sorry, this is {late} late: I was offline when it was due.")
+            late = human_duration(timedelta(seconds=outgoing.late_seconds), tr)
+            notes.append(
+                tr("Sorry, this is {late} late: I was offline when it was due.", late=late)
+            )
         if outgoing.delivery.reason == "snooze":
-            notes.append("Here's the snoozed reminder.")
+            notes.append(tr("Here's the snoozed reminder."))
         if schedule.notice:
-            notes.append(schedule.notice)
+            notes.append(tr(schedule.notice))
         if notes:
-            embed.add_field(name="Note", value="\n".join(notes), inline=False)
-        embed.set_footer(text="/meds stop ends these reminders; /meds list shows your doses.")
+            embed.add_field(name=tr("Note"), value="\n".join(notes), inline=False)
+        embed.set_footer(text=tr("/meds stop ends these reminders; /meds list shows your doses."))
         return RenderedMessage(
-            embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id)
+            embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id, tr)
         )
 
 
-def human_duration_seconds(seconds: int) -> str:
-    return human_duration(timedelta(seconds=seconds))
-
-
-def overview_lines(item: MedicineOverview) -> str:
+def overview_lines(item: MedicineOverview, tr: Speaker = ENGLISH_SPEAKER) -> str:
     m = item.medicine
-    head = f"**{md(m.name)}** · {times_text(m)} · {m.days.label()}"
+    head = f"**{md(m.name)}** · {times_text(m)} · {m.days.said_by(tr)}"
     if item.paused == PAUSE_DM_CLOSED:
-        next_text = "paused: I couldn't send you a DM. Allow DMs, then `/meds add` it again"
+        next_text = tr("paused: I couldn't send you a DM. Allow DMs, then `/meds add` it again")
     elif item.paused is not None:
-        next_text = "paused: set your timezone again with `/timezone set`"
+        next_text = tr("paused: set your timezone again with `/timezone set`")
     elif item.next_due is not None:
-        next_text = "next " + discord_timestamp(item.next_due, "f")
+        next_text = tr("next {when}", when=discord_timestamp(item.next_due, "f"))
     else:
-        next_text = "no reminder due"
+        next_text = tr("no reminder due")
     parts = [next_text]
-    last7 = f"last 7 days: {len(item.taken)} taken"
+    last7 = tr("last 7 days: {count} taken", count=tr.number(len(item.taken)))
     if item.skipped:
-        last7 += f", {item.skipped} skipped"
+        last7 += tr(", {count} skipped", count=tr.number(item.skipped))
     parts.append(last7)
     if item.taken:
-        parts.append(f"last taken {dose_clock(item.taken[-1])}")
+        parts.append(tr("last taken {when}", when=dose_clock(item.taken[-1], tr)))
     return f"{head}\n  " + " · ".join(parts)
 
 
-def listing(overview: list[MedicineOverview]) -> str:
+def listing(overview: list[MedicineOverview], tr: Speaker = ENGLISH_SPEAKER) -> str:
     lines: list[str] = []
     used = 0
     for item in overview:
-        text = overview_lines(item)
+        text = overview_lines(item, tr)
         used += len(text) + 1
         if used > _LIST_BUDGET:
-            lines.append(f"…and {len(overview) - len(lines)} more (all in `/mydata export`).")
+            lines.append(
+                tr(
+                    "…and {count} more (all in `/mydata export`).",
+                    count=tr.number(len(overview) - len(lines)),
+                )
+            )
             break
         lines.append(text)
     return "\n".join(lines)
@@ -226,10 +253,10 @@ async def medicine_autocomplete(
 
 
 class MedsCog(commands.Cog):
-    help_title = "Medicines"
+    help_title = N_("Medicines")
     # Every "med:<id>:<n>" schedule: how the engine's pause heads-up names them.
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
-        MED_KIND_PREFIX: ReminderKind("medicine reminders", "/meds list", "/meds add")
+        MED_KIND_PREFIX: ReminderKind(N_("medicine reminders"), "/meds list", "/meds add")
     }
 
     group = app_commands.Group(
@@ -255,15 +282,20 @@ class MedsCog(commands.Cog):
         times: app_commands.Range[str, 1, 100],
         days: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
+        tr = translator_for(interaction)
         added = await add_medicine(self.bot.usecases, interaction.user.id, name, times, days)
         m = added.medicine
         zone = added.schedules[0].timezone
-        text = (
-            f"Added **{md(m.name)}**: reminders at {times_text(m)}, {m.days.label()} ({zone}), by "
-            "DM, with Taken, Skipped and Snooze buttons."
+        text = tr(
+            "Added **{name}**: reminders at {times}, {days} ({timezone}), by DM, with Taken, "
+            "Skipped and Snooze buttons.",
+            name=md(m.name),
+            times=times_text(m),
+            days=m.days.said_by(tr),
+            timezone=zone,
         )
         if added.next_due is not None:
-            text += f"\nNext: {discord_timestamp(added.next_due, 'F')}."
+            text += "\n" + tr("Next: {when}.", when=discord_timestamp(added.next_due, "F"))
         await send_reply(interaction, text)
 
     @group.command(name="taken", description="Log a dose you took, without a reminder.")
@@ -278,19 +310,23 @@ class MedsCog(commands.Cog):
         time: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         record = await log_typed_dose(self.bot.usecases, interaction.user.id, name, time)
-        await send_reply(interaction, f"Noted. {answered(record, md)}")
+        tr = translator_for(interaction)
+        await send_reply(interaction, tr("Noted. {answer}", answer=answered(record, md, tr)))
 
     @group.command(name="list", description="Your medicines, their reminders and recent doses.")
     async def list_(self, interaction: discord.Interaction[RlsBot]) -> None:
+        tr = translator_for(interaction)
         overview = await medicines_overview(self.bot.usecases, interaction.user.id)
         if not overview:
             await send_reply(
                 interaction,
-                "No medicines in your list. `/meds add name:… times:08:00` adds one with "
-                "daily reminders.",
+                tr(
+                    "No medicines in your list. `/meds add name:… times:08:00` adds one with "
+                    "daily reminders."
+                ),
             )
             return
-        await send_reply(interaction, listing(overview))
+        await send_reply(interaction, listing(overview, tr))
 
     @group.command(name="stop", description="Stop a medicine's reminders (its doses are kept).")
     @app_commands.describe(name="Which of your medicines")
@@ -300,11 +336,15 @@ class MedsCog(commands.Cog):
         interaction: discord.Interaction[RlsBot],
         name: app_commands.Range[str, 1, 200],
     ) -> None:
+        tr = translator_for(interaction)
         medicine = await stop_medicine(self.bot.usecases, interaction.user.id, name)
         await send_reply(
             interaction,
-            f"Stopped the reminders for **{md(medicine.name)}** and took it off your list. Its "
-            "doses stay in your history (`/mydata export`).",
+            tr(
+                "Stopped the reminders for **{name}** and took it off your list. Its doses stay "
+                "in your history (`/mydata export`).",
+                name=md(medicine.name),
+            ),
         )
 
 

@@ -209,7 +209,7 @@ class SleepService:
             night = (
                 tr("this night")
                 if leaving is not None
-                else tr("the night ending {night}", night=Day(entry.night))
+                else tr("the night ending {night}", night=Day(entry.night, "short_day", "%a %d %b"))
             )
             content = tr(
                 "You already logged {night}:\n{old}\nReplace it with this?\n{new}",
@@ -288,7 +288,7 @@ def delete_night_view(
         tr = translator_for(interaction)
         deleted = await service.bot.repos.diary.delete(interaction.user.id, night)
         return (
-            tr("Deleted the night ending {night}.", night=Day(night))
+            tr("Deleted the night ending {night}.", night=Day(night, "short_day", "%a %d %b"))
             if deleted
             else tr("That night was already gone.")
         )
@@ -378,7 +378,7 @@ def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> Rendered
         description=tr(
             "Tap below to log the night ending {night}: a few taps, about a minute. "
             "Only you will see your answers.",
-            night=Day(night),
+            night=Day(night, "short_day", "%a %d %b"),
         ),
         colour=COLOUR,
     )

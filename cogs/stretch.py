@@ -22,7 +22,7 @@ from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.i18n import ENGLISH, N_, Speaker, speaker
 from bot.i18n.content import localized_routines, routine_safety_line
-from bot.i18n.speech import ENGLISH_SPEAKER
+from bot.i18n.speech import ENGLISH_SPEAKER, Said
 from bot.interactions import (
     ConfirmView,
     OwnerOnlyItem,
@@ -75,14 +75,13 @@ CHANNEL_INSTEAD = N_(
     "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
     "that added me."
 )
-DM_CLOSED_HELP = (
+DM_CLOSED_HELP = N_(
     "I couldn't send you a DM, so your reminders are paused. Allow direct messages from this "
-    "server's members (server name → Privacy Settings), then use `/stretch resume`. "
-    + CHANNEL_INSTEAD
+    "server's members (server name → Privacy Settings), then use `/stretch resume`. {instead}"
 )
 
 
-NO_CHANNEL_POSTS_HERE = (
+NO_CHANNEL_POSTS_HERE = N_(
     "This server hasn't added me (you use me through your own account), so I can't post in "
     "its channels. Your reminders can come by DM instead: pick `where: dm`. Nothing was changed."
 )
@@ -215,8 +214,11 @@ async def unless_stopped(bot: RlsBot, user_id: int) -> AsyncIterator[None]:
         if schedule is None or schedule.pause_reason != PAUSE_STOPPED:
             raise
         raise UserError(
-            f"You stopped your stretch reminders {discord_timestamp(schedule.updated_at, 'R')}. "
-            "`/stretch remind` starts them again whenever you like."
+            N_(
+                "You stopped your stretch reminders {when}. `/stretch remind` starts them again "
+                "whenever you like."
+            ),
+            when=discord_timestamp(schedule.updated_at, "R"),
         ) from None
 
 
@@ -259,7 +261,7 @@ class StretchRenderer:
         if outgoing.delivery.reason == "snooze":
             notes.append(tr("Here's the snoozed reminder."))
         if schedule.notice:
-            notes.append(schedule.notice)
+            notes.append(tr(schedule.notice))
         if notes:
             embed.add_field(name=tr("Note"), value="\n".join(notes), inline=False)
         embed.set_footer(text=routine_safety_line(tr.locale)[:2048])
@@ -268,89 +270,142 @@ class StretchRenderer:
         )
 
 
-def human_duration_seconds(seconds: int) -> str:
-    return human_duration(timedelta(seconds=seconds))
+def human_duration_seconds(seconds: int, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    return human_duration(timedelta(seconds=seconds), tr)
 
 
-def describe_schedule(local_time: time, days_mask: int, zone: str, channel_id: int | None) -> str:
-    where = f"in <#{channel_id}>" if channel_id else "by DM"
-    return f"{format_local_time(local_time)} on {Weekdays.from_mask(days_mask).label()} ({zone}), {where}"
+def _where(channel_id: int | None, tr: Speaker) -> str:
+    return tr("in <#{channel}>", channel=channel_id) if channel_id else tr("by DM")
 
 
-def _parts(s: Schedule) -> dict[str, str]:
+def describe_schedule(
+    local_time: time,
+    days_mask: int,
+    zone: str,
+    channel_id: int | None,
+    tr: Speaker = ENGLISH_SPEAKER,
+) -> str:
+    return tr(
+        "{time} on {days} ({timezone}), {where}",
+        time=format_local_time(local_time),
+        days=Weekdays.from_mask(days_mask).said_by(tr),
+        timezone=zone,
+        where=_where(channel_id, tr),
+    )
+
+
+# The names of what a change can touch, as the reply lists them ("time 18:00 (was 17:00)").
+_PART_NAMES = {
+    "time": N_("time"),
+    "days": N_("days"),
+    "timezone": N_("timezone"),
+    "where": N_("where"),
+}
+
+
+def _parts(s: Schedule, tr: Speaker) -> dict[str, str]:
     return {
         "time": format_local_time(s.local_time),
-        "days": Weekdays.from_mask(s.days_mask).label(),
+        "days": Weekdays.from_mask(s.days_mask).said_by(tr),
         "timezone": s.timezone,
-        "where": f"in <#{s.channel_id}>" if s.channel_id else "by DM",
+        "where": _where(s.channel_id, tr),
     }
 
 
-def remind_summary(result: Reminded) -> str:
+def remind_summary(result: Reminded, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """What /stretch remind did: the schedule when new; otherwise what changed and what stayed."""
     s = result.schedule
     if result.previous is None:
-        return (
-            "Stretch reminders set: "
-            f"{describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id)}."
+        return tr(
+            "Stretch reminders set: {schedule}.",
+            schedule=describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id, tr),
         )
-    now, before = _parts(s), _parts(result.previous)
+    now, before = _parts(s, tr), _parts(result.previous, tr)
     kept = ", ".join(now[name] for name in now if name not in result.changed)
     if not result.changed:
-        return f"Nothing to change: your stretch reminders stay at {kept}."
-    changed = ", ".join(f"{name} {now[name]} (was {before[name]})" for name in result.changed)
-    text = f"Stretch reminders changed: {changed}. Unchanged: {kept}."
+        return tr("Nothing to change: your stretch reminders stay at {kept}.", kept=kept)
+    changed = ", ".join(
+        tr(
+            "{part} {now} (was {before})",
+            part=tr(_PART_NAMES.get(name, name)),
+            now=now[name],
+            before=before[name],
+        )
+        for name in result.changed
+    )
+    text = tr(
+        "Stretch reminders changed: {changed}. Unchanged: {kept}.", changed=changed, kept=kept
+    )
     if s.pause_reason == PAUSE_BY_USER and s.paused_until is not None:
-        text += f" Still paused until {when(s.paused_until)}: `/stretch resume` ends it now."
+        text += " " + tr(
+            "Still paused until {when}: `/stretch resume` ends it now.", when=when(s.paused_until)
+        )
     return text
 
 
-def auto_text(result: StretchReminded) -> str:
+def auto_text(result: StretchReminded, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """What `time:auto` chose and why, or that a typed time turned it off."""
     if result.auto is not None:
-        return (
-            f"\n{result.auto.explanation} It follows each night you log; today's reminder only "
-            "moves while both times are still ahead, never twice in a day. A typed time turns "
-            "this off."
+        return "\n" + tr(
+            "{explanation} It follows each night you log; today's reminder only moves while both "
+            "times are still ahead, never twice in a day. A typed time turns this off.",
+            explanation=result.auto.explained(tr),
         )
     if result.auto_turned_off:
-        return (
-            "\nYour reminder no longer follows your symptom start time (`time:auto` turns that "
+        return "\n" + tr(
+            "Your reminder no longer follows your symptom start time (`time:auto` turns that "
             "back on)."
         )
     return ""
 
 
-def status_text(status: ScheduleStatus) -> str:
+def status_text(status: ScheduleStatus, tr: Speaker = ENGLISH_SPEAKER) -> str:
     s = status.schedule
     lines = [
-        f"**Schedule:** {describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id)}"
+        tr(
+            "**Schedule:** {schedule}",
+            schedule=describe_schedule(s.local_time, s.days_mask, s.timezone, s.channel_id, tr),
+        )
     ]
     if status.pause_reason == PAUSE_DM_CLOSED:
-        lines.append(f"**Paused:** {DM_CLOSED_HELP}")
+        lines.append(tr("**Paused:** {why}", why=tr(DM_CLOSED_HELP, instead=Said(CHANNEL_INSTEAD))))
     elif status.pause_reason == PAUSE_UNREADABLE:
-        lines.append(f"**Paused:** {unreadable_help(s.timezone)}")
+        lines.append(tr("**Paused:** {why}", why=unreadable_help(s.timezone, tr)))
     elif status.paused_until is not None:
         lines.append(
-            f"**Paused** until {when(status.paused_until)} (you asked). `/stretch resume` ends it now."
+            tr(
+                "**Paused** until {when} (you asked). `/stretch resume` ends it now.",
+                when=when(status.paused_until),
+            )
         )
     if status.next_reminders:
-        lines.append(f"**Next reminder:** {when(status.next_reminders[0])}")
+        lines.append(tr("**Next reminder:** {when}", when=when(status.next_reminders[0])))
     last = status.last_delivery
     if last is None:
-        lines.append("**Last reminder:** none yet")
+        lines.append(tr("**Last reminder:** none yet"))
     elif last.status == "sent" and last.sent_at is not None:
-        lines.append(f"**Last reminder:** sent {discord_timestamp(last.sent_at, 'R')}")
+        lines.append(
+            tr("**Last reminder:** sent {when}", when=discord_timestamp(last.sent_at, "R"))
+        )
     elif last.status == "skipped":
         lines.append(
-            f"**Last reminder:** skipped, because I was offline for over "
-            f"{human_duration_seconds(last.late_seconds or 0)} when it was due"
+            tr(
+                "**Last reminder:** skipped, because I was offline for over {late} when it was due",
+                late=human_duration_seconds(last.late_seconds or 0, tr),
+            )
         )
     elif last.status == "failed":
-        lines.append("**Last reminder:** could not be delivered")
-    lines.append(f"**Done streak:** {status.streak} day{'s' if status.streak != 1 else ''}")
+        lines.append(tr("**Last reminder:** could not be delivered"))
+    lines.append(
+        tr.plural(status.streak, "**Done streak:** {count} day", "**Done streak:** {count} days")
+    )
     if status.skipped_recently:
-        lines.append(f"Skipped in the last 7 days because I was offline: {status.skipped_recently}")
+        lines.append(
+            tr(
+                "Skipped in the last 7 days because I was offline: {count}",
+                count=tr.number(status.skipped_recently),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -399,8 +454,10 @@ class StretchCog(commands.Cog):
             local_time = parse_time(time)
         if before is not None and local_time != AUTO:
             raise UserError(
-                "`before` goes with `time:auto`: how many minutes before your symptoms usually "
-                "start the reminder comes. Nothing was changed."
+                N_(
+                    "`before` goes with `time:auto`: how many minutes before your symptoms "
+                    "usually start the reminder comes. Nothing was changed."
+                )
             )
         weekdays = parse_days(days) if days is not None else None
         zone = resolve_zone(timezone).key if timezone is not None else None
@@ -418,22 +475,30 @@ class StretchCog(commands.Cog):
             guild_id=interaction.guild_id,
             before=before,
         )
+        tr = translator_for(interaction)
         next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(result.schedule, 3))
         await send_reply(
             interaction,
-            f"{remind_summary(result.reminded)}{auto_text(result)}\nNext three:\n{next_three}",
+            remind_summary(result.reminded, tr)
+            + auto_text(result, tr)
+            + "\n"
+            + tr("Next three:")
+            + "\n"
+            + next_three,
         )
 
     @group.command(name="status", description="Your stretch schedule, next reminder and streak.")
     async def status(self, interaction: discord.Interaction[RlsBot]) -> None:
         async with unless_stopped(self.bot, interaction.user.id):
             status = await self.bot.engine.status(interaction.user.id, KIND, WHAT)
-        text = status_text(status)
+        tr = translator_for(interaction)
+        text = status_text(status, tr)
         before = await self.bot.repos.auto_times.get(interaction.user.id, KIND)
         if before is not None:
-            text += (
-                f"\n**Time:** follows your symptom start, {before} min before (`time:auto`); it "
-                "moves as you log nights."
+            text += "\n" + tr(
+                "**Time:** follows your symptom start, {before} min before (`time:auto`); it "
+                "moves as you log nights.",
+                before=before,
             )
         await send_reply(interaction, text)
 
@@ -449,25 +514,35 @@ class StretchCog(commands.Cog):
                 interaction.user.id, KIND, parse_pause_days(days), WHAT
             )
         assert schedule.paused_until is not None
+        tr = translator_for(interaction)
         await send_reply(
             interaction,
-            f"Paused until {when(schedule.paused_until)}. `/stretch resume` ends it early.",
+            tr(
+                "Paused until {when}. `/stretch resume` ends it early.",
+                when=when(schedule.paused_until),
+            ),
         )
 
     @group.command(name="resume", description="Resume paused stretch reminders.")
     async def resume(self, interaction: discord.Interaction[RlsBot]) -> None:
         async with unless_stopped(self.bot, interaction.user.id):
             current = await self.bot.engine.require(interaction.user.id, KIND, WHAT)
+        tr = translator_for(interaction)
         if not is_paused(current, self.bot.engine.now()):
             assert current.next_due is not None
             await send_reply(
                 interaction,
-                f"Your stretch reminders aren't paused. Next one {when(current.next_due)}.",
+                tr(
+                    "Your stretch reminders aren't paused. Next one {when}.",
+                    when=when(current.next_due),
+                ),
             )
             return
         schedule = await self.bot.engine.resume(interaction.user.id, KIND, WHAT)
         assert schedule.next_due is not None
-        await send_reply(interaction, f"Resumed. Next reminder {when(schedule.next_due)}.")
+        await send_reply(
+            interaction, tr("Resumed. Next reminder {when}.", when=when(schedule.next_due))
+        )
 
     @group.command(name="stop", description="Stop your stretch reminders.")
     async def stop(self, interaction: discord.Interaction[RlsBot]) -> None:
@@ -480,13 +555,17 @@ class StretchCog(commands.Cog):
     async def now(self, interaction: discord.Interaction[RlsBot]) -> None:
         async with unless_stopped(self.bot, interaction.user.id):
             await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)
-        await send_reply(interaction, "On its way: check where your reminders usually arrive.")
+        tr = translator_for(interaction)
+        await send_reply(interaction, tr("On its way: check where your reminders usually arrive."))
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         await self.bot.repos.reminders.clear_guild_targets(
             guild.id,
-            "I'm no longer in the server where your reminders were posted, so they come by DM now.",
+            N_(
+                "I'm no longer in the server where your reminders were posted, so they come by "
+                "DM now."
+            ),
             self.bot.engine.now(),
         )
 
@@ -494,7 +573,7 @@ class StretchCog(commands.Cog):
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         await self.bot.repos.reminders.clear_channel_targets(
             channel.id,
-            "Your reminder channel was deleted, so your reminders come by DM now.",
+            N_("Your reminder channel was deleted, so your reminders come by DM now."),
             self.bot.engine.now(),
         )
 

@@ -24,6 +24,8 @@ from datetime import date, time
 
 from bot.clinical.nights import SymptomNightLike, clock_text, onset_minutes
 from bot.errors import UserError
+from bot.i18n import N_, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER
 
 AUTO_NIGHTS = 14
 AUTO_MIN_NIGHTS = 5
@@ -42,11 +44,67 @@ class AutoTime:
     nights: int  # nights the median is over (0..14)
     median_onset: float | None  # evening-scale minutes; None with too little data
     clamped: bool
-    explanation: str
+    wanted: int | None = None  # evening-scale minutes before clamping; None with too little data
 
     @property
     def from_onset(self) -> bool:
         return self.median_onset is not None
+
+    @property
+    def explanation(self) -> str:
+        """What was chosen and why, in English (:meth:`explained` says it in any language)."""
+        return self.explained(ENGLISH_SPEAKER)
+
+    def explained(self, tr: Speaker) -> str:
+        chosen = f"{self.local_time:%H:%M}"
+        if self.median_onset is None:
+            if not self.nights:
+                return tr(
+                    "None of your nights has a time when symptoms started, and I need {need}, so "
+                    "your stretch reminder is at {time} for now. Add the start time when you log "
+                    "a night (`rls_start` in `/sleep log`) and it will follow your symptoms.",
+                    need=AUTO_MIN_NIGHTS,
+                    time=chosen,
+                )
+            return tr.plural(
+                self.nights,
+                "Only {count} of your nights has a time when symptoms started, and I need {need}, "
+                "so your stretch reminder is at {time} for now. Add the start time when you log a "
+                "night (`rls_start` in `/sleep log`) and it will follow your symptoms.",
+                "Only {count} of your nights have a time when symptoms started, and I need "
+                "{need}, so your stretch reminder is at {time} for now. Add the start time when "
+                "you log a night (`rls_start` in `/sleep log`) and it will follow your symptoms.",
+                need=AUTO_MIN_NIGHTS,
+                time=chosen,
+            )
+        median = clock_text(self.median_onset)
+        if self.clamped:
+            assert self.wanted is not None
+            return tr.plural(
+                self.nights,
+                "Your symptoms started at a median {median} over your last night with a start "
+                "time; {before} minutes before would be {wanted}, and stretch reminders stay "
+                "between {earliest} and {latest}, so it is at {time}.",
+                "Your symptoms started at a median {median} over your last {count} nights with a "
+                "start time; {before} minutes before would be {wanted}, and stretch reminders "
+                "stay between {earliest} and {latest}, so it is at {time}.",
+                median=median,
+                before=self.before,
+                wanted=clock_text(self.wanted),
+                earliest=clock_text(EARLIEST),
+                latest=clock_text(LATEST),
+                time=chosen,
+            )
+        return tr.plural(
+            self.nights,
+            "Your symptoms started at a median {median} over your last night with a start time, "
+            "so your stretch reminder is at {time}, {before} minutes before.",
+            "Your symptoms started at a median {median} over your last {count} nights with a "
+            "start time, so your stretch reminder is at {time}, {before} minutes before.",
+            median=median,
+            before=self.before,
+            time=chosen,
+        )
 
 
 def is_auto(text: str | None) -> bool:
@@ -59,8 +117,12 @@ def parse_before(value: int | None) -> int:
         return DEFAULT_BEFORE
     if isinstance(value, bool) or not 0 <= value <= MAX_BEFORE:
         raise UserError(
-            f"`before` is how many minutes before your symptoms usually start: 0 to "
-            f"{MAX_BEFORE}, not {value}."
+            N_(
+                "`before` is how many minutes before your symptoms usually start: 0 to {most}, "
+                "not {value}."
+            ),
+            most=MAX_BEFORE,
+            value=value,
         )
     return value
 
@@ -82,48 +144,13 @@ def auto_stretch_time(
     minutes_before = parse_before(before)
     onsets = recent_onsets(nights, today)
     if len(onsets) < AUTO_MIN_NIGHTS:
-        have = "None of your nights has" if not onsets else _nights_have(len(onsets))
-        return AutoTime(
-            FALLBACK,
-            minutes_before,
-            len(onsets),
-            None,
-            False,
-            f"{have} a time when symptoms started, and I need {AUTO_MIN_NIGHTS}, so your stretch "
-            f"reminder is at {FALLBACK:%H:%M} for now. Add the start time when you log a night "
-            "(`rls_start` in `/sleep log`) and it will follow your symptoms.",
-        )
+        return AutoTime(FALLBACK, minutes_before, len(onsets), None, False)
     median = statistics.median(onsets)
     wanted = ROUND_TO * round((median - minutes_before) / ROUND_TO)
     chosen = min(max(wanted, EARLIEST), LATEST)
     clamped = chosen != wanted
-    base = (
-        f"Your symptoms started at a median {clock_text(median)} over your last "
-        f"{_nights(len(onsets))} with a start time"
-    )
-    if clamped:
-        text = (
-            f"{base}; {minutes_before} minutes before would be {clock_text(wanted)}, and stretch "
-            f"reminders stay between {clock_text(EARLIEST)} and {clock_text(LATEST)}, so it is at "
-            f"{clock_text(chosen)}."
-        )
-    else:
-        text = (
-            f"{base}, so your stretch reminder is at {clock_text(chosen)}, {minutes_before} "
-            "minutes before."
-        )
-    return AutoTime(
-        _time_of(chosen), minutes_before, len(onsets), median, clamped, text[0].upper() + text[1:]
-    )
+    return AutoTime(_time_of(chosen), minutes_before, len(onsets), median, clamped, wanted)
 
 
 def _time_of(minutes: int) -> time:
     return time(minutes // 60, minutes % 60)
-
-
-def _nights(count: int) -> str:
-    return "night" if count == 1 else f"{count} nights"
-
-
-def _nights_have(count: int) -> str:
-    return "Only 1 of your nights has" if count == 1 else f"Only {count} of your nights have"

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.errors import UserError
-from bot.formatting import plural
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Day, Said, Speaker
+from bot.scheduling.parsing import parse_day_word
 from bot.scheduling.recurrence import DailySchedule, Weekdays, occurrence_on
 
 FERRITIN_MIN = 1.0
@@ -33,12 +34,17 @@ FERRITIN_THRESHOLD = 75.0
 TSAT_THRESHOLD = 20.0
 GUIDELINE_DOI = "10.5664/jcsm.11390"
 GUIDELINE_URL = f"https://doi.org/{GUIDELINE_DOI}"
-GUIDELINE_LINE = (
+GUIDELINE = N_(
     "The 2024 AASM guideline suggests discussing iron treatment with your doctor when ferritin "
-    f"is {FERRITIN_THRESHOLD:.0f} ng/mL or below or saturation below {TSAT_THRESHOLD:.0f} % "
-    f"(doi {GUIDELINE_DOI})."
+    "is {ferritin} ng/mL or below or saturation below {tsat} % (doi {doi})."
 )
-SAME_UNIT = "ng/mL and µg/L are the same number."
+_GUIDELINE_VALUES = {
+    "ferritin": f"{FERRITIN_THRESHOLD:.0f}",
+    "tsat": f"{TSAT_THRESHOLD:.0f}",
+    "doi": GUIDELINE_DOI,
+}
+GUIDELINE_LINE = GUIDELINE.format(**_GUIDELINE_VALUES)
+SAME_UNIT = N_("ng/mL and µg/L are the same number.")
 MIN_RETEST_WEEKS = 1
 MAX_RETEST_WEEKS = 52
 # When the one-off retest reminder arrives on its day, local time: a working-hours moment to
@@ -52,7 +58,7 @@ _FERRITIN_UNITS = {"", "ng/ml", "ngml", "ng", "µg/l", "μg/l", "ug/l", "mcg/l"}
 _TSAT_UNITS = {"", "%", "percent", "pct"}
 _YES = {"yes", "y", "true", "fasting", "fasted"}
 _NO = {"no", "n", "false", "not fasting", "non-fasting", "nonfasting"}
-_DATE_FORMATS = "Use today, yesterday or a date like 2026-03-03."
+_DATE_FORMATS = Said(N_("Use today, yesterday or a date like 2026-03-03."))
 
 
 @dataclass(frozen=True)
@@ -66,16 +72,24 @@ class LabResult:
 
 def parse_ferritin(value: str | float | int) -> float:
     """Ferritin in ng/mL or µg/L (the same number), 1–3000."""
-    number, unit = _number("ferritin", value, example="45")
+    number, unit = _number(Said(N_("ferritin")), value, example="45")
     if unit not in _FERRITIN_UNITS:
         raise UserError(
-            f"Please give ferritin in ng/mL or µg/L, which are the same number; “{unit[:12]}” "
-            "isn't one of those. If your report uses another unit, ask the lab for ng/mL."
+            N_(
+                "Please give ferritin in ng/mL or µg/L, which are the same number; “{unit}” "
+                "isn't one of those. If your report uses another unit, ask the lab for ng/mL."
+            ),
+            unit=unit[:12],
         )
     if not FERRITIN_MIN <= number <= FERRITIN_MAX:
         raise UserError(
-            f"Ferritin {_number_text(number)} is outside {FERRITIN_MIN:.0f}–{FERRITIN_MAX:.0f} "
-            f"ng/mL. Check the number on your lab report ({SAME_UNIT[:-1]})."
+            N_(
+                "Ferritin {value} is outside {least}–{most} ng/mL. Check the number on your lab "
+                "report (ng/mL and µg/L are the same number)."
+            ),
+            value=_number_text(number),
+            least=f"{FERRITIN_MIN:.0f}",
+            most=f"{FERRITIN_MAX:.0f}",
         )
     return round(number, 1)
 
@@ -84,16 +98,28 @@ def parse_tsat(value: str | float | int | None) -> float | None:
     """Transferrin saturation in %, 1–100; None stays unknown."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    number, unit = _number("transferrin saturation", value, example="18")
+    number, unit = _number(Said(N_("transferrin saturation")), value, example="18")
     if unit not in _TSAT_UNITS:
-        raise UserError("Please give transferrin saturation as a percentage, e.g. 18 or 18 %.")
+        raise UserError(N_("Please give transferrin saturation as a percentage, e.g. 18 or 18 %."))
     if not TSAT_MIN <= number <= TSAT_MAX:
-        hint = ""
         if 0 < number < 1:
-            hint = f" If your report shows {_number_text(number)}, that is {number * 100:.0f} %."
+            raise UserError(
+                N_(
+                    "Transferrin saturation is a percentage from {least} to {most}; {value} is "
+                    "outside that. If your report shows {value}, that is {percent} %."
+                ),
+                least=f"{TSAT_MIN:.0f}",
+                most=f"{TSAT_MAX:.0f}",
+                value=_number_text(number),
+                percent=f"{number * 100:.0f}",
+            )
         raise UserError(
-            f"Transferrin saturation is a percentage from {TSAT_MIN:.0f} to {TSAT_MAX:.0f}; "
-            f"{_number_text(number)} is outside that.{hint}"
+            N_(
+                "Transferrin saturation is a percentage from {least} to {most}; {value} is outside that."
+            ),
+            least=f"{TSAT_MIN:.0f}",
+            most=f"{TSAT_MAX:.0f}",
+            value=_number_text(number),
         )
     return round(number, 1)
 
@@ -103,25 +129,30 @@ def parse_lab_date(text: str | None, today: date) -> date:
     if text is None or not text.strip():
         return today
     cleaned = text.strip().lower()
-    if cleaned == "today":
-        day = today
-    elif cleaned == "yesterday":
-        day = today - timedelta(days=1)
+    worded = parse_day_word(cleaned, today)  # today, heute, yesterday, gestern, 3.3.2026 ...
+    if worded is not None:
+        day = worded
     else:
         try:
             day = date.fromisoformat(cleaned)
         except ValueError:
             raise UserError(
-                f"I couldn't read “{text.strip()[:24]}” as a date. {_DATE_FORMATS}"
+                N_("I couldn't read “{date}” as a date. {formats}"),
+                date=text.strip()[:24],
+                formats=_DATE_FORMATS,
             ) from None
     if day > today:
         raise UserError(
-            f"{day:%d %b %Y} is in the future: give the day the blood was taken. {_DATE_FORMATS}"
+            N_("{date} is in the future: give the day the blood was taken. {formats}"),
+            date=Day(day),
+            formats=_DATE_FORMATS,
         )
     if day < EARLIEST_LAB_DATE:
         raise UserError(
-            f"{day:%d %b %Y} is before 1990; I keep lab values from {EARLIEST_LAB_DATE:%Y} on. "
-            f"{_DATE_FORMATS}"
+            N_("{date} is before 1990; I keep lab values from {year} on. {formats}"),
+            date=Day(day),
+            year=f"{EARLIEST_LAB_DATE:%Y}",
+            formats=_DATE_FORMATS,
         )
     return day
 
@@ -136,7 +167,9 @@ def parse_fasting(value: str | bool | None) -> bool | None:
         return True
     if cleaned in _NO:
         return False
-    raise UserError(f"Fasting: please answer yes or no, not “{value.strip()[:24]}”.")
+    raise UserError(
+        N_("Fasting: please answer yes or no, not “{answer}”."), answer=value.strip()[:24]
+    )
 
 
 def parse_lab_note(text: str | None) -> str | None:
@@ -145,8 +178,12 @@ def parse_lab_note(text: str | None) -> str | None:
     note = " ".join(text.split())
     if len(note) > MAX_LAB_NOTE:
         raise UserError(
-            f"Your note is {len(note)} characters; please keep it to {MAX_LAB_NOTE} (the lab or "
-            "a word about the test is plenty)."
+            N_(
+                "Your note is {length} characters; please keep it to {most} (the lab or a word "
+                "about the test is plenty)."
+            ),
+            length=len(note),
+            most=MAX_LAB_NOTE,
         )
     return note
 
@@ -170,22 +207,22 @@ def build_lab(
     )
 
 
-def ago(then: date, today: date) -> str:
+def ago(then: date, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """ "today", "yesterday", "5 days ago", "3 weeks ago", "4 months ago", "2 years ago"."""
     days = (today - then).days
     if days < 0:
-        return "in the future"
+        return tr("in the future")
     if days == 0:
-        return "today"
+        return tr("today")
     if days == 1:
-        return "yesterday"
+        return tr("yesterday")
     if days < 14:
-        return f"{days} days ago"
+        return tr("{count} days ago", count=tr.number(days))
     if days < 63:
-        return f"{plural(days // 7, 'week')} ago"
+        return tr.plural(days // 7, "{count} week ago", "{count} weeks ago")
     if days < 730:
-        return f"{plural(max(2, round(days / 30.44)), 'month')} ago"
-    return f"{plural(days // 365, 'year')} ago"
+        return tr.plural(max(2, round(days / 30.44)), "{count} month ago", "{count} months ago")
+    return tr.plural(days // 365, "{count} year ago", "{count} years ago")
 
 
 def ferritin_in_range(lab: LabResult) -> bool:
@@ -196,49 +233,59 @@ def tsat_in_range(lab: LabResult) -> bool:
     return lab.tsat is not None and lab.tsat < TSAT_THRESHOLD
 
 
-def lab_line(lab: LabResult, today: date) -> str:
+def lab_line(lab: LabResult, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """One value as the reply and the list show it: values, the date and how long ago."""
-    parts = [f"Ferritin **{_number_text(lab.ferritin)} ng/mL**"]
+    parts = [tr("Ferritin **{value} ng/mL**", value=_number_text(lab.ferritin, tr))]
     if lab.tsat is not None:
-        parts.append(f"saturation **{_number_text(lab.tsat)} %**")
-    when = f"{lab.taken_on:%d %b %Y} ({ago(lab.taken_on, today)})"
+        parts.append(tr("saturation **{value} %**", value=_number_text(lab.tsat, tr)))
+    when = f"{tr.date(lab.taken_on, 'compact')} ({ago(lab.taken_on, today, tr)})"
     details = [when]
     if lab.fasting is not None:
-        details.append("fasting" if lab.fasting else "not fasting")
+        details.append(tr("fasting") if lab.fasting else tr("not fasting"))
     line = f"{', '.join(parts)} · {' · '.join(details)}"
     if lab.note:
         line += f" · {lab.note}"
     return line
 
 
-def context_lines(labs: list[LabResult], today: date) -> list[str]:
+def context_lines(labs: list[LabResult], today: date, tr: Speaker = ENGLISH_SPEAKER) -> list[str]:
     """The guideline in plain words, and where the latest values sit against it."""
-    lines = [GUIDELINE_LINE]
+    lines = [tr(GUIDELINE, **_GUIDELINE_VALUES)]
     if not labs:
         return lines
     latest = max(labs, key=lambda lab: lab.taken_on)
-    when = f"{latest.taken_on:%d %b %Y}, {ago(latest.taken_on, today)}"
-    values = f"ferritin {_number_text(latest.ferritin)} ng/mL"
+    when = f"{tr.date(latest.taken_on, 'compact')}, {ago(latest.taken_on, today, tr)}"
+    values = tr("ferritin {value} ng/mL", value=_number_text(latest.ferritin, tr))
     if latest.tsat is not None:
-        values += f", saturation {_number_text(latest.tsat)} %"
+        values += tr(", saturation {value} %", value=_number_text(latest.tsat, tr))
     if ferritin_in_range(latest) or tsat_in_range(latest):
         lines.append(
-            f"Your latest values ({values}; {when}) are in that range: worth raising with your "
-            "doctor if you haven't already."
+            tr(
+                "Your latest values ({values}; {when}) are in that range: worth raising with your "
+                "doctor if you haven't already.",
+                values=values,
+                when=when,
+            )
         )
     else:
-        lines.append(f"Your latest values ({values}; {when}) are outside that range.")
+        lines.append(
+            tr(
+                "Your latest values ({values}; {when}) are outside that range.",
+                values=values,
+                when=when,
+            )
+        )
     if (today - latest.taken_on).days > 365:
-        lines.append("That test is over a year old; a newer one may read differently.")
+        lines.append(tr("That test is over a year old; a newer one may read differently."))
     return lines
 
 
-def labs_text(labs: list[LabResult], today: date) -> list[str]:
+def labs_text(labs: list[LabResult], today: date, tr: Speaker = ENGLISH_SPEAKER) -> list[str]:
     """/labs list and the reply to /labs add: newest first, then the context."""
     ordered = sorted(labs, key=lambda lab: lab.taken_on, reverse=True)
-    lines = [f"• {lab_line(lab, today)}" for lab in ordered]
-    lines += context_lines(ordered, today)
-    lines.append(f"-# {SAME_UNIT} Not medical advice.")
+    lines = [f"• {lab_line(lab, today, tr)}" for lab in ordered]
+    lines += context_lines(ordered, today, tr)
+    lines.append(f"-# {tr(SAME_UNIT)} {tr('Not medical advice.')}")
     return lines
 
 
@@ -247,8 +294,10 @@ def parse_retest_weeks(value: int | None) -> int | None:
         return None
     if isinstance(value, bool) or not MIN_RETEST_WEEKS <= value <= MAX_RETEST_WEEKS:
         raise UserError(
-            f"A retest reminder can be {MIN_RETEST_WEEKS} to {MAX_RETEST_WEEKS} weeks from now, "
-            f"not {value}."
+            N_("A retest reminder can be {least} to {most} weeks from now, not {weeks}."),
+            least=MIN_RETEST_WEEKS,
+            most=MAX_RETEST_WEEKS,
+            weeks=value,
         )
     return value
 
@@ -268,32 +317,49 @@ def retest_due(day: date, zone_name: str, at: time = RETEST_AT) -> datetime:
     return due
 
 
-def retest_line(day: date, today: date) -> str:
+def retest_line(day: date, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
     weeks = (day - today).days // 7
-    return (
-        f"I'll remind you about a retest on {day:%A %d %B %Y} (in {plural(weeks, 'week')}), "
-        f"around {RETEST_AT:%H:%M}."
+    return tr.plural(
+        weeks,
+        "I'll remind you about a retest on {day} (in {count} week), around {time}.",
+        "I'll remind you about a retest on {day} (in {count} weeks), around {time}.",
+        day=tr.date(day),
+        time=tr.time(RETEST_AT),
     )
 
 
-def _number(what: str, value: str | float | int, *, example: str) -> tuple[float, str]:
+def _number(what: Said, value: str | float | int, *, example: str) -> tuple[float, str]:
     if isinstance(value, bool):
-        raise UserError(f"Please give {what} as a number, e.g. {example}.")
+        raise UserError(
+            N_("Please give {what} as a number, e.g. {example}."), what=what, example=example
+        )
     if isinstance(value, int | float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise UserError(f"Please give {what} as a number, e.g. {example}.")
+            raise UserError(
+                N_("Please give {what} as a number, e.g. {example}."), what=what, example=example
+            )
         return float(value), ""
     cleaned = value.strip().lower()
     if not cleaned:
-        raise UserError(f"Please give {what} from your lab report, e.g. {example}.")
+        raise UserError(
+            N_("Please give {what} from your lab report, e.g. {example}."),
+            what=what,
+            example=example,
+        )
     if len(cleaned) > _MAX_NUMBER_TEXT or not (match := _NUMBER.fullmatch(cleaned)):
         raise UserError(
-            f"I couldn't read “{value.strip()[:24]}” as {what}. Type the number from your lab "
-            f"report, e.g. {example}."
+            N_(
+                "I couldn't read “{typed}” as {what}. Type the number from your lab report, e.g. "
+                "{example}."
+            ),
+            typed=value.strip()[:24],
+            what=what,
+            example=example,
         )
     return float(match[1].replace(",", ".")), match[2].replace(" ", "")
 
 
-def _number_text(value: float) -> str:
-    """45.0 -> "45", 45.5 -> "45.5", 0.18 -> "0.18"."""
-    return f"{value:g}"
+def _number_text(value: float, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """45.0 -> "45", 45.5 -> "45.5" ("45,5" in German), 0.18 -> "0.18"."""
+    text = f"{value:g}"
+    return text if tr.decimal(0.5) == "0.5" else text.replace(".", tr.decimal(0.5)[1])

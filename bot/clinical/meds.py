@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.errors import UserError
+from bot.i18n.speech import N_, Phrase, Said
 from bot.scheduling.parsing import parse_days, parse_time
 from bot.scheduling.recurrence import Weekdays, load_zone, local_date_of
 from bot.sleep.times import before_wake, local_instant
@@ -21,7 +22,7 @@ from bot.sleep.times import before_wake, local_instant
 MAX_NAME = 60
 MAX_MEDICINES = 10
 MAX_TIMES = 4
-_TIMES_EXAMPLE = "Try 08:00 or 08:00, 20:00."
+_TIMES_EXAMPLE = Said(N_("Try 08:00 or 08:00, 20:00."))
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,18 @@ def medicine_key(name: str) -> str:
 def parse_medicine_name(text: str) -> str:
     name = " ".join(text.split())  # also turns newlines and tabs into single spaces
     if not name:
-        raise UserError("Please give the medicine a name, as you call it (up to 60 characters).")
+        raise UserError(
+            N_("Please give the medicine a name, as you call it (up to {most} characters)."),
+            most=MAX_NAME,
+        )
     if len(name) > MAX_NAME:
         raise UserError(
-            f"That name is {len(name)} characters; please keep it to {MAX_NAME}, as you'd write "
-            "it on a list."
+            N_(
+                "That name is {length} characters; please keep it to {most}, as you'd write it "
+                "on a list."
+            ),
+            length=len(name),
+            most=MAX_NAME,
         )
     return name
 
@@ -67,24 +75,36 @@ def parse_medicine_times(text: str) -> tuple[time, ...]:
     """ "HH:MM[,HH:MM…]", up to four, each read by the project's time parser."""
     parts = [p.strip() for p in text.replace(";", ",").split(",")]
     if not any(parts):
-        raise UserError(f"Please give at least one time. {_TIMES_EXAMPLE}")
+        raise UserError(N_("Please give at least one time. {examples}"), examples=_TIMES_EXAMPLE)
     if len(parts) > MAX_TIMES:
         raise UserError(
-            f"Up to {MAX_TIMES} times a day per medicine, please; you gave {len(parts)}."
+            N_("Up to {most} times a day per medicine, please; you gave {count}."),
+            most=MAX_TIMES,
+            count=len(parts),
         )
     times: list[time] = []
     for index, part in enumerate(parts, 1):
         if not part:
             raise UserError(
-                f"Time {index} is empty: separate times with one comma. {_TIMES_EXAMPLE}"
+                N_("Time {index} is empty: separate times with one comma. {examples}"),
+                index=index,
+                examples=_TIMES_EXAMPLE,
             )
         try:
             parsed = parse_time(part)
         except UserError as exc:
-            where = f"Time {index} of {len(parts)}: " if len(parts) > 1 else ""
-            raise UserError(f"{where}{exc.message}") from None
+            if len(parts) == 1:
+                raise
+            raise UserError(
+                N_("Time {index} of {count}: {problem}"),
+                index=index,
+                count=len(parts),
+                problem=Phrase(exc.text, **exc.params),
+            ) from None
         if parsed in times:
-            raise UserError(f"{parsed:%H:%M} is in the list twice; give each time once.")
+            raise UserError(
+                N_("{time} is in the list twice; give each time once."), time=f"{parsed:%H:%M}"
+            )
         times.append(parsed)
     return tuple(sorted(times))
 
@@ -108,12 +128,16 @@ def check_room_for(name: str, existing: Iterable[str]) -> None:
     same = next((n for n in names if medicine_key(n) == key), None)
     if same is not None:
         raise UserError(
-            f"You already have “{same}” in your list. `/meds stop` it first to set it up again."
+            N_("You already have “{name}” in your list. `/meds stop` it first to set it up again."),
+            name=same,
         )
     if len(names) >= MAX_MEDICINES:
         raise UserError(
-            f"You have {len(names)} medicines in your list, the most I keep. `/meds stop` one "
-            "you no longer need reminders for to add another."
+            N_(
+                "You have {count} medicines in your list, the most I keep. `/meds stop` one you "
+                "no longer need reminders for to add another."
+            ),
+            count=len(names),
         )
 
 
@@ -125,9 +149,13 @@ def find_medicine(typed: str, existing: Iterable[str]) -> str:
         if medicine_key(name) == key:
             return name
     if not names:
-        raise UserError("You have no medicines in your list yet: `/meds add` adds one.")
+        raise UserError(N_("You have no medicines in your list yet: `/meds add` adds one."))
     listed = ", ".join(f"“{n}”" for n in names)
-    raise UserError(f"“{' '.join(typed.split())[:MAX_NAME]}” isn't in your list ({listed}).")
+    raise UserError(
+        N_("“{name}” isn't in your list ({listed})."),
+        name=" ".join(typed.split())[:MAX_NAME],
+        listed=listed,
+    )
 
 
 def _time_taken(time_text: str | None) -> time | None:
@@ -137,7 +165,9 @@ def _time_taken(time_text: str | None) -> time | None:
     try:
         return parse_time(time_text)
     except UserError as exc:
-        raise UserError(f"Time taken: {exc.message}") from None
+        raise UserError(
+            N_("Time taken: {problem}"), problem=Phrase(exc.text, **exc.params)
+        ) from None
 
 
 def dose_at(time_text: str | None, now: datetime, zone_name: str) -> datetime:
@@ -160,8 +190,12 @@ def dose_today(time_text: str | None, now: datetime, zone_name: str) -> datetime
     at = local_instant(local_date_of(now, zone), clock, zone)
     if at > now:
         raise UserError(
-            f"{clock:%H:%M} today is still ahead (it's {now.astimezone(zone):%H:%M} where you "
-            "are): I only log doses already taken. Leave out `time:` to log one taken just now."
+            N_(
+                "{time} today is still ahead (it's {now} where you are): I only log doses already "
+                "taken. Leave out `time:` to log one taken just now."
+            ),
+            time=f"{clock:%H:%M}",
+            now=f"{now.astimezone(zone):%H:%M}",
         )
     return at
 

@@ -24,6 +24,8 @@ _DATE_PATTERNS = {
     "full": {ENGLISH: "EEEE, d MMMM y", GERMAN: "EEEE, d. MMMM y"},
     "long": {ENGLISH: "d MMMM y", GERMAN: "d. MMMM y"},
     "short_day": {ENGLISH: "EEE d MMM", GERMAN: "EEE, d. MMM"},
+    # A day in a list of dated values (lab results): "02 Mar 2026" / "02.03.2026".
+    "compact": {ENGLISH: "dd MMM y", GERMAN: "dd.MM.y"},
 }
 
 
@@ -34,10 +36,12 @@ def _babel(locale: str) -> Locale:
 
 def format_date(value: date, locale: str, style: str = "full") -> str:
     """``full``: "Wednesday, 25 November 2026" / "Mittwoch, 25. November 2026"; also ``long``,
-    ``short_day`` ("Wed 25 Nov" / "Mi., 25. Nov.")."""
+    ``short_day`` ("Wed 25 Nov" / "Mi., 25. Nov."), ``compact`` ("25 Nov 2026" / "25.11.2026")."""
     lang = pick_locale(locale)
+    if style == "compact" and lang == ENGLISH:
+        return f"{value:%d %b %Y}"  # CLDR's en_GB writes "Sept"; the bot always wrote "Sep"
     # A language added later without its own pattern gets CLDR's (short_day: CLDR's "medium").
-    pattern = _DATE_PATTERNS[style].get(lang, style if style != "short_day" else "medium")
+    pattern = _DATE_PATTERNS[style].get(lang, style if style in ("full", "long") else "medium")
     return babel_dates.format_date(value, pattern, locale=_babel(lang))
 
 

@@ -109,27 +109,6 @@ class Said(str):
 
 
 @dataclass(frozen=True, slots=True)
-class Day:
-    """A date inside a message (one raised in a UserError, say), formatted in the reader's
-    language: ``short_day`` "Mi., 4. März"; English keeps its own ``english`` strftime pattern."""
-
-    value: date
-    style: str = "short_day"
-    english: str = "%a %d %b"
-
-    def said_by(self, tr: Speaker) -> str:
-        if tr.locale == ENGLISH:
-            return self.value.strftime(self.english)
-        return tr.date(self.value, self.style)
-
-    def __format__(self, spec: str) -> str:
-        return format(self.said_by(ENGLISH_SPEAKER), spec)
-
-    def __str__(self) -> str:
-        return self.said_by(ENGLISH_SPEAKER)
-
-
-@dataclass(frozen=True, slots=True)
 class Moment:
     """A clock time with its weekday inside a message: "Tue 23:15" / "Di. 23:15"."""
 
@@ -148,8 +127,8 @@ class Moment:
 
 
 class Phrase:
-    """A whole message with its own values inside another one (a UserError's text wrapped
-    with the field it is about): translated with the outer message."""
+    """A message with its own values inside another message (an error quoted in an error):
+    ``UserError(N_("Time {index}: {problem}"), index=2, problem=Phrase(error.text, **error.params))``."""
 
     __slots__ = ("params", "text")
 
@@ -159,6 +138,28 @@ class Phrase:
 
     def said_by(self, tr: Speaker) -> str:
         return tr(self.text, **self.params)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A date inside a message (a UserError's value), written the reader's way when said:
+    ``style`` as :func:`format_date` takes it; ``english``, a strftime pattern, keeps English
+    exactly as the bot wrote it before ("Tue 03 Mar" for the diary's nights)."""
+
+    value: date
+    style: str = "compact"
+    english: str | None = None
+
+    def said_by(self, tr: Speaker) -> str:
+        if self.english is not None and tr.locale == ENGLISH:
+            return self.value.strftime(self.english)
+        return tr.date(self.value, self.style)
 
     def __format__(self, spec: str) -> str:
         return format(self.said_by(ENGLISH_SPEAKER), spec)

@@ -130,16 +130,20 @@ class EngineObserver:
         """The engine paused a schedule by itself (DMs closed, unreadable zone, ...)."""
 
 
-def unreadable_help(zone: str) -> str:
+UNREADABLE_HELP = N_(
+    "I can no longer work out times in your saved timezone ({zone}), so these reminders are "
+    "paused. Set your timezone again with `/timezone set` and they start again."
+)
+
+
+def unreadable_help(zone: str, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """What a user reads when their schedule was paused because its zone no longer loads."""
-    return (
-        f"I can no longer work out times in your saved timezone ({zone}), so these reminders "
-        f"are paused. Set your timezone again with `/timezone set` and they start again."
-    )
+    return tr(UNREADABLE_HELP, zone=zone)
 
 
 def not_set_up(what: str) -> UserError:
-    return UserError(f"You don't have {what} set up yet.")
+    """``what`` is a message marked ``N_`` ("stretch reminders"), said in the reader's language."""
+    return UserError(N_("You don't have {what} set up yet."), what=Said(what))
 
 
 def whole_seconds(instant: datetime) -> datetime:
@@ -367,8 +371,10 @@ class ReminderEngine:
             zone = change.zone or profile_zone or (previous.timezone if previous else None)
             if zone is None:
                 raise UserError(
-                    "I need your timezone once: add `timezone:` with your city (e.g. "
-                    "Europe/Berlin), or use `/timezone set` first."
+                    N_(
+                        "I need your timezone once: add `timezone:` with your city (e.g. "
+                        "Europe/Berlin), or use `/timezone set` first."
+                    )
                 )
             base_time = previous.local_time if previous else default_time
             base_days = previous.days_mask if previous else default_days
@@ -478,7 +484,7 @@ class ReminderEngine:
         rule = DailySchedule(at, Weekdays.of(on.weekday()), zone)
         due = occurrence_on(rule, on)
         if due is None or due <= now:
-            raise UserError("That date and time have already passed.")
+            raise UserError(N_("That date and time have already passed."))
         async with self.reminders.atomic():
             current = await self._one_for_change(user_id, kind)
             if current is not None:
@@ -532,7 +538,7 @@ class ReminderEngine:
                 rule = recurrence_of(current.schedule)
                 next_due = next_due_after(rule, now, last_claimed=current.last_claimed)
             except (ValueError, KeyError):  # its zone no longer loads: say how to fix it
-                raise UserError(unreadable_help(current.schedule.timezone)) from None
+                raise UserError(UNREADABLE_HELP, zone=current.schedule.timezone) from None
             await self.reminders.set_next_due(current.schedule.id, next_due, now)
         return await self.require(user_id, kind, what)
 
@@ -608,29 +614,29 @@ class ReminderEngine:
         now = self.now()
         delivery = await self.reminders.add_delivery(schedule, now, "now", now)
         if delivery is None:
-            raise UserError("One is already on its way.")
+            raise UserError(N_("One is already on its way."))
         self.wake()
         return delivery
 
     async def snooze(self, delivery_id: int, user_id: int) -> Delivery:
         original = await self.reminders.get_delivery(delivery_id)
         if original is None or original.member_id != user_id:
-            raise UserError("That reminder no longer exists.")
+            raise UserError(N_("That reminder no longer exists."))
         schedule = await self.reminders.get_schedule_by_id(original.schedule_id)
         if schedule is None or schedule.pause_reason == PAUSE_STOPPED:
-            raise UserError("That reminder was stopped, so there is nothing to snooze.")
+            raise UserError(N_("That reminder was stopped, so there is nothing to snooze."))
         now = self.now()
         snoozed = await self.reminders.add_delivery(
             schedule, now + SNOOZE, "snooze", now, snoozed_from=original.id
         )
         if snoozed is None:
-            raise UserError("You already snoozed this one.")
+            raise UserError(N_("You already snoozed this one."))
         return snoozed
 
     async def done(self, delivery_id: int, user_id: int) -> Delivery:
         delivery = await self.reminders.mark_done(delivery_id, user_id, self.now())
         if delivery is None:
-            raise UserError("That reminder no longer exists.")
+            raise UserError(N_("That reminder no longer exists."))
         return delivery
 
     async def status(self, user_id: int, kind: str, what: str) -> ScheduleStatus:

@@ -55,7 +55,7 @@ _MAX_DAYS_LENGTH = 120
 _QUOTE_LENGTH = 24
 
 _TIME_EXAMPLES = Said(N_("Try 17:30 or 5:30 pm."))
-_DAYS_EXAMPLES = 'Try "every day", "weekdays", "weekends", "mon, wed, fri" or "mon-fri".'
+_DAYS_EXAMPLES = Said(N_('Try "every day", "weekdays", "weekends", "mon, wed, fri" or "mon-fri".'))
 
 # re.ASCII so that \d and \s don't accept look-alike digits from other scripts.
 _TWENTY_FOUR_HOUR = re.compile(r"(\d{1,2})[:.h](\d{2})", re.ASCII)
@@ -129,8 +129,8 @@ def parse_time(text: str) -> time:
         raise UserError(N_("Please give a time of day. {examples}"), examples=_TIME_EXAMPLES)
     if len(cleaned) > _MAX_TIME_LENGTH:
         raise UserError(
-            N_("{typed} is too long to be a time. {examples}"),
-            typed=_quote(text),
+            N_("{given} is too long to be a time. {examples}"),
+            given=_quote(text),
             examples=_TIME_EXAMPLES,
         )
     if cleaned in _WORDS:
@@ -140,42 +140,44 @@ def parse_time(text: str) -> time:
     if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 2 and int(cleaned) <= 23:
         # A bare hour is ambiguous for 1-12 and merely incomplete otherwise; say so either way.
         hour = int(cleaned)
-        options = OneOf([f"{hour:02d}:00"] + ([f"{hour + 12:02d}:00"] if 1 <= hour <= 11 else []))
+        options = OneOf(
+            (f"{hour:02d}:00", f"{hour + 12:02d}:00") if 1 <= hour <= 11 else (f"{hour:02d}:00",)
+        )
         raise UserError(
-            N_("Please include the minutes or am/pm: for {typed} try {options}."),
-            typed=_quote(text),
+            N_("Please include the minutes or am/pm: for {given} try {options}."),
+            given=_quote(text),
             options=options,
         )
     if match := _TWELVE_HOUR.fullmatch(cleaned):
         hour, minute = int(match[1]), int(match[2] or 0)
         if not 1 <= hour <= 12:
             raise UserError(
-                N_("{typed} isn't a valid time: with am/pm the hour goes from 1 to 12. {examples}"),
-                typed=_quote(text),
+                N_("{given} isn't a valid time: with am/pm the hour goes from 1 to 12. {examples}"),
+                given=_quote(text),
                 examples=_TIME_EXAMPLES,
             )
         if minute > 59:
             raise UserError(
-                N_("{typed} isn't a valid time: minutes go up to 59."), typed=_quote(text)
+                N_("{given} isn't a valid time: minutes go up to 59."), given=_quote(text)
             )
         # 12 am is midnight and 12 pm is noon; otherwise pm adds twelve hours.
         return time(hour % 12 + (12 if match[3] == "p" else 0), minute)
     match = _TWENTY_FOUR_HOUR.fullmatch(cleaned) or _FOUR_DIGITS.fullmatch(cleaned)
     if match is None:
         raise UserError(
-            N_("I couldn't read {typed} as a time. {examples}"),
-            typed=_quote(text),
+            N_("I couldn't read {given} as a time. {examples}"),
+            given=_quote(text),
             examples=_TIME_EXAMPLES,
         )
     hour, minute = int(match[1]), int(match[2])
     if (hour, minute) == (24, 0):
         raise UserError(
-            N_("{typed} is the end of the day: use 00:00 for midnight."), typed=_quote(text)
+            N_("{given} is the end of the day: use 00:00 for midnight."), given=_quote(text)
         )
     if hour > 23 or minute > 59:
         raise UserError(
-            N_("{typed} isn't a valid time: hours go up to 23 and minutes up to 59. {examples}"),
-            typed=_quote(text),
+            N_("{given} isn't a valid time: hours go up to 23 and minutes up to 59. {examples}"),
+            given=_quote(text),
             examples=_TIME_EXAMPLES,
         )
     return time(hour, minute)
@@ -185,9 +187,9 @@ def parse_days(text: str) -> Weekdays:
     """Read a set of weekdays such as "every day", "weekdays", "mon, wed, fri" or "fri-mon"."""
     cleaned = text.strip().lower()
     if not cleaned:
-        raise UserError(f"Please say which days. {_DAYS_EXAMPLES}")
+        raise UserError(N_("Please say which days. {examples}"), examples=_DAYS_EXAMPLES)
     if len(cleaned) > _MAX_DAYS_LENGTH:
-        raise UserError(f"That list of days is too long. {_DAYS_EXAMPLES}")
+        raise UserError(N_("That list of days is too long. {examples}"), examples=_DAYS_EXAMPLES)
     if cleaned in _EVERY_DAY_PHRASES:
         return Weekdays.EVERY_DAY
     # Glue ranges into single tokens ("mon to fri" -> "mon-fri") before splitting on separators.
@@ -198,7 +200,11 @@ def parse_days(text: str) -> Weekdays:
             continue
         selected |= _parse_day_token(token, original=text)
     if not selected:
-        raise UserError(f"{_quote(text)} doesn't name any days. {_DAYS_EXAMPLES}")
+        raise UserError(
+            N_("{given} doesn't name any days. {examples}"),
+            given=_quote(text),
+            examples=_DAYS_EXAMPLES,
+        )
     return selected
 
 
@@ -206,7 +212,10 @@ def parse_pause_days(n: int) -> int:
     """Validate how many days to pause reminders for."""
     if isinstance(n, bool) or not MIN_PAUSE_DAYS <= n <= MAX_PAUSE_DAYS:
         raise UserError(
-            f"Reminders can be paused for {MIN_PAUSE_DAYS} to {MAX_PAUSE_DAYS} days, not {n}."
+            N_("Reminders can be paused for {least} to {most} days, not {days}."),
+            least=MIN_PAUSE_DAYS,
+            most=MAX_PAUSE_DAYS,
+            days=n,
         )
     return n
 
@@ -228,7 +237,7 @@ def parse_day_word(text: str, today: date) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
-        raise UserError(f"{_quote(text)} isn't a date in the calendar.") from None
+        raise UserError(N_("{given} isn't a date in the calendar."), given=_quote(text)) from None
 
 
 # Days back from today.
@@ -246,31 +255,31 @@ _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?", re.ASCII)
 
 def _german_time(text: str, hour: int, minute: int, part_of_day: str | None) -> time:
     if minute > 59:
-        raise UserError(N_("{typed} isn't a valid time: minutes go up to 59."), typed=_quote(text))
+        raise UserError(N_("{given} isn't a valid time: minutes go up to 59."), given=_quote(text))
     if part_of_day is None:
         if (hour, minute) == (24, 0):
             raise UserError(
-                N_("{typed} is the end of the day: use 00:00 for midnight."), typed=_quote(text)
+                N_("{given} is the end of the day: use 00:00 for midnight."), given=_quote(text)
             )
         if hour > 23:
             raise UserError(
-                N_("{typed} isn't a valid time: hours go up to 23. {examples}"),
-                typed=_quote(text),
+                N_("{given} isn't a valid time: hours go up to 23. {examples}"),
+                given=_quote(text),
                 examples=_TIME_EXAMPLES,
             )
         return time(hour, minute)
     # With a part of the day the hour is on the 12-hour clock: "5 Uhr nachmittags" is 17:00.
     if not 1 <= hour <= 12:
         raise UserError(
-            N_("{typed} isn't a valid time: with {part} the hour goes from 1 to 12. {examples}"),
-            typed=_quote(text),
+            N_("{given} isn't a valid time: with {part} the hour goes from 1 to 12. {examples}"),
+            given=_quote(text),
             part=part_of_day,
             examples=_TIME_EXAMPLES,
         )
     if hour == 12:
         # "12 Uhr abends" and "12 Uhr morgens" are both said for midnight and for noon.
         raise UserError(
-            N_("{typed} is unclear: noon or midnight? Try 12:00 or 00:00."), typed=_quote(text)
+            N_("{given} is unclear: noon or midnight? Try 12:00 or 00:00."), given=_quote(text)
         )
     return time(hour + 12 if part_of_day in _LATER_HALF else hour, minute)
 
@@ -283,13 +292,21 @@ def _parse_day_token(token: str, *, original: str) -> Weekdays:
         start, end = _day_index(start_text), _day_index(end_text)
         if start is None or end is None:
             bad = start_text if start is None else end_text
-            raise UserError(f"{_quote(bad or token)} isn't a day name. {_DAYS_EXAMPLES}")
+            raise UserError(
+                N_("{given} isn't a day name. {examples}"),
+                given=_quote(bad or token),
+                examples=_DAYS_EXAMPLES,
+            )
         # Wrap-around ranges are intended: "fri-mon" is Fri, Sat, Sun, Mon.
         length = (end - start) % 7 + 1
         return Weekdays.of(*((start + step) % 7 for step in range(length)))
     index = _day_index(token)
     if index is None:
-        raise UserError(f"{_quote(token)} isn't a day name. {_DAYS_EXAMPLES}")
+        raise UserError(
+            N_("{given} isn't a day name. {examples}"),
+            given=_quote(token),
+            examples=_DAYS_EXAMPLES,
+        )
     return Weekdays.of(index)
 
 

@@ -45,6 +45,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from bot.i18n.speech import N_, Speaker
+
 __all__ = [
     "DailySchedule",
     "Weekdays",
@@ -62,10 +64,10 @@ _WEEKDAYS_MASK = 0b001_1111
 _WEEKENDS_MASK = 0b110_0000
 
 _NAMED_SETS = {
-    _ALL_DAYS_MASK: "every day",
-    _WEEKDAYS_MASK: "weekdays",
-    _WEEKENDS_MASK: "weekends",
-    0: "no days",
+    _ALL_DAYS_MASK: N_("every day"),
+    _WEEKDAYS_MASK: N_("weekdays"),
+    _WEEKENDS_MASK: N_("weekends"),
+    0: N_("no days"),
 }
 
 # How many local dates next_occurrence examines at most: a week, plus the one date a zone has
@@ -131,6 +133,12 @@ class Weekdays:
         if self.mask in _NAMED_SETS:
             return _NAMED_SETS[self.mask]
         return ", ".join(_DAY_ABBREVIATIONS[day] for day in self)
+
+    def said_by(self, tr: Speaker) -> str:
+        """:meth:`label` in the reader's language: "werktags", "Mo., Mi., Fr."."""
+        if self.mask in _NAMED_SETS:
+            return tr(_NAMED_SETS[self.mask])
+        return ", ".join(tr.weekday(day, "abbreviated") for day in self)
 
     def __str__(self) -> str:
         return self.label()

@@ -158,7 +158,7 @@ def entry_line(entry: SleepEntry, tr: Speaker = EN) -> str:
     eff = efficiency(entry)
     up = UNKNOWN if entry.out_of_bed is None else local_clock(entry.out_of_bed, zone)
     parts = [
-        f"**{Day(entry.night).said_by(tr)}**",
+        "**" + Day(entry.night, "short_day", "%a %d %b").said_by(tr) + "**",
         tr(
             "bed {bed}, woke {wake}, up {up}",
             bed=local_clock(entry.into_bed, zone),

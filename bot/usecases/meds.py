@@ -13,15 +13,16 @@ from bot.clinical.meds import build_medicine, dose_today, find_medicine, medicin
 from bot.db.meds import DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import Delivery, Schedule, ScheduleSpec
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.reminders.engine import LASTING_PAUSES, PAUSE_STOPPED
 from bot.routines import STRETCH_KIND
 from bot.usecases.actions import Context
 
-NEED_ZONE = (
+NEED_ZONE = N_(
     "I need your timezone first, so reminder times are your own: use `/timezone set` with your "
     "city (e.g. Berlin), then try again. Nothing was saved."
 )
-GONE = "That reminder no longer exists."
+GONE = N_("That reminder no longer exists.")
 RETEST_KIND = "labs:retest"
 # A one-off retest reminder comes at the person's usual reminder time (their morning check-in
 # prompt, else their stretch reminder), else at this time of their day.

@@ -8,12 +8,13 @@ from dataclasses import dataclass, replace
 from bot.db.guild_settings import BOT_ITSELF, SettingsUpdate
 from bot.db.reminders import Schedule
 from bot.guild_config import change_settings, defaults, forget_channel, uses_channel
+from bot.i18n import N_
 from bot.usecases.actions import Context
 
-REMINDER_CHANNEL_OFF_NOTICE = (
+REMINDER_CHANNEL_OFF_NOTICE = N_(
     "This server's moderators turned off its reminder channel, so your reminders come by DM now."
 )
-REMINDER_CHANNEL_MOVED_NOTICE = "This server's moderators moved its reminder channel to here."
+REMINDER_CHANNEL_MOVED_NOTICE = N_("This server's moderators moved its reminder channel to here.")
 
 
 @dataclass(frozen=True)

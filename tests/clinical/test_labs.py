@@ -231,7 +231,7 @@ def test_the_list_newest_first_then_context() -> None:
 def test_retest() -> None:
     assert retest_date(TODAY, 12) == date(2027, 2, 26)
     assert retest_line(date(2027, 2, 26), TODAY) == (
-        "I'll remind you about a retest on Friday 26 February 2027 (in 12 weeks), around 09:00."
+        "I'll remind you about a retest on Friday, 26 February 2027 (in 12 weeks), around 09:00."
     )
     assert retest_due(date(2027, 2, 26), "Europe/Berlin") == datetime(2027, 2, 26, 8, 0, tzinfo=UTC)
     # Summer time: 09:00 CEST.

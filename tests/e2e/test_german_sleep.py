@@ -155,7 +155,7 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
         ({"bed": "23:00", "wake": "7:00", "severity": 11}, "RLS-Stärke geht von 0 bis 10"),
         ({"bed": "23:00", "wake": "7:00", "up": "6:00"}, "liegt vor dem endgültigen Aufwachen"),
         ({"bed": "23:00", "wake": "halb acht"}, "Endgültiges Aufwachen: Ich konnte "),
-        ({"bed": "23:00", "wake": "25:00"}, "Versuch es mit 17:30 oder 17 Uhr."),
+        ({"bed": "23:00", "wake": "25:00"}, "Versuch 17:30 oder 17 Uhr."),
         ({"bed": "23:00", "wake": "7:00", "tags": "Koffien"}, "Meintest du Koffein?"),
         ({"bed": "23:00", "wake": "7:00", "night": "morgen"}, "Ich konnte „morgen“ nicht"),
         ({"bed": "23:00", "wake": "7:00", "regions": "Knie"}, "„knie“ ist keine der Körper"),

@@ -83,7 +83,7 @@ async def test_reminder_taken_records_one_dose_and_updates_the_message(
     taken = await (await emu.click(alice, dm, ids["Taken"])).response()
     assert taken.type == 7 and taken.components == []
     assert taken.embeds[0]["footer"]["text"] == (
-        "Taken: Iron tablet, Mon 02 Mar 17:33 (Europe/Berlin)."
+        "Taken: Iron tablet, Mon 2 Mar 17:33 (Europe/Berlin)."
     )
     again = await (await emu.click(alice, dm, ids["Taken"], stale=True)).response()
     assert again.ephemeral and "isn't on the message any more" in again.content
@@ -93,7 +93,7 @@ async def test_reminder_taken_records_one_dose_and_updates_the_message(
         DoseEvent("Iron tablet", DUE + timedelta(minutes=3), BERLIN)
     ]
     listing = (await run(emu, alice, "meds list")).content
-    assert "last 7 days: 1 taken · last taken Mon 02 Mar 17:33" in listing
+    assert "last 7 days: 1 taken · last taken Mon 2 Mar 17:33" in listing
     # Exactly one per local date: the next one is tomorrow's.
     schedule = await bot.repos.reminders.get_schedule(alice.id, (await meds(bot, alice))[0])
     assert schedule is not None and schedule.next_due == DUE + timedelta(days=1)
@@ -167,9 +167,9 @@ async def test_taken_without_a_reminder_today_and_never_ahead(
     alice = await with_zone(bot, emu.add_user("alice"))
     await add_iron(emu, alice)
     now = await run(emu, alice, "meds taken", name="iron tablet")
-    assert now.content == "Noted. Taken: Iron tablet, Mon 02 Mar 13:00 (Europe/Berlin)."
+    assert now.content == "Noted. Taken: Iron tablet, Mon 2 Mar 13:00 (Europe/Berlin)."
     earlier = await run(emu, alice, "meds taken", name="IRON TABLET", time="08:15")
-    assert earlier.content.endswith("Mon 02 Mar 08:15 (Europe/Berlin).")
+    assert earlier.content.endswith("Mon 2 Mar 08:15 (Europe/Berlin).")
     ahead = await run(emu, alice, "meds taken", name="Iron tablet", time="21:00")
     assert "21:00 today is still ahead" in ahead.content
     unknown = await run(emu, alice, "meds taken", name="Magnesium")

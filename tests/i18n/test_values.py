@@ -29,7 +29,7 @@ def test_a_date_in_an_error_is_english_in_english_and_german_in_german() -> None
 def test_a_moment_and_a_phrase_inside_another_message() -> None:
     at = Moment(datetime(2026, 3, 3, 6, 30))
     assert str(at) == "Tue 06:30" and DE("{at}", at=at) == "Di. 06:30"
-    inner = Phrase(N_("{typed} isn't a valid time: minutes go up to 59."), typed="“7:75”")
+    inner = Phrase(N_("{given} isn't a valid time: minutes go up to 59."), given="“7:75”")
     error = UserError(N_("{what}: {problem}"), what="Final wake", problem=inner)
     assert error.message == "Final wake: “7:75” isn't a valid time: minutes go up to 59."
     assert DE(error.text, **error.params).endswith(
