@@ -22,13 +22,14 @@ async def zone_autocomplete(
 
 
 def date_choices(
-    current: str, days: Iterable[tuple[date, str]], shown: str
+    current: str, days: Iterable[tuple[date, str, str]]
 ) -> list[app_commands.Choice[str]]:
-    """Up to 25 of `days` (each with a note for its label) whose date, written `shown` or as
-    2026-03-03, contains what was typed; the value is the ISO date."""
+    """Up to 25 of `days` (each with its date as shown to the reader, in their language, and a
+    note for its label) whose shown or ISO date (2026-03-03) contains what was typed; the value is
+    the ISO date. The note is shown, not searched."""
     typed = current.strip().lower()
     return [
-        app_commands.Choice(name=f"{day:{shown}}{note}", value=day.isoformat())
-        for day, note in days
-        if typed in f"{day:{shown}} {day.isoformat()}".lower()
+        app_commands.Choice(name=f"{shown}{note}", value=day.isoformat())
+        for day, shown, note in days
+        if typed in f"{shown} {day.isoformat()}".lower()
     ][:25]
