@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -86,7 +88,8 @@ MONO = "DejaVu Sans Mono"
 # No hinting: a quarter less time rasterising glyphs, and at 200 dpi the text stays crisp.
 PAGE_STYLE: dict[Any, Any] = {
     "font.family": "monospace",
-    "font.monospace": [MONO],
+    # Courier: the PDF's standard monospaced font, used when the report allows (see render_report).
+    "font.monospace": [MONO, "Courier"],
     "pdf.fonttype": 42,
     # matplotlib 3.11 sizes the PDF's font subsets by the PostScript setting: with its default
     # (3) the one font was embedded as several subsets, each its own fontTools pass.
@@ -336,7 +339,20 @@ class _Page:
         self.text: list[str] = []
 
     def put(self, x: float, y: float, line: str, font: float, **style: object) -> None:
-        self.ax.text(x, y, line, fontsize=font, va="top", **style)  # type: ignore[arg-type]
+        from bot.sleep.pagetext import PageText
+
+        self.ax.add_artist(
+            PageText(
+                x,
+                y,
+                line,
+                fontsize=font,
+                va="top",
+                transform=self.ax.transData,
+                clip_on=False,
+                **style,  # type: ignore[arg-type]
+            )
+        )
         self.text.append(line)
 
     def lines(self, lines: Sequence[str], font: float, **style: object) -> None:
@@ -728,26 +744,60 @@ def notes_pages(data: ReportInput) -> list[Figure]:
     return pages
 
 
+class _CourierWeight(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to find font weight" not in record.getMessage()
+
+
+@contextmanager
+def _quiet_courier_weight() -> Iterator[None]:
+    """matplotlib warns that the standard Courier's weight is "medium", not "normal": it is
+    the regular Courier, the one we ask for."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    quiet = _CourierWeight()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+def page_png(figure: Figure) -> bytes:
+    """The page drawn by Agg, as an RGB PNG (the page is opaque: no alpha channel)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from bot.sleep.png import encode_png
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return encode_png(np.asarray(canvas.buffer_rgba())[:, :, :3], PNG_COMPRESSION)
+
+
 def render_report(data: ReportInput) -> ReportFiles:
     """CPU-bound and GIL-bound: the bot calls it in its drawing process (`bot.sleep.drawing`)."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    png, pdf = io.BytesIO(), io.BytesIO()
+    from bot.sleep.pagetext import pdf_core_fonts
+
+    pdf = io.BytesIO()
     # TrueType (42) instead of the default Type 3 fonts: text stays selectable and searchable.
     with matplotlib.rc_context(PAGE_STYLE):
         figure, complete, text = report_page(data)
-        figure.savefig(
-            png,
-            format="png",
-            metadata={"Software": None},
-            pil_kwargs={"compress_level": PNG_COMPRESSION},
-        )
-        with PdfPages(pdf, metadata={"Creator": None, "Producer": None}) as pages:
-            for page in [figure, *([] if complete else notes_pages(data))]:
+        png = page_png(figure)
+        # The PDF in the standard Courier (nothing embedded) unless a character needs DejaVu.
+        figures = [figure, *([] if complete else notes_pages(data))]
+        core = pdf_core_fonts(figures)
+        with (
+            matplotlib.rc_context({"pdf.use14corefonts": core}),
+            _quiet_courier_weight(),
+            PdfPages(pdf, metadata={"Creator": None, "Producer": None}) as pages,
+        ):
+            for page in figures:
                 pages.savefig(page)
     return ReportFiles(
-        png.getvalue(),
+        png,
         pdf.getvalue(),
         entries_csv(data.nights),
         labs_csv(data.labs),
