@@ -82,20 +82,47 @@ class PageText(Text):
     def draw(self, renderer: Any) -> None:
         if not self.get_visible() or not self.get_text():
             return
-        if isinstance(renderer, RendererAgg) and self._draw_agg(renderer):
+        if isinstance(renderer, RendererAgg):
+            drawn = self._draw_agg(renderer)
+        else:
+            drawn = self._draw_core(renderer)
+        if drawn:
             self.stale = False
-            return
-        super().draw(renderer)
+        else:
+            super().draw(renderer)
 
-    def _draw_agg(self, renderer: RendererAgg) -> bool:
-        text = self.get_text()
-        if (
-            "\n" in text
+    def _simple(self) -> bool:
+        return not (
+            "\n" in self.get_text()
             or self.get_rotation()
             or self.get_horizontalalignment() != "left"
             or self.get_verticalalignment() != "top"
             or self.get_usetex()
-        ):
+        )
+
+    def _draw_core(self, renderer: Any) -> bool:
+        """PDF in a standard font: the string as one text operator at its baseline, without
+        measuring it first (a left-aligned line needs no width)."""
+        metrics = getattr(renderer, "_get_font_height_metrics", None)
+        if metrics is None or not self._simple():
+            return False
+        ascent, _, _ = metrics(self.get_fontproperties())
+        if ascent is None:  # an embedded font: matplotlib's own path
+            return False
+        x, y = self.get_transform().transform(self.get_unitless_position())
+        gc = renderer.new_gc()
+        gc.set_foreground(self.get_color())
+        gc.set_alpha(self.get_alpha())
+        self._set_gc_clip(gc)
+        renderer.open_group("text", self.get_gid())
+        renderer.draw_text(gc, x, y - ascent, self.get_text(), self.get_fontproperties(), 0)
+        renderer.close_group("text")
+        gc.restore()
+        return True
+
+    def _draw_agg(self, renderer: RendererAgg) -> bool:
+        text = self.get_text()
+        if not self._simple():
             return False
         prop = self.get_fontproperties()
         font = renderer._prepare_font(prop)

@@ -370,10 +370,17 @@ class _Page:
     def gap(self, inches: float) -> None:
         self.y -= inches
 
-    def axes(self, left: float, top: float, width: float, height: float) -> Axes:
-        """A chart in inches from the page's left edge, `top` down to `top - height`."""
+    def axes(
+        self, left: float, top: float, width: float, height: float, label: float = 0.45
+    ) -> Axes:
+        """A chart in inches from the page's left edge, `top` down to `top - height`, its y
+        label `label` inches left of it. A fixed place (the charts' labels in one column):
+        placing labels by their tick labels measured every tick label of every chart, twice."""
         w, h = self.page_width, self.page_height
-        return self.figure.add_axes((left / w, (top - height) / h, width / w, height / h))
+        ax = self.figure.add_axes((left / w, (top - height) / h, width / w, height / h))
+        ax.yaxis.set_label_coords(-label / width, 0.5)
+        ax.xaxis.set_label_coords(0.5, 0.0)  # no x labels on the page
+        return ax
 
 
 def _blank_page(width: float, height: float) -> _Page:
@@ -445,6 +452,7 @@ def _watch(page: _Page, data: ReportInput) -> None:
 
 
 IRON_FONT = 6.5
+IRON_LABEL = 0.3  # inches from an iron chart to its y label (tick labels up to "100")
 
 
 def iron_line(lab: LabResult, today: date) -> str:
@@ -482,7 +490,7 @@ def _iron(page: _Page, data: ReportInput) -> None:
     tsat = [(lab.taken_on, lab.tsat) for lab in by_date if lab.tsat is not None]
     half = (height - 0.25) / 2
     draw_iron(
-        page.axes(chart_left, top, chart_width, half),
+        page.axes(chart_left, top, chart_width, half, IRON_LABEL),
         ferritin,
         FERRITIN_THRESHOLD,
         "ng/mL",
@@ -490,7 +498,7 @@ def _iron(page: _Page, data: ReportInput) -> None:
     )
     if tsat:
         draw_iron(
-            page.axes(chart_left, top - half - 0.25, chart_width, half),
+            page.axes(chart_left, top - half - 0.25, chart_width, half, IRON_LABEL),
             tsat,
             TSAT_THRESHOLD,
             "TSAT %",
