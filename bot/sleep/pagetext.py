@@ -82,14 +82,19 @@ class PageText(Text):
     def draw(self, renderer: Any) -> None:
         if not self.get_visible() or not self.get_text():
             return
-        if isinstance(renderer, RendererAgg):
-            drawn = self._draw_agg(renderer)
-        else:
-            drawn = self._draw_core(renderer)
-        if drawn:
+        agg = isinstance(renderer, RendererAgg)
+        if self._draw_agg(renderer) if agg else self._draw_core(renderer):
             self.stale = False
         else:
             super().draw(renderer)
+
+    def _gc(self, renderer: Any) -> Any:
+        """The graphics context Text.draw sets up: colour, alpha, clipping."""
+        gc = renderer.new_gc()
+        gc.set_foreground(self.get_color())
+        gc.set_alpha(self.get_alpha())
+        self._set_gc_clip(gc)  # type: ignore[attr-defined]
+        return gc
 
     def _simple(self) -> bool:
         return not (
@@ -110,10 +115,7 @@ class PageText(Text):
         if ascent is None:  # an embedded font: matplotlib's own path
             return False
         x, y = self.get_transform().transform(self.get_unitless_position())
-        gc = renderer.new_gc()
-        gc.set_foreground(self.get_color())
-        gc.set_alpha(self.get_alpha())
-        self._set_gc_clip(gc)
+        gc = self._gc(renderer)
         renderer.open_group("text", self.get_gid())
         renderer.draw_text(gc, x, y - ascent, self.get_text(), self.get_fontproperties(), 0)
         renderer.close_group("text")
@@ -170,10 +172,7 @@ class PageText(Text):
             r0, c0 = top - gy, gx - left
             target = line[r0 : r0 + rows, c0 : c0 + cols]
             np.maximum(target, coverage, out=target)
-        gc = renderer.new_gc()
-        gc.set_foreground(self.get_color())
-        gc.set_alpha(self.get_alpha())
-        self._set_gc_clip(gc)
+        gc = self._gc(renderer)
         # Agg's y is downwards, to the bitmap's bottom side.
         renderer._renderer.draw_text_image(line, left, int(renderer.height) - bottom, 0, gc)
         gc.restore()
