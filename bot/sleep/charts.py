@@ -125,21 +125,9 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
             )
 
     in_bed = [(x, p.in_bed_hours) for x, p in zip(nights, points, strict=True) if p.in_bed_hours]
-    sleep_ax.vlines(
-        [x for x, _ in in_bed],
-        0,
-        [v for _, v in in_bed],
-        linewidth=bar_points,
-        color=IN_BED_COLOUR,
-    )
+    bars(sleep_ax, in_bed, bar_points, IN_BED_COLOUR)
     slept = [(x, p.sleep_hours) for x, p in zip(nights, points, strict=True)]
-    sleep_ax.vlines(
-        [x for x, v in slept if v is not None],
-        0,
-        [v for _, v in slept if v is not None],
-        linewidth=bar_points * 0.55,
-        color=SLEEP_COLOUR,
-    )
+    bars(sleep_ax, [(x, v) for x, v in slept if v is not None], bar_points * 0.55, SLEEP_COLOUR)
     unknown(sleep_ax, [x for x, v in slept if v is None], 0.6)
     tallest = [p.in_bed_hours or p.sleep_hours or 0.0 for p in points]
     sleep_ax.set_ylim(0, max([10.0, *(h + 0.5 for h in tallest)]))
@@ -175,9 +163,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     eff_ax.set_ylabel("Efficiency %")
 
     sev = [(x, p.severity) for x, p in zip(nights, points, strict=True) if p.severity is not None]
-    sev_ax.vlines(
-        [x for x, _ in sev], 0, [v for _, v in sev], linewidth=bar_points, color=SEVERITY_COLOUR
-    )
+    bars(sev_ax, sev, bar_points, SEVERITY_COLOUR)
     # A rating of 0 (no symptoms) is a dot on the axis; an unrated night is a grey "?".
     zeros = [x for x, v in sev if v == 0]
     sev_ax.plot(zeros, [0] * len(zeros), "o", markersize=3.5, color=SEVERITY_COLOUR, clip_on=False)
@@ -200,6 +186,20 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
             fontsize=6,
             color=UNKNOWN_COLOUR,
         )
+
+
+def bars(ax: Axes, tops: Sequence[tuple[float, float]], width: float, colour: str) -> None:
+    """A bar from 0 to each (x, top), `width` points wide: one line broken at NaN, so one
+    path to draw instead of a path per night (vlines), which the PDF writes out one by one."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    line = np.full((3 * len(tops), 2), np.nan)
+    if tops:
+        line[0::3, 0] = line[1::3, 0] = [x for x, _ in tops]
+        line[0::3, 1] = 0.0
+        line[1::3, 1] = [top for _, top in tops]
+    ax.add_collection(LineCollection([line], linewidths=width, colors=colour), autolim=False)
 
 
 def date_axis(ax: Axes, start: date, end: date) -> None:

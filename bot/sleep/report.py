@@ -399,9 +399,8 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def average_lines(data: ReportInput) -> tuple[list[str], list[str]]:
+def average_lines(data: ReportInput, summary: Summary) -> tuple[list[str], list[str]]:
     """The averages with their n; then the RLS onset, rest and regions over the same nights."""
-    summary = data.summary
     averages = [
         f"{m.name}: {format_value(m.mean, m.unit)}"
         + (f"  (n = {m.count})" if m.mean is not None else "  (not answered)")
@@ -695,7 +694,7 @@ def report_page(data: ReportInput) -> tuple[Figure, bool, list[str]]:
         TEXT_FONT,
     )
     page.gap(0.03)
-    averages, symptoms = average_lines(data)
+    averages, symptoms = average_lines(data, summary)
     _averages(page, averages)
     page.lines(symptoms, TEXT_FONT)
     if data.medicines:
