@@ -13,11 +13,14 @@ Everything the page shows comes from one plain value, :class:`ReportInput`, whic
 process (`bot.sleep.drawing`).
 
 Speed (issue 20: a year of nights ≤ 500 ms): with matplotlib 3.11 nearly all of a page's time
-is laying out and rasterising strings, about a millisecond per string whatever its length, twice
-(PNG and PDF). So the nightly table is one monospaced string per line instead of one text per
-cell, unknown answers are one marker line per chart instead of a "?" text per night, and the
-table holds the nights that fit one page. Both formats are saved from the same figure; the PNG
-uses zlib level 1 (a fifth of the encoding time, a slightly larger file).
+was laying out and rasterising strings, twice (PNG and PDF), and subsetting the embedded font.
+So the nightly table is one monospaced string per line, unknown answers are one marker line per
+chart, and the table holds the nights that fit one page; the page's own lines are
+:class:`bot.sleep.pagetext.PageText` (glyphs from a per-process cache for the PNG, one text
+operator in the standard Courier for the PDF, see there); date ticks are worked out once and
+y labels stand in a fixed column (matplotlib otherwise measures every tick label to place them);
+bars are one broken line per series; the PNG is RGB with unfiltered rows at zlib level 1
+(`bot.sleep.png`). bench/README.md has the figures.
 """
 
 from __future__ import annotations
