@@ -30,7 +30,7 @@ def encode_png(rgb: np.ndarray, level: int = 1) -> bytes:
     if channels != 3 or rgb.dtype != np.uint8:
         raise ValueError("encode_png takes an 8-bit RGB array")
     rows = np.zeros((height, width * 3 + 1), np.uint8)  # each row: filter 0 (none), pixels
-    rows[:, 1:] = rgb.reshape(height, width * 3)
+    rows[:, 1:].reshape(height, width, 3)[...] = rgb  # a view: one copy, even from RGBA
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, no interlace
     return b"".join(
         [
