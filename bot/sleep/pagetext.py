@@ -34,6 +34,7 @@ from matplotlib.text import Text
 # Spelled out for the PDF's standard fonts, whose encoding (WinAnsi, i.e. cp1252) lacks them.
 CORE_SPELLING = str.maketrans({"≥": ">=", "≤": "<=", "→": "->", "●": "•", "−": "-"})
 PHASES = 4  # glyph positions kept per pixel, horizontally
+MAX_GLYPHS = 20_000  # a year's page in Latin script keeps ~700 (sizes × characters × phases)
 
 # (font file, size, dpi, glyph, phase) -> (coverage, left, top) relative to the pen's pixel.
 _glyphs: dict[tuple[str, float, float, int, int], tuple[np.ndarray, int, int]] = {}
@@ -155,6 +156,8 @@ class PageText(Text):
             phase = min(PHASES - 1, round((pen - whole) * PHASES))
             glyph = _glyphs.get((font.fname, size, dpi, index, phase))
             if glyph is None:
+                if len(_glyphs) >= MAX_GLYPHS:
+                    _glyphs.clear()  # a bound on the drawing process's memory (~200 B a glyph)
                 glyph = _render(font, size, dpi, index, phase, flags)
                 _glyphs[(font.fname, size, dpi, index, phase)] = glyph
             coverage, left, top = glyph
