@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 from dataclasses import replace
 from datetime import timedelta
 
 from bench.common import machine
-from bench.sleep_stats import bot_with_nights, year_of_nights
+from bench.sleep_stats import bot_with_nights, row, year_of_nights
 from bot.sleep.entry import SleepEntry
 
 
@@ -47,11 +46,6 @@ async def stats_round_trips(nights: int, days: int, runs: int) -> list[float]:
             seconds.append(time.perf_counter() - start)
             assert reply.embeds, reply.content
     return seconds[1:]  # the first run warms caches
-
-
-def row(name: str, seconds: list[float], target: str) -> str:
-    median = statistics.median(seconds) * 1000
-    return f"| {name} | {median:.1f} ms | {max(seconds) * 1000:.1f} ms | {target} |"
 
 
 async def main() -> None:

@@ -14,8 +14,10 @@ import discord
 
 from bot.clinical.nights import REGIONS
 from bot.errors import UserError
+from bot.i18n import N_, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, Day
 from bot.interactions import FormModal, OnePress, OwnedView
-from bot.sleep.entry import KNOWN_TAGS
+from bot.sleep.entry import KNOWN_TAGS, tag_label
 from bot.sleep.form import MAX_NOTE, NightForm
 
 if TYPE_CHECKING:
@@ -34,46 +36,106 @@ def _options(values: list[tuple[str, str]], current: object) -> list[discord.Sel
     ]
 
 
-AWAKENINGS = [(str(n), f"Woke {n} time{'s' if n != 1 else ''}") for n in range(11)] + [
-    (str(n), f"Woke {n} times") for n in (12, 15, 20)
-]
-AWAKE_MINUTES = [(str(n), f"Awake {n} min in the night") for n in (0, 5, 10, 15, 20, 30, 45)] + [
-    (str(n), f"Awake {n // 60}h{n % 60:02d} in the night")
-    for n in (60, 90, 120, 150, 180, 240, 300)
-]
+Options = list[tuple[str, str]]
+
+
+def _duration(minutes: int) -> str:
+    return f"{minutes // 60}h{minutes % 60:02d}"
+
+
+def awakenings_options(tr: Speaker) -> Options:
+    return [
+        (str(n), tr.plural(n, "Woke {count} time", "Woke {count} times"))
+        for n in (*range(11), 12, 15, 20)
+    ]
+
+
+def awake_options(tr: Speaker) -> Options:
+    return [
+        (str(n), tr("Awake {minutes} min in the night", minutes=n))
+        for n in (0, 5, 10, 15, 20, 30, 45)
+    ] + [
+        (str(n), tr("Awake {duration} in the night", duration=_duration(n)))
+        for n in (60, 90, 120, 150, 180, 240, 300)
+    ]
+
+
 QUALITY = [
-    ("1", "Quality 1: very poor"),
-    ("2", "Quality 2: poor"),
-    ("3", "Quality 3: fair"),
-    ("4", "Quality 4: good"),
-    ("5", "Quality 5: very good"),
+    ("1", N_("Quality 1: very poor")),
+    ("2", N_("Quality 2: poor")),
+    ("3", N_("Quality 3: fair")),
+    ("4", N_("Quality 4: good")),
+    ("5", N_("Quality 5: very good")),
 ]
-SEVERITY = (
-    [("0", "RLS 0: no symptoms")]
-    + [(str(n), f"RLS {n}/10") for n in range(1, 10)]
-    + [("10", "RLS 10: worst imaginable")]
-)
-RLS_UP = [(str(n), f"RLS got me up {n} time{'s' if n != 1 else ''}") for n in range(11)]
-NAPS = [("0", "No naps yesterday")] + [
-    (str(n), f"{n} nap{'s' if n != 1 else ''} yesterday") for n in range(1, 6)
-]
-REST_MINUTES = (
-    [("0", "At once when I sat or lay down")]
-    + [(str(n), f"After {n} min at rest") for n in (5, 10, 15, 20, 30, 45)]
-    + [(str(n), f"After {n // 60}h{n % 60:02d} at rest") for n in (60, 90, 120, 180, 240, 360)]
-)
+
+
+def severity_options(tr: Speaker) -> Options:
+    return (
+        [("0", tr("RLS 0: no symptoms"))]
+        + [(str(n), tr("RLS {severity}/10", severity=n)) for n in range(1, 10)]
+        + [("10", tr("RLS 10: worst imaginable"))]
+    )
+
+
+def rls_up_options(tr: Speaker) -> Options:
+    return [
+        (str(n), tr.plural(n, "RLS got me up {count} time", "RLS got me up {count} times"))
+        for n in range(11)
+    ]
+
+
+def naps_options(tr: Speaker) -> Options:
+    return [("0", tr("No naps yesterday"))] + [
+        (str(n), tr.plural(n, "{count} nap yesterday", "{count} naps yesterday"))
+        for n in range(1, 6)
+    ]
+
+
+def rest_options(tr: Speaker) -> Options:
+    return (
+        [("0", tr("At once when I sat or lay down"))]
+        + [(str(n), tr("After {minutes} min at rest", minutes=n)) for n in (5, 10, 15, 20, 30, 45)]
+        + [
+            (str(n), tr("After {duration} at rest", duration=_duration(n)))
+            for n in (60, 90, 120, 180, 240, 360)
+        ]
+    )
+
+
 REGION_LABELS = {
-    "legs": "Legs (and feet)",
-    "arms": "Arms (and hands)",
-    "trunk": "Trunk (back, belly, chest)",
-    "other": "Somewhere else",
+    "legs": N_("Legs (and feet)"),
+    "arms": N_("Arms (and hands)"),
+    "trunk": N_("Trunk (back, belly, chest)"),
+    "other": N_("Somewhere else"),
 }
-NAP_MINUTES = [(str(n), f"Napped {n} min in all") for n in (10, 15, 20, 30, 45)] + [
-    (str(n), f"Napped {n // 60}h{n % 60:02d} in all") for n in (60, 90, 120, 180, 240)
-]
 
 
-ALREADY_SAVING = "This check-in is already being saved."
+def nap_minutes_options(tr: Speaker) -> Options:
+    return [
+        (str(n), tr("Napped {minutes} min in all", minutes=n)) for n in (10, 15, 20, 30, 45)
+    ] + [
+        (str(n), tr("Napped {duration} in all", duration=_duration(n)))
+        for n in (60, 90, 120, 180, 240)
+    ]
+
+
+def all_options(tr: Speaker) -> list[Options]:
+    """Every menu's options in one language (for the tests of Discord's label limit)."""
+    return [
+        awakenings_options(tr),
+        awake_options(tr),
+        [(v, tr(label)) for v, label in QUALITY],
+        severity_options(tr),
+        rls_up_options(tr),
+        naps_options(tr),
+        rest_options(tr),
+        [(k, tr(label)) for k, label in REGION_LABELS.items()],
+        nap_minutes_options(tr),
+        [(k, tag_label(k, tr)) for k in KNOWN_TAGS],
+    ]
+
+
+ALREADY_SAVING = N_("This check-in is already being saved.")
 
 
 class CheckinFlow:
@@ -94,7 +156,9 @@ class CheckinFlow:
         form: NightForm,
         *,
         editing: bool,
+        tr: Speaker = ENGLISH_SPEAKER,
     ) -> None:
+        self.tr = tr
         self.service = service
         self.owner_id = owner_id
         self.zone = zone
@@ -109,16 +173,23 @@ class CheckinFlow:
         return f"rls:sleep:ci:{part}:{self.owner_id}:{night_id(self.night)}"
 
     def heading(self) -> str:
-        return f"Night ending {self.night:%a %d %b}"
+        tr = self.tr
+        return tr("Night ending {night}", night=Day(self.night, "short_day", "%a %d %b"))
 
     def details_prompt(self) -> str:
-        return f"**{self.heading()}**: and the rest of the night? (Pick, then Next or Save.)"
+        tr = self.tr
+        return tr(
+            "**{heading}**: and the rest of the night? (Pick, then Next or Save.)",
+            heading=self.heading(),
+        )
 
     def tags_prompt(self) -> str:
-        return f"**{self.heading()}**: RLS and anything else? (All optional.)"
+        tr = self.tr
+        return tr("**{heading}**: RLS and anything else? (All optional.)", heading=self.heading())
 
     def naps_prompt(self) -> str:
-        return f"**{self.heading()}**: naps yesterday? (Optional.)"
+        tr = self.tr
+        return tr("**{heading}**: naps yesterday? (Optional.)", heading=self.heading())
 
     async def save(self, interaction: discord.Interaction[Any], page: OwnedView) -> None:
         """Save (or ask before replacing), answering in place of `page`, which then stops."""
@@ -131,23 +202,26 @@ class TimesModal(FormModal):
     """Step 1: the five clock answers (a modal holds at most five inputs)."""
 
     def __init__(self, flow: CheckinFlow) -> None:
+        tr = flow.tr
         super().__init__(
-            flow.owner_id, title=f"{flow.heading()}: times", custom_id=flow.custom_id("times")
+            flow.owner_id,
+            title=tr("{heading}: times", heading=flow.heading()),
+            custom_id=flow.custom_id("times"),
         )
         self.flow = flow
         f = flow.form
         self.bed: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label="Into bed (e.g. 23:15)", custom_id="bed", default=f.into_bed, max_length=20
+            label=tr("Into bed (e.g. 23:15)"), custom_id="bed", default=f.into_bed, max_length=20
         )
         self.tried: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label="Tried to sleep (blank: same as into bed)",
+            label=tr("Tried to sleep (blank: same as into bed)"),
             custom_id="tried",
             default=f.tried_sleep,
             required=False,
             max_length=20,
         )
         self.latency: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label="Minutes to fall asleep (blank: not sure)",
+            label=tr("Minutes to fall asleep (blank: not sure)"),
             custom_id="latency",
             # Blank stays blank: an unanswered question is unknown, not 0.
             default=None if f.sleep_latency_min is None else str(f.sleep_latency_min),
@@ -155,10 +229,10 @@ class TimesModal(FormModal):
             max_length=4,
         )
         self.wake: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label="Final wake (e.g. 7am)", custom_id="wake", default=f.final_wake, max_length=20
+            label=tr("Final wake (e.g. 7am)"), custom_id="wake", default=f.final_wake, max_length=20
         )
         self.up: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label="Out of bed for the day",
+            label=tr("Out of bed for the day"),
             custom_id="up",
             default=f.out_of_bed,
             required=False,
@@ -184,7 +258,9 @@ def parse_minutes(text: str) -> int | None:
     if not cleaned:
         return None
     if not cleaned.isascii() or not cleaned.isdigit():
-        raise UserError(f"Minutes to fall asleep should be a number like 20, not “{text[:20]}”.")
+        raise UserError(
+            N_("Minutes to fall asleep should be a number like 20, not “{typed}”."), typed=text[:20]
+        )
     return int(cleaned)
 
 
@@ -194,6 +270,7 @@ class FlowView(OwnedView):
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow.owner_id, timeout=900)
         self.flow = flow
+        self.tr = flow.tr
 
     def select(
         self, part: str, placeholder: str, values: list[tuple[str, str]], current: object
@@ -269,25 +346,38 @@ class DetailsView(FlowView):
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
-        f = flow.form
+        f, tr = flow.form, flow.tr
         # The Consensus Sleep Diary's wording: the final awakening is not one of the awakenings,
         # and time up walking (which RLS brings) counts as awake.
         self.select(
             "awakenings",
-            "Awakenings, not counting your final awakening",
-            AWAKENINGS,
+            tr("Awakenings, not counting your final awakening"),
+            awakenings_options(tr),
             f.awakenings,
         )
         self.select(
             "awake",
-            "Minutes awake between first falling asleep and final awakening, incl. time up walking",
-            AWAKE_MINUTES,
+            tr(
+                "Minutes awake between first falling asleep and final awakening, incl. time up "
+                "walking"
+            ),
+            awake_options(tr),
             f.awake_min,
         )
-        self.select("quality", "How well did you sleep?", QUALITY, f.quality)
-        self.select("severity", "RLS symptoms last evening/night (0–10)", SEVERITY, f.severity)
-        self.button("next", "Next: RLS & tags", discord.ButtonStyle.primary, self.next_page)
-        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+        self.select(
+            "quality",
+            tr("How well did you sleep?"),
+            [(v, tr(label)) for v, label in QUALITY],
+            f.quality,
+        )
+        self.select(
+            "severity",
+            tr("RLS symptoms last evening/night (0–10)"),
+            severity_options(tr),
+            f.severity,
+        )
+        self.button("next", tr("Next: RLS & tags"), discord.ButtonStyle.primary, self.next_page)
+        self.button("save", tr("Save"), discord.ButtonStyle.success, self.save)
 
     async def next_page(self, interaction: discord.Interaction[Any]) -> None:
         await self.leave(interaction, content=self.flow.tags_prompt(), view=TagsView(self.flow))
@@ -299,29 +389,33 @@ class TagsView(FlowView):
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
-        f = flow.form
-        self.select("rlsup", "Times RLS got you out of bed", RLS_UP, f.rls_out_of_bed)
+        f, tr = flow.form, flow.tr
+        self.select(
+            "rlsup", tr("Times RLS got you out of bed"), rls_up_options(tr), f.rls_out_of_bed
+        )
         self.multi_select(
             "regions",
-            "Where you felt RLS symptoms (pick all that apply)",
-            [(key, REGION_LABELS[key]) for key in REGIONS],
+            tr("Where you felt RLS symptoms (pick all that apply)"),
+            [(key, tr(REGION_LABELS[key])) for key in REGIONS],
             f.body_regions or set(),
             self._remember_regions,
         )
-        self.select("rest", "Minutes at rest before symptoms started", REST_MINUTES, f.rest_min)
+        self.select(
+            "rest", tr("Minutes at rest before symptoms started"), rest_options(tr), f.rest_min
+        )
         self.multi_select(
             "tags",
-            "Tags for yesterday/last night",
-            list(KNOWN_TAGS.items()),
+            tr("Tags for yesterday/last night"),
+            [(key, tag_label(key, tr)) for key in KNOWN_TAGS],
             f.tags,
             self._remember_tags,
         )
-        self.button("back", "Back", discord.ButtonStyle.secondary, self.back)
+        self.button("back", tr("Back"), discord.ButtonStyle.secondary, self.back)
         # Ids of their own, unlike the other pages' Back and Next: a double tap on one page's
         # Next must not press the next page's Next too.
-        self.button("tonaps", "Next: naps", discord.ButtonStyle.primary, self.next_page)
-        self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
-        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+        self.button("tonaps", tr("Next: naps"), discord.ButtonStyle.primary, self.next_page)
+        self.button("note", tr("Add a note…"), discord.ButtonStyle.secondary, self.note)
+        self.button("save", tr("Save"), discord.ButtonStyle.success, self.save)
 
     def prompt(self) -> str:
         return self.flow.tags_prompt()
@@ -353,12 +447,19 @@ class NapsView(FlowView):
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
-        f = flow.form
-        self.select("naps", "Naps yesterday (not part of the night's sleep)", NAPS, f.naps)
-        self.select("napmin", "Minutes napping yesterday, all together", NAP_MINUTES, f.nap_min)
-        self.button("torls", "Back", discord.ButtonStyle.secondary, self.back)
-        self.button("note", "Add a note…", discord.ButtonStyle.secondary, self.note)
-        self.button("save", "Save", discord.ButtonStyle.success, self.save)
+        f, tr = flow.form, flow.tr
+        self.select(
+            "naps", tr("Naps yesterday (not part of the night's sleep)"), naps_options(tr), f.naps
+        )
+        self.select(
+            "napmin",
+            tr("Minutes napping yesterday, all together"),
+            nap_minutes_options(tr),
+            f.nap_min,
+        )
+        self.button("torls", tr("Back"), discord.ButtonStyle.secondary, self.back)
+        self.button("note", tr("Add a note…"), discord.ButtonStyle.secondary, self.note)
+        self.button("save", tr("Save"), discord.ButtonStyle.success, self.save)
 
     def prompt(self) -> str:
         return self.flow.naps_prompt()
@@ -374,14 +475,17 @@ class NoteModal(FormModal):
     """The free-text answers, then save."""
 
     def __init__(self, flow: CheckinFlow, page: TagsView | NapsView) -> None:
+        tr = flow.tr
         super().__init__(
-            flow.owner_id, title=f"{flow.heading()}: note", custom_id=flow.custom_id("notes")
+            flow.owner_id,
+            title=tr("{heading}: note", heading=flow.heading()),
+            custom_id=flow.custom_id("notes"),
         )
         self.flow = flow
         self.page = page
         f = flow.form
         self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
-            label="Note (for you and your doctor)",
+            label=tr("Note (for you and your doctor)"),
             custom_id="note",
             style=discord.TextStyle.paragraph,
             default=f.note,
@@ -389,7 +493,7 @@ class NoteModal(FormModal):
             max_length=MAX_NOTE,
         )
         self.onset: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
-            label="When did RLS symptoms start? (e.g. 20:30)",
+            label=tr("When did RLS symptoms start? (e.g. 20:30)"),
             custom_id="onset",
             default=f.rls_onset,
             required=False,
@@ -398,7 +502,7 @@ class NoteModal(FormModal):
         # What was typed last time (kept when saving failed), else the night's own tags.
         custom = f.tag_text or ", ".join(sorted(t for t in f.tags if t not in KNOWN_TAGS))
         self.custom: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
-            label="Your own tags, comma-separated",
+            label=tr("Your own tags, comma-separated"),
             custom_id="custom",
             default=custom or None,
             required=False,
@@ -419,11 +523,14 @@ class NoteModal(FormModal):
     async def on_invalid(self, interaction: discord.Interaction[Any], problem: str) -> None:
         # The form's answers are in the flow already: show the page again with the problem;
         # its "Add a note…" opens the note holding what was typed.
+        tr = self.flow.tr
         await self.page.leave(
             interaction,
-            content=(
-                f"{self.page.prompt()}\n**Not saved yet:** {problem}\n-# **Add a note…** "
-                "opens your note again as you typed it."
+            content=tr(
+                "{prompt}\n**Not saved yet:** {problem}\n-# **Add a note…** opens your note "
+                "again as you typed it.",
+                prompt=self.page.prompt(),
+                problem=problem,
             ),
             view=type(self.page)(self.flow),
         )

@@ -40,6 +40,7 @@ from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
+from cogs._autocomplete import date_choices
 
 NEED_ZONE = N_(
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
@@ -160,19 +161,22 @@ async def lab_date_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     tr = translator_for(interaction)
     labs = await interaction.client.repos.labs.all(interaction.user.id)
-    typed = current.strip().lower()
-    return [
-        app_commands.Choice(
-            name=tr(
-                "{day} · ferritin {value}",
-                day=tr.date(lab.taken_on, "compact"),
-                value=f"{lab.ferritin:g}",
-            ),
-            value=lab.taken_on.isoformat(),
-        )
-        for lab in labs
-        if typed in f"{tr.date(lab.taken_on, 'compact')} {lab.taken_on.isoformat()}".lower()
-    ][:25]
+    # The label (searched too, so typing the value finds it) in the reader's language.
+    return date_choices(
+        current,
+        (
+            (
+                lab.taken_on,
+                tr(
+                    "{day} · ferritin {value}",
+                    day=tr.date(lab.taken_on, "compact"),
+                    value=f"{lab.ferritin:g}",
+                ),
+                "",
+            )
+            for lab in labs
+        ),
+    )
 
 
 class LabsCog(commands.Cog):

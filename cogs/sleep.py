@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar
@@ -20,21 +21,22 @@ from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.clinical.meds import DoseEvent
-from bot.clinical.nights import MAX_REST_MIN, region_suggestions
+from bot.clinical.nights import MAX_REST_MIN, NONE_WORD, REGIONS, region_suggestions
 from bot.clinical.watch import watch_lines
 from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
-from bot.formatting import plural, when
-from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply
+from bot.formatting import when
+from bot.i18n import N_, Speaker, speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase, Said
+from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply, translator_for
 from bot.reminders.engine import (
     DM_CLOSED_FIX,
     PAUSE_DM_CLOSED,
     PAUSE_STOPPED,
     PAUSE_UNREADABLE,
     ReminderKind,
-    unreadable_help,
 )
 from bot.reminders.transport import Outgoing
 from bot.routines import STRETCH_KIND
@@ -59,6 +61,7 @@ from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
 from bot.usecases import save_night, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
+from cogs._autocomplete import date_choices
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -68,10 +71,19 @@ DEFAULT_PROMPT_TIME = dt_time(8, 0)
 COLOUR = discord.Colour.dark_blue()
 DEFAULT_DAYS = 14
 MAX_DAYS = 365
-NEED_ZONE = (
+NEED_ZONE = N_(
     "I need your timezone first, so your nights are dated by your own mornings: use "
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
+
+
+# The person's stored locale (bot.repos.users.locale), for the morning DM.
+LocaleOf = Callable[[int], Awaitable[str | None]]
+OFF_WORDS = frozenset({"off", "stop", "none", "aus", "stopp", "keine"})
+
+
+def _days(days: int) -> Phrase:
+    return Phrase(N_("{count} day") if days == 1 else N_("{count} days"), count=days)
 
 
 def field_values(lines: list[str], limit: int = 1024) -> list[str]:
@@ -88,7 +100,9 @@ def field_values(lines: list[str], limit: int = 1024) -> list[str]:
 
 def check_days(days: int) -> int:
     if not 1 <= days <= MAX_DAYS:
-        raise UserError(f"Pick between 1 and {MAX_DAYS} days, not {days}.")
+        raise UserError(
+            N_("Pick between 1 and {limit} days, not {days}."), limit=MAX_DAYS, days=days
+        )
     return days
 
 
@@ -145,18 +159,30 @@ class SleepService:
             form, user_id=user_id, night=night, zone_name=zone, now=self.bot.clock.now()
         )
 
-    async def start_checkin(
-        self, user_id: int, zone: str, night: date, *, editing: bool
-    ) -> discord.ui.Modal:
-        """The first step of the guided check-in, pre-filled when the night is already logged."""
+    async def open_checkin(
+        self,
+        interaction: discord.Interaction[Any],
+        user_id: int,
+        zone: str,
+        night: date,
+        *,
+        editing: bool,
+    ) -> None:
+        """The first step of the guided check-in, in the person's language, pre-filled when the
+        night is already logged."""
         existing = await self.bot.repos.diary.get(user_id, night)
         form = NightForm() if existing is None else NightForm.from_entry(existing)
-        return TimesModal(CheckinFlow(self, user_id, zone, night, form, editing=editing))
+        tr = translator_for(interaction)
+        flow = CheckinFlow(self, user_id, zone, night, form, editing=editing, tr=tr)
+        await interaction.response.send_modal(TimesModal(flow))
 
     async def logged_night(self, user_id: int, zone: str, text: str) -> date:
         night = parse_night(text, self.today(zone))
         if await self.bot.repos.diary.get(user_id, night) is None:
-            raise UserError(f"You haven't logged the night ending {night:%a %d %b %Y}.")
+            raise UserError(
+                N_("You haven't logged the night ending {night}."),
+                night=Day(night, "full", "%a %d %b %Y"),
+            )
         return night
 
     async def save_or_ask(
@@ -173,58 +199,64 @@ class SleepService:
         With `leaving` (a check-in page) the answer edits the message in its place and that
         view stops; otherwise it is a new message.
         """
+        tr = translator_for(interaction)
         existing = await self.bot.repos.diary.get(entry.user_id, entry.night)
         view: discord.ui.View | None = None
-        question = implausible(entry)
+        question = implausible(entry, tr)
         if question is not None:
-            content = f"{question}\n{entry_line(entry)}"
+            content = f"{question}\n{entry_line(entry, tr)}"
             if existing is not None:
-                content += f"\nThis replaces the night you logged:\n{entry_line(existing)}"
-            view = confirm_unusual_view(self, entry, replaces=existing is not None)
+                content += "\n" + tr(
+                    "This replaces the night you logged:\n{entry}", entry=entry_line(existing, tr)
+                )
+            view = confirm_unusual_view(self, entry, replaces=existing is not None, tr=tr)
         elif existing is not None and not replace:
             night = (
-                "this night" if leaving is not None else f"the night ending {entry.night:%a %d %b}"
+                tr("this night")
+                if leaving is not None
+                else tr("the night ending {night}", night=Day(entry.night, "short_day", "%a %d %b"))
             )
-            content = (
-                f"You already logged {night}:\n{entry_line(existing)}\n"
-                f"Replace it with this?\n{entry_line(entry)}"
+            content = tr(
+                "You already logged {night}:\n{old}\nReplace it with this?\n{new}",
+                night=night,
+                old=entry_line(existing, tr),
+                new=entry_line(entry, tr),
             )
-            view = replace_view(self, entry)
+            view = replace_view(self, entry, tr)
         else:
             saved = await save_night(self.bot.usecases, entry)
-            content = saved_text(saved, replaced=existing is not None)
+            content = saved_text(saved, replaced=existing is not None, tr=tr)
         if leaving is not None:
             await leaving.leave(interaction, content=content, view=view)
         else:
             await send_reply(interaction, content, view=view)
 
 
-def saved_text(entry: SleepEntry, *, replaced: bool) -> str:
-    verb = "Updated" if replaced else "Saved"
-    missing = missing_for_sleep(entry)
+def saved_text(entry: SleepEntry, *, replaced: bool, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    verb = tr("Updated.") if replaced else tr("Saved.")
+    missing = missing_for_sleep(entry, tr)
     hint = f"\n-# {missing}" if missing else ""
-    return (
-        f"{verb}. {entry_line(entry)}{hint}\n-# Only you can see this. `/sleep stats` shows your "
-        "trends."
+    return f"{verb} {entry_line(entry, tr)}{hint}\n-# " + tr(
+        "Only you can see this. `/sleep stats` shows your trends."
     )
 
 
 def confirm_unusual_view(
-    service: SleepService, entry: SleepEntry, *, replaces: bool
+    service: SleepService, entry: SleepEntry, *, replaces: bool, tr: Speaker = ENGLISH_SPEAKER
 ) -> ConfirmView:
     """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
     22:00), sometimes true (a day in bed when ill). The entry waits here until answered."""
 
     async def save(interaction: discord.Interaction[Any]) -> str:
         saved = await save_night(service.bot.usecases, entry)
-        return saved_text(saved, replaced=replaces)
+        return saved_text(saved, replaced=replaces, tr=translator_for(interaction))
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
     return ConfirmView(
         entry.user_id,
-        labels=("Yes, save it", "No, nothing saved"),
+        labels=(tr("Yes, save it"), tr("No, nothing saved")),
         on_confirm=save,
-        cancelled=(
+        cancelled=tr(
             "Not saved; nothing changed. Log the night again with the right times "
             "(`/sleep log` or `/sleep checkin`)."
         ),
@@ -234,39 +266,44 @@ def confirm_unusual_view(
     )
 
 
-def replace_view(service: SleepService, entry: SleepEntry) -> ConfirmView:
+def replace_view(
+    service: SleepService, entry: SleepEntry, tr: Speaker = ENGLISH_SPEAKER
+) -> ConfirmView:
     """Replace / Keep when a night is logged twice; the new entry waits here until answered."""
 
     async def replace(interaction: discord.Interaction[Any]) -> str:
         saved = await save_night(service.bot.usecases, entry)
-        return saved_text(saved, replaced=True)
+        return saved_text(saved, replaced=True, tr=translator_for(interaction))
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
     return ConfirmView(
         entry.user_id,
-        labels=("Replace", "Keep the old one"),
+        labels=(tr("Replace"), tr("Keep the old one")),
         on_confirm=replace,
-        cancelled="Kept your earlier entry.",
+        cancelled=tr("Kept your earlier entry."),
         custom_ids=(f"rls:sleep:replace:{suffix}", f"rls:sleep:keep:{suffix}"),
         timeout=600,
     )
 
 
-def delete_night_view(service: SleepService, owner_id: int, night: date) -> ConfirmView:
+def delete_night_view(
+    service: SleepService, owner_id: int, night: date, tr: Speaker = ENGLISH_SPEAKER
+) -> ConfirmView:
     async def delete(interaction: discord.Interaction[Any]) -> str:
+        tr = translator_for(interaction)
         deleted = await service.bot.repos.diary.delete(interaction.user.id, night)
         return (
-            f"Deleted the night ending {night:%a %d %b}."
+            tr("Deleted the night ending {night}.", night=Day(night, "short_day", "%a %d %b"))
             if deleted
-            else "That night was already gone."
+            else tr("That night was already gone.")
         )
 
     suffix = f"{owner_id}:{night_id(night)}"
     return ConfirmView(
         owner_id,
-        labels=("Delete this night", "Keep it"),
+        labels=(tr("Delete this night"), tr("Keep it")),
         on_confirm=delete,
-        cancelled="Kept.",
+        cancelled=tr("Kept."),
         custom_ids=(f"rls:sleep:delete:{suffix}", f"rls:sleep:keepnight:{suffix}"),
     )
 
@@ -274,18 +311,22 @@ def delete_night_view(service: SleepService, owner_id: int, night: date) -> Conf
 async def night_autocomplete(
     interaction: discord.Interaction[RlsBot], current: str
 ) -> list[app_commands.Choice[str]]:
+    tr = translator_for(interaction)
     nights = await interaction.client.repos.diary.recent_nights(interaction.user.id, 25)
-    return [
-        app_commands.Choice(name=f"{n:%a %d %b %Y}", value=n.isoformat())
-        for n in nights
-        if current.strip().lower() in f"{n:%a %d %b %Y} {n.isoformat()}".lower()
-    ][:25]
+    return date_choices(
+        current, ((n, Day(n, "full", "%a %d %b %Y").said_by(tr), "") for n in nights)
+    )
 
 
 async def regions_autocomplete(
     interaction: discord.Interaction[RlsBot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=s, value=s) for s in region_suggestions(current)]
+    tr = translator_for(interaction)
+    words = tuple(tr(label) for label in REGIONS.values())
+    return [
+        app_commands.Choice(name=s, value=s)
+        for s in region_suggestions(current, words=words, none_word=tr(NONE_WORD))
+    ]
 
 
 def prompt_custom_id(owner_id: int, night: date) -> str:
@@ -300,12 +341,12 @@ class LogNightButton(
     """ "Log last night" on the morning prompt: opens the check-in for that night. State lives in
     the custom_id so the button works after a restart; only its owner may press it."""
 
-    not_yours = "This check-in belongs to someone else."
+    not_yours = N_("This check-in belongs to someone else.")
 
-    def __init__(self, owner_id: int, night: date) -> None:
+    def __init__(self, owner_id: int, night: date, tr: Speaker = ENGLISH_SPEAKER) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Log last night",
+                label=tr("Log last night"),
                 style=discord.ButtonStyle.primary,
                 custom_id=prompt_custom_id(owner_id, night),
             )
@@ -323,54 +364,93 @@ class LogNightButton(
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         if self.night == date.min:
-            raise UserError("That button is broken; use `/sleep checkin` instead.")
+            raise UserError(N_("That button is broken; use `/sleep checkin` instead."))
         service = SleepService(interaction.client)
         zone = await service.zone(self.owner_id)
         check_night(self.night, service.today(zone))
-        modal = await service.start_checkin(self.owner_id, zone, self.night, editing=False)
-        await interaction.response.send_modal(modal)
+        await service.open_checkin(interaction, self.owner_id, zone, self.night, editing=False)
 
 
-def render_prompt(outgoing: Outgoing) -> RenderedMessage:
+def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> RenderedMessage:
     """The morning DM: one button that opens the check-in for the night that just ended."""
     schedule = outgoing.schedule
     night = local_date_of(outgoing.delivery.due_at, schedule.timezone)
     embed = discord.Embed(
-        title="Good morning! How did you sleep?",
-        description=(
-            f"Tap below to log the night ending {night:%a %d %b}: a few taps, about a minute. "
-            "Only you will see your answers."
+        title=tr("Good morning! How did you sleep?"),
+        description=tr(
+            "Tap below to log the night ending {night}: a few taps, about a minute. "
+            "Only you will see your answers.",
+            night=Day(night, "short_day", "%a %d %b"),
         ),
         colour=COLOUR,
     )
     if outgoing.is_late:
-        embed.add_field(name="Note", value="Sorry, this is late: I was offline for a while.")
-    embed.set_footer(text="/sleep remind off stops these messages.")
+        embed.add_field(
+            name=tr("Note"), value=tr("Sorry, this is late: I was offline for a while.")
+        )
+    embed.set_footer(text=tr("/sleep remind off stops these messages."))
     view = discord.ui.View(timeout=None)
-    view.add_item(LogNightButton(schedule.user_id, night))
+    view.add_item(LogNightButton(schedule.user_id, night, tr))
     return RenderedMessage(embed=embed, view=view)
 
 
-def prompt_status(schedule: Schedule) -> str:
+class PromptRenderer:
+    """The morning DM in the language of the person's latest interaction (English when not
+    known)."""
+
+    def __init__(self, locale_of: LocaleOf | None = None) -> None:
+        self.locale_of = locale_of
+
+    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+        locale = None
+        if self.locale_of is not None and outgoing.schedule.user_id is not None:
+            locale = await self.locale_of(outgoing.schedule.user_id)
+        return render_prompt(outgoing, speaker(locale))
+
+
+def prompt_status(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """`/sleep remind` without a time when a prompt is set: when it comes, or why it doesn't."""
     at = format_local_time(schedule.local_time)
-    lines = [f"**Morning check-in prompt:** {at} every day ({schedule.timezone}), by DM."]
+    lines = [
+        tr(
+            "**Morning check-in prompt:** {at} every day ({zone}), by DM.",
+            at=at,
+            zone=schedule.timezone,
+        )
+    ]
     if schedule.pause_reason == PAUSE_DM_CLOSED:
         lines.append(
-            f"**Paused:** I couldn't send you a DM. {DM_CLOSED_FIX}, then use "
-            f"`/sleep remind time:{at}`."
+            tr(
+                "**Paused:** I couldn't send you a DM. {fix}, then use `/sleep remind time:{at}`.",
+                fix=Said(DM_CLOSED_FIX),
+                at=at,
+            )
         )
     elif schedule.pause_reason == PAUSE_UNREADABLE:
-        lines.append(f"**Paused:** {unreadable_help(schedule.timezone)}")
+        lines.append(
+            tr(
+                "**Paused:** I can no longer work out times in your saved timezone ({zone}), so "
+                "these reminders are paused. Set your timezone again with `/timezone set` and "
+                "they start again.",
+                zone=schedule.timezone,
+            )
+        )
     elif schedule.next_due is not None:
-        lines.append(f"**Next:** {when(schedule.next_due)}. `/sleep remind time:off` stops it.")
+        lines.append(
+            tr(
+                "**Next:** {when}. `/sleep remind time:off` stops it.",
+                when=when(schedule.next_due),
+            )
+        )
     return "\n".join(lines)
 
 
 class SleepCog(commands.Cog):
-    help_title = "Sleep diary"
+    help_title = N_("Sleep diary")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
-        KIND: ReminderKind("morning check-in prompts", "/sleep remind", "/sleep remind time:8:00")
+        KIND: ReminderKind(
+            N_("morning check-in prompts"), "/sleep remind", "/sleep remind time:8:00"
+        )
     }
 
     group = app_commands.Group(
@@ -382,7 +462,7 @@ class SleepCog(commands.Cog):
         self.service = SleepService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.engine.register_renderer(KIND, render_prompt)
+        self.bot.engine.register_renderer(KIND, PromptRenderer(self.bot.repos.users.locale))
 
     @group.command(name="log", description="Log last night in one go (times like 23:15 or 7am).")
     @app_commands.describe(
@@ -461,6 +541,7 @@ class SleepCog(commands.Cog):
         interaction: discord.Interaction[RlsBot],
         days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
+        tr = translator_for(interaction)
         check_days(days)
         # The watch compares two 4-week windows: read them with the stats' own nights (one trip).
         read, _, end, doses = await self.service.zone_and_nights(
@@ -470,26 +551,35 @@ class SleepCog(commands.Cog):
         entries = [e for e in read if e.night >= start]
         if not entries:
             raise UserError(
-                f"No nights logged in the last {plural(days, 'day')} yet. `/sleep log` or "
-                "`/sleep checkin` adds one."
+                N_(
+                    "No nights logged in the last {days} yet. `/sleep log` or "
+                    "`/sleep checkin` adds one."
+                ),
+                days=_days(days),
             )
         summary = summarise(entries, start, end)
         embed = discord.Embed(
-            title="Your sleep", description="\n".join(summary_text(summary, days)), colour=COLOUR
+            title=tr("Your sleep"),
+            description="\n".join(summary_text(summary, days, tr)),
+            colour=COLOUR,
         )
         if summary.comparisons:
-            lines = [comparison_line(c) for c in summary.comparisons[:10]]
+            lines = [comparison_line(c, tr) for c in summary.comparisons[:10]]
             embed.add_field(
-                name="Tagged vs untagged nights", value="\n".join(lines)[:1024], inline=False
+                name=tr("Tagged vs untagged nights"),
+                value="\n".join(lines)[:1024],
+                inline=False,
             )
-            embed.add_field(name="Please note", value=NOT_PROOF, inline=False)
+            embed.add_field(name=tr("Please note"), value=tr(NOT_PROOF), inline=False)
         # Owner only, like the whole reply (ephemeral): never shown to anyone else.
         result = await watch_for(
             self.bot.usecases, interaction.user.id, end, nights=read, doses=doses
         )
-        for number, value in enumerate(field_values(watch_lines(result))):
+        for number, value in enumerate(field_values(watch_lines(result, tr))):
             embed.add_field(
-                name="Augmentation watch" if number == 0 else "\u200b", value=value, inline=False
+                name=tr("Augmentation watch") if number == 0 else "\u200b",
+                value=value,
+                inline=False,
             )
         await send_reply(interaction, embed=embed)
 
@@ -502,6 +592,7 @@ class SleepCog(commands.Cog):
         interaction: discord.Interaction[RlsBot],
         days: app_commands.Range[int, 1, MAX_DAYS] = DEFAULT_DAYS,
     ) -> None:
+        tr = translator_for(interaction)
         check_days(days)
         # Acknowledge first: the database read and the drawing may take longer than Discord waits.
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -509,13 +600,18 @@ class SleepCog(commands.Cog):
         entries, start, end = await self.service.nights(interaction.user.id, zone, days)
         if not entries:
             raise UserError(
-                f"No nights logged in the last {plural(days, 'day')} yet, so nothing to draw."
+                N_("No nights logged in the last {days} yet, so nothing to draw."),
+                days=_days(days),
             )
         png = await draw(history_png, entries, start, end)
         await send_reply(
             interaction,
-            f"{plural(len(entries), 'night')} from {start:%d %b} to "
-            f"{end:%d %b}. Dashed line: the usual 85% efficiency target.",
+            tr(
+                "{nights} from {start} to {end}. Dashed line: the usual 85% efficiency target.",
+                nights=tr.plural(len(entries), "{count} night", "{count} nights"),
+                start=Day(start, "short_day", "%d %b"),
+                end=Day(end, "short_day", "%d %b"),
+            ),
             files=[discord.File(io.BytesIO(png), "sleep-history.png")],
         )
 
@@ -530,21 +626,30 @@ class SleepCog(commands.Cog):
         days: app_commands.Range[int, 1, MAX_REPORT_NIGHTS] = DEFAULT_DAYS,
     ) -> None:
         if not 1 <= days <= MAX_REPORT_NIGHTS:
-            raise UserError(f"The report covers 1 to {MAX_REPORT_NIGHTS} nights, not {days}.")
+            raise UserError(
+                N_("The report covers 1 to {limit} nights, not {days}."),
+                limit=MAX_REPORT_NIGHTS,
+                days=days,
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
         zone = await self.service.zone(interaction.user.id)
         data = await sleep_report(self.bot.usecases, interaction.user.id, zone, days)
         if not data.nights and not data.labs:
             raise UserError(
-                f"No nights logged in the last {plural(days, 'day')} yet, so no report."
+                N_("No nights logged in the last {days} yet, so no report."), days=_days(days)
             )
         files = await draw(render_report, data)
         stem = f"sleep-report-{data.end.isoformat()}"
+        tr = translator_for(interaction)
         await send_reply(
             interaction,
-            f"Your report for {data.start:%d %b} – {data.end:%d %b %Y}: the page as PNG and PDF "
-            "(print or show it to your doctor), and the raw data as CSV: nights, iron values "
-            "and medicine doses. Only you can see this.",
+            tr(
+                "Your report for {start} – {end}: the page as PNG and PDF (print or show it to "
+                "your doctor), and the raw data as CSV: nights, iron values and medicine doses. "
+                "Only you can see this.",
+                start=Day(data.start, "short_day", "%d %b"),
+                end=Day(data.end, "long", "%d %b %Y"),
+            ),
             files=[
                 discord.File(io.BytesIO(files.png), f"{stem}.png"),
                 discord.File(io.BytesIO(files.pdf), f"{stem}.pdf"),
@@ -559,20 +664,21 @@ class SleepCog(commands.Cog):
     async def remind(
         self, interaction: discord.Interaction[RlsBot], time: str | None = None
     ) -> None:
-        if time is not None and time.strip().lower() in {"off", "stop", "none"}:
+        tr = translator_for(interaction)
+        if time is not None and time.strip().lower() in OFF_WORDS:
             stopped = await self.bot.engine.stop(interaction.user.id, KIND)
             await send_reply(
                 interaction,
-                "Morning check-in prompts are off."
+                tr("Morning check-in prompts are off.")
                 if stopped
-                else "You had no morning prompt set.",
+                else tr("You had no morning prompt set."),
             )
             return
         if time is None:
             # Nothing to change: show the prompt's status (a pause the engine made included).
             current = await self.bot.repos.reminders.get_schedule(interaction.user.id, KIND)
             if current is not None and current.pause_reason != PAUSE_STOPPED:
-                await send_reply(interaction, prompt_status(current))
+                await send_reply(interaction, prompt_status(current, tr))
                 return
         local_time = parse_time(time) if time is not None else DEFAULT_PROMPT_TIME
         zone = await self.service.zone(interaction.user.id)
@@ -581,9 +687,13 @@ class SleepCog(commands.Cog):
         )
         await send_reply(
             interaction,
-            f"Every morning at {format_local_time(local_time)} ({zone}) I'll DM you a button to log "
-            f"last night. First one {when(self.bot.engine.upcoming(schedule, 1)[0])}. "
-            "`/sleep remind off` stops it.",
+            tr(
+                "Every morning at {at} ({zone}) I'll DM you a button to log last night. First one "
+                "{first}. `/sleep remind off` stops it.",
+                at=format_local_time(local_time),
+                zone=zone,
+                first=when(self.bot.engine.upcoming(schedule, 1)[0]),
+            ),
         )
 
     @group.command(name="checkin", description="Log a night step by step, a few taps at a time.")
@@ -597,8 +707,8 @@ class SleepCog(commands.Cog):
         the_night = check_night(
             parse_night(night, self.service.today(zone)), self.service.today(zone)
         )
-        await interaction.response.send_modal(
-            await self.service.start_checkin(interaction.user.id, zone, the_night, editing=False)
+        await self.service.open_checkin(
+            interaction, interaction.user.id, zone, the_night, editing=False
         )
 
     @group.command(name="edit", description="Change a night you logged.")
@@ -607,8 +717,8 @@ class SleepCog(commands.Cog):
     async def edit(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
         zone = await self.service.zone(interaction.user.id)
         the_night = await self.service.logged_night(interaction.user.id, zone, night)
-        await interaction.response.send_modal(
-            await self.service.start_checkin(interaction.user.id, zone, the_night, editing=True)
+        await self.service.open_checkin(
+            interaction, interaction.user.id, zone, the_night, editing=True
         )
 
     @group.command(name="delete", description="Delete one night from your diary.")
@@ -619,10 +729,11 @@ class SleepCog(commands.Cog):
         the_night = await self.service.logged_night(interaction.user.id, zone, night)
         entry = await self.bot.repos.diary.get(interaction.user.id, the_night)
         assert entry is not None
+        tr = translator_for(interaction)
         await send_reply(
             interaction,
-            f"Delete this night?\n{entry_line(entry)}",
-            view=delete_night_view(self.service, interaction.user.id, the_night),
+            tr("Delete this night?\n{entry}", entry=entry_line(entry, tr)),
+            view=delete_night_view(self.service, interaction.user.id, the_night, tr),
         )
 
 

@@ -18,11 +18,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from bot.errors import UserError
+from bot.i18n.speech import N_
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.entry import SleepEntry
 
 # Stored values, in the order shown; labels for replies.
-REGIONS: dict[str, str] = {"legs": "legs", "arms": "arms", "trunk": "trunk", "other": "other"}
+REGIONS: dict[str, str] = {
+    "legs": N_("legs"),
+    "arms": N_("arms"),
+    "trunk": N_("trunk"),
+    "other": N_("other"),
+}
 # Arms and trunk are the spread the RLS Foundation names as a warning sign.
 SPREAD_REGIONS = ("arms", "trunk")
 MAX_REST_MIN = 24 * 60
@@ -39,10 +45,27 @@ _REGION_WORDS = {
     "chest": "trunk",
     "back": "trunk",
     "other": "other",
+    # German, as a person types them.
+    "bein": "legs",
+    "beine": "legs",
+    "füße": "legs",
+    "fuesse": "legs",
+    "arme": "arms",
+    "hände": "arms",
+    "rumpf": "trunk",
+    "rücken": "trunk",
+    "bauch": "trunk",
+    "brust": "trunk",
+    "körper": "trunk",
+    "anderswo": "other",
+    "andere": "other",
+    "sonstige": "other",
 }
 MINUTES_PER_DAY = 24 * 60
 # Typed for "no symptoms anywhere" (stored as an empty set, which is not "not answered").
-NO_REGION_WORDS = frozenset({"none", "no", "nowhere", "no symptoms"})
+NO_REGION_WORDS = frozenset(
+    {"none", "no", "nowhere", "no symptoms", "keine", "nirgends", "keine beschwerden"}
+)
 
 
 class SymptomNightLike(Protocol):
@@ -119,8 +142,8 @@ def parse_regions(chosen: set[str] | frozenset[str], typed: str | None = None) -
         region = _REGION_WORDS.get(word)
         if region is None:
             raise UserError(
-                f"“{word[:24]}” isn't one of the body regions: pick from legs, arms, trunk or "
-                "other."
+                N_("“{word}” isn't one of the body regions: pick from legs, arms, trunk or other."),
+                word=word[:24],
             )
         regions.add(region)
     return frozenset(regions)
@@ -132,7 +155,9 @@ def check_rest_minutes(value: int | None) -> int | None:
         return None
     if isinstance(value, bool) or not 0 <= value <= MAX_REST_MIN:
         raise UserError(
-            f"Minutes at rest before symptoms should be between 0 and {MAX_REST_MIN}, not {value}."
+            N_("Minutes at rest before symptoms should be between 0 and {limit}, not {value}."),
+            limit=MAX_REST_MIN,
+            value=value,
         )
     return value
 
@@ -141,17 +166,27 @@ def region_label(region: str) -> str:
     return REGIONS.get(region, region)
 
 
-def region_suggestions(current: str, limit: int = 25) -> list[str]:
+NONE_WORD = N_("none")
+
+
+def region_suggestions(
+    current: str,
+    limit: int = 25,
+    words: tuple[str, ...] = tuple(REGIONS),
+    none_word: str = "none",
+) -> list[str]:
     """Autocomplete for a typed region list: what is typed before the last comma stays, the
-    last word is completed with the regions not named yet ("legs, a" -> "legs, arms")."""
+    last word is completed with the regions not named yet ("legs, a" -> "legs, arms").
+    `words` are the regions as the person's language writes them ("beine", "arme", ...), each
+    one that parse_regions reads."""
     *done, last = current.split(",")
     named = [w.strip().lower() for w in done if w.strip()]
     prefix = ", ".join(named)
     fragment = last.strip().lower()
     found: list[str] = []
-    if not named and "none".startswith(fragment):
-        found.append("none")
-    for region in REGIONS:
+    if not named and none_word.startswith(fragment):
+        found.append(none_word)
+    for region in (w.lower() for w in words):
         if region not in named and region.startswith(fragment):
             found.append(f"{prefix}, {region}" if prefix else region)
     if not fragment and prefix and prefix not in found:

@@ -30,12 +30,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.clinical.meds import DoseEvent, medicine_key
 from bot.clinical.nights import (
     MINUTES_PER_DAY,
+    REGIONS,
     SPREAD_REGIONS,
     SymptomNightLike,
     clock_text,
     onset_minutes,
 )
-from bot.formatting import plural
+from bot.i18n.locales import ENGLISH
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Said, Speaker
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.metrics import hours_minutes
 
@@ -50,17 +52,17 @@ DOSE_DAY_STARTS_MIN = 4 * 60
 
 SOURCE_NAME = "RLS Foundation: Augmentation and RLS"
 SOURCE_URL = "https://rlsfoundation.blogspot.com/2018/02/augmentation-and-rls.html"
-WARNING = (
+WARNING = N_(
     "The RLS Foundation lists this as a warning sign of augmentation: worth raising with your "
     "doctor."
 )
 # Doses moving is not itself on the Foundation's list; it tends to follow symptoms that start
 # earlier, which is. Saying exactly that keeps the attribution true.
-DOSE_WARNING = (
+DOSE_WARNING = N_(
     "This can follow symptoms starting earlier, which the RLS Foundation lists as a warning sign "
     "of augmentation: worth raising with your doctor."
 )
-NOT_A_DIAGNOSIS = "These are patterns in what you logged, not a diagnosis."
+NOT_A_DIAGNOSIS = N_("These are patterns in what you logged, not a diagnosis.")
 
 ONSET = "onset"
 SPREAD = "spread"
@@ -69,10 +71,10 @@ SEVERITY = "severity"
 DOSES = "doses"
 # What each sign needs on a night, for "still needed" lines.
 VALUE_NAMES = {
-    ONSET: "a symptom start time",
-    SPREAD: "body regions",
-    REST: "minutes at rest before symptoms",
-    SEVERITY: "RLS severity",
+    ONSET: N_("a symptom start time"),
+    SPREAD: N_("body regions"),
+    REST: N_("minutes at rest before symptoms"),
+    SEVERITY: N_("RLS severity"),
 }
 
 
@@ -266,88 +268,178 @@ def _dose_checks(doses: Iterable[DoseEvent], windows: Windows) -> list[SignCheck
     return checks
 
 
-LATER = "in the last 28 days"
-EARLIER = "in the 28 before"
+LATER = N_("in the last 28 days")
+EARLIER = N_("in the 28 before")
 
 
-def sign_line(check: SignCheck) -> str:
+def sign_line(check: SignCheck, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """One calm line for a sign that holds: what changed, its numbers and n, and why it is worth
     raising."""
     e, lt = check.earlier_value, check.later_value
+    later, earlier = tr(LATER), tr(EARLIER)
     if check.sign == ONSET:
         assert e is not None and lt is not None
-        return (
-            f"**Symptoms start earlier:** median {clock_text(lt)} {LATER} (n = {check.later_n}) "
-            f"against {clock_text(e)} {EARLIER} (n = {check.earlier_n}), "
-            f"{hours_minutes(e - lt)} earlier. {WARNING}"
+        return tr(
+            "**Symptoms start earlier:** median {later_at} {later} (n = {later_n}) against "
+            "{earlier_at} {earlier} (n = {earlier_n}), {shift} earlier. {warning}",
+            later_at=clock_text(lt),
+            later=later,
+            later_n=check.later_n,
+            earlier_at=clock_text(e),
+            earlier=earlier,
+            earlier_n=check.earlier_n,
+            shift=hours_minutes(e - lt),
+            warning=Said(WARNING),
         )
     if check.sign == SPREAD:
         new = [(r, after) for r, (before, after) in check.counts.items() if before == 0 < after]
-        found = " and ".join(f"{region} on {after}" for region, after in new)
-        none = "on none" if len(new) == 1 else "neither on any"
-        return (
-            f"**Symptoms in your {check.detail}, newly:** {found} of {check.later_n} nights "
-            f"{LATER}, {none} of {check.earlier_n} nights {EARLIER}. {WARNING}"
+        and_ = tr(" and ")
+        found = and_.join(
+            tr("{region} on {count}", region=tr(REGIONS.get(r, r)), count=after) for r, after in new
+        )
+        regions = and_.join(tr(REGIONS.get(r, r)) for r, _ in new)
+        message = (
+            N_(
+                "**Symptoms in your {regions}, newly:** {found} of {later_n} nights {later}, "
+                "on none of {earlier_n} nights {earlier}. {warning}"
+            )
+            if len(new) == 1
+            else N_(
+                "**Symptoms in your {regions}, newly:** {found} of {later_n} nights {later}, "
+                "neither on any of {earlier_n} nights {earlier}. {warning}"
+            )
+        )
+        return tr(
+            message,
+            regions=regions,
+            found=found,
+            later_n=check.later_n,
+            later=later,
+            earlier_n=check.earlier_n,
+            earlier=earlier,
+            warning=Said(WARNING),
         )
     if check.sign == REST:
         assert e is not None and lt is not None
-        return (
-            f"**Symptoms sooner at rest:** median {lt:.0f} min at rest before they started "
-            f"{LATER} (n = {check.later_n}) against {e:.0f} min {EARLIER} "
-            f"(n = {check.earlier_n}). {WARNING}"
+        return tr(
+            "**Symptoms sooner at rest:** median {later_min} min at rest before they started "
+            "{later} (n = {later_n}) against {earlier_min} min {earlier} (n = {earlier_n}). "
+            "{warning}",
+            later_min=f"{lt:.0f}",
+            later=later,
+            later_n=check.later_n,
+            earlier_min=f"{e:.0f}",
+            earlier=earlier,
+            earlier_n=check.earlier_n,
+            warning=Said(WARNING),
         )
     if check.sign == SEVERITY:
         assert e is not None and lt is not None
-        return (
-            f"**Stronger symptoms:** median RLS severity {lt:g}/10 {LATER} "
-            f"(n = {check.later_n}) against {e:g}/10 {EARLIER} (n = {check.earlier_n}). "
-            f"{WARNING}"
+        return tr(
+            "**Stronger symptoms:** median RLS severity {later_value}/10 {later} "
+            "(n = {later_n}) against {earlier_value}/10 {earlier} (n = {earlier_n}). {warning}",
+            later_value=_g(lt, tr),
+            later=later,
+            later_n=check.later_n,
+            earlier_value=_g(e, tr),
+            earlier=earlier,
+            earlier_n=check.earlier_n,
+            warning=Said(WARNING),
         )
     assert e is not None and lt is not None
+    later_days = tr.plural(check.later_n, "{count} day", "{count} days")
+    earlier_days = tr.plural(check.earlier_n, "{count} day", "{count} days")
     if check.detail == "earlier":
-        return (
-            f"**“{check.medicine}” taken earlier:** the day's first dose at a median "
-            f"{clock_text(lt)} {LATER} ({plural(check.later_n, 'day')}) against "
-            f"{clock_text(e)} {EARLIER} ({plural(check.earlier_n, 'day')}), "
-            f"{hours_minutes(e - lt)} earlier. {DOSE_WARNING}"
+        return tr(
+            "**“{medicine}” taken earlier:** the day's first dose at a median {later_at} "
+            "{later} ({later_days}) against {earlier_at} {earlier} ({earlier_days}), "
+            "{shift} earlier. {warning}",
+            medicine=check.medicine,
+            later_at=clock_text(lt),
+            later=later,
+            later_days=later_days,
+            earlier_at=clock_text(e),
+            earlier=earlier,
+            earlier_days=earlier_days,
+            shift=hours_minutes(e - lt),
+            warning=Said(DOSE_WARNING),
         )
-    return (
-        f"**“{check.medicine}” taken more often:** {lt:.1f} doses a day on average {LATER} "
-        f"({plural(check.later_n, 'day')} with a logged dose) against {e:.1f} {EARLIER} "
-        f"({plural(check.earlier_n, 'day')}). {DOSE_WARNING}"
+    return tr(
+        "**“{medicine}” taken more often:** {later_value} doses a day on average {later} "
+        "({later_days} with a logged dose) against {earlier_value} {earlier} "
+        "({earlier_days}). {warning}",
+        medicine=check.medicine,
+        later_value=_one_place(lt, tr),
+        later=later,
+        later_days=later_days,
+        earlier_value=_one_place(e, tr),
+        earlier=earlier,
+        earlier_days=earlier_days,
+        warning=Said(DOSE_WARNING),
     )
 
 
-def _needed_part(check: SignCheck) -> str:
+def _g(value: float, tr: Speaker) -> str:
+    text = f"{value:g}"
+    return text if tr.locale == ENGLISH else text.replace(".", ",")
+
+
+def _one_place(value: float, tr: Speaker) -> str:
+    return f"{value:.1f}" if tr.locale == ENGLISH else tr.decimal(value, 1)
+
+
+def _needed_part(check: SignCheck, tr: Speaker = ENGLISH_SPEAKER) -> str:
     what = (
-        f"a logged dose of “{check.medicine}” (days)"
+        tr("a logged dose of “{medicine}” (days)", medicine=check.medicine)
         if check.sign == DOSES
-        else VALUE_NAMES[check.sign]
+        else tr(VALUE_NAMES[check.sign])
     )
-    unit = "day" if check.sign == DOSES else "night"
-    return (
-        f"{what}: {plural(check.needed, 'more ' + unit, 'more ' + unit + 's')} (you have "
-        f"{check.later_n} {LATER} and {check.earlier_n} {EARLIER})"
+    more = (
+        tr.plural(check.needed, "{count} more day", "{count} more days")
+        if check.sign == DOSES
+        else tr.plural(check.needed, "{count} more night", "{count} more nights")
+    )
+    return tr(
+        "{what}: {more} (you have {later_n} {later} and {earlier_n} {earlier})",
+        what=what,
+        more=more,
+        later_n=check.later_n,
+        later=tr(LATER),
+        earlier_n=check.earlier_n,
+        earlier=tr(EARLIER),
     )
 
 
-def watch_lines(result: WatchResult) -> list[str]:
+def watch_lines(result: WatchResult, tr: Speaker = ENGLISH_SPEAKER) -> list[str]:
     """The watch as /sleep stats and the report show it (owner only)."""
     lines: list[str] = []
     signs = result.signs
-    lines += [sign_line(c) for c in signs]
+    lines += [sign_line(c, tr) for c in signs]
     judged = [c for c in result.checks if c.holds is not None]
     if judged and not signs:
         lines.append(
-            "Augmentation watch: no warning sign in what you logged, the last 28 days against "
-            "the 28 before."
+            tr(
+                "Augmentation watch: no warning sign in what you logged, the last 28 days "
+                "against the 28 before."
+            )
         )
     lacking = result.lacking
     if lacking:
         lines.append(
-            f"Augmentation watch needs {MIN_NIGHTS} nights with each value in both 4-week "
-            f"windows. Still needed: {'; '.join(_needed_part(c) for c in lacking)}."
+            tr(
+                "Augmentation watch needs {nights} nights with each value in both 4-week "
+                "windows. Still needed: {needed}.",
+                nights=MIN_NIGHTS,
+                needed="; ".join(_needed_part(c, tr) for c in lacking),
+            )
         )
     if signs:
-        lines.append(f"-# {NOT_A_DIAGNOSIS} Source: {SOURCE_NAME}, <{SOURCE_URL}>")
+        lines.append(
+            tr(
+                "-# {not_a_diagnosis} Source: {source}, <{url}>",
+                not_a_diagnosis=Said(NOT_A_DIAGNOSIS),
+                source=SOURCE_NAME,
+                url=SOURCE_URL,
+            )
+        )
     return lines

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.db.auto_times import AutoTimesRepository, SqlAutoTimesRepository
-from bot.db.diary import DiaryRepository, SqlDiaryRepository
-from bot.db.guild_settings import GuildSettingsRepository, SqlGuildSettingsRepository
-from bot.db.labs import LabsRepository, SqlLabsRepository
-from bot.db.meds import MedsRepository, SqlMedsRepository
+from bot.db.auto_times import AutoTimesRepository
+from bot.db.diary import DiaryRepository
+from bot.db.guild_settings import GuildSettingsRepository
+from bot.db.labs import LabsRepository
+from bot.db.meds import MedsRepository
 from bot.db.migrations import MigrationError
-from bot.db.mydata import SqlUserDataRepository, UserDataRepository
+from bot.db.mydata import UserDataRepository
 from bot.db.postgres import PostgresDatabase
 from bot.db.reminder_store import SqlReminderRepository
 from bot.db.reminders import ReminderRepository
 from bot.db.sqlite import DatabaseOpenError, SqliteDatabase
-from bot.db.tip_history import SqlTipHistoryRepository, TipHistoryRepository
-from bot.db.users import SqlUserRepository, UserRepository
+from bot.db.tip_history import TipHistoryRepository
+from bot.db.users import UserRepository
 from bot.settings import Settings
 
 Database = SqliteDatabase | PostgresDatabase
@@ -66,13 +66,13 @@ async def open_database(settings: Settings) -> Database:
 def build_repositories(db: Database) -> Repositories:
     """One implementation per aggregate, whichever the backend: its engine does the rest."""
     return Repositories(
-        users=SqlUserRepository(db),
-        guild_settings=SqlGuildSettingsRepository(db),
+        users=UserRepository(db),
+        guild_settings=GuildSettingsRepository(db),
         reminders=SqlReminderRepository(db),
-        diary=SqlDiaryRepository(db),
-        user_data=SqlUserDataRepository(db),
-        tip_history=SqlTipHistoryRepository(db),
-        labs=SqlLabsRepository(db),
-        meds=SqlMedsRepository(db),
-        auto_times=SqlAutoTimesRepository(db),
+        diary=DiaryRepository(db),
+        user_data=UserDataRepository(db),
+        tip_history=TipHistoryRepository(db),
+        labs=LabsRepository(db),
+        meds=MedsRepository(db),
+        auto_times=AutoTimesRepository(db),
     )

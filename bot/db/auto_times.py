@@ -1,5 +1,5 @@
 """Which of a user's reminders follow their symptom onset (`/stretch remind time:auto`), and how
-many minutes before it: the interface and its one implementation, for both backends.
+many minutes before it: one repository for both backends.
 
 A row means "auto"; the schedule itself (bot.db.reminders) keeps holding the time in force, so
 the reminder engine needs nothing from here. Every method takes the user id and filters on it.
@@ -8,29 +8,18 @@ the reminder engine needs nothing from here. Every method takes the user id and 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
 
 from bot.db.engines import Database
+from bot.db.users import ensure_user
 
 
-class AutoTimesRepository(Protocol):
-    async def get(self, user_id: int, kind: str) -> int | None:
-        """Minutes before the median onset, or None when the reminder's time was typed."""
-        ...
-
-    async def set(self, user_id: int, kind: str, before_min: int, now: datetime) -> None: ...
-
-    async def clear(self, user_id: int, kind: str) -> bool:
-        """Back to a typed time; True when it was auto."""
-        ...
-
-
-class SqlAutoTimesRepository:
+class AutoTimesRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
 
     async def get(self, user_id: int, kind: str) -> int | None:
+        """Minutes before the median onset, or None when the reminder's time was typed."""
         async with self._db.read() as s:
             row = await s.fetch_one(
                 "SELECT before_min FROM auto_times WHERE user_id = ? AND kind = ?", user_id, kind
@@ -40,11 +29,7 @@ class SqlAutoTimesRepository:
     async def set(self, user_id: int, kind: str, before_min: int, now: datetime) -> None:
         stamp = self._e.instant(now)
         async with self._db.atomic() as s:
-            await s.execute(
-                "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                user_id,
-                stamp,
-            )
+            await ensure_user(s, user_id, stamp)
             await s.execute(
                 "INSERT INTO auto_times (user_id, kind, before_min, updated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, kind) DO UPDATE SET "
@@ -56,6 +41,7 @@ class SqlAutoTimesRepository:
             )
 
     async def clear(self, user_id: int, kind: str) -> bool:
+        """Back to a typed time; True when it was auto."""
         async with self._db.atomic() as s:
             deleted = await s.execute(
                 "DELETE FROM auto_times WHERE user_id = ? AND kind = ?", user_id, kind

@@ -1,4 +1,4 @@
-"""The sleep diary's storage: its interface and its one implementation, for both backends.
+"""The sleep diary's storage: one repository for both backends.
 
 Every method takes the user id and filters on it: no query can reach another user's nights.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from bot.clinical.meds import DoseEvent
 from bot.db.engines import Database, Row
@@ -37,40 +37,6 @@ def upsert_sql(values: str) -> str:
         + " RETURNING "
         + ENTRY_COLUMNS
     )
-
-
-class DiaryRepository(Protocol):
-    async def save(self, entry: SleepEntry, now: datetime) -> SleepEntry:
-        """Insert the night, or replace the user's entry for that night."""
-        ...
-
-    async def get(self, user_id: int, night: date) -> SleepEntry | None: ...
-
-    async def between(self, user_id: int, first: date, last: date) -> list[SleepEntry]:
-        """Nights from `first` to `last` inclusive, oldest first."""
-        ...
-
-    async def recent_nights(self, user_id: int, limit: int) -> list[date]:
-        """The user's latest logged nights, newest first (for autocomplete)."""
-        ...
-
-    async def nights_with_done(
-        self,
-        user_id: int,
-        first: date,
-        last: date,
-        kind: str,
-        done_since: datetime,
-        doses: tuple[datetime, datetime] | None = None,
-    ) -> NightsWithDone | None:
-        """In one read: the user's zone, their nights from `first` to `last` (oldest first, still
-        rows: the caller builds only the ones it keeps), the due times of their `kind`
-        reminders marked Done since `done_since` and, when `doses` is a (start, end) window,
-        the doses taken in it as `meds.doses_between` lists them. None when the user has no
-        profile."""
-        ...
-
-    async def delete(self, user_id: int, night: date) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +127,7 @@ _SELECT = "SELECT " + ENTRY_COLUMNS + " FROM sleep_entries"
 _SAVE = upsert_sql(", ".join(["?"] * 22))
 
 
-class SqlDiaryRepository:
+class DiaryRepository:
     """Nights as the engine stores days (ISO text, DATE), instants as it stores instants."""
 
     def __init__(self, db: Database) -> None:
@@ -196,6 +162,7 @@ class SqlDiaryRepository:
         return entry_from_row(row, self._e.from_day, self._e.from_instant)
 
     async def save(self, entry: SleepEntry, now: datetime) -> SleepEntry:
+        """Insert the night, or replace the user's entry for that night."""
         e, stamp = entry, self._e.instant(now)
         async with self._db.atomic() as s:
             # The profile normally exists (a zone is needed to log), but the foreign key must
@@ -221,6 +188,7 @@ class SqlDiaryRepository:
         return None if row is None else self._entry(row)
 
     async def between(self, user_id: int, first: date, last: date) -> list[SleepEntry]:
+        """Nights from `first` to `last` inclusive, oldest first."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 _SELECT + " WHERE user_id = ? AND night BETWEEN ? AND ? ORDER BY night",
@@ -239,6 +207,11 @@ class SqlDiaryRepository:
         done_since: datetime,
         doses: tuple[datetime, datetime] | None = None,
     ) -> NightsWithDone | None:
+        """In one read: the user's zone, their nights from `first` to `last` (oldest first, still
+        rows: the caller builds only the ones it keeps), the due times of their `kind`
+        reminders marked Done since `done_since` and, when `doses` is a (start, end) window,
+        the doses taken in it as `meds.doses_between` lists them. None when the user has no
+        profile."""
         e = self._e
         # No window asked for: an empty one (the statement is the same either way).
         doses_from, doses_to = doses or (done_since, done_since)
@@ -261,6 +234,7 @@ class SqlDiaryRepository:
         return NightsWithDone(row[0], nights, done, self._entry, taken)
 
     async def recent_nights(self, user_id: int, limit: int) -> list[date]:
+        """The user's latest logged nights, newest first (for autocomplete)."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 "SELECT night FROM sleep_entries WHERE user_id = ? ORDER BY night DESC LIMIT ?",

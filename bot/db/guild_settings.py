@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time
-from typing import Any, Protocol
+from typing import Any
 
 from bot.db.engines import Column, Database, Row, Session
 from bot.db.reminders import format_local_time, parse_local_time
@@ -104,54 +104,6 @@ def _apply(edit: Edit, before: GuildSettings) -> GuildSettings:
     return after
 
 
-class GuildSettingsRepository(Protocol):
-    async def get(self, guild_id: int) -> GuildSettings:
-        """The server's settings, or the defaults when nothing was configured."""
-        ...
-
-    async def set_reminder_channel(
-        self, guild_id: int, channel_id: int | None, now: datetime
-    ) -> GuildSettings:
-        """Set the reminder channel without an audit entry (tests and tools; /config uses update)."""
-        ...
-
-    async def update(
-        self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
-    ) -> SettingsUpdate:
-        """Apply ``edit`` to the current settings and record each changed setting in the audit,
-        in one transaction. Nothing is written when nothing changes. ``edit`` must be a pure
-        function of the settings it is given: it may be called more than once."""
-        ...
-
-    async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
-        """Newest first."""
-        ...
-
-    async def choose_tip(
-        self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
-    ) -> str:
-        """The tip for this daily post: the one already chosen for the delivery (a resend posts
-        the same tip), else ``pick(recent tip ids, newest first)``, remembered."""
-        ...
-
-    async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
-        """Tip ids posted in the server, newest first."""
-        ...
-
-    async def remember_locale(self, guild_id: int, locale: str, now: datetime) -> None:
-        """Note the server's preferred language (Discord's guild_locale); written only when it
-        differs from the stored one."""
-        ...
-
-    async def locale(self, guild_id: int) -> str | None:
-        """The stored guild_locale code, None when not known."""
-        ...
-
-    async def delete(self, guild_id: int) -> bool:
-        """Forget the server: settings, audit and tip history. True if it had settings."""
-        ...
-
-
 _COLUMNS = "guild_id, reminder_channel_id, timezone, updated_at"
 # The daily tip's channel and time come from its schedule row. Scalar subqueries (not a join) so
 # PostgreSQL's FOR UPDATE still locks just the settings row. (guild_settings' own copies of them
@@ -194,7 +146,7 @@ def _audit_from_row(row: Any, instant: Callable[[Any], datetime]) -> AuditEntry:
 _AUDITED: list[Column] = [("setting", "text"), ("old_value", "text"), ("new_value", "text")]
 
 
-class SqlGuildSettingsRepository:
+class GuildSettingsRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
@@ -211,12 +163,14 @@ class SqlGuildSettingsRepository:
         return None if row is None else self._settings(row)
 
     async def get(self, guild_id: int) -> GuildSettings:
+        """The server's settings, or the defaults when nothing was configured."""
         async with self._db.read() as s:
             return await self._row(s, guild_id) or GuildSettings(guild_id)
 
     async def set_reminder_channel(
         self, guild_id: int, channel_id: int | None, now: datetime
     ) -> GuildSettings:
+        """Set the reminder channel without an audit entry (tests and tools; /config uses update)."""
         async with self._db.atomic() as s:
             await s.execute(
                 "INSERT INTO guild_settings (guild_id, reminder_channel_id, updated_at) "
@@ -234,6 +188,9 @@ class SqlGuildSettingsRepository:
     async def update(
         self, guild_id: int, edit: Edit, moderator_id: int, now: datetime
     ) -> SettingsUpdate:
+        """Apply ``edit`` to the current settings and record each changed setting in the audit,
+        in one transaction. Nothing is written when nothing changes. ``edit`` must be a pure
+        function of the settings it is given: it may be called more than once."""
         stamp = self._e.instant(now)
         async with self._db.atomic() as s:
             # The row is locked before the read (PostgreSQL; SQLite's BEGIN IMMEDIATE already took
@@ -288,6 +245,7 @@ class SqlGuildSettingsRepository:
         return SettingsUpdate(before, replace(after, updated_at=saved.updated_at), entries)
 
     async def recent_changes(self, guild_id: int, limit: int) -> list[AuditEntry]:
+        """Newest first."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 "SELECT " + _AUDIT_COLUMNS + " FROM guild_config_audit WHERE guild_id = ? "
@@ -300,6 +258,8 @@ class SqlGuildSettingsRepository:
     async def choose_tip(
         self, guild_id: int, delivery_id: int, pick: PickTip, now: datetime
     ) -> str:
+        """The tip for this daily post: the one already chosen for the delivery (a resend posts
+        the same tip), else ``pick(recent tip ids, newest first)``, remembered."""
         chosen_sql = "SELECT tip_id FROM guild_tip_posts WHERE delivery_id = ?"
         async with self._db.atomic() as s:
             chosen = await s.fetch_value(chosen_sql, delivery_id)
@@ -332,6 +292,7 @@ class SqlGuildSettingsRepository:
         return str(inserted)
 
     async def recent_tips(self, guild_id: int, limit: int = KEEP_TIPS) -> list[str]:
+        """Tip ids posted in the server, newest first."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 "SELECT tip_id FROM guild_tip_posts WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
@@ -341,6 +302,8 @@ class SqlGuildSettingsRepository:
         return [row[0] for row in rows]
 
     async def remember_locale(self, guild_id: int, locale: str, now: datetime) -> None:
+        """Note the server's preferred language (Discord's guild_locale); written only when it
+        differs from the stored one."""
         # One statement with every parameter known: one trip to SQLite's thread (atomic_batch).
         sql = (
             "INSERT INTO guild_settings (guild_id, updated_at, locale) VALUES (?, ?, ?) "
@@ -350,6 +313,7 @@ class SqlGuildSettingsRepository:
         await self._db.atomic_batch([(sql, (guild_id, self._e.instant(now), locale))])
 
     async def locale(self, guild_id: int) -> str | None:
+        """The stored guild_locale code, None when not known."""
         async with self._db.read() as s:
             value = await s.fetch_value(
                 "SELECT locale FROM guild_settings WHERE guild_id = ?", guild_id
@@ -357,6 +321,7 @@ class SqlGuildSettingsRepository:
         return None if value is None else str(value)
 
     async def delete(self, guild_id: int) -> bool:
+        """Forget the server: settings, audit and tip history. True if it had settings."""
         async with self._db.atomic() as s:
             await s.execute("DELETE FROM guild_config_audit WHERE guild_id = ?", guild_id)
             await s.execute("DELETE FROM guild_tip_posts WHERE guild_id = ?", guild_id)

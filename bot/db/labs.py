@@ -1,4 +1,4 @@
-"""Iron lab values' storage: the interface and its one implementation, for both backends.
+"""Iron lab values' storage: one repository for both backends.
 
 One value per user and day of the blood test: adding a second for the same day replaces it.
 Every method takes the user id and filters on it.
@@ -7,10 +7,10 @@ Every method takes the user id and filters on it.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
 
 from bot.clinical.labs import LabResult
 from bot.db.engines import Database, Row
+from bot.db.users import ensure_user
 
 _COLUMNS = "taken_on, ferritin, tsat, fasting, note"
 _SELECT = "SELECT " + _COLUMNS + " FROM lab_results"
@@ -24,25 +24,11 @@ _SAVE = (
 )
 
 
-class LabsRepository(Protocol):
-    async def save(self, user_id: int, lab: LabResult, now: datetime) -> bool:
-        """Insert the value, or replace the user's value for that day; True when it replaced."""
-        ...
-
-    async def get(self, user_id: int, taken_on: date) -> LabResult | None: ...
-
-    async def all(self, user_id: int) -> list[LabResult]:
-        """Every value of the user, newest first."""
-        ...
-
-    async def delete(self, user_id: int, taken_on: date) -> bool: ...
-
-
 def _fasting(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-class SqlLabsRepository:
+class LabsRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
@@ -57,6 +43,7 @@ class SqlLabsRepository:
         )
 
     async def save(self, user_id: int, lab: LabResult, now: datetime) -> bool:
+        """Insert the value, or replace the user's value for that day; True when it replaced."""
         stamp = self._e.instant(now)
         async with self._db.atomic() as s:
             existed = await s.fetch_one(
@@ -65,11 +52,7 @@ class SqlLabsRepository:
                 self._e.day(lab.taken_on),
             )
             # The foreign key must never be the reason a value is lost (the diary does the same).
-            await s.execute(
-                "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                user_id,
-                stamp,
-            )
+            await ensure_user(s, user_id, stamp)
             await s.execute(
                 _SAVE,
                 user_id,
@@ -91,6 +74,7 @@ class SqlLabsRepository:
         return None if row is None else self._lab(row)
 
     async def all(self, user_id: int) -> list[LabResult]:
+        """Every value of the user, newest first."""
         async with self._db.read() as s:
             rows = await s.fetch_all(_SELECT + " WHERE user_id = ? ORDER BY taken_on DESC", user_id)
         return [self._lab(row) for row in rows]

@@ -1,4 +1,4 @@
-"""Medicines and doses' storage: the interface and its one implementation, for both backends.
+"""Medicines and doses' storage: one repository for both backends.
 
 The report and the augmentation watch read doses through :meth:`MedsRepository.doses_between`
 (plain :class:`~bot.clinical.meds.DoseEvent`s, taken doses only) and the list of medicines
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Literal, Protocol
+from typing import Literal
 
 from bot.clinical.meds import DoseEvent, MedicineSpec, medicine_key
 from bot.db.engines import Database, Row
 from bot.db.reminders import format_local_time, parse_local_time
+from bot.db.users import ensure_user
 from bot.scheduling.recurrence import Weekdays
 
 DoseSource = Literal["reminder", "typed", "skipped"]
@@ -72,48 +73,6 @@ def medicine_of_kind(kind: str) -> int | None:
     return int(parts[1])
 
 
-class MedsRepository(Protocol):
-    async def add(self, user_id: int, spec: MedicineSpec, now: datetime) -> Medicine:
-        """A new medicine in the user's list (the caller checked its name is free)."""
-        ...
-
-    async def medicines(self, user_id: int, *, include_stopped: bool = False) -> list[Medicine]:
-        """The user's medicines, oldest first; stopped ones only with include_stopped."""
-        ...
-
-    async def get(self, user_id: int, medicine_id: int) -> Medicine | None:
-        """One of the user's medicines (stopped too); None when it is not theirs."""
-        ...
-
-    async def stop(self, user_id: int, medicine_id: int, now: datetime) -> bool:
-        """Take the medicine out of the list, keeping it and its doses; False if already out."""
-        ...
-
-    async def record_dose(
-        self,
-        user_id: int,
-        medicine_id: int,
-        source: DoseSource,
-        taken_at: datetime | None,
-        zone: str,
-        now: datetime,
-        *,
-        delivery_id: int | None = None,
-    ) -> tuple[DoseRecord, bool]:
-        """Record an answer; with a delivery id only the first answer to that reminder counts:
-        (the record kept, True when this call made it)."""
-        ...
-
-    async def answers(self, user_id: int, since: datetime) -> list[DoseRecord]:
-        """Taken and skipped doses recorded since `since` (taken or recorded), oldest first."""
-        ...
-
-    async def doses_between(self, user_id: int, start: datetime, end: datetime) -> list[DoseEvent]:
-        """Doses taken at start <= instant < end, oldest first, each with the person's name for
-        the medicine and the zone it was taken in (skips are not doses). For the report."""
-        ...
-
-
 _MED_COLUMNS = "id, user_id, name, times, days_mask, created_at, stopped_at"
 _DOSE_COLUMNS = (
     "d.id, d.medicine_id, m.name, d.source, d.taken_at, d.timezone, d.delivery_id, d.created_at"
@@ -125,7 +84,7 @@ def _times_text(times: tuple[time, ...]) -> str:
     return ",".join(format_local_time(t) for t in times)
 
 
-class SqlMedsRepository:
+class MedsRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
@@ -154,13 +113,10 @@ class SqlMedsRepository:
         )
 
     async def add(self, user_id: int, spec: MedicineSpec, now: datetime) -> Medicine:
+        """A new medicine in the user's list (the caller checked its name is free)."""
         stamp = self._e.instant(now)
         async with self._db.atomic() as s:
-            await s.execute(
-                "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                user_id,
-                stamp,
-            )
+            await ensure_user(s, user_id, stamp)
             row = await s.fetch_one(
                 "INSERT INTO medicines (user_id, name, name_key, times, days_mask, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING " + _MED_COLUMNS,
@@ -175,6 +131,7 @@ class SqlMedsRepository:
         return self._medicine(row)
 
     async def medicines(self, user_id: int, *, include_stopped: bool = False) -> list[Medicine]:
+        """The user's medicines, oldest first; stopped ones only with include_stopped."""
         where = "" if include_stopped else " AND stopped_at IS NULL"
         async with self._db.read() as s:
             rows = await s.fetch_all(
@@ -188,6 +145,7 @@ class SqlMedsRepository:
         return [self._medicine(row) for row in rows]
 
     async def get(self, user_id: int, medicine_id: int) -> Medicine | None:
+        """One of the user's medicines (stopped too); None when it is not theirs."""
         async with self._db.read() as s:
             row = await s.fetch_one(
                 "SELECT " + _MED_COLUMNS + " FROM medicines WHERE id = ? AND user_id = ?",
@@ -197,6 +155,7 @@ class SqlMedsRepository:
         return None if row is None else self._medicine(row)
 
     async def stop(self, user_id: int, medicine_id: int, now: datetime) -> bool:
+        """Take the medicine out of the list, keeping it and its doses; False if already out."""
         async with self._db.atomic() as s:
             changed = await s.execute(
                 "UPDATE medicines SET stopped_at = ? "
@@ -218,6 +177,8 @@ class SqlMedsRepository:
         *,
         delivery_id: int | None = None,
     ) -> tuple[DoseRecord, bool]:
+        """Record an answer; with a delivery id only the first answer to that reminder counts:
+        (the record kept, True when this call made it)."""
         async with self._db.atomic() as s:
             row = await s.fetch_one(
                 "INSERT INTO doses (user_id, medicine_id, source, taken_at, timezone, "
@@ -248,6 +209,7 @@ class SqlMedsRepository:
         return self._dose(found), made
 
     async def answers(self, user_id: int, since: datetime) -> list[DoseRecord]:
+        """Taken and skipped doses recorded since `since` (taken or recorded), oldest first."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 _DOSE_SELECT + " WHERE d.user_id = ? AND (d.taken_at >= ? OR "
@@ -259,6 +221,8 @@ class SqlMedsRepository:
         return [self._dose(row) for row in rows]
 
     async def doses_between(self, user_id: int, start: datetime, end: datetime) -> list[DoseEvent]:
+        """Doses taken at start <= instant < end, oldest first, each with the person's name for
+        the medicine and the zone it was taken in (skips are not doses). For the report."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 "SELECT m.name, d.taken_at, d.timezone FROM doses d "

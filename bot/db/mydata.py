@@ -14,7 +14,7 @@ a moderator's data keeps each change but replaces who made it with :data:`FORMER
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from bot.db.engines import Database, Session
 from bot.db.guild_settings import FORMER_MEMBER
@@ -23,17 +23,6 @@ Rows = dict[str, list[dict[str, Any]]]
 
 OWNED = "user_id"
 ACTED_BY = "moderator_id"
-
-
-class UserDataRepository(Protocol):
-    async def export(self, user_id: int) -> Rows:
-        """Table name -> the user's rows (column -> JSON-friendly value), `users` first."""
-        ...
-
-    async def delete_all(self, user_id: int) -> dict[str, int]:
-        """Delete every row about the user in one transaction, and take their id out of the
-        rows that record what they did as a moderator; table -> rows deleted or anonymised."""
-        ...
 
 
 def _plain(value: Any) -> Any:
@@ -112,7 +101,7 @@ def _forget_params(column: str, user_id: int) -> tuple[int, ...]:
     return (FORMER_MEMBER, user_id) if column == ACTED_BY else (user_id,)
 
 
-class SqlUserDataRepository:
+class UserDataRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
@@ -122,6 +111,7 @@ class SqlUserDataRepository:
         return [(row[0], row[1]) for row in rows]
 
     async def export(self, user_id: int) -> Rows:
+        """Table name -> the user's rows (column -> JSON-friendly value), `users` first."""
         rows: Rows = {}
         async with self._db.read() as s:
             for table, column in _keyed_by_user(await self._user_tables(s)):
@@ -134,6 +124,8 @@ class SqlUserDataRepository:
         return rows
 
     async def delete_all(self, user_id: int) -> dict[str, int]:
+        """Delete every row about the user in one transaction, and take their id out of the
+        rows that record what they did as a moderator; table -> rows deleted or anonymised."""
         deleted: dict[str, int] = {}
         async with self._db.atomic() as s:
             for table, column in await self._user_tables(s):

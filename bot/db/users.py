@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any
 
-from bot.db.engines import Database, Row
+from bot.db.engines import Database, Row, Session
+
+# A user's row without a zone, unless it exists: what other aggregates' rows hang off.
+ENSURE_USER = "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"
+
+
+async def ensure_user(s: Session, user_id: int, created_at: Any) -> None:
+    """Create the user's row if it is missing, so a foreign key is never why a write is lost.
+
+    ``created_at`` is already in the engine's form (``engine.instant(now)``)."""
+    await s.execute(ENSURE_USER, user_id, created_at)
 
 
 @dataclass(frozen=True)
@@ -16,28 +26,7 @@ class UserProfile:
     created_at: datetime
 
 
-class UserRepository(Protocol):
-    async def get(self, user_id: int) -> UserProfile | None: ...
-
-    async def set_timezone(self, user_id: int, zone: str, now: datetime) -> UserProfile:
-        """Create the profile if needed and set its zone."""
-        ...
-
-    async def remember_locale(self, user_id: int, locale: str, now: datetime) -> None:
-        """Note the language of the person's latest interaction (creating the profile if needed);
-        a write only when it differs from the stored one."""
-        ...
-
-    async def locale(self, user_id: int) -> str | None:
-        """The stored Discord locale code (``de``, ``en-US``), None when not known."""
-        ...
-
-    async def delete(self, user_id: int) -> bool:
-        """Remove the profile (and, through foreign keys, everything hanging off it)."""
-        ...
-
-
-class SqlUserRepository:
+class UserRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._e = db.engine
@@ -53,6 +42,7 @@ class SqlUserRepository:
         return None if row is None else self._profile(row)
 
     async def set_timezone(self, user_id: int, zone: str, now: datetime) -> UserProfile:
+        """Create the profile if needed and set its zone."""
         async with self._db.atomic() as s:
             row = await s.fetch_one(
                 "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?) "
@@ -66,6 +56,8 @@ class SqlUserRepository:
         return self._profile(row)
 
     async def remember_locale(self, user_id: int, locale: str, now: datetime) -> None:
+        """Note the language of the person's latest interaction (creating the profile if needed);
+        a write only when it differs from the stored one."""
         # One statement with every parameter known: one trip to SQLite's thread (atomic_batch).
         sql = (
             "INSERT INTO users (id, timezone, created_at, locale) VALUES (?, NULL, ?, ?) "
@@ -75,10 +67,12 @@ class SqlUserRepository:
         await self._db.atomic_batch([(sql, (user_id, self._e.instant(now), locale))])
 
     async def locale(self, user_id: int) -> str | None:
+        """The stored Discord locale code (``de``, ``en-US``), None when not known."""
         async with self._db.read() as s:
             value = await s.fetch_value("SELECT locale FROM users WHERE id = ?", user_id)
         return None if value is None else str(value)
 
     async def delete(self, user_id: int) -> bool:
+        """Remove the profile (and, through foreign keys, everything hanging off it)."""
         async with self._db.atomic() as s:
             return await s.execute("DELETE FROM users WHERE id = ?", user_id) > 0

@@ -53,7 +53,9 @@ class Speaker:
 
     def __call__(self, text: str, /, **params: object) -> str:
         said = {
-            name: value.said_by(self) if isinstance(value, OneOf | Said | Phrase | Day) else value
+            name: value.said_by(self)
+            if isinstance(value, OneOf | Said | Day | Moment | Phrase)
+            else value
             for name, value in params.items()
         }
         return self.catalog.gettext(text, None, **said)
@@ -106,6 +108,24 @@ class Said(str):
         return tr(str(self)) if self else ""
 
 
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A clock time with its weekday inside a message: "Tue 23:15" / "Di. 23:15"."""
+
+    value: datetime
+
+    def said_by(self, tr: Speaker) -> str:
+        if tr.locale == ENGLISH:
+            return self.value.strftime("%a %H:%M")
+        return f"{tr.weekday(self.value.weekday(), 'abbreviated')} {tr.time(self.value)}"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
 class Phrase:
     """A message with its own values inside another message (an error quoted in an error):
     ``UserError(N_("Time {index}: {problem}"), index=2, problem=Phrase(error.text, **error.params))``."""
@@ -128,12 +148,17 @@ class Phrase:
 
 @dataclass(frozen=True, slots=True)
 class Day:
-    """A date inside a message (a UserError's value), written the reader's way when said."""
+    """A date inside a message (a UserError's value), written the reader's way when said:
+    ``style`` as :func:`format_date` takes it; ``english``, a strftime pattern, keeps English
+    exactly as the bot wrote it before ("Tue 03 Mar" for the diary's nights)."""
 
     value: date
     style: str = "compact"
+    english: str | None = None
 
     def said_by(self, tr: Speaker) -> str:
+        if self.english is not None and tr.locale == ENGLISH:
+            return self.value.strftime(self.english)
         return tr.date(self.value, self.style)
 
     def __format__(self, spec: str) -> str:

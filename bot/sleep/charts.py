@@ -35,6 +35,7 @@ AXES_WIDTH_FRACTION = 0.78
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.dates import DateLocator
     from matplotlib.figure import Figure, FigureBase
 
 
@@ -124,21 +125,9 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
             )
 
     in_bed = [(x, p.in_bed_hours) for x, p in zip(nights, points, strict=True) if p.in_bed_hours]
-    sleep_ax.vlines(
-        [x for x, _ in in_bed],
-        0,
-        [v for _, v in in_bed],
-        linewidth=bar_points,
-        color=IN_BED_COLOUR,
-    )
+    bars(sleep_ax, in_bed, bar_points, IN_BED_COLOUR)
     slept = [(x, p.sleep_hours) for x, p in zip(nights, points, strict=True)]
-    sleep_ax.vlines(
-        [x for x, v in slept if v is not None],
-        0,
-        [v for _, v in slept if v is not None],
-        linewidth=bar_points * 0.55,
-        color=SLEEP_COLOUR,
-    )
+    bars(sleep_ax, [(x, v) for x, v in slept if v is not None], bar_points * 0.55, SLEEP_COLOUR)
     unknown(sleep_ax, [x for x, v in slept if v is None], 0.6)
     tallest = [p.in_bed_hours or p.sleep_hours or 0.0 for p in points]
     sleep_ax.set_ylim(0, max([10.0, *(h + 0.5 for h in tallest)]))
@@ -174,9 +163,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     eff_ax.set_ylabel("Efficiency %")
 
     sev = [(x, p.severity) for x, p in zip(nights, points, strict=True) if p.severity is not None]
-    sev_ax.vlines(
-        [x for x, _ in sev], 0, [v for _, v in sev], linewidth=bar_points, color=SEVERITY_COLOUR
-    )
+    bars(sev_ax, sev, bar_points, SEVERITY_COLOUR)
     # A rating of 0 (no symptoms) is a dot on the axis; an unrated night is a grey "?".
     zeros = [x for x, v in sev if v == 0]
     sev_ax.plot(zeros, [0] * len(zeros), "o", markersize=3.5, color=SEVERITY_COLOUR, clip_on=False)
@@ -201,6 +188,20 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
         )
 
 
+def bars(ax: Axes, tops: Sequence[tuple[float, float]], width: float, colour: str) -> None:
+    """A bar from 0 to each (x, top), `width` points wide: one line broken at NaN, so one
+    path to draw instead of a path per night (vlines), which the PDF writes out one by one."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    line = np.full((3 * len(tops), 2), np.nan)
+    if tops:
+        line[0::3, 0] = line[1::3, 0] = [x for x, _ in tops]
+        line[0::3, 1] = 0.0
+        line[1::3, 1] = [top for _, top in tops]
+    ax.add_collection(LineCollection([line], linewidths=width, colors=colour), autolim=False)
+
+
 def date_axis(ax: Axes, start: date, end: date) -> None:
     """Nights from `start` to `end` on the x axis, dated under `ax` (axes sharing its x axis
     share the ticks)."""
@@ -211,13 +212,24 @@ def date_axis(ax: Axes, start: date, end: date) -> None:
     if days <= 62:
         # Whole days only: the automatic locator puts several ticks (hours) on one day for a
         # short window, labelled "03 Mar, 03 Mar, 03 Mar".
-        ax.xaxis.set_major_locator(DayLocator(interval=max(1, math.ceil(days / 10))))
+        fixed_dates(ax, DayLocator(interval=max(1, math.ceil(days / 10))))
     else:
-        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=10))
+        fixed_dates(ax, AutoDateLocator(maxticks=10))
     ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
     ax.tick_params(axis="x", labelrotation=30, labelbottom=True)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
+
+
+def fixed_dates(ax: Axes, locator: DateLocator) -> None:
+    """`locator`'s dates for the x axis' limits as set, worked out once: a date locator runs its
+    rules on every draw of every axes sharing the axis (PNG, then again for the PDF), about a
+    tenth of a report's drawing time."""
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import FixedLocator
+
+    low, high = ax.get_xlim()
+    ax.xaxis.set_major_locator(FixedLocator(locator.tick_values(num2date(low), num2date(high))))
 
 
 def _style(ax: Axes, label: str) -> None:
@@ -350,7 +362,7 @@ def draw_iron(
     first, last = min(xs), max(xs)
     pad = max(15.0, (last - first) * 0.05)
     ax.set_xlim(first - pad, last + pad)
-    ax.xaxis.set_major_locator(AutoDateLocator(maxticks=5))
+    fixed_dates(ax, AutoDateLocator(maxticks=5))
     ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
     _style(ax, label)
     ax.tick_params(axis="x", labelsize=6)

@@ -13,24 +13,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Speaker
+
 # Tags people can pick with one tap; "stretched" is also added automatically on nights after a
 # stretch reminder was marked Done. Values are stored, labels shown.
 KNOWN_TAGS: dict[str, str] = {
-    "caffeine": "Caffeine",
-    "alcohol": "Alcohol",
-    "late_meal": "Late meal",
-    "exercise": "Exercise",
-    "stretched": "Stretched",
-    "massage": "Massage",
-    "iron": "Iron supplement",
-    "medication": "Medication taken",
-    "stress": "Stressful day",
+    "caffeine": N_("Caffeine"),
+    "alcohol": N_("Alcohol"),
+    "late_meal": N_("Late meal"),
+    "exercise": N_("Exercise"),
+    "stretched": N_("Stretched"),
+    "massage": N_("Massage"),
+    "iron": N_("Iron supplement"),
+    "medication": N_("Medication taken"),
+    "stress": N_("Stressful day"),
 }
 STRETCHED = "stretched"
 
 
-def tag_label(tag: str) -> str:
-    return KNOWN_TAGS.get(tag, tag)
+def tag_label(tag: str, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """A known tag's label in the reader's language; a person's own tag as they typed it."""
+    return tr(KNOWN_TAGS[tag]) if tag in KNOWN_TAGS else tag
 
 
 def ordered_tags(tags: frozenset[str] | set[str]) -> list[str]:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clinical.nights import NO_REGION_WORDS, check_rest_minutes, parse_regions
 from bot.errors import UserError
-from bot.formatting import plural
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Day, Moment, Phrase, Said, Speaker
 from bot.scheduling.parsing import parse_day_word, parse_time
 from bot.scheduling.recurrence import load_zone, local_date_of
 from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label, utc
@@ -30,7 +30,7 @@ MAX_NAPS = 10
 MAX_DAYS_BACK = 366
 MAX_CUSTOM_TAGS = 3
 _CUSTOM_TAG = re.compile(r"[a-z0-9][a-z0-9 _-]{0,23}", re.ASCII)
-_NIGHT_FORMATS = "Use a date like 2026-03-03, or “today” / “yesterday”."
+_NIGHT_FORMATS = N_("Use a date like 2026-03-03, or “today” / “yesterday”.")
 
 
 @dataclass
@@ -104,18 +104,25 @@ def parse_night(text: str | None, today: date) -> date:
         return date.fromisoformat(cleaned)
     except ValueError:
         raise UserError(
-            f"I couldn't read “{text.strip()[:24]}” as a night. {_NIGHT_FORMATS}"
+            N_("I couldn't read “{typed}” as a night. {formats}"),
+            typed=text.strip()[:24],
+            formats=Said(_NIGHT_FORMATS),
         ) from None
 
 
 def check_night(night: date, today: date) -> date:
     if night > today:
         raise UserError(
-            f"The night ending {night:%a %d %b %Y} hasn't happened yet. Nights are dated by the "
-            "morning they end, so last night is today's date."
+            N_(
+                "The night ending {night} hasn't happened yet. Nights are dated by the "
+                "morning they end, so last night is today's date."
+            ),
+            night=Day(night, "full", "%a %d %b %Y"),
         )
     if night < today - timedelta(days=MAX_DAYS_BACK):
-        raise UserError("That night is more than a year ago; I keep the diary for the last year.")
+        raise UserError(
+            N_("That night is more than a year ago; I keep the diary for the last year.")
+        )
     return night
 
 
@@ -129,6 +136,24 @@ _TAG_WORDS = {
     "meds": "medication",
     "medicine": "medication",
     "stressful": "stress",
+    # German, as a person types them (the labels in German, and short forms).
+    "koffein": "caffeine",
+    "kaffee": "caffeine",
+    "alkohol": "alcohol",
+    "spätes essen": "late_meal",
+    "spaetes essen": "late_meal",
+    "sport": "exercise",
+    "bewegung": "exercise",
+    "gedehnt": "stretched",
+    "dehnen": "stretched",
+    "dehnübungen": "stretched",
+    "eisen": "iron",
+    "eisenpräparat": "iron",
+    "medikament": "medication",
+    "medikament genommen": "medication",
+    "medikamente": "medication",
+    "stress": "stress",
+    "stressiger tag": "stress",
 }
 
 
@@ -145,15 +170,20 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
         known = close_known_tag(word)
         if known is not None:
             raise UserError(
-                f"“{word[:24]}” isn't one of the usual tags: did you mean {tag_label(known)}? "
-                "Type it that way to count it with your other nights."
+                N_(
+                    "“{word}” isn't one of the usual tags: did you mean {tag}? "
+                    "Type it that way to count it with your other nights."
+                ),
+                word=word[:24],
+                tag=Said(tag_label(known)),
             )
     if len(extra) > MAX_CUSTOM_TAGS:
-        raise UserError(f"Up to {MAX_CUSTOM_TAGS} custom tags per night, please.")
+        raise UserError(N_("Up to {count} custom tags per night, please."), count=MAX_CUSTOM_TAGS)
     for word in extra:
         if not _CUSTOM_TAG.fullmatch(word):
             raise UserError(
-                f"“{word[:24]}” can't be a tag: use up to 24 letters, digits, spaces or dashes."
+                N_("“{word}” can't be a tag: use up to 24 letters, digits, spaces or dashes."),
+                word=word[:24],
             )
     known_words = {w for w in words if w in KNOWN_TAGS}
     return frozenset(tags | known_words | set(extra))
@@ -203,26 +233,26 @@ def build_entry(
     zone = load_zone(zone_name)
     check_night(night, local_date_of(now, zone))
     if form.into_bed is None or form.final_wake is None:
-        raise UserError("I need at least when you got into bed and when you finally woke up.")
-    final_wake = morning_instant(night, _time("final wake", form.final_wake), zone)
-    into_bed = before_wake(night, _time("into bed", form.into_bed), zone, final_wake)
+        raise UserError(N_("I need at least when you got into bed and when you finally woke up."))
+    final_wake = morning_instant(night, _time(N_("Final wake"), form.final_wake), zone)
+    into_bed = before_wake(night, _time(N_("Into bed"), form.into_bed), zone, final_wake)
     tried = (
-        before_wake(night, _time("tried to sleep", form.tried_sleep), zone, final_wake)
+        before_wake(night, _time(N_("Tried to sleep"), form.tried_sleep), zone, final_wake)
         if form.tried_sleep
         else into_bed
     )
     out_of_bed = (
-        morning_instant(night, _time("out of bed", form.out_of_bed), zone)
+        morning_instant(night, _time(N_("Out of bed"), form.out_of_bed), zone)
         if form.out_of_bed
         else None
     )
     onset = (
-        before_wake(night, _time("RLS symptoms started", form.rls_onset), zone, final_wake)
+        before_wake(night, _time(N_("RLS symptoms started"), form.rls_onset), zone, final_wake)
         if form.rls_onset
         else None
     )
-    latency = _count("minutes to fall asleep", form.sleep_latency_min, MAX_MINUTES)
-    awake = _count("minutes awake", form.awake_min, MAX_MINUTES)
+    latency = _count(N_("Minutes to fall asleep"), form.sleep_latency_min, MAX_MINUTES)
+    awake = _count(N_("Minutes awake"), form.awake_min, MAX_MINUTES)
     entry = SleepEntry(
         user_id=user_id,
         night=night,
@@ -230,16 +260,16 @@ def build_entry(
         into_bed=into_bed,
         tried_sleep=tried,
         sleep_latency_min=latency,
-        awakenings=_count("awakenings", form.awakenings, MAX_COUNT),
+        awakenings=_count(N_("Awakenings"), form.awakenings, MAX_COUNT),
         awake_min=awake,
         final_wake=final_wake,
         out_of_bed=out_of_bed,
-        quality=_scale("sleep quality", form.quality, 1, 5),
-        severity=_scale("RLS severity", form.severity, 0, 10),
+        quality=_scale(N_("Sleep quality"), form.quality, 1, 5),
+        severity=_scale(N_("RLS severity"), form.severity, 0, 10),
         rls_onset=onset,
-        rls_out_of_bed=_count("times RLS got you up", form.rls_out_of_bed, MAX_COUNT),
-        naps=_count("naps", form.naps, MAX_NAPS),
-        nap_min=_count("minutes napping", form.nap_min, MAX_MINUTES),
+        rls_out_of_bed=_count(N_("Times RLS got you up"), form.rls_out_of_bed, MAX_COUNT),
+        naps=_count(N_("Naps"), form.naps, MAX_NAPS),
+        nap_min=_count(N_("Minutes napping"), form.nap_min, MAX_MINUTES),
         tags=parse_tags(form.tags, form.tag_text),
         note=_note(form.note),
         body_regions=regions_answer(form.body_regions, form.region_text),
@@ -255,7 +285,7 @@ def regions_answer(picked: set[str] | None, typed: str | None) -> frozenset[str]
     text = (typed or "").strip()
     if text.lower() in NO_REGION_WORDS:
         if picked:
-            raise UserError("Body regions: “none” and a region at once? Pick one or the other.")
+            raise UserError(N_("Body regions: “none” and a region at once? Pick one or the other."))
         return frozenset()
     if picked is None and not text:
         return None
@@ -263,23 +293,31 @@ def regions_answer(picked: set[str] | None, typed: str | None) -> frozenset[str]
 
 
 def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
-    def at(instant: datetime) -> str:
-        return f"{instant.astimezone(zone):%a %H:%M}"
+    def at(instant: datetime) -> Moment:
+        return Moment(instant.astimezone(zone))
 
     if entry.tried_sleep < entry.into_bed:
         raise UserError(
-            f"You tried to sleep ({at(entry.tried_sleep)}) before getting into bed "
-            f"({at(entry.into_bed)}). Check the two times."
+            N_(
+                "You tried to sleep ({tried}) before getting into bed ({bed}). Check the two times."
+            ),
+            tried=at(entry.tried_sleep),
+            bed=at(entry.into_bed),
         )
     if entry.final_wake < entry.tried_sleep:
         raise UserError(
-            f"Your final wake ({at(entry.final_wake)}) is before you tried to sleep "
-            f"({at(entry.tried_sleep)}). Check the two times."
+            N_(
+                "Your final wake ({wake}) is before you tried to sleep ({tried}). "
+                "Check the two times."
+            ),
+            wake=at(entry.final_wake),
+            tried=at(entry.tried_sleep),
         )
     if entry.out_of_bed is not None and entry.out_of_bed < entry.final_wake:
         raise UserError(
-            f"Out of bed ({at(entry.out_of_bed)}) is before your final wake "
-            f"({at(entry.final_wake)}). Check the two times."
+            N_("Out of bed ({up}) is before your final wake ({wake}). Check the two times."),
+            up=at(entry.out_of_bed),
+            wake=at(entry.final_wake),
         )
     span = bed_span(entry)
     # "More than a day" on the wall clock: 07:00 to 06:01 next morning is 24h 01m elapsed on the
@@ -290,31 +328,45 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
     )
     if span > MAX_TIME_IN_BED and wall > MAX_TIME_IN_BED:
         raise UserError(
-            f"That's {hours_minutes(span.total_seconds() / 60)} in bed, more than a day. Check "
-            "the times."
+            N_("That's {span} in bed, more than a day. Check the times."),
+            span=hours_minutes(span.total_seconds() / 60),
         )
     window = sleep_window(entry).total_seconds() / 60
     known = [m for m in (entry.sleep_latency_min, entry.awake_min) if m is not None]
     if sum(known) > window:
         raise UserError(
-            f"Minutes to fall asleep plus minutes awake ({' + '.join(map(str, known))}) are "
-            f"longer than the night itself ({hours_minutes(window)} from trying to sleep to your "
-            "final wake)."
+            N_(
+                "Minutes to fall asleep plus minutes awake ({sum}) are longer than the night "
+                "itself ({window} from trying to sleep to your final wake)."
+            ),
+            sum=" + ".join(map(str, known)),
+            window=hours_minutes(window),
         )
     what, last = (
-        ("Out of bed", entry.out_of_bed) if entry.out_of_bed else ("Final wake", entry.final_wake)
+        (N_("Out of bed"), entry.out_of_bed)
+        if entry.out_of_bed
+        else (N_("Final wake"), entry.final_wake)
     )
     if last > now:
         raise UserError(
-            f"{what} at {at(last)} is still in the future. Log the night once you're up."
+            N_("{what} at {at} is still in the future. Log the night once you're up."),
+            what=Said(what),
+            at=at(last),
         )
     if entry.naps and entry.nap_min == 0:
         raise UserError(
-            f"{plural(entry.naps, 'nap')} of 0 minutes? Leave the nap minutes blank if unsure."
+            N_("{naps} of 0 minutes? Leave the nap minutes blank if unsure."),
+            naps=Phrase(
+                N_("{count} nap") if entry.naps == 1 else N_("{count} naps"), count=entry.naps
+            ),
         )
     if entry.naps == 0 and entry.nap_min:
         raise UserError(
-            f"No naps, but {plural(entry.nap_min, 'minute')} napping? Check the two answers."
+            N_("No naps, but {minutes} napping? Check the two answers."),
+            minutes=Phrase(
+                N_("{count} minute") if entry.nap_min == 1 else N_("{count} minutes"),
+                count=entry.nap_min,
+            ),
         )
 
 
@@ -324,25 +376,27 @@ def bed_span(entry: SleepEntry) -> timedelta:
     return utc(entry.final_wake) - utc(entry.into_bed) if tib is None else tib
 
 
-def implausible(entry: SleepEntry) -> str | None:
+def implausible(entry: SleepEntry, tr: Speaker = ENGLISH_SPEAKER) -> str | None:
     """A question to ask before saving a night that is possible but unusual (16 hours or more
     in bed, or none at all: often a typo such as 10:00 for 22:00), or None."""
     zone = load_zone(entry.timezone)
 
-    def at(instant: datetime) -> str:
-        return f"{instant.astimezone(zone):%a %H:%M}"
+    def at(instant: datetime) -> Moment:
+        return Moment(instant.astimezone(zone))
 
     span = bed_span(entry)
     end = entry.out_of_bed or entry.final_wake
     if span <= timedelta(0):
-        return (
-            f"That's no time in bed at all: into bed and up both at {at(entry.into_bed)}. "
-            "Is that right?"
+        return tr(
+            "That's no time in bed at all: into bed and up both at {at}. Is that right?",
+            at=at(entry.into_bed),
         )
     if span >= LONG_TIME_IN_BED:
-        return (
-            f"That's {hours_minutes(span.total_seconds() / 60)} in bed, from "
-            f"{at(entry.into_bed)} to {at(end)}. Is that right?"
+        return tr(
+            "That's {span} in bed, from {start} to {end}. Is that right?",
+            span=hours_minutes(span.total_seconds() / 60),
+            start=at(entry.into_bed),
+            end=at(end),
         )
     return None
 
@@ -351,14 +405,21 @@ def _time(what: str, text: str) -> time:
     try:
         return parse_time(text)
     except UserError as exc:
-        raise UserError(f"{_upper_first(what)}: {exc.message}") from None
+        raise UserError(
+            N_("{what}: {problem}"), what=Said(what), problem=Phrase(exc.text, **exc.params)
+        ) from None
 
 
 def _count(what: str, value: int | None, limit: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not 0 <= value <= limit:
-        raise UserError(f"{_upper_first(what)} should be between 0 and {limit}, not {value}.")
+        raise UserError(
+            N_("{what} should be between 0 and {limit}, not {value}."),
+            what=Said(what),
+            limit=limit,
+            value=value,
+        )
     return value
 
 
@@ -367,7 +428,11 @@ def _scale(what: str, value: int | None, low: int, high: int) -> int | None:
         return None
     if isinstance(value, bool) or not low <= value <= high:
         raise UserError(
-            f"{_upper_first(what)} goes from {low} to {high}; {value} is off the scale."
+            N_("{what} goes from {low} to {high}; {value} is off the scale."),
+            what=Said(what),
+            low=low,
+            high=high,
+            value=value,
         )
     return value
 
@@ -378,8 +443,12 @@ def _note(text: str | None) -> str | None:
     note = text.strip()
     if len(note) > MAX_NOTE:
         raise UserError(
-            f"Your note is {len(note)} characters; please keep it to {MAX_NOTE} (it's for you and "
-            "your doctor at a glance)."
+            N_(
+                "Your note is {length} characters; please keep it to {limit} (it's for you and "
+                "your doctor at a glance)."
+            ),
+            length=len(note),
+            limit=MAX_NOTE,
         )
     return note
 

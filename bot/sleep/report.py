@@ -13,19 +13,24 @@ Everything the page shows comes from one plain value, :class:`ReportInput`, whic
 process (`bot.sleep.drawing`).
 
 Speed (issue 20: a year of nights ≤ 500 ms): with matplotlib 3.11 nearly all of a page's time
-is laying out and rasterising strings, about a millisecond per string whatever its length, twice
-(PNG and PDF). So the nightly table is one monospaced string per line instead of one text per
-cell, unknown answers are one marker line per chart instead of a "?" text per night, and the
-table holds the nights that fit one page. Both formats are saved from the same figure; the PNG
-uses zlib level 1 (a fifth of the encoding time, a slightly larger file).
+was laying out and rasterising strings, twice (PNG and PDF), and subsetting the embedded font.
+So the nightly table is one monospaced string per line, unknown answers are one marker line per
+chart, and the table holds the nights that fit one page; the page's own lines are
+:class:`bot.sleep.pagetext.PageText` (glyphs from a per-process cache for the PNG, one text
+operator in the standard Courier for the PDF, see there); date ticks are worked out once and
+y labels stand in a fixed column (matplotlib otherwise measures every tick label to place them);
+bars are one broken line per series; the PNG is RGB with unfiltered rows at zlib level 1
+(`bot.sleep.png`). bench/README.md has the figures.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -86,7 +91,8 @@ MONO = "DejaVu Sans Mono"
 # No hinting: a quarter less time rasterising glyphs, and at 200 dpi the text stays crisp.
 PAGE_STYLE: dict[Any, Any] = {
     "font.family": "monospace",
-    "font.monospace": [MONO],
+    # Courier: the PDF's standard monospaced font, used when the report allows (see render_report).
+    "font.monospace": [MONO, "Courier"],
     "pdf.fonttype": 42,
     # matplotlib 3.11 sizes the PDF's font subsets by the PostScript setting: with its default
     # (3) the one font was embedded as several subsets, each its own fontTools pass.
@@ -336,7 +342,20 @@ class _Page:
         self.text: list[str] = []
 
     def put(self, x: float, y: float, line: str, font: float, **style: object) -> None:
-        self.ax.text(x, y, line, fontsize=font, va="top", **style)  # type: ignore[arg-type]
+        from bot.sleep.pagetext import PageText
+
+        self.ax.add_artist(
+            PageText(
+                x,
+                y,
+                line,
+                fontsize=font,
+                va="top",
+                transform=self.ax.transData,
+                clip_on=False,
+                **style,  # type: ignore[arg-type]
+            )
+        )
         self.text.append(line)
 
     def lines(self, lines: Sequence[str], font: float, **style: object) -> None:
@@ -354,10 +373,17 @@ class _Page:
     def gap(self, inches: float) -> None:
         self.y -= inches
 
-    def axes(self, left: float, top: float, width: float, height: float) -> Axes:
-        """A chart in inches from the page's left edge, `top` down to `top - height`."""
+    def axes(
+        self, left: float, top: float, width: float, height: float, label: float = 0.45
+    ) -> Axes:
+        """A chart in inches from the page's left edge, `top` down to `top - height`, its y
+        label `label` inches left of it. A fixed place (the charts' labels in one column):
+        placing labels by their tick labels measured every tick label of every chart, twice."""
         w, h = self.page_width, self.page_height
-        return self.figure.add_axes((left / w, (top - height) / h, width / w, height / h))
+        ax = self.figure.add_axes((left / w, (top - height) / h, width / w, height / h))
+        ax.yaxis.set_label_coords(-label / width, 0.5)
+        ax.xaxis.set_label_coords(0.5, 0.0)  # no x labels on the page
+        return ax
 
 
 def _blank_page(width: float, height: float) -> _Page:
@@ -376,9 +402,8 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def average_lines(data: ReportInput) -> tuple[list[str], list[str]]:
+def average_lines(data: ReportInput, summary: Summary) -> tuple[list[str], list[str]]:
     """The averages with their n; then the RLS onset, rest and regions over the same nights."""
-    summary = data.summary
     averages = [
         f"{m.name}: {format_value(m.mean, m.unit)}"
         + (f"  (n = {m.count})" if m.mean is not None else "  (not answered)")
@@ -429,6 +454,7 @@ def _watch(page: _Page, data: ReportInput) -> None:
 
 
 IRON_FONT = 6.5
+IRON_LABEL = 0.3  # inches from an iron chart to its y label (tick labels up to "100")
 
 
 def iron_line(lab: LabResult, today: date) -> str:
@@ -466,7 +492,7 @@ def _iron(page: _Page, data: ReportInput) -> None:
     tsat = [(lab.taken_on, lab.tsat) for lab in by_date if lab.tsat is not None]
     half = (height - 0.25) / 2
     draw_iron(
-        page.axes(chart_left, top, chart_width, half),
+        page.axes(chart_left, top, chart_width, half, IRON_LABEL),
         ferritin,
         FERRITIN_THRESHOLD,
         "ng/mL",
@@ -474,7 +500,7 @@ def _iron(page: _Page, data: ReportInput) -> None:
     )
     if tsat:
         draw_iron(
-            page.axes(chart_left, top - half - 0.25, chart_width, half),
+            page.axes(chart_left, top - half - 0.25, chart_width, half, IRON_LABEL),
             tsat,
             TSAT_THRESHOLD,
             "TSAT %",
@@ -671,7 +697,7 @@ def report_page(data: ReportInput) -> tuple[Figure, bool, list[str]]:
         TEXT_FONT,
     )
     page.gap(0.03)
-    averages, symptoms = average_lines(data)
+    averages, symptoms = average_lines(data, summary)
     _averages(page, averages)
     page.lines(symptoms, TEXT_FONT)
     if data.medicines:
@@ -728,26 +754,60 @@ def notes_pages(data: ReportInput) -> list[Figure]:
     return pages
 
 
+class _CourierWeight(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to find font weight" not in record.getMessage()
+
+
+@contextmanager
+def _quiet_courier_weight() -> Iterator[None]:
+    """matplotlib warns that the standard Courier's weight is "medium", not "normal": it is
+    the regular Courier, the one we ask for."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    quiet = _CourierWeight()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+def page_png(figure: Figure) -> bytes:
+    """The page drawn by Agg, as an RGB PNG (the page is opaque: no alpha channel)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from bot.sleep.png import encode_png
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return encode_png(np.asarray(canvas.buffer_rgba())[:, :, :3], PNG_COMPRESSION)
+
+
 def render_report(data: ReportInput) -> ReportFiles:
     """CPU-bound and GIL-bound: the bot calls it in its drawing process (`bot.sleep.drawing`)."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    png, pdf = io.BytesIO(), io.BytesIO()
+    from bot.sleep.pagetext import pdf_core_fonts
+
+    pdf = io.BytesIO()
     # TrueType (42) instead of the default Type 3 fonts: text stays selectable and searchable.
     with matplotlib.rc_context(PAGE_STYLE):
         figure, complete, text = report_page(data)
-        figure.savefig(
-            png,
-            format="png",
-            metadata={"Software": None},
-            pil_kwargs={"compress_level": PNG_COMPRESSION},
-        )
-        with PdfPages(pdf, metadata={"Creator": None, "Producer": None}) as pages:
-            for page in [figure, *([] if complete else notes_pages(data))]:
+        png = page_png(figure)
+        # The PDF in the standard Courier (nothing embedded) unless a character needs DejaVu.
+        figures = [figure, *([] if complete else notes_pages(data))]
+        core = pdf_core_fonts(figures)
+        with (
+            matplotlib.rc_context({"pdf.use14corefonts": core}),
+            _quiet_courier_weight(),
+            PdfPages(pdf, metadata={"Creator": None, "Producer": None}) as pages,
+        ):
+            for page in figures:
                 pages.savefig(page)
     return ReportFiles(
-        png.getvalue(),
+        png,
         pdf.getvalue(),
         entries_csv(data.nights),
         labs_csv(data.labs),

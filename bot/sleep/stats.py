@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.i18n.speech import N_
 from bot.scheduling.recurrence import local_date_of
 from bot.sleep.entry import STRETCHED, SleepEntry, ordered_tags
 from bot.sleep.metrics import awake_minutes, efficiency, optional_minutes, total_sleep
 
-NOT_PROOF = (
+NOT_PROOF = N_(
     "These are your own nights side by side, not proof of cause and effect: many things change "
     "from night to night. Worth raising with your doctor if a pattern holds."
 )
@@ -73,14 +74,14 @@ class Summary:
 MeasureFn = Callable[[SleepEntry], float | None]
 
 MEASURES: list[tuple[str, str, MeasureFn]] = [
-    ("Total sleep", "min", lambda e: optional_minutes(total_sleep(e))),
-    ("Sleep efficiency", "%", efficiency),
-    ("Time to fall asleep", "min", lambda e: _float(e.sleep_latency_min)),
-    ("Awake during the night", "min", lambda e: _float(awake_minutes(e))),
-    ("Awakenings", "", lambda e: _float(e.awakenings)),
-    ("Naps the day before", "min", lambda e: _float(e.nap_min if e.naps != 0 else 0)),
-    ("Sleep quality", "/5", lambda e: _float(e.quality)),
-    ("RLS severity", "/10", lambda e: _float(e.severity)),
+    (N_("Total sleep"), "min", lambda e: optional_minutes(total_sleep(e))),
+    (N_("Sleep efficiency"), "%", efficiency),
+    (N_("Time to fall asleep"), "min", lambda e: _float(e.sleep_latency_min)),
+    (N_("Awake during the night"), "min", lambda e: _float(awake_minutes(e))),
+    (N_("Awakenings"), "", lambda e: _float(e.awakenings)),
+    (N_("Naps the day before"), "min", lambda e: _float(e.nap_min if e.naps != 0 else 0)),
+    (N_("Sleep quality"), "/5", lambda e: _float(e.quality)),
+    (N_("RLS severity"), "/10", lambda e: _float(e.severity)),
 ]
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.clinical.nights import REGIONS
-from bot.formatting import plural
+from bot.i18n import N_, Speaker
+from bot.i18n.locales import ENGLISH
+from bot.i18n.speech import ENGLISH_SPEAKER, Day, OneOf
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.entry import SleepEntry, ordered_tags, tag_label
 from bot.sleep.metrics import (
@@ -20,55 +22,60 @@ from bot.sleep.times import local_clock
 
 UNKNOWN = "–"
 # Said once under the stats and in the report: what the averages are and what "–" means.
-AVERAGES_ARE = (
+AVERAGES_ARE = N_(
     "Averages are of nightly values, over the nights where the value is known (n); "
     "– means not answered."
 )
+EN = ENGLISH_SPEAKER
 
 
-def format_value(value: float | None, unit: str) -> str:
+def _decimal(value: float, tr: Speaker) -> str:
+    return f"{value:.1f}" if tr.locale == ENGLISH else tr.decimal(value, 1)
+
+
+def format_value(value: float | None, unit: str, tr: Speaker = EN) -> str:
     if value is None:
         return UNKNOWN
     if unit == "min":
         return hours_minutes(value) if value >= 60 else f"{value:.0f} min"
     if unit == "%":
-        return f"{value:.0f}%"
-    return f"{value:.1f}{unit}"
+        return f"{value:.0f}%" if tr.locale == ENGLISH else f"{value:.0f} %"
+    return f"{_decimal(value, tr)}{unit}"
 
 
-def format_change(measure: Measure) -> str:
+def format_change(measure: Measure, tr: Speaker = EN) -> str:
     change = measure.change
     if change is None:
         return ""
     if measure.unit == "min":
         if abs(change) < 1:
-            return "steady"
+            return tr("steady")
         amount = f"{abs(change):.0f} min"
     elif measure.unit == "%":
         if abs(change) < 0.5:
-            return "steady"
-        amount = f"{abs(change):.0f} points"
+            return tr("steady")
+        amount = tr("{amount} points", amount=f"{abs(change):.0f}")
     else:
         if abs(change) < 0.05:
-            return "steady"
-        amount = f"{abs(change):.1f}"
-    return f"{'up' if change > 0 else 'down'} {amount}"
+            return tr("steady")
+        amount = _decimal(abs(change), tr)
+    return tr("up {amount}", amount=amount) if change > 0 else tr("down {amount}", amount=amount)
 
 
-def measure_line(measure: Measure) -> str:
-    line = f"**{measure.name}:** {format_value(measure.mean, measure.unit)}"
+def measure_line(measure: Measure, tr: Speaker = EN) -> str:
+    line = f"**{tr(measure.name)}:** {format_value(measure.mean, measure.unit, tr)}"
     if measure.mean is None:
-        return line + " (not answered on any night)"
+        return line + tr(" (not answered on any night)")
     details = [f"n = {measure.count}"]
-    change = format_change(measure)
+    change = format_change(measure, tr)
     if change:
-        details.append(f"{change}, later vs earlier nights")
+        details.append(tr("{change}, later vs earlier nights", change=change))
     return f"{line} ({'; '.join(details)})"
 
 
-def comparison_line(c: TagComparison) -> str:
+def comparison_line(c: TagComparison, tr: Speaker = EN) -> str:
     def sev(value: float | None) -> str:
-        return UNKNOWN if value is None else f"{value:.1f}"
+        return UNKNOWN if value is None else _decimal(value, tr)
 
     def tst(value: float | None) -> str:
         return maybe_hours_minutes(value, UNKNOWN)
@@ -77,17 +84,34 @@ def comparison_line(c: TagComparison) -> str:
         # Only when a value is missing on some nights: otherwise the nights count says it.
         if counts == (c.tagged_nights, c.untagged_nights):
             return ""
-        return f" (n = {counts[0]} vs {counts[1]})"
+        return tr(" (n = {tagged} vs {untagged})", tagged=counts[0], untagged=counts[1])
 
     parts = []
     if c.severity_tagged is not None or c.severity_untagged is not None:
         parts.append(
-            f"RLS severity {sev(c.severity_tagged)} vs {sev(c.severity_untagged)}{n(c.severity_n)}"
+            tr(
+                "RLS severity {tagged} vs {untagged}{n}",
+                tagged=sev(c.severity_tagged),
+                untagged=sev(c.severity_untagged),
+                n=n(c.severity_n),
+            )
         )
     if c.sleep_tagged is not None or c.sleep_untagged is not None:
-        parts.append(f"sleep {tst(c.sleep_tagged)} vs {tst(c.sleep_untagged)}{n(c.sleep_n)}")
-    nights = f"**{tag_label(c.tag)}** ({c.tagged_nights} vs {c.untagged_nights} nights)"
-    return f"{nights}: {', '.join(parts) or 'no severity or total sleep to compare'}"
+        parts.append(
+            tr(
+                "sleep {tagged} vs {untagged}{n}",
+                tagged=tst(c.sleep_tagged),
+                untagged=tst(c.sleep_untagged),
+                n=n(c.sleep_n),
+            )
+        )
+    nights = tr(
+        "**{tag}** ({tagged} vs {untagged} nights)",
+        tag=tag_label(c.tag, tr),
+        tagged=c.tagged_nights,
+        untagged=c.untagged_nights,
+    )
+    return f"{nights}: {', '.join(parts) or tr('no severity or total sleep to compare')}"
 
 
 def _lower_first(name: str) -> str:
@@ -96,81 +120,120 @@ def _lower_first(name: str) -> str:
     return name if first.isupper() else name[:1].lower() + name[1:]
 
 
-def summary_text(summary: Summary, days: int) -> list[str]:
+def summary_text(summary: Summary, days: int, tr: Speaker = EN) -> list[str]:
     lines = [
-        f"Nights logged: **{summary.nights}** of the last {plural(days, 'day')} "
-        f"({summary.start:%d %b} – {summary.end:%d %b %Y})"
+        tr(
+            "Nights logged: **{nights}** of the last {days} ({start} – {end})",
+            nights=summary.nights,
+            days=tr.plural(days, "{count} day", "{count} days"),
+            start=Day(summary.start, "short_day", "%d %b").said_by(tr),
+            end=Day(summary.end, "long", "%d %b %Y").said_by(tr),
+        )
     ]
-    lines += [measure_line(m) for m in summary.measures if m.mean is not None]
+    lines += [measure_line(m, tr) for m in summary.measures if m.mean is not None]
     # One line for the unanswered ones: eight lines of "–" would bury the answers.
-    unanswered = [_lower_first(m.name) for m in summary.measures if m.mean is None]
+    # (German nouns keep their capital letter mid-sentence.)
+    unanswered = [
+        _lower_first(tr(m.name)) if tr.locale == ENGLISH else tr(m.name)
+        for m in summary.measures
+        if m.mean is None
+    ]
     if unanswered:
-        lines.append(f"Not answered on any of these nights: {', '.join(unanswered)}.")
+        lines.append(
+            tr("Not answered on any of these nights: {names}.", names=", ".join(unanswered))
+        )
     eff = summary.measure("Sleep efficiency").mean
-    footnote = AVERAGES_ARE
+    footnote = tr(AVERAGES_ARE)
     if eff is not None:
-        footnote += (
-            f" Sleep efficiency = total sleep ÷ time in bed; {EFFICIENCY_TARGET:.0f}% or more "
-            "is the usual target."
+        footnote += tr(
+            " Sleep efficiency = total sleep ÷ time in bed; {target}% or more is the usual target.",
+            target=f"{EFFICIENCY_TARGET:.0f}",
         )
     lines.append(f"-# {footnote}")
     return lines
 
 
-def entry_line(entry: SleepEntry) -> str:
+def entry_line(entry: SleepEntry, tr: Speaker = EN) -> str:
     zone = load_zone(entry.timezone)
     eff = efficiency(entry)
     up = UNKNOWN if entry.out_of_bed is None else local_clock(entry.out_of_bed, zone)
     parts = [
-        f"**{entry.night:%a %d %b}**",
-        f"bed {local_clock(entry.into_bed, zone)}, woke {local_clock(entry.final_wake, zone)}, "
-        f"up {up}",
-        f"slept {maybe_hours_minutes(optional_minutes(total_sleep(entry)), UNKNOWN)}",
-        f"in bed {maybe_hours_minutes(optional_minutes(time_in_bed(entry)), UNKNOWN)}",
-        f"efficiency {UNKNOWN if eff is None else f'{eff:.0f}%'}",
+        "**" + Day(entry.night, "short_day", "%a %d %b").said_by(tr) + "**",
+        tr(
+            "bed {bed}, woke {wake}, up {up}",
+            bed=local_clock(entry.into_bed, zone),
+            wake=local_clock(entry.final_wake, zone),
+            up=up,
+        ),
+        tr(
+            "slept {slept}",
+            slept=maybe_hours_minutes(optional_minutes(total_sleep(entry)), UNKNOWN),
+        ),
+        tr(
+            "in bed {in_bed}",
+            in_bed=maybe_hours_minutes(optional_minutes(time_in_bed(entry)), UNKNOWN),
+        ),
+        tr(
+            "efficiency {efficiency}",
+            efficiency=UNKNOWN if eff is None else format_value(eff, "%", tr),
+        ),
     ]
     if entry.quality is not None:
-        parts.append(f"quality {entry.quality}/5")
+        parts.append(tr("quality {quality}/5", quality=entry.quality))
     if entry.severity is not None:
-        parts.append(f"RLS {entry.severity}/10")
+        parts.append(tr("RLS {severity}/10", severity=entry.severity))
     if entry.body_regions is not None or entry.rest_min is not None or entry.severity:
-        parts.append(symptom_spread_text(entry))
+        parts.append(symptom_spread_text(entry, tr))
     if entry.naps:
+        naps = tr.plural(entry.naps, "{count} nap", "{count} naps")
         minutes = "" if entry.nap_min is None else f", {entry.nap_min} min"
-        parts.append(f"{plural(entry.naps, 'nap')}{minutes}")
+        parts.append(f"{naps}{minutes}")
     if entry.tags:
-        parts.append(", ".join(tag_label(t) for t in ordered_tags(entry.tags)))
+        parts.append(", ".join(tag_label(t, tr) for t in ordered_tags(entry.tags)))
     return " · ".join(parts)
 
 
-def symptom_spread_text(entry: SleepEntry) -> str:
+def symptom_spread_text(entry: SleepEntry, tr: Speaker = EN) -> str:
     """Where symptoms were felt and after how long at rest; "–" where not answered."""
     regions = entry.body_regions
     if regions is None:
-        where = f"where {UNKNOWN}"
+        where = tr("where {unknown}", unknown=UNKNOWN)
     elif not regions:
-        where = "no body region"
+        where = tr("no body region")
     else:
-        where = "in " + ", ".join(r for r in REGIONS if r in regions)
+        where = tr(
+            "in {regions}",
+            regions=", ".join(tr(label) for r, label in REGIONS.items() if r in regions),
+        )
     rest = (
-        f"at rest {UNKNOWN}"
+        tr("at rest {unknown}", unknown=UNKNOWN)
         if entry.rest_min is None
-        else f"after {format_value(entry.rest_min, 'min')} at rest"
+        else tr("after {rest} at rest", rest=format_value(entry.rest_min, "min", tr))
     )
-    return f"symptoms {where}, {rest}"
+    return tr("symptoms {where}, {rest}", where=where, rest=rest)
 
 
-def missing_for_sleep(entry: SleepEntry) -> str | None:
+MINUTES_TO_FALL_ASLEEP = N_("minutes to fall asleep")
+MINUTES_AWAKE = N_("minutes awake in the night")
+WHEN_UP = N_("when you got out of bed")
+
+
+def missing_for_sleep(entry: SleepEntry, tr: Speaker = EN) -> str | None:
     """What to add for total sleep and efficiency to be known, or None if they are."""
     missing = []
     if entry.sleep_latency_min is None:
-        missing.append("minutes to fall asleep")
+        missing.append(tr(MINUTES_TO_FALL_ASLEEP))
     if total_sleep(entry) is None and entry.awake_min is None:
-        missing.append("minutes awake in the night")
+        missing.append(tr(MINUTES_AWAKE))
     if entry.out_of_bed is None:
-        missing.append("when you got out of bed")
+        missing.append(tr(WHEN_UP))
     if not missing:
         return None
-    listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
-    wanted = "efficiency" if total_sleep(entry) is not None else "total sleep and efficiency"
-    return f"Add {listed} (`/sleep edit`) for {wanted}."
+    listed = OneOf(missing).said_by(tr) if len(missing) == 1 else _and(missing, tr)
+    if total_sleep(entry) is not None:
+        return tr("Add {missing} (`/sleep edit`) for efficiency.", missing=listed)
+    return tr("Add {missing} (`/sleep edit`) for total sleep and efficiency.", missing=listed)
+
+
+def _and(items: list[str], tr: Speaker) -> str:
+    return tr("{some} and {last}", some=", ".join(items[:-1]), last=items[-1])

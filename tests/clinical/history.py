@@ -58,6 +58,14 @@ def history(
     return nights
 
 
+def onsets(today: date, before: str, after: str, zone: str = "Europe/Berlin") -> list[SymptomNight]:
+    """56 nights ending `today` whose symptoms began at the clock time `before` every night of
+    the earlier window and at `after` every night of the later one."""
+    return history(
+        today, zone, earlier=lambda i: {"onset": before}, later=lambda i: {"onset": after}
+    )
+
+
 def dose(
     day: date, clock: str, zone: str = "Europe/Berlin", name: str = "Evening tablet"
 ) -> DoseEvent:

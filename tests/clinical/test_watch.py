@@ -28,7 +28,7 @@ from bot.clinical.watch import (
     watch_lines,
 )
 from bot.sleep.form import NightForm, build_entry
-from tests.clinical.history import at, dose, doses_daily, history, night
+from tests.clinical.history import at, dose, doses_daily, history, night, onsets
 
 TODAY = date(2026, 6, 20)
 
@@ -77,7 +77,7 @@ def test_a_steady_history_shows_no_sign_and_says_so() -> None:
 )
 def test_onset_two_hours_earlier(before: str, after: str, holds: bool) -> None:
     result = watch(
-        history(TODAY, earlier=lambda i: {"onset": before}, later=lambda i: {"onset": after}),
+        onsets(TODAY, before, after),
         TODAY,
     )
     assert check(result.checks, ONSET).holds is holds
@@ -132,9 +132,7 @@ def test_onset_lacks_data_with_six_nights_on_one_side() -> None:
 
 
 def test_an_onset_on_a_night_outside_both_windows_does_not_count() -> None:
-    nights = history(
-        TODAY, earlier=lambda i: {"onset": "22:00"}, later=lambda i: {"onset": "22:00"}
-    )
+    nights = onsets(TODAY, "22:00", "22:00")
     old = [night(TODAY - timedelta(days=56 + k), onset="12:00") for k in range(30)]
     onset = check(watch(nights + old, TODAY).checks, ONSET)
     assert (onset.earlier_n, onset.later_n, onset.holds) == (28, 28, False)
@@ -147,9 +145,7 @@ def test_berlin_end_of_march_same_clock_time_is_no_change() -> None:
     # Earlier window all winter time (CET), later window all summer time (CEST), 22:00 every
     # night: the same clock time, though an hour apart in UTC.
     today = date(2026, 4, 26)
-    nights = history(
-        today, earlier=lambda i: {"onset": "22:00"}, later=lambda i: {"onset": "22:00"}
-    )
+    nights = onsets(today, "22:00", "22:00")
     assert nights[0].rls_onset is not None and nights[-1].rls_onset is not None
     assert nights[0].rls_onset.hour == 21 and nights[-1].rls_onset.hour == 20  # UTC
     onset = check(watch(nights, today).checks, ONSET)
@@ -160,9 +156,7 @@ def test_berlin_end_of_october_two_clock_hours_earlier_is_a_sign() -> None:
     # 22:00 summer time before, 20:00 winter time after the 25 October change: two hours
     # earlier on the clock, only one hour in UTC. The clock is what a person lives by.
     today = date(2026, 11, 21)
-    nights = history(
-        today, earlier=lambda i: {"onset": "22:00"}, later=lambda i: {"onset": "20:00"}
-    )
+    nights = onsets(today, "22:00", "20:00")
     onset = check(watch(nights, today).checks, ONSET)
     assert onset.holds is True
     assert onset.earlier_value is not None and onset.later_value is not None
@@ -173,12 +167,7 @@ def test_the_night_the_clocks_go_back_reads_the_first_0230() -> None:
     zone = "Europe/Berlin"
     n = night(date(2026, 10, 25), zone, onset="02:30")
     assert n.rls_onset == at(date(2026, 10, 25), "02:30", zone)  # fold=0: still summer time
-    nights = history(
-        date(2026, 11, 8),
-        zone,
-        earlier=lambda i: {"onset": "02:30"},
-        later=lambda i: {"onset": "02:30"},
-    )
+    nights = onsets(date(2026, 11, 8), "02:30", "02:30", zone)
     onset = check(watch(nights, date(2026, 11, 8)).checks, ONSET)
     assert (onset.earlier_value, onset.later_value, onset.holds) == (1590, 1590, False)
 
@@ -187,9 +176,7 @@ def test_berlin_spring_forward_gap_time_is_read_as_the_diary_reads_it() -> None:
     # 02:30 did not exist on 29 March 2026 in Berlin; the diary reads it as 03:30 CEST. One such
     # night among 28 moves no median.
     today = date(2026, 4, 10)
-    nights = history(
-        today, earlier=lambda i: {"onset": "02:30"}, later=lambda i: {"onset": "02:30"}
-    )
+    nights = onsets(today, "02:30", "02:30")
     onset = check(watch(nights, today).checks, ONSET)
     assert onset.holds is False
     assert onset.later_value == 1590
@@ -198,16 +185,12 @@ def test_berlin_spring_forward_gap_time_is_read_as_the_diary_reads_it() -> None:
 def test_new_york_spring_forward_and_an_earlier_onset() -> None:
     zone = "America/New_York"
     today = date(2026, 3, 28)  # later window includes 8 March, the change
-    nights = history(
-        today, zone, earlier=lambda i: {"onset": "23:15"}, later=lambda i: {"onset": "21:15"}
-    )
+    nights = onsets(today, "23:15", "21:15", zone)
     onset = check(watch(nights, today).checks, ONSET)
     assert onset.holds is True
     assert onset.earlier_value is not None and onset.later_value is not None
     assert onset.earlier_value - onset.later_value == 120
-    steady_nights = history(
-        today, zone, earlier=lambda i: {"onset": "23:15"}, later=lambda i: {"onset": "23:15"}
-    )
+    steady_nights = onsets(today, "23:15", "23:15", zone)
     assert check(watch(steady_nights, today).checks, ONSET).holds is False
 
 

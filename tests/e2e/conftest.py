@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -79,11 +80,19 @@ def bot_settings(emu: DiscordEmulator, tmp_path: Path, **overrides: object) -> S
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 
-@pytest.fixture
-async def bot(emu: DiscordEmulator, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RlsBot]:
-    client = RlsBot(bot_settings(emu, tmp_path), clock=clock)
-    async with running_client(emu, client, token=TOKEN) as running:
+@asynccontextmanager
+async def bot_process(
+    emu: DiscordEmulator, settings: Settings, clock: FakeClock
+) -> AsyncIterator[RlsBot]:
+    """One run of the bot on these settings; two in a row are a restart on the same database."""
+    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as running:
         # Register the commands like `rls-companion sync-commands` would, so the emulator knows
         # each option's type.
         await running.tree.sync()
+        yield running
+
+
+@pytest.fixture
+async def bot(emu: DiscordEmulator, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RlsBot]:
+    async with bot_process(emu, bot_settings(emu, tmp_path), clock) as running:
         yield running

@@ -14,8 +14,7 @@ from bot.client import RlsBot
 from bot.clinical.meds import DoseEvent
 from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
-from bot.emulator.testing import running_client
-from tests.e2e.conftest import TOKEN, bot_settings
+from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import buttons, deliver_due
 from tests.e2e.test_labs import with_zone
 
@@ -127,12 +126,11 @@ async def test_snooze_then_taken_on_either_message_is_one_answer(
 async def test_taken_works_after_a_restart(emu: DiscordEmulator, tmp_path: Path, clock) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
-        await first.tree.sync()
+    async with bot_process(emu, settings, clock) as first:
         await with_zone(first, alice)
         await add_iron(emu, alice)
         dm = await reminder(emu, first, clock, alice)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as second:
+    async with bot_process(emu, settings, clock) as second:
         taken = await (await emu.click(alice, dm, buttons(dm)["Taken"])).response()
         assert taken.type == 7
         doses = await second.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)

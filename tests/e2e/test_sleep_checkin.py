@@ -181,6 +181,13 @@ async def turn(emu: DiscordEmulator, user: EmuUser, page: EmuCallback, part: str
     assert answer.type == 7, answer.content  # the same message shows the other page
 
 
+def shown_picked(page: EmuCallback, part: str, user: EmuUser) -> list[str]:
+    """The values a menu on the page shows as picked, sorted."""
+    assert page.message is not None
+    menu = find_component(page.message, cid(part, user))
+    return sorted(o["value"] for o in menu["options"] if o.get("default"))
+
+
 async def test_save_on_the_first_page(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice, page = await start(emu, bot)
     await pick(emu, alice, page, "quality", "4")
@@ -218,9 +225,7 @@ async def test_back_and_forth_then_save(emu: DiscordEmulator, bot: RlsBot) -> No
     await pick(emu, alice, page, "rlsup", "1")
     await turn(emu, alice, page, "back")
     # The first page shows what was picked on it.
-    assert page.message is not None
-    picked = find_component(page.message, cid("awakenings", alice))
-    assert [o["value"] for o in picked["options"] if o.get("default")] == ["2"]
+    assert shown_picked(page, "awakenings", alice) == ["2"]
     await pick(emu, alice, page, "quality", "3")
     await turn(emu, alice, page, "next")
     await turn(emu, alice, page, "back")
@@ -449,11 +454,8 @@ async def test_regions_survive_back_and_forth_and_the_naps_page(
     await pick(emu, alice, page, "quality", "2")
     await turn(emu, alice, page, "next")
     # The RLS page shows what was picked on it.
-    assert page.message is not None
-    shown = find_component(page.message, cid("regions", alice))
-    assert sorted(o["value"] for o in shown["options"] if o.get("default")) == ["legs", "trunk"]
-    rest = find_component(page.message, cid("rest", alice))
-    assert [o["value"] for o in rest["options"] if o.get("default")] == ["0"]
+    assert shown_picked(page, "regions", alice) == ["legs", "trunk"]
+    assert shown_picked(page, "rest", alice) == ["0"]
     await turn(emu, alice, page, "tonaps")
     await pick(emu, alice, page, "naps", "1")
     await turn(emu, alice, page, "torls")
@@ -505,9 +507,7 @@ async def test_sleep_log_takes_regions_and_rest_and_edit_keeps_or_changes_them(
     opened = await emu.slash(alice, "sleep edit", {"night": "2026-03-02"})
     page = await (await emu.submit_modal(alice, opened, {})).response()
     await turn(emu, alice, page, "next")
-    assert page.message is not None
-    shown = find_component(page.message, cid("regions", alice))
-    assert sorted(o["value"] for o in shown["options"] if o.get("default")) == ["legs", "trunk"]
+    assert shown_picked(page, "regions", alice) == ["legs", "trunk"]
     await pick(emu, alice, page, "regions", "arms")
     await pick(emu, alice, page, "rest", "5")
     done = await (await emu.click(alice, page, cid("save", alice))).response()

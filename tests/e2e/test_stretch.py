@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import RlsBot
-from bot.emulator.testing import running_client
-from tests.e2e.conftest import TOKEN, bot_settings
+from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
 EPHEMERAL = 64
@@ -77,12 +75,11 @@ async def test_stop_button_asks_first(emu, bot, clock) -> None:
 async def test_buttons_still_work_after_a_restart(emu, tmp_path: Path, clock) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
-        await first.tree.sync()
+    async with bot_process(emu, settings, clock) as first:
         await subscribe(emu, alice)
         await deliver_due(first, clock, DUE)
         dm = await emu.wait_for_dm(alice)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN):
+    async with bot_process(emu, settings, clock):
         done = await (await emu.click(alice, dm, buttons(dm)["Done"])).response()
         assert done.type == 7
 
@@ -263,12 +260,11 @@ async def test_a_429_from_discord_slows_the_sender_down(emu, bot, clock) -> None
 async def test_an_expired_confirm_button_gets_a_friendly_answer(emu, tmp_path: Path, clock) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
-        await first.tree.sync()
+    async with bot_process(emu, settings, clock):
         await subscribe(emu, alice)
         ask = await (await emu.slash(alice, "stretch stop")).response()
     # The confirm view lived in the previous process only.
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as second:
+    async with bot_process(emu, settings, clock) as second:
         reply = await (await emu.click(alice, ask, buttons(ask)["Yes, stop"])).response()
         assert reply.ephemeral and "expired" in reply.content
         assert await second.repos.reminders.get_schedule(alice.id, "stretch") is not None

@@ -7,14 +7,17 @@ public API only (bot/interactions.py, answer_unclaimed).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.client import RlsBot
 from bot.clock import FakeClock
-from bot.emulator import DiscordEmulator
-from bot.emulator.testing import running_client
-from tests.e2e.conftest import TOKEN, bot_settings
+from bot.emulator import DiscordEmulator, EmuUser
+from bot.settings import Settings
+from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
 
@@ -42,18 +45,25 @@ async def test_done_then_snooze_before_the_edit_arrives(
     assert posts == [dm.id]
 
 
+@asynccontextmanager
+async def check_in_opened_in_a_first_run(
+    emu: DiscordEmulator, settings: Settings, clock: FakeClock, user: EmuUser
+) -> AsyncIterator[Any]:
+    """A first bot process in which the user, in Berlin, has just opened /sleep checkin."""
+    async with bot_process(emu, settings, clock) as first:
+        await first.repos.users.set_timezone(user.id, "Europe/Berlin", clock.now())
+        yield await emu.slash(user, "sleep checkin")
+
+
 async def test_a_form_sent_after_a_restart_is_answered_with_what_was_typed(
     emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
 ) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
-        await first.tree.sync()
-        await first.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
-        opened = await emu.slash(alice, "sleep checkin")
+    async with check_in_opened_in_a_first_run(emu, settings, clock, alice) as opened:
         await opened.response()
     # The form was open while the bot restarted: the new process has no such form.
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as second:
+    async with bot_process(emu, settings, clock) as second:
         sent = await emu.submit_modal(alice, opened, {"bed": "23:10", "wake": "6:50"})
         reply = await sent.response()
         assert reply.ephemeral and "expired" in reply.content
@@ -66,14 +76,11 @@ async def test_a_page_of_a_check_in_from_a_previous_run(
 ) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN) as first:
-        await first.tree.sync()
-        await first.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
-        opened = await emu.slash(alice, "sleep checkin")
+    async with check_in_opened_in_a_first_run(emu, settings, clock, alice) as opened:
         page = await (
             await emu.submit_modal(alice, opened, {"bed": "23:00", "wake": "7:00"})
         ).response()
-    async with running_client(emu, RlsBot(settings, clock=clock), token=TOKEN):
+    async with bot_process(emu, settings, clock):
         save = f"rls:sleep:ci:save:{alice.id}:20260302"
         reply = await (await emu.click(alice, page, save)).response()
         assert reply.ephemeral and "expired" in reply.content

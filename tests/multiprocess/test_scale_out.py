@@ -26,6 +26,7 @@ from tests.conftest import drop_postgres_schema, open_postgres_schema, postgres_
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = "/channels/{channel_id}/messages"
+SHARDS = 4
 BURST = int(os.environ.get("RLS_MULTIPROCESS_REMINDERS", "1000"))
 
 
@@ -75,6 +76,24 @@ async def start_bot(
     return BotProcess(process, log)
 
 
+async def start_shards(
+    emu: DiscordEmulator, schema: str, tmp_path: Path, name: str, **settings: str
+) -> list[BotProcess]:
+    """SHARDS processes, the i-th holding shard i (its log is `{name}{i}.log`)."""
+    return [
+        await start_bot(
+            emu,
+            schema,
+            tmp_path,
+            f"{name}{i}",
+            SHARD_COUNT=str(SHARDS),
+            SHARD_IDS=str(i),
+            **settings,
+        )
+        for i in range(SHARDS)
+    ]
+
+
 async def stop_all(bots: list[BotProcess]) -> None:
     for bot in bots:
         if bot.process.returncode is None:
@@ -94,14 +113,13 @@ def guilds_on_every_shard(emu: DiscordEmulator, shards: int) -> dict[int, EmuGui
 async def test_four_sharded_processes_each_answer_their_own_servers(
     emu: DiscordEmulator, schema: str, tmp_path: Path
 ) -> None:
-    guilds = guilds_on_every_shard(emu, 4)
-    bots = [
-        await start_bot(emu, schema, tmp_path, f"shard{i}", SHARD_COUNT="4", SHARD_IDS=str(i))
-        for i in range(4)
-    ]
+    guilds = guilds_on_every_shard(emu, SHARDS)
+    bots = await start_shards(emu, schema, tmp_path, "shard")
     try:
-        await emu.wait_until_ready(timeout=60, shards=4)
-        assert sorted(p["shard"] for p in emu.identify_payloads) == [[i, 4] for i in range(4)]
+        await emu.wait_until_ready(timeout=60, shards=SHARDS)
+        assert sorted(p["shard"] for p in emu.identify_payloads) == [
+            [i, SHARDS] for i in range(SHARDS)
+        ]
         alice = emu.add_user("alice")
         for guild in guilds.values():
             # Only the process holding this server's shard receives the interaction.
@@ -184,7 +202,7 @@ async def check_exactly_once(emu: DiscordEmulator, schema: str, users: list[int]
 FAST = {
     "SEND_RATE_PER_SECOND": "50",
     "REMINDER_TICK_SECONDS": "1",
-    "PROCESS_COUNT": "4",
+    "PROCESS_COUNT": str(SHARDS),
     "REMINDER_LEASE_SECONDS": "10",
 }
 
@@ -193,12 +211,7 @@ async def test_a_burst_is_delivered_exactly_once_by_four_processes(
     emu: DiscordEmulator, schema: str, tmp_path: Path
 ) -> None:
     users = await burst_settings(schema, emu, tmp_path)
-    bots = [
-        await start_bot(
-            emu, schema, tmp_path, f"sender{i}", SHARD_COUNT="4", SHARD_IDS=str(i), **FAST
-        )
-        for i in range(4)
-    ]
+    bots = await start_shards(emu, schema, tmp_path, "sender", **FAST)
     try:
         await wait_for_distinct_messages(emu, len(users))
     finally:
@@ -211,17 +224,12 @@ async def test_a_process_killed_mid_burst_loses_and_doubles_nothing(
 ) -> None:
     users = await burst_settings(schema, emu, tmp_path)
     settings = {**FAST, "REMINDER_LEASE_SECONDS": "5"}  # the killed process's share returns soon
-    bots = [
-        await start_bot(
-            emu, schema, tmp_path, f"sender{i}", SHARD_COUNT="4", SHARD_IDS=str(i), **settings
-        )
-        for i in range(4)
-    ]
+    bots = await start_shards(emu, schema, tmp_path, "sender", **settings)
     try:
-        await wait_for_distinct_messages(emu, len(users) // 4)
+        await wait_for_distinct_messages(emu, len(users) // SHARDS)
         bots[0].process.send_signal(signal.SIGKILL)  # mid-send, holding leased deliveries
         await bots[0].process.wait()
-        await wait_for_distinct_messages(emu, len(users) - len(users) // 4)
+        await wait_for_distinct_messages(emu, len(users) - len(users) // SHARDS)
     finally:
         await stop_all(bots)
     await check_exactly_once(emu, schema, users)

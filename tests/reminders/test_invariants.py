@@ -62,6 +62,11 @@ class Recorder:
         # The zone each occurrence was claimed in, (schedule id, due) -> zone.
         self.claimed_in: dict[tuple[int, datetime], str] = {}
 
+    def forget(self) -> None:
+        """Start an example afresh: hypothesis runs every example on the same fixtures."""
+        self.sent.clear()
+        self.claimed_in.clear()
+
     async def send(self, outgoing: Outgoing) -> SentMessage:
         if not await outgoing.ready():
             raise LeaseLost("not ours")
@@ -209,8 +214,7 @@ async def world(database: Database) -> World:
 async def test_at_most_one_reminder_per_local_date_whatever_the_user_does(
     world: World, start: datetime, steps: list[tuple[Any, ...]]
 ) -> None:
-    world.recorder.sent.clear()
-    world.recorder.claimed_in.clear()
+    world.recorder.forget()
     await play(world, start, [("remind", None, None, None), *steps])
 
 

@@ -56,6 +56,10 @@ class MedRecorder(Recorder):
         super().__init__()
         self.delivered: list[tuple[int, int]] = []  # (user id, delivery id)
 
+    def forget(self) -> None:
+        super().forget()
+        self.delivered.clear()
+
     async def send(self, outgoing: Outgoing) -> SentMessage:
         sent = await super().send(outgoing)
         self.delivered.append((outgoing.schedule.user_id, outgoing.delivery.id))
@@ -132,7 +136,5 @@ async def play(world: World, start: datetime, steps: list[tuple[Any, ...]]) -> N
 async def test_medicine_reminders_come_at_most_once_per_local_date(
     world: World, start: datetime, steps: list[tuple[Any, ...]]
 ) -> None:
-    world.recorder.sent.clear()
-    world.recorder.claimed_in.clear()
-    world.recorder.delivered.clear()
+    world.recorder.forget()
     await play(world, start, [("add", "Iron", [time(8, 0), time(20, 0)], None), *steps])

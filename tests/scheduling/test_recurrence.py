@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from _pytest.mark import ParameterSet
 
 from bot.scheduling.recurrence import (
     DailySchedule,
@@ -30,109 +31,42 @@ def local(zone: str, year: int, month: int, day: int, hour: int, minute: int) ->
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
 
 
-# (schedule, local date, expected UTC instant)
+def case(case_id: str, wall_time: str, zone: str, day: str, expected_utc: str) -> ParameterSet:
+    """One row of the table: a daily schedule, a local date, the UTC instant it fires at."""
+    schedule = DailySchedule(time.fromisoformat(wall_time), Weekdays.EVERY_DAY, zone)
+    expected = datetime.fromisoformat(expected_utc).replace(tzinfo=UTC)
+    return pytest.param(schedule, date.fromisoformat(day), expected, id=case_id)
+
+
+# (id, wall time, zone, local date, expected UTC instant)
 NAMED_CASES = [
-    pytest.param(
-        daily(2, 30, "Europe/Berlin"), date(2026, 3, 29), utc(2026, 3, 29, 1), id="berlin-gap"
-    ),
-    pytest.param(
-        daily(2, 30, "Europe/Berlin"),
-        date(2026, 10, 25),
-        utc(2026, 10, 25, 0, 30),
-        id="berlin-fold",
-    ),
-    pytest.param(
-        daily(2, 15, "America/New_York"), date(2026, 3, 8), utc(2026, 3, 8, 7), id="ny-gap"
-    ),
-    pytest.param(
-        daily(1, 30, "America/New_York"), date(2026, 11, 1), utc(2026, 11, 1, 5, 30), id="ny-fold"
-    ),
+    case("berlin-gap", "02:30", "Europe/Berlin", "2026-03-29", "2026-03-29 01:00"),
+    case("berlin-fold", "02:30", "Europe/Berlin", "2026-10-25", "2026-10-25 00:30"),
+    case("ny-gap", "02:15", "America/New_York", "2026-03-08", "2026-03-08 07:00"),
+    case("ny-fold", "01:30", "America/New_York", "2026-11-01", "2026-11-01 05:30"),
     # Lord Howe shifts by 30 minutes: +10:30 <-> +11:00.
-    pytest.param(
-        daily(2, 15, "Australia/Lord_Howe"),
-        date(2026, 10, 4),
-        utc(2026, 10, 3, 15, 30),
-        id="lord-howe-gap",
-    ),
-    pytest.param(
-        daily(1, 45, "Australia/Lord_Howe"),
-        date(2026, 4, 5),
-        utc(2026, 4, 4, 14, 45),
-        id="lord-howe-fold",
-    ),
+    case("lord-howe-gap", "02:15", "Australia/Lord_Howe", "2026-10-04", "2026-10-03 15:30"),
+    case("lord-howe-fold", "01:45", "Australia/Lord_Howe", "2026-04-05", "2026-04-04 14:45"),
     # Transitions at local midnight (verified against tzdata): the gap is 00:00-01:00 ...
-    pytest.param(
-        daily(0, 30, "America/Santiago"), date(2026, 9, 6), utc(2026, 9, 6, 4), id="santiago-gap"
-    ),
-    pytest.param(
-        daily(0, 0, "America/Santiago"),
-        date(2026, 9, 6),
-        utc(2026, 9, 6, 4),
-        id="santiago-midnight",
-    ),
-    pytest.param(
-        daily(0, 0, "Asia/Beirut"), date(2026, 3, 29), utc(2026, 3, 28, 22), id="beirut-gap"
-    ),
-    pytest.param(
-        daily(0, 30, "America/Havana"), date(2026, 3, 8), utc(2026, 3, 8, 5), id="havana-gap"
-    ),
+    case("santiago-gap", "00:30", "America/Santiago", "2026-09-06", "2026-09-06 04:00"),
+    case("santiago-midnight", "00:00", "America/Santiago", "2026-09-06", "2026-09-06 04:00"),
+    case("beirut-gap", "00:00", "Asia/Beirut", "2026-03-29", "2026-03-28 22:00"),
+    case("havana-gap", "00:30", "America/Havana", "2026-03-08", "2026-03-08 05:00"),
     # ... and falling back from 24:00 to 23:00 repeats the last hour of the *previous* date.
-    pytest.param(
-        daily(23, 30, "America/Santiago"),
-        date(2026, 4, 4),
-        utc(2026, 4, 5, 2, 30),
-        id="santiago-fold",
-    ),
-    pytest.param(
-        daily(23, 15, "Asia/Beirut"),
-        date(2026, 10, 24),
-        utc(2026, 10, 24, 20, 15),
-        id="beirut-fold",
-    ),
+    case("santiago-fold", "23:30", "America/Santiago", "2026-04-04", "2026-04-05 02:30"),
+    case("beirut-fold", "23:15", "Asia/Beirut", "2026-10-24", "2026-10-24 20:15"),
     # Troll jumps two hours (+00 -> +02).
-    pytest.param(
-        daily(1, 30, "Antarctica/Troll"), date(2026, 3, 29), utc(2026, 3, 29, 1), id="troll-2h-gap"
-    ),
+    case("troll-2h-gap", "01:30", "Antarctica/Troll", "2026-03-29", "2026-03-29 01:00"),
     # Nuuk jumps from 23:00 on the 28th to 00:00 on the 29th: the 28th's reminder fires at the
     # gap end, which is already the 29th locally, and the 29th still gets its own.
-    pytest.param(
-        daily(23, 30, "America/Nuuk"),
-        date(2026, 3, 28),
-        utc(2026, 3, 29, 1),
-        id="nuuk-gap-to-midnight",
-    ),
-    pytest.param(
-        daily(23, 30, "America/Nuuk"),
-        date(2026, 3, 29),
-        utc(2026, 3, 30, 0, 30),
-        id="nuuk-next-day",
-    ),
+    case("nuuk-gap-to-midnight", "23:30", "America/Nuuk", "2026-03-28", "2026-03-29 01:00"),
+    case("nuuk-next-day", "23:30", "America/Nuuk", "2026-03-29", "2026-03-30 00:30"),
     # Morocco leaves +01 for +00 during Ramadan: a fold in February, a gap in March.
-    pytest.param(
-        daily(2, 30, "Africa/Casablanca"),
-        date(2026, 2, 15),
-        utc(2026, 2, 15, 1, 30),
-        id="casablanca-fold",
-    ),
-    pytest.param(
-        daily(2, 30, "Africa/Casablanca"),
-        date(2026, 3, 22),
-        utc(2026, 3, 22, 2),
-        id="casablanca-gap",
-    ),
+    case("casablanca-fold", "02:30", "Africa/Casablanca", "2026-02-15", "2026-02-15 01:30"),
+    case("casablanca-gap", "02:30", "Africa/Casablanca", "2026-03-22", "2026-03-22 02:00"),
     # Historical: Goose Bay fell back from 00:01 to 23:01, repeating the end of the previous date.
-    pytest.param(
-        daily(23, 30, "America/Goose_Bay"),
-        date(2010, 11, 6),
-        utc(2010, 11, 7, 2, 30),
-        id="goose-bay-fold",
-    ),
-    pytest.param(
-        daily(0, 0, "America/Goose_Bay"),
-        date(2010, 11, 7),
-        utc(2010, 11, 7, 3),
-        id="goose-bay-midnight",
-    ),
+    case("goose-bay-fold", "23:30", "America/Goose_Bay", "2010-11-06", "2010-11-07 02:30"),
+    case("goose-bay-midnight", "00:00", "America/Goose_Bay", "2010-11-07", "2010-11-07 03:00"),
 ]
 
 

@@ -121,25 +121,20 @@ day_sets = st.integers(1, 0b111_1111).map(Weekdays.from_mask)
 zones = st.one_of(st.sampled_from(ALL_ZONES), st.sampled_from(DST_ZONES))
 
 
+@st.composite
+def anywhere_any_day(draw: st.DrawFn) -> tuple[DailySchedule, datetime]:
+    """Any schedule in any zone, and any instant from FIRST_DAY to LAST_DAY to start from."""
+    schedule = DailySchedule(draw(local_times), draw(day_sets), draw(zones))
+    start = datetime.combine(draw(st.dates(FIRST_DAY, LAST_DAY)), time(), UTC)
+    return schedule, start + timedelta(seconds=draw(st.integers(0, 86_399)))
+
+
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    zone=zones,
-    local_time=local_times,
-    days=day_sets,
-    start=st.dates(FIRST_DAY, LAST_DAY),
-    second_of_day=st.integers(0, 86_399),
-    window=st.integers(60, 90),
-)
+@given(case=anywhere_any_day(), window=st.integers(60, 90))
 def test_walk_matches_policy_for_any_zone(
-    zone: str,
-    local_time: time,
-    days: Weekdays,
-    start: date,
-    second_of_day: int,
-    window: int,
+    case: tuple[DailySchedule, datetime], window: int
 ) -> None:
-    schedule = DailySchedule(local_time, days, zone)
-    after = datetime.combine(start, time(), UTC) + timedelta(seconds=second_of_day)
+    schedule, after = case
     check_walk(schedule, after, window)
 
 
@@ -165,20 +160,13 @@ def test_walk_through_transitions(case: tuple[DailySchedule, datetime]) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    zone=zones,
-    local_time=local_times,
-    days=day_sets,
-    start=st.dates(FIRST_DAY, LAST_DAY),
-    second_of_day=st.integers(0, 86_399),
-)
+@given(case=anywhere_any_day())
 def test_refiring_at_the_occurrence_moves_to_a_later_date(
-    zone: str, local_time: time, days: Weekdays, start: date, second_of_day: int
+    case: tuple[DailySchedule, datetime],
 ) -> None:
     # The engine calls next_occurrence(schedule, due) after firing; it must never repeat `due`,
     # and the result must not be for the same local date (no doubles in a fold).
-    schedule = DailySchedule(local_time, days, zone)
-    after = datetime.combine(start, time(), UTC) + timedelta(seconds=second_of_day)
+    schedule, after = case
     due = next_occurrence(schedule, after)
     following = next_occurrence(schedule, due)
     assert following > due

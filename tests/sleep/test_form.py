@@ -7,21 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.errors import UserError
+from bot.sleep.entry import SleepEntry
 from bot.sleep.form import MAX_NOTE, NightForm, build_entry, parse_night, parse_tags
+from tests.sleep.forms import berlin_entry
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tue 10:00 in Berlin
 NIGHT = date(2026, 3, 3)
 
 
-def build(**fields: object):
-    values: dict[str, object] = {"into_bed": "23:15", "final_wake": "7am", **fields}
-    return build_entry(
-        NightForm(**values),  # type: ignore[arg-type]
-        user_id=1,
-        night=NIGHT,
-        zone_name="Europe/Berlin",
-        now=NOW,
-    )
+def build(**fields: object) -> SleepEntry:
+    return berlin_entry(NIGHT, NOW, **{"into_bed": "23:15", "final_wake": "7am", **fields})
 
 
 def test_fast_path_defaults() -> None:

@@ -22,6 +22,7 @@ from bot.sleep.text import (
     missing_for_sleep,
     summary_text,
 )
+from tests.sleep.forms import berlin_entry
 
 NIGHT = date(2026, 3, 3)  # Tue; Berlin is UTC+1
 EVENING = datetime(2026, 3, 3, 22, 30, tzinfo=UTC)  # Tue 23:30 in Berlin: the day is over
@@ -31,14 +32,7 @@ def build(**fields: object) -> SleepEntry:
     """Night NIGHT (or `night=`), logged at EVENING, with 23:00 -> 07:00 unless given."""
     night = fields.pop("night", NIGHT)
     assert isinstance(night, date)
-    values: dict[str, object] = {"into_bed": "23:00", "final_wake": "7:00", **fields}
-    return build_entry(
-        NightForm(**values),  # type: ignore[arg-type]
-        user_id=1,
-        night=night,
-        zone_name="Europe/Berlin",
-        now=EVENING,
-    )
+    return berlin_entry(night, EVENING, **{"into_bed": "23:00", "final_wake": "7:00", **fields})
 
 
 def test_bed_and_wake_alone_give_no_sleep_and_no_efficiency() -> None:
@@ -56,17 +50,20 @@ def test_bed_and_wake_alone_give_no_sleep_and_no_efficiency() -> None:
     )
 
 
+# Into bed 22:30, tried 23:00, 30 min to fall asleep, final wake 06:30, up 07:00;
+# awakenings and minutes awake not answered.
+AWAKE_MINUTES_UNANSWERED: dict[str, object] = {
+    "into_bed": "22:30",
+    "tried_sleep": "23:00",
+    "sleep_latency_min": 30,
+    "final_wake": "6:30",
+    "out_of_bed": "7:00",
+}
+
+
 def test_some_answers_known() -> None:
-    # Into bed 22:30, tried 23:00, 30 min to fall asleep, final wake 06:30, up 07:00;
-    # awakenings and minutes awake not answered.
     # TIB = 22:30 -> 07:00 = 8h30 = 510 min; TST unknown (minutes awake unknown); SE unknown.
-    e = build(
-        into_bed="22:30",
-        tried_sleep="23:00",
-        sleep_latency_min=30,
-        final_wake="6:30",
-        out_of_bed="7:00",
-    )
+    e = build(**AWAKE_MINUTES_UNANSWERED)
     assert time_in_bed(e) == timedelta(minutes=510)
     assert total_sleep(e) is None and efficiency(e) is None
     assert missing_for_sleep(e) == (
@@ -77,14 +74,7 @@ def test_some_answers_known() -> None:
 def test_zero_awakenings_means_zero_minutes_awake() -> None:
     # As above but "woke 0 times" (not counting the final awakening): awake 0 min.
     # TST = (23:00 -> 06:30 = 450) - 30 - 0 = 420; SE = 420 / 510 = 82.35 %
-    e = build(
-        into_bed="22:30",
-        tried_sleep="23:00",
-        sleep_latency_min=30,
-        awakenings=0,
-        final_wake="6:30",
-        out_of_bed="7:00",
-    )
+    e = build(**AWAKE_MINUTES_UNANSWERED, awakenings=0)
     assert e.awake_min is None  # stored as answered: unknown
     assert total_sleep(e) == timedelta(minutes=420)
     assert efficiency(e) == pytest.approx(82.353, abs=0.001)

@@ -122,8 +122,7 @@ async def play(world: World, start: datetime, zone: str, actions: list[tuple[Any
     ctx, clock = world.ctx, world.clock
     user = next(_users)
     # Examples share the database and the recorder; a failed one leaves its record behind.
-    world.recorder.sent.clear()
-    world.recorder.claimed_in.clear()
+    world.recorder.forget()
     clock.set(start)
     await ctx.repos.users.set_timezone(user, zone, clock.now())
     for back, onset in SEEDED.items():
