@@ -62,6 +62,7 @@ class BotMetrics(EngineObserver):
         self.interactions = Counter(
             "rls_interactions", "Interactions handled, by type.", ["type"], registry=self.registry
         )
+        self._interaction_kinds: dict[str, Counter] = {}
         self.expired = Counter(
             "rls_interactions_expired",
             "Interactions Discord stopped waiting for before the bot answered (overload).",
@@ -84,7 +85,11 @@ class BotMetrics(EngineObserver):
         self.paused.labels(reason).inc()
 
     def interaction(self, kind: str) -> None:
-        self.interactions.labels(kind).inc()
+        # One child per interaction type, looked up once (labels() takes a lock every call).
+        child = self._interaction_kinds.get(kind)
+        if child is None:
+            child = self._interaction_kinds[kind] = self.interactions.labels(kind)
+        child.inc()
 
     def interaction_expired(self) -> None:
         self.expired.inc()

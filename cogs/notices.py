@@ -20,13 +20,19 @@ log = logging.getLogger(__name__)
 class PauseNotices(commands.Cog):
     def __init__(self, bot: RlsBot) -> None:
         self.bot = bot
+        self._gathered: tuple[tuple[commands.Cog, ...], dict[str, ReminderKind]] | None = None
 
     def _kinds(self) -> dict[str, ReminderKind]:
-        """Each cog that offers a kind of reminder declares `reminder_kinds`."""
-        kinds: dict[str, ReminderKind] = {}
-        for cog in self.bot.cogs.values():
-            kinds.update(getattr(cog, "reminder_kinds", {}))
-        return kinds
+        """Each cog that offers a kind of reminder declares `reminder_kinds`. Gathered again
+        only when the loaded cogs change (the key holds the cog objects themselves, so a
+        reloaded cog is a new key)."""
+        loaded = tuple(self.bot.cogs.values())
+        if self._gathered is None or self._gathered[0] != loaded:
+            kinds: dict[str, ReminderKind] = {}
+            for cog in loaded:
+                kinds.update(getattr(cog, "reminder_kinds", {}))
+            self._gathered = (loaded, kinds)
+        return self._gathered[1]
 
     @commands.Cog.listener()
     async def on_app_command_completion(

@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import RlsBot
+from bot.clinical.meds import DoseEvent
 from bot.clinical.nights import MAX_REST_MIN, NONE_WORD, REGIONS, region_suggestions
 from bot.clinical.watch import watch_lines
 from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
@@ -59,7 +60,7 @@ from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
 from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
 from bot.usecases import save_night, sleep_report, watch_for
-from bot.usecases.actions import WATCH_NIGHTS
+from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
@@ -130,10 +131,12 @@ class SleepService:
         done = await self.bot.repos.reminders.done_due_times(user_id, STRETCH_KIND, since)
         return add_stretched(entries, done), start, end
 
-    async def zone_and_nights(self, user_id: int, days: int) -> tuple[list[SleepEntry], date, date]:
-        """`zone` then `nights` in one database trip: the window is read a day wider on each
-        side of the UTC date (every zone's today is within it), and only the nights inside the
-        user's own window become entries."""
+    async def zone_and_nights(
+        self, user_id: int, days: int
+    ) -> tuple[list[SleepEntry], date, date, list[DoseEvent]]:
+        """`zone` then `nights` (and the doses the watch needs) in one database trip: the window
+        is read a day wider on each side of the UTC date (every zone's today is within it), and
+        only the nights inside the user's own window become entries."""
         now = self.bot.clock.now()
         utc_today = now.astimezone(UTC).date()
         first, _ = window(days, utc_today)
@@ -143,12 +146,13 @@ class SleepService:
             utc_today + timedelta(days=1),
             "stretch",
             now - timedelta(days=days + 2),
+            doses=doses_around(utc_today),
         )
         if read is None or read.timezone is None:
             raise UserError(NEED_ZONE)
         start, end = window(days, self.today(read.timezone))
         entries = [read.entry(row) for night, row in read.nights if start <= night <= end]
-        return add_stretched(entries, read.done), start, end
+        return add_stretched(entries, read.done), start, end, read.doses
 
     def build(self, user_id: int, zone: str, night: date, form: NightForm) -> SleepEntry:
         return build_entry(
@@ -540,7 +544,7 @@ class SleepCog(commands.Cog):
         tr = translator_for(interaction)
         check_days(days)
         # The watch compares two 4-week windows: read them with the stats' own nights (one trip).
-        read, _, end = await self.service.zone_and_nights(
+        read, _, end, doses = await self.service.zone_and_nights(
             interaction.user.id, max(days, WATCH_NIGHTS)
         )
         start, end = window(days, end)
@@ -568,7 +572,9 @@ class SleepCog(commands.Cog):
             )
             embed.add_field(name=tr("Please note"), value=tr(NOT_PROOF), inline=False)
         # Owner only, like the whole reply (ephemeral): never shown to anyone else.
-        result = await watch_for(self.bot.usecases, interaction.user.id, end, nights=read)
+        result = await watch_for(
+            self.bot.usecases, interaction.user.id, end, nights=read, doses=doses
+        )
         for number, value in enumerate(field_values(watch_lines(result, tr))):
             embed.add_field(
                 name=tr("Augmentation watch") if number == 0 else "\u200b",

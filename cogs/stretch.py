@@ -493,7 +493,7 @@ class StretchCog(commands.Cog):
             status = await self.bot.engine.status(interaction.user.id, KIND, WHAT)
         tr = translator_for(interaction)
         text = status_text(status, tr)
-        before = await self.bot.repos.auto_times.get(interaction.user.id, KIND)
+        before = status.auto_before  # read with the status: one trip
         if before is not None:
             text += "\n" + tr(
                 "**Time:** follows your symptom start, {before} min before (`time:auto`); it "

@@ -491,10 +491,15 @@ class TipsCog(commands.Cog):
     async def next_tip(self, user_id: int, topic_id: str | None) -> Tip:
         """A tip this user hasn't seen lately, noted as seen before it is shown (so a quick
         second request already avoids it)."""
-        recent = await self.bot.repos.tip_history.recent(user_id, KEEP)
-        tip = pick_tip(self.catalog, topic_id, recent, self.rng)
-        await self._seen(user_id, tip)
-        return tip
+        chosen: list[Tip] = []
+
+        def choose(recent: list[str]) -> str:
+            chosen.append(pick_tip(self.catalog, topic_id, recent, self.rng))
+            return chosen[-1].id
+
+        # The read of the recent ones, the choice and the write: one transaction, one trip.
+        await self.bot.repos.tip_history.choose_and_record(user_id, choose, self.bot.clock.now())
+        return chosen[-1]
 
     async def _seen(self, user_id: int, tip: Tip) -> None:
         await self.bot.repos.tip_history.record(user_id, tip.id, self.bot.clock.now())

@@ -98,3 +98,18 @@ async def test_the_daily_tip_renderer_belongs_to_the_tips_feature(bot: RlsBot) -
     assert bot.engine.renderer_kinds() == set()
     await bot.load_extension("cogs.tips")
     assert bot.engine.renderer_kinds() == {"server_tip"}
+
+
+async def test_pause_notice_kinds_are_gathered_again_when_the_loaded_cogs_change(
+    bot: RlsBot,
+) -> None:
+    await bot.load_extension("cogs.notices")
+    notices = bot.get_cog("PauseNotices")
+    first = notices._kinds()  # type: ignore[union-attr]
+    assert first == {} and notices._kinds() is first  # type: ignore[union-attr]
+    await bot.load_extension("cogs.stretch")
+    assert "stretch" in notices._kinds()  # type: ignore[union-attr]
+    await bot.reload_extension("cogs.stretch")
+    assert "stretch" in notices._kinds()  # type: ignore[union-attr]
+    await bot.unload_extension("cogs.stretch")
+    assert notices._kinds() == {}  # type: ignore[union-attr]

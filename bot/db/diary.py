@@ -6,10 +6,11 @@ Every method takes the user id and filters on it: no query can reach another use
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.clinical.meds import DoseEvent
 from bot.db.engines import Database, Row
 from bot.sleep.entry import SleepEntry
 
@@ -44,6 +45,7 @@ class NightsWithDone:
     nights: list[tuple[date, Row]]  # each night's day and its row, for `entry`
     done: list[datetime]
     entry: Callable[[Row], SleepEntry]
+    doses: list[DoseEvent] = field(default_factory=list)  # in `meds.doses_between`'s order
 
 
 def join_tags(tags: frozenset[str]) -> str:
@@ -144,6 +146,15 @@ class DiaryRepository:
                 "FROM deliveries d JOIN schedules k ON k.id = d.schedule_id "
                 "WHERE d.user_id = u.id AND k.kind = ? AND d.done_at IS NOT NULL AND d.due_at >= ?",
             )
+            + ", "
+            + e.rows_array(
+                # Plain column names: SQLite's array selects them again from this query.
+                "name, taken_at, timezone",
+                "FROM (SELECT m.name AS name, d.taken_at AS taken_at, d.timezone AS timezone, "
+                "d.id AS id FROM doses d JOIN medicines m ON m.id = d.medicine_id "
+                "WHERE d.user_id = u.id AND d.taken_at >= ? AND d.taken_at < ?) AS taken "
+                "ORDER BY taken_at, id",
+            )
             + " FROM users u WHERE u.id = ?"
         )
 
@@ -188,12 +199,22 @@ class DiaryRepository:
         return [self._entry(row) for row in rows]
 
     async def nights_with_done(
-        self, user_id: int, first: date, last: date, kind: str, done_since: datetime
+        self,
+        user_id: int,
+        first: date,
+        last: date,
+        kind: str,
+        done_since: datetime,
+        doses: tuple[datetime, datetime] | None = None,
     ) -> NightsWithDone | None:
         """In one read: the user's zone, their nights from `first` to `last` (oldest first, still
-        rows: the caller builds only the ones it keeps) and the due times of their `kind`
-        reminders marked Done since `done_since`. None when the user has no profile."""
+        rows: the caller builds only the ones it keeps), the due times of their `kind`
+        reminders marked Done since `done_since` and, when `doses` is a (start, end) window,
+        the doses taken in it as `meds.doses_between` lists them. None when the user has no
+        profile."""
         e = self._e
+        # No window asked for: an empty one (the statement is the same either way).
+        doses_from, doses_to = doses or (done_since, done_since)
         async with self._db.read() as s:
             row = await s.fetch_one(
                 self._nights_with_done_sql,
@@ -201,13 +222,16 @@ class DiaryRepository:
                 e.day(last),
                 kind,
                 e.instant(done_since),
+                e.instant(doses_from),
+                e.instant(doses_to),
                 user_id,
             )
         if row is None:
             return None
         nights = [(e.from_day(r[1]), r) for r in e.read_array(row[1])]
         done = sorted(e.from_instant(t) for t in e.read_array(row[2]))
-        return NightsWithDone(row[0], nights, done, self._entry)
+        taken = [DoseEvent(r[0], e.from_instant(r[1]), r[2]) for r in e.read_array(row[3])]
+        return NightsWithDone(row[0], nights, done, self._entry, taken)
 
     async def recent_nights(self, user_id: int, limit: int) -> list[date]:
         """The user's latest logged nights, newest first (for autocomplete)."""

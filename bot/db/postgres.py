@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
@@ -17,6 +17,7 @@ from bot.db.migrations import MigrationError, load_migrations, newer_database_me
 from bot.db.sqlite import DatabaseOpenError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Any constant works as long as every process uses the same one; this spells "rlsc".
 MIGRATION_LOCK_KEY = 0x726C7363
@@ -121,6 +122,18 @@ class PostgresDatabase:
         async with self.atomic() as s:
             for sql, params in statements:
                 await s.execute(sql, *params)
+
+    async def atomic_decide(
+        self,
+        sql: str,
+        params: Sequence[Any],
+        decide: Callable[[list[Any]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
+    ) -> T:
+        async with self.atomic() as s:
+            answer, statements = decide(await s.fetch_all(sql, *params))
+            for statement, values in statements:
+                await s.execute(statement, *values)
+        return answer
 
     async def write(self, sql: str, *params: Any) -> int:
         """One statement in its own transaction; returns how many rows it changed."""

@@ -158,7 +158,10 @@ class SqlReminderRepository:
                 "WHERE d.user_id = ? AND k.kind = ? AND d.done_at IS NOT NULL AND d.due_at >= ?",
             )
             + ", (SELECT count(*) FROM deliveries WHERE schedule_id = s.id "
-            "AND status = 'skipped' AND due_at >= ?) "
+            "AND status = 'skipped' AND due_at >= ?), "
+            # time:auto's minutes (auto_times), which the status shows with the schedule.
+            "(SELECT a.before_min FROM auto_times a WHERE a.user_id = s.user_id "
+            "AND a.kind = s.kind) "
             "FROM schedules s WHERE s.user_id = ? AND s.kind = ?"
         )
         # FOR UPDATE (PostgreSQL): a claim in another process (SKIP LOCKED) passes these rows by
@@ -567,12 +570,13 @@ class SqlReminderRepository:
             )
         if row is None:
             return None
-        recent_rows, done, skipped = row[SCHEDULE_WIDTH:]
+        recent_rows, done, skipped, auto_before = row[SCHEDULE_WIDTH:]
         return activity_of(
             self._schedule(row[:SCHEDULE_WIDTH]),
             [self._delivery(r) for r in e.read_array(recent_rows)],
             [e.from_instant(t) for t in e.read_array(done)],
             skipped,
+            auto_before,
         )
 
     async def pending_count(self, now: datetime) -> int:

@@ -112,6 +112,7 @@ class ScheduleActivity:
     recent: list[Delivery]  # newest first, as recent_deliveries
     done_due_times: list[datetime]  # oldest first, as done_due_times
     skipped: int  # its deliveries skipped since skipped_since
+    auto_before: int | None = None  # time:auto's minutes before symptom start (auto_times)
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,7 +485,11 @@ LAST_CLAIMED = (
 
 
 def activity_of(
-    schedule: Schedule, recent: list[Delivery], done_due_times: list[datetime], skipped: int
+    schedule: Schedule,
+    recent: list[Delivery],
+    done_due_times: list[datetime],
+    skipped: int,
+    auto_before: int | None = None,
 ) -> ScheduleActivity:
     """Puts what schedule_activity's query collected in the documented order: rows gathered
     into an array by an aggregate come in no promised order."""
@@ -493,6 +498,7 @@ def activity_of(
         recent=sorted(recent, key=lambda d: (d.due_at, d.id), reverse=True),
         done_due_times=sorted(done_due_times),
         skipped=int(skipped),
+        auto_before=None if auto_before is None else int(auto_before),
     )
 
 

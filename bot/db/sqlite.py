@@ -7,12 +7,12 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import aiosqlite
@@ -21,6 +21,7 @@ from bot.db.engines.sqlite import ENGINE, SqliteSession, from_epoch, to_epoch
 from bot.db.migrations import MigrationError, load_migrations, newer_database_message
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -140,6 +141,23 @@ class SqliteDatabase:
             return
         async with self._lock:
             await self._conn._execute(_run_batch, self._conn._conn, statements, nested=False)
+
+    async def atomic_decide(
+        self,
+        sql: str,
+        params: Sequence[Any],
+        decide: Callable[[list[Any]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
+    ) -> T:
+        """The read, `decide` and its writes in aiosqlite's thread: one trip (see atomic_batch)."""
+        nested = self._in_transaction()
+        if nested:
+            return await self._conn._execute(
+                _run_decided, self._conn._conn, sql, params, decide, nested=True
+            )
+        async with self._lock:
+            return await self._conn._execute(
+                _run_decided, self._conn._conn, sql, params, decide, nested=False
+            )
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteSession]:
@@ -322,8 +340,33 @@ def backup_file(source: Path, destination: Path) -> BackupReport:
     return BackupReport(expected)
 
 
+def _run_decided(
+    conn: sqlite3.Connection,
+    sql: str,
+    params: Sequence[Any],
+    decide: Callable[[list[Any]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
+    *,
+    nested: bool,
+) -> T:
+    """In the connection's thread: the read, `decide`, then its statements, all in one
+    transaction (BEGIN IMMEDIATE first, so nothing is written between the read and the writes)."""
+    answer: list[T] = []
+
+    def read_and_decide() -> Sequence[tuple[str, Sequence[Any]]]:
+        result, statements = decide(conn.execute(sql, params).fetchall())
+        answer.append(result)
+        return statements
+
+    _run_batch(conn, read_and_decide, nested=nested)
+    return answer[0]
+
+
 def _run_batch(
-    conn: sqlite3.Connection, statements: Sequence[tuple[str, Sequence[Any]]], *, nested: bool
+    conn: sqlite3.Connection,
+    statements: Sequence[tuple[str, Sequence[Any]]]
+    | Callable[[], Sequence[tuple[str, Sequence[Any]]]],
+    *,
+    nested: bool,
 ) -> None:
     """In the connection's thread: the statements between BEGIN IMMEDIATE and COMMIT (a savepoint
     inside the task's open transaction); all of them or, on any error, none."""
@@ -334,6 +377,8 @@ def _run_batch(
     )
     conn.execute(begin)
     try:
+        if callable(statements):
+            statements = statements()
         for sql, params in statements:
             conn.execute(sql, params)
         conn.execute(commit)

@@ -8,6 +8,7 @@ replies onto these functions later changes no English text.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time
 
 from babel import Locale
@@ -15,6 +16,10 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from bot.i18n.locales import ENGLISH, GERMAN, pick_locale
+
+# The formatters below are pure (CLDR data never changes while running) and Babel's pattern
+# formatting costs tens of microseconds a call: each answer is kept (LRU), since replies repeat
+# the same few dates, times and counts (the next reminders of a shared schedule, a streak).
 
 # Babel locale per language: British English for the day-month order the bot already uses.
 _BABEL_LOCALE = {ENGLISH: "en_GB", GERMAN: "de_DE"}
@@ -29,7 +34,9 @@ _DATE_PATTERNS = {
 }
 
 
+@functools.cache
 def _babel(locale: str) -> Locale:
+    """One Babel Locale per locale string, built once (Locale.parse makes a new one per call)."""
     language = pick_locale(locale)
     return Locale.parse(_BABEL_LOCALE.get(language, language))
 
@@ -37,6 +44,13 @@ def _babel(locale: str) -> Locale:
 def format_date(value: date, locale: str, style: str = "full") -> str:
     """``full``: "Wednesday, 25 November 2026" / "Mittwoch, 25. November 2026"; also ``long``,
     ``short_day`` ("Wed 25 Nov" / "Mi., 25. Nov."), ``compact`` ("25 Nov 2026" / "25.11.2026")."""
+    # Keyed by the plain date: a datetime (a date too) equals any other of the same instant in
+    # another zone, whose calendar date may differ.
+    return _format_date(date(value.year, value.month, value.day), locale, style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(value: date, locale: str, style: str) -> str:
     lang = pick_locale(locale)
     if style == "compact" and lang == ENGLISH:
         return f"{value:%d %b %Y}"  # CLDR's en_GB writes "Sept"; the bot always wrote "Sep"
@@ -47,7 +61,13 @@ def format_date(value: date, locale: str, style: str = "full") -> str:
 
 def format_time(value: time | datetime, locale: str) -> str:
     """24-hour "17:30" in both languages (German readers expect it; English replies always used it)."""
-    return babel_dates.format_time(value, "HH:mm", locale=_babel(locale))
+    # Keyed by the wall clock shown: equal datetimes in two zones show different times.
+    return _format_time(value.hour, value.minute, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_time(hour: int, minute: int, locale: str) -> str:
+    return babel_dates.format_time(time(hour, minute), "HH:mm", locale=_babel(locale))
 
 
 def format_datetime(value: datetime, locale: str, style: str = "full") -> str:
@@ -63,6 +83,7 @@ def format_weekday(index: int, locale: str, width: str = "wide") -> str:
     return str(names[index])
 
 
+@functools.lru_cache(maxsize=4096)
 def format_number(value: int, locale: str) -> str:
     """Whole numbers with the locale's grouping: 12,345 / 12.345."""
     return babel_numbers.format_decimal(value, locale=_babel(locale))

@@ -115,6 +115,7 @@ class ScheduleStatus:
     skipped_recently: int
     paused_until: datetime | None
     pause_reason: str | None
+    auto_before: int | None = None  # time:auto: minutes before symptom start, read with it
 
 
 class EngineObserver:
@@ -679,6 +680,7 @@ class ReminderEngine:
             skipped_recently=skipped,
             paused_until=paused_until,
             pause_reason=pause_reason,
+            auto_before=activity.auto_before,
         )
 
     # -- the machinery --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from bot.clinical.autotime import AutoTime, auto_stretch_time, parse_before
+from bot.clinical.meds import DoseEvent
 from bot.clinical.nights import SymptomNightLike
 from bot.clinical.watch import WINDOW_DAYS, WatchResult, watch, watch_lines
 from bot.db import Repositories
@@ -190,27 +191,46 @@ async def save_night(ctx: Context, entry: SleepEntry) -> SleepEntry:
 WATCH_NIGHTS = 2 * WINDOW_DAYS  # the two 4-week windows the watch compares
 
 
+def watch_doses_window(today: date) -> tuple[datetime, datetime]:
+    """The UTC instants the watch reads doses between for the local date `today`: its 56 days
+    with slack for every zone's offset and the 04:00 dose day."""
+    first_day = today - timedelta(days=WATCH_NIGHTS + 1)
+    return (
+        datetime.combine(first_day, time(0), UTC),
+        datetime.combine(today + timedelta(days=3), time(0), UTC),
+    )
+
+
+def doses_around(utc_today: date) -> tuple[datetime, datetime]:
+    """A window holding `watch_doses_window` of every zone's today while it is `utc_today` in
+    UTC (a zone's date is at most a day either side): read it before the zone is known."""
+    return (
+        watch_doses_window(utc_today - timedelta(days=1))[0],
+        watch_doses_window(utc_today + timedelta(days=1))[1],
+    )
+
+
 async def watch_for(
     ctx: Context,
     user_id: int,
     today: date,
     nights: Sequence[SymptomNightLike] | None = None,
+    doses: Sequence[DoseEvent] | None = None,
 ) -> WatchResult:
     """The augmentation watch for the 56 days up to `today` (the person's local date): the one
-    place that gathers what it reads. `nights` are the diary's nights when the caller has read
-    them already (/sleep stats reads them with its own, in one trip); otherwise they are read
-    here."""
+    place that gathers what it reads. `nights` are the diary's nights and `doses` the doses
+    of a window holding `watch_doses_window(today)` (`doses_around`), in `doses_between`'s
+    order, when the caller has read them already (/sleep stats reads both with its own, in one
+    trip); otherwise they are read here."""
     if nights is None:
         nights = await ctx.repos.diary.between(
             user_id, today - timedelta(days=WATCH_NIGHTS - 1), today
         )
-    # The watch's own UTC bound, with its slack for every zone's offset and the 04:00 dose day.
-    first_day = today - timedelta(days=WATCH_NIGHTS + 1)
-    doses = await ctx.repos.meds.doses_between(
-        user_id,
-        datetime.combine(first_day, time(0), UTC),
-        datetime.combine(today + timedelta(days=3), time(0), UTC),
-    )
+    start, end = watch_doses_window(today)
+    if doses is None:
+        doses = await ctx.repos.meds.doses_between(user_id, start, end)
+    else:
+        doses = [d for d in doses if start <= d.taken_at < end]
     return watch(nights, today, doses=doses)
 
 

@@ -11,11 +11,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.clinical.meds import DoseEvent, MedicineSpec
 from bot.clinical.nights import REGIONS
 from bot.db import Database, Repositories, build_repositories
 from bot.db.migrations import Backend
 from bot.db.reminders import ScheduleSpec
 from bot.db.sqlite import SqliteDatabase
+from bot.scheduling.recurrence import Weekdays
 from bot.sleep.entry import SleepEntry
 from tests.conftest import drop_postgres_schema, open_postgres_schema
 
@@ -325,3 +327,33 @@ async def test_nights_with_done_is_the_three_reads_of_sleep_stats_in_one(
         ALICE, date(2025, 1, 1), date(2025, 1, 2), "sleep", since
     )
     assert empty is not None and empty.nights == [] and empty.done == []
+
+
+async def test_nights_with_done_brings_the_doses_of_a_window_as_doses_between_lists_them(
+    repos: Repositories,
+) -> None:
+    await _fill(repos, ALICE)
+    await _fill(repos, BOB)
+    iron = await repos.meds.add(
+        ALICE, MedicineSpec("Iron tablet", (time(8),), Weekdays.of(0, 2, 4)), NOW
+    )
+    other = await repos.meds.add(BOB, MedicineSpec("Iron", (time(8),), Weekdays.of(1)), NOW)
+    for hours in (1, 30, 30, 80, 200):
+        await repos.meds.record_dose(
+            ALICE, iron.id, "typed", NOW - timedelta(hours=hours), "Europe/Berlin", NOW
+        )
+    await repos.meds.record_dose(ALICE, iron.id, "skipped", None, "Europe/Berlin", NOW)
+    await repos.meds.record_dose(BOB, other.id, "typed", NOW, "Europe/Berlin", NOW)
+    since = NOW - timedelta(days=5)
+    start, end = NOW - timedelta(hours=100), NOW - timedelta(minutes=30)
+    read = await repos.diary.nights_with_done(
+        ALICE, date(2026, 3, 1), NOW.date(), "stretch", since, doses=(start, end)
+    )
+    assert read is not None
+    assert read.doses == await repos.meds.doses_between(ALICE, start, end)
+    assert [d.taken_at for d in read.doses] == [NOW - timedelta(hours=h) for h in (80, 30, 30, 1)]
+    assert all(isinstance(d, DoseEvent) and d.medicine == "Iron tablet" for d in read.doses)
+    without = await repos.diary.nights_with_done(
+        ALICE, date(2026, 3, 1), NOW.date(), "stretch", since
+    )
+    assert without is not None and without.doses == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -143,6 +144,40 @@ async def test_a_batch_is_one_transaction_all_or_nothing(database: Database) -> 
     async with database.read() as s:
         ids = [row[0] for row in await s.fetch_all("SELECT id FROM users ORDER BY id")]
     assert ids == [1, 2, 4, 6]
+
+
+async def test_a_decided_write_reads_decides_and_writes_all_or_nothing(database: Database) -> None:
+    e = database.engine
+    insert = "INSERT INTO users (id, timezone, created_at) VALUES (?, ?, ?)"
+    count = "SELECT id FROM users ORDER BY id"
+
+    def next_id(rows: list[Any]) -> tuple[int, list[tuple[str, tuple[Any, ...]]]]:
+        new = (rows[-1][0] if rows else 0) + 1
+        return new, [(insert, (new, None, e.instant(NOW)))]
+
+    # Each decision sees what the one before it wrote.
+    assert [await database.atomic_decide(count, (), next_id) for _ in range(3)] == [1, 2, 3]
+
+    def clash(rows: list[Any]) -> tuple[int, list[tuple[str, tuple[Any, ...]]]]:
+        return 0, [(insert, (10, None, e.instant(NOW))), (insert, (1, None, e.instant(NOW)))]
+
+    def refuse(rows: list[Any]) -> tuple[int, list[tuple[str, tuple[Any, ...]]]]:
+        raise ValueError("nothing fits")
+
+    # A failing write or a failing decision: nothing of it stays.
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        await database.atomic_decide(count, (), clash)
+    with pytest.raises(ValueError, match="nothing fits"):
+        await database.atomic_decide(count, (), refuse)
+    # Inside a transaction it is a savepoint of that one: the caller's own writes stay.
+    async with database.atomic() as s:
+        await s.execute(insert, 20, None, e.instant(NOW))
+        with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+            await database.atomic_decide(count, (), clash)
+        assert await database.atomic_decide(count, (), next_id) == 21
+    async with database.read() as s:
+        ids = [row[0] for row in await s.fetch_all(count)]
+    assert ids == [1, 2, 3, 20, 21]
 
 
 async def test_a_batch_travels_as_a_table_and_a_groups_ids_as_one_text(database: Database) -> None:

@@ -113,3 +113,29 @@ async def test_no_activity_without_a_schedule(repos: Repositories) -> None:
             )
             is None
         )
+
+
+async def test_activity_brings_time_auto_minutes_and_sees_each_change(
+    repos: Repositories,
+) -> None:
+    # /stretch status shows time:auto with the schedule: read in the same statement, so the
+    # status never needs a second trip, and a set or clear shows at the next read.
+    await repos.reminders.save_schedule(SPEC, NOW, NOW)
+
+    async def before() -> int | None:
+        activity = await repos.reminders.schedule_activity(
+            USER, "stretch", recent=5, done_since=NOW, skipped_since=NOW
+        )
+        assert activity is not None
+        return activity.auto_before
+
+    assert await before() is None
+    await repos.auto_times.set(USER + 1, "stretch", 10, NOW)  # someone else's
+    await repos.auto_times.set(USER, "sleep", 20, NOW)  # another kind
+    assert await before() is None
+    await repos.auto_times.set(USER, "stretch", 45, NOW)
+    assert await before() == 45 == await repos.auto_times.get(USER, "stretch")
+    await repos.auto_times.set(USER, "stretch", 30, NOW)
+    assert await before() == 30
+    await repos.auto_times.clear(USER, "stretch")
+    assert await before() is None

@@ -101,6 +101,20 @@ async def test_rls_tip(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     await read()
     assert recent[0] == "tip-3" and len(recent) == KEEP and len(set(recent)) == KEEP
 
+    # What /rls tip does now: the read, the choice (plain Python) and the write in one trip.
+    def choose(seen: list[str]) -> str:
+        assert seen == recent
+        return "tip-new"
+
+    chosen: list[str] = []
+
+    async def choose_and_record() -> None:
+        chosen.append(await bot.repos.tip_history.choose_and_record(USER, choose, NOW))
+
+    assert await counter.count(choose_and_record) == 1
+    assert chosen == ["tip-new"]
+    assert (await bot.repos.tip_history.recent(USER))[:2] == ["tip-new", "tip-3"]
+
 
 async def test_stretch_status(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     counter = TripCounter(monkeypatch)

@@ -56,3 +56,16 @@ async def test_metrics_count_deliveries_claims_and_interactions(
     assert "rls_event_loop_lag_seconds" in text
     assert 'rls_deliveries_total{outcome="sent"} 1.0' in text
     assert 'rls_deliveries_total{outcome="failed"} 0.0' in text
+
+
+def test_interactions_are_counted_per_type_through_one_child_each() -> None:
+    from prometheus_client import generate_latest
+
+    from bot.metrics import BotMetrics
+
+    metrics = BotMetrics()
+    for kind in ("application_command", "component", "application_command"):
+        metrics.interaction(kind)
+    text = generate_latest(metrics.registry).decode()
+    assert 'rls_interactions_total{type="application_command"} 2.0' in text
+    assert 'rls_interactions_total{type="component"} 1.0' in text

@@ -235,3 +235,27 @@ def test_plural_picks_one_only_for_one_and_always_shows_the_number(
     said = tr.plural(count, "{count} tip", "{count} tips")
     assert said.startswith(tr.number(count) + " ")
     assert said.endswith("Tipp" if tr.locale == GERMAN else "tip") == (count == 1)
+
+
+def test_babel_locales_are_built_once_per_locale_and_format_as_before() -> None:
+    from bot.i18n import formatting
+
+    assert formatting._babel("de") is formatting._babel("de")
+    assert formatting._babel("de") is not formatting._babel("en")
+    assert format_decimal(7.5, "de") == "7,5" and format_decimal(7.5, "en") == "7.5"
+    assert format_weekday(0, "de") == "Montag" and format_weekday(0, "en-US") == "Monday"
+
+
+def test_remembered_formatting_shows_each_instant_on_its_own_wall_clock() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    # Equal instants (equal and same hash as keys) in two zones: each keeps its own clock and date.
+    utc = datetime(2026, 3, 3, 23, 30, tzinfo=UTC)
+    tokyo = utc.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert utc == tokyo
+    assert format_time(utc, "en") == "23:30" and format_time(tokyo, "en") == "08:30"
+    assert format_date(utc, "en") == "Tuesday, 3 March 2026"
+    assert format_date(tokyo, "en") == "Wednesday, 4 March 2026"
+    assert format_date(tokyo, "de") == "Mittwoch, 4. März 2026"
+    assert format_number(12345, "de") == "12.345" and format_number(12345, "en") == "12,345"

@@ -17,7 +17,7 @@ from bot.db.guild_settings import GuildSettings
 from bot.errors import UserError
 from bot.reminders.engine import ReminderEngine
 from bot.routines import STRETCH_KIND
-from bot.scheduling.recurrence import Weekdays
+from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.form import NightForm, build_entry
 from bot.usecases import (
     NEEDS_TIMEZONE,
@@ -31,6 +31,7 @@ from bot.usecases import (
     sleep_report,
     watch_for,
 )
+from bot.usecases.actions import doses_around, watch_doses_window
 from tests.db.test_diary import entry
 from tests.failing import Broken, Failing
 
@@ -129,6 +130,39 @@ async def test_watch_for_reads_the_56_days_from_the_diary(repos: Repositories) -
     assert checks[SEVERITY].holds and checks[ONSET].holds is None
     # No medicine logged: no dose sign (tests/e2e/test_sleep_watch.py reads logged doses).
     assert all(c.sign != "doses" for c in result.checks)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Europe/Berlin", "Pacific/Pago_Pago"])
+async def test_watch_for_with_the_doses_read_around_the_utc_date_sees_what_it_reads_itself(
+    repos: Repositories, zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /sleep stats reads the doses with its nights before it knows the zone (doses_around the
+    # UTC date); the watch keeps exactly the ones of its own window, at either edge.
+    medicine = await repos.meds.add(
+        USER, MedicineSpec("Ropinirole", (time(20, 0),), Weekdays.EVERY_DAY), NOW
+    )
+    for hours in range(-24 * 6, 24 * 64, 7):
+        await repos.meds.record_dose(
+            USER, medicine.id, "typed", NOW - timedelta(hours=hours), zone, NOW
+        )
+    for back in range(56):
+        await repos.diary.save(entry(USER, NOW.date() - timedelta(days=back)), NOW)
+    await repos.users.set_timezone(USER, zone, NOW)
+    today = local_date_of(NOW, zone)
+    expected = await watch_for(context(repos), USER, today)
+    read = await repos.diary.nights_with_done(
+        USER, today - timedelta(days=60), today, STRETCH_KIND, NOW, doses=doses_around(NOW.date())
+    )
+    assert read is not None and len(read.doses) > len(
+        await repos.meds.doses_between(USER, *watch_doses_window(today))
+    )
+
+    async def no_read(*args: object) -> None:
+        raise AssertionError("the doses were read again")
+
+    monkeypatch.setattr(repos.meds, "doses_between", no_read)
+    nights = [read.entry(row) for _, row in read.nights]
+    assert await watch_for(context(repos), USER, today, nights, read.doses) == expected
 
 
 async def test_sleep_report_reads_the_window_labs_and_the_watch_in_one_go(

@@ -22,15 +22,18 @@ in one module per backend (:mod:`bot.db.engines.sqlite`, :mod:`bot.db.engines.po
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 Row = Sequence[Any]
 # A column of a bulk write: its name and its PostgreSQL type (for the `unnest` arrays).
 Column = tuple[str, str]
+
+
+T = TypeVar("T")
 
 
 class Engine(Protocol):
@@ -232,6 +235,17 @@ class Database(Protocol):
         """Statements whose parameters are known up front, as one transaction (or a savepoint of
         the task's own): on SQLite all of it, BEGIN to COMMIT, is one trip to the connection's
         thread instead of one per statement."""
+        ...
+
+    async def atomic_decide(
+        self,
+        sql: str,
+        params: Sequence[Any],
+        decide: Callable[[list[Row]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
+    ) -> T:
+        """One transaction: a read, then `decide` (plain Python, no I/O: it may run on the
+        database's thread) turns its rows into an answer and the statements to write, which
+        follow in the same transaction. On SQLite all of it is one trip, like atomic_batch."""
         ...
 
 
