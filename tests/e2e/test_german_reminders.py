@@ -63,7 +63,7 @@ async def test_stretch_replies_errors_and_buttons_in_german(
     assert stopped.content == "Beendet. Keine Dehn-Erinnerungen mehr."
     again = await reply_to(emu, anna, "stretch now")
     assert again.content.startswith("Du hast deine Dehn-Erinnerungen <t:")
-    assert again.content.endswith("`/stretch remind` startet sie wieder, wann immer du möchtest.")
+    assert again.content.endswith("`/dehnen erinnern` startet sie wieder, wann immer du möchtest.")
 
 
 async def test_time_auto_is_explained_in_german_and_its_reminder_comes_in_german(
@@ -121,7 +121,7 @@ async def test_medicine_replies_reminder_and_buttons_in_german(
     embed = dm.embeds[0]
     assert embed["title"] == "Erinnerung: Eisen"
     assert embed["description"].startswith("Deine Erinnerung für 17:30 Uhr. Tippe auf **Genommen**")
-    assert embed["footer"]["text"].startswith("/meds stop beendet diese Erinnerungen")
+    assert embed["footer"]["text"].startswith("/medikamente beenden beendet diese Erinnerungen")
     ids = buttons(dm)
     assert set(ids) == {"Genommen", "Ausgelassen", "15 Min. später"}
     other = german(emu, "carla")
