@@ -125,7 +125,9 @@ def german_command_paths(tree: app_commands.CommandTree) -> dict[str, set[str]]:
 
 
 # "/word", "/word word" and the "option:" words after them; not "ng/ml" or "Europe/Berlin".
-COMMAND_MENTION = re.compile(r"(?<![\w/<#])/([a-zäöüß-]+)((?: [a-zäöüß-]+)?)((?: [a-zäöüß_]+:\S*)*)")
+COMMAND_MENTION = re.compile(
+    r"(?<![\w/<#])/([a-zäöüß-]+)((?: [a-zäöüß-]+)?)((?: [a-zäöüß_]+:\S*)*)"
+)
 
 
 async def test_every_command_a_german_reply_names_is_a_real_german_command(bot: RlsBot) -> None:
