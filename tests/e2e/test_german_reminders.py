@@ -251,3 +251,19 @@ async def test_an_english_client_stays_english(
     assert labs.content.startswith("Saved.\n• Ferritin **45.5 ng/mL** · 01 Mar 2026 (yesterday)")
     bad = await reply_to(emu, bob, "stretch remind", time="25:99")
     assert bad.content.startswith("“25:99” isn't a valid time: hours go up to 23")
+
+
+async def test_a_refusal_names_the_german_commands_and_options(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    guild = emu.add_guild("RLS Freunde", channels=["allgemein"])
+    anna = german(emu, "anna")
+    options = {"timezone": "Europe/Berlin", "where": "channel"}
+    reply = await (await emu.slash(anna, "stretch remind", options, guild=guild)).response()
+    assert reply.ephemeral
+    assert reply.content == (
+        "Dieser Server hat noch keinen Erinnerungskanal. Bitte eine Moderatorin oder einen "
+        "Moderator, ihn mit `/einstellungen erinnerungskanal` festzulegen, oder wähle "
+        "`wo: Per Direktnachricht`."
+    )
+    assert await bot.repos.reminders.get_schedule(anna.id, "stretch") is None

@@ -152,3 +152,20 @@ async def test_every_command_a_german_reply_names_is_a_real_german_command(bot: 
             mentioned += 1
     assert mentioned > 30
     assert wrong == []
+
+
+async def test_no_german_reply_names_an_option_by_its_english_name(bot: RlsBot) -> None:
+    # "`time:auto`" to a German client, whose picker shows uhrzeit:, is a name they cannot find.
+    german = load_catalog(GERMAN)
+    options = {m.text for m in source_messages() if m.context == "parameter_name"}
+    german_options = {german.lookup(name, "parameter_name") for name in options}
+    english_only = options - german_options
+    wrong = []
+    for message in source_messages():
+        if message.context is not None:
+            continue
+        text = german.lookup(message.text, message.context) or ""
+        for quoted in re.findall(r"`([\w]+)(?::[^`]*)?`", text):
+            if quoted in english_only:
+                wrong.append((quoted, text))
+    assert wrong == []
