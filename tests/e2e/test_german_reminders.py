@@ -92,7 +92,7 @@ async def test_time_auto_is_explained_in_german_and_its_reminder_comes_in_german
         in chosen.content
     )
     bad = await reply_to(emu, anna, "stretch remind", time="17:30", before=30)
-    assert bad.content.startswith("`before` gehört zu `time:auto`")
+    assert bad.content.startswith("`vorlauf` gehört zu `uhrzeit:auto`")
     status = (await reply_to(emu, anna, "stretch status")).content
     assert "**Uhrzeit:** richtet sich nach dem Beginn deiner Beschwerden, 60 Min. davor" in status
     await deliver_due(bot, clock, datetime(2026, 3, 2, 18, 30, 10, tzinfo=UTC))
