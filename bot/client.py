@@ -218,9 +218,9 @@ class RlsBot(commands.AutoShardedBot):
             await self.load_extension(extension)
             log.debug("loaded %s", extension)
         log.info("loaded %d commands", len(self.tree.get_commands()))
-        # Command descriptions in the person's language, sent when commands are synced. Names stay
-        # English until the replies, which name commands, are translated (see CatalogTranslator).
-        await self.tree.set_translator(CatalogTranslator(names=False))
+        # Command names and descriptions in the person's language, sent when commands are synced;
+        # the replies name commands the same way (the German catalog's msgstr, tests/i18n).
+        await self.tree.set_translator(CatalogTranslator(names=True))
         # Last: the first tick may send at once, and every kind's renderer is registered by now.
         if self.background_jobs:
             await self._start_reminders()

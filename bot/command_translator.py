@@ -45,9 +45,10 @@ class CatalogTranslator(app_commands.Translator):
     """Answers from the catalog; ``None`` (Discord shows the English) when it has no translation.
 
     With ``names=False`` only descriptions are translated and every name stays English. The bot
-    runs that way until its replies are translated too: the replies name commands and options in
-    English, and a German client showing ``/dehnen erinnern`` beside a reply saying "use
-    ``/stretch remind``" would send a tired person looking for a command they cannot see.
+    translates names: its German replies name commands as a German client shows them ("nutze
+    ``/dehnen erinnern``"), which tests/i18n keeps true, since a reply saying "use ``/stretch
+    remind``" beside a picker showing ``/dehnen erinnern`` sends a tired person looking for a
+    command they cannot see.
     """
 
     def __init__(self, *, names: bool = True) -> None:

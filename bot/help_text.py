@@ -28,11 +28,29 @@ def _leaf_commands(command: AnyCommand) -> Iterable[app_commands.Command[Any, ..
         yield command
 
 
+def command_path(
+    command: app_commands.Command[Any, ..., Any] | app_commands.Group,
+    name: Callable[[str, str], str | None] = lambda text, place: None,
+) -> str:
+    """``/sleep log`` as the reader sees it: ``name(english, place)`` gives a group's
+    (``group_name``) or command's (``command_name``) name in their language, None for English."""
+    words: list[str] = []
+    current: app_commands.Command[Any, ..., Any] | app_commands.Group | None = command
+    while current is not None:
+        place = "group_name" if isinstance(current, app_commands.Group) else "command_name"
+        words.append(name(current.name, place) or current.name)
+        current = current.parent
+    return "/" + " ".join(reversed(words))
+
+
 def help_sections(
-    commands: Iterable[AnyCommand], describe: Callable[[str], str] = str
+    commands: Iterable[AnyCommand],
+    describe: Callable[[str], str] = str,
+    name: Callable[[str, str], str | None] = lambda text, place: None,
 ) -> list[HelpSection]:
     """One section per feature (the cog that owns the command), commands in name order;
-    ``describe`` turns a command's English description into the reader's language."""
+    ``describe`` turns a command's English description into the reader's language and
+    ``name`` a group's or command's name (see :func:`command_path`)."""
     sections: dict[str, list[str]] = {}
     for top in sorted(commands, key=lambda c: c.qualified_name):
         # Context-menu commands have no slash name to list; they show in Discord's own menus.
@@ -42,7 +60,7 @@ def help_sections(
                 cog.__class__.__name__ if cog is not None else "General"
             )
             sections.setdefault(title, []).append(
-                f"`/{command.qualified_name}` — {describe(command.description)}"
+                f"`{command_path(command, name)}` — {describe(command.description)}"
             )
     return [HelpSection(title, lines) for title, lines in sections.items()]
 

@@ -55,7 +55,7 @@ class HelpCog(commands.Cog):
             colour=EMBED_COLOUR,
         )
         offered = offered_here(self.bot.tree.get_commands(), interaction)
-        for section in help_sections(offered, describe):
+        for section in help_sections(offered, describe, catalog.lookup):
             title = tr(section.title)
             for index, chunk in enumerate(field_chunks(section.lines)):
                 name = title if index == 0 else tr("{title} (cont.)", title=title)

@@ -83,10 +83,19 @@ class OptionSpec:
     min_length: int | None = None
     max_length: int | None = None
     channel_types: tuple[int, ...] = ()
+    # The name and choice names in the person's client language, when the bot localized them.
+    local_name: str | None = None
+    local_choices: tuple[tuple[str, str | int | float], ...] = ()
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> OptionSpec:
+    def from_json(cls, data: dict[str, Any], locale: str | None = None) -> OptionSpec:
         return cls(
+            local_name=localized(data, locale),
+            local_choices=tuple(
+                (name, c["value"])
+                for c in data.get("choices") or []
+                if (name := localized(c, locale)) is not None
+            ),
             name=str(data["name"]),
             type=int(data["type"]),
             description=str(data.get("description") or ""),
@@ -127,7 +136,14 @@ class CommandSpec:
         return "/" + self.name
 
     def option(self, name: str) -> OptionSpec | None:
-        return next((o for o in self.options if o.name == name), None)
+        """The option typed as ``name``: its name or, like Discord's client shows it to the
+        person, its name in their language."""
+        return next((o for o in self.options if name in (o.name, o.local_name)), None)
+
+    @property
+    def typed_names(self) -> list[str]:
+        """Every name the person may type for an option, English or their language's."""
+        return [*self.option_names, *(o.local_name for o in self.options if o.local_name)]
 
     @property
     def option_names(self) -> list[str]:
@@ -169,10 +185,27 @@ class _Node:
     description: str
     children: dict[str, _Node] = field(default_factory=dict)
     leaf: CommandSpec | None = None
+    local_name: str | None = None
+
+
+def localized(data: dict[str, Any], locale: str | None) -> str | None:
+    """The name Discord's client shows a person whose client runs in ``locale`` (None: English)."""
+    if locale is None:
+        return None
+    name = (data.get("name_localizations") or {}).get(locale)
+    return str(name) if name and name != data["name"] else None
+
+
+def _named(level: dict[str, _Node], word: str) -> _Node | None:
+    """The command typed as ``word``: its name, or its name in the person's language."""
+    return level.get(word) or next((n for n in level.values() if n.local_name == word), None)
 
 
 class CommandCatalog:
-    def __init__(self, registered: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, registered: Sequence[dict[str, Any]], locale: str | None = None) -> None:
+        """``locale``: the person's client language; its command and option names (the
+        ``name_localizations`` Discord shows them) are accepted beside the English ones."""
+        self.locale = locale
         self._roots: dict[str, _Node] = {}
         for command in registered:
             if command.get("type", 1) != 1:  # user/message context-menu commands
@@ -199,7 +232,9 @@ class CommandCatalog:
         installs: tuple[int, ...] = (0,),
     ) -> _Node:
         name = str(data["name"])
-        node = _Node(name, str(data.get("description") or ""))
+        node = _Node(
+            name, str(data.get("description") or ""), local_name=localized(data, self.locale)
+        )
         options = list(data.get("options") or [])
         nested = [o for o in options if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
         path = (*parent, name)
@@ -211,7 +246,7 @@ class CommandCatalog:
             node.leaf = CommandSpec(
                 path,
                 node.description,
-                tuple(OptionSpec.from_json(o) for o in options),
+                tuple(OptionSpec.from_json(o, self.locale) for o in options),
                 permissions,
                 contexts,
                 installs,
@@ -256,14 +291,16 @@ class CommandCatalog:
         level = self._roots
         shown = ""
         for used, word in enumerate(words):
-            node = level.get(word)
+            node = _named(level, word)
             if node is None:
+                # Suggest from the names the person may type, their language's ones too.
+                typed = [*level, *(n.local_name for n in level.values() if n.local_name)]
                 if not shown:
-                    suggestion = nearest(word, level)
+                    suggestion = nearest(word, typed)
                     raise ConsoleError(
                         f"Unknown command /{word}{did_you_mean(suggestion and '/' + suggestion)}"
                     )
-                suggestion = nearest(word, level)
+                suggestion = nearest(word, typed)
                 raise ConsoleError(
                     f"{shown} has no sub-command {word!r}"
                     f"{did_you_mean(suggestion and f'{shown} {suggestion}')}"

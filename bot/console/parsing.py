@@ -32,8 +32,8 @@ from bot.console.catalog import (
     nearest,
 )
 
-_NAME = re.compile(r"([A-Za-z0-9_-]+):")
-_BOUNDARY = re.compile(r"\s+([A-Za-z0-9_-]+):")
+_NAME = re.compile(r"([\w-]+):")  # \w: German option names have umlauts (qualität:)
+_BOUNDARY = re.compile(r"\s+([\w-]+):")
 _WORD = re.compile(r"\S+")
 _QUOTES = "\"'"
 _TRUE = {"true", "yes", "y", "on", "1"}
@@ -164,15 +164,16 @@ def parse_command(line: str, catalog: CommandCatalog, resolve: Resolver) -> Invo
     words, ends = command_words(body)
     command, used = catalog.resolve(words)
     rest = body[ends[used - 1] :]
-    known = command.option_names
+    known = command.typed_names
     values: dict[str, Any] = {}
     for raw in scan_options(rest, known).options:
         option = command.option(raw.name)
         if option is None:
             raise ConsoleError(_unknown_option(command, raw.name))
-        if raw.name in values:
+        if option.name in values:
             raise ConsoleError(f"{raw.name}: is given twice.")
-        values[raw.name] = convert(option, raw.text, resolve)
+        # Keyed by the English name: the interaction carries the default names, as Discord's does.
+        values[option.name] = convert(option, raw.text, resolve)
     missing = [o.name for o in command.options if o.required and o.name not in values]
     if missing:
         needed = ", ".join(f"{name}:" for name in missing)
@@ -226,7 +227,7 @@ def _choice(option: OptionSpec, text: str) -> str | int | float:
         if str(value) == text:
             return value
     lowered = text.lower()
-    for name, value in option.choices:
+    for name, value in (*option.choices, *option.local_choices):
         if lowered in (name.lower(), str(value).lower()):
             return value
     names = [str(value) for _, value in option.choices]

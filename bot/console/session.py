@@ -237,7 +237,8 @@ class Session:
             local = self.emu.registered_commands(self.current_guild.id)
             names = {c["name"] for c in local}
             registered = local + [c for c in registered if c["name"] not in names]
-        return CommandCatalog(registered)
+        # Discord's client shows a German client the German names; the console takes both.
+        return CommandCatalog(registered, self.user.locale)
 
     def resolve(self, option: OptionSpec, text: str) -> Any:
         """Users and channels named in options (``@bob``, ``#reminders``)."""

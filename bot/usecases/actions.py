@@ -16,6 +16,7 @@ from bot.db.guild_settings import GuildSettings
 from bot.db.reminders import Schedule
 from bot.errors import UserError
 from bot.guild_config import change_settings
+from bot.i18n import N_
 from bot.reminders.engine import Reminded, ReminderChange, ReminderEngine
 from bot.routines import STRETCH_KIND
 from bot.scheduling.recurrence import Weekdays, local_date_of
@@ -24,12 +25,12 @@ from bot.sleep.report import ReportInput
 from bot.sleep.stats import add_stretched, window
 
 STRETCH_DEFAULT_TIME = time(17, 0)
-NEEDS_TIMEZONE = (
+NEEDS_TIMEZONE = N_(
     "This server has no timezone yet, so I don't know when the tip should go out. Add "
     "`timezone:` with a city near most of your members (e.g. Europe/Berlin), or set it with "
     "`/config timezone`; I'll remember it."
 )
-NO_REMINDER_CHANNEL = (
+NO_REMINDER_CHANNEL = N_(
     "This server has no reminder channel yet. Ask a moderator to choose one "
     "with `/config reminder-channel`, or pick `where: dm`."
 )

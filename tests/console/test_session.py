@@ -212,3 +212,26 @@ async def test_install_user_reaches_group_dms_and_servers_without_the_bot(played
 async def test_where_completes_private(played: Played) -> None:
     suggestions = await complete(":where pr", played.session, [(n, w) for n, _, w in META])
     assert [s.text for s in suggestions] == ["private"]
+
+
+async def test_a_german_client_types_the_german_command_path_or_the_english_one(
+    played: Played,
+) -> None:
+    # Discord shows a German client only the German names (/schlaf eintragen qualität:), and
+    # still sends the English ones; the console takes both, and only with :locale de.
+    await run_line(played.session, ":locale de")
+    await run_line(played.session, "/zeitzone festlegen zone:Berlin")
+    assert "Deine Zeitzone ist jetzt" in played.printed()
+    await run_line(played.session, "/schlaf eintragen bett:23:00 aufgewacht:06:30 qualität:4")
+    assert "Gespeichert" in played.printed()
+    await run_line(played.session, "/sleep stats days:7")
+    assert "/schlaf eintragen" not in played.printed()  # a night is logged: its stats, no hint
+    await run_line(played.session, '/dehnen erinnern uhrzeit:18:00 wo:"Per Direktnachricht"')
+    assert "18:00 Uhr" in played.printed()
+    with pytest.raises(ConsoleError) as caught:
+        await run_line(played.session, "/schlaf eintragn")
+    assert "did you mean /schlaf eintragen?" in caught.value.message
+    await run_line(played.session, ":locale en-US")
+    with pytest.raises(ConsoleError) as caught:
+        await run_line(played.session, "/schlaf statistik")
+    assert "Unknown command /schlaf" in caught.value.message

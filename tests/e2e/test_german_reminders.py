@@ -63,7 +63,7 @@ async def test_stretch_replies_errors_and_buttons_in_german(
     assert stopped.content == "Beendet. Keine Dehn-Erinnerungen mehr."
     again = await reply_to(emu, anna, "stretch now")
     assert again.content.startswith("Du hast deine Dehn-Erinnerungen <t:")
-    assert again.content.endswith("`/stretch remind` startet sie wieder, wann immer du möchtest.")
+    assert again.content.endswith("`/dehnen erinnern` startet sie wieder, wann immer du möchtest.")
 
 
 async def test_time_auto_is_explained_in_german_and_its_reminder_comes_in_german(
@@ -92,7 +92,7 @@ async def test_time_auto_is_explained_in_german_and_its_reminder_comes_in_german
         in chosen.content
     )
     bad = await reply_to(emu, anna, "stretch remind", time="17:30", before=30)
-    assert bad.content.startswith("`before` gehört zu `time:auto`")
+    assert bad.content.startswith("`vorlauf` gehört zu `uhrzeit:auto`")
     status = (await reply_to(emu, anna, "stretch status")).content
     assert "**Uhrzeit:** richtet sich nach dem Beginn deiner Beschwerden, 60 Min. davor" in status
     await deliver_due(bot, clock, datetime(2026, 3, 2, 18, 30, 10, tzinfo=UTC))
@@ -121,7 +121,7 @@ async def test_medicine_replies_reminder_and_buttons_in_german(
     embed = dm.embeds[0]
     assert embed["title"] == "Erinnerung: Eisen"
     assert embed["description"].startswith("Deine Erinnerung für 17:30 Uhr. Tippe auf **Genommen**")
-    assert embed["footer"]["text"].startswith("/meds stop beendet diese Erinnerungen")
+    assert embed["footer"]["text"].startswith("/medikamente beenden beendet diese Erinnerungen")
     ids = buttons(dm)
     assert set(ids) == {"Genommen", "Ausgelassen", "15 Min. später"}
     other = german(emu, "carla")
@@ -251,3 +251,19 @@ async def test_an_english_client_stays_english(
     assert labs.content.startswith("Saved.\n• Ferritin **45.5 ng/mL** · 01 Mar 2026 (yesterday)")
     bad = await reply_to(emu, bob, "stretch remind", time="25:99")
     assert bad.content.startswith("“25:99” isn't a valid time: hours go up to 23")
+
+
+async def test_a_refusal_names_the_german_commands_and_options(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    guild = emu.add_guild("RLS Freunde", channels=["allgemein"])
+    anna = german(emu, "anna")
+    options = {"timezone": "Europe/Berlin", "where": "channel"}
+    reply = await (await emu.slash(anna, "stretch remind", options, guild=guild)).response()
+    assert reply.ephemeral
+    assert reply.content == (
+        "Dieser Server hat noch keinen Erinnerungskanal. Bitte eine Moderatorin oder einen "
+        "Moderator, ihn mit `/einstellungen erinnerungskanal` festzulegen, oder wähle "
+        "`wo: Per Direktnachricht`."
+    )
+    assert await bot.repos.reminders.get_schedule(anna.id, "stretch") is None

@@ -88,13 +88,18 @@ async def test_about_and_help_in_german(emu: DiscordEmulator, bot: RlsBot) -> No
         "Dehn-Erinnerungen", "Eisenwerte", "Medikamente",
     }  # fmt: skip
     # The command descriptions are the German ones Discord shows in its command list.
-    assert "`/help` — Was dieser Bot kann" in fields(shown)["Hilfe"]
+    assert "`/hilfe` — Was dieser Bot kann" in fields(shown)["Hilfe"]
+    # Commands as a German client shows them: German names, never the English ones.
+    listed = "\n".join(fields(shown).values())
+    assert "`/schlaf eintragen`" in listed and "`/dehnen erinnern`" in listed
+    assert "/sleep" not in listed and "/stretch" not in listed
 
 
 async def test_timezone_replies_and_errors_in_german(emu: DiscordEmulator, bot: RlsBot) -> None:
     anna = german(emu, "anna")
     unset = await (await emu.slash(anna, "timezone show")).response()
     assert unset.content.startswith("Du hast noch keine Zeitzone festgelegt.")
+    assert "`/zeitzone festlegen`" in unset.content  # the path a German client shows
     ok = await (await emu.slash(anna, "timezone set", {"zone": "Berlin"})).response()
     assert (
         ok.content == "Deine Zeitzone ist jetzt **Berlin → Europe/Berlin** (dort ist es 13:00 Uhr)."

@@ -270,7 +270,7 @@ async def test_the_morning_prompt_dm_speaks_the_stored_language(
     if german_reply:
         assert embed["title"] == "Guten Morgen! Wie hast du geschlafen?"
         assert "die Nacht bis Di., 3. März einzutragen" in embed["description"]
-        assert embed["footer"]["text"] == "/sleep remind off beendet diese Nachrichten."
+        assert embed["footer"]["text"] == "/schlaf erinnern uhrzeit:aus beendet diese Nachrichten."
         assert set(buttons(dm)) == {"Letzte Nacht eintragen"}
     else:
         assert embed["title"] == "Good morning! How did you sleep?"

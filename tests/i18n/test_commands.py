@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from discord import Locale, app_commands
@@ -11,6 +13,7 @@ from discord import Locale, app_commands
 from bot.client import RlsBot
 from bot.command_translator import CatalogTranslator, command_messages
 from bot.extensions import walk_extensions
+from bot.help_text import command_path
 from bot.i18n import GERMAN, load_catalog
 from bot.i18n.catalog import source_messages
 from bot.settings import Settings
@@ -97,3 +100,72 @@ async def test_the_translator_answers_german_and_leaves_other_locales_to_english
         "Im Erinnerungskanal",
     }
     assert Locale.british_english.value not in payload["name_localizations"]
+
+
+def german_command_paths(tree: app_commands.CommandTree) -> dict[str, set[str]]:
+    """Every German command path a German client shows (``/schlaf eintragen``, and the groups
+    ``/schlaf``), each with the German names of its options."""
+    german = load_catalog(GERMAN)
+    paths: dict[str, set[str]] = {}
+
+    def walk(command: Any) -> None:
+        path = command_path(command, german.lookup)
+        if isinstance(command, app_commands.Group):
+            paths[path] = set()
+            for child in command.commands:
+                walk(child)
+        elif isinstance(command, app_commands.Command):
+            paths[path] = {
+                german.lookup(p.name, "parameter_name") or p.name for p in command.parameters
+            }
+
+    for command in tree.get_commands():
+        walk(command)
+    return paths
+
+
+# "/word", "/word word" and the "option:" words after them; not "ng/ml" or "Europe/Berlin".
+COMMAND_MENTION = re.compile(
+    r"(?<![\w/<#])/([a-zäöüß-]+)((?: [a-zäöüß-]+)?)((?: [a-zäöüß_]+:\S*)*)"
+)
+
+
+async def test_every_command_a_german_reply_names_is_a_real_german_command(bot: RlsBot) -> None:
+    # A reply saying "`/sleep stats`" to a German client, whose picker shows only /schlaf, or
+    # naming a renamed command, sends a tired person looking for something that is not there.
+    paths = german_command_paths(bot.tree)
+    groups = {path for path in paths if any(p.startswith(path + " ") for p in paths)}
+    assert "/schlaf eintragen" in paths and "/hilfe" in paths
+    german = load_catalog(GERMAN)
+    mentioned = 0
+    wrong = []
+    for message in source_messages():
+        text = german.lookup(message.text, message.context) or ""
+        for match in COMMAND_MENTION.finditer(text):
+            root, second, options = match.group(1), match.group(2), match.group(3)
+            path = f"/{root}{second}"
+            if path not in paths and f"/{root}" in paths and f"/{root}" not in groups:
+                path = f"/{root}"  # a command without sub-commands, then ordinary words
+            named = {o.split(":")[0] for o in options.split()}
+            if path not in paths or not named <= paths[path]:
+                wrong.append((match.group(0), text))
+            mentioned += 1
+    assert mentioned > 30
+    assert wrong == []
+
+
+async def test_no_german_reply_names_an_option_by_its_english_name(bot: RlsBot) -> None:
+    # "`time:auto`" to a German client, whose picker shows uhrzeit:, is a name they cannot find.
+    german = load_catalog(GERMAN)
+    options = {m.text for m in source_messages() if m.context == "parameter_name"}
+    german_options = {german.lookup(name, "parameter_name") for name in options}
+    english_only = options - german_options
+    wrong = []
+    for message in source_messages():
+        if message.context is not None:
+            continue
+        text = german.lookup(message.text, message.context) or ""
+        for quoted in re.findall(r"`([\w]+)(?::[^`]*)?`", text):
+            if quoted in english_only:
+                wrong.append((quoted, text))
+    assert wrong == []
