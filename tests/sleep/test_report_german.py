@@ -92,7 +92,7 @@ def test_the_page_speaks_german_with_german_numbers_and_dates(files_de: ReportFi
     assert "ng/ml und µg/l sind dieselbe Zahl." in text
     assert "Körperregionen: in keiner Nacht dieses Zeitraums beantwortet." in lines
     assert re.search(
-        r"\nNächtliche Tabelle mit Notizen: die letzten \d\d von 30 Nächten "
+        r"\nTabelle mit Notizen: die letzten \d\d von 30 Nächten "
         r"\(alle Nächte: CSV; Notizen vollständig: PDF Seite 2\)\n",
         "\n".join(lines),
     )
