@@ -633,14 +633,14 @@ class SleepCog(commands.Cog):
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         zone = await self.service.zone(interaction.user.id)
-        data = await sleep_report(self.bot.usecases, interaction.user.id, zone, days)
+        tr = translator_for(interaction)
+        data = await sleep_report(self.bot.usecases, interaction.user.id, zone, days, tr.locale)
         if not data.nights and not data.labs:
             raise UserError(
                 N_("No nights logged in the last {days} yet, so no report."), days=_days(days)
             )
         files = await draw(render_report, data)
         stem = f"sleep-report-{data.end.isoformat()}"
-        tr = translator_for(interaction)
         await send_reply(
             interaction,
             tr(

@@ -44,6 +44,13 @@ _GUIDELINE_VALUES = {
     "doi": GUIDELINE_DOI,
 }
 GUIDELINE_LINE = GUIDELINE.format(**_GUIDELINE_VALUES)
+
+
+def guideline_line(tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """The guideline's thresholds in the reader's language."""
+    return tr(GUIDELINE, **_GUIDELINE_VALUES)
+
+
 SAME_UNIT = N_("ng/mL and µg/L are the same number.")
 MIN_RETEST_WEEKS = 1
 MAX_RETEST_WEEKS = 52
@@ -250,7 +257,7 @@ def lab_line(lab: LabResult, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
 
 def context_lines(labs: list[LabResult], today: date, tr: Speaker = ENGLISH_SPEAKER) -> list[str]:
     """The guideline in plain words, and where the latest values sit against it."""
-    lines = [tr(GUIDELINE, **_GUIDELINE_VALUES)]
+    lines = [guideline_line(tr)]
     if not labs:
         return lines
     latest = max(labs, key=lambda lab: lab.taken_on)

@@ -288,7 +288,7 @@ def sign_line(check: SignCheck, tr: Speaker = ENGLISH_SPEAKER) -> str:
             earlier_at=clock_text(e),
             earlier=earlier,
             earlier_n=check.earlier_n,
-            shift=hours_minutes(e - lt),
+            shift=hours_minutes(e - lt, tr),
             warning=Said(WARNING),
         )
     if check.sign == SPREAD:
@@ -361,7 +361,7 @@ def sign_line(check: SignCheck, tr: Speaker = ENGLISH_SPEAKER) -> str:
             earlier_at=clock_text(e),
             earlier=earlier,
             earlier_days=earlier_days,
-            shift=hours_minutes(e - lt),
+            shift=hours_minutes(e - lt, tr),
             warning=Said(DOSE_WARNING),
         )
     return tr(

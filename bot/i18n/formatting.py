@@ -31,6 +31,10 @@ _DATE_PATTERNS = {
     "short_day": {ENGLISH: "EEE d MMM", GERMAN: "EEE, d. MMM"},
     # A day in a list of dated values (lab results): "02 Mar 2026" / "02.03.2026".
     "compact": {ENGLISH: "dd MMM y", GERMAN: "dd.MM.y"},
+    # The report's nightly table (a 10-character column) and its chart's date ticks.
+    "table": {ENGLISH: "EEE dd MMM", GERMAN: "EEEEEE dd.MM."},
+    "tick": {ENGLISH: "dd MMM", GERMAN: "d. MMM"},
+    "month": {ENGLISH: "MMM y", GERMAN: "MMM y"},
 }
 
 

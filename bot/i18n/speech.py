@@ -54,7 +54,7 @@ class Speaker:
     def __call__(self, text: str, /, **params: object) -> str:
         said = {
             name: value.said_by(self)
-            if isinstance(value, OneOf | Said | Day | Moment | Phrase)
+            if isinstance(value, OneOf | Said | Day | Moment | Phrase | Duration)
             else value
             for name, value in params.items()
         }
@@ -82,6 +82,16 @@ class Speaker:
 
     def decimal(self, value: float, places: int = 1) -> str:
         return format_decimal(value, self.locale, places)
+
+    def hours_minutes(self, total_minutes: float) -> str:
+        """490 -> "8h 10m" / "8 Std. 10 Min."; negative values keep their sign."""
+        sign = "-" if total_minutes < 0 else ""
+        whole = round(abs(total_minutes))
+        return sign + self(HOURS_MINUTES, hours=whole // 60, minutes=f"{whole % 60:02d}")
+
+
+# A duration in hours and minutes, e.g. time asleep (Babel's format_timedelta rounds to one unit).
+HOURS_MINUTES = N_("{hours}h {minutes}m")
 
 
 class OneOf(tuple[str, ...]):
@@ -138,6 +148,23 @@ class Phrase:
 
     def said_by(self, tr: Speaker) -> str:
         return tr(self.text, **self.params)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """Minutes inside a message (a UserError's value), said as hours and minutes: "8h 10m" /
+    "8 Std. 10 Min."."""
+
+    minutes: float
+
+    def said_by(self, tr: Speaker) -> str:
+        return tr.hours_minutes(self.minutes)
 
     def __format__(self, spec: str) -> str:
         return format(self.said_by(ENGLISH_SPEAKER), spec)

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from bot.clinical.nights import REGIONS
+from bot.i18n.locales import ENGLISH
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Speaker
 from bot.sleep.entry import SleepEntry, minutes
 from bot.sleep.metrics import EFFICIENCY_TARGET, efficiency, time_in_bed, total_sleep
 
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.dates import DateLocator
     from matplotlib.figure import Figure, FigureBase
+    from matplotlib.ticker import Formatter
 
 
 def new_figure(width: float, height: float, dpi: int) -> Figure:
@@ -90,7 +94,13 @@ def draw_history(figure: FigureBase, points: Sequence[ChartPoint], start: date, 
     draw_panels(list(axes), points, start, end)
 
 
-def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end: date) -> None:
+def draw_panels(
+    axes: list[Axes],
+    points: Sequence[ChartPoint],
+    start: date,
+    end: date,
+    tr: Speaker = ENGLISH_SPEAKER,
+) -> None:
     """Sleep (with time in bed behind it), efficiency and RLS severity, one night per x step.
 
     Unknown values are marked "?" in grey (a night logged without that answer), so they never
@@ -131,14 +141,14 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     unknown(sleep_ax, [x for x, v in slept if v is None], 0.6)
     tallest = [p.in_bed_hours or p.sleep_hours or 0.0 for p in points]
     sleep_ax.set_ylim(0, max([10.0, *(h + 0.5 for h in tallest)]))
-    sleep_ax.set_ylabel("Hours")
+    sleep_ax.set_ylabel(tr("Hours"))
     from matplotlib.patches import Patch
 
     # Patches as handles: the bars' own handles would be as thick as the bars.
     sleep_ax.legend(
         handles=[
-            Patch(color=IN_BED_COLOUR, label="in bed"),
-            Patch(color=SLEEP_COLOUR, label="asleep"),
+            Patch(color=IN_BED_COLOUR, label=tr("in bed")),
+            Patch(color=SLEEP_COLOUR, label=tr("asleep")),
         ],
         loc="lower left",
         bbox_to_anchor=(0, 1),
@@ -160,7 +170,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     unknown(eff_ax, [x for x, p in zip(nights, points, strict=True) if p.efficiency is None], 8)
     eff_ax.axhline(EFFICIENCY_TARGET, linestyle="--", linewidth=1, color="grey")
     eff_ax.set_ylim(0, 105)
-    eff_ax.set_ylabel("Efficiency %")
+    eff_ax.set_ylabel(tr("Efficiency %"))
 
     sev = [(x, p.severity) for x, p in zip(nights, points, strict=True) if p.severity is not None]
     bars(sev_ax, sev, bar_points, SEVERITY_COLOUR)
@@ -169,7 +179,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
     sev_ax.plot(zeros, [0] * len(zeros), "o", markersize=3.5, color=SEVERITY_COLOUR, clip_on=False)
     unknown(sev_ax, [x for x, p in zip(nights, points, strict=True) if p.severity is None], 0.8)
     sev_ax.set_ylim(0, 10)
-    sev_ax.set_ylabel("RLS 0–10")
+    sev_ax.set_ylabel(tr("RLS 0–10"))
     date_axis(sev_ax, start, end)
     for ax in axes:
         ax.grid(axis="y", linewidth=0.4, alpha=0.6)
@@ -179,7 +189,7 @@ def draw_panels(axes: list[Axes], points: Sequence[ChartPoint], start: date, end
         sleep_ax.text(
             1.0,
             1.02,
-            "? = not answered that night · ● = RLS rated 0 · empty = night not logged",
+            tr("? = not answered that night · ● = RLS rated 0 · empty = night not logged"),
             transform=sleep_ax.transAxes,
             ha="right",
             va="bottom",
@@ -202,10 +212,10 @@ def bars(ax: Axes, tops: Sequence[tuple[float, float]], width: float, colour: st
     ax.add_collection(LineCollection([line], linewidths=width, colors=colour), autolim=False)
 
 
-def date_axis(ax: Axes, start: date, end: date) -> None:
+def date_axis(ax: Axes, start: date, end: date, tr: Speaker = ENGLISH_SPEAKER) -> None:
     """Nights from `start` to `end` on the x axis, dated under `ax` (axes sharing its x axis
     share the ticks)."""
-    from matplotlib.dates import AutoDateLocator, DateFormatter, DayLocator, date2num
+    from matplotlib.dates import AutoDateLocator, DayLocator, date2num
 
     ax.set_xlim(date2num(start - timedelta(days=1)), date2num(end + timedelta(days=1)))
     days = (end - start).days + 1
@@ -215,10 +225,20 @@ def date_axis(ax: Axes, start: date, end: date) -> None:
         fixed_dates(ax, DayLocator(interval=max(1, math.ceil(days / 10))))
     else:
         fixed_dates(ax, AutoDateLocator(maxticks=10))
-    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    ax.xaxis.set_major_formatter(_date_formatter("%d %b", "tick", tr))
     ax.tick_params(axis="x", labelrotation=30, labelbottom=True)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
+
+
+def _date_formatter(english: str, style: str, tr: Speaker) -> Formatter:
+    """Date ticks: `english` as strftime writes it; other languages by Babel ("3. März")."""
+    from matplotlib.dates import DateFormatter, num2date
+    from matplotlib.ticker import FuncFormatter
+
+    if tr.locale == ENGLISH:
+        return DateFormatter(english)
+    return FuncFormatter(lambda x, _: tr.date(num2date(x).date(), style))
 
 
 def fixed_dates(ax: Axes, locator: DateLocator) -> None:
@@ -238,14 +258,15 @@ def _style(ax: Axes, label: str) -> None:
     ax.set_ylabel(label, fontsize=8)
 
 
-ONSET_LABEL = "RLS onset"
-REGIONS_LABEL = "Regions"
+ONSET_LABEL = N_("RLS onset")
+REGIONS_LABEL = N_("Regions")
 
 
 def draw_onset(
     ax: Axes,
     onsets: Sequence[tuple[date, float]],
     doses: Sequence[tuple[str, date, float]],
+    tr: Speaker = ENGLISH_SPEAKER,
 ) -> None:
     """When symptoms started, night by night, with each medicine's doses on the same clock.
 
@@ -266,7 +287,7 @@ def draw_onset(
             marker="o",
             markersize=2.5,
             color=ONSET_COLOUR,
-            label="symptoms started",
+            label=tr("symptoms started"),
         )
         handles.append(line)
     medicines = sorted({name for name, _, _ in doses})
@@ -280,7 +301,7 @@ def draw_onset(
             markersize=3,
             markerfacecolor="none",
             color=DOSE_COLOURS[index % len(DOSE_COLOURS)],
-            label=f"dose: {name if len(name) <= 24 else name[:23] + '…'}",
+            label=tr("dose: {medicine}", medicine=name if len(name) <= 24 else name[:23] + "…"),
         )
         handles.append(line)
     values = [m for _, m in onsets] + [m for _, _, m in doses]
@@ -292,7 +313,7 @@ def draw_onset(
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda m, _: f"{int(m) // 60 % 24:02d}:{int(m) % 60:02d}")
     )
-    _style(ax, ONSET_LABEL)
+    _style(ax, tr(ONSET_LABEL))
     ax.legend(
         handles=handles,
         loc="lower left",
@@ -310,7 +331,10 @@ DOSE_COLOURS = ("#dd8452", "#55a868", "#937860", "#da8bc3", "#8c8c8c", "#ccb974"
 
 
 def draw_regions(
-    ax: Axes, regions: Sequence[tuple[date, frozenset[str]]], names: Sequence[str]
+    ax: Axes,
+    regions: Sequence[tuple[date, frozenset[str]]],
+    names: Sequence[str],
+    tr: Speaker = ENGLISH_SPEAKER,
 ) -> None:
     """One row per body region, a mark on each night it was reported. Nights not answered have
     no mark in any row (the caption gives how many were answered)."""
@@ -328,8 +352,9 @@ def draw_regions(
             color=SEVERITY_COLOUR if region in ("arms", "trunk") else ONSET_COLOUR,
         )
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_yticks(range(len(rows)), rows)
-    _style(ax, REGIONS_LABEL)
+    labels = rows if tr.locale == ENGLISH else [tr(REGIONS.get(r, r)) for r in rows]
+    ax.set_yticks(range(len(rows)), labels)
+    _style(ax, tr(REGIONS_LABEL))
     ax.grid(False)
 
 
@@ -339,9 +364,10 @@ def draw_iron(
     threshold: float,
     label: str,
     threshold_text: str,
+    tr: Speaker = ENGLISH_SPEAKER,
 ) -> None:
     """Lab values by the date of the blood test, the guideline's threshold dashed and named."""
-    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+    from matplotlib.dates import AutoDateLocator, date2num
 
     xs = date2num([day for day, _ in points])
     ax.plot(
@@ -363,7 +389,7 @@ def draw_iron(
     pad = max(15.0, (last - first) * 0.05)
     ax.set_xlim(first - pad, last + pad)
     fixed_dates(ax, AutoDateLocator(maxticks=5))
-    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    ax.xaxis.set_major_formatter(_date_formatter("%b %Y", "month", tr))
     _style(ax, label)
     ax.tick_params(axis="x", labelsize=6)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clinical.nights import NO_REGION_WORDS, check_rest_minutes, parse_regions
 from bot.errors import UserError
-from bot.i18n.speech import ENGLISH_SPEAKER, N_, Day, Moment, Phrase, Said, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Day, Duration, Moment, Phrase, Said, Speaker
 from bot.scheduling.parsing import parse_day_word, parse_time
 from bot.scheduling.recurrence import load_zone, local_date_of
 from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label, utc
@@ -329,7 +329,7 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
     if span > MAX_TIME_IN_BED and wall > MAX_TIME_IN_BED:
         raise UserError(
             N_("That's {span} in bed, more than a day. Check the times."),
-            span=hours_minutes(span.total_seconds() / 60),
+            span=Duration(span.total_seconds() / 60),
         )
     window = sleep_window(entry).total_seconds() / 60
     known = [m for m in (entry.sleep_latency_min, entry.awake_min) if m is not None]
@@ -340,7 +340,7 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
                 "itself ({window} from trying to sleep to your final wake)."
             ),
             sum=" + ".join(map(str, known)),
-            window=hours_minutes(window),
+            window=Duration(window),
         )
     what, last = (
         (N_("Out of bed"), entry.out_of_bed)
@@ -394,7 +394,7 @@ def implausible(entry: SleepEntry, tr: Speaker = ENGLISH_SPEAKER) -> str | None:
     if span >= LONG_TIME_IN_BED:
         return tr(
             "That's {span} in bed, from {start} to {end}. Is that right?",
-            span=hours_minutes(span.total_seconds() / 60),
+            span=hours_minutes(span.total_seconds() / 60, tr),
             start=at(entry.into_bed),
             end=at(end),
         )

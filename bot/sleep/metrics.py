@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.i18n.speech import ENGLISH_SPEAKER, Speaker
 from bot.sleep.entry import SleepEntry, minutes, utc
 
 EFFICIENCY_TARGET = 85.0
@@ -76,12 +77,12 @@ def night_metrics(entry: SleepEntry) -> NightMetrics:
     )
 
 
-def hours_minutes(total_minutes: float) -> str:
-    """490 -> "8h 10m"; negative values keep their sign."""
-    sign = "-" if total_minutes < 0 else ""
-    whole = round(abs(total_minutes))
-    return f"{sign}{whole // 60}h {whole % 60:02d}m"
+def hours_minutes(total_minutes: float, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """490 -> "8h 10m" ("8 Std. 10 Min." in German); negative values keep their sign."""
+    return tr.hours_minutes(total_minutes)
 
 
-def maybe_hours_minutes(total_minutes: float | None, unknown: str = "–") -> str:
-    return unknown if total_minutes is None else hours_minutes(total_minutes)
+def maybe_hours_minutes(
+    total_minutes: float | None, unknown: str = "–", tr: Speaker = ENGLISH_SPEAKER
+) -> str:
+    return unknown if total_minutes is None else tr.hours_minutes(total_minutes)

@@ -37,16 +37,18 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clinical.labs import (
     FERRITIN_THRESHOLD,
-    GUIDELINE_LINE,
     SAME_UNIT,
     TSAT_THRESHOLD,
     LabResult,
     ago,
+    guideline_line,
 )
 from bot.clinical.meds import DoseEvent
 from bot.clinical.nights import REGIONS, onset_minutes
 from bot.clinical.watch import dose_day_minutes
-from bot.formatting import plural
+from bot.i18n import N_, Speaker
+from bot.i18n.locales import ENGLISH
+from bot.i18n.speech import Day, speaker
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.charts import (
     UNKNOWN_COLOUR,
@@ -116,14 +118,31 @@ COLUMNS = [
     ("RLS", 3, True), ("From", 5, False), ("Up", 2, True), ("Where", 5, False),
     ("Rest", 4, True),
 ]  # fmt: skip
+# The headers (then "Tags") as one message, "|" between them: abbreviations a translator sets
+# together with the definitions below, each no wider than its column (tests check it).
+HEADERS = N_("Night|Bed|Try|Wake|Up|In bed|Slept|SE|Lat|WASO|Wk|Naps|Q|RLS|From|Up|Where|Rest|Tags")
 REGION_LETTERS = {"legs": "L", "arms": "A", "trunk": "T", "other": "O"}
-DEFINITIONS = (
+# The letters for legs, arms, trunk and other in the table, as the definitions name them.
+LETTERS = N_("L|A|T|O")
+
+
+def headers(tr: Speaker) -> tuple[list[str], str]:
+    """The table's column headers and the tags' header in the reader's language."""
+    *columns, tags = tr(HEADERS).split("|")
+    return columns, tags
+
+
+def region_letters(tr: Speaker) -> dict[str, str]:
+    return dict(zip(REGION_LETTERS, tr(LETTERS).split("|"), strict=True))
+
+
+DEFINITIONS = N_(
     "Definitions. Nights are dated by the morning they end; times are local. Bed = into bed, "
     "Try = tried to sleep, Wake = final awakening, Up = out of bed. In bed = into bed → out of "
     "bed. Slept (total sleep) = tried to sleep → final wake, minus minutes to fall asleep (Lat) "
     "and minutes awake after first falling asleep (WASO, time up walking included); naps are not "
     "part of it. SE (sleep efficiency) = total sleep ÷ time in bed (the usual target is "
-    f"{EFFICIENCY_TARGET:.0f}% or more). Wk = awakenings, not counting the final one. Naps = naps "
+    "{target}% or more). Wk = awakenings, not counting the final one. Naps = naps "
     "the day before (how many · minutes). Q = sleep quality 1 (very poor) to 5 (very good). "
     "RLS = symptoms that evening and night, a plain 0–10 self-rating (not a clinical scale). "
     "From = when symptoms started. Up (after From) = times RLS got them out of bed. Where = body "
@@ -158,6 +177,8 @@ class ReportInput:
     medicines: tuple[str, ...] = ()  # the person's medicine names, as typed
     watch: tuple[str, ...] = ()  # the augmentation watch's lines (bot.clinical.watch)
     timezone: str | None = None
+    # The person's language (a Discord locale): the drawing process builds its speaker from it.
+    locale: str = ENGLISH
 
     @property
     def summary(self) -> Summary:
@@ -191,25 +212,40 @@ def _naps(entry: SleepEntry) -> str:
     return f"{entry.naps}·{_number(entry.nap_min)}m"
 
 
-def _regions(regions: frozenset[str] | None) -> str:
+def _regions(regions: frozenset[str] | None, tr: Speaker) -> str:
     if regions is None:
         return UNKNOWN
     if not regions:
         return "·"
-    return "".join(REGION_LETTERS.get(r, "O") for r in REGIONS if r in regions)
+    letters = REGION_LETTERS if tr.locale == ENGLISH else region_letters(tr)
+    return "".join(letters.get(r, letters["other"]) for r in REGIONS if r in regions)
 
 
-def table_row(entry: SleepEntry) -> list[str]:
+def _duration(total_minutes: float | None, tr: Speaker) -> str:
+    """A table cell: "7h 25m"; "7:25" in other languages (the column is 7 characters)."""
+    if tr.locale == ENGLISH or total_minutes is None:
+        return maybe_hours_minutes(total_minutes)
+    whole = round(total_minutes)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _table_day(night: date, tr: Speaker) -> str:
+    """ "Tue 03 Mar" / "Di 03.03." (the column is 10 characters)."""
+    return Day(night, "table", "%a %d %b").said_by(tr)
+
+
+def table_row(entry: SleepEntry, tr: Speaker | None = None) -> list[str]:
+    tr = tr or speaker(ENGLISH)
     zone = load_zone(entry.timezone)
     eff = efficiency(entry)
     return [
-        f"{entry.night:%a %d %b}",
+        _table_day(entry.night, tr),
         local_clock(entry.into_bed, zone),
         local_clock(entry.tried_sleep, zone),
         local_clock(entry.final_wake, zone),
         UNKNOWN if entry.out_of_bed is None else local_clock(entry.out_of_bed, zone),
-        maybe_hours_minutes(optional_minutes(time_in_bed(entry))),
-        maybe_hours_minutes(optional_minutes(total_sleep(entry))),
+        _duration(optional_minutes(time_in_bed(entry)), tr),
+        _duration(optional_minutes(total_sleep(entry)), tr),
         UNKNOWN if eff is None else f"{eff:.0f}%",
         _number(entry.sleep_latency_min),
         _number(entry.awake_min),
@@ -219,13 +255,14 @@ def table_row(entry: SleepEntry) -> list[str]:
         _number(entry.severity),
         UNKNOWN if entry.rls_onset is None else local_clock(entry.rls_onset, zone),
         _number(entry.rls_out_of_bed),
-        _regions(entry.body_regions),
+        _regions(entry.body_regions, tr),
         _number(entry.rest_min),
     ]
 
 
-def tags_text(entry: SleepEntry) -> str:
-    return ", ".join(tag_label(t) for t in ordered_tags(entry.tags))
+def tags_text(entry: SleepEntry, tr: Speaker | None = None) -> str:
+    tr = tr or speaker(ENGLISH)
+    return ", ".join(tag_label(t, tr) for t in ordered_tags(entry.tags))
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> bytes:
@@ -402,11 +439,15 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def average_lines(data: ReportInput, summary: Summary) -> tuple[list[str], list[str]]:
+def average_lines(
+    data: ReportInput, summary: Summary, tr: Speaker | None = None
+) -> tuple[list[str], list[str]]:
     """The averages with their n; then the RLS onset, rest and regions over the same nights."""
+    tr = tr or speaker(data.locale)
+    not_answered = tr("not answered")
     averages = [
-        f"{m.name}: {format_value(m.mean, m.unit)}"
-        + (f"  (n = {m.count})" if m.mean is not None else "  (not answered)")
+        f"{tr(m.name)}: {format_value(m.mean, m.unit, tr)}"
+        + (f"  (n = {m.count})" if m.mean is not None else f"  ({not_answered})")
         for m in summary.measures
     ]
     onsets = [m for m in (onset_minutes(e) for e in data.nights) if m is not None]
@@ -415,21 +456,36 @@ def average_lines(data: ReportInput, summary: Summary) -> tuple[list[str], list[
     if onsets:
         middle = round(_median([float(m) for m in onsets]))
         parts.append(
-            f"RLS onset: median {middle // 60 % 24:02d}:{middle % 60:02d}  (n = {len(onsets)})"
+            tr(
+                "RLS onset: median {at}  (n = {n})",
+                at=f"{middle // 60 % 24:02d}:{middle % 60:02d}",
+                n=len(onsets),
+            )
         )
     else:
-        parts.append("RLS onset: not answered")
+        parts.append(tr("RLS onset: not answered"))
     parts.append(
-        f"Minutes at rest before onset: median {_median(rests):.0f}  (n = {len(rests)})"
+        tr(
+            "Minutes at rest before onset: median {minutes}  (n = {n})",
+            minutes=f"{_median(rests):.0f}",
+            n=len(rests),
+        )
         if rests
-        else "Minutes at rest before onset: not answered"
+        else tr("Minutes at rest before onset: not answered")
     )
     answered = [e.body_regions for e in data.nights if e.body_regions is not None]
     if answered:
-        counts = ", ".join(f"{r} {sum(r in a for a in answered)}" for r in REGIONS)
-        regions = f"Body regions, nights with each: {counts}  (n = {len(answered)} answered)"
+        counts = ", ".join(
+            f"{r if tr.locale == ENGLISH else tr(REGIONS[r])} {sum(r in a for a in answered)}"
+            for r in REGIONS
+        )
+        regions = tr(
+            "Body regions, nights with each: {counts}  (n = {n} answered)",
+            counts=counts,
+            n=len(answered),
+        )
     else:
-        regions = "Body regions: not answered"
+        regions = tr("Body regions: not answered")
     return averages, [" · ".join(parts), regions]
 
 
@@ -444,10 +500,10 @@ def _averages(page: _Page, lines: list[str], columns: int = 2) -> None:
     page.gap(per_column * height)
 
 
-def _watch(page: _Page, data: ReportInput) -> None:
-    page.heading("Augmentation watch (the last 28 days against the 28 before)")
+def _watch(page: _Page, data: ReportInput, tr: Speaker) -> None:
+    page.heading(tr("Augmentation watch (the last 28 days against the 28 before)"))
     if not data.watch:
-        page.lines(["No nights in the last 56 days to compare."], TEXT_FONT)
+        page.lines([tr("No nights in the last 56 days to compare.")], TEXT_FONT)
         return
     for line in data.watch:
         page.wrapped(plain(line), TEXT_FONT)
@@ -457,33 +513,54 @@ IRON_FONT = 6.5
 IRON_LABEL = 0.3  # inches from an iron chart to its y label (tick labels up to "100")
 
 
-def iron_line(lab: LabResult, today: date) -> str:
+def iron_line(lab: LabResult, today: date, tr: Speaker | None = None) -> str:
     """One blood test, the date first: "27 Feb 2026 (3 days ago): ferritin 40, TSAT 12 %"."""
-    line = f"{lab.taken_on:%d %b %Y} ({ago(lab.taken_on, today)}): ferritin {lab.ferritin:g}"
+    tr = tr or speaker(ENGLISH)
+    line = tr(
+        "{day} ({ago}): ferritin {ferritin}",
+        day=Day(lab.taken_on, "compact", "%d %b %Y"),
+        ago=ago(lab.taken_on, today, tr),
+        ferritin=_g(lab.ferritin, tr),
+    )
     if lab.tsat is not None:
-        line += f", TSAT {lab.tsat:g} %"
+        line += tr(", TSAT {tsat} %", tsat=_g(lab.tsat, tr))
     if lab.fasting is not None:
-        line += ", fasting" if lab.fasting else ", not fasting"
+        line += tr(", fasting") if lab.fasting else tr(", not fasting")
     return line
 
 
-def _iron(page: _Page, data: ReportInput) -> None:
-    page.heading("Iron: ferritin (ng/mL) and transferrin saturation (TSAT, %)")
+def _g(value: float, tr: Speaker) -> str:
+    """A lab value as typed ("40", "12.5"), with the reader's decimal separator."""
+    text = f"{value:g}"
+    return text if tr.locale == ENGLISH else text.replace(".", ",")
+
+
+def _iron(page: _Page, data: ReportInput, tr: Speaker) -> None:
+    page.heading(tr("Iron: ferritin (ng/mL) and transferrin saturation (TSAT, %)"))
     if not data.labs:
-        page.lines(["No iron values logged (/labs add). " + GUIDELINE_LINE], TEXT_FONT)
+        page.lines([tr("No iron values logged (/labs add). ") + guideline_line(tr)], TEXT_FONT)
         return
     top = page.y
     text_width = 3.75
     newest = data.labs[:LABS_ON_PAGE]
     for lab in newest:
-        page.lines([iron_line(lab, data.end)], IRON_FONT)
+        page.lines([iron_line(lab, data.end, tr)], IRON_FONT)
     if len(data.labs) > len(newest):
         left_out = len(data.labs) - len(newest)
         page.lines(
-            [f"{plural(left_out, 'earlier value')}: in the chart and the labs CSV."], TEXT_FONT
+            [
+                tr.plural(
+                    left_out,
+                    "{count} earlier value: in the chart and the labs CSV.",
+                    "{count} earlier values: in the chart and the labs CSV.",
+                )
+            ],
+            TEXT_FONT,
         )
     page.gap(0.03)
-    page.wrapped(f"{GUIDELINE_LINE} {SAME_UNIT}", TEXT_FONT - 0.5, text_width, color="#444444")
+    page.wrapped(
+        f"{guideline_line(tr)} {tr(SAME_UNIT)}", TEXT_FONT - 0.5, text_width, color="#444444"
+    )
     chart_left = page.left + text_width + 0.45
     chart_width = page.left + page.width - chart_left
     height = max(top - page.y, 1.0)
@@ -496,7 +573,8 @@ def _iron(page: _Page, data: ReportInput) -> None:
         ferritin,
         FERRITIN_THRESHOLD,
         "ng/mL",
-        f"ferritin {FERRITIN_THRESHOLD:.0f} ng/mL",
+        tr("ferritin {threshold} ng/mL", threshold=f"{FERRITIN_THRESHOLD:.0f}"),
+        tr,
     )
     if tsat:
         draw_iron(
@@ -504,10 +582,11 @@ def _iron(page: _Page, data: ReportInput) -> None:
             tsat,
             TSAT_THRESHOLD,
             "TSAT %",
-            f"saturation {TSAT_THRESHOLD:.0f} %",
+            tr("saturation {threshold} %", threshold=f"{TSAT_THRESHOLD:.0f}"),
+            tr,
         )
     else:
-        page.put(chart_left, top - half - 0.3, "No saturation values logged.", TEXT_FONT)
+        page.put(chart_left, top - half - 0.3, tr("No saturation values logged."), TEXT_FONT)
     page.y = min(page.y, top - height - 0.2)  # the dates under the TSAT chart
 
 
@@ -528,12 +607,12 @@ CHART_GAP = 0.1
 CHART_LEGEND = 0.16  # room above a chart for its legend
 
 
-def _charts(page: _Page, data: ReportInput) -> list[str]:
+def _charts(page: _Page, data: ReportInput, tr: Speaker) -> list[str]:
     """The charts over every night of the window; returns the one-line notes for what has no
     data (drawn under the charts)."""
     missing: list[str] = []
     if not data.nights:
-        return ["No nights logged in this window: no sleep charts."]
+        return [tr("No nights logged in this window: no sleep charts.")]
     onsets = [(e.night, float(m)) for e in data.nights if (m := onset_minutes(e)) is not None]
     doses = _dose_points(data)
     regions = [(e.night, e.body_regions) for e in data.nights if e.body_regions is not None]
@@ -541,17 +620,21 @@ def _charts(page: _Page, data: ReportInput) -> list[str]:
     if onsets or doses:
         panels.append("onset")
     else:
-        missing.append("RLS onset: no start times logged in this window, so no onset chart.")
+        missing.append(tr("RLS onset: no start times logged in this window, so no onset chart."))
     if any(regions):
         panels.append("regions")
     elif regions:
         missing.append(
-            f"Body regions: no symptoms reported on the {plural(len(regions), 'night')} answered."
+            tr.plural(
+                len(regions),
+                "Body regions: no symptoms reported on the {count} night answered.",
+                "Body regions: no symptoms reported on the {count} nights answered.",
+            )
         )
     else:
-        missing.append("Body regions: not answered on any night in this window.")
+        missing.append(tr("Body regions: not answered on any night in this window."))
     if not data.doses:
-        missing.append("Medicine doses: none logged in this window.")
+        missing.append(tr("Medicine doses: none logged in this window."))
     left = page.left + 0.5
     width = page.left + page.width - left
     axes: dict[str, Axes] = {}
@@ -571,28 +654,31 @@ def _charts(page: _Page, data: ReportInput) -> list[str]:
         chart_points(data.nights),
         data.start,
         data.end,
+        tr,
     )
-    axes["efficiency"].set_ylabel("SE %")
+    axes["efficiency"].set_ylabel(tr("SE %"))
     if "onset" in axes:
-        draw_onset(axes["onset"], onsets, doses)
+        draw_onset(axes["onset"], onsets, doses, tr)
     if "regions" in axes:
-        draw_regions(axes["regions"], [(n, r) for n, r in regions if r], list(REGIONS))
+        draw_regions(axes["regions"], [(n, r) for n, r in regions if r], list(REGIONS), tr)
     for ax in axes.values():
         ax.tick_params(axis="x", labelbottom=False)
-    date_axis(bottom, data.start, data.end)
+    date_axis(bottom, data.start, data.end, tr)
     return missing
 
 
 def _table_lines(
-    data: ReportInput, rows_room: int, width: int
+    data: ReportInput, rows_room: int, width: int, tr: Speaker | None = None
 ) -> tuple[list[tuple[str, bool]], int, bool]:
     """The nightly table's lines, newest night last, in at most `rows_room` lines (header
     included): (line, logged) pairs, how many calendar nights they show, and whether every
     note of the window is there in full. A night's tags are cut to the line (the CSV has them
     all); its note follows on up to :data:`NOTE_LINES` lines of its own."""
+    tr = tr or speaker(data.locale)
     by_night = {e.night: e for e in data.nights}
-    header = _cells([h for h, _, _ in COLUMNS]) + " Tags"
-    indent = " " * (len(header) - len("Tags"))
+    columns, tags_header = headers(tr)
+    header = _cells(columns) + " " + tags_header
+    indent = " " * (len(header) - len(tags_header))
     note_indent = " " * (COLUMNS[0][1] + 1)
     body: list[list[tuple[str, bool]]] = []
     complete = True
@@ -601,16 +687,17 @@ def _table_lines(
     while night >= data.start:
         entry = by_night.get(night)
         if entry is None:
-            lines = [(_cells([f"{night:%a %d %b}", "not logged"], free=True), False)]
+            lines = [(_cells([_table_day(night, tr), tr("not logged")], free=True), False)]
         else:
-            tags = tags_text(entry)
+            tags = tags_text(entry, tr)
             room = width - len(indent)
             if len(tags) > room:
                 tags = tags[: room - 2].rstrip(", ") + " …"
-            lines = [(_cells(table_row(entry)) + " " + tags, True)]
+            lines = [(_cells(table_row(entry, tr)) + " " + tags, True)]
             if entry.note:
                 note = textwrap.wrap(
-                    "Note: " + " ".join(entry.note.split()), width=width - len(note_indent)
+                    tr("Note: {note}", note=" ".join(entry.note.split())),
+                    width=width - len(note_indent),
                 )
                 if len(note) > NOTE_LINES:
                     note = [*note[: NOTE_LINES - 1], note[NOTE_LINES - 1] + " …"]
@@ -636,20 +723,25 @@ def _cells(cells: list[str], free: bool = False) -> str:
     )
 
 
-def _table(page: _Page, data: ReportInput, room: float) -> bool:
+def _table(page: _Page, data: ReportInput, room: float, tr: Speaker) -> bool:
     """The most recent nights that fit in `room` inches, with their notes; returns whether
     every note of the window is on the page in full."""
     from matplotlib.collections import PolyCollection
 
     pitch = _line_height(TABLE_FONT) * 0.9
     chars = _chars(page.width, TABLE_FONT, MONO_WIDTH)
-    lines, shown, complete = _table_lines(data, max(2, int(room / pitch)), chars)
+    lines, shown, complete = _table_lines(data, max(2, int(room / pitch)), chars, tr)
     total = (data.end - data.start).days + 1
-    where = [] if shown == total else ["all nights: CSV"]
+    where = [] if shown == total else [tr("all nights: CSV")]
     if not complete:
-        where.append("notes in full: PDF page 2")
+        where.append(tr("notes in full: PDF page 2"))
     page.heading(
-        f"Nightly table with notes: last {shown} of {plural(total, 'night')}"
+        tr.plural(
+            total,
+            "Nightly table with notes: last {shown} of {count} night",
+            "Nightly table with notes: last {shown} of {count} nights",
+            shown=shown,
+        )
         + (f" ({'; '.join(where)})" if where else "")
     )
     stripes = []
@@ -670,53 +762,72 @@ def _table(page: _Page, data: ReportInput, room: float) -> bool:
     return complete
 
 
-def _definitions_height(width: float) -> float:
-    lines = len(textwrap.wrap(DEFINITIONS, width=_chars(width, SMALL_FONT)))
+def definitions(tr: Speaker) -> str:
+    return tr(DEFINITIONS, target=f"{EFFICIENCY_TARGET:.0f}")
+
+
+def _definitions_height(width: float, tr: Speaker) -> float:
+    lines = len(textwrap.wrap(definitions(tr), width=_chars(width, SMALL_FONT)))
     return lines * _line_height(SMALL_FONT)
+
+
+def _window(data: ReportInput, tr: Speaker) -> tuple[str, str]:
+    """The window's first and last night: "03 Mar 2026" / "3. März 2026"."""
+    return (
+        Day(data.start, "long", "%d %b %Y").said_by(tr),
+        Day(data.end, "long", "%d %b %Y").said_by(tr),
+    )
 
 
 def report_page(data: ReportInput) -> tuple[Figure, bool, list[str]]:
     """Page 1, whether every note of the window is on it in full, and its text."""
+    tr = speaker(data.locale)
     width, height = A4_INCHES
     page = _blank_page(width, height)
     summary = data.summary
     total = (data.end - data.start).days + 1
+    start, end = _window(data, tr)
     page.lines(
-        [f"Sleep and RLS diary: nights {data.start:%d %b %Y} – {data.end:%d %b %Y}"],
+        [tr("Sleep and RLS diary: nights {start} – {end}", start=start, end=end)],
         12,
         color=HEADING_COLOUR,
     )
     page.gap(0.04)
     zones = sorted({e.timezone for e in data.nights}) or ([data.timezone] if data.timezone else [])
-    page.lines(
-        [
-            f"{plural(summary.nights, 'night')} logged of {total}. Times are local "
-            f"({', '.join(zones) or 'no zone'}). Averages (mean of nightly values; n = nights "
-            "with that answer):"
-        ],
+    # Wrapped: a longer language (or many zones) would run off the page's edge.
+    page.wrapped(
+        tr.plural(
+            summary.nights,
+            "{count} night logged of {total}. Times are local ({zones}). Averages (mean of "
+            "nightly values; n = nights with that answer):",
+            "{count} nights logged of {total}. Times are local ({zones}). Averages (mean of "
+            "nightly values; n = nights with that answer):",
+            total=total,
+            zones=", ".join(zones) or tr("no zone"),
+        ),
         TEXT_FONT,
     )
     page.gap(0.03)
-    averages, symptoms = average_lines(data, summary)
+    averages, symptoms = average_lines(data, summary, tr)
     _averages(page, averages)
     page.lines(symptoms, TEXT_FONT)
     if data.medicines:
         page.wrapped(
-            "Medicines (as the person names them): " + ", ".join(data.medicines), TEXT_FONT
+            tr("Medicines (as the person names them): ") + ", ".join(data.medicines), TEXT_FONT
         )
     page.gap(0.08)
-    _watch(page, data)
+    _watch(page, data, tr)
     page.gap(0.08)
-    _iron(page, data)
+    _iron(page, data, tr)
     page.gap(0.05)
-    missing = _charts(page, data)
+    missing = _charts(page, data, tr)
     if missing:
         page.lines(missing, TEXT_FONT)
     page.gap(0.08)
-    below = MARGIN_BOTTOM + _definitions_height(page.width) + 0.1
-    complete = _table(page, data, page.y - below - 0.2)
-    page.y = MARGIN_BOTTOM + _definitions_height(page.width)
-    page.wrapped(DEFINITIONS, SMALL_FONT, color="#444444")
+    below = MARGIN_BOTTOM + _definitions_height(page.width, tr) + 0.1
+    complete = _table(page, data, page.y - below - 0.2, tr)
+    page.y = MARGIN_BOTTOM + _definitions_height(page.width, tr)
+    page.wrapped(definitions(tr), SMALL_FONT, color="#444444")
     return page.figure, complete, page.text
 
 
@@ -732,9 +843,14 @@ def report_figure(data: ReportInput) -> Figure:
 
 def notes_pages(data: ReportInput) -> list[Figure]:
     """Every note of the window in full, for the PDF's later pages when page 1 has not all."""
+    tr = speaker(data.locale)
     width, height = A4_INCHES
     wrap = _chars(width - MARGIN_LEFT - MARGIN_RIGHT, TEXT_FONT)
-    notes = wrap_notes([(f"{e.night:%a %d %b %Y}", e.note) for e in data.nights if e.note], wrap)
+    notes = wrap_notes(
+        [(Day(e.night, "full", "%a %d %b %Y").said_by(tr), e.note) for e in data.nights if e.note],
+        wrap,
+    )
+    start, end = _window(data, tr)
     lines = [line for w in notes for line in [*w, ""]]
     per_page = int((height - MARGIN_TOP - MARGIN_BOTTOM - 0.5) / _line_height(TEXT_FONT))
     pages: list[Figure] = []
@@ -742,8 +858,12 @@ def notes_pages(data: ReportInput) -> list[Figure]:
         page = _blank_page(width, height)
         page.lines(
             [
-                f"Notes in full: nights {data.start:%d %b %Y} – {data.end:%d %b %Y} "
-                f"(page {len(pages) + 2})"
+                tr(
+                    "Notes in full: nights {start} – {end} (page {page})",
+                    start=start,
+                    end=end,
+                    page=len(pages) + 2,
+                )
             ],
             TEXT_FONT + 3,
             color=HEADING_COLOUR,

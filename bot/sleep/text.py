@@ -37,7 +37,7 @@ def format_value(value: float | None, unit: str, tr: Speaker = EN) -> str:
     if value is None:
         return UNKNOWN
     if unit == "min":
-        return hours_minutes(value) if value >= 60 else f"{value:.0f} min"
+        return hours_minutes(value, tr) if value >= 60 else f"{value:.0f} min"
     if unit == "%":
         return f"{value:.0f}%" if tr.locale == ENGLISH else f"{value:.0f} %"
     return f"{_decimal(value, tr)}{unit}"
@@ -78,7 +78,7 @@ def comparison_line(c: TagComparison, tr: Speaker = EN) -> str:
         return UNKNOWN if value is None else _decimal(value, tr)
 
     def tst(value: float | None) -> str:
-        return maybe_hours_minutes(value, UNKNOWN)
+        return maybe_hours_minutes(value, UNKNOWN, tr)
 
     def n(counts: tuple[int, int]) -> str:
         # Only when a value is missing on some nights: otherwise the nights count says it.
@@ -167,11 +167,11 @@ def entry_line(entry: SleepEntry, tr: Speaker = EN) -> str:
         ),
         tr(
             "slept {slept}",
-            slept=maybe_hours_minutes(optional_minutes(total_sleep(entry)), UNKNOWN),
+            slept=maybe_hours_minutes(optional_minutes(total_sleep(entry)), UNKNOWN, tr),
         ),
         tr(
             "in bed {in_bed}",
-            in_bed=maybe_hours_minutes(optional_minutes(time_in_bed(entry)), UNKNOWN),
+            in_bed=maybe_hours_minutes(optional_minutes(time_in_bed(entry)), UNKNOWN, tr),
         ),
         tr(
             "efficiency {efficiency}",

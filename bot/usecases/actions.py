@@ -17,6 +17,8 @@ from bot.db.reminders import Schedule
 from bot.errors import UserError
 from bot.guild_config import change_settings
 from bot.i18n import N_
+from bot.i18n.locales import ENGLISH
+from bot.i18n.speech import speaker
 from bot.reminders.engine import Reminded, ReminderChange, ReminderEngine
 from bot.routines import STRETCH_KIND
 from bot.scheduling.recurrence import Weekdays, local_date_of
@@ -240,11 +242,13 @@ async def delete_my_data(ctx: Context, user_id: int) -> dict[str, int]:
     return await ctx.repos.user_data.delete_all(user_id)
 
 
-async def sleep_report(ctx: Context, user_id: int, zone: str, days: int) -> ReportInput:
+async def sleep_report(
+    ctx: Context, user_id: int, zone: str, days: int, locale: str = ENGLISH
+) -> ReportInput:
     """/sleep report: the last `days` nights (a Done stretch reminder adds "stretched" to the
     night after it), every iron value, the medicines and their doses, and the augmentation watch
     over its own 56 days (which may reach further back than the report), all read in one
-    transaction."""
+    transaction. `locale`: the page's language (the watch's lines are said in it here)."""
     now = ctx.engine.clock.now()
     today = local_date_of(now, zone)
     start, end = window(days, today)
@@ -276,6 +280,7 @@ async def sleep_report(ctx: Context, user_id: int, zone: str, days: int) -> Repo
             if start - timedelta(days=1) <= local_date_of(d.taken_at, d.timezone) <= end
         ),
         medicines=tuple(medicines),
-        watch=tuple(watch_lines(watch(entries, today, doses))),
+        watch=tuple(watch_lines(watch(entries, today, doses), speaker(locale))),
         timezone=zone,
+        locale=locale,
     )

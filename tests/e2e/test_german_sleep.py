@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.client import RlsBot
+from bot.clinical.labs import LabResult
 from bot.clinical.watch import SOURCE_URL
 from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
@@ -22,6 +23,7 @@ from tests.e2e.stretch_steps import buttons
 from tests.e2e.test_german_replies import completed, german
 from tests.e2e.test_sleep import seed, with_zone
 from tests.e2e.test_sleep_watch import augmenting
+from tests.sleep.test_report import pdf_streams
 
 TODAY = date(2026, 3, 2)  # the clock fixture: Monday 13:00 in Berlin
 
@@ -302,3 +304,30 @@ async def test_closed_dms_pause_the_morning_prompt_and_say_so_in_german(
     status = await (await emu.slash(anna, "sleep remind")).response()
     assert status.content.startswith("**Morgendliche Erinnerung ans Eintragen:** täglich um 07:30")
     assert "**Pausiert:** Ich konnte dir keine Direktnachricht schicken." in status.content
+
+
+async def test_the_report_in_german_page_and_reply(emu: DiscordEmulator, bot: RlsBot) -> None:
+    anna = await anna_with_zone(emu, bot)
+    await augmenting(bot, anna)
+    await bot.repos.labs.save(anna.id, LabResult(date(2026, 2, 20), 45.5, 18.0), bot.clock.now())
+    followup = await (await emu.slash(anna, "sleep report")).followup(timeout=15)
+    assert followup.ephemeral and followup.content.startswith("Dein Bericht für")
+    stem = "sleep-report-2026-03-02"
+    pdf = followup.file(f"{stem}.pdf")
+    # The standard Courier, nothing embedded: umlauts are in its encoding (cp1252).
+    assert b"/FontFile" not in pdf and b"/BaseFont /Courier" in pdf
+    content = b"".join(pdf_streams(pdf))
+    for said in (
+        "(Schlaf- und RLS-Tagebuch: Nächte 17. Februar 2026 – 2. März 2026) Tj",
+        "(20.02.2026 \\(vor 10 Tagen\\): Ferritin 45,5, TSAT 18 %) Tj",
+        "Augmentations-Beobachtung \\(die letzten 28 Tage gegenüber den 28 davor\\)",
+        "Beschwerden beginnen früher:",
+        "RLS-Stärke: ",
+        "Begriffe. Nächte tragen das Datum",
+    ):
+        assert said.encode("cp1252") in content, said
+    for english in (b"Sleep and RLS diary", b"Augmentation watch", b"Definitions."):
+        assert english not in content
+    # The CSVs stay machine-readable: the Consensus Sleep Diary's English ids.
+    assert followup.file(f"{stem}.csv").decode().startswith("night,timezone,csd1_into_bed")
+    assert followup.file(f"{stem}-labs.csv").decode().startswith("taken_on,ferritin_ng_ml")
