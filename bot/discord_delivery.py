@@ -12,7 +12,7 @@ from typing import cast
 import aiohttp
 import discord
 
-from bot.db.reminders import ReminderRepository
+from bot.db.reminder_store import ReminderRepository
 from bot.reminders.pacing import DM_OPEN_ROUTE, TokenBucket, pacing_route
 from bot.reminders.target import ChannelTarget, DmTarget
 from bot.reminders.transport import (

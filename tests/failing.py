@@ -3,7 +3,9 @@ for the tests that prove the steps commit together or not at all."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 
 class Broken(Exception):
@@ -25,3 +27,9 @@ class Failing:
 
             return fail
         return getattr(self._real, name)
+
+
+def failing(real: T, method: str) -> T:
+    """`real` wrapped in :class:`Failing`, typed as the repository it stands in for: the
+    repositories are concrete classes, and the wrapper has all their methods by delegation."""
+    return cast(T, Failing(real, method))

@@ -16,8 +16,7 @@ from bot.db.meds import MedsRepository
 from bot.db.migrations import MigrationError
 from bot.db.mydata import UserDataRepository
 from bot.db.postgres import PostgresDatabase
-from bot.db.reminder_store import SqlReminderRepository
-from bot.db.reminders import ReminderRepository
+from bot.db.reminder_store import ReminderRepository
 from bot.db.sqlite import DatabaseOpenError, SqliteDatabase
 from bot.db.tip_history import TipHistoryRepository
 from bot.db.users import UserRepository
@@ -68,7 +67,7 @@ def build_repositories(db: Database) -> Repositories:
     return Repositories(
         users=UserRepository(db),
         guild_settings=GuildSettingsRepository(db),
-        reminders=SqlReminderRepository(db),
+        reminders=ReminderRepository(db),
         diary=DiaryRepository(db),
         user_data=UserDataRepository(db),
         tip_history=TipHistoryRepository(db),

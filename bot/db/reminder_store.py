@@ -1,4 +1,10 @@
-""":class:`bot.db.reminders.ReminderRepository`, once for both backends.
+"""The reminder repository (schedules and their outbox), once for both backends; its value types
+and row helpers live in :mod:`bot.db.reminders`.
+
+The engine decides *what* happens (next due times, late or skipped); this module only stores it. The
+claim is the heart: due schedules become outbox rows and get their next due time in one transaction,
+so a crash either claims a schedule completely or not at all, and `UNIQUE (schedule_id, due_at,
+reason)` makes a second claim of the same occurrence impossible.
 
 The SQL is one text per statement; the engine converts placeholders and instants and supplies what
 differs (see :mod:`bot.db.engines`). What matters most: on PostgreSQL several bot processes share
@@ -87,7 +93,10 @@ class _NothingToTell:
 _NOTHING_TO_TELL: WeakKeyDictionary[Database, _NothingToTell] = WeakKeyDictionary()
 
 
-class SqlReminderRepository:
+class ReminderRepository:
+    """Delivery state changes (mark_*, retry_later) only touch rows still pending, so a sender
+    whose lease ran out cannot overwrite what another sender already recorded."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
         # On PostgreSQL other processes pause schedules too: there every command keeps its read.
@@ -179,6 +188,8 @@ class SqlReminderRepository:
         return delivery_from_row(row, self._e.from_instant)
 
     def atomic(self) -> AbstractAsyncContextManager[object]:
+        """One transaction that every repository call the running task makes inside it joins
+        (all repositories share one database): a use case commits together or not at all."""
         return self._writing()
 
     @asynccontextmanager
@@ -199,6 +210,9 @@ class SqlReminderRepository:
     async def schedules_for_change(
         self, *, user_id: int | None = None, kind: str | None = None, guild_id: int | None = None
     ) -> list[ScheduleForChange]:
+        """A member's schedules (of one kind, or all) or, with guild_id, the server's own (of one
+        kind), each with its last claimed occurrence; on PostgreSQL the rows stay locked until
+        the surrounding atomic() ends, so a claim in another process waits or skips them."""
         params: tuple[Any, ...]
         if guild_id is not None:
             where, params = "s.guild_id = ? AND s.user_id IS NULL AND s.kind = ?", (guild_id, kind)
@@ -221,6 +235,8 @@ class SqlReminderRepository:
             return await s.execute(sql, *params)
 
     async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
+        """Deliveries of the schedule not sent yet become "cancelled" (the user paused or
+        stopped): a sender that still holds one finds it no longer pending and drops it."""
         return await self._write(
             "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
             "lease_until = NULL, lease_owner = NULL WHERE schedule_id = ? AND status = 'pending'",
@@ -236,6 +252,7 @@ class SqlReminderRepository:
     async def save_schedule(
         self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:
+        """Create or replace the user's schedule of this kind; clears any pause and notice."""
         async with self._writing() as s:
             # A schedule belongs to a user profile; create one without a zone if needed.
             await s.execute(
@@ -278,6 +295,7 @@ class SqlReminderRepository:
         paused_until: datetime | None = None,
         pause_reason: str | None = None,
     ) -> None:
+        """Move the schedule's next due time; a pause is recorded with it (None clears it)."""
         await self._write(
             "UPDATE schedules SET next_due = ?, paused_until = ?, pause_reason = ?, "
             "updated_at = ? WHERE id = ?",
@@ -307,6 +325,9 @@ class SqlReminderRepository:
         )
 
     async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        """(kind, pause_reason) of the user's schedules the engine paused by itself (closed
+        DMs, an unreadable zone) that the user was not told about yet, now marked told: each
+        pause is told once, whichever process answers the user's next command."""
         untold = (
             "user_id = ? AND next_due IS NULL AND pause_reason IN " + TOLD_PAUSES + " "
             "AND (pause_told_at IS NULL OR pause_told_at < updated_at)"
@@ -342,6 +363,8 @@ class SqlReminderRepository:
     async def reschedule_user(
         self, user_id: int, zone: str, plan: Reschedule, now: datetime
     ) -> list[Schedule]:
+        """Give every schedule of the user the new zone and the next due time `plan` computes
+        for it (plan sees the schedule with the new zone), in one transaction."""
         async with self._writing() as s:
             # The UPDATE locks the user's rows first (PostgreSQL), so a claim running in another
             # process either finished before (and we plan from its advanced next_due) or skips them.
@@ -366,6 +389,9 @@ class SqlReminderRepository:
         return [self._schedule(row) for row in rows]
 
     async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
+        """Turn up to `limit` schedules due at `now` into outbox rows and advance them.
+        `decide` is called once per group of schedules with the same recurrence and due time;
+        its decision holds for each of them."""
         e = self._e
         stamp = e.instant(now)
         async with self._writing() as s:
@@ -407,6 +433,7 @@ class SqlReminderRepository:
         *,
         snoozed_from: int | None = None,
     ) -> Delivery | None:
+        """An extra delivery (snooze, send-now); None when that one already exists."""
         due = self._e.instant(due_at)
         async with self._writing() as s:
             # No conflict target: a duplicate occurrence and a second snooze of the same original
@@ -428,6 +455,8 @@ class SqlReminderRepository:
     async def lease_pending(
         self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
     ) -> list[tuple[Delivery, Schedule]]:
+        """Pending deliveries whose attempt time has come and that no live sender holds, now
+        held by `owner` until `lease_until`."""
         stamp = self._e.instant(now)
         async with self._writing() as s:
             ids = [
@@ -442,6 +471,8 @@ class SqlReminderRepository:
         return [leased_from_row(row, self._e.from_instant) for row in rows]
 
     async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
+        """Extend `owner`'s lease right before sending; False when the delivery is no longer
+        theirs (its lease ran out and another sender took it) or no longer pending."""
         renewed = await self._write(
             "UPDATE deliveries SET lease_until = ? "
             "WHERE id = ? AND status = 'pending' AND lease_owner = ?",
@@ -495,6 +526,7 @@ class SqlReminderRepository:
         )
 
     async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
+        """Too late to be useful (the bot was down): recorded, counted, never sent."""
         await self._settle(
             delivery_id,
             "status = 'skipped', late_seconds = ?, next_attempt_at = ?",
@@ -513,6 +545,7 @@ class SqlReminderRepository:
         return None if row is None else self._delivery(row)
 
     async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> Delivery | None:
+        """Record Done on the user's own delivery (first press wins); None if not theirs."""
         async with self._writing() as s:
             await s.execute(
                 "UPDATE deliveries SET done_at = ? "
@@ -527,6 +560,7 @@ class SqlReminderRepository:
         return None if row is None else self._delivery(row)
 
     async def recent_deliveries(self, schedule_id: int, limit: int) -> list[Delivery]:
+        """Newest first."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 _DELIVERY + " WHERE schedule_id = ? ORDER BY due_at DESC, id DESC LIMIT ?",
@@ -536,6 +570,8 @@ class SqlReminderRepository:
         return [self._delivery(row) for row in rows]
 
     async def done_due_times(self, user_id: int, kind: str, since: datetime) -> list[datetime]:
+        """When each delivery the user marked Done was due (oldest first): a reminder answered
+        after midnight still counts for the day it was meant for."""
         async with self._db.read() as s:
             rows = await s.fetch_all(
                 "SELECT d.due_at FROM deliveries d JOIN schedules s ON s.id = d.schedule_id "
@@ -556,6 +592,9 @@ class SqlReminderRepository:
         done_since: datetime,
         skipped_since: datetime,
     ) -> ScheduleActivity | None:
+        """get_schedule(user_id, kind) with recent_deliveries(its id, recent),
+        done_due_times(user_id, kind, done_since) and how many of its deliveries were skipped
+        since skipped_since, in one query; None when the user has no such schedule."""
         e = self._e
         async with self._db.read() as s:
             row = await s.fetch_one(
@@ -606,6 +645,8 @@ class SqlReminderRepository:
         await self._write("DELETE FROM dm_channels WHERE user_id = ?", user_id)
 
     async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
+        """Members' schedules delivered in this server fall back to DM, with a notice for the
+        user. The server's own schedules are left alone: they have no DM to fall back to."""
         return await self._write(
             "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
             "updated_at = ? WHERE guild_id = ? AND user_id IS NOT NULL",
@@ -615,6 +656,7 @@ class SqlReminderRepository:
         )
 
     async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int:
+        """Like clear_guild_targets, for members' schedules delivered in one channel."""
         return await self._write(
             "UPDATE schedules SET guild_id = NULL, channel_id = NULL, notice = ?, "
             "updated_at = ? WHERE channel_id = ? AND user_id IS NOT NULL",
@@ -626,6 +668,7 @@ class SqlReminderRepository:
     async def move_channel_targets(
         self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
     ) -> int:
+        """Members' schedules delivered in one channel move to another of the same server."""
         return await self._write(
             "UPDATE schedules SET channel_id = ?, notice = ?, updated_at = ? "
             "WHERE channel_id = ? AND user_id IS NOT NULL",
@@ -635,9 +678,12 @@ class SqlReminderRepository:
             old_channel_id,
         )
 
+    # -- schedules a server owns (user_id NULL) ----------------------------------------------
+
     async def save_server_schedule(
         self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:
+        """Create or replace the server's schedule of this kind; clears any pause and notice."""
         async with self._writing() as s:
             row = await s.fetch_one(
                 _SAVE_SERVER_SCHEDULE, *schedule_values(spec, next_due, now, self._e.instant)
@@ -651,6 +697,7 @@ class SqlReminderRepository:
         )
 
     async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
+        """The server's own schedules (of one kind, or all), with their deliveries."""
         return await self._write(
             "DELETE FROM schedules WHERE guild_id = ? AND user_id IS NULL "
             "AND (CAST(? AS TEXT) IS NULL OR kind = ?)",

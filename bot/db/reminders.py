@@ -1,19 +1,14 @@
-"""Reminder schedules and their outbox of deliveries.
-
-The engine decides *what* happens (next due times, late or skipped); this module only stores it. The
-claim is the heart: due schedules become outbox rows and get their next due time in one transaction,
-so a crash either claims a schedule completely or not at all, and `UNIQUE (schedule_id, due_at,
-reason)` makes a second claim of the same occurrence impossible.
+"""Reminder schedules and their outbox of deliveries: the value types, and the columns and row
+conversions the repository (:mod:`bot.db.reminder_store`) reads them with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 # "cancelled": claimed, then the user paused or stopped before it went out; never sent.
 DeliveryStatus = Literal["pending", "sent", "failed", "skipped", "cancelled"]
@@ -155,196 +150,6 @@ class ScheduleForChange:
 
 Decide = Callable[[DueSchedule], ClaimDecision]
 Reschedule = Callable[[Schedule], datetime | None]
-
-
-class ReminderRepository(Protocol):
-    """Delivery state changes (mark_*, retry_later) only touch rows still pending, so a sender
-    whose lease ran out cannot overwrite what another sender already recorded."""
-
-    def atomic(self) -> AbstractAsyncContextManager[object]:
-        """One transaction that every repository call the running task makes inside it joins
-        (all repositories share one database): a use case commits together or not at all."""
-        ...
-
-    async def schedules_for_change(
-        self, *, user_id: int | None = None, kind: str | None = None, guild_id: int | None = None
-    ) -> list[ScheduleForChange]:
-        """A member's schedules (of one kind, or all) or, with guild_id, the server's own (of one
-        kind), each with its last claimed occurrence; on PostgreSQL the rows stay locked until
-        the surrounding atomic() ends, so a claim in another process waits or skips them."""
-        ...
-
-    async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
-        """Deliveries of the schedule not sent yet become "cancelled" (the user paused or
-        stopped): a sender that still holds one finds it no longer pending and drops it."""
-        ...
-
-    async def save_schedule(
-        self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
-    ) -> Schedule:
-        """Create or replace the user's schedule of this kind; clears any pause and notice."""
-        ...
-
-    async def get_schedule(self, user_id: int, kind: str) -> Schedule | None: ...
-
-    async def get_schedule_by_id(self, schedule_id: int) -> Schedule | None: ...
-
-    async def user_schedules(self, user_id: int) -> list[Schedule]: ...
-
-    async def delete_schedule(self, user_id: int, kind: str) -> bool: ...
-
-    async def set_next_due(
-        self,
-        schedule_id: int,
-        next_due: datetime | None,
-        now: datetime,
-        *,
-        paused_until: datetime | None = None,
-        pause_reason: str | None = None,
-    ) -> None:
-        """Move the schedule's next due time; a pause is recorded with it (None clears it)."""
-        ...
-
-    async def set_target(
-        self,
-        schedule_id: int,
-        guild_id: int | None,
-        channel_id: int | None,
-        notice: str | None,
-        now: datetime,
-    ) -> None: ...
-
-    async def take_pause_notices(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
-        """(kind, pause_reason) of the user's schedules the engine paused by itself (closed
-        DMs, an unreadable zone) that the user was not told about yet, now marked told: each
-        pause is told once, whichever process answers the user's next command."""
-        ...
-
-    async def clear_notice(self, schedule_id: int, now: datetime) -> None: ...
-
-    async def reschedule_user(
-        self, user_id: int, zone: str, plan: Reschedule, now: datetime
-    ) -> list[Schedule]:
-        """Give every schedule of the user the new zone and the next due time `plan` computes
-        for it (plan sees the schedule with the new zone), in one transaction."""
-        ...
-
-    async def claim_due(self, now: datetime, limit: int, decide: Decide) -> int:
-        """Turn up to `limit` schedules due at `now` into outbox rows and advance them.
-        `decide` is called once per group of schedules with the same recurrence and due time;
-        its decision holds for each of them."""
-        ...
-
-    async def add_delivery(
-        self,
-        schedule: Schedule,
-        due_at: datetime,
-        reason: DeliveryReason,
-        now: datetime,
-        *,
-        snoozed_from: int | None = None,
-    ) -> Delivery | None:
-        """An extra delivery (snooze, send-now); None when that one already exists."""
-        ...
-
-    async def lease_pending(
-        self, now: datetime, lease_until: datetime, limit: int, owner: str = "local"
-    ) -> list[tuple[Delivery, Schedule]]:
-        """Pending deliveries whose attempt time has come and that no live sender holds, now
-        held by `owner` until `lease_until`."""
-        ...
-
-    async def renew_lease(self, delivery_id: int, owner: str, lease_until: datetime) -> bool:
-        """Extend `owner`'s lease right before sending; False when the delivery is no longer
-        theirs (its lease ran out and another sender took it) or no longer pending."""
-        ...
-
-    async def release_leases(self) -> int: ...
-
-    async def mark_sent(
-        self,
-        delivery_id: int,
-        channel_id: int,
-        message_id: int,
-        sent_at: datetime,
-        late_seconds: int,
-    ) -> None: ...
-
-    async def mark_failed(self, delivery_id: int, error: str, now: datetime) -> None: ...
-
-    async def mark_skipped(self, delivery_id: int, late_seconds: int, now: datetime) -> None:
-        """Too late to be useful (the bot was down): recorded, counted, never sent."""
-        ...
-
-    async def retry_later(
-        self, delivery_id: int, error: str, next_attempt_at: datetime
-    ) -> None: ...
-
-    async def get_delivery(self, delivery_id: int) -> Delivery | None: ...
-
-    async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> Delivery | None:
-        """Record Done on the user's own delivery (first press wins); None if not theirs."""
-        ...
-
-    async def recent_deliveries(self, schedule_id: int, limit: int) -> list[Delivery]:
-        """Newest first."""
-        ...
-
-    async def done_due_times(self, user_id: int, kind: str, since: datetime) -> list[datetime]:
-        """When each delivery the user marked Done was due (oldest first): a reminder answered
-        after midnight still counts for the day it was meant for."""
-        ...
-
-    async def schedule_activity(
-        self,
-        user_id: int,
-        kind: str,
-        *,
-        recent: int,
-        done_since: datetime,
-        skipped_since: datetime,
-    ) -> ScheduleActivity | None:
-        """get_schedule(user_id, kind) with recent_deliveries(its id, recent),
-        done_due_times(user_id, kind, done_since) and how many of its deliveries were skipped
-        since skipped_since, in one query; None when the user has no such schedule."""
-        ...
-
-    async def pending_count(self, now: datetime) -> int: ...
-
-    async def get_dm_channel(self, user_id: int) -> int | None: ...
-
-    async def save_dm_channel(self, user_id: int, channel_id: int) -> None: ...
-
-    async def forget_dm_channel(self, user_id: int) -> None: ...
-
-    async def clear_guild_targets(self, guild_id: int, notice: str, now: datetime) -> int:
-        """Members' schedules delivered in this server fall back to DM, with a notice for the
-        user. The server's own schedules are left alone: they have no DM to fall back to."""
-        ...
-
-    async def clear_channel_targets(self, channel_id: int, notice: str, now: datetime) -> int:
-        """Like clear_guild_targets, for members' schedules delivered in one channel."""
-        ...
-
-    async def move_channel_targets(
-        self, old_channel_id: int, new_channel_id: int, notice: str, now: datetime
-    ) -> int:
-        """Members' schedules delivered in one channel move to another of the same server."""
-        ...
-
-    # -- schedules a server owns (user_id NULL) ----------------------------------------------
-
-    async def save_server_schedule(
-        self, spec: ServerScheduleSpec, next_due: datetime | None, now: datetime
-    ) -> Schedule:
-        """Create or replace the server's schedule of this kind; clears any pause and notice."""
-        ...
-
-    async def get_server_schedule(self, guild_id: int, kind: str) -> Schedule | None: ...
-
-    async def delete_server_schedules(self, guild_id: int, kind: str | None = None) -> int:
-        """The server's own schedules (of one kind, or all), with their deliveries."""
-        ...
 
 
 # -- shared by both backends: the columns read and the rows turned into dataclasses ------------

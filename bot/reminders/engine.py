@@ -20,11 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 
 from bot.clock import Clock
+from bot.db.reminder_store import ReminderRepository
 from bot.db.reminders import (
     ClaimDecision,
     Delivery,
     DueSchedule,
-    ReminderRepository,
     Schedule,
     ScheduleForChange,
     ScheduleSpec,

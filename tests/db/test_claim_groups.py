@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.db import Database, build_repositories
-from bot.db.reminder_store import SqlReminderRepository
+from bot.db.reminder_store import ReminderRepository
 from bot.db.reminders import DueSchedule, ScheduleSpec
 from bot.db.sqlite import SqliteDatabase
 from bot.reminders.engine import ReminderEngine
@@ -117,7 +117,7 @@ async def test_the_claims_writes_find_each_schedule_by_its_id(tmp_path: Path) ->
     scanned (1,000,000 rows)."""
     db = await SqliteDatabase.open(tmp_path / "plan.sqlite3")
     await db.migrate()
-    repo = SqlReminderRepository(db)
+    repo = ReminderRepository(db)
     await db.close()
     conn = sqlite3.connect(tmp_path / "plan.sqlite3")
     for sql in (repo._outbox_sql, repo._advance_sql):

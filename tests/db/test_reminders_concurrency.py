@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.db.postgres import PostgresDatabase
-from bot.db.reminder_store import SqlReminderRepository
+from bot.db.reminder_store import ReminderRepository
 from bot.db.reminders import ClaimDecision, Decide, DueSchedule, ScheduleSpec
 from tests.conftest import drop_postgres_schema, open_postgres_schema, postgres_url
 
@@ -31,7 +31,7 @@ class Process:
 
     def __init__(self, db: PostgresDatabase) -> None:
         self.db = db
-        self.reminders = SqlReminderRepository(db)
+        self.reminders = ReminderRepository(db)
 
 
 @pytest.fixture

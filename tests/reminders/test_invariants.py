@@ -37,7 +37,7 @@ from bot.reminders.engine import (
 )
 from bot.reminders.transport import LeaseLost, Outgoing, SentMessage
 from bot.scheduling.recurrence import local_date_of
-from tests.failing import Broken, Failing
+from tests.failing import Broken, failing
 from tests.zones import DST_ZONES
 
 ZONES = DST_ZONES
@@ -311,7 +311,7 @@ async def test_remind_with_a_zone_change_commits_together_or_not_at_all(repos) -
     good = ReminderEngine(repos.reminders, repos.users, clock)
     await good.change_zone(1, "Europe/Berlin")
     await good.subscribe(spec(time(17, 30)))
-    broken = ReminderEngine(Failing(repos.reminders, "save_schedule"), repos.users, clock)
+    broken = ReminderEngine(failing(repos.reminders, "save_schedule"), repos.users, clock)
     with pytest.raises(Broken):
         await broken.remind(
             1,
@@ -328,7 +328,7 @@ async def test_remind_with_a_zone_change_commits_together_or_not_at_all(repos) -
 
 async def test_tips_channel_settings_and_schedule_commit_together(repos) -> None:
     clock = FakeClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
-    broken = ReminderEngine(Failing(repos.reminders, "save_server_schedule"), repos.users, clock)
+    broken = ReminderEngine(failing(repos.reminders, "save_server_schedule"), repos.users, clock)
 
     def edit(settings: GuildSettings) -> GuildSettings:
         return replace(settings, tips_channel_id=5, timezone="Europe/Berlin")

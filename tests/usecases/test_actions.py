@@ -33,14 +33,15 @@ from bot.usecases import (
 )
 from bot.usecases.actions import doses_around, watch_doses_window
 from tests.db.test_diary import entry
-from tests.failing import Broken, Failing
+from tests.failing import Broken
+from tests.failing import failing as failing_in
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 GUILD, USER, MOD = 77, 1, 9
 
 
 def context(repos: Repositories, failing: str | None = None) -> Context:
-    reminders = repos.reminders if failing is None else Failing(repos.reminders, failing)
+    reminders = repos.reminders if failing is None else failing_in(repos.reminders, failing)
     return Context(repos, ReminderEngine(reminders, repos.users, FakeClock(NOW)))
 
 
