@@ -228,6 +228,15 @@ class SqlReminderRepository:
             schedule_id,
         )
 
+    async def cancel_pending_snoozes(self, schedule_id: int, now: datetime) -> int:
+        return await self._write(
+            "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
+            "lease_until = NULL, lease_owner = NULL "
+            "WHERE schedule_id = ? AND status = 'pending' AND reason = 'snooze'",
+            self._e.instant(now),
+            schedule_id,
+        )
+
     async def _one_schedule(self, sql: str, *params: Any) -> Schedule | None:
         async with self._db.read() as s:
             row = await s.fetch_one(sql, *params)

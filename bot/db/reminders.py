@@ -179,6 +179,11 @@ class ReminderRepository(Protocol):
         stopped): a sender that still holds one finds it no longer pending and drops it."""
         ...
 
+    async def cancel_pending_snoozes(self, schedule_id: int, now: datetime) -> int:
+        """The schedule's snoozed deliveries not sent yet become "cancelled" (the reminder was
+        answered meanwhile, so the snooze has nothing left to ask)."""
+        ...
+
     async def save_schedule(
         self, spec: ScheduleSpec, next_due: datetime | None, now: datetime
     ) -> Schedule:

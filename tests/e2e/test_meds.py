@@ -123,6 +123,24 @@ async def test_snooze_then_taken_on_either_message_is_one_answer(
     assert await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER) == []
 
 
+async def test_taken_after_a_snooze_cancels_the_snoozed_reminder(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await add_iron(emu, alice)
+    dm = await reminder(emu, bot, clock, alice)
+    snoozed = await (await emu.click(alice, dm, buttons(dm)["Snooze 15 min"])).response()
+    assert snoozed.ephemeral and snoozed.content.startswith("Snoozed.")
+    taken = await (await emu.click(alice, dm, buttons(dm)["Taken"])).response()
+    assert taken.type == 7
+    await deliver_due(bot, clock, DUE + timedelta(minutes=16))
+    report = await bot.engine.drain()
+    assert report.sent == 0 and report.taken_over == 0
+    assert len(emu.dms_to(alice)) == 1  # no second DM with "Already noted" buttons
+    [answer] = await bot.repos.meds.answers(alice.id, WEEK_AGO)
+    assert not answer.skipped
+
+
 async def test_taken_works_after_a_restart(emu: DiscordEmulator, tmp_path: Path, clock) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)
