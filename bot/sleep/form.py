@@ -46,6 +46,8 @@ def _is_custom_tag(word: str) -> bool:
 def _tag_word(typed: str) -> str:
     """One typed tag as stored: NFC, lower case, inner spaces single ("Müde" is "müde")."""
     return " ".join(unicodedata.normalize("NFC", typed).split()).lower()
+
+
 _NIGHT_FORMATS = N_("Use a date like 2026-03-03, or “today” / “yesterday”.")
 
 

@@ -37,9 +37,11 @@ def test_the_count_is_still_bounded() -> None:
 
 LETTER = st.characters(categories=["Ll", "Lu", "Lo"])
 WORD = st.text(LETTER, min_size=1, max_size=24).filter(
-    lambda w: unicodedata.normalize("NFC", w).lower() not in KNOWN_TAGS
-    and len(unicodedata.normalize("NFC", w).lower()) <= 24
-    and unicodedata.normalize("NFC", w).lower().isalpha()
+    lambda w: (
+        unicodedata.normalize("NFC", w).lower() not in KNOWN_TAGS
+        and len(unicodedata.normalize("NFC", w).lower()) <= 24
+        and unicodedata.normalize("NFC", w).lower().isalpha()
+    )
 )
 
 

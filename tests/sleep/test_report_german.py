@@ -149,7 +149,8 @@ def test_an_empty_german_window_says_so_in_german() -> None:
     lines = render_report(data).text
     assert "Keine Nächte in diesem Zeitraum eingetragen: keine Schlafdiagramme." in lines
     assert any(
-        line.startswith("Keine Eisenwerte eingetragen (/laborwerte hinzufügen). Die Leitlinie") for line in lines
+        line.startswith("Keine Eisenwerte eingetragen (/laborwerte hinzufügen). Die Leitlinie")
+        for line in lines
     )
     assert "Keine Nächte in den letzten 56 Tagen zum Vergleichen." in lines
 
