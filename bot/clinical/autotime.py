@@ -62,7 +62,8 @@ class AutoTime:
                 return tr(
                     "None of your nights has a time when symptoms started, and I need {need}, so "
                     "your stretch reminder is at {time} for now. Add the start time when you log "
-                    "a night (`rls_start` in `/sleep log`) and it will follow your symptoms.",
+                    "a night (`rls_start` in `/sleep log`, or **Add a note…** in "
+                    "`/sleep check-in`) and it will follow your symptoms.",
                     need=AUTO_MIN_NIGHTS,
                     time=chosen,
                 )
@@ -70,10 +71,12 @@ class AutoTime:
                 self.nights,
                 "Only {count} of your nights has a time when symptoms started, and I need {need}, "
                 "so your stretch reminder is at {time} for now. Add the start time when you log a "
-                "night (`rls_start` in `/sleep log`) and it will follow your symptoms.",
+                "night (`rls_start` in `/sleep log`, or **Add a note…** in `/sleep check-in`) and "
+                "it will follow your symptoms.",
                 "Only {count} of your nights have a time when symptoms started, and I need "
                 "{need}, so your stretch reminder is at {time} for now. Add the start time when "
-                "you log a night (`rls_start` in `/sleep log`) and it will follow your symptoms.",
+                "you log a night (`rls_start` in `/sleep log`, or **Add a note…** in "
+                "`/sleep check-in`) and it will follow your symptoms.",
                 need=AUTO_MIN_NIGHTS,
                 time=chosen,
             )

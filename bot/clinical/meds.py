@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.errors import UserError
-from bot.i18n.speech import N_, Phrase, Said
+from bot.i18n.speech import N_, Phrase, Quoted, Said
 from bot.scheduling.parsing import parse_days, parse_time
 from bot.scheduling.recurrence import Weekdays, load_zone, local_date_of
 from bot.sleep.times import before_wake, local_instant
@@ -150,11 +150,10 @@ def find_medicine(typed: str, existing: Iterable[str]) -> str:
             return name
     if not names:
         raise UserError(N_("You have no medicines in your list yet: `/meds add` adds one."))
-    listed = ", ".join(f"“{n}”" for n in names)
     raise UserError(
         N_("“{name}” isn't in your list ({listed})."),
         name=" ".join(typed.split())[:MAX_NAME],
-        listed=listed,
+        listed=Quoted(*names),
     )
 
 

@@ -244,6 +244,17 @@ class ReminderRepository:
             schedule_id,
         )
 
+    async def cancel_pending_snoozes(self, schedule_id: int, now: datetime) -> int:
+        """The schedule's snoozed deliveries not sent yet become "cancelled" (the reminder was
+        answered meanwhile, so the snooze has nothing left to ask)."""
+        return await self._write(
+            "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
+            "lease_until = NULL, lease_owner = NULL "
+            "WHERE schedule_id = ? AND status = 'pending' AND reason = 'snooze'",
+            self._e.instant(now),
+            schedule_id,
+        )
+
     async def _one_schedule(self, sql: str, *params: Any) -> Schedule | None:
         async with self._db.read() as s:
             row = await s.fetch_one(sql, *params)

@@ -36,7 +36,7 @@ from bot.i18n.formatting import (
     format_time,
     format_weekday,
 )
-from bot.i18n.locales import ENGLISH, pick_locale
+from bot.i18n.locales import ENGLISH, GERMAN, pick_locale
 
 
 def N_(text: str) -> str:
@@ -54,7 +54,7 @@ class Speaker:
     def __call__(self, text: str, /, **params: object) -> str:
         said = {
             name: value.said_by(self)
-            if isinstance(value, OneOf | Said | Day | Moment | Phrase | Duration)
+            if isinstance(value, OneOf | Said | Day | Moment | Phrase | Duration | Quoted)
             else value
             for name, value in params.items()
         }
@@ -101,6 +101,26 @@ class OneOf(tuple[str, ...]):
         if len(self) <= 1:
             return "".join(self)
         return tr("{some} or {last}", some=", ".join(self[:-1]), last=self[-1])
+
+    def __format__(self, spec: str) -> str:
+        return format(self.said_by(ENGLISH_SPEAKER), spec)
+
+    def __str__(self) -> str:
+        return self.said_by(ENGLISH_SPEAKER)
+
+
+class Quoted:
+    """What a person typed, quoted inside a message in the reader's way: “müde” in English,
+    „müde“ in German; several are listed with commas ("“Iron”, “Ropinirole”")."""
+
+    __slots__ = ("texts",)
+
+    def __init__(self, *texts: str) -> None:
+        self.texts = texts
+
+    def said_by(self, tr: Speaker) -> str:
+        opening, closing = ("„", "“") if tr.locale == GERMAN else ("“", "”")
+        return ", ".join(f"{opening}{text}{closing}" for text in self.texts)
 
     def __format__(self, spec: str) -> str:
         return format(self.said_by(ENGLISH_SPEAKER), spec)

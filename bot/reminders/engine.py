@@ -693,8 +693,8 @@ class ReminderEngine:
         def decide(schedule: DueSchedule) -> ClaimDecision:
             late = now - schedule.next_due
             if is_once(schedule.days_mask):  # its one occurrence: never due again
-                if late > self.config.skip_after:
-                    return ClaimDecision("skipped", int(late.total_seconds()), None)
+                # Never skipped however late (a retest months away has no next time): sent
+                # late after an outage, the delivery recording how late.
                 return ClaimDecision("pending", int(late.total_seconds()), None)
             key = (schedule.local_time, schedule.days_mask, schedule.timezone, schedule.next_due)
             following = following_for.get(key)
@@ -801,7 +801,11 @@ class ReminderEngine:
         assert self.transport is not None
         now = self.now()
         late = max(timedelta(0), now - delivery.due_at)
-        if late > self.config.skip_after and delivery.reason == "scheduled":
+        if (
+            late > self.config.skip_after
+            and delivery.reason == "scheduled"
+            and not is_once(schedule.days_mask)  # a one-off is sent late, never lost
+        ):
             await self.reminders.mark_skipped(delivery.id, int(late.total_seconds()), now)
             report.skipped += 1
             return

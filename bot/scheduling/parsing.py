@@ -33,7 +33,7 @@ import re
 from datetime import date, time, timedelta
 
 from bot.errors import UserError
-from bot.i18n.speech import N_, OneOf, Said
+from bot.i18n.speech import N_, OneOf, Quoted, Said
 from bot.scheduling.recurrence import Weekdays
 
 __all__ = [
@@ -329,9 +329,10 @@ def _day_index(word: str) -> int | None:
     return None
 
 
-def _quote(text: str) -> str:
-    """A short, single-line, markdown-safe rendering of user input for an error message."""
+def _quote(text: str) -> Quoted:
+    """A short, single-line, markdown-safe rendering of user input for an error message, quoted
+    the reader's way when said."""
     flat = " ".join(text.split()).replace("`", "'")
     if len(flat) > _QUOTE_LENGTH:
         flat = flat[: _QUOTE_LENGTH - 1] + "…"
-    return f"“{flat}”"
+    return Quoted(flat)

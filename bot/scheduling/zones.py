@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
-from bot.i18n.speech import N_, OneOf, Said
+from bot.i18n.speech import N_, OneOf, Quoted, Said
 from bot.scheduling.recurrence import load_zone
 
 __all__ = ["MAX_CHOICES", "is_valid_zone", "resolve_zone", "said_back", "zone_choices"]
@@ -548,6 +548,6 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s*/\s*", "/", text.strip()).replace(" ", "_").lower()
 
 
-def _quote(text: str) -> str:
+def _quote(text: str) -> Quoted:
     flat = text.replace("`", "'")
-    return f"“{flat if len(flat) <= 40 else flat[:39] + '…'}”"
+    return Quoted(flat if len(flat) <= 40 else flat[:39] + "…")

@@ -6,7 +6,7 @@ unless the whole entry is valid.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -29,7 +29,25 @@ LONG_TIME_IN_BED = timedelta(hours=16)
 MAX_NAPS = 10
 MAX_DAYS_BACK = 366
 MAX_CUSTOM_TAGS = 3
-_CUSTOM_TAG = re.compile(r"[a-z0-9][a-z0-9 _-]{0,23}", re.ASCII)
+MAX_CUSTOM_TAG = 24
+
+
+def _is_custom_tag(word: str) -> bool:
+    """Letters of any script (with their combining marks, e.g. Hindi vowel signs), digits,
+    spaces, hyphens and underscores, starting with a letter or digit; at most 24 characters."""
+    if not word or len(word) > MAX_CUSTOM_TAG or not (word[0].isalpha() or word[0].isdecimal()):
+        return False
+    return all(
+        c.isalpha() or c.isdecimal() or c in " _-" or unicodedata.category(c).startswith("M")
+        for c in word
+    )
+
+
+def _tag_word(typed: str) -> str:
+    """One typed tag as stored: NFC, lower case, inner spaces single ("Müde" is "müde")."""
+    return " ".join(unicodedata.normalize("NFC", typed).split()).lower()
+
+
 _NIGHT_FORMATS = N_("Use a date like 2026-03-03, or “today” / “yesterday”.")
 
 
@@ -162,8 +180,8 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
     name a known tag become that tag, the rest are custom tags (at most three)."""
     tags = {t for t in chosen if t in KNOWN_TAGS}
     unknown = set(chosen) - tags
-    words = [" ".join(w.split()).lower() for w in (custom or "").split(",") if w.strip()]
-    words += sorted(w.lower() for w in unknown)
+    words = [_tag_word(w) for w in (custom or "").split(",") if w.strip()]
+    words += sorted(_tag_word(w) for w in unknown)
     words = [_TAG_WORDS.get(w.replace("_", " "), w) for w in words]
     extra = [w for w in dict.fromkeys(words) if w not in KNOWN_TAGS]
     for word in extra:
@@ -180,7 +198,7 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
     if len(extra) > MAX_CUSTOM_TAGS:
         raise UserError(N_("Up to {count} custom tags per night, please."), count=MAX_CUSTOM_TAGS)
     for word in extra:
-        if not _CUSTOM_TAG.fullmatch(word):
+        if not _is_custom_tag(word):
             raise UserError(
                 N_("“{word}” can't be a tag: use up to 24 letters, digits, spaces or dashes."),
                 word=word[:24],

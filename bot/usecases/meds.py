@@ -162,6 +162,8 @@ async def answer_medicine_reminder(
             )
         except LookupError:
             raise UserError(GONE) from None
+        # A snooze still queued would only come back with "Already noted" buttons.
+        await ctx.engine.reminders.cancel_pending_snoozes(schedule.id, now)
     return DoseAnswer(record, new)
 
 

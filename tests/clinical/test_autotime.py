@@ -19,6 +19,7 @@ from bot.clinical.autotime import (
 )
 from bot.clinical.nights import SymptomNight
 from bot.errors import UserError
+from bot.i18n import speaker
 from tests.clinical.history import night
 
 TODAY = date(2026, 6, 20)
@@ -73,8 +74,11 @@ def test_too_little_data_is_five_pm_and_says_why(count: int, have: str) -> None:
     assert result.explanation == (
         f"{have} a time when symptoms started, and I need {AUTO_MIN_NIGHTS}, so your stretch "
         "reminder is at 17:00 for now. Add the start time when you log a night (`rls_start` in "
-        "`/sleep log`) and it will follow your symptoms."
+        "`/sleep log`, or **Add a note…** in `/sleep check-in`) and it will follow your symptoms."
     )
+    german = result.explained(speaker("de"))
+    assert "(`rls_beginn` in `/schlaf eintragen` oder **Notiz hinzufügen …** in " in german
+    assert "`/schlaf check-in`)" in german
 
 
 def test_late_onsets_after_midnight_clamp_to_ten_pm_not_noon() -> None:

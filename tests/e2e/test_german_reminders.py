@@ -34,10 +34,10 @@ async def test_stretch_replies_errors_and_buttons_in_german(
     unset = await reply_to(emu, anna, "stretch status")
     assert unset.content == "Du hast noch keine Dehn-Erinnerungen eingerichtet."
     bad = await reply_to(emu, anna, "stretch remind", time="25:99", timezone="Berlin")
-    assert bad.content.startswith("“25:99” ist keine gültige Uhrzeit: Stunden gehen bis 23")
+    assert bad.content.startswith("„25:99“ ist keine gültige Uhrzeit: Stunden gehen bis 23")
     assert bad.content.endswith("Versuch 17:30 oder 17 Uhr.")
     bad_days = await reply_to(emu, anna, "stretch remind", days="Mo, Blub", timezone="Berlin")
-    assert bad_days.content.startswith("“blub” ist kein Wochentag. Versuch „täglich“")
+    assert bad_days.content.startswith("„blub“ ist kein Wochentag. Versuch „täglich“")
     assert await bot.repos.reminders.get_schedule(anna.id, "stretch") is None
     ok = await subscribe(emu, anna, days="Mo, Mi, Fr")
     assert ok.content.startswith(
@@ -109,7 +109,7 @@ async def test_medicine_replies_reminder_and_buttons_in_german(
     assert no_zone.content.startswith("Ich brauche zuerst deine Zeitzone")
     await with_zone(bot, anna)
     bad = await reply_to(emu, anna, "meds add", name="Eisen", times="17:30, 25:99")
-    assert bad.content.startswith("Uhrzeit 2 von 2: “25:99” ist keine gültige Uhrzeit")
+    assert bad.content.startswith("Uhrzeit 2 von 2: „25:99“ ist keine gültige Uhrzeit")
     assert await bot.repos.meds.medicines(anna.id) == []
     added = await reply_to(emu, anna, "meds add", name="Eisen", times="17:30", days="werktags")
     assert added.content.startswith(
@@ -132,26 +132,26 @@ async def test_medicine_replies_reminder_and_buttons_in_german(
     )
     snoozed = await (await emu.click(anna, dm, ids["15 Min. später"])).response()
     assert snoozed.content.startswith("Verschoben. Ich erinnere dich <t:")
-    taken = await (await emu.click(anna, dm, ids["Genommen"])).response()
-    assert (
-        taken.embeds[0]["footer"]["text"]
-        == "Genommen: Eisen, Mo., 2. März 17:30 Uhr (Europe/Berlin)."
-    )
-    # The snoozed reminder comes 15 minutes later; the dose is already answered.
+    # The snoozed reminder comes 15 minutes later; answered there, the first one says so.
     await deliver_due(bot, clock, DUE + timedelta(minutes=16))
     later = await emu.wait_for_dm(anna)
     assert fields(later.embeds[0])["Hinweis"] == "Hier ist die verschobene Erinnerung."
-    again = await (await emu.click(anna, later, buttons(later)["Ausgelassen"])).response()
+    taken = await (await emu.click(anna, later, buttons(later)["Genommen"])).response()
+    assert (
+        taken.embeds[0]["footer"]["text"]
+        == "Genommen: Eisen, Mo., 2. März 17:46 Uhr (Europe/Berlin)."
+    )
+    again = await (await emu.click(anna, dm, ids["Ausgelassen"])).response()
     assert again.content.startswith("Schon notiert: Genommen: Eisen")
     assert again.content.endswith("Nichts wurde geändert.")
     listing = (await reply_to(emu, anna, "meds list")).content
     assert listing.startswith("**Eisen** · 17:30 · werktags\n  nächste <t:")
-    assert "letzte 7 Tage: 1-mal genommen · zuletzt genommen Mo., 2. März 17:30 Uhr" in listing
+    assert "letzte 7 Tage: 1-mal genommen · zuletzt genommen Mo., 2. März 17:46 Uhr" in listing
     ahead = await reply_to(emu, anna, "meds taken", name="eisen", time="23:00")
     assert ahead.content.startswith("23:00 Uhr liegt heute noch vor dir (bei dir ist es 17:46 Uhr)")
     typo = await reply_to(emu, anna, "meds taken", name="eisen", time="8")
     assert typo.content == (
-        "Einnahmezeit: Bitte gib die Minuten mit an: Meinst du bei “8” 08:00 oder 20:00?"
+        "Einnahmezeit: Bitte gib die Minuten mit an: Meinst du bei „8“ 08:00 oder 20:00?"
     )
 
 
@@ -162,7 +162,7 @@ async def test_labs_replies_errors_delete_and_retest_reminder_in_german(
     empty = await reply_to(emu, anna, "labs list")
     assert empty.content.startswith("Noch keine Laborwerte.")
     bad = await reply_to(emu, anna, "labs add", ferritin=45, date="31.2.2026")
-    assert bad.content == "“31.2.2026” ist kein Datum im Kalender."
+    assert bad.content == "„31.2.2026“ ist kein Datum im Kalender."
     future = await reply_to(emu, anna, "labs add", ferritin=45, date="2026-03-05")
     assert future.content.startswith("Der 05.03.2026 liegt in der Zukunft")
     assert await bot.repos.labs.all(anna.id) == []

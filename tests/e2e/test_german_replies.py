@@ -108,7 +108,7 @@ async def test_timezone_replies_and_errors_in_german(emu: DiscordEmulator, bot: 
     assert bad.ephemeral and "ist eine Abkürzung" in bad.content
     assert " oder America/" in bad.content and " or " not in bad.content
     unknown = await (await emu.slash(anna, "timezone set", {"zone": "Xyzzyville"})).response()
-    assert unknown.content.startswith("Die Zeitzone “Xyzzyville” kenne ich nicht.")
+    assert unknown.content.startswith("Die Zeitzone „Xyzzyville“ kenne ich nicht.")
     profile = await bot.repos.users.get(anna.id)
     assert profile is not None and profile.timezone == "Europe/Berlin"  # the errors changed nothing
 

@@ -102,14 +102,22 @@ async def meds(bot: RlsBot, user: EmuUser) -> list[str]:
     return [k for m in await bot.repos.meds.medicines(user.id) for k in m.kinds()]
 
 
-async def test_snooze_then_taken_on_either_message_is_one_answer(
+async def snoozed_reminder(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
-) -> None:
+) -> tuple[EmuUser, Any]:
+    """Alice's iron reminder arrived and she tapped Snooze on it."""
     alice = await with_zone(bot, emu.add_user("alice"))
     await add_iron(emu, alice)
     dm = await reminder(emu, bot, clock, alice)
     snoozed = await (await emu.click(alice, dm, buttons(dm)["Snooze 15 min"])).response()
     assert snoozed.ephemeral and snoozed.content.startswith("Snoozed.")
+    return alice, dm
+
+
+async def test_snooze_then_taken_on_either_message_is_one_answer(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice, dm = await snoozed_reminder(emu, bot, clock)
     await deliver_due(bot, clock, DUE + timedelta(minutes=16))
     bot.engine.wake()
     second = await emu.wait_for_dm(alice)
@@ -121,6 +129,20 @@ async def test_snooze_then_taken_on_either_message_is_one_answer(
     [answer] = await bot.repos.meds.answers(alice.id, WEEK_AGO)
     assert answer.skipped
     assert await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER) == []
+
+
+async def test_taken_after_a_snooze_cancels_the_snoozed_reminder(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice, dm = await snoozed_reminder(emu, bot, clock)
+    taken = await (await emu.click(alice, dm, buttons(dm)["Taken"])).response()
+    assert taken.type == 7
+    await deliver_due(bot, clock, DUE + timedelta(minutes=16))
+    report = await bot.engine.drain()
+    assert report.sent == 0 and report.taken_over == 0
+    assert len(emu.dms_to(alice)) == 1  # no second DM with "Already noted" buttons
+    [answer] = await bot.repos.meds.answers(alice.id, WEEK_AGO)
+    assert not answer.skipped
 
 
 async def test_taken_works_after_a_restart(emu: DiscordEmulator, tmp_path: Path, clock) -> None:

@@ -347,3 +347,19 @@ async def test_naps_and_an_afternoon_main_sleep_by_log(emu: DiscordEmulator, bot
     assert reply.content.startswith("Saved."), reply.content
     assert "slept 6h 55m · in bed 7h 45m · efficiency 89%" in reply.content
     assert "1 nap, 30 min" in reply.content
+
+
+async def test_own_tags_with_umlauts_are_saved_and_exported(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    options = {"bed": "23:15", "wake": "7am", "tags": "Müde, wärmflasche, müde"}
+    reply = await (await emu.slash(alice, "sleep log", options)).response()
+    assert reply.ephemeral and reply.content.startswith("Saved."), reply.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.tags == {"müde", "wärmflasche"}
+    ix = await emu.slash(alice, "sleep report")
+    await ix.response()
+    followup = await ix.followup(timeout=15)
+    csv_text = followup.file("sleep-report-2026-03-02.csv").decode("utf-8")
+    assert "müde" in csv_text and "wärmflasche" in csv_text

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.db import Repositories, build_repositories
+from bot.db import Database, Repositories, build_repositories
 from bot.db.reminders import ScheduleSpec
 from bot.db.sqlite import SqliteDatabase
 from bot.errors import UserError
@@ -244,6 +244,29 @@ async def test_snooze_adds_one_delivery_without_moving_the_schedule(
     assert transport.sent[1].delivery.reason == "snooze"
     schedule = await repos.reminders.get_schedule(1, "stretch")
     assert schedule.next_due == datetime(2026, 3, 3, 16, 0, tzinfo=UTC)
+
+
+async def test_cancelling_snoozes_leaves_the_next_scheduled_reminder(database: Database) -> None:
+    """On both backends: an answered reminder's snooze is cancelled, the next day's is not."""
+    repos, clock, transport = (
+        build_repositories(database),
+        FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)),
+        RecordingTransport(),
+    )
+    engine = ReminderEngine(repos.reminders, repos.users, clock, transport, EngineConfig())
+    schedule = await engine.subscribe(stretch())
+    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+    await engine.tick()
+    await engine.drain()
+    await engine.snooze(transport.sent[0].delivery.id, 1)
+    assert await repos.reminders.cancel_pending_snoozes(schedule.id, clock.now()) == 1
+    clock.advance(timedelta(minutes=20))
+    await engine.tick()
+    assert (await engine.drain()).sent == 0
+    clock.set(datetime(2026, 3, 3, 16, 0, 5, tzinfo=UTC))  # the next day's one still comes
+    await engine.tick()
+    assert (await engine.drain()).sent == 1
+    assert [o.delivery.reason for o in transport.sent] == ["scheduled", "scheduled"]
 
 
 async def test_done_streak_counts_scheduled_days(engine, clock, transport) -> None:

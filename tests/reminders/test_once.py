@@ -101,3 +101,45 @@ async def test_a_familys_pauses_are_told_once_together(database: Database) -> No
     [notice] = await engine.pause_notices(1, kinds)
     assert "your medicine reminders are paused" in notice
     assert await engine.pause_notices(1, kinds) == []
+
+
+async def test_a_once_reminder_missed_while_offline_arrives_late_once(database: Database) -> None:
+    """A retest reminder months away is never lost: the bot down for a day over its time sends
+    it after the restart, late (the delivery says how late), and only once."""
+    repos = build_repositories(database)
+    clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
+    engine = engine_on(repos, clock, transport)
+    await repos.users.set_timezone(1, BERLIN, clock.now())
+    await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    clock.set(DUE + timedelta(days=1, minutes=3))  # offline over the due time
+    restarted = engine_on(build_repositories(database), clock, transport)
+    assert await restarted.tick() == 1
+    report = await restarted.drain()
+    assert report.sent == 1 and report.skipped == 0
+    [outgoing] = transport.sent
+    assert outgoing.delivery.due_at == DUE
+    assert outgoing.late_seconds == int(timedelta(days=1, minutes=3).total_seconds())
+    for day in range(1, 4):
+        clock.set(DUE + timedelta(days=1 + day))
+        assert await restarted.tick() == 0
+        await restarted.drain()
+    assert len(transport.sent) == 1
+    kept = await repos.reminders.get_schedule(1, KIND)
+    assert kept is not None and kept.next_due is None
+
+
+async def test_a_claimed_once_delivery_sent_late_after_a_restart(database: Database) -> None:
+    """Claimed on time, then the bot went down before sending: still sent, once."""
+    repos = build_repositories(database)
+    clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
+    engine = engine_on(repos, clock, transport)
+    await repos.users.set_timezone(1, BERLIN, clock.now())
+    await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    clock.set(DUE + timedelta(seconds=5))
+    assert await engine.tick() == 1
+    clock.set(DUE + timedelta(days=1))
+    restarted = engine_on(build_repositories(database), clock, transport)
+    assert await restarted.tick() == 0
+    assert (await restarted.drain()).sent == 1
+    await restarted.drain()
+    assert len(transport.sent) == 1
