@@ -635,9 +635,14 @@ class ReminderEngine:
         return snoozed
 
     async def done(self, delivery_id: int, user_id: int) -> Delivery:
-        delivery = await self.reminders.mark_done(delivery_id, user_id, self.now())
-        if delivery is None:
-            raise UserError(N_("That reminder no longer exists."))
+        """Done on the user's own reminder; a snooze of it still queued is cancelled with it (the
+        person has stretched: a second "time to stretch" would be the doubled reminder)."""
+        now = self.now()
+        async with self.reminders.atomic():
+            delivery = await self.reminders.mark_done(delivery_id, user_id, now)
+            if delivery is None:
+                raise UserError(N_("That reminder no longer exists."))
+            await self.reminders.cancel_pending_snoozes(delivery.schedule_id, now)
         return delivery
 
     async def status(self, user_id: int, kind: str, what: str) -> ScheduleStatus:

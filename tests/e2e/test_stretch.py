@@ -45,10 +45,11 @@ async def test_reminder_dm_arrives_with_working_buttons(emu, bot, clock) -> None
     assert done.type == 7  # the reminder message itself is updated
     assert done.components == [] and "Done" in done.embeds[0]["footer"]["text"]
 
+    # Done cancels the snooze still queued: no second "time to stretch" after stretching.
     await deliver_due(bot, clock, DUE + timedelta(minutes=15, seconds=10))
-    bot.engine.wake()
-    snooze_dm = await emu.wait_for_dm(alice)
-    assert snooze_dm.id != dm.id
+    report = await bot.engine.drain()
+    assert report.sent == 0
+    assert len(emu.dms_to(alice)) == 1
     status = await (await emu.slash(alice, "stretch status")).response()
     assert "Done streak:** 1 day" in status.content
     schedule = await bot.repos.reminders.get_schedule(alice.id, "stretch")
