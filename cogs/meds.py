@@ -8,7 +8,6 @@ and words the replies (all ephemeral: they are about the person's health).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
@@ -21,11 +20,10 @@ from bot.client import RlsBot
 from bot.db.meds import MED_KIND_PREFIX, DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import format_local_time
 from bot.discord_delivery import RenderedMessage
-from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration
 from bot.i18n import N_, Speaker, speaker
 from bot.i18n.speech import ENGLISH_SPEAKER
-from bot.interactions import OwnerOnlyItem, send_reply, translator_for
+from bot.interactions import send_reply, translator_for
 from bot.reminders.engine import PAUSE_DM_CLOSED, ReminderKind
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import load_zone
@@ -37,9 +35,9 @@ from bot.usecases import (
     medicines_overview,
     stop_medicine,
 )
+from cogs._reminder_buttons import ReminderAnswerButton
 
 COLOUR = discord.Colour.blurple()
-MAX_ID = 2**63 - 1
 # A message holds 2000 characters: the list keeps to the medicines that fit.
 _LIST_BUDGET = 1800
 
@@ -48,10 +46,6 @@ BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "skipped": (N_("Skipped"), discord.ButtonStyle.secondary),
     "snooze": (N_("Snooze 15 min"), discord.ButtonStyle.secondary),
 }
-
-
-def med_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
-    return f"rls:meds:{action}:{delivery_id}:{owner_id}"
 
 
 def times_text(medicine: Medicine) -> str:
@@ -65,7 +59,7 @@ def dose_clock(record: DoseRecord, tr: Speaker = ENGLISH_SPEAKER) -> str:
 
 
 class MedReminderButton(
-    OwnerOnlyItem,
+    ReminderAnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"rls:meds:(?P<action>taken|skipped|snooze):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
 ):
@@ -74,30 +68,13 @@ class MedReminderButton(
 
     not_yours = N_("This reminder belongs to someone else, so I changed nothing.")
 
-    def __init__(
-        self, action: str, delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
-    ) -> None:
-        label, style = BUTTONS[action]
-        super().__init__(
-            discord.ui.Button(
-                label=tr(label),
-                style=style,
-                custom_id=med_custom_id(action, delivery_id, owner_id),
-            )
-        )
-        self.action = action
-        self.delivery_id = delivery_id
-        self.owner_id = owner_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> MedReminderButton:
-        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
+    prefix = "rls:meds"
+    labels = BUTTONS
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
         tr = translator_for(interaction)
-        if self.delivery_id > MAX_ID:
-            raise UserError(N_("That reminder no longer exists."))
+        self.check_delivery()
         if self.action == "snooze":
             snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
             await send_reply(
@@ -151,10 +128,7 @@ def answered(
 def reminder_view(
     delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
 ) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in BUTTONS:
-        view.add_item(MedReminderButton(action, delivery_id, owner_id, tr))
-    return view
+    return MedReminderButton.reminder_view(delivery_id, owner_id, tr)
 
 
 class MedRenderer:

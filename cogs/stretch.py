@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, time, timedelta
 from datetime import time as dt_time
@@ -25,7 +24,6 @@ from bot.i18n.content import localized_routines, routine_safety_line
 from bot.i18n.speech import ENGLISH_SPEAKER, Said
 from bot.interactions import (
     ConfirmView,
-    OwnerOnlyItem,
     send_reply,
     server_without_bot,
     translator_for,
@@ -63,11 +61,11 @@ from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
+from cogs._reminder_buttons import ReminderAnswerButton
 
 KIND = STRETCH_KIND
 WHAT = N_("stretch reminders")
 COLOUR = discord.Colour.green()
-MAX_ID = 2**63 - 1
 # The stored locale of a person (bot.repos.users.locale).
 LocaleOf = Callable[[int], Awaitable[str | None]]
 # When DMs are refused, a server that added the bot can post them in its reminder channel.
@@ -94,12 +92,8 @@ BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
 }
 
 
-def reminder_custom_id(action: str, delivery_id: int, owner_id: int) -> str:
-    return f"rls:stretch:{action}:{delivery_id}:{owner_id}"
-
-
 class ReminderButton(
-    OwnerOnlyItem,
+    ReminderAnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"rls:stretch:(?P<action>done|snooze|stop):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
 ):
@@ -108,30 +102,13 @@ class ReminderButton(
 
     not_yours = N_("This reminder belongs to someone else.")
 
-    def __init__(
-        self, action: str, delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
-    ) -> None:
-        label, style = BUTTONS[action]
-        super().__init__(
-            discord.ui.Button(
-                label=tr(label),
-                style=style,
-                custom_id=reminder_custom_id(action, delivery_id, owner_id),
-            )
-        )
-        self.action = action
-        self.delivery_id = delivery_id
-        self.owner_id = owner_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> ReminderButton:
-        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
+    prefix = "rls:stretch"
+    labels = BUTTONS
 
     async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
         tr = translator_for(interaction)
-        if self.delivery_id > MAX_ID:
-            raise UserError(N_("That reminder no longer exists."))
+        self.check_delivery()
         if self.action == "done":
             delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
             await interaction.response.edit_message(
@@ -167,10 +144,7 @@ def _marked_done(
 def reminder_view(
     delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
 ) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in ("done", "snooze", "stop"):
-        view.add_item(ReminderButton(action, delivery_id, owner_id, tr))
-    return view
+    return ReminderButton.reminder_view(delivery_id, owner_id, tr)
 
 
 async def ask_to_stop(interaction: discord.Interaction[Any]) -> None:

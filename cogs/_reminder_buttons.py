@@ -1,0 +1,62 @@
+"""The buttons on a reminder (stretch: Done / Snooze / Stop; a medicine: Taken / Skipped /
+Snooze), shared by the cogs that send reminders.
+
+The action, the delivery and its owner live in the custom_id (`<prefix>:<action>:<delivery>:
+<owner>`), so the buttons keep working after a restart and only the owner may press them
+(:class:`~bot.interactions.OwnerOnlyItem`). Each cog subclasses :class:`ReminderAnswerButton`
+together with `discord.ui.DynamicItem` and its own template, and implements `on_press`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+import discord
+
+from bot.errors import UserError
+from bot.i18n import N_, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER
+from bot.interactions import OwnerOnlyItem
+
+# The database's id range: a larger delivery id in a custom_id is forged or stale.
+MAX_ID = 2**63 - 1
+
+
+class ReminderAnswerButton(OwnerOnlyItem):
+    prefix: ClassVar[str]  # "rls:stretch", "rls:meds"
+    labels: ClassVar[Mapping[str, tuple[str, discord.ButtonStyle]]]  # action -> label, style
+
+    def __init__(
+        self, action: str, delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
+    ) -> None:
+        label, style = self.labels[action]
+        button = discord.ui.Button[Any](
+            label=tr(label),
+            style=style,
+            custom_id=f"{self.prefix}:{action}:{delivery_id}:{owner_id}",
+        )
+        # The DynamicItem that follows this mixin in each subclass's bases takes the button.
+        super().__init__(button)  # type: ignore[call-arg]
+        self.action = action
+        self.delivery_id = delivery_id
+        self.owner_id = owner_id
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> Self:
+        return cls(match["action"], int(match["delivery"]), int(match["owner"]))
+
+    @classmethod
+    def reminder_view(
+        cls, delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
+    ) -> discord.ui.View:
+        """The reminder's buttons, one per action, in the order of `labels`."""
+        view = discord.ui.View(timeout=None)
+        for action in cls.labels:
+            view.add_item(cls(action, delivery_id, owner_id, tr))  # type: ignore[arg-type]
+        return view
+
+    def check_delivery(self) -> None:
+        if self.delivery_id > MAX_ID:
+            raise UserError(N_("That reminder no longer exists."))
