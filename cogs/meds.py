@@ -9,7 +9,6 @@ and words the replies (all ephemeral: they are about the person's health).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
 import discord
@@ -20,7 +19,7 @@ from bot.client import RlsBot
 from bot.db.meds import MED_KIND_PREFIX, DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import format_local_time
 from bot.discord_delivery import RenderedMessage
-from bot.formatting import discord_timestamp, human_duration
+from bot.formatting import discord_timestamp
 from bot.i18n import N_, Speaker, speaker
 from bot.i18n.speech import ENGLISH_SPEAKER
 from bot.interactions import send_reply, translator_for
@@ -35,7 +34,7 @@ from bot.usecases import (
     medicines_overview,
     stop_medicine,
 )
-from cogs._reminder_buttons import ReminderAnswerButton
+from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
 
 COLOUR = discord.Colour.blurple()
 # A message holds 2000 characters: the list keeps to the medicines that fit.
@@ -157,18 +156,7 @@ class MedRenderer:
             ),
             colour=COLOUR,
         )
-        notes: list[str] = []
-        if outgoing.is_late:
-            late = human_duration(timedelta(seconds=outgoing.late_seconds), tr)
-            notes.append(
-                tr("Sorry, this is {late} late: I was offline when it was due.", late=late)
-            )
-        if outgoing.delivery.reason == "snooze":
-            notes.append(tr("Here's the snoozed reminder."))
-        if schedule.notice:
-            notes.append(tr(schedule.notice))
-        if notes:
-            embed.add_field(name=tr("Note"), value="\n".join(notes), inline=False)
+        add_delivery_notes(embed, outgoing, schedule, tr)
         embed.set_footer(text=tr("/meds stop ends these reminders; /meds list shows your doses."))
         return RenderedMessage(
             embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id, tr)

@@ -61,7 +61,7 @@ from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
-from cogs._reminder_buttons import ReminderAnswerButton
+from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
 
 KIND = STRETCH_KIND
 WHAT = N_("stretch reminders")
@@ -226,18 +226,7 @@ class StretchRenderer:
             colour=COLOUR,
         )
         embed.add_field(name=tr("Steps"), value=render_steps(routine, tr), inline=False)
-        notes: list[str] = []
-        if outgoing.is_late:
-            late = human_duration(timedelta(seconds=outgoing.late_seconds), tr)
-            notes.append(
-                tr("Sorry, this is {late} late: I was offline when it was due.", late=late)
-            )
-        if outgoing.delivery.reason == "snooze":
-            notes.append(tr("Here's the snoozed reminder."))
-        if schedule.notice:
-            notes.append(tr(schedule.notice))
-        if notes:
-            embed.add_field(name=tr("Note"), value="\n".join(notes), inline=False)
+        add_delivery_notes(embed, outgoing, schedule, tr)
         embed.set_footer(text=routine_safety_line(tr.locale)[:2048])
         return RenderedMessage(
             embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id, tr)

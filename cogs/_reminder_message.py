@@ -1,5 +1,5 @@
-"""The buttons on a reminder (stretch: Done / Snooze / Stop; a medicine: Taken / Skipped /
-Snooze), shared by the cogs that send reminders.
+"""What every reminder message shares (a stretch: Done / Snooze / Stop; a medicine: Taken /
+Skipped / Snooze): its buttons and the notes about its delivery.
 
 The action, the delivery and its owner live in the custom_id (`<prefix>:<action>:<delivery>:
 <owner>`), so the buttons keep working after a restart and only the owner may press them
@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any, ClassVar, Self
 
 import discord
 
+from bot.db.reminders import Schedule
 from bot.errors import UserError
+from bot.formatting import human_duration
 from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER
 from bot.interactions import OwnerOnlyItem
+from bot.reminders.transport import Outgoing
 
 # The database's id range: a larger delivery id in a custom_id is forged or stale.
 MAX_ID = 2**63 - 1
@@ -60,3 +64,19 @@ class ReminderAnswerButton(OwnerOnlyItem):
     def check_delivery(self) -> None:
         if self.delivery_id > MAX_ID:
             raise UserError(N_("That reminder no longer exists."))
+
+
+def add_delivery_notes(
+    embed: discord.Embed, outgoing: Outgoing, schedule: Schedule, tr: Speaker
+) -> None:
+    """A "Note" field when the reminder is late, a snooze, or carries a notice for its owner."""
+    notes: list[str] = []
+    if outgoing.is_late:
+        late = human_duration(timedelta(seconds=outgoing.late_seconds), tr)
+        notes.append(tr("Sorry, this is {late} late: I was offline when it was due.", late=late))
+    if outgoing.delivery.reason == "snooze":
+        notes.append(tr("Here's the snoozed reminder."))
+    if schedule.notice:
+        notes.append(tr(schedule.notice))
+    if notes:
+        embed.add_field(name=tr("Note"), value="\n".join(notes), inline=False)
