@@ -18,10 +18,10 @@ import discord
 
 from bot.db.reminders import Schedule
 from bot.errors import UserError
-from bot.formatting import human_duration
+from bot.formatting import discord_timestamp, human_duration
 from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER
-from bot.interactions import OwnerOnlyItem
+from bot.interactions import OwnerOnlyItem, send_reply, translator_for
 from bot.reminders.transport import Outgoing
 
 # The database's id range: a larger delivery id in a custom_id is forged or stale.
@@ -64,6 +64,18 @@ class ReminderAnswerButton(OwnerOnlyItem):
     def check_delivery(self) -> None:
         if self.delivery_id > MAX_ID:
             raise UserError(N_("That reminder no longer exists."))
+
+    async def snooze(self, interaction: discord.Interaction[Any]) -> None:
+        """Snooze: the engine queues the reminder again (once); the owner is told when."""
+        tr = translator_for(interaction)
+        snoozed = await interaction.client.engine.snooze(self.delivery_id, interaction.user.id)
+        await send_reply(
+            interaction,
+            tr(
+                "Snoozed. I'll remind you again {when}.",
+                when=discord_timestamp(snoozed.due_at, "R"),
+            ),
+        )
 
 
 def add_delivery_notes(

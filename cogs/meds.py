@@ -75,14 +75,7 @@ class MedReminderButton(
         tr = translator_for(interaction)
         self.check_delivery()
         if self.action == "snooze":
-            snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
-            await send_reply(
-                interaction,
-                tr(
-                    "Snoozed. I'll remind you again {when}.",
-                    when=discord_timestamp(snoozed.due_at, "R"),
-                ),
-            )
+            await self.snooze(interaction)
             return
         answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
         result = await answer_medicine_reminder(

@@ -115,14 +115,7 @@ class ReminderButton(
                 embed=_marked_done(interaction.message, delivery, tr), view=None
             )
         elif self.action == "snooze":
-            snoozed = await bot.engine.snooze(self.delivery_id, interaction.user.id)
-            await send_reply(
-                interaction,
-                tr(
-                    "Snoozed. I'll remind you again {when}.",
-                    when=discord_timestamp(snoozed.due_at, "R"),
-                ),
-            )
+            await self.snooze(interaction)
         else:
             await ask_to_stop(interaction)
 
