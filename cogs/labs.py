@@ -138,12 +138,12 @@ def delete_lab_view(
     day = lab.taken_on
 
     async def delete(interaction: discord.Interaction[Any]) -> str:
-        said = translator_for(interaction)
+        tr = translator_for(interaction)
         deleted = await service.bot.repos.labs.delete(interaction.user.id, day)
         return (
-            said("Deleted the value of {day}.", day=said.date(day, "compact"))
+            tr("Deleted the value of {day}.", day=tr.date(day, "compact"))
             if deleted
-            else said("That value was already gone.")
+            else tr("That value was already gone.")
         )
 
     suffix = f"{owner_id}:{day:%Y%m%d}"

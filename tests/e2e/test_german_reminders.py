@@ -185,6 +185,9 @@ async def test_labs_replies_errors_delete_and_retest_reminder_in_german(
     assert set(buttons(ask)) == {"Diesen Wert löschen", "Behalten"}
     kept = await (await emu.click(anna, ask, buttons(ask)["Behalten"])).response()
     assert kept.content == "Behalten."
+    again = await reply_to(emu, anna, "labs delete", date="1.3.2026")
+    gone = await (await emu.click(anna, again, buttons(again)["Diesen Wert löschen"])).response()
+    assert gone.content == "Der Wert vom 01.03.2026 ist gelöscht."
     retest = await bot.repos.reminders.get_schedule(anna.id, "labs:retest")
     assert retest is not None and retest.next_due is not None
     await deliver_due(bot, clock, retest.next_due + timedelta(seconds=5))

@@ -23,3 +23,34 @@ def test_no_literal_message_goes_to_a_speaker_the_extractor_cannot_see() -> None
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     hidden.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert hidden == [], "call the speaker `tr` (tr = self.tr) so the message is extracted"
+
+
+SPEAKER_MAKERS = {"translator_for", "server_translator_for", "speaker"}
+
+
+def test_every_speaker_that_says_a_message_is_named_tr() -> None:
+    # `said = translator_for(interaction)` then `said("...")` hid /labs delete's two answers
+    # from the catalog: German users got them in English.
+    misnamed: list[str] = []
+    for folder in SOURCE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            speakers: set[str] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                    func = node.value.func
+                    made_by = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                    if made_by in SPEAKER_MAKERS:
+                        speakers |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            speakers.discard("tr")
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in speakers
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    misnamed.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.id}")
+    assert misnamed == [], "bind a speaker to `tr` so its messages are extracted"
