@@ -267,6 +267,8 @@ async def sleep_report(
         )
         medicines = [m.name for m in await ctx.repos.meds.medicines(user_id)]
     nights = add_stretched([e for e in entries if e.night >= start], done)
+    # Both already read (the report's window holds the watch's): the one place gathers them.
+    watched = await watch_for(ctx, user_id, today, nights=entries, doses=doses)
     return ReportInput(
         nights=tuple(nights),
         start=start,
@@ -280,7 +282,7 @@ async def sleep_report(
             if start - timedelta(days=1) <= local_date_of(d.taken_at, d.timezone) <= end
         ),
         medicines=tuple(medicines),
-        watch=tuple(watch_lines(watch(entries, today, doses), speaker(locale))),
+        watch=tuple(watch_lines(watched, speaker(locale))),
         timezone=zone,
         locale=locale,
     )
