@@ -21,6 +21,7 @@ from bot.db.transfer import TransferError
 from bot.formatting import plural
 from bot.logging_setup import configure_logging, secrets_of
 from bot.settings import Settings, SettingsError, load_settings, unknown_settings
+from bot.shutdown_watch import report_if_stuck
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +117,15 @@ async def _run_bot(settings: Settings, token: str) -> None:
 
     async with RlsBot(settings) as bot:
         loop = asyncio.get_running_loop()
+
+        def stop() -> None:
+            report_if_stuck(loop)
+            # Kept referenced: the event loop holds only weak references to tasks.
+            stopping.append(asyncio.ensure_future(bot.close()))
+
+        stopping: list[asyncio.Future[None]] = []
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(sig, stop)
         await bot.start(token)
 
 

@@ -330,6 +330,13 @@ class RlsBot(commands.AutoShardedBot):
         # May run many times (reconnects): only log here, never set up.
         log.info("connected as %s to %d servers", self.user, len(self.guilds))
 
+    async def __aexit__(self, *exc_info: object) -> None:
+        # discord.py's own __aexit__ waits only for its part of close() (gateway and HTTP) when a
+        # close has begun, so leaving `async with` after a SIGTERM ended the event loop while our
+        # shutdown still closed the database: cancelled there, the database thread could be left
+        # running and the process hung at exit. Wait for the whole shutdown.
+        await self.close()
+
     async def close(self) -> None:
         # close() can be called twice at once (a signal, then leaving `async with`): the
         # second caller waits for the first shutdown instead of repeating it.
@@ -357,3 +364,4 @@ class RlsBot(commands.AutoShardedBot):
             if self._db is not None:
                 await self._db.close()
                 self._db = None
+        log.info("shut down cleanly")

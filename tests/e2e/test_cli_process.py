@@ -87,7 +87,7 @@ async def test_sigterm_shuts_down_cleanly(emu, tmp_path: Path) -> None:
     _, err = await asyncio.wait_for(process.communicate(), timeout=30)
     log = err.decode()
     assert process.returncode == 0, log
-    assert "shutting down" in log and "Traceback" not in log
+    assert "shutting down" in log and "shut down cleanly" in log and "Traceback" not in log
     assert TOKEN not in log
     # Nothing was registered on start, and the database is closed and intact.
     assert not [r for r in emu.requests if r.method == "PUT"]
