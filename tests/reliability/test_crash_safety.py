@@ -150,8 +150,8 @@ async def test_sigkill_during_a_diary_save_leaves_all_or_nothing(
         try:
             code = await stop(process)
         except TimeoutError:
-            log = (tmp_path / "restart.log").read_text()
-            pytest.fail(f"still running 60 s after SIGTERM; its log:\n{log[-6000:]}")
+            written = (tmp_path / "restart.log").read_text()
+            pytest.fail(f"still running 60 s after SIGTERM; its log:\n{written[-6000:]}")
         assert code == 0
     for number, night in enumerate(nights, start=1):
         note = f"try {number}" if night in saved_before else "again"
