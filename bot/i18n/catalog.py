@@ -59,14 +59,16 @@ class MessageCatalog:
 
     def __init__(self, locale: str, translations: Mapping[Message, str]) -> None:
         self.locale = locale
-        self._translations = dict(translations)
+        # Keyed by plain (context, text) tuples: every reply looks up dozens of messages, and a
+        # tuple is built and hashed far faster than a Message (/sleep stats: 39 per reply).
+        self._translations = {(m.context, m.text): t for m, t in translations.items()}
 
     def __len__(self) -> int:
         return len(self._translations)
 
     def lookup(self, text: str, context: str | None = None) -> str | None:
         """The translation, or None when this catalog has no usable one (missing, empty, fuzzy)."""
-        return self._translations.get(Message(context, text))
+        return self._translations.get((context, text))
 
     def gettext(self, text: str, context: str | None = None, **params: object) -> str:
         """The translated text (English when there is none) with its placeholders filled in."""

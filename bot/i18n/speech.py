@@ -53,9 +53,7 @@ class Speaker:
 
     def __call__(self, text: str, /, **params: object) -> str:
         said = {
-            name: value.said_by(self)
-            if isinstance(value, OneOf | Said | Day | Moment | Phrase | Duration | Quoted)
-            else value
+            name: value.said_by(self) if isinstance(value, _SPOKEN) else value
             for name, value in params.items()
         }
         return self.catalog.gettext(text, None, **said)
@@ -213,6 +211,11 @@ class Day:
 
     def __str__(self) -> str:
         return self.said_by(ENGLISH_SPEAKER)
+
+
+# What a speaker says in its own words when it fills a placeholder (a tuple, built once: `A | B`
+# in isinstance would build a union object on every call).
+_SPOKEN = (OneOf, Said, Day, Moment, Phrase, Duration, Quoted)
 
 
 @functools.cache
