@@ -833,9 +833,13 @@ class ReminderEngine:
             return
         except RecipientUnreachable as exc:
             # Only a DM target is refused this way; retrying only counts towards Discord's
-            # invalid-request ban.
-            await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)
-            await self.reminders.set_next_due(schedule.id, None, now, pause_reason=PAUSE_DM_CLOSED)
+            # invalid-request ban. The refusal and the pause together: a failed delivery with
+            # its schedule still running would try (and be refused) again every day.
+            async with self.reminders.atomic():
+                await self.reminders.mark_failed(delivery.id, PAUSE_DM_CLOSED, now)
+                await self.reminders.set_next_due(
+                    schedule.id, None, now, pause_reason=PAUSE_DM_CLOSED
+                )
             log.info("%s cannot receive DMs (%s); schedule paused", outgoing.target, exc)
             self.observer.schedule_paused(PAUSE_DM_CLOSED)
             report.failed += 1
@@ -843,16 +847,22 @@ class ReminderEngine:
             if outgoing.target.fallback is None:
                 # Nowhere to fall back to (a server's post): pause it until moderators fix the
                 # channel (`/config show` says so), rather than retry a 403 every day.
-                await self.reminders.mark_failed(delivery.id, f"channel unavailable: {exc}", now)
-                await self.reminders.set_next_due(
-                    schedule.id, None, now, pause_reason=PAUSE_CHANNEL_UNAVAILABLE
-                )
+                async with self.reminders.atomic():
+                    await self.reminders.mark_failed(
+                        delivery.id, f"channel unavailable: {exc}", now
+                    )
+                    await self.reminders.set_next_due(
+                        schedule.id, None, now, pause_reason=PAUSE_CHANNEL_UNAVAILABLE
+                    )
                 log.info("post %s paused: channel unavailable (%s)", schedule.id, exc)
                 report.failed += 1
                 return
             # The fallback (the member's DMs) from now on: the schedule's channel is cleared.
-            await self.reminders.set_target(schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now)
-            await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
+            async with self.reminders.atomic():
+                await self.reminders.set_target(
+                    schedule.id, None, None, CHANNEL_FALLBACK_NOTICE, now
+                )
+                await self.reminders.retry_later(delivery.id, f"channel unavailable: {exc}", now)
             log.info(
                 "channel for schedule %s unavailable (%s); falling back to DM", schedule.id, exc
             )

@@ -25,6 +25,7 @@ from bot.reminders.transport import (
     TemporaryFailure,
 )
 from bot.scheduling.recurrence import Weekdays, local_date_of, scheduled_date_of
+from tests.failing import failing
 
 BERLIN = "Europe/Berlin"
 
@@ -342,3 +343,28 @@ async def test_a_retry_is_sent_at_the_next_tick_even_when_nothing_new_is_due(rep
     assert await engine.tick() == 0
     assert engine._wake.is_set()  # the sender is woken for the retry
     assert (await engine.drain()).sent == 1
+
+
+async def test_a_refused_dm_is_recorded_with_its_pause_or_not_at_all(
+    engine, clock, transport, repos
+) -> None:
+    await engine.subscribe(stretch())
+    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+    await engine.tick()
+    # A crash between recording the refusal and pausing: neither is kept, the delivery is retried.
+    broken = ReminderEngine(
+        failing(repos.reminders, "set_next_due"), repos.users, clock, transport, EngineConfig()
+    )
+    transport.failures.append(RecipientUnreachable("50007"))
+    assert (await broken.drain()).retried == 1
+    status = await engine.status(1, "stretch", "stretch reminders")
+    assert status.pause_reason is None
+    delivery = await repos.reminders.get_delivery(1)
+    assert delivery is not None and delivery.status == "pending"
+    # The retry is refused too: now both are recorded.
+    clock.advance(timedelta(minutes=1))
+    transport.failures.append(RecipientUnreachable("50007"))
+    assert (await engine.drain()).failed == 1
+    status = await engine.status(1, "stretch", "stretch reminders")
+    assert status.pause_reason == PAUSE_DM_CLOSED
+    assert status.last_delivery is not None and status.last_delivery.status == "failed"
