@@ -142,7 +142,9 @@ def check_room_for(name: str, existing: Iterable[str]) -> None:
 
 
 def find_medicine(typed: str, existing: Iterable[str]) -> str:
-    """The person's own name for the medicine they typed (any case and spacing)."""
+    """The person's own name for the medicine they typed (any case and spacing), or the one name
+    that starts with what they typed ("pramipexol" for "Pramipexol 0.18"); never a guess between
+    two."""
     names = list(existing)
     key = medicine_key(typed)
     for name in names:
@@ -150,6 +152,15 @@ def find_medicine(typed: str, existing: Iterable[str]) -> str:
             return name
     if not names:
         raise UserError(N_("You have no medicines in your list yet: `/meds add` adds one."))
+    starting = [name for name in names if key and medicine_key(name).startswith(key)]
+    if len(starting) == 1:
+        return starting[0]
+    if starting:
+        raise UserError(
+            N_("“{name}” could be any of {listed}: type more of its name."),
+            name=" ".join(typed.split())[:MAX_NAME],
+            listed=Quoted(*starting),
+        )
     raise UserError(
         N_("“{name}” isn't in your list ({listed})."),
         name=" ".join(typed.split())[:MAX_NAME],

@@ -97,6 +97,23 @@ def test_find_medicine() -> None:
         find_medicine("Iron", [])
 
 
+def test_the_start_of_a_name_finds_it_when_only_one_name_starts_so() -> None:
+    # What a tired person types for "Pramipexol 0.18": the name without its strength.
+    assert find_medicine("pramipexol", ["Pramipexol 0.18", "Iron"]) == "Pramipexol 0.18"
+    assert find_medicine("  PRAMI ", ["Pramipexol 0.18"]) == "Pramipexol 0.18"
+    # The whole name wins over a longer one it begins.
+    assert find_medicine("Iron", ["Iron", "Iron tablet"]) == "Iron"
+    # Two names start so: neither is guessed.
+    with pytest.raises(UserError) as ambiguous:
+        find_medicine("Pramipexol", ["Pramipexol 0.18", "Pramipexol 0.25"])
+    assert str(ambiguous.value) == (
+        "“Pramipexol” could be any of “Pramipexol 0.18”, “Pramipexol 0.25”: type more of its name."
+    )
+    # Inside a name is not its start.
+    with pytest.raises(UserError, match="isn't in your list"):
+        find_medicine("0.18", ["Pramipexol 0.18"])
+
+
 def test_a_dose_is_now_or_the_last_time_the_clock_showed_it() -> None:
     zone = "Europe/Berlin"
     assert dose_at(None, NOW, zone) == NOW

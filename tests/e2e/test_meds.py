@@ -194,9 +194,13 @@ async def test_taken_without_a_reminder_today_and_never_ahead(
     assert "21:00 today is still ahead" in ahead.content
     unknown = await run(emu, alice, "meds taken", name="Magnesium")
     assert "isn't in your list (“Iron tablet”)" in unknown.content
+    # The start of the name is enough when only one medicine starts so; the reply names it.
+    started = await run(emu, alice, "meds taken", name="iron", time="09:30")
+    assert started.content == "Noted. Taken: Iron tablet, Mon 2 Mar 09:30 (Europe/Berlin)."
     doses = await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)
     assert [d.taken_at for d in doses] == [
         datetime(2026, 3, 2, 7, 15, tzinfo=UTC),
+        datetime(2026, 3, 2, 8, 30, tzinfo=UTC),
         datetime(2026, 3, 2, 12, 0, tzinfo=UTC),
     ]
 
