@@ -4,7 +4,8 @@ Skipped / Snooze): its buttons and the notes about its delivery.
 The action, the delivery and its owner live in the custom_id (`<prefix>:<action>:<delivery>:
 <owner>`), so the buttons keep working after a restart and only the owner may press them
 (:class:`~bot.interactions.OwnerOnlyItem`). Each cog subclasses :class:`ReminderAnswerButton`
-together with `discord.ui.DynamicItem` and its own template, and implements `on_press`.
+together with `discord.ui.DynamicItem` and its own template, and implements `on_answer` for its
+actions other than Snooze.
 """
 
 from __future__ import annotations
@@ -61,9 +62,17 @@ class ReminderAnswerButton(OwnerOnlyItem):
             view.add_item(cls(action, delivery_id, owner_id, tr))  # type: ignore[arg-type]
         return view
 
-    def check_delivery(self) -> None:
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         if self.delivery_id > MAX_ID:
             raise UserError(N_("That reminder no longer exists."))
+        if self.action == "snooze":
+            await self.snooze(interaction)
+        else:
+            await self.on_answer(interaction)
+
+    async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
+        """A press of any button but Snooze, on a delivery id that can exist."""
+        raise NotImplementedError
 
     async def snooze(self, interaction: discord.Interaction[Any]) -> None:
         """Snooze: the engine queues the reminder again (once); the owner is told when."""

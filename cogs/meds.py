@@ -70,13 +70,9 @@ class MedReminderButton(
     prefix = "rls:meds"
     labels = BUTTONS
 
-    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+    async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
         tr = translator_for(interaction)
-        self.check_delivery()
-        if self.action == "snooze":
-            await self.snooze(interaction)
-            return
         answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
         result = await answer_medicine_reminder(
             bot.usecases, interaction.user.id, self.delivery_id, answer

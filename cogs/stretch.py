@@ -105,19 +105,16 @@ class ReminderButton(
     prefix = "rls:stretch"
     labels = BUTTONS
 
-    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
-        bot: RlsBot = interaction.client
-        tr = translator_for(interaction)
-        self.check_delivery()
-        if self.action == "done":
-            delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
-            await interaction.response.edit_message(
-                embed=_marked_done(interaction.message, delivery, tr), view=None
-            )
-        elif self.action == "snooze":
-            await self.snooze(interaction)
-        else:
+    async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
+        if self.action == "stop":
             await ask_to_stop(interaction)
+            return
+        bot: RlsBot = interaction.client
+        delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
+        await interaction.response.edit_message(
+            embed=_marked_done(interaction.message, delivery, translator_for(interaction)),
+            view=None,
+        )
 
 
 def _marked_done(
