@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.clinical.meds import DoseEvent
@@ -62,6 +61,7 @@ from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summa
 from bot.usecases import save_night, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
+from cogs._cog import BotCog
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,6 @@ NEED_ZONE = N_(
     "I need your timezone first, so your nights are dated by your own mornings: use "
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
-
 
 # The person's stored locale (bot.repos.users.locale), for the morning DM.
 LocaleOf = Callable[[int], Awaitable[str | None]]
@@ -241,11 +240,18 @@ def saved_text(entry: SleepEntry, *, replaced: bool, tr: Speaker = ENGLISH_SPEAK
     )
 
 
-def confirm_unusual_view(
-    service: SleepService, entry: SleepEntry, *, replaces: bool, tr: Speaker = ENGLISH_SPEAKER
+def _save_on_confirm(
+    service: SleepService,
+    entry: SleepEntry,
+    *,
+    replaces: bool,
+    parts: tuple[str, str],
+    labels: tuple[str, str],
+    cancelled: str,
+    confirm_style: discord.ButtonStyle = discord.ButtonStyle.danger,
 ) -> ConfirmView:
-    """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
-    22:00), sometimes true (a day in bed when ill). The entry waits here until answered."""
+    """A question about saving `entry`, which waits here until answered: Confirm saves it.
+    `parts` name the two buttons in their custom_ids."""
 
     async def save(interaction: discord.Interaction[Any]) -> str:
         saved = await save_night(service.bot.usecases, entry)
@@ -254,35 +260,45 @@ def confirm_unusual_view(
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
     return ConfirmView(
         entry.user_id,
-        labels=(tr("Yes, save it"), tr("No, nothing saved")),
+        labels=labels,
         on_confirm=save,
+        cancelled=cancelled,
+        confirm_style=confirm_style,
+        custom_ids=(f"rls:sleep:{parts[0]}:{suffix}", f"rls:sleep:{parts[1]}:{suffix}"),
+        timeout=600,
+    )
+
+
+def confirm_unusual_view(
+    service: SleepService, entry: SleepEntry, *, replaces: bool, tr: Speaker = ENGLISH_SPEAKER
+) -> ConfirmView:
+    """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
+    22:00), sometimes true (a day in bed when ill)."""
+    return _save_on_confirm(
+        service,
+        entry,
+        replaces=replaces,
+        parts=("unusual", "notsaved"),
+        labels=(tr("Yes, save it"), tr("No, nothing saved")),
         cancelled=tr(
             "Not saved; nothing changed. Log the night again with the right times "
             "(`/sleep log` or `/sleep checkin`)."
         ),
         confirm_style=discord.ButtonStyle.primary,
-        custom_ids=(f"rls:sleep:unusual:{suffix}", f"rls:sleep:notsaved:{suffix}"),
-        timeout=600,
     )
 
 
 def replace_view(
     service: SleepService, entry: SleepEntry, tr: Speaker = ENGLISH_SPEAKER
 ) -> ConfirmView:
-    """Replace / Keep when a night is logged twice; the new entry waits here until answered."""
-
-    async def replace(interaction: discord.Interaction[Any]) -> str:
-        saved = await save_night(service.bot.usecases, entry)
-        return saved_text(saved, replaced=True, tr=translator_for(interaction))
-
-    suffix = f"{entry.user_id}:{night_id(entry.night)}"
-    return ConfirmView(
-        entry.user_id,
+    """Replace / Keep when a night is logged twice."""
+    return _save_on_confirm(
+        service,
+        entry,
+        replaces=True,
+        parts=("replace", "keep"),
         labels=(tr("Replace"), tr("Keep the old one")),
-        on_confirm=replace,
         cancelled=tr("Kept your earlier entry."),
-        custom_ids=(f"rls:sleep:replace:{suffix}", f"rls:sleep:keep:{suffix}"),
-        timeout=600,
     )
 
 
@@ -445,7 +461,7 @@ def prompt_status(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     return "\n".join(lines)
 
 
-class SleepCog(commands.Cog):
+class SleepCog(BotCog):
     help_title = N_("Sleep diary")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
         KIND: ReminderKind(
@@ -458,7 +474,7 @@ class SleepCog(commands.Cog):
     )
 
     def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.service = SleepService(bot)
 
     async def cog_load(self) -> None:
