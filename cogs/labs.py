@@ -15,7 +15,6 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.clinical.labs import (
@@ -41,11 +40,13 @@ from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
 from cogs._autocomplete import date_choices
+from cogs._cog import BotCog
 
 NEED_ZONE = N_(
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
     "city (e.g. Berlin), then try again."
 )
+
 RETEST_MIN_WEEKS, RETEST_MAX_WEEKS = 1, 52
 COLOUR = discord.Colour.dark_red()
 # A message holds 2000 characters; the list keeps to the newest values that fit, with room for
@@ -179,7 +180,7 @@ async def lab_date_autocomplete(
     )
 
 
-class LabsCog(commands.Cog):
+class LabsCog(BotCog):
     help_title = N_("Iron labs")
 
     group = app_commands.Group(
@@ -187,7 +188,7 @@ class LabsCog(commands.Cog):
     )
 
     def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.service = LabsService(bot)
 
     async def cog_load(self) -> None:

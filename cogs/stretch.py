@@ -61,6 +61,7 @@ from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
+from cogs._cog import BotCog
 from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
 
 KIND = STRETCH_KIND
@@ -362,7 +363,7 @@ def status_text(status: ScheduleStatus, tr: Speaker = ENGLISH_SPEAKER) -> str:
     return "\n".join(lines)
 
 
-class StretchCog(commands.Cog):
+class StretchCog(BotCog):
     help_title = N_("Stretch reminders")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
         KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume", CHANNEL_INSTEAD)
@@ -373,7 +374,7 @@ class StretchCog(commands.Cog):
     )
 
     def __init__(self, bot: RlsBot, routines: list[Routine]) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.routines = routines
 
     async def cog_load(self) -> None:
