@@ -1,5 +1,5 @@
 """What every reminder message shares (a stretch: Done / Snooze / Stop; a medicine: Taken /
-Skipped / Snooze): its buttons and the notes about its delivery.
+Skipped / Snooze): its buttons, the notes about its delivery, and its owner's language.
 
 The action, the delivery and its owner live in the custom_id (`<prefix>:<action>:<delivery>:
 <owner>`), so the buttons keep working after a restart and only the owner may press them
@@ -11,22 +11,50 @@ actions other than Snooze.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any, ClassVar, Self
 
 import discord
 
 from bot.db.reminders import Schedule
+from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration
-from bot.i18n import N_, Speaker
+from bot.i18n import N_, Speaker, speaker
 from bot.i18n.speech import ENGLISH_SPEAKER
 from bot.interactions import OwnerOnlyItem, send_reply, translator_for
 from bot.reminders.transport import Outgoing
 
 # The database's id range: a larger delivery id in a custom_id is forged or stale.
 MAX_ID = 2**63 - 1
+
+# The person's stored locale (bot.repos.users.locale).
+LocaleOf = Callable[[int], Awaitable[str | None]]
+
+
+async def owner_speaker(outgoing: Outgoing, locale_of: LocaleOf | None) -> Speaker:
+    """The language of the reminder owner's latest interaction (English when not known)."""
+    user_id = outgoing.schedule.user_id
+    locale = None
+    if locale_of is not None and user_id is not None:
+        locale = await locale_of(user_id)
+    return speaker(locale)
+
+
+class InOwnersLanguage:
+    """The engine's renderer for a message that `render` words, in the owner's language."""
+
+    def __init__(
+        self,
+        render: Callable[[Outgoing, Speaker], RenderedMessage],
+        locale_of: LocaleOf | None = None,
+    ) -> None:
+        self.render = render
+        self.locale_of = locale_of
+
+    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+        return self.render(outgoing, await owner_speaker(outgoing, self.locale_of))
 
 
 class ReminderAnswerButton(OwnerOnlyItem):

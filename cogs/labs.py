@@ -9,7 +9,6 @@ next to what the guideline says, for a talk with a doctor.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -33,7 +32,7 @@ from bot.db.reminders import Schedule
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp
-from bot.i18n import N_, Speaker, speaker
+from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day
 from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.reminders.transport import Outgoing
@@ -41,6 +40,7 @@ from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
+from cogs._reminder_message import InOwnersLanguage
 
 NEED_ZONE = N_(
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
@@ -98,22 +98,8 @@ def retest_line(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     )
 
 
-class RetestRenderer:
-    """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice; in
-    the language of the person's latest interaction."""
-
-    def __init__(self, locale_of: Callable[[int], Awaitable[str | None]] | None = None) -> None:
-        self.locale_of = locale_of
-
-    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
-        user_id = outgoing.schedule.user_id
-        locale = None
-        if self.locale_of is not None and user_id is not None:
-            locale = await self.locale_of(user_id)
-        return render_retest(outgoing, speaker(locale))
-
-
 def render_retest(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> RenderedMessage:
+    """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice."""
     asked = outgoing.schedule.created_at
     embed = discord.Embed(
         title=tr("Time to ask about a ferritin retest"),
@@ -192,7 +178,9 @@ class LabsCog(BotCog):
         self.service = LabsService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.engine.register_renderer(RETEST_KIND, RetestRenderer(self.bot.repos.users.locale))
+        self.bot.engine.register_renderer(
+            RETEST_KIND, InOwnersLanguage(render_retest, self.bot.repos.users.locale)
+        )
 
     @group.command(
         name="add", description="Keep a ferritin value (ng/mL = µg/L) from a blood test."

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar
@@ -27,7 +26,7 @@ from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import when
-from bot.i18n import N_, Speaker, speaker
+from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase, Said
 from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply, translator_for
 from bot.reminders.engine import (
@@ -62,6 +61,7 @@ from bot.usecases import save_night, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
+from cogs._reminder_message import InOwnersLanguage
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,6 @@ NEED_ZONE = N_(
     "I need your timezone first, so your nights are dated by your own mornings: use "
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
-
-# The person's stored locale (bot.repos.users.locale), for the morning DM.
-LocaleOf = Callable[[int], Awaitable[str | None]]
 OFF_WORDS = frozenset({"off", "stop", "none", "aus", "stopp", "keine"})
 
 
@@ -410,20 +407,6 @@ def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> Rendered
     return RenderedMessage(embed=embed, view=view)
 
 
-class PromptRenderer:
-    """The morning DM in the language of the person's latest interaction (English when not
-    known)."""
-
-    def __init__(self, locale_of: LocaleOf | None = None) -> None:
-        self.locale_of = locale_of
-
-    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
-        locale = None
-        if self.locale_of is not None and outgoing.schedule.user_id is not None:
-            locale = await self.locale_of(outgoing.schedule.user_id)
-        return render_prompt(outgoing, speaker(locale))
-
-
 def prompt_status(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """`/sleep remind` without a time when a prompt is set: when it comes, or why it doesn't."""
     at = format_local_time(schedule.local_time)
@@ -478,7 +461,10 @@ class SleepCog(BotCog):
         self.service = SleepService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.engine.register_renderer(KIND, PromptRenderer(self.bot.repos.users.locale))
+        # The morning DM in the language of the person's latest interaction.
+        self.bot.engine.register_renderer(
+            KIND, InOwnersLanguage(render_prompt, self.bot.repos.users.locale)
+        )
 
     @group.command(name="log", description="Log last night in one go (times like 23:15 or 7am).")
     @app_commands.describe(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar, Literal
@@ -19,7 +19,7 @@ from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.i18n import ENGLISH, N_, Speaker, speaker
+from bot.i18n import ENGLISH, N_, Speaker
 from bot.i18n.content import localized_routines, routine_safety_line
 from bot.i18n.speech import ENGLISH_SPEAKER, Said
 from bot.interactions import (
@@ -62,13 +62,16 @@ from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
 from cogs._cog import BotCog
-from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
+from cogs._reminder_message import (
+    LocaleOf,
+    ReminderAnswerButton,
+    add_delivery_notes,
+    owner_speaker,
+)
 
 KIND = STRETCH_KIND
 WHAT = N_("stretch reminders")
 COLOUR = discord.Colour.green()
-# The stored locale of a person (bot.repos.users.locale).
-LocaleOf = Callable[[int], Awaitable[str | None]]
 # When DMs are refused, a server that added the bot can post them in its reminder channel.
 CHANNEL_INSTEAD = N_(
     "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
@@ -203,10 +206,7 @@ class StretchRenderer:
 
     async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
         schedule = outgoing.schedule
-        locale = None
-        if self.locale_of is not None and schedule.user_id is not None:
-            locale = await self.locale_of(schedule.user_id)
-        tr = speaker(locale)
+        tr = await owner_speaker(outgoing, self.locale_of)
         # Same rotation in every language: the translated list keeps the English order.
         routines = self.routines if tr.locale == ENGLISH else localized_routines(tr.locale)
         local_day = scheduled_date_of(recurrence_of(schedule), outgoing.delivery.due_at)
