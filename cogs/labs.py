@@ -41,6 +41,7 @@ from bot.usecases import RETEST_KIND, pending_retest, save_lab
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
 from cogs._reminder_message import InOwnersLanguage
+from cogs._zone import profile_zone
 
 NEED_ZONE = N_(
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
@@ -60,10 +61,8 @@ class LabsService:
 
     async def today(self, user_id: int) -> date:
         """Today in the person's zone, as /sleep dates nights."""
-        profile = await self.bot.repos.users.get(user_id)
-        if profile is None or profile.timezone is None:
-            raise UserError(NEED_ZONE)
-        return local_date_of(self.bot.clock.now(), profile.timezone)
+        zone = await profile_zone(self.bot, user_id, NEED_ZONE)
+        return local_date_of(self.bot.clock.now(), zone)
 
     async def listing(self, user_id: int, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
         labs = await self.bot.repos.labs.all(user_id)

@@ -63,6 +63,7 @@ from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
 from cogs._reminder_message import InOwnersLanguage
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
+from cogs._zone import profile_zone
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +110,7 @@ class SleepService:
         self.bot = bot
 
     async def zone(self, user_id: int) -> str:
-        profile = await self.bot.repos.users.get(user_id)
-        if profile is None or profile.timezone is None:
-            raise UserError(NEED_ZONE)
-        return profile.timezone
+        return await profile_zone(self.bot, user_id, NEED_ZONE)
 
     def today(self, zone: str) -> date:
         return local_date_of(self.bot.clock.now(), zone)
@@ -172,14 +170,16 @@ class SleepService:
         flow = CheckinFlow(self, user_id, zone, night, form, editing=editing, tr=tr)
         await interaction.response.send_modal(TimesModal(flow))
 
-    async def logged_night(self, user_id: int, zone: str, text: str) -> date:
+    async def logged_entry(self, user_id: int, zone: str, text: str) -> SleepEntry:
+        """The entry of the night that `text` names (today, yesterday, a date)."""
         night = parse_night(text, self.today(zone))
-        if await self.bot.repos.diary.get(user_id, night) is None:
+        entry = await self.bot.repos.diary.get(user_id, night)
+        if entry is None:
             raise UserError(
                 N_("You haven't logged the night ending {night}."),
                 night=Day(night, "full", "%a %d %b %Y"),
             )
-        return night
+        return entry
 
     async def save_or_ask(
         self,
@@ -718,9 +718,9 @@ class SleepCog(BotCog):
     @app_commands.autocomplete(night=night_autocomplete)
     async def edit(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
         zone = await self.service.zone(interaction.user.id)
-        the_night = await self.service.logged_night(interaction.user.id, zone, night)
+        entry = await self.service.logged_entry(interaction.user.id, zone, night)
         await self.service.open_checkin(
-            interaction, interaction.user.id, zone, the_night, editing=True
+            interaction, interaction.user.id, zone, entry.night, editing=True
         )
 
     @group.command(name="delete", description="Delete one night from your diary.")
@@ -728,14 +728,12 @@ class SleepCog(BotCog):
     @app_commands.autocomplete(night=night_autocomplete)
     async def delete(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
         zone = await self.service.zone(interaction.user.id)
-        the_night = await self.service.logged_night(interaction.user.id, zone, night)
-        entry = await self.bot.repos.diary.get(interaction.user.id, the_night)
-        assert entry is not None
+        entry = await self.service.logged_entry(interaction.user.id, zone, night)
         tr = translator_for(interaction)
         await send_reply(
             interaction,
             tr("Delete this night?\n{entry}", entry=entry_line(entry, tr)),
-            view=delete_night_view(self.service, interaction.user.id, the_night, tr),
+            view=delete_night_view(self.service, interaction.user.id, entry.night, tr),
         )
 
 
