@@ -191,7 +191,8 @@ class CheckinFlow:
 
 
 class FlowModal(FormModal):
-    """A form of the check-in, titled in the flow's language; `part` names it in its custom_id."""
+    """A form of the check-in that only the flow's person may submit; `part` names it in its
+    custom_id."""
 
     def __init__(self, flow: CheckinFlow, part: str, title: str) -> None:
         super().__init__(flow.owner_id, title=title, custom_id=flow.custom_id(part))
