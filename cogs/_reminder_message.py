@@ -1,31 +1,60 @@
 """What every reminder message shares (a stretch: Done / Snooze / Stop; a medicine: Taken /
-Skipped / Snooze): its buttons and the notes about its delivery.
+Skipped / Snooze): its buttons, the notes about its delivery, and its owner's language.
 
 The action, the delivery and its owner live in the custom_id (`<prefix>:<action>:<delivery>:
 <owner>`), so the buttons keep working after a restart and only the owner may press them
 (:class:`~bot.interactions.OwnerOnlyItem`). Each cog subclasses :class:`ReminderAnswerButton`
-together with `discord.ui.DynamicItem` and its own template, and implements `on_press`.
+together with `discord.ui.DynamicItem` and its own template, and implements `on_answer` for its
+actions other than Snooze.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any, ClassVar, Self
 
 import discord
 
 from bot.db.reminders import Schedule
+from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration
-from bot.i18n import N_, Speaker
+from bot.i18n import N_, Speaker, speaker
 from bot.i18n.speech import ENGLISH_SPEAKER
 from bot.interactions import OwnerOnlyItem, send_reply, translator_for
 from bot.reminders.transport import Outgoing
 
 # The database's id range: a larger delivery id in a custom_id is forged or stale.
 MAX_ID = 2**63 - 1
+
+# The person's stored locale (bot.repos.users.locale).
+LocaleOf = Callable[[int], Awaitable[str | None]]
+
+
+async def owner_speaker(outgoing: Outgoing, locale_of: LocaleOf | None) -> Speaker:
+    """The language of the reminder owner's latest interaction (English when not known)."""
+    user_id = outgoing.schedule.user_id
+    locale = None
+    if locale_of is not None and user_id is not None:
+        locale = await locale_of(user_id)
+    return speaker(locale)
+
+
+class InOwnersLanguage:
+    """The engine's renderer for a message that `render` words, in the owner's language."""
+
+    def __init__(
+        self,
+        render: Callable[[Outgoing, Speaker], RenderedMessage],
+        locale_of: LocaleOf | None = None,
+    ) -> None:
+        self.render = render
+        self.locale_of = locale_of
+
+    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
+        return self.render(outgoing, await owner_speaker(outgoing, self.locale_of))
 
 
 class ReminderAnswerButton(OwnerOnlyItem):
@@ -61,9 +90,17 @@ class ReminderAnswerButton(OwnerOnlyItem):
             view.add_item(cls(action, delivery_id, owner_id, tr))  # type: ignore[arg-type]
         return view
 
-    def check_delivery(self) -> None:
+    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
         if self.delivery_id > MAX_ID:
             raise UserError(N_("That reminder no longer exists."))
+        if self.action == "snooze":
+            await self.snooze(interaction)
+        else:
+            await self.on_answer(interaction)
+
+    async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
+        """A press of any button but Snooze, on a delivery id that can exist."""
+        raise NotImplementedError
 
     async def snooze(self, interaction: discord.Interaction[Any]) -> None:
         """Snooze: the engine queues the reminder again (once); the owner is told when."""

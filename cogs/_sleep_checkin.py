@@ -7,6 +7,7 @@ and the night, and every step checks the person answering.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +139,7 @@ def all_options(tr: Speaker) -> list[Options]:
 ALREADY_SAVING = N_("This check-in is already being saved.")
 
 
+@dataclass(eq=False)
 class CheckinFlow:
     """One person's check-in in progress: the night, their zone and the answers so far.
 
@@ -147,27 +149,17 @@ class CheckinFlow:
     fresh view of the next page, so a page's menus always show what was picked.
     """
 
-    def __init__(
-        self,
-        service: SleepService,
-        owner_id: int,
-        zone: str,
-        night: date,
-        form: NightForm,
-        *,
-        editing: bool,
-        tr: Speaker = ENGLISH_SPEAKER,
-    ) -> None:
-        self.tr = tr
-        self.service = service
-        self.owner_id = owner_id
-        self.zone = zone
-        self.night = night
-        self.form = form
-        self.editing = editing
-        # A double click on Save would otherwise save twice, or have the second press find the
-        # first one's entry and ask whether to replace it.
-        self._save = OnePress(ALREADY_SAVING)
+    service: SleepService
+    owner_id: int
+    zone: str
+    night: date
+    form: NightForm
+    _: KW_ONLY
+    editing: bool
+    tr: Speaker = ENGLISH_SPEAKER
+    # A double click on Save would otherwise save twice, or have the second press find the
+    # first one's entry and ask whether to replace it.
+    _save: OnePress = field(default_factory=lambda: OnePress(ALREADY_SAVING), init=False)
 
     def custom_id(self, part: str) -> str:
         return f"rls:sleep:ci:{part}:{self.owner_id}:{night_id(self.night)}"
@@ -198,27 +190,34 @@ class CheckinFlow:
             await self.service.save_or_ask(interaction, entry, replace=self.editing, leaving=page)
 
 
-class TimesModal(FormModal):
+class FlowModal(FormModal):
+    """A form of the check-in that only the flow's person may submit; `part` names it in its
+    custom_id."""
+
+    def __init__(self, flow: CheckinFlow, part: str, title: str) -> None:
+        super().__init__(flow.owner_id, title=title, custom_id=flow.custom_id(part))
+        self.flow = flow
+
+
+def time_input(
+    label: str, custom_id: str, default: str | None, *, required: bool = False
+) -> discord.ui.TextInput[Any]:
+    """A clock time answer, as typed ("23:15", "7am"); parsed when the night is built."""
+    return discord.ui.TextInput(
+        label=label, custom_id=custom_id, default=default, required=required, max_length=20
+    )
+
+
+class TimesModal(FlowModal):
     """Step 1: the five clock answers (a modal holds at most five inputs)."""
 
     def __init__(self, flow: CheckinFlow) -> None:
         tr = flow.tr
-        super().__init__(
-            flow.owner_id,
-            title=tr("{heading}: times", heading=flow.heading()),
-            custom_id=flow.custom_id("times"),
-        )
-        self.flow = flow
+        super().__init__(flow, "times", tr("{heading}: times", heading=flow.heading()))
         f = flow.form
-        self.bed: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label=tr("Into bed (e.g. 23:15)"), custom_id="bed", default=f.into_bed, max_length=20
-        )
-        self.tried: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label=tr("Tried to sleep (blank: same as into bed)"),
-            custom_id="tried",
-            default=f.tried_sleep,
-            required=False,
-            max_length=20,
+        self.bed = time_input(tr("Into bed (e.g. 23:15)"), "bed", f.into_bed, required=True)
+        self.tried = time_input(
+            tr("Tried to sleep (blank: same as into bed)"), "tried", f.tried_sleep
         )
         self.latency: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
             label=tr("Minutes to fall asleep (blank: not sure)"),
@@ -228,16 +227,8 @@ class TimesModal(FormModal):
             required=False,
             max_length=4,
         )
-        self.wake: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label=tr("Final wake (e.g. 7am)"), custom_id="wake", default=f.final_wake, max_length=20
-        )
-        self.up: discord.ui.TextInput[TimesModal] = discord.ui.TextInput(
-            label=tr("Out of bed for the day"),
-            custom_id="up",
-            default=f.out_of_bed,
-            required=False,
-            max_length=20,
-        )
+        self.wake = time_input(tr("Final wake (e.g. 7am)"), "wake", f.final_wake, required=True)
+        self.up = time_input(tr("Out of bed for the day"), "up", f.out_of_bed)
         for item in (self.bed, self.tried, self.latency, self.wake, self.up):
             self.add_item(item)
 
@@ -273,8 +264,10 @@ class FlowView(OwnedView):
         self.tr = flow.tr
 
     def select(
-        self, part: str, placeholder: str, values: list[tuple[str, str]], current: object
+        self, part: str, placeholder: str, values: list[tuple[str, str]]
     ) -> discord.ui.Select[FlowView]:
+        """A one-answer menu for the form's field FIELDS[part], showing its answer so far."""
+        current = getattr(self.flow.form, FIELDS[part])
         menu: discord.ui.Select[FlowView] = discord.ui.Select(
             custom_id=self.flow.custom_id(part),
             placeholder=placeholder,
@@ -346,14 +339,13 @@ class DetailsView(FlowView):
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
-        f, tr = flow.form, flow.tr
+        tr = flow.tr
         # The Consensus Sleep Diary's wording: the final awakening is not one of the awakenings,
         # and time up walking (which RLS brings) counts as awake.
         self.select(
             "awakenings",
             tr("Awakenings, not counting your final awakening"),
             awakenings_options(tr),
-            f.awakenings,
         )
         self.select(
             "awake",
@@ -362,20 +354,11 @@ class DetailsView(FlowView):
                 "walking"
             ),
             awake_options(tr),
-            f.awake_min,
         )
         self.select(
-            "quality",
-            tr("How well did you sleep?"),
-            [(v, tr(label)) for v, label in QUALITY],
-            f.quality,
+            "quality", tr("How well did you sleep?"), [(v, tr(label)) for v, label in QUALITY]
         )
-        self.select(
-            "severity",
-            tr("RLS symptoms last evening/night (0–10)"),
-            severity_options(tr),
-            f.severity,
-        )
+        self.select("severity", tr("RLS symptoms last evening/night (0–10)"), severity_options(tr))
         self.button("next", tr("Next: RLS & tags"), discord.ButtonStyle.primary, self.next_page)
         self.button("save", tr("Save"), discord.ButtonStyle.success, self.save)
 
@@ -390,9 +373,7 @@ class TagsView(FlowView):
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
         f, tr = flow.form, flow.tr
-        self.select(
-            "rlsup", tr("Times RLS got you out of bed"), rls_up_options(tr), f.rls_out_of_bed
-        )
+        self.select("rlsup", tr("Times RLS got you out of bed"), rls_up_options(tr))
         self.multi_select(
             "regions",
             tr("Where you felt RLS symptoms (pick all that apply)"),
@@ -400,9 +381,7 @@ class TagsView(FlowView):
             f.body_regions or set(),
             self._remember_regions,
         )
-        self.select(
-            "rest", tr("Minutes at rest before symptoms started"), rest_options(tr), f.rest_min
-        )
+        self.select("rest", tr("Minutes at rest before symptoms started"), rest_options(tr))
         self.multi_select(
             "tags",
             tr("Tags for yesterday/last night"),
@@ -447,15 +426,10 @@ class NapsView(FlowView):
 
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
-        f, tr = flow.form, flow.tr
+        tr = flow.tr
+        self.select("naps", tr("Naps yesterday (not part of the night's sleep)"), naps_options(tr))
         self.select(
-            "naps", tr("Naps yesterday (not part of the night's sleep)"), naps_options(tr), f.naps
-        )
-        self.select(
-            "napmin",
-            tr("Minutes napping yesterday, all together"),
-            nap_minutes_options(tr),
-            f.nap_min,
+            "napmin", tr("Minutes napping yesterday, all together"), nap_minutes_options(tr)
         )
         self.button("torls", tr("Back"), discord.ButtonStyle.secondary, self.back)
         self.button("note", tr("Add a note…"), discord.ButtonStyle.secondary, self.note)
@@ -471,17 +445,12 @@ class NapsView(FlowView):
         await interaction.response.send_modal(NoteModal(self.flow, self))
 
 
-class NoteModal(FormModal):
+class NoteModal(FlowModal):
     """The free-text answers, then save."""
 
     def __init__(self, flow: CheckinFlow, page: TagsView | NapsView) -> None:
         tr = flow.tr
-        super().__init__(
-            flow.owner_id,
-            title=tr("{heading}: note", heading=flow.heading()),
-            custom_id=flow.custom_id("notes"),
-        )
-        self.flow = flow
+        super().__init__(flow, "notes", tr("{heading}: note", heading=flow.heading()))
         self.page = page
         f = flow.form
         self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
@@ -492,12 +461,8 @@ class NoteModal(FormModal):
             required=False,
             max_length=MAX_NOTE,
         )
-        self.onset: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
-            label=tr("When did RLS symptoms start? (e.g. 20:30)"),
-            custom_id="onset",
-            default=f.rls_onset,
-            required=False,
-            max_length=20,
+        self.onset = time_input(
+            tr("When did RLS symptoms start? (e.g. 20:30)"), "onset", f.rls_onset
         )
         # What was typed last time (kept when saving failed), else the night's own tags.
         custom = f.tag_text or ", ".join(sorted(t for t in f.tags if t not in KNOWN_TAGS))

@@ -39,6 +39,7 @@ from bot.usecases import (
     turn_off_daily_tip,
 )
 from cogs._autocomplete import zone_autocomplete
+from cogs._cog import BotCog
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def usable_channel(interaction: discord.Interaction[Any], picked: PickedChannel)
     return channel.id
 
 
-class ConfigCog(commands.Cog):
+class ConfigCog(BotCog):
     help_title = N_("Server settings (moderators)")
 
     group = app_commands.Group(
@@ -139,9 +140,6 @@ class ConfigCog(commands.Cog):
         allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
         default_permissions=discord.Permissions(manage_guild=True),
     )
-
-    def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         # Discord offers /config only in servers that added the bot; an outdated client may

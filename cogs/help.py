@@ -6,12 +6,12 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.help_text import field_chunks, help_sections
 from bot.i18n import N_, load_catalog
 from bot.interactions import send_reply, translator_for
+from cogs._cog import BotCog
 
 EMBED_COLOUR = discord.Colour.teal()
 # The section titles of features whose cogs are translated in a later slice (issue 22), marked
@@ -31,11 +31,8 @@ def offered_here(commands: list[Any], interaction: discord.Interaction[Any]) -> 
     return [c for c in commands if in_our_server or not getattr(c, "guild_only", False)]
 
 
-class HelpCog(commands.Cog):
+class HelpCog(BotCog):
     help_title = N_("Help")
-
-    def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
 
     @app_commands.command(name="help", description="What this bot can do, command by command.")
     async def help(self, interaction: discord.Interaction[RlsBot]) -> None:

@@ -9,13 +9,11 @@ next to what the guideline says, for a talk with a doctor.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.clinical.labs import (
@@ -34,18 +32,22 @@ from bot.db.reminders import Schedule
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp
-from bot.i18n import N_, Speaker, speaker
+from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day
 from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
 from cogs._autocomplete import date_choices
+from cogs._cog import BotCog
+from cogs._reminder_message import InOwnersLanguage
+from cogs._zone import profile_zone
 
 NEED_ZONE = N_(
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
     "city (e.g. Berlin), then try again."
 )
+
 RETEST_MIN_WEEKS, RETEST_MAX_WEEKS = 1, 52
 COLOUR = discord.Colour.dark_red()
 # A message holds 2000 characters; the list keeps to the newest values that fit, with room for
@@ -59,10 +61,8 @@ class LabsService:
 
     async def today(self, user_id: int) -> date:
         """Today in the person's zone, as /sleep dates nights."""
-        profile = await self.bot.repos.users.get(user_id)
-        if profile is None or profile.timezone is None:
-            raise UserError(NEED_ZONE)
-        return local_date_of(self.bot.clock.now(), profile.timezone)
+        zone = await profile_zone(self.bot, user_id, NEED_ZONE)
+        return local_date_of(self.bot.clock.now(), zone)
 
     async def listing(self, user_id: int, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
         labs = await self.bot.repos.labs.all(user_id)
@@ -97,22 +97,8 @@ def retest_line(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     )
 
 
-class RetestRenderer:
-    """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice; in
-    the language of the person's latest interaction."""
-
-    def __init__(self, locale_of: Callable[[int], Awaitable[str | None]] | None = None) -> None:
-        self.locale_of = locale_of
-
-    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
-        user_id = outgoing.schedule.user_id
-        locale = None
-        if self.locale_of is not None and user_id is not None:
-            locale = await self.locale_of(user_id)
-        return render_retest(outgoing, speaker(locale))
-
-
 def render_retest(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> RenderedMessage:
+    """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice."""
     asked = outgoing.schedule.created_at
     embed = discord.Embed(
         title=tr("Time to ask about a ferritin retest"),
@@ -179,7 +165,7 @@ async def lab_date_autocomplete(
     )
 
 
-class LabsCog(commands.Cog):
+class LabsCog(BotCog):
     help_title = N_("Iron labs")
 
     group = app_commands.Group(
@@ -187,11 +173,13 @@ class LabsCog(commands.Cog):
     )
 
     def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.service = LabsService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.engine.register_renderer(RETEST_KIND, RetestRenderer(self.bot.repos.users.locale))
+        self.bot.engine.register_renderer(
+            RETEST_KIND, InOwnersLanguage(render_retest, self.bot.repos.users.locale)
+        )
 
     @group.command(
         name="add", description="Keep a ferritin value (ng/mL = µg/L) from a blood test."

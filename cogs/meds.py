@@ -13,7 +13,6 @@ from typing import Any, ClassVar, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.db.meds import MED_KIND_PREFIX, DoseRecord, Medicine, medicine_of_kind
@@ -34,6 +33,7 @@ from bot.usecases import (
     medicines_overview,
     stop_medicine,
 )
+from cogs._cog import BotCog
 from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
 
 COLOUR = discord.Colour.blurple()
@@ -70,13 +70,9 @@ class MedReminderButton(
     prefix = "rls:meds"
     labels = BUTTONS
 
-    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
+    async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
         tr = translator_for(interaction)
-        self.check_delivery()
-        if self.action == "snooze":
-            await self.snooze(interaction)
-            return
         answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
         result = await answer_medicine_reminder(
             bot.usecases, interaction.user.id, self.delivery_id, answer
@@ -207,7 +203,7 @@ async def medicine_autocomplete(
     ][:25]
 
 
-class MedsCog(commands.Cog):
+class MedsCog(BotCog):
     help_title = N_("Medicines")
     # Every "med:<id>:<n>" schedule: how the engine's pause heads-up names them.
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
@@ -217,9 +213,6 @@ class MedsCog(commands.Cog):
     group = app_commands.Group(
         name="meds", description="Your medicines: reminders with Taken/Skipped, and doses."
     )
-
-    def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
 
     async def cog_load(self) -> None:
         self.bot.engine.register_renderer(MED_KIND_PREFIX, MedRenderer(self.bot))

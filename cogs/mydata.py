@@ -10,7 +10,6 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.cooldowns import EXPORT_SECONDS, cooldown, per_user
@@ -18,6 +17,7 @@ from bot.db.mydata import Rows, json_ready
 from bot.i18n import N_
 from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.usecases import delete_my_data
+from cogs._cog import BotCog
 
 # One message carries at most 10 attachments: the JSON and up to 9 tables as CSV; with more
 # tables than that, the CSVs travel together in one zip.
@@ -57,15 +57,12 @@ def export_files(user_id: int, rows: Rows, exported_at: str) -> list[tuple[str, 
     return [*files, (CSV_ZIP, archive.getvalue())]
 
 
-class MyDataCog(commands.Cog):
+class MyDataCog(BotCog):
     help_title = N_("Your data")
 
     group = app_commands.Group(
         name="mydata", description="Download or delete everything I store about you."
     )
-
-    def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
 
     @group.command(
         name="export", description="Download everything I store about you (JSON and CSV)."

@@ -13,13 +13,14 @@ from discord.ext import commands
 from bot.client import RlsBot
 from bot.interactions import translator_for
 from bot.reminders.engine import ReminderKind
+from cogs._cog import BotCog
 
 log = logging.getLogger(__name__)
 
 
-class PauseNotices(commands.Cog):
+class PauseNotices(BotCog):
     def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self._gathered: tuple[tuple[commands.Cog, ...], dict[str, ReminderKind]] | None = None
 
     def _kinds(self) -> dict[str, ReminderKind]:

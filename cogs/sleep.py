@@ -10,14 +10,12 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.clinical.meds import DoseEvent
@@ -28,7 +26,7 @@ from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import when
-from bot.i18n import N_, Speaker, speaker
+from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase, Said
 from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply, translator_for
 from bot.reminders.engine import (
@@ -62,7 +60,10 @@ from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summa
 from bot.usecases import save_night, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
+from cogs._cog import BotCog
+from cogs._reminder_message import InOwnersLanguage
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
+from cogs._zone import profile_zone
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,6 @@ NEED_ZONE = N_(
     "I need your timezone first, so your nights are dated by your own mornings: use "
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
-
-
-# The person's stored locale (bot.repos.users.locale), for the morning DM.
-LocaleOf = Callable[[int], Awaitable[str | None]]
 OFF_WORDS = frozenset({"off", "stop", "none", "aus", "stopp", "keine"})
 
 
@@ -113,10 +110,7 @@ class SleepService:
         self.bot = bot
 
     async def zone(self, user_id: int) -> str:
-        profile = await self.bot.repos.users.get(user_id)
-        if profile is None or profile.timezone is None:
-            raise UserError(NEED_ZONE)
-        return profile.timezone
+        return await profile_zone(self.bot, user_id, NEED_ZONE)
 
     def today(self, zone: str) -> date:
         return local_date_of(self.bot.clock.now(), zone)
@@ -176,14 +170,16 @@ class SleepService:
         flow = CheckinFlow(self, user_id, zone, night, form, editing=editing, tr=tr)
         await interaction.response.send_modal(TimesModal(flow))
 
-    async def logged_night(self, user_id: int, zone: str, text: str) -> date:
+    async def logged_entry(self, user_id: int, zone: str, text: str) -> SleepEntry:
+        """The entry of the night that `text` names (today, yesterday, a date)."""
         night = parse_night(text, self.today(zone))
-        if await self.bot.repos.diary.get(user_id, night) is None:
+        entry = await self.bot.repos.diary.get(user_id, night)
+        if entry is None:
             raise UserError(
                 N_("You haven't logged the night ending {night}."),
                 night=Day(night, "full", "%a %d %b %Y"),
             )
-        return night
+        return entry
 
     async def save_or_ask(
         self,
@@ -241,11 +237,18 @@ def saved_text(entry: SleepEntry, *, replaced: bool, tr: Speaker = ENGLISH_SPEAK
     )
 
 
-def confirm_unusual_view(
-    service: SleepService, entry: SleepEntry, *, replaces: bool, tr: Speaker = ENGLISH_SPEAKER
+def _save_on_confirm(
+    service: SleepService,
+    entry: SleepEntry,
+    *,
+    replaces: bool,
+    parts: tuple[str, str],
+    labels: tuple[str, str],
+    cancelled: str,
+    confirm_style: discord.ButtonStyle = discord.ButtonStyle.danger,
 ) -> ConfirmView:
-    """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
-    22:00), sometimes true (a day in bed when ill). The entry waits here until answered."""
+    """A question about saving `entry`, which waits here until answered: Confirm saves it.
+    `parts` name the two buttons in their custom_ids."""
 
     async def save(interaction: discord.Interaction[Any]) -> str:
         saved = await save_night(service.bot.usecases, entry)
@@ -254,35 +257,45 @@ def confirm_unusual_view(
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
     return ConfirmView(
         entry.user_id,
-        labels=(tr("Yes, save it"), tr("No, nothing saved")),
+        labels=labels,
         on_confirm=save,
+        cancelled=cancelled,
+        confirm_style=confirm_style,
+        custom_ids=(f"rls:sleep:{parts[0]}:{suffix}", f"rls:sleep:{parts[1]}:{suffix}"),
+        timeout=600,
+    )
+
+
+def confirm_unusual_view(
+    service: SleepService, entry: SleepEntry, *, replaces: bool, tr: Speaker = ENGLISH_SPEAKER
+) -> ConfirmView:
+    """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
+    22:00), sometimes true (a day in bed when ill)."""
+    return _save_on_confirm(
+        service,
+        entry,
+        replaces=replaces,
+        parts=("unusual", "notsaved"),
+        labels=(tr("Yes, save it"), tr("No, nothing saved")),
         cancelled=tr(
             "Not saved; nothing changed. Log the night again with the right times "
             "(`/sleep log` or `/sleep checkin`)."
         ),
         confirm_style=discord.ButtonStyle.primary,
-        custom_ids=(f"rls:sleep:unusual:{suffix}", f"rls:sleep:notsaved:{suffix}"),
-        timeout=600,
     )
 
 
 def replace_view(
     service: SleepService, entry: SleepEntry, tr: Speaker = ENGLISH_SPEAKER
 ) -> ConfirmView:
-    """Replace / Keep when a night is logged twice; the new entry waits here until answered."""
-
-    async def replace(interaction: discord.Interaction[Any]) -> str:
-        saved = await save_night(service.bot.usecases, entry)
-        return saved_text(saved, replaced=True, tr=translator_for(interaction))
-
-    suffix = f"{entry.user_id}:{night_id(entry.night)}"
-    return ConfirmView(
-        entry.user_id,
+    """Replace / Keep when a night is logged twice."""
+    return _save_on_confirm(
+        service,
+        entry,
+        replaces=True,
+        parts=("replace", "keep"),
         labels=(tr("Replace"), tr("Keep the old one")),
-        on_confirm=replace,
         cancelled=tr("Kept your earlier entry."),
-        custom_ids=(f"rls:sleep:replace:{suffix}", f"rls:sleep:keep:{suffix}"),
-        timeout=600,
     )
 
 
@@ -394,20 +407,6 @@ def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> Rendered
     return RenderedMessage(embed=embed, view=view)
 
 
-class PromptRenderer:
-    """The morning DM in the language of the person's latest interaction (English when not
-    known)."""
-
-    def __init__(self, locale_of: LocaleOf | None = None) -> None:
-        self.locale_of = locale_of
-
-    async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
-        locale = None
-        if self.locale_of is not None and outgoing.schedule.user_id is not None:
-            locale = await self.locale_of(outgoing.schedule.user_id)
-        return render_prompt(outgoing, speaker(locale))
-
-
 def prompt_status(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     """`/sleep remind` without a time when a prompt is set: when it comes, or why it doesn't."""
     at = format_local_time(schedule.local_time)
@@ -445,7 +444,7 @@ def prompt_status(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
     return "\n".join(lines)
 
 
-class SleepCog(commands.Cog):
+class SleepCog(BotCog):
     help_title = N_("Sleep diary")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
         KIND: ReminderKind(
@@ -458,11 +457,14 @@ class SleepCog(commands.Cog):
     )
 
     def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.service = SleepService(bot)
 
     async def cog_load(self) -> None:
-        self.bot.engine.register_renderer(KIND, PromptRenderer(self.bot.repos.users.locale))
+        # The morning DM in the language of the person's latest interaction.
+        self.bot.engine.register_renderer(
+            KIND, InOwnersLanguage(render_prompt, self.bot.repos.users.locale)
+        )
 
     @group.command(name="log", description="Log last night in one go (times like 23:15 or 7am).")
     @app_commands.describe(
@@ -716,9 +718,9 @@ class SleepCog(commands.Cog):
     @app_commands.autocomplete(night=night_autocomplete)
     async def edit(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
         zone = await self.service.zone(interaction.user.id)
-        the_night = await self.service.logged_night(interaction.user.id, zone, night)
+        entry = await self.service.logged_entry(interaction.user.id, zone, night)
         await self.service.open_checkin(
-            interaction, interaction.user.id, zone, the_night, editing=True
+            interaction, interaction.user.id, zone, entry.night, editing=True
         )
 
     @group.command(name="delete", description="Delete one night from your diary.")
@@ -726,14 +728,12 @@ class SleepCog(commands.Cog):
     @app_commands.autocomplete(night=night_autocomplete)
     async def delete(self, interaction: discord.Interaction[RlsBot], night: str) -> None:
         zone = await self.service.zone(interaction.user.id)
-        the_night = await self.service.logged_night(interaction.user.id, zone, night)
-        entry = await self.bot.repos.diary.get(interaction.user.id, the_night)
-        assert entry is not None
+        entry = await self.service.logged_entry(interaction.user.id, zone, night)
         tr = translator_for(interaction)
         await send_reply(
             interaction,
             tr("Delete this night?\n{entry}", entry=entry_line(entry, tr)),
-            view=delete_night_view(self.service, interaction.user.id, the_night, tr),
+            view=delete_night_view(self.service, interaction.user.id, entry.night, tr),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar, Literal
@@ -19,7 +19,7 @@ from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp, human_duration, when
-from bot.i18n import ENGLISH, N_, Speaker, speaker
+from bot.i18n import ENGLISH, N_, Speaker
 from bot.i18n.content import localized_routines, routine_safety_line
 from bot.i18n.speech import ENGLISH_SPEAKER, Said
 from bot.interactions import (
@@ -61,13 +61,17 @@ from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
 from cogs._autocomplete import zone_autocomplete
-from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
+from cogs._cog import BotCog
+from cogs._reminder_message import (
+    LocaleOf,
+    ReminderAnswerButton,
+    add_delivery_notes,
+    owner_speaker,
+)
 
 KIND = STRETCH_KIND
 WHAT = N_("stretch reminders")
 COLOUR = discord.Colour.green()
-# The stored locale of a person (bot.repos.users.locale).
-LocaleOf = Callable[[int], Awaitable[str | None]]
 # When DMs are refused, a server that added the bot can post them in its reminder channel.
 CHANNEL_INSTEAD = N_(
     "Or get them in a server's reminder channel: `/stretch remind where:channel` in a server "
@@ -105,19 +109,16 @@ class ReminderButton(
     prefix = "rls:stretch"
     labels = BUTTONS
 
-    async def on_press(self, interaction: discord.Interaction[Any]) -> None:
-        bot: RlsBot = interaction.client
-        tr = translator_for(interaction)
-        self.check_delivery()
-        if self.action == "done":
-            delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
-            await interaction.response.edit_message(
-                embed=_marked_done(interaction.message, delivery, tr), view=None
-            )
-        elif self.action == "snooze":
-            await self.snooze(interaction)
-        else:
+    async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
+        if self.action == "stop":
             await ask_to_stop(interaction)
+            return
+        bot: RlsBot = interaction.client
+        delivery = await bot.engine.done(self.delivery_id, interaction.user.id)
+        await interaction.response.edit_message(
+            embed=_marked_done(interaction.message, delivery, translator_for(interaction)),
+            view=None,
+        )
 
 
 def _marked_done(
@@ -205,10 +206,7 @@ class StretchRenderer:
 
     async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
         schedule = outgoing.schedule
-        locale = None
-        if self.locale_of is not None and schedule.user_id is not None:
-            locale = await self.locale_of(schedule.user_id)
-        tr = speaker(locale)
+        tr = await owner_speaker(outgoing, self.locale_of)
         # Same rotation in every language: the translated list keeps the English order.
         routines = self.routines if tr.locale == ENGLISH else localized_routines(tr.locale)
         local_day = scheduled_date_of(recurrence_of(schedule), outgoing.delivery.due_at)
@@ -365,7 +363,7 @@ def status_text(status: ScheduleStatus, tr: Speaker = ENGLISH_SPEAKER) -> str:
     return "\n".join(lines)
 
 
-class StretchCog(commands.Cog):
+class StretchCog(BotCog):
     help_title = N_("Stretch reminders")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
         KIND: ReminderKind(WHAT, "/stretch status", "/stretch resume", CHANNEL_INSTEAD)
@@ -376,7 +374,7 @@ class StretchCog(commands.Cog):
     )
 
     def __init__(self, bot: RlsBot, routines: list[Routine]) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.routines = routines
 
     async def cog_load(self) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.i18n import N_
@@ -12,17 +11,15 @@ from bot.interactions import send_reply, translator_for
 from bot.scheduling.zones import resolve_zone, said_back
 from bot.usecases import change_zone
 from cogs._autocomplete import zone_autocomplete
+from cogs._cog import BotCog
 
 
-class TimezoneCog(commands.Cog):
+class TimezoneCog(BotCog):
     help_title = N_("Your timezone")
 
     group = app_commands.Group(
         name="timezone", description="Your timezone, used by reminders and the sleep diary."
     )
-
-    def __init__(self, bot: RlsBot) -> None:
-        self.bot = bot
 
     @group.command(name="set", description="Set your timezone (type a city, e.g. Berlin).")
     @app_commands.describe(zone="A city or IANA zone such as Europe/Berlin")

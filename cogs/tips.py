@@ -29,7 +29,6 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.client import RlsBot
 from bot.cooldowns import cooldown, public_tip_limits
@@ -62,6 +61,7 @@ from bot.tips import (
     sources_field,
     suggest_titles,
 )
+from cogs._cog import BotCog
 from cogs._daily_tip import DailyTipRenderer
 
 COLOUR = discord.Colour.dark_teal()
@@ -465,7 +465,7 @@ DYNAMIC_ITEMS = (AnotherTipButton, RelatedTipSelect, OpenTipSelect)
 # --- The cog ----------------------------------------------------------------------------------------
 
 
-class TipsCog(commands.Cog):
+class TipsCog(BotCog):
     """Works in servers and in DMs with the bot."""
 
     help_title = N_("RLS tips")
@@ -473,7 +473,7 @@ class TipsCog(commands.Cog):
     group = app_commands.Group(name="rls", description="Short, sourced tips about Restless Legs.")
 
     def __init__(self, bot: RlsBot, catalog: TipCatalog, rng: random.Random | None = None) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.catalog = catalog
         # Replaceable so tests can fix the sequence of tips.
         self.rng = rng or random.Random()
