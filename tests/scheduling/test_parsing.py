@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
+from typing import Any
 
 import pytest
+from _pytest.mark import ParameterSet
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,18 +62,6 @@ INVALID_TIMES = [
     ("١٧:٣٠", "17:30"),  # Arabic-Indic digits: not silently accepted
     ("5 pm tomorrow", "5 pm tomorrow"),
 ]
-
-
-@pytest.mark.parametrize(("text", "expected"), VALID_TIMES)
-def test_parse_time_valid(text: str, expected: time) -> None:
-    assert parse_time(text) == expected
-
-
-@pytest.mark.parametrize(("text", "mentioned"), INVALID_TIMES)
-def test_parse_time_invalid(text: str, mentioned: str) -> None:
-    with pytest.raises(UserError) as caught:
-        parse_time(text)
-    assert mentioned in caught.value.message
 
 
 def test_parse_time_errors_show_an_example() -> None:
@@ -159,15 +150,27 @@ INVALID_DAYS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), VALID_DAYS)
-def test_parse_days_valid(text: str, expected: Weekdays) -> None:
-    assert parse_days(text) == expected
+def cases(parse: Callable[[str], object], table: list[tuple[str, Any]]) -> list[ParameterSet]:
+    """The rows of one parser's table, each with the parser and named by it."""
+    return [pytest.param(parse, text, then, id=f"{parse.__name__}:{text}") for text, then in table]
 
 
-@pytest.mark.parametrize(("text", "mentioned"), INVALID_DAYS)
-def test_parse_days_invalid(text: str, mentioned: str) -> None:
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"), [*cases(parse_time, VALID_TIMES), *cases(parse_days, VALID_DAYS)]
+)
+def test_valid_text_is_read(parse: Callable[[str], object], text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "mentioned"),
+    [*cases(parse_time, INVALID_TIMES), *cases(parse_days, INVALID_DAYS)],
+)
+def test_invalid_text_is_refused_naming_what_is_wrong(
+    parse: Callable[[str], object], text: str, mentioned: str
+) -> None:
     with pytest.raises(UserError) as caught:
-        parse_days(text)
+        parse(text)
     assert mentioned in caught.value.message
 
 
