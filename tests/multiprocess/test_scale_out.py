@@ -13,6 +13,7 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -211,32 +212,37 @@ FAST = {
 }
 
 
-async def test_a_burst_is_delivered_exactly_once_by_four_processes(
-    emu: DiscordEmulator, schema: str, tmp_path: Path
-) -> None:
+@asynccontextmanager
+async def sending_a_burst(
+    emu: DiscordEmulator, schema: str, tmp_path: Path, **settings: str
+) -> AsyncIterator[tuple[list[BotProcess], list[int]]]:
+    """A burst of due reminders for BURST users and SHARDS sender processes; once the senders are
+    stopped, each reminder must have been sent exactly once."""
     users = await burst_settings(schema, emu, tmp_path)
-    bots = await start_shards(emu, schema, tmp_path, "sender", **FAST)
+    bots = await start_shards(emu, schema, tmp_path, "sender", **settings)
     try:
-        await wait_for_distinct_messages(emu, len(users))
+        yield bots, users
     finally:
         await stop_all(bots)
     await check_exactly_once(emu, schema, users)
+
+
+async def test_a_burst_is_delivered_exactly_once_by_four_processes(
+    emu: DiscordEmulator, schema: str, tmp_path: Path
+) -> None:
+    async with sending_a_burst(emu, schema, tmp_path, **FAST) as (_, users):
+        await wait_for_distinct_messages(emu, len(users))
 
 
 async def test_a_process_killed_mid_burst_loses_and_doubles_nothing(
     emu: DiscordEmulator, schema: str, tmp_path: Path
 ) -> None:
-    users = await burst_settings(schema, emu, tmp_path)
     settings = {**FAST, "REMINDER_LEASE_SECONDS": "5"}  # the killed process's share returns soon
-    bots = await start_shards(emu, schema, tmp_path, "sender", **settings)
-    try:
+    async with sending_a_burst(emu, schema, tmp_path, **settings) as (bots, users):
         await wait_for_distinct_messages(emu, len(users) // SHARDS)
         bots[0].process.send_signal(signal.SIGKILL)  # mid-send, holding leased deliveries
         await bots[0].process.wait()
         await wait_for_distinct_messages(emu, len(users) - len(users) // SHARDS)
-    finally:
-        await stop_all(bots)
-    await check_exactly_once(emu, schema, users)
 
 
 async def test_two_processes_racing_to_migrate_a_fresh_database(
