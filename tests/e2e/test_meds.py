@@ -40,6 +40,13 @@ async def reminder(emu: DiscordEmulator, bot: RlsBot, clock: FakeClock, user: Em
     return await emu.wait_for_dm(user)
 
 
+async def iron_reminder(emu: DiscordEmulator, bot: RlsBot, clock: FakeClock) -> tuple[EmuUser, Any]:
+    """Alice, in Berlin, added her iron tablet at 17:30, and its reminder has reached her."""
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await add_iron(emu, alice)
+    return alice, await reminder(emu, bot, clock, alice)
+
+
 async def test_add_sets_one_reminder_per_time_and_list_shows_them(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
@@ -65,9 +72,8 @@ async def test_add_sets_one_reminder_per_time_and_list_shows_them(
 async def test_reminder_taken_records_one_dose_and_updates_the_message(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
-    alice, bob = await with_zone(bot, emu.add_user("alice")), emu.add_user("bob")
-    await add_iron(emu, alice)
-    dm = await reminder(emu, bot, clock, alice)
+    alice, dm = await iron_reminder(emu, bot, clock)
+    bob = emu.add_user("bob")
     assert dm.embeds[0]["title"] == "Reminder: Iron tablet"
     assert dm.pinged_user_ids == [] and not dm.pings_everyone
     ids = buttons(dm)
@@ -106,9 +112,7 @@ async def snoozed_reminder(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> tuple[EmuUser, Any]:
     """Alice's iron reminder arrived and she tapped Snooze on it."""
-    alice = await with_zone(bot, emu.add_user("alice"))
-    await add_iron(emu, alice)
-    dm = await reminder(emu, bot, clock, alice)
+    alice, dm = await iron_reminder(emu, bot, clock)
     snoozed = await (await emu.click(alice, dm, buttons(dm)["Snooze 15 min"])).response()
     assert snoozed.ephemeral and snoozed.content.startswith("Snoozed.")
     return alice, dm
@@ -165,9 +169,8 @@ async def test_taken_works_after_a_restart(emu: DiscordEmulator, tmp_path: Path,
 async def test_forged_and_stale_custom_ids_change_nothing(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
-    alice, mallory = await with_zone(bot, emu.add_user("alice")), emu.add_user("mallory")
-    await add_iron(emu, alice)
-    dm = await reminder(emu, bot, clock, alice)
+    alice, dm = await iron_reminder(emu, bot, clock)
+    mallory = emu.add_user("mallory")
     delivery_id = int(buttons(dm)["Taken"].split(":")[3])
     forged = f"rls:meds:taken:{delivery_id}:{mallory.id}"
     dm.components[0]["components"][0]["custom_id"] = forged
