@@ -143,51 +143,40 @@ def test_an_onset_on_a_night_outside_both_windows_does_not_count() -> None:
 
 BERLIN, NEW_YORK = "Europe/Berlin", "America/New_York"
 
-# 56 nights ending `today` with onsets at one clock time in the earlier window and another in the
-# later one, a clock change between or inside them: (today, zone, before, after), and what the
-# onset check finds: the medians before and after, in minutes from the start of the evening's
-# date (02:30 after midnight is 1590), and whether the sign holds.
-CLOCK_CHANGES = {
-    # Earlier window all winter time (CET), later window all summer time (CEST), 22:00 every
-    # night: the same clock time, though an hour apart in UTC.
-    "berlin_end_of_march_same_clock_time_is_no_change": (
-        (date(2026, 4, 26), BERLIN, "22:00", "22:00"),
-        (1320, 1320, False),
-    ),
-    # 22:00 summer time before, 20:00 winter time after the 25 October change: two hours
-    # earlier on the clock, only one hour in UTC. The clock is what a person lives by.
-    "berlin_end_of_october_two_clock_hours_earlier_is_a_sign": (
-        (date(2026, 11, 21), BERLIN, "22:00", "20:00"),
-        (1320, 1200, True),
-    ),
-    # 02:30 happened twice on 25 October 2026 in Berlin: the first, still summer time, is read.
-    "the_night_the_clocks_go_back_reads_the_first_0230": (
-        (date(2026, 11, 8), BERLIN, "02:30", "02:30"),
-        (1590, 1590, False),
-    ),
-    # 02:30 did not exist on 29 March 2026 in Berlin; the diary reads it as 03:30 CEST. One such
-    # night among 28 moves no median.
-    "berlin_spring_forward_gap_time_is_read_as_the_diary_reads_it": (
-        (date(2026, 4, 10), BERLIN, "02:30", "02:30"),
-        (1590, 1590, False),
-    ),
-    # The later window includes 8 March, New York's change.
-    "new_york_spring_forward_and_an_earlier_onset": (
-        (date(2026, 3, 28), NEW_YORK, "23:15", "21:15"),
-        (1395, 1275, True),
-    ),
-    "new_york_spring_forward_at_the_same_clock_time_is_no_change": (
-        (date(2026, 3, 28), NEW_YORK, "23:15", "23:15"),
-        (1395, 1395, False),
-    ),
-}
 
-
-@pytest.mark.parametrize(("nights", "expected"), CLOCK_CHANGES.values(), ids=CLOCK_CHANGES)
+@pytest.mark.parametrize(
+    ("today", "zone", "before", "after", "expected"),
+    [
+        # Earlier window all winter time (CET), later window all summer time (CEST), 22:00 every
+        # night: the same clock time, though an hour apart in UTC.
+        (date(2026, 4, 26), BERLIN, "22:00", "22:00", (1320, 1320, False)),
+        # 22:00 summer time before, 20:00 winter time after the 25 October change: two hours
+        # earlier on the clock, only one hour in UTC. The clock is what a person lives by.
+        (date(2026, 11, 21), BERLIN, "22:00", "20:00", (1320, 1200, True)),
+        # 02:30 happened twice on 25 October 2026 in Berlin: the first, still summer time, is read.
+        (date(2026, 11, 8), BERLIN, "02:30", "02:30", (1590, 1590, False)),
+        # 02:30 did not exist on 29 March 2026 in Berlin; the diary reads it as 03:30 CEST. One
+        # such night among 28 moves no median.
+        (date(2026, 4, 10), BERLIN, "02:30", "02:30", (1590, 1590, False)),
+        # The later window includes 8 March, New York's change.
+        (date(2026, 3, 28), NEW_YORK, "23:15", "21:15", (1395, 1275, True)),
+        (date(2026, 3, 28), NEW_YORK, "23:15", "23:15", (1395, 1395, False)),
+    ],
+    ids=[
+        "berlin_end_of_march_same_clock_time_is_no_change",
+        "berlin_end_of_october_two_clock_hours_earlier_is_a_sign",
+        "the_night_the_clocks_go_back_reads_the_first_0230",
+        "berlin_spring_forward_gap_time_is_read_as_the_diary_reads_it",
+        "new_york_spring_forward_and_an_earlier_onset",
+        "new_york_spring_forward_at_the_same_clock_time_is_no_change",
+    ],
+)
 def test_onsets_across_a_clock_change_are_compared_by_the_clock(
-    nights: tuple[date, str, str, str], expected: tuple[int, int, bool]
+    today: date, zone: str, before: str, after: str, expected: tuple[int, int, bool]
 ) -> None:
-    today, zone, before, after = nights
+    """56 nights ending `today`, symptoms starting at the clock time `before` in the earlier
+    window and `after` in the later one: the medians in minutes from the start of the evening's
+    date (02:30 after midnight is 1590), and whether the sign holds."""
     onset = check(watch(onsets(today, before, after, zone), today).checks, ONSET)
     assert (onset.earlier_value, onset.later_value, onset.holds) == expected
 
