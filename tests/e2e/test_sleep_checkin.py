@@ -181,6 +181,16 @@ async def turn(emu: DiscordEmulator, user: EmuUser, page: EmuCallback, part: str
     assert answer.type == 7, answer.content  # the same message shows the other page
 
 
+async def on_the_rls_page_with(
+    emu: DiscordEmulator, bot: RlsBot, *regions: str
+) -> tuple[EmuUser, EmuCallback]:
+    """Alice's check-in turned to its RLS page, with ``regions`` picked there."""
+    alice, page = await start(emu, bot)
+    await turn(emu, alice, page, "next")
+    await pick(emu, alice, page, "regions", *regions)
+    return alice, page
+
+
 def shown_picked(page: EmuCallback, part: str, user: EmuUser) -> list[str]:
     """The values a menu on the page shows as picked, sorted."""
     assert page.message is not None
@@ -435,9 +445,7 @@ async def test_save_on_the_first_page_leaves_regions_and_rest_unknown(
 async def test_regions_picked_then_cleared_are_unknown_not_none(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
-    alice, page = await start(emu, bot)
-    await turn(emu, alice, page, "next")
-    await pick(emu, alice, page, "regions", "trunk")
+    alice, page = await on_the_rls_page_with(emu, bot, "trunk")
     await pick(emu, alice, page, "regions")  # everything unticked again
     await (await emu.click(alice, page, cid("save", alice))).response()
     assert (await only_night(bot, alice)).body_regions is None
@@ -446,9 +454,7 @@ async def test_regions_picked_then_cleared_are_unknown_not_none(
 async def test_regions_survive_back_and_forth_and_the_naps_page(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
-    alice, page = await start(emu, bot)
-    await turn(emu, alice, page, "next")
-    await pick(emu, alice, page, "regions", "legs", "trunk")
+    alice, page = await on_the_rls_page_with(emu, bot, "legs", "trunk")
     await pick(emu, alice, page, "rest", "0")
     await turn(emu, alice, page, "back")
     await pick(emu, alice, page, "quality", "2")
@@ -470,9 +476,7 @@ async def test_regions_survive_back_and_forth_and_the_naps_page(
 async def test_a_failed_note_on_the_naps_page_keeps_regions_and_the_page(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
-    alice, page = await start(emu, bot)
-    await turn(emu, alice, page, "next")
-    await pick(emu, alice, page, "regions", "arms")
+    alice, page = await on_the_rls_page_with(emu, bot, "arms")
     await turn(emu, alice, page, "tonaps")
     opened = await emu.click(alice, page, cid("note", alice))
     failed = await (
