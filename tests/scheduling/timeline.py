@@ -29,13 +29,11 @@ class Transition:
     after: timedelta
 
     @property
-    def wall_before(self) -> datetime:
-        """Wall time the clock would have shown at ``at`` without the change."""
-        return wall_at(self.at, self.before)
-
-    @property
-    def wall_after(self) -> datetime:
-        return wall_at(self.at, self.after)
+    def walls(self) -> tuple[datetime, datetime]:
+        """Where the change skips (a gap) or repeats (a fold) wall time, earlier end first: what
+        the clock would show at ``at`` with the old offset and with the new one."""
+        low, high = sorted((wall_at(self.at, self.before), wall_at(self.at, self.after)))
+        return low, high
 
 
 def _offset(zone: ZoneInfo, timestamp: int) -> timedelta:
