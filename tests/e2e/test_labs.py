@@ -21,8 +21,9 @@ async def with_zone(bot: RlsBot, user: EmuUser, zone: str = "Europe/Berlin") -> 
     return user
 
 
-async def run(emu: DiscordEmulator, user: EmuUser, name: str, **options: Any) -> Any:
-    reply = await (await emu.slash(user, name, options)).response()
+async def run(emu: DiscordEmulator, user: EmuUser, command: str, **options: Any) -> Any:
+    """The reply to ``command``, which must be ephemeral (options may include one called name)."""
+    reply = await (await emu.slash(user, command, options)).response()
     assert reply.ephemeral, reply.content
     return reply
 

@@ -16,19 +16,13 @@ from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
 from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import buttons, deliver_due
-from tests.e2e.test_labs import with_zone
+from tests.e2e.test_labs import run, with_zone
 
 BERLIN = "Europe/Berlin"
 # The clock fixture: Monday 2 March 2026, 13:00 in Berlin. 17:30 Berlin is 16:30 UTC.
 DUE = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)
 WEEK_AGO = datetime(2026, 2, 20, tzinfo=UTC)
 LATER = datetime(2026, 3, 10, tzinfo=UTC)
-
-
-async def run(emu: DiscordEmulator, user: EmuUser, command: str, **options: Any) -> Any:
-    reply = await (await emu.slash(user, command, options)).response()
-    assert reply.ephemeral, reply.content
-    return reply
 
 
 async def add_iron(emu: DiscordEmulator, user: EmuUser, times: str = "17:30") -> Any:

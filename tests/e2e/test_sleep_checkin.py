@@ -9,13 +9,9 @@ from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
 from bot.emulator.interactions import EmuCallback, find_component
 from bot.sleep.entry import SleepEntry
+from tests.e2e.test_labs import with_zone
 
 TODAY = date(2026, 3, 2)
-
-
-async def with_zone(bot: RlsBot, user: EmuUser) -> EmuUser:
-    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
-    return user
 
 
 def cid(part: str, user: EmuUser, night: str = "20260302") -> str:
@@ -189,6 +185,13 @@ async def on_the_rls_page_with(
     await turn(emu, alice, page, "next")
     await pick(emu, alice, page, "regions", *regions)
     return alice, page
+
+
+async def region_completions(emu: DiscordEmulator, user: EmuUser, typed: str) -> list[str]:
+    """What /sleep log's regions autocomplete offers ``user`` for ``typed``."""
+    options = {"bed": "23:00", "wake": "7:00", "regions": typed}
+    choices = await emu.autocomplete(user, "sleep log", options, focused="regions")
+    return [c["value"] for c in choices]
 
 
 def shown_picked(page: EmuCallback, part: str, user: EmuUser) -> list[str]:
@@ -529,13 +532,7 @@ async def test_sleep_log_regions_none_bad_words_and_autocomplete(
     ).response()
     assert bad.ephemeral and "isn't one of the body regions" in bad.content
     assert await bot.repos.diary.recent_nights(alice.id, 5) == []
-    choices = await emu.autocomplete(
-        alice,
-        "sleep log",
-        {"bed": "23:00", "wake": "7:00", "regions": "legs, a"},
-        focused="regions",
-    )
-    assert [c["value"] for c in choices] == ["legs, arms"]
+    assert await region_completions(emu, alice, "legs, a") == ["legs, arms"]
     none = {"bed": "23:00", "wake": "7:00", "regions": "none", "rest": 0}
     saved = await (await emu.slash(alice, "sleep log", none)).response()
     assert "no body region" in saved.content
