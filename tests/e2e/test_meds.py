@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
 from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import buttons, deliver_due
-from tests.e2e.test_labs import run, with_zone
+from tests.e2e.test_labs import refused_keeping_nothing, run, with_zone
 
 BERLIN = "Europe/Berlin"
 # The clock fixture: Monday 2 March 2026, 13:00 in Berlin. 17:30 Berlin is 16:30 UTC.
@@ -229,13 +229,9 @@ async def test_stop_ends_the_reminders_and_keeps_the_history(
     ],
 )
 async def test_bad_input_is_explained_and_changes_nothing(
-    emu: DiscordEmulator, bot: RlsBot, options: dict[str, str], expected: str
+    emu: DiscordEmulator, bot: RlsBot, options: dict[str, Any], expected: str
 ) -> None:
-    alice = await with_zone(bot, emu.add_user("alice"))
-    reply = await run(emu, alice, "meds add", **options)
-    assert expected in reply.content
-    assert await bot.repos.meds.medicines(alice.id, include_stopped=True) == []
-    assert await bot.repos.reminders.user_schedules(alice.id) == []
+    await refused_keeping_nothing(emu, bot, "meds add", options, expected)
 
 
 async def test_an_eleventh_medicine_and_a_second_of_a_name_are_refused(
