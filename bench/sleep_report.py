@@ -22,12 +22,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.common import machine
+from bench.sleep_stats import varied_night
 from bot.clinical.labs import LabResult
 from bot.clinical.meds import DoseEvent
 from bot.clinical.watch import watch, watch_lines
 from bot.sleep.drawing import draw, shutdown
 from bot.sleep.entry import SleepEntry
-from bot.sleep.form import NightForm, build_entry
+from bot.sleep.form import build_entry
 from bot.sleep.pagetext import pdf_core_fonts
 from bot.sleep.report import (
     PAGE_STYLE,
@@ -64,14 +65,9 @@ def year_of_nights(nights: int, today: date = TODAY) -> list[SleepEntry]:
         if back % 17 == 5:
             continue  # not logged
         onset_hour = 21 - (2 if back < 28 else 0)
-        form = NightForm(
-            into_bed=f"{22 + back % 2}:{(back * 7) % 60:02d}",
-            final_wake=f"{6 + back % 2}:{(back * 11) % 60:02d}",
+        form = replace(
+            varied_night(back),
             out_of_bed=f"{7 + back % 2}:{(back * 11) % 60:02d}",
-            sleep_latency_min=back % 40,
-            awakenings=back % 4,
-            awake_min=(back * 3) % 60,
-            quality=1 + back % 5,
             severity=None if back % 13 == 7 else back % 11,
             rls_onset=f"{onset_hour}:{(back * 13) % 60:02d}",
             tags={"stretched", "caffeine"} if back % 3 else {"caffeine"},

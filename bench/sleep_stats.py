@@ -35,22 +35,27 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
 
 
+def varied_night(back: int) -> NightForm:
+    """The answers for the night ``back`` days ago in the benchmarks' diaries: times, latency,
+    awakenings, quality, severity and tags that vary from night to night."""
+    return NightForm(
+        into_bed=f"{22 + back % 2}:{(back * 7) % 60:02d}",
+        final_wake=f"{6 + back % 2}:{(back * 11) % 60:02d}",
+        sleep_latency_min=back % 40,
+        awakenings=back % 4,
+        awake_min=(back * 3) % 60,
+        quality=1 + back % 5,
+        severity=back % 11,
+        tags={"stretched"} if back % 3 else {"caffeine"},
+    )
+
+
 def year_of_nights(user_id: int, nights: int) -> list[SleepEntry]:
     entries = []
     for back in range(nights):
-        form = NightForm(
-            into_bed=f"{22 + back % 2}:{(back * 7) % 60:02d}",
-            final_wake=f"{6 + back % 2}:{(back * 11) % 60:02d}",
-            sleep_latency_min=back % 40,
-            awakenings=back % 4,
-            awake_min=(back * 3) % 60,
-            quality=1 + back % 5,
-            severity=back % 11,
-            tags={"stretched"} if back % 3 else {"caffeine"},
-        )
         entries.append(
             build_entry(
-                form,
+                varied_night(back),
                 user_id=user_id,
                 night=TODAY - timedelta(days=back),
                 zone_name="Europe/Berlin",

@@ -6,6 +6,7 @@ import os
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -15,6 +16,7 @@ import pytest
 from bot.db import Database, Repositories, build_repositories
 from bot.db.postgres import PostgresDatabase
 from bot.db.sqlite import SqliteDatabase
+from bot.emulator import DiscordEmulator
 
 # Cache bytecode even where PYTHONDONTWRITEBYTECODE is set (as on the CI machines): without it every
 # bot a test starts recompiles each cog from source (discord.py's load_extension re-executes the
@@ -83,6 +85,15 @@ async def drop_postgres_schema(schema: str) -> None:
         await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     finally:
         await admin.close()
+
+
+@asynccontextmanager
+async def emulator_that_never_failed(*, validate: bool) -> AsyncIterator[DiscordEmulator]:
+    """A running emulator for one test, which fails if a handler of the emulator itself failed
+    (its own bug, not the bot's) at any time up to its shutdown."""
+    async with DiscordEmulator(validate=validate) as emulator:
+        yield emulator
+    assert emulator.internal_errors == []
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -24,6 +24,7 @@ from bot.clinical.meds import (
 )
 from bot.errors import UserError
 from bot.scheduling.recurrence import Weekdays
+from tests.friendly import parsed_or_refused
 
 NOW = datetime(2026, 6, 10, 22, 10, tzinfo=UTC)  # 00:10 on 11 June in Berlin
 
@@ -148,10 +149,8 @@ def test_log_dose_keeps_the_persons_name_and_the_zone() -> None:
 
 @given(st.text(max_size=80))
 def test_any_times_text_is_times_or_a_friendly_error(text: str) -> None:
-    try:
-        times = parse_medicine_times(text)
-    except UserError as exc:
-        assert exc.message
+    times = parsed_or_refused(parse_medicine_times, text)
+    if times is None:
         return
     assert 1 <= len(times) <= 4
     assert list(times) == sorted(set(times))
@@ -172,9 +171,8 @@ def test_any_up_to_four_distinct_times_round_trip(times: list[time]) -> None:
 
 @given(st.text(max_size=100))
 def test_any_name_is_a_name_or_a_friendly_error(text: str) -> None:
-    try:
-        name = parse_medicine_name(text)
-    except UserError:
+    name = parsed_or_refused(parse_medicine_name, text)
+    if name is None:
         return
     assert 1 <= len(name) <= 60 and name == name.strip() and "\n" not in name
     assert medicine_key(name) == medicine_key(f"  {name.upper()} ") or not name.isascii()

@@ -141,57 +141,55 @@ def test_an_onset_on_a_night_outside_both_windows_does_not_count() -> None:
 # -- DST -------------------------------------------------------------------------------------
 
 
-def test_berlin_end_of_march_same_clock_time_is_no_change() -> None:
-    # Earlier window all winter time (CET), later window all summer time (CEST), 22:00 every
-    # night: the same clock time, though an hour apart in UTC.
-    today = date(2026, 4, 26)
-    nights = onsets(today, "22:00", "22:00")
+BERLIN, NEW_YORK = "Europe/Berlin", "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("today", "zone", "before", "after", "expected"),
+    [
+        # Earlier window all winter time (CET), later window all summer time (CEST), 22:00 every
+        # night: the same clock time, though an hour apart in UTC.
+        (date(2026, 4, 26), BERLIN, "22:00", "22:00", (1320, 1320, False)),
+        # 22:00 summer time before, 20:00 winter time after the 25 October change: two hours
+        # earlier on the clock, only one hour in UTC. The clock is what a person lives by.
+        (date(2026, 11, 21), BERLIN, "22:00", "20:00", (1320, 1200, True)),
+        # 02:30 happened twice on 25 October 2026 in Berlin: the first, still summer time, is read.
+        (date(2026, 11, 8), BERLIN, "02:30", "02:30", (1590, 1590, False)),
+        # 02:30 did not exist on 29 March 2026 in Berlin; the diary reads it as 03:30 CEST. One
+        # such night among 28 moves no median.
+        (date(2026, 4, 10), BERLIN, "02:30", "02:30", (1590, 1590, False)),
+        # The later window includes 8 March, New York's change.
+        (date(2026, 3, 28), NEW_YORK, "23:15", "21:15", (1395, 1275, True)),
+        (date(2026, 3, 28), NEW_YORK, "23:15", "23:15", (1395, 1395, False)),
+    ],
+    ids=[
+        "berlin_end_of_march_same_clock_time_is_no_change",
+        "berlin_end_of_october_two_clock_hours_earlier_is_a_sign",
+        "the_night_the_clocks_go_back_reads_the_first_0230",
+        "berlin_spring_forward_gap_time_is_read_as_the_diary_reads_it",
+        "new_york_spring_forward_and_an_earlier_onset",
+        "new_york_spring_forward_at_the_same_clock_time_is_no_change",
+    ],
+)
+def test_onsets_across_a_clock_change_are_compared_by_the_clock(
+    today: date, zone: str, before: str, after: str, expected: tuple[int, int, bool]
+) -> None:
+    """56 nights ending `today`, symptoms starting at the clock time `before` in the earlier
+    window and `after` in the later one: the medians in minutes from the start of the evening's
+    date (02:30 after midnight is 1590), and whether the sign holds."""
+    onset = check(watch(onsets(today, before, after, zone), today).checks, ONSET)
+    assert (onset.earlier_value, onset.later_value, onset.holds) == expected
+
+
+def test_onsets_at_one_clock_time_across_the_march_change_are_an_hour_apart_in_utc() -> None:
+    nights = onsets(date(2026, 4, 26), "22:00", "22:00")
     assert nights[0].rls_onset is not None and nights[-1].rls_onset is not None
-    assert nights[0].rls_onset.hour == 21 and nights[-1].rls_onset.hour == 20  # UTC
-    onset = check(watch(nights, today).checks, ONSET)
-    assert (onset.earlier_value, onset.later_value, onset.holds) == (1320, 1320, False)
+    assert nights[0].rls_onset.hour == 21 and nights[-1].rls_onset.hour == 20
 
 
-def test_berlin_end_of_october_two_clock_hours_earlier_is_a_sign() -> None:
-    # 22:00 summer time before, 20:00 winter time after the 25 October change: two hours
-    # earlier on the clock, only one hour in UTC. The clock is what a person lives by.
-    today = date(2026, 11, 21)
-    nights = onsets(today, "22:00", "20:00")
-    onset = check(watch(nights, today).checks, ONSET)
-    assert onset.holds is True
-    assert onset.earlier_value is not None and onset.later_value is not None
-    assert onset.earlier_value - onset.later_value == 120
-
-
-def test_the_night_the_clocks_go_back_reads_the_first_0230() -> None:
-    zone = "Europe/Berlin"
-    n = night(date(2026, 10, 25), zone, onset="02:30")
-    assert n.rls_onset == at(date(2026, 10, 25), "02:30", zone)  # fold=0: still summer time
-    nights = onsets(date(2026, 11, 8), "02:30", "02:30", zone)
-    onset = check(watch(nights, date(2026, 11, 8)).checks, ONSET)
-    assert (onset.earlier_value, onset.later_value, onset.holds) == (1590, 1590, False)
-
-
-def test_berlin_spring_forward_gap_time_is_read_as_the_diary_reads_it() -> None:
-    # 02:30 did not exist on 29 March 2026 in Berlin; the diary reads it as 03:30 CEST. One such
-    # night among 28 moves no median.
-    today = date(2026, 4, 10)
-    nights = onsets(today, "02:30", "02:30")
-    onset = check(watch(nights, today).checks, ONSET)
-    assert onset.holds is False
-    assert onset.later_value == 1590
-
-
-def test_new_york_spring_forward_and_an_earlier_onset() -> None:
-    zone = "America/New_York"
-    today = date(2026, 3, 28)  # later window includes 8 March, the change
-    nights = onsets(today, "23:15", "21:15", zone)
-    onset = check(watch(nights, today).checks, ONSET)
-    assert onset.holds is True
-    assert onset.earlier_value is not None and onset.later_value is not None
-    assert onset.earlier_value - onset.later_value == 120
-    steady_nights = onsets(today, "23:15", "23:15", zone)
-    assert check(watch(steady_nights, today).checks, ONSET).holds is False
+def test_the_night_the_clocks_go_back_an_onset_at_0230_is_still_summer_time() -> None:
+    n = night(date(2026, 10, 25), BERLIN, onset="02:30")
+    assert n.rls_onset == at(date(2026, 10, 25), "02:30", BERLIN)  # fold=0
 
 
 def test_new_york_fall_back_on_diary_entries() -> None:

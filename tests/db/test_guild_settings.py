@@ -28,15 +28,13 @@ from bot.db.guild_settings import (
 )
 from bot.db.migrations import load_migrations
 from bot.db.reminders import (
-    ClaimDecision,
-    Decide,
-    DueSchedule,
     ScheduleSpec,
     ServerOwnedError,
     ServerScheduleSpec,
 )
 from bot.db.sqlite import SqliteDatabase
 from tests.conftest import drop_postgres_schema, open_postgres_schema
+from tests.db.test_reminders import pending
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MOD = 4242
@@ -217,13 +215,6 @@ async def test_delete_forgets_the_server(repos: Repositories) -> None:
 # -- schedules a server owns -----------------------------------------------------------------------
 
 
-def _pending(next_due: datetime | None) -> Decide:
-    def decide(schedule: DueSchedule) -> ClaimDecision:
-        return ClaimDecision(status="pending", late_seconds=0, next_due=next_due)
-
-    return decide
-
-
 async def test_server_schedule_is_saved_once_per_server_and_kind(repos: Repositories) -> None:
     saved = await repos.reminders.save_server_schedule(TIP_SPEC, NOW, NOW)
     assert saved.member_id is None and saved.member_id is None
@@ -246,7 +237,7 @@ async def test_server_schedule_is_saved_once_per_server_and_kind(repos: Reposito
 
 async def test_server_schedule_is_claimed_and_leased_without_a_member(repos: Repositories) -> None:
     schedule = await repos.reminders.save_server_schedule(TIP_SPEC, NOW, NOW)
-    assert await repos.reminders.claim_due(NOW, 10, _pending(NOW + timedelta(days=1))) == 1
+    assert await repos.reminders.claim_due(NOW, 10, pending(NOW + timedelta(days=1))) == 1
     [(delivery, leased)] = await repos.reminders.lease_pending(NOW, NOW + timedelta(minutes=2), 10)
     assert delivery.schedule_id == schedule.id and delivery.member_id is None
     assert leased.member_id is None and leased.channel_id == 700
@@ -282,7 +273,7 @@ async def test_deleting_server_schedules_leaves_members_alone(repos: Repositorie
         NOW,
         NOW,
     )
-    await repos.reminders.claim_due(NOW, 10, _pending(None))
+    await repos.reminders.claim_due(NOW, 10, pending(None))
     assert await repos.reminders.delete_server_schedules(7, "server_tip") == 1
     assert await repos.reminders.get_server_schedule(7, "other") is not None
     assert await repos.reminders.delete_server_schedules(7) == 1
@@ -301,7 +292,7 @@ async def _fill_version_4(db: Database) -> None:
     repos = build_repositories(db)
     spec = ScheduleSpec(11, "stretch", time(17, 0), 0b1111111, "UTC", guild_id=5, channel_id=6)
     schedule = await repos.reminders.save_schedule(spec, NOW, NOW)
-    await repos.reminders.claim_due(NOW, 10, _pending(NOW + timedelta(days=1)))
+    await repos.reminders.claim_due(NOW, 10, pending(NOW + timedelta(days=1)))
     [first] = await repos.reminders.recent_deliveries(schedule.id, 1)
     await repos.reminders.add_delivery(
         schedule, NOW + timedelta(minutes=15), "snooze", NOW, snoozed_from=first.id

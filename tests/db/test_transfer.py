@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import asyncpg
 import pytest
 
 from bot.db import build_repositories
+from bot.db.postgres import PostgresDatabase
 from bot.db.reminders import ClaimDecision, DueSchedule, ScheduleSpec
 from bot.db.sqlite import SqliteDatabase
 from bot.db.transfer import TransferError, copy_sqlite_to_postgres
@@ -81,40 +83,54 @@ def sqlite_counts(path: Path) -> dict[str, int]:
     return counts
 
 
-async def test_every_row_is_copied_and_reads_back_the_same(tmp_path: Path) -> None:
-    source = tmp_path / "old.sqlite3"
-    await make_source(source)
-    target, schema = await open_postgres_schema()
+@pytest.fixture
+async def source(tmp_path: Path) -> Path:
+    """A SQLite database file with rows in every table that has any (see make_source)."""
+    path = tmp_path / "old.sqlite3"
+    await make_source(path)
+    return path
+
+
+@pytest.fixture
+async def target() -> AsyncIterator[PostgresDatabase]:
+    """A PostgreSQL database confined to a fresh schema, dropped after the test."""
+    db, schema = await open_postgres_schema()
     try:
-        copied = await copy_sqlite_to_postgres(source, target)
-        counts = sqlite_counts(source)
-        assert {c.table: c.rows for c in copied} == counts
-        assert counts["deliveries"] == 4 and counts["sleep_entries"] == 1
-
-        old_db = await SqliteDatabase.open(source)
-        old, new = build_repositories(old_db), build_repositories(target)
-        for user in (1, 2, 3):
-            assert await new.users.get(user) == await old.users.get(user)
-            assert await new.reminders.get_schedule(user, "stretch") == (
-                await old.reminders.get_schedule(user, "stretch")
-            )
-            assert await new.reminders.get_dm_channel(user) == 900 + user
-            assert await new.tip_history.recent(user, 5) == ["symptoms-urge-to-move"]
-        schedule = await new.reminders.get_schedule(1, "stretch")
-        assert schedule is not None
-        assert await new.reminders.recent_deliveries(schedule.id, 10) == (
-            await old.reminders.recent_deliveries(schedule.id, 10)
-        )
-        assert await new.diary.get(1, date(2026, 3, 2)) == await old.diary.get(1, date(2026, 3, 2))
-        assert (await new.guild_settings.get(50)).reminder_channel_id == 500
-        await old_db.close()
-
-        # New rows continue after the copied ids instead of colliding with them.
-        extra = await new.reminders.add_delivery(schedule, NOW + timedelta(hours=2), "now", NOW)
-        assert extra is not None and extra.id > max(d.id for d in await old_recent(source))
+        yield db
     finally:
-        await target.close()
+        await db.close()
         await drop_postgres_schema(schema)
+
+
+async def test_every_row_is_copied_and_reads_back_the_same(
+    source: Path, target: PostgresDatabase
+) -> None:
+    copied = await copy_sqlite_to_postgres(source, target)
+    counts = sqlite_counts(source)
+    assert {c.table: c.rows for c in copied} == counts
+    assert counts["deliveries"] == 4 and counts["sleep_entries"] == 1
+
+    old_db = await SqliteDatabase.open(source)
+    old, new = build_repositories(old_db), build_repositories(target)
+    for user in (1, 2, 3):
+        assert await new.users.get(user) == await old.users.get(user)
+        assert await new.reminders.get_schedule(user, "stretch") == (
+            await old.reminders.get_schedule(user, "stretch")
+        )
+        assert await new.reminders.get_dm_channel(user) == 900 + user
+        assert await new.tip_history.recent(user, 5) == ["symptoms-urge-to-move"]
+    schedule = await new.reminders.get_schedule(1, "stretch")
+    assert schedule is not None
+    assert await new.reminders.recent_deliveries(schedule.id, 10) == (
+        await old.reminders.recent_deliveries(schedule.id, 10)
+    )
+    assert await new.diary.get(1, date(2026, 3, 2)) == await old.diary.get(1, date(2026, 3, 2))
+    assert (await new.guild_settings.get(50)).reminder_channel_id == 500
+    await old_db.close()
+
+    # New rows continue after the copied ids instead of colliding with them.
+    extra = await new.reminders.add_delivery(schedule, NOW + timedelta(hours=2), "now", NOW)
+    assert extra is not None and extra.id > max(d.id for d in await old_recent(source))
 
 
 async def old_recent(source: Path) -> list:
@@ -129,21 +145,16 @@ async def old_recent(source: Path) -> list:
     return rows
 
 
-async def test_a_target_with_rows_is_refused_and_left_alone(tmp_path: Path) -> None:
-    source = tmp_path / "old.sqlite3"
-    await make_source(source)
-    target, schema = await open_postgres_schema()
-    try:
-        await target.migrate()
-        await build_repositories(target).users.set_timezone(77, "UTC", NOW)
-        with pytest.raises(TransferError, match="must be empty"):
-            await copy_sqlite_to_postgres(source, target)
-        async with target.connection() as conn:
-            assert await conn.fetchval("SELECT count(*) FROM users") == 1
-            assert await conn.fetchval("SELECT count(*) FROM schedules") == 0
-    finally:
-        await target.close()
-        await drop_postgres_schema(schema)
+async def test_a_target_with_rows_is_refused_and_left_alone(
+    source: Path, target: PostgresDatabase
+) -> None:
+    await target.migrate()
+    await build_repositories(target).users.set_timezone(77, "UTC", NOW)
+    with pytest.raises(TransferError, match="must be empty"):
+        await copy_sqlite_to_postgres(source, target)
+    async with target.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM users") == 1
+        assert await conn.fetchval("SELECT count(*) FROM schedules") == 0
 
 
 async def migrate_to_postgres_process(source: Path, schema: str, *, cwd: Path) -> bytes:
@@ -171,9 +182,7 @@ async def migrate_to_postgres_process(source: Path, schema: str, *, cwd: Path) -
     return out
 
 
-async def test_the_cli_command_reports_counts(tmp_path: Path) -> None:
-    source = tmp_path / "old.sqlite3"
-    await make_source(source)
+async def test_the_cli_command_reports_counts(tmp_path: Path, source: Path) -> None:
     target, schema = await open_postgres_schema()
     await target.close()
     try:
@@ -188,12 +197,7 @@ async def test_the_cli_command_reports_counts(tmp_path: Path) -> None:
         await drop_postgres_schema(schema)
 
 
-async def test_a_missing_source_is_refused(tmp_path: Path) -> None:
-    target, schema = await open_postgres_schema()
-    try:
-        with pytest.raises(TransferError, match="does not exist"):
-            await copy_sqlite_to_postgres(tmp_path / "nope.sqlite3", target)
-        assert not (tmp_path / "nope.sqlite3").exists()
-    finally:
-        await target.close()
-        await drop_postgres_schema(schema)
+async def test_a_missing_source_is_refused(tmp_path: Path, target: PostgresDatabase) -> None:
+    with pytest.raises(TransferError, match="does not exist"):
+        await copy_sqlite_to_postgres(tmp_path / "nope.sqlite3", target)
+    assert not (tmp_path / "nope.sqlite3").exists()

@@ -22,6 +22,7 @@ from cogs._sleep_checkin import all_options
 from tests.e2e.stretch_steps import buttons
 from tests.e2e.test_german_replies import completed, german
 from tests.e2e.test_sleep import seed, with_zone
+from tests.e2e.test_sleep_checkin import region_completions
 from tests.e2e.test_sleep_watch import augmenting
 from tests.sleep.test_report import pdf_streams
 
@@ -167,13 +168,7 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
         assert reply.ephemeral and message in reply.content, (options, reply.content)
     assert await bot.repos.diary.recent_nights(anna.id, 5) == []
     # The regions' autocomplete offers German words, which /sleep log reads.
-    choices = await emu.autocomplete(
-        anna,
-        "sleep log",
-        {"bed": "22:30", "wake": "6:00", "regions": "beine, r"},
-        focused="regions",
-    )
-    assert [c["value"] for c in choices] == ["beine, rumpf"]
+    assert await region_completions(emu, anna, "beine, r") == ["beine, rumpf"]
     logged: dict[str, Any] = {
         "bed": "22:30",
         "wake": "6 Uhr",

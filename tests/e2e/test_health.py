@@ -5,31 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import aiohttp
-
-from bot.client import RlsBot
 from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator
-from bot.emulator.testing import running_client
 from bot.health import HealthCheck
-from tests.e2e.conftest import TOKEN, bot_settings
-from tests.e2e.test_metrics import free_port
-
-
-async def get(port: int, path: str) -> tuple[int, str, str]:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(f"http://127.0.0.1:{port}{path}") as response,
-    ):
-        return response.status, response.headers["Content-Type"], await response.text()
+from tests.e2e.test_metrics import bot_serving_metrics, get
 
 
 async def test_health_is_readiness_and_metrics_stay_prometheus(
     emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
 ) -> None:
-    port = free_port()
-    bot = RlsBot(bot_settings(emu, tmp_path, metrics_port=port), clock=clock)
-    async with running_client(emu, bot, token=TOKEN):
+    async with bot_serving_metrics(emu, tmp_path, clock) as (bot, port):
         await emu.wait_until_ready(timeout=30)
         status, kind, body = await get(port, "/health")
         assert (status, kind) == (200, "application/json; charset=utf-8")

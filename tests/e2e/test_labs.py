@@ -21,10 +21,25 @@ async def with_zone(bot: RlsBot, user: EmuUser, zone: str = "Europe/Berlin") -> 
     return user
 
 
-async def run(emu: DiscordEmulator, user: EmuUser, name: str, **options: Any) -> Any:
-    reply = await (await emu.slash(user, name, options)).response()
+async def run(emu: DiscordEmulator, user: EmuUser, command: str, **options: Any) -> Any:
+    """The reply to ``command``, which must be ephemeral (options may include one called name)."""
+    reply = await (await emu.slash(user, command, options)).response()
     assert reply.ephemeral, reply.content
     return reply
+
+
+async def refused_keeping_nothing(
+    emu: DiscordEmulator, bot: RlsBot, command: str, options: dict[str, Any], says: str
+) -> None:
+    """Alice, in Berlin, runs ``command`` with bad ``options``: the answer says ``says`` (no
+    apology for a bug) and nothing of hers is stored: no lab value, medicine or schedule."""
+    alice = await with_zone(bot, emu.add_user("alice"))
+    reply = await run(emu, alice, command, **options)
+    assert says in reply.content
+    assert "Sorry, something went wrong" not in reply.content
+    assert await bot.repos.labs.all(alice.id) == []
+    assert await bot.repos.meds.medicines(alice.id, include_stopped=True) == []
+    assert await bot.repos.reminders.user_schedules(alice.id) == []
 
 
 def buttons(message: Any) -> dict[str, str]:
@@ -97,11 +112,7 @@ async def test_the_same_day_again_updates_the_value(emu: DiscordEmulator, bot: R
 async def test_bad_input_is_a_friendly_error_and_keeps_nothing(
     emu: DiscordEmulator, bot: RlsBot, options: dict[str, Any], says: str
 ) -> None:
-    alice = await with_zone(bot, emu.add_user("alice"))
-    reply = await run(emu, alice, "labs add", **options)
-    assert says in reply.content
-    assert "Sorry, something went wrong" not in reply.content
-    assert await bot.repos.labs.all(alice.id) == []
+    await refused_keeping_nothing(emu, bot, "labs add", options, says)
 
 
 async def test_today_is_the_persons_own_day(

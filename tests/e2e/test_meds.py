@@ -16,19 +16,13 @@ from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
 from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import buttons, deliver_due
-from tests.e2e.test_labs import with_zone
+from tests.e2e.test_labs import refused_keeping_nothing, run, with_zone
 
 BERLIN = "Europe/Berlin"
 # The clock fixture: Monday 2 March 2026, 13:00 in Berlin. 17:30 Berlin is 16:30 UTC.
 DUE = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)
 WEEK_AGO = datetime(2026, 2, 20, tzinfo=UTC)
 LATER = datetime(2026, 3, 10, tzinfo=UTC)
-
-
-async def run(emu: DiscordEmulator, user: EmuUser, command: str, **options: Any) -> Any:
-    reply = await (await emu.slash(user, command, options)).response()
-    assert reply.ephemeral, reply.content
-    return reply
 
 
 async def add_iron(emu: DiscordEmulator, user: EmuUser, times: str = "17:30") -> Any:
@@ -38,6 +32,13 @@ async def add_iron(emu: DiscordEmulator, user: EmuUser, times: str = "17:30") ->
 async def reminder(emu: DiscordEmulator, bot: RlsBot, clock: FakeClock, user: EmuUser) -> Any:
     await deliver_due(bot, clock, DUE + timedelta(seconds=10))
     return await emu.wait_for_dm(user)
+
+
+async def iron_reminder(emu: DiscordEmulator, bot: RlsBot, clock: FakeClock) -> tuple[EmuUser, Any]:
+    """Alice, in Berlin, added her iron tablet at 17:30, and its reminder has reached her."""
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await add_iron(emu, alice)
+    return alice, await reminder(emu, bot, clock, alice)
 
 
 async def test_add_sets_one_reminder_per_time_and_list_shows_them(
@@ -65,9 +66,8 @@ async def test_add_sets_one_reminder_per_time_and_list_shows_them(
 async def test_reminder_taken_records_one_dose_and_updates_the_message(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
-    alice, bob = await with_zone(bot, emu.add_user("alice")), emu.add_user("bob")
-    await add_iron(emu, alice)
-    dm = await reminder(emu, bot, clock, alice)
+    alice, dm = await iron_reminder(emu, bot, clock)
+    bob = emu.add_user("bob")
     assert dm.embeds[0]["title"] == "Reminder: Iron tablet"
     assert dm.pinged_user_ids == [] and not dm.pings_everyone
     ids = buttons(dm)
@@ -106,9 +106,7 @@ async def snoozed_reminder(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> tuple[EmuUser, Any]:
     """Alice's iron reminder arrived and she tapped Snooze on it."""
-    alice = await with_zone(bot, emu.add_user("alice"))
-    await add_iron(emu, alice)
-    dm = await reminder(emu, bot, clock, alice)
+    alice, dm = await iron_reminder(emu, bot, clock)
     snoozed = await (await emu.click(alice, dm, buttons(dm)["Snooze 15 min"])).response()
     assert snoozed.ephemeral and snoozed.content.startswith("Snoozed.")
     return alice, dm
@@ -165,9 +163,8 @@ async def test_taken_works_after_a_restart(emu: DiscordEmulator, tmp_path: Path,
 async def test_forged_and_stale_custom_ids_change_nothing(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
-    alice, mallory = await with_zone(bot, emu.add_user("alice")), emu.add_user("mallory")
-    await add_iron(emu, alice)
-    dm = await reminder(emu, bot, clock, alice)
+    alice, dm = await iron_reminder(emu, bot, clock)
+    mallory = emu.add_user("mallory")
     delivery_id = int(buttons(dm)["Taken"].split(":")[3])
     forged = f"rls:meds:taken:{delivery_id}:{mallory.id}"
     dm.components[0]["components"][0]["custom_id"] = forged
@@ -236,13 +233,9 @@ async def test_stop_ends_the_reminders_and_keeps_the_history(
     ],
 )
 async def test_bad_input_is_explained_and_changes_nothing(
-    emu: DiscordEmulator, bot: RlsBot, options: dict[str, str], expected: str
+    emu: DiscordEmulator, bot: RlsBot, options: dict[str, Any], expected: str
 ) -> None:
-    alice = await with_zone(bot, emu.add_user("alice"))
-    reply = await run(emu, alice, "meds add", **options)
-    assert expected in reply.content
-    assert await bot.repos.meds.medicines(alice.id, include_stopped=True) == []
-    assert await bot.repos.reminders.user_schedules(alice.id) == []
+    await refused_keeping_nothing(emu, bot, "meds add", options, expected)
 
 
 async def test_an_eleventh_medicine_and_a_second_of_a_name_are_refused(

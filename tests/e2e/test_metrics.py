@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,21 +23,30 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def scrape(port: int) -> str:
+async def get(port: int, path: str) -> tuple[int, str, str]:
+    """Status, content type and body of ``path`` on the bot's local HTTP endpoint."""
     async with (
         aiohttp.ClientSession() as http,
-        http.get(f"http://127.0.0.1:{port}/metrics") as response,
+        http.get(f"http://127.0.0.1:{port}{path}") as response,
     ):
-        assert response.status == 200
-        return await response.text()
+        return response.status, response.headers["Content-Type"], await response.text()
+
+
+@asynccontextmanager
+async def bot_serving_metrics(
+    emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[tuple[RlsBot, int]]:
+    """The bot running on the emulator, and the free local port its /health and /metrics are on."""
+    port = free_port()
+    bot = RlsBot(bot_settings(emu, tmp_path, metrics_port=port), clock=clock)
+    async with running_client(emu, bot, token=TOKEN):
+        yield bot, port
 
 
 async def test_metrics_count_deliveries_claims_and_interactions(
     emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
 ) -> None:
-    port = free_port()
-    bot = RlsBot(bot_settings(emu, tmp_path, metrics_port=port), clock=clock)
-    async with running_client(emu, bot, token=TOKEN):
+    async with bot_serving_metrics(emu, tmp_path, clock) as (bot, port):
         await bot.tree.sync()
         alice = emu.add_user("alice")
         ix = await emu.slash(
@@ -48,14 +59,18 @@ async def test_metrics_count_deliveries_claims_and_interactions(
         await bot.engine.tick()
         bot.metrics.drained(await bot.engine.drain())
         await emu.wait_for_dm(alice)
-        text = await scrape(port)
-    assert 'rls_interactions_total{type="application_command"} 1.0' in text
-    assert "rls_reminders_claimed_total 1.0" in text
-    assert "rls_reminder_claim_seconds_count" in text
-    assert "rls_reminder_backlog" in text
-    assert "rls_event_loop_lag_seconds" in text
-    assert 'rls_deliveries_total{outcome="sent"} 1.0' in text
-    assert 'rls_deliveries_total{outcome="failed"} 0.0' in text
+        status, _, text = await get(port, "/metrics")
+    assert status == 200
+    for series in (
+        'rls_interactions_total{type="application_command"} 1.0',
+        "rls_reminders_claimed_total 1.0",
+        "rls_reminder_claim_seconds_count",
+        "rls_reminder_backlog",
+        "rls_event_loop_lag_seconds",
+        'rls_deliveries_total{outcome="sent"} 1.0',
+        'rls_deliveries_total{outcome="failed"} 0.0',
+    ):
+        assert series in text
 
 
 def test_interactions_are_counted_per_type_through_one_child_each() -> None:

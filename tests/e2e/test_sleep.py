@@ -11,14 +11,10 @@ from bot.clinical.labs import LabResult
 from bot.db.reminders import ScheduleSpec
 from bot.emulator import DiscordEmulator, EmuUser
 from bot.sleep.form import NightForm, build_entry
+from tests.e2e.test_labs import with_zone
 
 EPHEMERAL = 64
 TODAY = date(2026, 3, 2)  # the clock fixture: Monday 13:00 in Berlin
-
-
-async def with_zone(bot: RlsBot, user: EmuUser) -> EmuUser:
-    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
-    return user
 
 
 async def seed(bot: RlsBot, user: EmuUser, nights: int = 4) -> None:

@@ -9,13 +9,9 @@ from bot.clock import FakeClock
 from bot.emulator import DiscordEmulator, EmuUser
 from bot.emulator.interactions import EmuCallback, find_component
 from bot.sleep.entry import SleepEntry
+from tests.e2e.test_labs import with_zone
 
 TODAY = date(2026, 3, 2)
-
-
-async def with_zone(bot: RlsBot, user: EmuUser) -> EmuUser:
-    await bot.repos.users.set_timezone(user.id, "Europe/Berlin", bot.clock.now())
-    return user
 
 
 def cid(part: str, user: EmuUser, night: str = "20260302") -> str:
@@ -179,6 +175,23 @@ async def pick(emu: DiscordEmulator, user: EmuUser, page: EmuCallback, part: str
 async def turn(emu: DiscordEmulator, user: EmuUser, page: EmuCallback, part: str) -> None:
     answer = await (await emu.click(user, page, cid(part, user))).response()
     assert answer.type == 7, answer.content  # the same message shows the other page
+
+
+async def on_the_rls_page_with(
+    emu: DiscordEmulator, bot: RlsBot, *regions: str
+) -> tuple[EmuUser, EmuCallback]:
+    """Alice's check-in turned to its RLS page, with ``regions`` picked there."""
+    alice, page = await start(emu, bot)
+    await turn(emu, alice, page, "next")
+    await pick(emu, alice, page, "regions", *regions)
+    return alice, page
+
+
+async def region_completions(emu: DiscordEmulator, user: EmuUser, typed: str) -> list[str]:
+    """What /sleep log's regions autocomplete offers ``user`` for ``typed``."""
+    options = {"bed": "23:00", "wake": "7:00", "regions": typed}
+    choices = await emu.autocomplete(user, "sleep log", options, focused="regions")
+    return [c["value"] for c in choices]
 
 
 def shown_picked(page: EmuCallback, part: str, user: EmuUser) -> list[str]:
@@ -435,9 +448,7 @@ async def test_save_on_the_first_page_leaves_regions_and_rest_unknown(
 async def test_regions_picked_then_cleared_are_unknown_not_none(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
-    alice, page = await start(emu, bot)
-    await turn(emu, alice, page, "next")
-    await pick(emu, alice, page, "regions", "trunk")
+    alice, page = await on_the_rls_page_with(emu, bot, "trunk")
     await pick(emu, alice, page, "regions")  # everything unticked again
     await (await emu.click(alice, page, cid("save", alice))).response()
     assert (await only_night(bot, alice)).body_regions is None
@@ -446,9 +457,7 @@ async def test_regions_picked_then_cleared_are_unknown_not_none(
 async def test_regions_survive_back_and_forth_and_the_naps_page(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
-    alice, page = await start(emu, bot)
-    await turn(emu, alice, page, "next")
-    await pick(emu, alice, page, "regions", "legs", "trunk")
+    alice, page = await on_the_rls_page_with(emu, bot, "legs", "trunk")
     await pick(emu, alice, page, "rest", "0")
     await turn(emu, alice, page, "back")
     await pick(emu, alice, page, "quality", "2")
@@ -470,9 +479,7 @@ async def test_regions_survive_back_and_forth_and_the_naps_page(
 async def test_a_failed_note_on_the_naps_page_keeps_regions_and_the_page(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
-    alice, page = await start(emu, bot)
-    await turn(emu, alice, page, "next")
-    await pick(emu, alice, page, "regions", "arms")
+    alice, page = await on_the_rls_page_with(emu, bot, "arms")
     await turn(emu, alice, page, "tonaps")
     opened = await emu.click(alice, page, cid("note", alice))
     failed = await (
@@ -525,13 +532,7 @@ async def test_sleep_log_regions_none_bad_words_and_autocomplete(
     ).response()
     assert bad.ephemeral and "isn't one of the body regions" in bad.content
     assert await bot.repos.diary.recent_nights(alice.id, 5) == []
-    choices = await emu.autocomplete(
-        alice,
-        "sleep log",
-        {"bed": "23:00", "wake": "7:00", "regions": "legs, a"},
-        focused="regions",
-    )
-    assert [c["value"] for c in choices] == ["legs, arms"]
+    assert await region_completions(emu, alice, "legs, a") == ["legs, arms"]
     none = {"bed": "23:00", "wake": "7:00", "regions": "none", "rest": 0}
     saved = await (await emu.slash(alice, "sleep log", none)).response()
     assert "no body region" in saved.content

@@ -47,20 +47,21 @@ async def test_done_then_snooze_before_the_edit_arrives(
 
 @asynccontextmanager
 async def check_in_opened_in_a_first_run(
-    emu: DiscordEmulator, settings: Settings, clock: FakeClock, user: EmuUser
-) -> AsyncIterator[Any]:
-    """A first bot process in which the user, in Berlin, has just opened /sleep checkin."""
+    emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[tuple[EmuUser, Settings, Any]]:
+    """A first bot process in which Alice, in Berlin, has just opened /sleep checkin: Alice, the
+    settings a restarted process runs with (the same database), and her opened command."""
+    alice = emu.add_user("alice")
+    settings = bot_settings(emu, tmp_path)
     async with bot_process(emu, settings, clock) as first:
-        await first.repos.users.set_timezone(user.id, "Europe/Berlin", clock.now())
-        yield await emu.slash(user, "sleep checkin")
+        await first.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
+        yield alice, settings, await emu.slash(alice, "sleep checkin")
 
 
 async def test_a_form_sent_after_a_restart_is_answered_with_what_was_typed(
     emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
 ) -> None:
-    alice = emu.add_user("alice")
-    settings = bot_settings(emu, tmp_path)
-    async with check_in_opened_in_a_first_run(emu, settings, clock, alice) as opened:
+    async with check_in_opened_in_a_first_run(emu, tmp_path, clock) as (alice, settings, opened):
         await opened.response()
     # The form was open while the bot restarted: the new process has no such form.
     async with bot_process(emu, settings, clock) as second:
@@ -74,9 +75,7 @@ async def test_a_form_sent_after_a_restart_is_answered_with_what_was_typed(
 async def test_a_page_of_a_check_in_from_a_previous_run(
     emu: DiscordEmulator, tmp_path: Path, clock: FakeClock
 ) -> None:
-    alice = emu.add_user("alice")
-    settings = bot_settings(emu, tmp_path)
-    async with check_in_opened_in_a_first_run(emu, settings, clock, alice) as opened:
+    async with check_in_opened_in_a_first_run(emu, tmp_path, clock) as (alice, settings, opened):
         page = await (
             await emu.submit_modal(alice, opened, {"bed": "23:00", "wake": "7:00"})
         ).response()

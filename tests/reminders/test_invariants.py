@@ -38,16 +38,13 @@ from bot.reminders.engine import (
 from bot.reminders.transport import LeaseLost, Outgoing, SentMessage
 from bot.scheduling.recurrence import local_date_of
 from tests.failing import Broken, failing
-from tests.zones import DST_ZONES
+from tests.zones import BEFORE_2026_CHANGES_IN_EUROPE_AND_THE_US, DST_ZONES
 
 ZONES = DST_ZONES
 # Starts a few days before DST changes of 2026 in both hemispheres, and an ordinary week.
 STARTS = [
-    datetime(2026, 3, 6, 12, tzinfo=UTC),
-    datetime(2026, 3, 27, 12, tzinfo=UTC),
-    datetime(2026, 4, 3, 12, tzinfo=UTC),
-    datetime(2026, 10, 23, 12, tzinfo=UTC),
-    datetime(2026, 10, 30, 12, tzinfo=UTC),
+    *BEFORE_2026_CHANGES_IN_EUROPE_AND_THE_US,
+    datetime(2026, 4, 3, 12, tzinfo=UTC),  # Auckland's and Lord Howe's change on 5 April
     datetime(2026, 6, 10, 12, tzinfo=UTC),
 ]
 KIND = "stretch"

@@ -4,6 +4,7 @@ is kept as done; the renderer registry's families ("med:" renders every "med:…
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -27,46 +28,62 @@ def engine_on(
     return ReminderEngine(repos.reminders, repos.users, clock, transport)
 
 
-async def test_once_fires_once_and_is_kept_as_done(database: Database) -> None:
+@dataclass
+class World:
+    """User 1, who lives in Berlin, on 2 March 2026, and the engine that reminds them."""
+
+    database: Database
+    repos: Repositories
+    clock: FakeClock
+    transport: RecordingTransport
+    engine: ReminderEngine
+
+    def restarted(self) -> ReminderEngine:
+        """The engine of a restarted bot: new repositories on the same database and clock, and
+        sending through the same transport, so that every send is seen."""
+        return engine_on(build_repositories(self.database), self.clock, self.transport)
+
+
+@pytest.fixture
+async def world(database: Database) -> World:
     repos = build_repositories(database)
     clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
-    engine = engine_on(repos, clock, transport)
     await repos.users.set_timezone(1, BERLIN, clock.now())
-    schedule = await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    return World(database, repos, clock, transport, engine_on(repos, clock, transport))
+
+
+async def test_once_fires_once_and_is_kept_as_done(world: World) -> None:
+    schedule = await world.engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
     assert schedule.next_due == DUE and is_once(schedule.days_mask)
     assert schedule.days_mask == ONCE | 1  # Monday
-    assert engine.upcoming(schedule, 3) == [DUE]
+    assert world.engine.upcoming(schedule, 3) == [DUE]
 
-    clock.set(DUE - timedelta(seconds=1))
-    assert await engine.tick() == 0
-    clock.set(DUE + timedelta(seconds=20))
-    assert await engine.tick() == 1
+    world.clock.set(DUE - timedelta(seconds=1))
+    assert await world.engine.tick() == 0
+    world.clock.set(DUE + timedelta(seconds=20))
+    assert await world.engine.tick() == 1
     # A restart between the claim and the send: a new engine sends it, once.
-    restarted = engine_on(build_repositories(database), clock, transport)
+    restarted = world.restarted()
     assert await restarted.tick() == 0
     assert (await restarted.drain()).sent == 1
     for day in range(1, 9):  # never due again, whatever the day or the weekday
-        clock.set(DUE + timedelta(days=day, seconds=30))
+        world.clock.set(DUE + timedelta(days=day, seconds=30))
         assert await restarted.tick() == 0
         await restarted.drain()
-    assert [o.delivery.due_at for o in transport.sent] == [DUE]
-    kept = await repos.reminders.get_schedule(1, KIND)
+    assert [o.delivery.due_at for o in world.transport.sent] == [DUE]
+    kept = await world.repos.reminders.get_schedule(1, KIND)
     assert kept is not None and kept.next_due is None and kept.pause_reason is None
-    assert engine.upcoming(kept, 3) == []
+    assert world.engine.upcoming(kept, 3) == []
 
 
-async def test_once_replaces_and_moves_with_the_zone(database: Database) -> None:
-    repos = build_repositories(database)
-    clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
-    engine = engine_on(repos, clock, transport)
-    await repos.users.set_timezone(1, BERLIN, clock.now())
-    await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
-    later = await engine.remind_once(1, KIND, date(2026, 4, 6), time(9, 0), BERLIN)
+async def test_once_replaces_and_moves_with_the_zone(world: World) -> None:
+    await world.engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    later = await world.engine.remind_once(1, KIND, date(2026, 4, 6), time(9, 0), BERLIN)
     assert later.next_due == datetime(2026, 4, 6, 7, 0, tzinfo=UTC)
-    [moved] = await engine.change_zone(1, "America/New_York")
+    [moved] = await world.engine.change_zone(1, "America/New_York")
     assert moved.next_due == later.next_due  # the instant it was set for stays
-    clock.set(DUE + timedelta(seconds=5))
-    assert await engine.tick() == 0  # the replaced date is gone
+    world.clock.set(DUE + timedelta(seconds=5))
+    assert await world.engine.tick() == 0  # the replaced date is gone
 
 
 async def test_a_once_date_in_the_past_is_refused(database: Database) -> None:
@@ -103,43 +120,35 @@ async def test_a_familys_pauses_are_told_once_together(database: Database) -> No
     assert await engine.pause_notices(1, kinds) == []
 
 
-async def test_a_once_reminder_missed_while_offline_arrives_late_once(database: Database) -> None:
+async def test_a_once_reminder_missed_while_offline_arrives_late_once(world: World) -> None:
     """A retest reminder months away is never lost: the bot down for a day over its time sends
     it after the restart, late (the delivery says how late), and only once."""
-    repos = build_repositories(database)
-    clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
-    engine = engine_on(repos, clock, transport)
-    await repos.users.set_timezone(1, BERLIN, clock.now())
-    await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
-    clock.set(DUE + timedelta(days=1, minutes=3))  # offline over the due time
-    restarted = engine_on(build_repositories(database), clock, transport)
+    await world.engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    world.clock.set(DUE + timedelta(days=1, minutes=3))  # offline over the due time
+    restarted = world.restarted()
     assert await restarted.tick() == 1
     report = await restarted.drain()
     assert report.sent == 1 and report.skipped == 0
-    [outgoing] = transport.sent
+    [outgoing] = world.transport.sent
     assert outgoing.delivery.due_at == DUE
     assert outgoing.late_seconds == int(timedelta(days=1, minutes=3).total_seconds())
     for day in range(1, 4):
-        clock.set(DUE + timedelta(days=1 + day))
+        world.clock.set(DUE + timedelta(days=1 + day))
         assert await restarted.tick() == 0
         await restarted.drain()
-    assert len(transport.sent) == 1
-    kept = await repos.reminders.get_schedule(1, KIND)
+    assert len(world.transport.sent) == 1
+    kept = await world.repos.reminders.get_schedule(1, KIND)
     assert kept is not None and kept.next_due is None
 
 
-async def test_a_claimed_once_delivery_sent_late_after_a_restart(database: Database) -> None:
+async def test_a_claimed_once_delivery_sent_late_after_a_restart(world: World) -> None:
     """Claimed on time, then the bot went down before sending: still sent, once."""
-    repos = build_repositories(database)
-    clock, transport = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)), RecordingTransport()
-    engine = engine_on(repos, clock, transport)
-    await repos.users.set_timezone(1, BERLIN, clock.now())
-    await engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
-    clock.set(DUE + timedelta(seconds=5))
-    assert await engine.tick() == 1
-    clock.set(DUE + timedelta(days=1))
-    restarted = engine_on(build_repositories(database), clock, transport)
+    await world.engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    world.clock.set(DUE + timedelta(seconds=5))
+    assert await world.engine.tick() == 1
+    world.clock.set(DUE + timedelta(days=1))
+    restarted = world.restarted()
     assert await restarted.tick() == 0
     assert (await restarted.drain()).sent == 1
     await restarted.drain()
-    assert len(transport.sent) == 1
+    assert len(world.transport.sent) == 1

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
+from typing import Any
 
 import pytest
+from _pytest.mark import ParameterSet
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import UserError
 from bot.scheduling.parsing import parse_days, parse_pause_days, parse_time
 from bot.scheduling.recurrence import Weekdays
+from tests.friendly import parsed_or_refused
 
 VALID_TIMES = [
     ("17:30", time(17, 30)),
@@ -60,18 +64,6 @@ INVALID_TIMES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), VALID_TIMES)
-def test_parse_time_valid(text: str, expected: time) -> None:
-    assert parse_time(text) == expected
-
-
-@pytest.mark.parametrize(("text", "mentioned"), INVALID_TIMES)
-def test_parse_time_invalid(text: str, mentioned: str) -> None:
-    with pytest.raises(UserError) as caught:
-        parse_time(text)
-    assert mentioned in caught.value.message
-
-
 def test_parse_time_errors_show_an_example() -> None:
     for text in ("25:99", "abc", "13pm", ""):
         with pytest.raises(UserError, match="Try 17:30 or 5:30 pm"):
@@ -107,12 +99,8 @@ def test_parse_time_round_trips_12_hour(hour: int, minute: int, half: str) -> No
 
 @given(st.text(max_size=40))
 def test_parse_time_never_crashes(text: str) -> None:
-    try:
-        result = parse_time(text)
-    except UserError as error:
-        assert error.message
-    else:
-        assert isinstance(result, time)
+    result = parsed_or_refused(parse_time, text)
+    assert result is None or isinstance(result, time)
 
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -162,15 +150,27 @@ INVALID_DAYS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), VALID_DAYS)
-def test_parse_days_valid(text: str, expected: Weekdays) -> None:
-    assert parse_days(text) == expected
+def cases(parse: Callable[[str], object], table: list[tuple[str, Any]]) -> list[ParameterSet]:
+    """The rows of one parser's table, each with the parser and named by it."""
+    return [pytest.param(parse, text, then, id=f"{parse.__name__}:{text}") for text, then in table]
 
 
-@pytest.mark.parametrize(("text", "mentioned"), INVALID_DAYS)
-def test_parse_days_invalid(text: str, mentioned: str) -> None:
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"), [*cases(parse_time, VALID_TIMES), *cases(parse_days, VALID_DAYS)]
+)
+def test_valid_text_is_read(parse: Callable[[str], object], text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "mentioned"),
+    [*cases(parse_time, INVALID_TIMES), *cases(parse_days, INVALID_DAYS)],
+)
+def test_invalid_text_is_refused_naming_what_is_wrong(
+    parse: Callable[[str], object], text: str, mentioned: str
+) -> None:
     with pytest.raises(UserError) as caught:
-        parse_days(text)
+        parse(text)
     assert mentioned in caught.value.message
 
 
@@ -182,12 +182,8 @@ def test_parse_days_round_trips_labels(days: set[int]) -> None:
 
 @given(st.text(max_size=60))
 def test_parse_days_never_crashes(text: str) -> None:
-    try:
-        result = parse_days(text)
-    except UserError as error:
-        assert error.message
-    else:
-        assert result
+    result = parsed_or_refused(parse_days, text)
+    assert result is None or result
 
 
 @pytest.mark.parametrize("days", [1, 7, 30])

@@ -143,7 +143,7 @@ def around_a_transition(draw: st.DrawFn) -> tuple[DailySchedule, datetime]:
     """A schedule whose time falls inside or right next to a real 2025-2027 gap or fold."""
     zone = draw(st.sampled_from(DST_ZONES))
     transition = draw(st.sampled_from(transitions_2025_2027(zone)))
-    low, high = sorted((transition.wall_before, transition.wall_after))
+    low, high = transition.walls
     minutes = int((high - low).total_seconds() // 60)
     wall = low + timedelta(minutes=draw(st.integers(-2, minutes + 1)))
     days = draw(day_sets)
@@ -180,7 +180,7 @@ def _sweep_cases() -> list[tuple[str, Transition, datetime]]:
         # Daily sampling finds every 2026 change (none come in pairs within a day) in ~1 s.
         zone = ZoneInfo(name)
         for transition in find_transitions(zone, year_start, year_start.replace(2027), 86_400):
-            low, high = sorted((transition.wall_before, transition.wall_after))
+            low, high = transition.walls
             middle = low + (high - low) / 2
             for wall in {low, middle.replace(second=0), high - timedelta(minutes=1)}:
                 cases.append((name, transition, wall))

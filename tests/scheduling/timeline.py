@@ -17,6 +17,11 @@ from zoneinfo import ZoneInfo
 SAMPLE_STEP = 6 * 3600
 
 
+def wall_at(instant: datetime, offset: timedelta) -> datetime:
+    """The naive wall time a clock at ``offset`` from UTC shows at ``instant``."""
+    return (instant + offset).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class Transition:
     at: datetime  # first UTC instant with the new offset
@@ -24,13 +29,11 @@ class Transition:
     after: timedelta
 
     @property
-    def wall_before(self) -> datetime:
-        """Wall time the clock would have shown at ``at`` without the change."""
-        return (self.at + self.before).replace(tzinfo=None)
-
-    @property
-    def wall_after(self) -> datetime:
-        return (self.at + self.after).replace(tzinfo=None)
+    def walls(self) -> tuple[datetime, datetime]:
+        """Where the change skips (a gap) or repeats (a fold) wall time, earlier end first: what
+        the clock would show at ``at`` with the old offset and with the new one."""
+        low, high = sorted((wall_at(self.at, self.before), wall_at(self.at, self.after)))
+        return low, high
 
 
 def _offset(zone: ZoneInfo, timestamp: int) -> timedelta:
@@ -76,11 +79,11 @@ class Piece:
 
     @property
     def wall_start(self) -> datetime:
-        return (self.start + self.offset).replace(tzinfo=None)
+        return wall_at(self.start, self.offset)
 
     @property
     def wall_end(self) -> datetime:
-        return (self.end + self.offset).replace(tzinfo=None)
+        return wall_at(self.end, self.offset)
 
 
 class Timeline:
@@ -98,7 +101,7 @@ class Timeline:
     def wall(self, instant: datetime) -> datetime:
         for piece in self.pieces:
             if piece.start <= instant < piece.end:
-                return (instant + piece.offset).replace(tzinfo=None)
+                return wall_at(instant, piece.offset)
         raise AssertionError(f"{instant} is outside the timeline")
 
     def instants_showing(self, wall: datetime) -> list[datetime]:

@@ -35,14 +35,19 @@ def spelled(word: str) -> st.SearchStrategy[str]:
     return st.tuples(pad, cased, pad).map(lambda t: t[0] + t[1].replace(" ", " " * 1) + t[2])
 
 
-@given(
-    st.lists(st.sampled_from(sorted(GERMAN_TAGS)), min_size=1, unique=True).flatmap(
-        lambda words: st.tuples(st.just(words), st.tuples(*(spelled(w) for w in words)))
+def typed_list(names: dict[str, str]) -> st.SearchStrategy[tuple[str, set[str]]]:
+    """Some of the German ``names``, comma-separated as typed, and the stored values they mean."""
+    return st.lists(st.sampled_from(sorted(names)), min_size=1, unique=True).flatmap(
+        lambda words: st.tuples(*(spelled(w) for w in words)).map(
+            lambda typed: (",".join(typed), {names[w] for w in words})
+        )
     )
-)
-def test_german_tag_names_become_the_known_tags(case: tuple[list[str], tuple[str, ...]]) -> None:
-    words, typed = case
-    assert parse_tags(set(), ",".join(typed)) == {GERMAN_TAGS[w] for w in words}
+
+
+@given(typed_list(GERMAN_TAGS))
+def test_german_tag_names_become_the_known_tags(case: tuple[str, set[str]]) -> None:
+    typed, tags = case
+    assert parse_tags(set(), typed) == tags
 
 
 def test_every_german_tag_label_reads_back_as_its_tag() -> None:
@@ -63,14 +68,10 @@ def test_a_german_typo_is_pointed_to_the_german_tag() -> None:
         raise AssertionError("a typo of a known tag should be refused")
 
 
-@given(
-    st.lists(st.sampled_from(sorted(GERMAN_REGIONS)), min_size=1, unique=True).flatmap(
-        lambda words: st.tuples(st.just(words), st.tuples(*(spelled(w) for w in words)))
-    )
-)
-def test_german_region_names_become_the_regions(case: tuple[list[str], tuple[str, ...]]) -> None:
-    words, typed = case
-    assert parse_regions(set(), ",".join(typed)) == {GERMAN_REGIONS[w] for w in words}
+@given(typed_list(GERMAN_REGIONS))
+def test_german_region_names_become_the_regions(case: tuple[str, set[str]]) -> None:
+    typed, regions = case
+    assert parse_regions(set(), typed) == regions
 
 
 def test_keine_means_no_symptoms_anywhere() -> None:

@@ -33,51 +33,65 @@ def night(
     )
 
 
-def test_ordinary_night_crossing_midnight() -> None:
-    # Mon 2 Mar 22:45 into bed, 23:00 tried, 20 min to fall asleep, 30 min awake,
-    # Tue 06:30 final wake, 06:45 up.
-    # TIB = 22:45 -> 06:45 = 8h00 = 480 min
-    # TST = (23:00 -> 06:30 = 7h30 = 450) - 20 - 30 = 400 min
-    # SE  = 400 / 480 = 83.33 %
-    e = night(date(2026, 3, 3), "22:45", "23:00", "6:30", "6:45", 20, 30)
-    assert e.into_bed == datetime(2026, 3, 2, 21, 45, tzinfo=UTC)
-    assert e.out_of_bed == datetime(2026, 3, 3, 5, 45, tzinfo=UTC)
-    m = night_metrics(e)
-    assert m.time_in_bed_min == 480
-    assert m.total_sleep_min == 400
-    assert m.efficiency == pytest.approx(83.333, abs=0.001)
+def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
-def test_bed_after_midnight_is_on_the_night_date() -> None:
-    # 00:30 -> 08:00 on Tue: TIB 7h30 = 450; TST = 450 - 10 - 0 = 440; SE 97.78 %
-    e = night(date(2026, 3, 3), "00:30", "00:30", "8:00", "8:00", 10, 0)
-    assert e.into_bed == datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
-    assert time_in_bed(e) == timedelta(minutes=450)
-    assert total_sleep(e) == timedelta(minutes=440)
-    assert efficiency(e) == pytest.approx(97.778, abs=0.001)
+# Each night worked out by hand: its instants in UTC, then TIB, TST and SE.
+WORKED_NIGHTS = [
+    pytest.param(
+        # Mon 2 Mar 22:45 into bed, 23:00 tried, 20 min to fall asleep, 30 min awake,
+        # Tue 06:30 final wake, 06:45 up.
+        # TIB = 22:45 -> 06:45 = 8h00 = 480 min
+        # TST = (23:00 -> 06:30 = 7h30 = 450) - 20 - 30 = 400 min
+        # SE  = 400 / 480 = 83.33 %
+        night(date(2026, 3, 3), "22:45", "23:00", "6:30", "6:45", 20, 30),
+        (utc(3, 2, 21, 45), utc(3, 3, 5, 30), utc(3, 3, 5, 45)),
+        (480, 400, 83.333),
+        id="ordinary_night_crossing_midnight",
+    ),
+    pytest.param(
+        # 00:30 -> 08:00 on Tue: TIB 7h30 = 450; TST = 450 - 10 - 0 = 440; SE 97.78 %
+        night(date(2026, 3, 3), "00:30", "00:30", "8:00", "8:00", 10, 0),
+        (utc(3, 2, 23, 30), utc(3, 3, 7), utc(3, 3, 7)),
+        (450, 440, 97.778),
+        id="bed_after_midnight_is_on_the_night_date",
+    ),
+    pytest.param(
+        # Europe/Berlin 2026-03-29: 02:00 CET -> 03:00 CEST. 23:00 (CET, 22:00 UTC) to 07:00
+        # (CEST, 05:00 UTC) reads 8 h on the wall but is 7 h = 420 min.
+        # TST = 420 - 15 - 15 = 390; SE = 390 / 420 = 92.857 %
+        night(date(2026, 3, 29), "23:00", "23:00", "7:00", "7:00", 15, 15),
+        (utc(3, 28, 22), utc(3, 29, 5), utc(3, 29, 5)),
+        (420, 390, 92.857),
+        id="spring_forward_night_is_23_hours_long",
+    ),
+    pytest.param(
+        # Europe/Berlin 2026-10-25: 03:00 CEST -> 02:00 CET. 23:00 (CEST, 21:00 UTC) to 07:00
+        # (CET, 06:00 UTC) is 9 h = 540 min. TST = 540 - 30 - 60 = 450; SE = 83.33 %
+        night(date(2026, 10, 25), "23:00", "23:00", "7:00", "7:00", 30, 60),
+        (utc(10, 24, 21), utc(10, 25, 6), utc(10, 25, 6)),
+        (540, 450, 83.333),
+        id="fall_back_night_is_25_hours_long",
+    ),
+]
 
 
-def test_spring_forward_night_is_23_hours_long() -> None:
-    # Europe/Berlin 2026-03-29: 02:00 CET -> 03:00 CEST. 23:00 (CET, 22:00 UTC) to 07:00
-    # (CEST, 05:00 UTC) reads 8 h on the wall but is 7 h = 420 min.
-    # TST = 420 - 15 - 15 = 390; SE = 390 / 420 = 92.857 %
-    e = night(date(2026, 3, 29), "23:00", "23:00", "7:00", "7:00", 15, 15)
-    assert e.into_bed == datetime(2026, 3, 28, 22, 0, tzinfo=UTC)
-    assert e.final_wake == datetime(2026, 3, 29, 5, 0, tzinfo=UTC)
-    m = night_metrics(e)
-    assert m.time_in_bed_min == 420
-    assert m.total_sleep_min == 390
-    assert m.efficiency == pytest.approx(92.857, abs=0.001)
-
-
-def test_fall_back_night_is_25_hours_long() -> None:
-    # Europe/Berlin 2026-10-25: 03:00 CEST -> 02:00 CET. 23:00 (CEST, 21:00 UTC) to 07:00
-    # (CET, 06:00 UTC) is 9 h = 540 min. TST = 540 - 30 - 60 = 450; SE = 83.33 %
-    e = night(date(2026, 10, 25), "23:00", "23:00", "7:00", "7:00", 30, 60)
-    m = night_metrics(e)
-    assert m.time_in_bed_min == 540
-    assert m.total_sleep_min == 450
-    assert m.efficiency == pytest.approx(83.333, abs=0.001)
+@pytest.mark.parametrize(("entry", "instants", "expected"), WORKED_NIGHTS)
+def test_worked_night(
+    entry: SleepEntry,
+    instants: tuple[datetime, datetime, datetime],
+    expected: tuple[int, int, float],
+) -> None:
+    assert (entry.into_bed, entry.final_wake, entry.out_of_bed) == instants
+    in_bed_min, asleep_min, efficiency_pct = expected
+    m = night_metrics(entry)
+    assert m.time_in_bed_min == in_bed_min
+    assert m.total_sleep_min == asleep_min
+    assert m.efficiency == pytest.approx(efficiency_pct, abs=0.001)
+    assert time_in_bed(entry) == timedelta(minutes=in_bed_min)
+    assert total_sleep(entry) == timedelta(minutes=asleep_min)
+    assert efficiency(entry) == pytest.approx(efficiency_pct, abs=0.001)
 
 
 def test_wall_clock_subtraction_would_be_wrong_and_we_do_not_use_it() -> None:

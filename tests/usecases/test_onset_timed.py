@@ -24,16 +24,14 @@ from bot.scheduling.recurrence import DailySchedule, Weekdays, load_zone, local_
 from bot.sleep.form import NightForm, build_entry
 from bot.usecases import Context, save_night, set_stretch_reminder
 from tests.reminders.test_invariants import Recorder, RecordingEngine, one_per_local_date
+from tests.zones import BEFORE_2026_CHANGES_IN_EUROPE_AND_THE_US
 
 ZONES = ["Europe/Berlin", "America/New_York"]
 # An ordinary week, and the days before both 2026 DST changes in Europe and the US.
 STARTS = [
     datetime(2026, 3, 2, 12, tzinfo=UTC),
     datetime(2026, 3, 2, 17, tzinfo=UTC),
-    datetime(2026, 3, 6, 12, tzinfo=UTC),
-    datetime(2026, 3, 27, 12, tzinfo=UTC),
-    datetime(2026, 10, 23, 12, tzinfo=UTC),
-    datetime(2026, 10, 30, 12, tzinfo=UTC),
+    *BEFORE_2026_CHANGES_IN_EUROPE_AND_THE_US,
 ]
 EARLIEST, LATEST = time(12, 0), time(22, 0)
 
