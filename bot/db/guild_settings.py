@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
 
-from bot.db.engines import Column, Database, Row, Session
+from bot.db.engines import Column, Repository, Row, Session
 from bot.db.reminders import format_local_time, parse_local_time
 
 # Who changed a setting when no moderator did (a configured channel was deleted).
@@ -146,11 +146,7 @@ def _audit_from_row(row: Any, instant: Callable[[Any], datetime]) -> AuditEntry:
 _AUDITED: list[Column] = [("setting", "text"), ("old_value", "text"), ("new_value", "text")]
 
 
-class GuildSettingsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class GuildSettingsRepository(Repository):
     def _settings(self, row: Row) -> GuildSettings:
         return _settings_from_row(row, self._e.from_instant)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.clinical.labs import LabResult
-from bot.db.engines import Database, Row
+from bot.db.engines import Repository, Row
 from bot.db.users import ensure_user
 
 _COLUMNS = "taken_on, ferritin, tsat, fasting, note"
@@ -28,11 +28,7 @@ def _fasting(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-class LabsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class LabsRepository(Repository):
     def _lab(self, row: Row) -> LabResult:
         return LabResult(
             taken_on=self._e.from_day(row[0]),

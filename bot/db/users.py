@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db.engines import Database, Row, Session
+from bot.db.engines import Repository, Row, Session
 
 # A user's row without a zone, unless it exists: what other aggregates' rows hang off.
 ENSURE_USER = "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"
@@ -26,11 +26,7 @@ class UserProfile:
     created_at: datetime
 
 
-class UserRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class UserRepository(Repository):
     def _profile(self, row: Row) -> UserProfile:
         return UserProfile(row[0], row[1], self._e.from_instant(row[2]))
 
