@@ -48,9 +48,7 @@ class RoutineError(ContentError):
     """``routines.toml`` is not usable."""
 
 
-# A routine's words and their limits, the same for the English routine and its translations.
-RoutineTitle = Annotated[str, Field(min_length=1, max_length=80)]
-RoutineIntro = Annotated[str, Field(min_length=1, max_length=150, pattern=r"^[^\n]*$")]
+# A step's name and its limits, the same for the English step and its translations.
 StepName = Annotated[str, Field(min_length=1, max_length=60)]
 
 
@@ -60,10 +58,15 @@ class Step(ContentModel):
     seconds: int = Field(ge=10, le=180)
 
 
-class Routine(ContentModel):
+class RoutineWords(ContentModel):
+    """What a routine says before its steps, with the same limits in English and translated."""
+
     id: Slug
-    title: RoutineTitle
-    intro: RoutineIntro
+    title: str = Field(min_length=1, max_length=80)
+    intro: str = Field(min_length=1, max_length=150, pattern=r"^[^\n]*$")
+
+
+class Routine(RoutineWords):
     steps: tuple[Step, ...] = Field(min_length=4, max_length=7)
 
     @property

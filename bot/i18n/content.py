@@ -30,8 +30,7 @@ from bot.i18n.locales import ENGLISH, SUPPORTED
 from bot.routines import (
     SAFETY_LINE,
     Routine,
-    RoutineIntro,
-    RoutineTitle,
+    RoutineWords,
     Step,
     StepName,
     load_routines,
@@ -82,10 +81,7 @@ class StepText(ContentModel):
     how: str = Field(min_length=1, max_length=220)
 
 
-class RoutineText(ContentModel):
-    id: Slug
-    title: RoutineTitle
-    intro: RoutineIntro
+class RoutineText(RoutineWords):
     steps: tuple[StepText, ...] = Field(min_length=1, max_length=7)
 
 
