@@ -71,44 +71,8 @@ class RestApi:
             ("GET", "/oauth2/applications/@me", self.get_application),
             ("GET", "/gateway", self.get_gateway),
             ("GET", "/gateway/bot", self.get_gateway_bot),
-            ("GET", "/applications/{application_id}/commands", self.get_commands),
-            ("PUT", "/applications/{application_id}/commands", self.put_commands),
-            ("POST", "/applications/{application_id}/commands", self.post_command),
-            ("GET", "/applications/{application_id}/guilds/{guild_id}/commands", self.get_commands),
-            ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands", self.put_commands),
-            (
-                "POST",
-                "/applications/{application_id}/guilds/{guild_id}/commands",
-                self.post_command,
-            ),
             ("POST", "/interactions/{interaction_id}/{interaction_token}/callback", self.callback),
             ("POST", "/webhooks/{webhook_id}/{webhook_token}", self.execute_webhook),
-            ("GET", "/webhooks/{webhook_id}/{webhook_token}/messages/@original", self.get_wh_msg),
-            (
-                "PATCH",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-                self.edit_wh_msg,
-            ),
-            (
-                "DELETE",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-                self.delete_wh_msg,
-            ),
-            (
-                "GET",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-                self.get_wh_msg,
-            ),
-            (
-                "PATCH",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-                self.edit_wh_msg,
-            ),
-            (
-                "DELETE",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-                self.delete_wh_msg,
-            ),
             ("POST", "/users/@me/channels", self.create_dm),
             ("GET", "/channels/{channel_id}", self.get_channel),
             ("POST", "/channels/{channel_id}/typing", self.typing),
@@ -117,6 +81,24 @@ class RestApi:
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.edit_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self.delete_message),
         ]
+        # The global and a guild's commands, answered alike (_command_scope tells them apart).
+        for scope in (
+            "/applications/{application_id}",
+            "/applications/{application_id}/guilds/{guild_id}",
+        ):
+            routes += [
+                ("GET", scope + "/commands", self.get_commands),
+                ("PUT", scope + "/commands", self.put_commands),
+                ("POST", scope + "/commands", self.post_command),
+            ]
+        # An interaction's original response and its follow-ups, answered alike.
+        for message in ("@original", "{message_id}"):
+            path = "/webhooks/{webhook_id}/{webhook_token}/messages/" + message
+            routes += [
+                ("GET", path, self.get_wh_msg),
+                ("PATCH", path, self.edit_wh_msg),
+                ("DELETE", path, self.delete_wh_msg),
+            ]
         for method, template, handler in routes:
             app.router.add_route(method, API_PREFIX + template, handler)
         # Everything else lands here so the pipeline can record it as an unknown route.
