@@ -38,8 +38,6 @@ class AutoTimesRepository(Repository):
 
     async def clear(self, user_id: int, kind: str) -> bool:
         """Back to a typed time; True when it was auto."""
-        async with self._db.atomic() as s:
-            deleted = await s.execute(
-                "DELETE FROM auto_times WHERE user_id = ? AND kind = ?", user_id, kind
-            )
-        return deleted > 0
+        return await self._changes_a_row(
+            "DELETE FROM auto_times WHERE user_id = ? AND kind = ?", user_id, kind
+        )

@@ -244,10 +244,6 @@ class DiaryRepository(Repository):
         return [self._e.from_day(row[0]) for row in rows]
 
     async def delete(self, user_id: int, night: date) -> bool:
-        async with self._db.atomic() as s:
-            deleted = await s.execute(
-                "DELETE FROM sleep_entries WHERE user_id = ? AND night = ?",
-                user_id,
-                self._e.day(night),
-            )
-        return deleted > 0
+        return await self._changes_a_row(
+            "DELETE FROM sleep_entries WHERE user_id = ? AND night = ?", user_id, self._e.day(night)
+        )

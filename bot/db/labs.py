@@ -76,10 +76,8 @@ class LabsRepository(Repository):
         return [self._lab(row) for row in rows]
 
     async def delete(self, user_id: int, taken_on: date) -> bool:
-        async with self._db.atomic() as s:
-            deleted = await s.execute(
-                "DELETE FROM lab_results WHERE user_id = ? AND taken_on = ?",
-                user_id,
-                self._e.day(taken_on),
-            )
-        return deleted > 0
+        return await self._changes_a_row(
+            "DELETE FROM lab_results WHERE user_id = ? AND taken_on = ?",
+            user_id,
+            self._e.day(taken_on),
+        )

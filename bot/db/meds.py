@@ -152,15 +152,12 @@ class MedsRepository(Repository):
 
     async def stop(self, user_id: int, medicine_id: int, now: datetime) -> bool:
         """Take the medicine out of the list, keeping it and its doses; False if already out."""
-        async with self._db.atomic() as s:
-            changed = await s.execute(
-                "UPDATE medicines SET stopped_at = ? "
-                "WHERE id = ? AND user_id = ? AND stopped_at IS NULL",
-                self._e.instant(now),
-                medicine_id,
-                user_id,
-            )
-        return changed > 0
+        return await self._changes_a_row(
+            "UPDATE medicines SET stopped_at = ? WHERE id = ? AND user_id = ? AND stopped_at IS NULL",
+            self._e.instant(now),
+            medicine_id,
+            user_id,
+        )
 
     async def record_dose(
         self,

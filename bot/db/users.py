@@ -54,5 +54,4 @@ class UserRepository(KeepsLocale, table="users", key="id", stamp="created_at"):
 
     async def delete(self, user_id: int) -> bool:
         """Remove the profile (and, through foreign keys, everything hanging off it)."""
-        async with self._db.atomic() as s:
-            return await s.execute("DELETE FROM users WHERE id = ?", user_id) > 0
+        return await self._changes_a_row("DELETE FROM users WHERE id = ?", user_id)

@@ -265,6 +265,12 @@ class Repository:
         self._db = db
         self._e = db.engine
 
+    async def _changes_a_row(self, sql: str, *params: Any) -> bool:
+        """One write in a transaction of its own (a savepoint inside the task's); True when it
+        changed or removed at least one row."""
+        async with self._db.atomic() as s:
+            return await s.execute(sql, *params) > 0
+
 
 def qualified(columns: str, alias: str) -> str:
     """``"a, b"`` as ``"x.a, x.b"``."""
