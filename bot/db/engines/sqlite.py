@@ -29,6 +29,10 @@ def from_epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def _iso_day(value: date) -> str:
+    return value.isoformat()
+
+
 def _read_json(text: Any) -> Any:
     return json.loads(text)
 
@@ -64,7 +68,7 @@ ENGINE = Engine(
     row_order="rowid",
     instant=to_epoch,
     from_instant=from_epoch,
-    day=date.isoformat,
+    day=_iso_day,
     from_day=date.fromisoformat,
     id_list=_json_list,
     read_array=_read_json,
