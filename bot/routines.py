@@ -9,12 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from bot.i18n.speech import ENGLISH_SPEAKER, Speaker
-from bot.tips import DATA_DIR, ContentError, Slug, display_path, parse_entries, read_toml
+from bot.tips import (
+    DATA_DIR,
+    ContentError,
+    ContentModel,
+    Slug,
+    display_path,
+    parse_entries,
+    read_toml,
+)
 
 DEFAULT_ROUTINES_PATH = DATA_DIR / "routines.toml"
 
@@ -40,20 +48,25 @@ class RoutineError(ContentError):
     """``routines.toml`` is not usable."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+# A step's name and its limits, the same for the English step and its translations.
+StepName = Annotated[str, Field(min_length=1, max_length=60)]
 
 
-class Step(_Frozen):
-    name: str = Field(min_length=1, max_length=60)
+class Step(ContentModel):
+    name: StepName
     how: str = Field(min_length=1, max_length=200)
     seconds: int = Field(ge=10, le=180)
 
 
-class Routine(_Frozen):
+class RoutineWords(ContentModel):
+    """What a routine says before its steps, with the same limits in English and translated."""
+
     id: Slug
     title: str = Field(min_length=1, max_length=80)
     intro: str = Field(min_length=1, max_length=150, pattern=r"^[^\n]*$")
+
+
+class Routine(RoutineWords):
     steps: tuple[Step, ...] = Field(min_length=4, max_length=7)
 
     @property

@@ -67,44 +67,53 @@ class CatalogError(ContentError):
     """``tips.toml`` is not usable."""
 
 
-class _Frozen(BaseModel):
+class ContentModel(BaseModel):
+    """An entry of a content file (tips, routines, their translations), frozen once read."""
+
     # extra="forbid" turns a misspelt key in the TOML into an error instead of a silently lost field.
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class Source(_Frozen):
+# A tip's words and their limits, the same for the English tip and its translations.
+TipTitle = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
+TipBody = Annotated[str, Field(min_length=1, max_length=MAX_BODY)]
+# Words people search with that the tip does not say, so it is found anyway: someone in a bad
+# place types "want to die", not "hopeless". Searched like the body, never shown.
+TipKeywords = Annotated[
+    tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...],
+    Field(max_length=12),
+]
+
+
+class Source(ContentModel):
     name: str = Field(min_length=1, max_length=120)
     url: str | None = Field(default=None, pattern=r"^https://\S+$")
 
 
-class Topic(_Frozen):
+class Topic(ContentModel):
     id: Slug
     name: str = Field(min_length=1, max_length=40)
     description: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
 
 
-class Tip(_Frozen):
+class Tip(ContentModel):
     id: Slug
     topic: Slug
-    title: str = Field(min_length=1, max_length=MAX_TITLE)
-    body: str = Field(min_length=1, max_length=MAX_BODY)
+    title: TipTitle
+    body: TipBody
     source: Source
     # Further pages that state the tip's facts: a tip that grew from the 2013 article (which
     # carries no link) also names the health service or guideline page a reader can check.
     also: tuple[Source, ...] = Field(default=(), max_length=3)
     related: tuple[Slug, ...] = ()
-    # Words people search with that the tip does not say, so it is found anyway: someone in a bad
-    # place types "want to die", not "hopeless". Searched like the body, never shown.
-    keywords: tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...] = Field(
-        default=(), max_length=12
-    )
+    keywords: TipKeywords = ()
 
     @property
     def sources(self) -> tuple[Source, ...]:
         return (self.source, *self.also)
 
 
-class TipCatalog(_Frozen):
+class TipCatalog(ContentModel):
     """Topics in display order and every tip, checked for consistency on construction."""
 
     topics: tuple[Topic, ...]

@@ -208,9 +208,29 @@ def dose_day_minutes(dose: DoseEvent) -> tuple[date, int]:
     return local.date(), minute
 
 
+DoseDays = dict[date, list[int]]  # dose day -> minutes of each dose that day
+
+
+def _first_dose(days: DoseDays) -> float:
+    """When the day's first dose is taken (minutes since midnight), the median over the days."""
+    return statistics.median(min(minutes) for minutes in days.values())
+
+
+def _doses_per_day(days: DoseDays) -> float:
+    return statistics.fmean(len(minutes) for minutes in days.values())
+
+
+# The dose signs: the name of each, what it measures of a window's dose days, and when the two
+# windows' values (earlier, later) show it.
+_DOSE_SIGNS: tuple[tuple[str, Callable[[DoseDays], float], Callable[[float, float], bool]], ...] = (
+    ("earlier", _first_dose, lambda before, after: before - after >= DOSE_EARLIER_MIN),
+    ("more often", _doses_per_day, lambda before, after: after - before >= DOSES_MORE_PER_DAY),
+)
+
+
 def _dose_checks(doses: Iterable[DoseEvent], windows: Windows) -> list[SignCheck]:
     # medicine -> side -> dose day -> minutes of each dose that day
-    by_medicine: dict[str, dict[str, dict[date, list[int]]]] = defaultdict(
+    by_medicine: dict[str, dict[str, DoseDays]] = defaultdict(
         lambda: {"earlier": defaultdict(list), "later": defaultdict(list)}
     )
     names: dict[str, str] = {}
@@ -237,34 +257,20 @@ def _dose_checks(doses: Iterable[DoseEvent], windows: Windows) -> list[SignCheck
         if n_before < MIN_NIGHTS or n_after < MIN_NIGHTS:
             checks.append(SignCheck(DOSES, None, n_before, n_after, medicine=name))
             continue
-        first_before = statistics.median(min(m) for m in days_before.values())
-        first_after = statistics.median(min(m) for m in days_after.values())
-        checks.append(
-            SignCheck(
-                DOSES,
-                first_before - first_after >= DOSE_EARLIER_MIN,
-                n_before,
-                n_after,
-                first_before,
-                first_after,
-                medicine=name,
-                detail="earlier",
+        for detail, measure, holds in _DOSE_SIGNS:
+            before, after = measure(days_before), measure(days_after)
+            checks.append(
+                SignCheck(
+                    DOSES,
+                    holds(before, after),
+                    n_before,
+                    n_after,
+                    before,
+                    after,
+                    medicine=name,
+                    detail=detail,
+                )
             )
-        )
-        per_day_before = statistics.fmean(len(m) for m in days_before.values())
-        per_day_after = statistics.fmean(len(m) for m in days_after.values())
-        checks.append(
-            SignCheck(
-                DOSES,
-                per_day_after - per_day_before >= DOSES_MORE_PER_DAY,
-                n_before,
-                n_after,
-                per_day_before,
-                per_day_after,
-                medicine=name,
-                detail="more often",
-            )
-        )
     return checks
 
 

@@ -113,6 +113,16 @@ class OptionSpec:
     def type_name(self) -> str:
         return TYPE_NAMES.get(self.type, "value")
 
+    @property
+    def names_person(self) -> bool:
+        """The option is given as a person's name (a user, or a mentionable)."""
+        return self.type in (USER, MENTIONABLE)
+
+    @property
+    def names_channel(self) -> bool:
+        """The option is given as a channel's name."""
+        return self.type == CHANNEL
+
 
 @dataclass(frozen=True)
 class CommandSpec:

@@ -12,9 +12,6 @@ from typing import Any, Protocol
 
 from bot.console.catalog import (
     BOOLEAN,
-    CHANNEL,
-    MENTIONABLE,
-    USER,
     CommandCatalog,
     CommandSpec,
     ConsoleError,
@@ -156,9 +153,9 @@ async def _values(
         return [(str(c.get("value", "")), str(c.get("name", ""))) for c in choices]
     if option.type == BOOLEAN:
         return [(v, v) for v in ("true", "false") if v.startswith(lowered)]
-    if option.type in (USER, MENTIONABLE):
+    if option.names_person:
         return [(name, "@" + name) for name in sorted(ctx.users) if name.startswith(lowered)]
-    if option.type == CHANNEL:
+    if option.names_channel:
         return [
             ("#" + name, "#" + name)
             for name in ctx.channel_names()

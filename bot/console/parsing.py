@@ -17,13 +17,10 @@ from typing import Any, NoReturn
 from bot.console.catalog import (
     ATTACHMENT,
     BOOLEAN,
-    CHANNEL,
     INTEGER,
-    MENTIONABLE,
     NUMBER,
     ROLE,
     STRING,
-    USER,
     CommandCatalog,
     CommandSpec,
     ConsoleError,
@@ -211,7 +208,7 @@ def convert(option: OptionSpec, text: str, resolve: Resolver) -> Any:
         if lowered in _FALSE:
             return False
         raise ConsoleError(f"{option.name}: takes true or false, not {text!r}.")
-    if option.type in (USER, CHANNEL, MENTIONABLE):
+    if option.names_person or option.names_channel:
         return resolve(option, text)
     if option.type in (ROLE, ATTACHMENT):
         raise ConsoleError(

@@ -25,9 +25,6 @@ from rich.text import Text
 from bot.client import RlsBot
 from bot.clock import FakeClock
 from bot.console.catalog import (
-    CHANNEL,
-    MENTIONABLE,
-    USER,
     CommandCatalog,
     CommandSpec,
     ConsoleError,
@@ -242,9 +239,9 @@ class Session:
 
     def resolve(self, option: OptionSpec, text: str) -> Any:
         """Users and channels named in options (``@bob``, ``#reminders``)."""
-        if option.type in (USER, MENTIONABLE):
+        if option.names_person:
             return self.world.find_person(text)
-        if option.type == CHANNEL:
+        if option.names_channel:
             if self.current_guild is None:
                 raise ConsoleError(f"{option.name}: names a server channel; try :where server.")
             channel = self.world.channel(text)

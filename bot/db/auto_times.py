@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.engines import Database
+from bot.db.engines import Repository
 from bot.db.users import ensure_user
 
 
-class AutoTimesRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class AutoTimesRepository(Repository):
     async def get(self, user_id: int, kind: str) -> int | None:
         """Minutes before the median onset, or None when the reminder's time was typed."""
         async with self._db.read() as s:
@@ -42,8 +38,6 @@ class AutoTimesRepository:
 
     async def clear(self, user_id: int, kind: str) -> bool:
         """Back to a typed time; True when it was auto."""
-        async with self._db.atomic() as s:
-            deleted = await s.execute(
-                "DELETE FROM auto_times WHERE user_id = ? AND kind = ?", user_id, kind
-            )
-        return deleted > 0
+        return await self._changes_a_row(
+            "DELETE FROM auto_times WHERE user_id = ? AND kind = ?", user_id, kind
+        )

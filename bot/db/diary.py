@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.clinical.meds import DoseEvent
-from bot.db.engines import Database, Row
+from bot.db.engines import Database, Repository, Row
 from bot.sleep.entry import SleepEntry
 
 # What `save` writes from an entry, in the order of entry_values(); the stored entry adds updated_at.
@@ -127,12 +127,12 @@ _SELECT = "SELECT " + ENTRY_COLUMNS + " FROM sleep_entries"
 _SAVE = upsert_sql(", ".join(["?"] * 22))
 
 
-class DiaryRepository:
+class DiaryRepository(Repository):
     """Nights as the engine stores days (ISO text, DATE), instants as it stores instants."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = e = db.engine
+        super().__init__(db)
+        e = self._e
         # /sleep stats' three reads (zone, nights, Done stretch reminders) as one statement.
         self._nights_with_done_sql = (
             "SELECT u.timezone, "
@@ -244,10 +244,6 @@ class DiaryRepository:
         return [self._e.from_day(row[0]) for row in rows]
 
     async def delete(self, user_id: int, night: date) -> bool:
-        async with self._db.atomic() as s:
-            deleted = await s.execute(
-                "DELETE FROM sleep_entries WHERE user_id = ? AND night = ?",
-                user_id,
-                self._e.day(night),
-            )
-        return deleted > 0
+        return await self._changes_a_row(
+            "DELETE FROM sleep_entries WHERE user_id = ? AND night = ?", user_id, self._e.day(night)
+        )

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
 
-from bot.db.engines import Column, Database, Row, Session
+from bot.db.engines import Column, Row, Session
+from bot.db.locales import KeepsLocale
 from bot.db.reminders import format_local_time, parse_local_time
 
 # Who changed a setting when no moderator did (a configured channel was deleted).
@@ -146,11 +147,9 @@ def _audit_from_row(row: Any, instant: Callable[[Any], datetime]) -> AuditEntry:
 _AUDITED: list[Column] = [("setting", "text"), ("old_value", "text"), ("new_value", "text")]
 
 
-class GuildSettingsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class GuildSettingsRepository(
+    KeepsLocale, table="guild_settings", key="guild_id", stamp="updated_at"
+):
     def _settings(self, row: Row) -> GuildSettings:
         return _settings_from_row(row, self._e.from_instant)
 
@@ -300,25 +299,6 @@ class GuildSettingsRepository:
                 max(limit, 0),
             )
         return [row[0] for row in rows]
-
-    async def remember_locale(self, guild_id: int, locale: str, now: datetime) -> None:
-        """Note the server's preferred language (Discord's guild_locale); written only when it
-        differs from the stored one."""
-        # One statement with every parameter known: one trip to SQLite's thread (atomic_batch).
-        sql = (
-            "INSERT INTO guild_settings (guild_id, updated_at, locale) VALUES (?, ?, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET locale = excluded.locale "
-            "WHERE guild_settings.locale IS NULL OR guild_settings.locale <> excluded.locale"
-        )
-        await self._db.atomic_batch([(sql, (guild_id, self._e.instant(now), locale))])
-
-    async def locale(self, guild_id: int) -> str | None:
-        """The stored guild_locale code, None when not known."""
-        async with self._db.read() as s:
-            value = await s.fetch_value(
-                "SELECT locale FROM guild_settings WHERE guild_id = ?", guild_id
-            )
-        return None if value is None else str(value)
 
     async def delete(self, guild_id: int) -> bool:
         """Forget the server: settings, audit and tip history. True if it had settings."""

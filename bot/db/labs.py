@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.clinical.labs import LabResult
-from bot.db.engines import Database, Row
+from bot.db.engines import Repository, Row
 from bot.db.users import ensure_user
 
 _COLUMNS = "taken_on, ferritin, tsat, fasting, note"
@@ -28,11 +28,7 @@ def _fasting(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-class LabsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class LabsRepository(Repository):
     def _lab(self, row: Row) -> LabResult:
         return LabResult(
             taken_on=self._e.from_day(row[0]),
@@ -80,10 +76,8 @@ class LabsRepository:
         return [self._lab(row) for row in rows]
 
     async def delete(self, user_id: int, taken_on: date) -> bool:
-        async with self._db.atomic() as s:
-            deleted = await s.execute(
-                "DELETE FROM lab_results WHERE user_id = ? AND taken_on = ?",
-                user_id,
-                self._e.day(taken_on),
-            )
-        return deleted > 0
+        return await self._changes_a_row(
+            "DELETE FROM lab_results WHERE user_id = ? AND taken_on = ?",
+            user_id,
+            self._e.day(taken_on),
+        )

@@ -12,7 +12,7 @@ from datetime import datetime, time
 from typing import Literal
 
 from bot.clinical.meds import DoseEvent, MedicineSpec, medicine_key
-from bot.db.engines import Database, Row
+from bot.db.engines import Repository, Row
 from bot.db.reminders import format_local_time, parse_local_time
 from bot.db.users import ensure_user
 from bot.scheduling.recurrence import Weekdays
@@ -84,11 +84,7 @@ def _times_text(times: tuple[time, ...]) -> str:
     return ",".join(format_local_time(t) for t in times)
 
 
-class MedsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class MedsRepository(Repository):
     def _medicine(self, row: Row) -> Medicine:
         return Medicine(
             id=row[0],
@@ -156,15 +152,12 @@ class MedsRepository:
 
     async def stop(self, user_id: int, medicine_id: int, now: datetime) -> bool:
         """Take the medicine out of the list, keeping it and its doses; False if already out."""
-        async with self._db.atomic() as s:
-            changed = await s.execute(
-                "UPDATE medicines SET stopped_at = ? "
-                "WHERE id = ? AND user_id = ? AND stopped_at IS NULL",
-                self._e.instant(now),
-                medicine_id,
-                user_id,
-            )
-        return changed > 0
+        return await self._changes_a_row(
+            "UPDATE medicines SET stopped_at = ? WHERE id = ? AND user_id = ? AND stopped_at IS NULL",
+            self._e.instant(now),
+            medicine_id,
+            user_id,
+        )
 
     async def record_dose(
         self,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.db.engines import Database, Session
+from bot.db.engines import Repository, Session
 from bot.db.guild_settings import FORMER_MEMBER
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -101,13 +101,9 @@ def _forget_params(column: str, user_id: int) -> tuple[int, ...]:
     return (FORMER_MEMBER, user_id) if column == ACTED_BY else (user_id,)
 
 
-class UserDataRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class UserDataRepository(Repository):
     async def _user_tables(self, s: Session) -> list[tuple[str, str]]:
-        rows = await s.fetch_all(self._e.user_columns_sql(), OWNED, ACTED_BY)
+        rows = await s.fetch_all(self._e.user_columns_sql, OWNED, ACTED_BY)
         return [(row[0], row[1]) for row in rows]
 
     async def export(self, user_id: int) -> Rows:

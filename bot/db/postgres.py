@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.db.engines import Decide, Statement
 from bot.db.engines.postgres import ENGINE, PostgresSession, changed_rows
 from bot.db.migrations import MigrationError, load_migrations, newer_database_message
 from bot.db.sqlite import DatabaseOpenError
@@ -118,17 +119,12 @@ class PostgresDatabase:
         async with self.transaction() as conn:
             yield PostgresSession(conn)
 
-    async def atomic_batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    async def atomic_batch(self, statements: Sequence[Statement]) -> None:
         async with self.atomic() as s:
             for sql, params in statements:
                 await s.execute(sql, *params)
 
-    async def atomic_decide(
-        self,
-        sql: str,
-        params: Sequence[Any],
-        decide: Callable[[list[Any]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
-    ) -> T:
+    async def atomic_decide(self, sql: str, params: Sequence[Any], decide: Decide[T]) -> T:
         async with self.atomic() as s:
             answer, statements = decide(await s.fetch_all(sql, *params))
             for statement, values in statements:

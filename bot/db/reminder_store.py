@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from bot.db.engines import Column, Database, Row
+from bot.db.engines import Column, Database, Repository, Row
 from bot.db.reminders import (
     DELIVERY_COLUMNS,
     LAST_CLAIMED,
@@ -93,17 +93,17 @@ class _NothingToTell:
 _NOTHING_TO_TELL: WeakKeyDictionary[Database, _NothingToTell] = WeakKeyDictionary()
 
 
-class ReminderRepository:
+class ReminderRepository(Repository):
     """Delivery state changes (mark_*, retry_later) only touch rows still pending, so a sender
     whose lease ran out cannot overwrite what another sender already recorded."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
         # On PostgreSQL other processes pause schedules too: there every command keeps its read.
         self._told: _NothingToTell | None = None
         if db.engine.sole_writer:
             self._told = _NOTHING_TO_TELL.setdefault(db, _NothingToTell())
-        self._e = e = db.engine
+        e = self._e
         # The statements whose text depends on the engine, built once.
         # The batch (locked row by row on PostgreSQL, where a subquery may lock) in groups.
         self._claim_sql = (

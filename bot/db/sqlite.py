@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import aiosqlite
 
+from bot.db.engines import Decide, Statement
 from bot.db.engines.sqlite import ENGINE, SqliteSession, from_epoch, to_epoch
 from bot.db.migrations import MigrationError, load_migrations, newer_database_message
 
@@ -133,31 +134,22 @@ class SqliteDatabase:
             finally:
                 _open_transaction.reset(token)
 
-    async def atomic_batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """One trip: the whole transaction runs in aiosqlite's thread (its `_execute` is the one
-        door to that thread; every trip of the public API goes through it as well)."""
+    async def _one_trip(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(connection, *args, nested=…)` in aiosqlite's thread, one trip (its `_execute` is
+        the one door to that thread; every trip of the public API goes through it as well): a
+        savepoint inside the running task's transaction, else a transaction of its own."""
         if self._in_transaction():
-            await self._conn._execute(_run_batch, self._conn._conn, statements, nested=True)
-            return
+            return await self._conn._execute(work, self._conn._conn, *args, nested=True)
         async with self._lock:
-            await self._conn._execute(_run_batch, self._conn._conn, statements, nested=False)
+            return await self._conn._execute(work, self._conn._conn, *args, nested=False)
 
-    async def atomic_decide(
-        self,
-        sql: str,
-        params: Sequence[Any],
-        decide: Callable[[list[Any]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
-    ) -> T:
+    async def atomic_batch(self, statements: Sequence[Statement]) -> None:
+        """One trip: the whole transaction runs in aiosqlite's thread."""
+        await self._one_trip(_run_batch, statements)
+
+    async def atomic_decide(self, sql: str, params: Sequence[Any], decide: Decide[T]) -> T:
         """The read, `decide` and its writes in aiosqlite's thread: one trip (see atomic_batch)."""
-        nested = self._in_transaction()
-        if nested:
-            return await self._conn._execute(
-                _run_decided, self._conn._conn, sql, params, decide, nested=True
-            )
-        async with self._lock:
-            return await self._conn._execute(
-                _run_decided, self._conn._conn, sql, params, decide, nested=False
-            )
+        return await self._one_trip(_run_decided, sql, params, decide)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteSession]:
@@ -344,7 +336,7 @@ def _run_decided(
     conn: sqlite3.Connection,
     sql: str,
     params: Sequence[Any],
-    decide: Callable[[list[Any]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
+    decide: Decide[T],
     *,
     nested: bool,
 ) -> T:
@@ -352,7 +344,7 @@ def _run_decided(
     transaction (BEGIN IMMEDIATE first, so nothing is written between the read and the writes)."""
     answer: list[T] = []
 
-    def read_and_decide() -> Sequence[tuple[str, Sequence[Any]]]:
+    def read_and_decide() -> Sequence[Statement]:
         result, statements = decide(conn.execute(sql, params).fetchall())
         answer.append(result)
         return statements
@@ -363,8 +355,7 @@ def _run_decided(
 
 def _run_batch(
     conn: sqlite3.Connection,
-    statements: Sequence[tuple[str, Sequence[Any]]]
-    | Callable[[], Sequence[tuple[str, Sequence[Any]]]],
+    statements: Sequence[Statement] | Callable[[], Sequence[Statement]],
     *,
     nested: bool,
 ) -> None:

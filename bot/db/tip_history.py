@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.db.engines import Database, Row
+from bot.db.engines import Repository, Row
 from bot.db.users import ENSURE_USER
 
 # Enough to avoid repeats in a topic of any size we have and across a good run of "Another tip"
@@ -29,11 +29,7 @@ _MAKE_ROOM = (
 _RECENT = "SELECT tip_id FROM tip_views WHERE user_id = ? ORDER BY id DESC LIMIT ?"
 
 
-class TipHistoryRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class TipHistoryRepository(Repository):
     async def recent(self, user_id: int, limit: int = KEEP) -> list[str]:
         """Ids of the tips this user saw last, most recent first, each id once."""
         async with self._db.read() as s:

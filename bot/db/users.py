@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db.engines import Database, Row, Session
+from bot.db.engines import Row, Session
+from bot.db.locales import KeepsLocale
 
 # A user's row without a zone, unless it exists: what other aggregates' rows hang off.
 ENSURE_USER = "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"
@@ -26,11 +27,7 @@ class UserProfile:
     created_at: datetime
 
 
-class UserRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._e = db.engine
-
+class UserRepository(KeepsLocale, table="users", key="id", stamp="created_at"):
     def _profile(self, row: Row) -> UserProfile:
         return UserProfile(row[0], row[1], self._e.from_instant(row[2]))
 
@@ -55,24 +52,6 @@ class UserRepository:
         assert row is not None
         return self._profile(row)
 
-    async def remember_locale(self, user_id: int, locale: str, now: datetime) -> None:
-        """Note the language of the person's latest interaction (creating the profile if needed);
-        a write only when it differs from the stored one."""
-        # One statement with every parameter known: one trip to SQLite's thread (atomic_batch).
-        sql = (
-            "INSERT INTO users (id, timezone, created_at, locale) VALUES (?, NULL, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET locale = excluded.locale "
-            "WHERE users.locale IS NULL OR users.locale <> excluded.locale"
-        )
-        await self._db.atomic_batch([(sql, (user_id, self._e.instant(now), locale))])
-
-    async def locale(self, user_id: int) -> str | None:
-        """The stored Discord locale code (``de``, ``en-US``), None when not known."""
-        async with self._db.read() as s:
-            value = await s.fetch_value("SELECT locale FROM users WHERE id = ?", user_id)
-        return None if value is None else str(value)
-
     async def delete(self, user_id: int) -> bool:
         """Remove the profile (and, through foreign keys, everything hanging off it)."""
-        async with self._db.atomic() as s:
-            return await s.execute("DELETE FROM users WHERE id = ?", user_id) > 0
+        return await self._changes_a_row("DELETE FROM users WHERE id = ?", user_id)

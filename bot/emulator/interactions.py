@@ -76,6 +76,16 @@ def default_owners(guild: EmuGuild | None, user: EmuUser) -> dict[str, str]:
     return {INSTALL_GUILD: "0"} if user.in_bot_server else {INSTALL_USER: str(user.id)}
 
 
+class _DataList:
+    """A list of the callback's data, under the attribute's own name (empty when absent)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    def __get__(self, callback: EmuCallback, owner: type | None = None) -> list[dict[str, Any]]:
+        return list(callback.data.get(self.key) or [])
+
+
 @dataclass
 class EmuCallback:
     """The bot's answer to an interaction (``POST /interactions/{id}/{token}/callback``)."""
@@ -95,13 +105,11 @@ class EmuCallback:
     def content(self) -> str:
         return str(self.data.get("content") or "")
 
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        return list(self.data.get("embeds") or [])
-
-    @property
-    def components(self) -> list[dict[str, Any]]:
-        return list(self.data.get("components") or [])
+    # Lists in the callback's data, empty where the bot sent none.
+    embeds = _DataList()
+    components = _DataList()
+    attachments = _DataList()
+    choices = _DataList()
 
     @property
     def flags(self) -> int:
@@ -110,14 +118,6 @@ class EmuCallback:
     @property
     def ephemeral(self) -> bool:
         return bool(self.flags & 64)
-
-    @property
-    def attachments(self) -> list[dict[str, Any]]:
-        return list(self.data.get("attachments") or [])
-
-    @property
-    def choices(self) -> list[dict[str, Any]]:
-        return list(self.data.get("choices") or [])
 
     @property
     def title(self) -> str | None:

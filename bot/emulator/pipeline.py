@@ -166,4 +166,7 @@ async def _answer(
             log.warning("invalid request body: %s", violation)
             emu.violations.append(violation)
         return responses.invalid_form_body(problems)
-    return await handler(request)
+    try:
+        return await handler(request)
+    except responses.Refused as refused:
+        return refused.response

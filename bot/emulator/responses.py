@@ -32,7 +32,17 @@ def not_found(what: str, code: int) -> web.Response:
     return error(404, code, f"Unknown {what}")
 
 
+class Refused(Exception):
+    """Discord's error answer, raised where a handler's lookup fails (an unknown channel, a
+    missing permission) so the handler reads straight on; the pipeline sends the response."""
+
+    def __init__(self, response: web.Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
 UNAUTHORIZED = (401, 0, "401: Unauthorized")
+MISSING_ACCESS = (403, 50001, "Missing Access")
 
 
 def rate_limit_headers(

@@ -14,6 +14,8 @@ from bot.emulator.permissions import Permissions
 from bot.emulator.pipeline import API_PREFIX, RECORD_KEY
 from bot.emulator.records import RecordedRequest, Violation
 from bot.emulator.responses import (
+    MISSING_ACCESS,
+    Refused,
     error,
     invalid_form_body,
     json_response,
@@ -69,44 +71,8 @@ class RestApi:
             ("GET", "/oauth2/applications/@me", self.get_application),
             ("GET", "/gateway", self.get_gateway),
             ("GET", "/gateway/bot", self.get_gateway_bot),
-            ("GET", "/applications/{application_id}/commands", self.get_commands),
-            ("PUT", "/applications/{application_id}/commands", self.put_commands),
-            ("POST", "/applications/{application_id}/commands", self.post_command),
-            ("GET", "/applications/{application_id}/guilds/{guild_id}/commands", self.get_commands),
-            ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands", self.put_commands),
-            (
-                "POST",
-                "/applications/{application_id}/guilds/{guild_id}/commands",
-                self.post_command,
-            ),
             ("POST", "/interactions/{interaction_id}/{interaction_token}/callback", self.callback),
             ("POST", "/webhooks/{webhook_id}/{webhook_token}", self.execute_webhook),
-            ("GET", "/webhooks/{webhook_id}/{webhook_token}/messages/@original", self.get_wh_msg),
-            (
-                "PATCH",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-                self.edit_wh_msg,
-            ),
-            (
-                "DELETE",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-                self.delete_wh_msg,
-            ),
-            (
-                "GET",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-                self.get_wh_msg,
-            ),
-            (
-                "PATCH",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-                self.edit_wh_msg,
-            ),
-            (
-                "DELETE",
-                "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-                self.delete_wh_msg,
-            ),
             ("POST", "/users/@me/channels", self.create_dm),
             ("GET", "/channels/{channel_id}", self.get_channel),
             ("POST", "/channels/{channel_id}/typing", self.typing),
@@ -115,6 +81,24 @@ class RestApi:
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.edit_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self.delete_message),
         ]
+        # The global and a guild's commands, answered alike (_command_scope tells them apart).
+        for scope in (
+            "/applications/{application_id}",
+            "/applications/{application_id}/guilds/{guild_id}",
+        ):
+            routes += [
+                ("GET", scope + "/commands", self.get_commands),
+                ("PUT", scope + "/commands", self.put_commands),
+                ("POST", scope + "/commands", self.post_command),
+            ]
+        # An interaction's original response and its follow-ups, answered alike.
+        for message in ("@original", "{message_id}"):
+            path = "/webhooks/{webhook_id}/{webhook_token}/messages/" + message
+            routes += [
+                ("GET", path, self.get_wh_msg),
+                ("PATCH", path, self.edit_wh_msg),
+                ("DELETE", path, self.delete_wh_msg),
+            ]
         for method, template, handler in routes:
             app.router.add_route(method, API_PREFIX + template, handler)
         # Everything else lands here so the pipeline can record it as an unknown route.
@@ -181,26 +165,21 @@ class RestApi:
         )
 
     # -- application commands ----------------------------------------------------------------
-    def _command_scope(self, request: web.Request) -> int | web.Response | None:
+    def _command_scope(self, request: web.Request) -> int | None:
         if _snowflake(request, "application_id") != self.world.application_id:
-            return error(403, 50001, "Missing Access")
+            raise Refused(error(*MISSING_ACCESS))
         if "guild_id" not in request.match_info:
             return None
         guild_id = _snowflake(request, "guild_id")
         if guild_id not in self.world.guilds:
-            return error(403, 50001, "Missing Access")
+            raise Refused(error(*MISSING_ACCESS))
         return guild_id
 
     async def get_commands(self, request: web.Request) -> web.Response:
-        scope = self._command_scope(request)
-        if isinstance(scope, web.Response):
-            return scope
-        return json_response(self.emu.registered_commands(scope))
+        return json_response(self.emu.registered_commands(self._command_scope(request)))
 
     async def put_commands(self, request: web.Request) -> web.Response:
         scope = self._command_scope(request)
-        if isinstance(scope, web.Response):
-            return scope
         body = _record(request).json or []
         problems = self._install_problems(request, body)
         if problems:
@@ -230,8 +209,6 @@ class RestApi:
 
     async def post_command(self, request: web.Request) -> web.Response:
         scope = self._command_scope(request)
-        if isinstance(scope, web.Response):
-            return scope
         problems = self._install_problems(request, [_body(request)])
         if problems:
             return invalid_form_body(problems)
@@ -358,12 +335,10 @@ class RestApi:
             return json_response(message.payload(self.world))
         return no_content()
 
-    def _webhook_message(
-        self, request: web.Request
-    ) -> tuple[ix.EmuInteraction, EmuMessage] | web.Response:
+    def _webhook_message(self, request: web.Request) -> tuple[ix.EmuInteraction, EmuMessage]:
         interaction = self._interaction(request, "webhook_id")
         if interaction is None:
-            return not_found("Webhook", 10015)
+            raise Refused(not_found("Webhook", 10015))
         raw_id = request.match_info.get("message_id")
         if raw_id is None:
             message = interaction.original
@@ -372,20 +347,15 @@ class RestApi:
             if message is not None and message.interaction_id != interaction.id:
                 message = None
         if message is None or message.deleted:
-            return not_found("Message", 10008)
+            raise Refused(not_found("Message", 10008))
         return interaction, message
 
     async def get_wh_msg(self, request: web.Request) -> web.Response:
-        found = self._webhook_message(request)
-        if isinstance(found, web.Response):
-            return found
-        return json_response(found[1].payload(self.world))
+        _, message = self._webhook_message(request)
+        return json_response(message.payload(self.world))
 
     async def edit_wh_msg(self, request: web.Request) -> web.Response:
-        found = self._webhook_message(request)
-        if isinstance(found, web.Response):
-            return found
-        interaction, message = found
+        interaction, message = self._webhook_message(request)
         edit_message(self.world, message, _body(request), _record(request).files)
         self.emu._message_updated(message)
         if message is interaction.original:
@@ -393,24 +363,22 @@ class RestApi:
         return json_response(message.payload(self.world))
 
     async def delete_wh_msg(self, request: web.Request) -> web.Response:
-        found = self._webhook_message(request)
-        if isinstance(found, web.Response):
-            return found
-        self.emu._message_deleted(found[1])
+        _, message = self._webhook_message(request)
+        self.emu._message_deleted(message)
         return no_content()
 
     # -- channels and messages ---------------------------------------------------------------
-    def _channel(self, request: web.Request) -> EmuChannel | web.Response:
+    def _channel(self, request: web.Request) -> EmuChannel:
         channel = self.world.channels.get(_snowflake(request, "channel_id"))
         if channel is None or channel.deleted:
-            return not_found("Channel", 10003)
+            raise Refused(not_found("Channel", 10003))
         guild = self.world.guilds.get(channel.guild_id or 0)
         if guild is not None and (guild.removed or not guild.installed):
-            return error(403, 50001, "Missing Access")
+            raise Refused(error(*MISSING_ACCESS))
         if channel.type == CHANNEL_GROUP_DM:  # the bot is never a member of a group DM
-            return error(403, 50001, "Missing Access")
+            raise Refused(error(*MISSING_ACCESS))
         if not self.world.bot_permissions_in(channel) & Permissions.VIEW_CHANNEL:
-            return error(403, 50001, "Missing Access")
+            raise Refused(error(*MISSING_ACCESS))
         return channel
 
     async def create_dm(self, request: web.Request) -> web.Response:
@@ -421,14 +389,11 @@ class RestApi:
         return json_response(self.world.dm_channel(user).payload(self.world))
 
     async def get_channel(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        if isinstance(channel, web.Response):
-            return channel
-        return json_response(channel.payload(self.world))
+        return json_response(self._channel(request).payload(self.world))
 
     async def typing(self, request: web.Request) -> web.Response:
-        channel = self._channel(request)
-        return channel if isinstance(channel, web.Response) else no_content()
+        self._channel(request)
+        return no_content()
 
     def _send_refusal(self, channel: EmuChannel, has_files: bool) -> web.Response | None:
         if channel.type == CHANNEL_DM:
@@ -448,8 +413,6 @@ class RestApi:
 
     async def post_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        if isinstance(channel, web.Response):
-            return channel
         record = _record(request)
         body = _body(request)
         refusal = self._send_refusal(channel, bool(record.files))
@@ -488,34 +451,26 @@ class RestApi:
                 return message
         return None
 
-    def _channel_message(self, request: web.Request) -> EmuMessage | web.Response:
+    def _channel_message(self, request: web.Request) -> EmuMessage:
         channel = self._channel(request)
-        if isinstance(channel, web.Response):
-            return channel
         message = self.world.messages.get(_snowflake(request, "message_id"))
         if message is None or message.deleted or message.channel_id != channel.id:
-            return not_found("Message", 10008)
+            raise Refused(not_found("Message", 10008))
         if message.ephemeral:
-            return not_found("Message", 10008)
+            raise Refused(not_found("Message", 10008))
         return message
 
     async def get_message(self, request: web.Request) -> web.Response:
         message = self._channel_message(request)
-        if isinstance(message, web.Response):
-            return message
         return json_response(message.payload(self.world))
 
     async def edit_message(self, request: web.Request) -> web.Response:
         message = self._channel_message(request)
-        if isinstance(message, web.Response):
-            return message
         edit_message(self.world, message, _body(request), _record(request).files)
         self.emu._message_updated(message)
         return json_response(message.payload(self.world))
 
     async def delete_message(self, request: web.Request) -> web.Response:
         message = self._channel_message(request)
-        if isinstance(message, web.Response):
-            return message
         self.emu._message_deleted(message)
         return no_content()

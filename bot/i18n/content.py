@@ -20,24 +20,34 @@ Shape of ``routines.<lang>.toml``:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
 from bot.i18n.locales import ENGLISH, SUPPORTED
-from bot.routines import SAFETY_LINE, Routine, Step, load_routines
+from bot.routines import (
+    SAFETY_LINE,
+    Routine,
+    RoutineWords,
+    Step,
+    StepName,
+    load_routines,
+)
 from bot.tips import (
     DATA_DIR,
-    MAX_BODY,
-    MAX_DESCRIPTION,
-    MAX_TITLE,
     NOTICE,
     ContentError,
+    ContentModel,
     Slug,
     Source,
     Tip,
+    TipBody,
     TipCatalog,
+    TipKeywords,
+    TipTitle,
+    Topic,
     display_path,
     load_catalog,
     parse_entries,
@@ -53,51 +63,37 @@ class TranslationError(ContentError):
     """A content translation file is not usable."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-class TopicText(_Frozen):
+class TipText(ContentModel):
     id: Slug
-    name: str = Field(min_length=1, max_length=40)
-    description: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
-
-
-class TipText(_Frozen):
-    id: Slug
-    title: str = Field(min_length=1, max_length=MAX_TITLE)
-    body: str = Field(min_length=1, max_length=MAX_BODY)
+    title: TipTitle
+    body: TipBody
     source: Source
     also: tuple[Source, ...] = Field(default=(), max_length=MAX_ALSO)
-    keywords: tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...] = Field(
-        default=(), max_length=12
-    )
+    keywords: TipKeywords = ()
 
     @property
     def sources(self) -> tuple[Source, ...]:
         return (self.source, *self.also)
 
 
-class StepText(_Frozen):
-    name: str = Field(min_length=1, max_length=60)
+class StepText(ContentModel):
+    name: StepName
     how: str = Field(min_length=1, max_length=220)
 
 
-class RoutineText(_Frozen):
-    id: Slug
-    title: str = Field(min_length=1, max_length=80)
-    intro: str = Field(min_length=1, max_length=150, pattern=r"^[^\n]*$")
+class RoutineText(RoutineWords):
     steps: tuple[StepText, ...] = Field(min_length=1, max_length=7)
 
 
-class TipsTranslation(_Frozen):
+class TipsTranslation(ContentModel):
     locale: str
     notice: str = Field(min_length=1, max_length=200)
-    topics: tuple[TopicText, ...]
+    # A topic is nothing but words: its translation has the English model's fields and limits.
+    topics: tuple[Topic, ...]
     tips: tuple[TipText, ...]
 
 
-class RoutinesTranslation(_Frozen):
+class RoutinesTranslation(ContentModel):
     locale: str
     safety: str = Field(min_length=1, max_length=400)
     routines: tuple[RoutineText, ...]
@@ -127,7 +123,7 @@ def read_tips_translation(path: Path, locale: str, english: TipCatalog) -> TipsT
         {"id": key, **value} if isinstance(value, dict) else value
         for key, value in raw_topics.items()
     ]
-    topics = parse_entries(TopicText, topic_entries, "topic", problems)
+    topics = parse_entries(Topic, topic_entries, "topic", problems)
     tips = parse_entries(TipText, raw_tips, "tip", problems)
     english_topics = {topic.id for topic in english.topics}
     if topics and {t.id for t in topics} != english_topics:
@@ -173,20 +169,23 @@ def read_routines_translation(
     return RoutinesTranslation(locale=locale, safety=safety, routines=tuple(routines))
 
 
+def _translated_file(locale: str, path_of: Callable[[str], Path]) -> Path | None:
+    """The locale's content file; None for English, a locale the bot does not speak, or one
+    whose file is not there (yet)."""
+    path = path_of(locale)
+    return None if locale == ENGLISH or locale not in SUPPORTED or not path.exists() else path
+
+
 @functools.cache
 def _tips_translation(locale: str) -> TipsTranslation | None:
-    path = tips_path(locale)
-    if locale == ENGLISH or locale not in SUPPORTED or not path.exists():
-        return None
-    return read_tips_translation(path, locale, load_catalog())
+    path = _translated_file(locale, tips_path)
+    return None if path is None else read_tips_translation(path, locale, load_catalog())
 
 
 @functools.cache
 def _routines_translation(locale: str) -> RoutinesTranslation | None:
-    path = routines_path(locale)
-    if locale == ENGLISH or locale not in SUPPORTED or not path.exists():
-        return None
-    return read_routines_translation(path, locale, load_routines())
+    path = _translated_file(locale, routines_path)
+    return None if path is None else read_routines_translation(path, locale, load_routines())
 
 
 def tip_notice(locale: str) -> str:

@@ -92,13 +92,14 @@ class Speaker:
 HOURS_MINUTES = N_("{hours}h {minutes}m")
 
 
-class OneOf(tuple[str, ...]):
-    """Choices a message offers, joined in the reader's language: "A, B or C" / "A, B oder C"."""
+class MessageValue:
+    """A value inside a message, said in the reader's language by said_by(tr); formatted or
+    str()'d without a speaker (a log line, an exception's text) it reads as the English."""
+
+    __slots__ = ()
 
     def said_by(self, tr: Speaker) -> str:
-        if len(self) <= 1:
-            return "".join(self)
-        return tr("{some} or {last}", some=", ".join(self[:-1]), last=self[-1])
+        raise NotImplementedError
 
     def __format__(self, spec: str) -> str:
         return format(self.said_by(ENGLISH_SPEAKER), spec)
@@ -107,7 +108,16 @@ class OneOf(tuple[str, ...]):
         return self.said_by(ENGLISH_SPEAKER)
 
 
-class Quoted:
+class OneOf(MessageValue, tuple[str, ...]):
+    """Choices a message offers, joined in the reader's language: "A, B or C" / "A, B oder C"."""
+
+    def said_by(self, tr: Speaker) -> str:
+        if len(self) <= 1:
+            return "".join(self)
+        return tr("{some} or {last}", some=", ".join(self[:-1]), last=self[-1])
+
+
+class Quoted(MessageValue):
     """What a person typed, quoted inside a message in the reader's way: “müde” in English,
     „müde“ in German; several are listed with commas ("“Iron”, “Ropinirole”")."""
 
@@ -120,12 +130,6 @@ class Quoted:
         opening, closing = ("„", "“") if tr.locale == GERMAN else ("“", "”")
         return ", ".join(f"{opening}{text}{closing}" for text in self.texts)
 
-    def __format__(self, spec: str) -> str:
-        return format(self.said_by(ENGLISH_SPEAKER), spec)
-
-    def __str__(self) -> str:
-        return self.said_by(ENGLISH_SPEAKER)
-
 
 class Said(str):
     """A message (marked ``N_``) inside another message, translated with it; "" stays ""."""
@@ -137,7 +141,7 @@ class Said(str):
 
 
 @dataclass(frozen=True, slots=True)
-class Moment:
+class Moment(MessageValue):
     """A clock time with its weekday inside a message: "Tue 23:15" / "Di. 23:15"."""
 
     value: datetime
@@ -147,14 +151,8 @@ class Moment:
             return self.value.strftime("%a %H:%M")
         return f"{tr.weekday(self.value.weekday(), 'abbreviated')} {tr.time(self.value)}"
 
-    def __format__(self, spec: str) -> str:
-        return format(self.said_by(ENGLISH_SPEAKER), spec)
 
-    def __str__(self) -> str:
-        return self.said_by(ENGLISH_SPEAKER)
-
-
-class Phrase:
+class Phrase(MessageValue):
     """A message with its own values inside another message (an error quoted in an error):
     ``UserError(N_("Time {index}: {problem}"), index=2, problem=Phrase(error.text, **error.params))``."""
 
@@ -167,15 +165,9 @@ class Phrase:
     def said_by(self, tr: Speaker) -> str:
         return tr(self.text, **self.params)
 
-    def __format__(self, spec: str) -> str:
-        return format(self.said_by(ENGLISH_SPEAKER), spec)
-
-    def __str__(self) -> str:
-        return self.said_by(ENGLISH_SPEAKER)
-
 
 @dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(MessageValue):
     """Minutes inside a message (a UserError's value), said as hours and minutes: "8h 10m" /
     "8 Std. 10 Min."."""
 
@@ -184,15 +176,9 @@ class Duration:
     def said_by(self, tr: Speaker) -> str:
         return tr.hours_minutes(self.minutes)
 
-    def __format__(self, spec: str) -> str:
-        return format(self.said_by(ENGLISH_SPEAKER), spec)
-
-    def __str__(self) -> str:
-        return self.said_by(ENGLISH_SPEAKER)
-
 
 @dataclass(frozen=True, slots=True)
-class Day:
+class Day(MessageValue):
     """A date inside a message (a UserError's value), written the reader's way when said:
     ``style`` as :func:`format_date` takes it; ``english``, a strftime pattern, keeps English
     exactly as the bot wrote it before ("Tue 03 Mar" for the diary's nights)."""
@@ -205,12 +191,6 @@ class Day:
         if self.english is not None and tr.locale == ENGLISH:
             return self.value.strftime(self.english)
         return tr.date(self.value, self.style)
-
-    def __format__(self, spec: str) -> str:
-        return format(self.said_by(ENGLISH_SPEAKER), spec)
-
-    def __str__(self) -> str:
-        return self.said_by(ENGLISH_SPEAKER)
 
 
 # What a speaker says in its own words when it fills a placeholder (a tuple, built once: `A | B`

@@ -86,25 +86,21 @@ def comparison_line(c: TagComparison, tr: Speaker = EN) -> str:
             return ""
         return tr(" (n = {tagged} vs {untagged})", tagged=counts[0], untagged=counts[1])
 
-    parts = []
-    if c.severity_tagged is not None or c.severity_untagged is not None:
-        parts.append(
-            tr(
-                "RLS severity {tagged} vs {untagged}{n}",
-                tagged=sev(c.severity_tagged),
-                untagged=sev(c.severity_untagged),
-                n=n(c.severity_n),
-            )
-        )
-    if c.sleep_tagged is not None or c.sleep_untagged is not None:
-        parts.append(
-            tr(
-                "sleep {tagged} vs {untagged}{n}",
-                tagged=tst(c.sleep_tagged),
-                untagged=tst(c.sleep_untagged),
-                n=n(c.sleep_n),
-            )
-        )
+    # The measures compared, each shown when it is known on either side of the tag.
+    compared = (
+        (
+            N_("RLS severity {tagged} vs {untagged}{n}"),
+            (c.severity_tagged, c.severity_untagged),
+            c.severity_n,
+            sev,
+        ),
+        (N_("sleep {tagged} vs {untagged}{n}"), (c.sleep_tagged, c.sleep_untagged), c.sleep_n, tst),
+    )
+    parts = [
+        tr(message, tagged=say(tagged), untagged=say(untagged), n=n(counts))
+        for message, (tagged, untagged), counts, say in compared
+        if tagged is not None or untagged is not None
+    ]
     nights = tr(
         "**{tag}** ({tagged} vs {untagged} nights)",
         tag=tag_label(c.tag, tr),

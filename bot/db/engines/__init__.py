@@ -34,10 +34,16 @@ Column = tuple[str, str]
 
 
 T = TypeVar("T")
+# A statement and its parameters, known before the transaction starts.
+Statement = tuple[str, Sequence[Any]]
+# atomic_decide's `decide`: the read's rows -> the answer and the statements to write.
+Decide = Callable[[list[Row]], tuple[T, Sequence[Statement]]]
 
 
-class Engine(Protocol):
-    """How one backend stores values and spells the SQL that differs."""
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """How one backend stores values and spells the SQL that differs: each backend's module
+    builds its one ENGINE from its values, so the two read side by side, field by field."""
 
     name: Literal["sqlite", "postgres"]
     # Appended to a SELECT that picks rows to change: wait for rows another process is changing.
@@ -49,72 +55,64 @@ class Engine(Protocol):
     # This process is the database's only writer (SQLite), so what it wrote last is what is
     # there: a repository may remember a read until its own next write.
     sole_writer: bool
+    row_order: str  # ORDER BY this lists a table's rows in insertion order (as near as it gets)
+    # An aware datetime as the backend stores it (whole seconds on both), and a stored instant
+    # as an aware UTC datetime.
+    instant: Callable[[datetime], Any]
+    from_instant: Callable[[Any], datetime]
+    day: Callable[[date], Any]
+    from_day: Callable[[Any], date]
+    id_list: Callable[[Sequence[int]], Any]  # the parameter that goes with in_ids
+    # What rows_array or values_array returned, as a list of rows or values.
+    read_array: Callable[[Any], list[Any]]
+    # The statement text of rows_source (cached per COLUMNS, hence the tuple).
+    rows_source_sql: Callable[[tuple[Column, ...]], str]
+    # The parameters that go with rows_source(COLUMNS), in its place in the statement.
+    rows_params: Callable[[Sequence[Column], Sequence[Sequence[Any]]], list[Any]]
+    read_ids: Callable[[str], list[int]]  # the ids in a text from group_ids
+    # The texts the methods below fill in (str.format, named fields).
+    rows_array_sql: str  # {columns}, {query}
+    values_array_sql: str  # {column}, {query}
+    group_ids_sql: str  # {column}
+    each_id_sql: str  # {ids}, {alias}
+    # {table}, {key}; None where the transaction already excludes every other writer (SQLite).
+    lock_sql: str | None
+    # (table, column) of every table having one of two named columns (two parameters).
+    user_columns_sql: str
 
-    def instant(self, value: datetime) -> Any:
-        """An aware datetime as the backend stores it (whole seconds on both)."""
-        ...
+    def opt_instant(self, value: datetime | None) -> Any:
+        return None if value is None else self.instant(value)
 
-    def opt_instant(self, value: datetime | None) -> Any: ...
-
-    def from_instant(self, value: Any) -> datetime:
-        """A stored instant as an aware UTC datetime."""
-        ...
-
-    def opt_from_instant(self, value: Any) -> datetime | None: ...
-
-    def day(self, value: date) -> Any: ...
-
-    def from_day(self, value: Any) -> date: ...
-
-    def id_list(self, ids: Sequence[int]) -> Any:
-        """The parameter that goes with in_ids."""
-        ...
+    def opt_from_instant(self, value: Any) -> datetime | None:
+        return None if value is None else self.from_instant(value)
 
     def rows_array(self, columns: str, query: str) -> str:
         """An expression for a list of rows: `SELECT columns` + query, in its order."""
-        ...
+        return self.rows_array_sql.format(columns=columns, query=query)
 
     def values_array(self, column: str, query: str) -> str:
         """An expression for the list of `SELECT column` + query's values, in no promised order."""
-        ...
-
-    def read_array(self, value: Any) -> list[Any]:
-        """What rows_array or values_array returned, as a list of rows or values."""
-        ...
+        return self.values_array_sql.format(column=column, query=query)
 
     def lock_for_update(self, table: str, key: str) -> str | None:
         """A statement that makes writers of one row (`key = ?`) of `table` take turns, or None
         where the transaction already excludes every other writer (SQLite)."""
-        ...
-
-    def user_columns_sql(self) -> str:
-        """(table, column) of every table having one of two named columns (two parameters)."""
-        ...
-
-    row_order: str  # ORDER BY this lists a table's rows in insertion order (as near as it gets)
+        return None if self.lock_sql is None else self.lock_sql.format(table=table, key=key)
 
     def rows_source(self, columns: Sequence[Column]) -> str:
         """A FROM item (give it an alias: `… AS b`) that is a table of COLUMNS whose rows travel
         as the parameters rows_params() makes: a batch joined set-wise in one statement."""
-        ...
-
-    def rows_params(self, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
-        """The parameters that go with rows_source(COLUMNS), in its place in the statement."""
-        ...
+        return self.rows_source_sql(tuple(columns))
 
     def group_ids(self, column: str) -> str:
         """An aggregate: the group's values of COLUMN (integer ids), in order, as one text that
         travels back as a parameter and is walked by each_id() (no Python per id)."""
-        ...
+        return self.group_ids_sql.format(column=column)
 
     def each_id(self, ids: str, alias: str) -> str:
         """A FROM item (a lateral one: IDS may name an earlier item's column): one row per id
         in the text IDS (from group_ids), the id being ALIAS.value."""
-        ...
-
-    def read_ids(self, ids: str) -> list[int]:
-        """The ids in a text from group_ids."""
-        ...
+        return self.each_id_sql.format(ids=ids, alias=alias)
 
 
 class Session(ABC):
@@ -156,7 +154,7 @@ class Session(ABC):
         type, value), the same for every row), then SUFFIX (e.g. an ON CONFLICT clause). With
         RETURNING, the returned rows come back (and the rows are inserted in the given order)."""
         return await self._insert_many(
-            table, tuple(columns), rows, Fixed.of(fixed), suffix, returning
+            BulkInsert(table, tuple(columns), rows, Fixed.of(fixed), suffix, returning)
         )
 
     async def update_many(
@@ -172,29 +170,17 @@ class Session(ABC):
         """For each row (values in COLUMNS order, FIXED added): UPDATE TABLE SET ASSIGNMENTS
         WHERE TABLE.KEY = new.KEY. ASSIGNMENTS name a row's values `new.column` and the stored
         ones `table.column`."""
-        await self._update_many(table, key, tuple(columns), rows, assignments, Fixed.of(fixed))
+        await self._update_many(
+            BulkUpdate(
+                table, tuple(columns), rows, Fixed.of(fixed), key=key, assignments=assignments
+            )
+        )
 
     @abstractmethod
-    async def _insert_many(
-        self,
-        table: str,
-        columns: tuple[Column, ...],
-        rows: Sequence[Sequence[Any]],
-        fixed: Fixed,
-        suffix: str,
-        returning: str | None,
-    ) -> list[Row]: ...
+    async def _insert_many(self, batch: BulkInsert) -> list[Row]: ...
 
     @abstractmethod
-    async def _update_many(
-        self,
-        table: str,
-        key: str,
-        columns: tuple[Column, ...],
-        rows: Sequence[Sequence[Any]],
-        assignments: str,
-        fixed: Fixed,
-    ) -> None: ...
+    async def _update_many(self, batch: BulkUpdate) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +203,33 @@ class Fixed:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Bulk:
+    """A bulk write's rows as the backend's session gets them (see insert_many, update_many)."""
+
+    table: str
+    columns: tuple[Column, ...]
+    rows: Sequence[Sequence[Any]]
+    fixed: Fixed
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every column a row carries: the batch's, then the fixed ones."""
+        return tuple(name for name, _ in self.columns) + self.fixed.names
+
+
+@dataclass(frozen=True, slots=True)
+class BulkInsert(Bulk):
+    suffix: str
+    returning: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkUpdate(Bulk):
+    key: str
+    assignments: str
+
+
 class Database(Protocol):
     """What every repository is handed: the engine and the two ways to a session."""
 
@@ -231,22 +244,32 @@ class Database(Protocol):
         """A transaction; inside another one of the same task it is a savepoint of that one."""
         ...
 
-    async def atomic_batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    async def atomic_batch(self, statements: Sequence[Statement]) -> None:
         """Statements whose parameters are known up front, as one transaction (or a savepoint of
         the task's own): on SQLite all of it, BEGIN to COMMIT, is one trip to the connection's
         thread instead of one per statement."""
         ...
 
-    async def atomic_decide(
-        self,
-        sql: str,
-        params: Sequence[Any],
-        decide: Callable[[list[Row]], tuple[T, Sequence[tuple[str, Sequence[Any]]]]],
-    ) -> T:
+    async def atomic_decide(self, sql: str, params: Sequence[Any], decide: Decide[T]) -> T:
         """One transaction: a read, then `decide` (plain Python, no I/O: it may run on the
         database's thread) turns its rows into an answer and the statements to write, which
         follow in the same transaction. On SQLite all of it is one trip, like atomic_batch."""
         ...
+
+
+class Repository:
+    """What every repository keeps: its database (for sessions) and that database's engine (how
+    values are stored, the SQL that differs)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._e = db.engine
+
+    async def _changes_a_row(self, sql: str, *params: Any) -> bool:
+        """One write in a transaction of its own (a savepoint inside the task's); True when it
+        changed or removed at least one row."""
+        async with self._db.atomic() as s:
+            return await s.execute(sql, *params) > 0
 
 
 def qualified(columns: str, alias: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from bot.db.engines import Column, Engine, Fixed, Row, Session
+from bot.db.engines import BulkInsert, BulkUpdate, Column, Engine, Row, Session
 
 
 @lru_cache(maxsize=1024)
@@ -41,86 +41,53 @@ def _as_is(value: Any) -> Any:
     return value  # asyncpg reads timestamptz as an aware UTC datetime, DATE as a date
 
 
-class PostgresEngine:
-    name: Literal["sqlite", "postgres"] = "postgres"
-    for_update = " FOR UPDATE"
-    # Concurrent claimers each take a disjoint batch instead of waiting for one another; a row
-    # another claimer changed after our snapshot is re-checked on its new version and drops out.
-    skip_locked = " FOR UPDATE SKIP LOCKED"
-    sole_writer = False
-    in_ids = " = ANY(?)"
-    row_order = "1"
-
-    instant = staticmethod(_instant)
-    from_instant = staticmethod(_as_is)
-    opt_from_instant = staticmethod(_as_is)
-    day = staticmethod(_as_is)
-    from_day = staticmethod(_as_is)
-
-    @staticmethod
-    def opt_instant(value: datetime | None) -> datetime | None:
-        return None if value is None else _instant(value)
-
-    @staticmethod
-    def id_list(ids: Sequence[int]) -> list[int]:
-        return list(ids)
-
-    @staticmethod
-    def rows_array(columns: str, query: str) -> str:
-        # Anonymous records, which asyncpg reads as tuples.
-        return f"ARRAY(SELECT ROW({columns}) {query})"
-
-    @staticmethod
-    def values_array(column: str, query: str) -> str:
-        return f"ARRAY(SELECT {column} {query})"
-
-    @staticmethod
-    def read_array(value: Any) -> list[Any]:
-        return list(value)
-
-    @staticmethod
-    def lock_for_update(table: str, key: str) -> str | None:
-        return f"SELECT 1 FROM {table} WHERE {key} = ? FOR UPDATE"
-
-    @staticmethod
-    def rows_source(columns: Sequence[Column]) -> str:
-        return _unnest_source(tuple(columns))
-
-    @staticmethod
-    def rows_params(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
-        return _arrays(columns, rows)
-
-    @staticmethod
-    def group_ids(column: str) -> str:
-        # Text, not bigint[]: rows_source's arrays cannot hold arrays of different lengths.
-        return f"CAST(array_agg({column}) AS text)"
-
-    @staticmethod
-    def each_id(ids: str, alias: str) -> str:
-        return f"unnest(CAST({ids} AS bigint[])) AS {alias}(value)"
-
-    @staticmethod
-    def read_ids(ids: str) -> list[int]:
-        return [int(value) for value in ids.strip("{}").split(",")]
-
-    @staticmethod
-    def user_columns_sql() -> str:
-        return (
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND column_name IN (?, ?) "
-            "ORDER BY table_name"
-        )
-
-
-ENGINE = PostgresEngine()
-
-
 @lru_cache(maxsize=64)
 def _unnest_source(columns: tuple[Column, ...]) -> str:
     """One array per column (`?` placeholders, numbered with the rest of the statement)."""
     arrays = ", ".join(f"?::{kind}[]" for _, kind in columns)
     names = ", ".join(name for name, _ in columns)
     return f"(SELECT * FROM unnest({arrays}) AS u({names}))"
+
+
+def _arrays(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+
+
+def _read_ids(ids: str) -> list[int]:
+    return [int(value) for value in ids.strip("{}").split(",")]
+
+
+ENGINE = Engine(
+    name="postgres",
+    for_update=" FOR UPDATE",
+    # Concurrent claimers each take a disjoint batch instead of waiting for one another; a row
+    # another claimer changed after our snapshot is re-checked on its new version and drops out.
+    skip_locked=" FOR UPDATE SKIP LOCKED",
+    in_ids=" = ANY(?)",
+    sole_writer=False,
+    row_order="1",
+    instant=_instant,
+    from_instant=_as_is,
+    day=_as_is,
+    from_day=_as_is,
+    id_list=list,
+    read_array=list,
+    rows_source_sql=_unnest_source,
+    rows_params=_arrays,
+    read_ids=_read_ids,
+    # Anonymous records, which asyncpg reads as tuples.
+    rows_array_sql="ARRAY(SELECT ROW({columns}) {query})",
+    values_array_sql="ARRAY(SELECT {column} {query})",
+    # Text, not bigint[]: rows_source's arrays cannot hold arrays of different lengths.
+    group_ids_sql="CAST(array_agg({column}) AS text)",
+    each_id_sql="unnest(CAST({ids} AS bigint[])) AS {alias}(value)",
+    lock_sql="SELECT 1 FROM {table} WHERE {key} = ? FOR UPDATE",
+    user_columns_sql=(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_name IN (?, ?) "
+        "ORDER BY table_name"
+    ),
+)
 
 
 @lru_cache(maxsize=256)
@@ -166,10 +133,6 @@ def _update_sql(
     )
 
 
-def _arrays(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    return [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in columns]
-
-
 def changed_rows(status: str) -> int:
     """Rows affected, from a command tag such as "UPDATE 3" or "DELETE 0"."""
     return int(status.rsplit(" ", 1)[-1])
@@ -199,31 +162,17 @@ class PostgresSession(Session):
     async def execute(self, sql: str, *params: Any) -> int:
         return changed_rows(await self._conn.execute(numbered(sql), *params))
 
-    async def _insert_many(
-        self,
-        table: str,
-        columns: tuple[Column, ...],
-        rows: Sequence[Sequence[Any]],
-        fixed: Fixed,
-        suffix: str,
-        returning: str | None,
-    ) -> list[Row]:
+    async def _insert_many(self, batch: BulkInsert) -> list[Row]:
         # One set-based statement per batch, whatever its size: the batch travels as arrays.
-        sql = _insert_sql(table, columns, fixed.columns, suffix, returning)
-        params = (*_arrays(columns, rows), *fixed.values)
-        if returning is None:
+        fixed = batch.fixed
+        sql = _insert_sql(batch.table, batch.columns, fixed.columns, batch.suffix, batch.returning)
+        params = (*_arrays(batch.columns, batch.rows), *fixed.values)
+        if batch.returning is None:
             await self._conn.execute(sql, *params)
             return []
         return list(await self._conn.fetch(sql, *params))
 
-    async def _update_many(
-        self,
-        table: str,
-        key: str,
-        columns: tuple[Column, ...],
-        rows: Sequence[Sequence[Any]],
-        assignments: str,
-        fixed: Fixed,
-    ) -> None:
-        sql = _update_sql(table, key, columns, fixed.columns, assignments)
-        await self._conn.execute(sql, *_arrays(columns, rows), *fixed.values)
+    async def _update_many(self, batch: BulkUpdate) -> None:
+        fixed = batch.fixed
+        sql = _update_sql(batch.table, batch.key, batch.columns, fixed.columns, batch.assignments)
+        await self._conn.execute(sql, *_arrays(batch.columns, batch.rows), *fixed.values)

@@ -12,11 +12,11 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import aiosqlite
 
-from bot.db.engines import Column, Engine, Fixed, Row, Session
+from bot.db.engines import Bulk, BulkInsert, BulkUpdate, Column, Engine, Row, Session
 
 
 def to_epoch(instant: datetime) -> int:
@@ -29,90 +29,16 @@ def from_epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-class SqliteEngine:
-    name: Literal["sqlite", "postgres"] = "sqlite"
-    # BEGIN IMMEDIATE (every transaction) holds the only write lock: nothing to lock row by row.
-    for_update = ""
-    skip_locked = ""
-    sole_writer = True
-    in_ids = " IN (SELECT value FROM json_each(?))"
-    row_order = "rowid"
-
-    instant = staticmethod(to_epoch)
-    from_instant = staticmethod(from_epoch)
-
-    @staticmethod
-    def opt_instant(value: datetime | None) -> int | None:
-        return None if value is None else to_epoch(value)
-
-    @staticmethod
-    def opt_from_instant(value: Any) -> datetime | None:
-        return None if value is None else from_epoch(value)
-
-    @staticmethod
-    def day(value: date) -> str:
-        return value.isoformat()
-
-    @staticmethod
-    def from_day(value: Any) -> date:
-        return date.fromisoformat(value)
-
-    @staticmethod
-    def id_list(ids: Sequence[int]) -> str:
-        return json.dumps(list(ids))
-
-    @staticmethod
-    def rows_array(columns: str, query: str) -> str:
-        # The lists travel as JSON arrays: integers and text survive the round trip unchanged.
-        return f"(SELECT json_group_array(json_array({columns})) FROM (SELECT {columns} {query}))"
-
-    @staticmethod
-    def values_array(column: str, query: str) -> str:
-        return f"(SELECT json_group_array({column}) {query})"
-
-    @staticmethod
-    def read_array(value: Any) -> list[Any]:
-        return cast(list[Any], json.loads(value))
-
-    @staticmethod
-    def lock_for_update(table: str, key: str) -> str | None:
-        return None
-
-    @staticmethod
-    def rows_source(columns: Sequence[Column]) -> str:
-        return _rows_source(tuple(columns))
-
-    @staticmethod
-    def rows_params(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
-        return [json.dumps(rows)]
-
-    @staticmethod
-    def group_ids(column: str) -> str:
-        return f"json_group_array({column})"
-
-    @staticmethod
-    def each_id(ids: str, alias: str) -> str:
-        return f"json_each({ids}) AS {alias}"
-
-    @staticmethod
-    def read_ids(ids: str) -> list[int]:
-        return cast(list[int], json.loads(ids))
-
-    @staticmethod
-    def user_columns_sql() -> str:
-        return (
-            "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
-            "WHERE m.type = 'table' AND c.name IN (?, ?) ORDER BY m.name"
-        )
+def _iso_day(value: date) -> str:
+    return value.isoformat()
 
 
-ENGINE = SqliteEngine()
-
-_NEW_COLUMN = re.compile(r"\bnew\.(\w+)")
+def _read_json(text: Any) -> Any:
+    return json.loads(text)
 
 
 @lru_cache(maxsize=64)
-def _rows_source(columns: tuple[Column, ...]) -> str:
+def _json_each_source(columns: tuple[Column, ...]) -> str:
     """The batch is one JSON array of rows; json_each walks it in C, one row per element.
 
     LIMIT -1 (no limit) keeps SQLite from flattening the subquery into the statement using it:
@@ -122,6 +48,48 @@ def _rows_source(columns: tuple[Column, ...]) -> str:
         f"json_extract(value, '$[{n}]') AS {name}" for n, (name, _) in enumerate(columns)
     )
     return f"(SELECT {extracted} FROM json_each(?) LIMIT -1)"
+
+
+def _json_list(ids: Sequence[int]) -> str:
+    return json.dumps(list(ids))
+
+
+def _json_rows(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return [json.dumps(rows)]
+
+
+ENGINE = Engine(
+    name="sqlite",
+    # BEGIN IMMEDIATE (every transaction) holds the only write lock: nothing to lock row by row.
+    for_update="",
+    skip_locked="",
+    in_ids=" IN (SELECT value FROM json_each(?))",
+    sole_writer=True,
+    row_order="rowid",
+    instant=to_epoch,
+    from_instant=from_epoch,
+    day=_iso_day,
+    from_day=date.fromisoformat,
+    id_list=_json_list,
+    read_array=_read_json,
+    rows_source_sql=_json_each_source,
+    rows_params=_json_rows,
+    read_ids=_read_json,
+    # The lists travel as JSON arrays: integers and text survive the round trip unchanged.
+    rows_array_sql=(
+        "(SELECT json_group_array(json_array({columns})) FROM (SELECT {columns} {query}))"
+    ),
+    values_array_sql="(SELECT json_group_array({column}) {query})",
+    group_ids_sql="json_group_array({column})",
+    each_id_sql="json_each({ids}) AS {alias}",
+    lock_sql=None,
+    user_columns_sql=(
+        "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
+        "WHERE m.type = 'table' AND c.name IN (?, ?) ORDER BY m.name"
+    ),
+)
+
+_NEW_COLUMN = re.compile(r"\bnew\.(\w+)")
 
 
 @lru_cache(maxsize=256)
@@ -184,36 +152,24 @@ class SqliteSession(Session):
         cursor = await self._conn.execute(sql, params)
         return cursor.rowcount
 
-    async def _insert_many(
-        self,
-        table: str,
-        columns: tuple[Column, ...],
-        rows: Sequence[Sequence[Any]],
-        fixed: Fixed,
-        suffix: str,
-        returning: str | None,
-    ) -> list[Row]:
-        names = tuple(name for name, _ in columns) + fixed.names
-        if returning is not None:
-            sql = _insert_returning_sql(table, names, len(fixed.values), suffix, returning)
-            return await self.fetch_all(sql, *fixed.values, json.dumps([list(r) for r in rows]))
-        await self._conn.executemany(_insert_sql(table, names, suffix), _with(rows, fixed))
+    async def _insert_many(self, batch: BulkInsert) -> list[Row]:
+        fixed = batch.fixed
+        if batch.returning is not None:
+            sql = _insert_returning_sql(
+                batch.table, batch.names, len(fixed.values), batch.suffix, batch.returning
+            )
+            rows = json.dumps([list(row) for row in batch.rows])
+            return await self.fetch_all(sql, *fixed.values, rows)
+        sql = _insert_sql(batch.table, batch.names, batch.suffix)
+        await self._conn.executemany(sql, _with_fixed(batch))
         return []
 
-    async def _update_many(
-        self,
-        table: str,
-        key: str,
-        columns: tuple[Column, ...],
-        rows: Sequence[Sequence[Any]],
-        assignments: str,
-        fixed: Fixed,
-    ) -> None:
-        names = tuple(name for name, _ in columns) + fixed.names
-        sql = _update_sql(table, key, names, assignments)
-        await self._conn.executemany(sql, _with(rows, fixed))
+    async def _update_many(self, batch: BulkUpdate) -> None:
+        sql = _update_sql(batch.table, batch.key, batch.names, batch.assignments)
+        await self._conn.executemany(sql, _with_fixed(batch))
 
 
-def _with(rows: Sequence[Sequence[Any]], fixed: Fixed) -> Sequence[Sequence[Any]]:
+def _with_fixed(batch: Bulk) -> Sequence[Sequence[Any]]:
     """Each row with the fixed values after it (executemany binds one sequence per row)."""
-    return [(*row, *fixed.values) for row in rows] if fixed.values else rows
+    fixed = batch.fixed.values
+    return [(*row, *fixed) for row in batch.rows] if fixed else batch.rows
