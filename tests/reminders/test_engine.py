@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.db import Database, Repositories, build_repositories
-from bot.db.reminders import ScheduleSpec
+from bot.db.reminders import Schedule, ScheduleSpec
 from bot.db.sqlite import SqliteDatabase
 from bot.errors import UserError
 from bot.reminders.engine import PAUSE_DM_CLOSED, EngineConfig, ReminderEngine, recurrence_of
@@ -78,6 +78,14 @@ def stretch(
     return ScheduleSpec(user_id, "stretch", at, days.to_mask(), zone)
 
 
+async def claimed_at_first_due(engine: ReminderEngine, clock: FakeClock) -> Schedule:
+    """The default stretch reminder (17:00 Berlin), claimed at its first due time."""
+    schedule = await engine.subscribe(stretch())
+    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+    await engine.tick()
+    return schedule
+
+
 async def run_until(
     engine: ReminderEngine, clock: FakeClock, end: datetime, step: timedelta
 ) -> None:
@@ -138,9 +146,7 @@ async def test_restart_between_claim_and_send_resends_once_with_the_same_nonce(
     repos, clock, transport
 ) -> None:
     first = ReminderEngine(repos.reminders, repos.users, clock, transport)
-    await first.subscribe(stretch())
-    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
-    await first.tick()
+    await claimed_at_first_due(first, clock)
     # The process leased the delivery and died before marking it sent.
     leased = await repos.reminders.lease_pending(
         clock.now(), clock.now() + timedelta(minutes=2), 10
@@ -227,9 +233,7 @@ async def test_late_deliveries_are_labelled_and_stale_ones_skipped(
 async def test_snooze_adds_one_delivery_without_moving_the_schedule(
     engine, clock, transport, repos
 ) -> None:
-    await engine.subscribe(stretch())
-    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
-    await engine.tick()
+    await claimed_at_first_due(engine, clock)
     await engine.drain()
     original = transport.sent[0].delivery
     await engine.snooze(original.id, 1)
@@ -255,9 +259,7 @@ async def test_cancelling_snoozes_leaves_the_next_scheduled_reminder(database: D
         RecordingTransport(),
     )
     engine = ReminderEngine(repos.reminders, repos.users, clock, transport, EngineConfig())
-    schedule = await engine.subscribe(stretch())
-    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
-    await engine.tick()
+    schedule = await claimed_at_first_due(engine, clock)
     await engine.drain()
     await engine.snooze(transport.sent[0].delivery.id, 1)
     assert await repos.reminders.cancel_pending_snoozes(schedule.id, clock.now()) == 1
@@ -348,9 +350,7 @@ async def test_a_retry_is_sent_at_the_next_tick_even_when_nothing_new_is_due(rep
 async def test_a_refused_dm_is_recorded_with_its_pause_or_not_at_all(
     engine, clock, transport, repos
 ) -> None:
-    await engine.subscribe(stretch())
-    clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
-    await engine.tick()
+    await claimed_at_first_due(engine, clock)
     # A crash between recording the refusal and pausing: neither is kept, the delivery is retried.
     broken = ReminderEngine(
         failing(repos.reminders, "set_next_due"), repos.users, clock, transport, EngineConfig()
