@@ -552,7 +552,12 @@ class TipsCog(BotCog):
         topic: str | None = None,
         private: bool = False,
     ) -> None:
-        topic_id = self.catalog.topic(topic).id if topic is not None else None
+        tr = translator_for(interaction)
+        # The topic by its name as /rls topics shows it in the reader's language (or its id,
+        # which the autocomplete sends); a refusal lists the topics in that language too.
+        topic_id = (
+            in_language(self.catalog, tr.locale).topic(topic).id if topic is not None else None
+        )
         chosen = await self.next_tip(interaction.user.id, topic_id)
         # A server that never added the bot gets no public tip: only the person sees it, and
         # is told why (they may have meant to share it).
@@ -560,7 +565,6 @@ class TipsCog(BotCog):
         # A DM is only ever seen by the person asking, so it is private even when not ephemeral.
         alone = private or not_here or interaction.guild_id is None
         owner_id = interaction.user.id if alone else ANYONE
-        tr = translator_for(interaction)
         embed, view = self.render(chosen, topic_id, owner_id, tr)
         note = tr(NOT_ADDED_HERE) if not_here else None
         await send_reply(interaction, note, embed=embed, view=view, ephemeral=private or not_here)

@@ -222,3 +222,28 @@ async def test_topics_and_search_in_german(emu: DiscordEmulator, bot: RlsBot) ->
     assert menu["placeholder"] == "Tipp öffnen…"
     none = await (await emu.slash(anna, "rls search", {"query": "qqqq"})).response()
     assert none.content.startswith("Zu „qqqq“ habe ich keine Tipps gefunden.")
+
+
+async def test_a_topic_by_its_german_name_and_an_unknown_one_in_german(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    """Found in a console walk: `/rls tipp thema:Schlaf` (the name /rls themen shows) was
+    refused, in English."""
+    anna = german(emu, "anna")
+    reply = await (
+        await emu.slash(anna, "rls tip", {"topic": "schlaf", "private": True})
+    ).response()
+    assert [field for field in reply.embeds[0]["fields"] if field["name"] == "Thema"] == [
+        {"name": "Thema", "value": "Schlaf", "inline": True}
+    ]
+    unknown = await (
+        await emu.slash(anna, "rls tip", {"topic": "Strickn", "private": True})
+    ).response()
+    assert unknown.ephemeral and not unknown.embeds
+    assert unknown.content.startswith("Ein Thema „Strickn“ habe ich nicht.")
+    assert "Beschwerden (`symptoms`)" in unknown.content and "Schlaf (`sleep`)" in unknown.content
+    assert "topic" not in unknown.content.replace("`", " ").split()
+    typo = await (
+        await emu.slash(anna, "rls tip", {"topic": "Bewegnug", "private": True})
+    ).response()
+    assert "Meintest du **Bewegung**?" in typo.content
