@@ -76,6 +76,7 @@ MAX_EMBED_DESCRIPTION = 4096
 MAX_FIELD = 1024
 # The article the catalog grew from (it carries no link); every other source is named in its tips.
 ORIGIN_SOURCE = "A 2013 blog article on RLS and back pain"
+ORIGIN_SOURCE_DE = "Ein Blogartikel von 2013 über RLS und Rückenschmerzen"
 # [project.urls] labels in pyproject.toml that name where the README can be read.
 README_LABELS = ("readme", "documentation", "homepage", "repository", "source")
 
@@ -242,7 +243,7 @@ def publishers(catalog: TipCatalog) -> list[str]:
         for tip in catalog.tips
         for source in tip.sources
     ]
-    return [name for name in dict.fromkeys(names) if name != ORIGIN_SOURCE]
+    return [name for name in dict.fromkeys(names) if name not in (ORIGIN_SOURCE, ORIGIN_SOURCE_DE)]
 
 
 def readme_url() -> str | None:
@@ -617,7 +618,9 @@ class TipsCog(BotCog):
     @group.command(name="about", description="What this bot is and where its tips come from.")
     async def about(self, interaction: discord.Interaction[RlsBot]) -> None:
         tr = translator_for(interaction)
-        await send_reply(interaction, embed=about_embed(self.catalog, readme_url(), tr))
+        # The publishers are those the reader's tips cite (German tips add German ones).
+        catalog = in_language(self.catalog, tr.locale)
+        await send_reply(interaction, embed=about_embed(catalog, readme_url(), tr))
 
 
 async def setup(bot: RlsBot) -> None:

@@ -79,6 +79,11 @@ async def test_about_and_help_in_german(emu: DiscordEmulator, bot: RlsBot) -> No
         fields(about)
     )
     assert fields(about)["Bitte beachten"].startswith(GERMAN_NOTICE)
+    # The publishers the German tips cite, the German ones too; never the blog article, which
+    # the sentence names itself.
+    publishers = fields(about)["Woher die Tipps stammen"].split(": ", 1)[1]
+    assert "DGN/DGSM" in publishers and "Deutsche Restless Legs Vereinigung" in publishers
+    assert "NHS" in publishers and "Blog" not in publishers and "blog" not in publishers
     shown = (await (await emu.slash(anna, "help")).response()).embeds[0]
     assert shown["description"].startswith("Tipps zum Restless-Legs-Syndrom")
     assert {"Hilfe", "RLS-Tipps", "Deine Zeitzone", "Deine Daten"} <= set(fields(shown))
