@@ -54,7 +54,7 @@ async def test_stretch_replies_errors_and_buttons_in_german(
     status = (await reply_to(emu, anna, "stretch status")).content
     assert status.startswith("**Zeitplan:** 18:00 Uhr, Mo., Mi., Fr. (Europe/Berlin)")
     assert "**Letzte Erinnerung:** noch keine" in status
-    assert "**Serie erledigt:** 0 Tage" in status
+    assert "**Serie:** 0 Tage in Folge erledigt" in status
     resumed = await reply_to(emu, anna, "stretch resume")
     assert resumed.content.startswith("Fortgesetzt. Nächste Erinnerung <t:")
     ask = await reply_to(emu, anna, "stretch stop")
@@ -120,7 +120,10 @@ async def test_medicine_replies_reminder_and_buttons_in_german(
     dm = await emu.wait_for_dm(anna)
     embed = dm.embeds[0]
     assert embed["title"] == "Erinnerung: Eisen"
-    assert embed["description"].startswith("Deine Erinnerung für 17:30 Uhr. Tippe auf **Genommen**")
+    assert embed["description"].startswith(
+        "Deine Erinnerung für 17:30 Uhr. Tippe auf **Genommen**, sobald du es genommen hast, oder "
+        "auf **Ausgelassen**, wenn du es diesmal auslässt."
+    )
     assert embed["footer"]["text"].startswith("/medikamente beenden beendet diese Erinnerungen")
     ids = buttons(dm)
     assert set(ids) == {"Genommen", "Ausgelassen", "15 Min. später"}
