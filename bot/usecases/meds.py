@@ -213,7 +213,7 @@ async def medicines_overview(ctx: Context, user_id: int) -> list[MedicineOvervie
 
 @dataclass(frozen=True)
 class LabSaved:
-    replaced: bool
+    replaced: LabResult | None  # the value the day had before, said in the reply
     retest: Schedule | None  # the one-off reminder set with retest_in
 
 
@@ -223,7 +223,8 @@ async def save_lab(
     """/labs add: the value and, with retest_in, the one-off retest reminder (replacing an
     earlier one) at the person's usual reminder time or 10:00 on that date, together."""
     async with ctx.engine.reminders.atomic():
-        replaced = await ctx.repos.labs.save(user_id, lab, ctx.engine.clock.now())
+        replaced = await ctx.repos.labs.get(user_id, lab.taken_on)
+        await ctx.repos.labs.save(user_id, lab, ctx.engine.clock.now())
         retest = None
         if retest_weeks is not None:
             zone = await _zone(ctx, user_id)

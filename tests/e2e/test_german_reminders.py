@@ -183,6 +183,11 @@ async def test_labs_replies_errors_delete_and_retest_reminder_in_german(
     )
     assert "-# ng/ml und µg/l sind dieselbe Zahl. Kein medizinischer Rat." in text
     assert "Erinnerung an die Kontrolle: <t:" in text
+    corrected = await reply_to(emu, anna, "labs add", ferritin=46, date="gestern")
+    assert corrected.content.startswith(
+        "Dein Wert vom 01.03.2026 wurde aktualisiert (vorher Ferritin **45,5 ng/ml**, "
+        "Transferrinsättigung **18 %**).\n• Ferritin **46 ng/ml** · 01.03.2026 (gestern)\n"
+    )
     ask = await reply_to(emu, anna, "labs delete", date="1.3.2026")
     assert ask.content.startswith("Diesen Wert löschen?\n")
     assert set(buttons(ask)) == {"Diesen Wert löschen", "Behalten"}
