@@ -169,3 +169,25 @@ async def test_no_german_reply_names_an_option_by_its_english_name(bot: RlsBot) 
             if quoted in english_only:
                 wrong.append((quoted, text))
     assert wrong == []
+
+
+def test_no_german_description_names_an_option_by_its_english_name() -> None:
+    # Found in a console walk: vorlauf: was described "Mit time:auto: …" in a picker that shows
+    # uhrzeit:, so the option it points to is not there.
+    german = load_catalog(GERMAN)
+    options = {m.text for m in source_messages() if m.context == "parameter_name"}
+    english_only = options - {german.lookup(name, "parameter_name") for name in options}
+    described = 0
+    wrong = []
+    for message in source_messages():
+        if message.context not in {"command_description", "parameter_description"}:
+            continue
+        text = german.lookup(message.text, message.context) or ""
+        described += 1
+        wrong += [
+            (named, text)
+            for named in re.findall(r"(?<![\w/])(\w+):", text)
+            if named in english_only
+        ]
+    assert described > 50
+    assert wrong == []
