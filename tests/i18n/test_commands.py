@@ -191,3 +191,17 @@ def test_no_german_description_names_an_option_by_its_english_name() -> None:
         ]
     assert described > 50
     assert wrong == []
+
+
+def test_german_descriptions_offer_the_german_words_the_bot_reads() -> None:
+    # Found in a console walk: /laborwerte hinzufügen datum: offered "today, yesterday", while
+    # the German replies (and the parser) say heute, gestern or 3.3.2026.
+    german = load_catalog(GERMAN)
+    english_words = {"today", "yesterday", "every", "weekdays", "weekends", "or", "and", "the"}
+    wrong = []
+    for message in source_messages():
+        if message.context not in {"command_description", "parameter_description"}:
+            continue
+        text = german.lookup(message.text, message.context) or ""
+        wrong += [(word, text) for word in re.findall(r"\w+", text) if word in english_words]
+    assert wrong == []
