@@ -177,7 +177,8 @@ async def test_labs_replies_errors_delete_and_retest_reminder_in_german(
         "Gespeichert.\n• Ferritin **45,5 ng/ml**, Transferrinsättigung **18 %** · 01.03.2026 "
         "(gestern) · nüchtern"
     )
-    assert "Die Leitlinie der AASM von 2024 empfiehlt, eine Eisenbehandlung" in text
+    # "suggests": the guideline's conditional recommendation, not "empfiehlt".
+    assert "Die Leitlinie der AASM von 2024 schlägt vor, eine Eisenbehandlung" in text
     assert (
         "Deine neuesten Werte (Ferritin 45,5 ng/ml, Transferrinsättigung 18 %; 01.03.2026, " in text
     )
