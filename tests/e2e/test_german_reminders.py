@@ -57,6 +57,10 @@ async def test_stretch_replies_errors_and_buttons_in_german(
     assert "**Serie:** 0 Tage in Folge erledigt" in status
     resumed = await reply_to(emu, anna, "stretch resume")
     assert resumed.content.startswith("Fortgesetzt. Nächste Erinnerung <t:")
+    again_resumed = await reply_to(emu, anna, "stretch resume")
+    assert again_resumed.content.startswith(
+        "Deine Dehn-Erinnerungen sind nicht pausiert. Die nächste kommt <t:"
+    )
     ask = await reply_to(emu, anna, "stretch stop")
     assert set(buttons(ask)) == {"Ja, beenden", "Behalten"}
     stopped = await (await emu.click(anna, ask, buttons(ask)["Ja, beenden"])).response()
