@@ -419,15 +419,19 @@ def clean_query(query: str) -> str:
     """The normalised query, or UserError with a friendly reason."""
     stripped = query.strip()
     if not stripped:
-        raise UserError("Type a word or two to search for, like “massage” or “sleep diary”.")
+        raise UserError(N_("Type a word or two to search for, like “massage” or “sleep diary”."))
     if len(stripped) > MAX_QUERY:
         raise UserError(
-            f"That search is a bit long ({len(stripped)} characters). "
-            f"Please keep it to {MAX_QUERY} or fewer; a few key words work best."
+            N_(
+                "That search is a bit long ({length} characters). Please keep it to {most} or "
+                "fewer; a few key words work best."
+            ),
+            length=len(stripped),
+            most=MAX_QUERY,
         )
     normalised = normalise(stripped)
     if not normalised:
-        raise UserError("Search with some letters or numbers, like “calf stretch”.")
+        raise UserError(N_("Search with some letters or numbers, like “calf stretch”."))
     return normalised
 
 
@@ -545,7 +549,8 @@ def resolve_tip(catalog: TipCatalog, text: str) -> Tip:
     if hits:
         return hits[0].tip
     raise UserError(
-        f"I couldn't find a tip matching “{text.strip()[:40]}”. Try searching with a word or two."
+        N_("I couldn't find a tip matching {typed}. Try searching with a word or two."),
+        typed=Quoted(text.strip()[:40]),
     )
 
 

@@ -252,3 +252,22 @@ async def test_a_topic_by_its_german_name_and_an_unknown_one_in_german(
         await emu.slash(anna, "rls tip", {"topic": "Bewegnug", "private": True})
     ).response()
     assert "Meintest du **Bewegung**?" in typo.content
+
+
+async def test_a_channel_reminder_asked_for_in_a_dm_and_odd_searches_answer_in_german(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    """Found in a console walk: `/dehnen erinnern wo:Im Erinnerungskanal` in a DM answered in
+    English, and so did a search of punctuation only."""
+    anna = german(emu, "anna")
+    in_dm = await (
+        await emu.slash(anna, "stretch remind", {"where": "channel", "timezone": "Berlin"})
+    ).response()
+    assert in_dm.content == (
+        "Erinnerungen in einem Kanal lassen sich nur auf einem Server einrichten."
+    )
+    assert await bot.repos.reminders.get_schedule(anna.id, "stretch") is None
+    marks = await (await emu.slash(anna, "rls search", {"query": "!!!"})).response()
+    assert marks.content == "Such mit Buchstaben oder Zahlen, z. B. „Wadendehnung“."
+    blank = await (await emu.slash(anna, "rls search", {"query": "   "})).response()
+    assert blank.content.startswith("Gib ein, zwei Wörter ein, nach denen ich suchen soll")

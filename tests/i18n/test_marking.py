@@ -54,3 +54,25 @@ def test_every_speaker_that_says_a_message_is_named_tr() -> None:
                 ):
                     misnamed.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.id}")
     assert misnamed == [], "bind a speaker to `tr` so its messages are extracted"
+
+
+def test_every_user_error_message_is_marked_for_the_catalog() -> None:
+    # Found in a console walk: `/dehnen erinnern wo:Im Erinnerungskanal` in a DM answered
+    # "Reminders in a channel need to be set up from inside a server." to a German client: a
+    # UserError given a bare string never reaches the catalog.
+    unmarked: list[str] = []
+    for folder in SOURCE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "UserError"
+                    and node.args
+                ):
+                    continue
+                first = node.args[0]
+                if isinstance(first, ast.Constant | ast.JoinedStr):
+                    unmarked.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert unmarked == [], "mark the message N_(...) and give its values as keywords"
