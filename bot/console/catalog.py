@@ -230,6 +230,7 @@ class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     leaf: CommandSpec | None = None
     local_name: str | None = None
+    local_description: str | None = None
 
 
 def localized(data: dict[str, Any], locale: str | None, field: str = "name") -> str | None:
@@ -279,7 +280,10 @@ class CommandCatalog:
     ) -> _Node:
         name = str(data["name"])
         node = _Node(
-            name, str(data.get("description") or ""), local_name=localized(data, self.locale)
+            name,
+            str(data.get("description") or ""),
+            local_name=localized(data, self.locale),
+            local_description=localized(data, self.locale, "description"),
         )
         options = list(data.get("options") or [])
         nested = [o for o in options if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
@@ -298,7 +302,7 @@ class CommandCatalog:
                 contexts,
                 installs,
                 local_path=local_path,
-                local_description=localized(data, self.locale, "description"),
+                local_description=node.local_description,
             )
         return node
 
@@ -320,15 +324,28 @@ class CommandCatalog:
             walk(self._roots[name])
         return found
 
-    def children(self, path: Sequence[str]) -> list[tuple[str, str]]:
-        """(name, description) of what may follow ``path`` ("" = the top-level commands)."""
+    def _level(self, path: Sequence[str]) -> dict[str, _Node]:
+        """What may follow ``path`` (typed in English or the person's language)."""
         level = self._roots
         for word in path:
-            node = level.get(word)
+            node = _named(level, word)
             if node is None:
-                return []
+                return {}
             level = node.children
-        return [(name, level[name].description) for name in sorted(level)]
+        return level
+
+    def children(self, path: Sequence[str]) -> list[tuple[str, str]]:
+        """(name, description) of what may follow ``path`` ("" = the top-level commands), as the
+        person's client shows them."""
+        return sorted(
+            (node.local_name or node.name, node.local_description or node.description)
+            for node in self._level(path).values()
+        )
+
+    def names_after(self, path: Sequence[str]) -> set[str]:
+        """Every name the person may type after ``path``: English or their language's."""
+        level = self._level(path)
+        return {*level, *(node.local_name for node in level.values() if node.local_name)}
 
     def resolve(self, words: Sequence[str]) -> tuple[CommandSpec, int]:
         """The command named by the first words, and how many words its name used.

@@ -268,3 +268,23 @@ async def test_a_german_client_is_shown_and_told_the_german_names(played: Played
     assert "uhrzeit:" in shown and " time:" not in shown
     await run_line(session, ":help")
     assert "/dehnen erinnern" in played.printed() and "/stretch remind" not in played.printed()
+
+
+async def test_a_german_client_completes_the_german_names(played: Played) -> None:
+    """Found in a console walk: with :locale de, Tab after /dehnen offered nothing, and after
+    an option name only the English ones."""
+    await run_line(played.session, ":locale de")
+    meta = [(name, what) for name, _, what in META]
+
+    async def offered(text: str) -> list[str]:
+        return [s.text for s in await complete(text, played.session, meta)]
+
+    assert "dehnen " in await offered("/deh")
+    assert await offered("/dehnen er") == ["erinnern "]
+    assert await offered("/dehnen erinnern uhr") == ["uhrzeit:"]
+    after_time = await offered("/dehnen erinnern uhrzeit:17:00 ")
+    assert "tage:" in after_time and "uhrzeit:" not in after_time and "time:" not in after_time
+    assert await offered("/dehnen erinnern wo:Per") == ['"Per Direktnachricht" ']
+    # The English path still completes for an English client.
+    await run_line(played.session, ":locale en-US")
+    assert await offered("/stretch remind ti") == ["time:", "timezone:"]
