@@ -245,7 +245,7 @@ async def test_a_topic_by_its_german_name_and_an_unknown_one_in_german(
         await emu.slash(anna, "rls tip", {"topic": "Strickn", "private": True})
     ).response()
     assert unknown.ephemeral and not unknown.embeds
-    assert unknown.content.startswith("Ein Thema „Strickn“ habe ich nicht.")
+    assert unknown.content.startswith("Das Thema „Strickn“ kenne ich nicht.")
     assert "Beschwerden (`symptoms`)" in unknown.content and "Schlaf (`sleep`)" in unknown.content
     assert "topic" not in unknown.content.replace("`", " ").split()
     typo = await (
