@@ -91,8 +91,8 @@ async def test_time_auto_is_explained_in_german_and_its_reminder_comes_in_german
         "per Direktnachricht.\n"
     )
     assert (
-        "Deine Beschwerden begannen in deinen letzten 5 Nächten mit Beginnzeit im Median um "
-        "20:30 Uhr, deshalb kommt deine Dehn-Erinnerung um 19:30 Uhr, 60 Minuten vorher."
+        "In deinen letzten 5 Nächten mit eingetragenem Beginn fingen deine Beschwerden im Median "
+        "um 20:30 Uhr an, deshalb kommt deine Dehn-Erinnerung um 19:30 Uhr, 60 Minuten vorher."
         in chosen.content
     )
     bad = await reply_to(emu, anna, "stretch remind", time="17:30", before=30)
