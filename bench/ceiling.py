@@ -16,6 +16,11 @@ timezone, a stretch schedule and 14 nights of diary).
 `--variants` chooses the JSON library and event loop of both bots (`bench.runner`): e.g.
 `asyncio+stdlib asyncio+orjson uvloop+orjson`; each variant is run for both bots in every run.
 
+`--our-replies` adds a third bot: the bare one answering each command with the project's own
+reply (recorded from the project's bot before the runs: the same content, embeds, buttons and
+menus, built once): what discord.py costs to send our replies, with none of our own work. Between
+it and the project lies what our code costs; between it and the bare bot, what our replies cost.
+
 `--profile DIR` runs each bot under cProfile for the measured bursts only (not start-up or
 warm-up) and writes DIR/<variant>-<bot>-<command>.prof, then prints the top entries. cProfile
 sees the event-loop thread; the SQLite worker thread's own time is not in it.
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import pstats
 import shutil
 import signal
@@ -45,6 +51,8 @@ from bot.emulator import DiscordEmulator, EmuUser
 
 COMMANDS = ["rls tip", "stretch status", "sleep stats"]
 BOTS = {"bare": "bench.bare_bot", "project": "bot"}
+# The bare bot sending the project's recorded replies (--our-replies).
+BARE_WITH_OUR_REPLIES = "bare+our replies"
 # Issue 19's targets: the project's burst throughput as a share of the bare bot's.
 TARGET = {"rls tip": 0.8, "stretch status": 0.7, "sleep stats": 0.7}
 WARM_UP = 30
@@ -96,10 +104,15 @@ async def burst(emu: DiscordEmulator, users: list[EmuUser], command: str, count:
 
 
 async def start(
-    emu: DiscordEmulator, module: str, db_path: Path, variant: str, profile_to: Path | None
+    emu: DiscordEmulator,
+    module: str,
+    db_path: Path,
+    variant: str,
+    profile_to: Path | None,
+    **settings: str,
 ) -> asyncio.subprocess.Process:
     loop_name, json_name = variant.split("+")
-    env = bot_env(emu, db_path, REMINDER_TICK_SECONDS="3600", LOG_LEVEL="WARNING")
+    env = bot_env(emu, db_path, REMINDER_TICK_SECONDS="3600", LOG_LEVEL="WARNING", **settings)
     runner = ["-m", "bench.runner", "--loop", loop_name, "--json", json_name]
     if profile_to is not None:
         runner += ["--profile-to", str(profile_to)]
@@ -126,8 +139,9 @@ async def measure_bot(
     readies: int,
     profile_to: Path | None,
     warm_up: int,
+    **settings: str,
 ) -> dict[str, Burst]:
-    process = await start(emu, module, db_path, variant, profile_to)
+    process = await start(emu, module, db_path, variant, profile_to, **settings)
     results: dict[str, Burst] = {}
     try:
         await emu.wait_until_ready(timeout=60, shards=readies)
@@ -159,6 +173,25 @@ async def written(path: Path, within: float = 60) -> None:
         await asyncio.sleep(0.05)
 
 
+async def record_replies(
+    emu: DiscordEmulator, user: EmuUser, template: Path, into: Path, readies: int
+) -> None:
+    """The project's reply to each command (its `data`: content, embeds, components), as JSON."""
+    db_path = into.parent / "record" / "bot.sqlite3"
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template, db_path)
+    process = await start(emu, BOTS["project"], db_path, "asyncio+stdlib", None)
+    try:
+        await emu.wait_until_ready(timeout=60, shards=readies)
+        replies = {}
+        for command in COMMANDS:
+            reply = await (await emu.slash(user, command)).response(timeout=30)
+            replies[command] = reply.body["data"]
+    finally:
+        await kill(process)
+    await asyncio.to_thread(into.write_text, json.dumps(replies))
+
+
 async def run(
     count: int,
     runs: int,
@@ -166,6 +199,7 @@ async def run(
     variants: list[str],
     profile: Path | None,
     warm_up: int = WARM_UP,
+    our_replies: bool = False,
 ) -> Sitting:
     sitting = Sitting()
     async with DiscordEmulator(validate=False) as emu:
@@ -178,9 +212,17 @@ async def run(
             finally:
                 await db.close()
             readies = 0
+            bots = dict(BOTS)
+            settings: dict[str, dict[str, str]] = {name: {} for name in BOTS}
+            if our_replies:
+                recorded = Path(tmp) / "replies.json"
+                readies += 1
+                await record_replies(emu, users[-1], template, recorded, readies)
+                bots[BARE_WITH_OUR_REPLIES] = BOTS["bare"]
+                settings[BARE_WITH_OUR_REPLIES] = {"BARE_REPLIES": str(recorded)}
             for run_number in range(runs):
                 # Alternate which bot goes first, so drifting load on a shared machine is shared.
-                order = list(BOTS) if run_number % 2 == 0 else list(reversed(BOTS))
+                order = list(bots) if run_number % 2 == 0 else list(reversed(bots))
                 for variant in variants:
                     for name in order:
                         # A fresh copy each time: every run of the project starts from the same data.
@@ -194,13 +236,14 @@ async def run(
                         results = await measure_bot(
                             emu,
                             users,
-                            BOTS[name],
+                            bots[name],
                             db_path,
                             variant,
                             count,
                             readies,
                             profile_to,
                             warm_up,
+                            **settings[name],
                         )
                         for command, result in results.items():
                             sitting.add(variant, name, command, result)
@@ -215,7 +258,8 @@ def keep_profiles(written: Path, into: Path, variant: str, bot: str, run_number:
         source = written.with_name(f"{written.name}.{n}")
         if source.exists():
             slug = command.replace(" ", "-")
-            shutil.copy(source, into / f"{variant}-{bot}-{slug}-run{run_number + 1}.prof")
+            who = bot.replace(" ", "-")
+            shutil.copy(source, into / f"{variant}-{who}-{slug}-run{run_number + 1}.prof")
 
 
 def table(sitting: Sitting, variants: list[str]) -> str:
@@ -247,6 +291,36 @@ def table(sitting: Sitting, variants: list[str]) -> str:
     )
     if unacknowledged:
         lines.append(f"\n{unacknowledged} burst(s) got no acknowledgement at all: see bot.log")
+    return "\n".join(lines)
+
+
+def reply_table(sitting: Sitting, variants: list[str]) -> str:
+    """With --our-replies: CPU per command of the bare bot, the bare bot sending our replies and
+    the project, and how the gap between the first and the last splits."""
+    lines = [
+        "| variant | command | bot CPU per command, ms (per run): bare / bare sending our replies "
+        "/ project | CPU ratio bare ÷ bare sending our replies | of the gap: our replies / our "
+        "code |",
+        "|---|---|---|---|---|",
+    ]
+    for variant in variants:
+        for command in COMMANDS:
+            cpu = {
+                name: [b.cpu_ms_per_command for b in sitting.bursts[(variant, name, command)]]
+                for name in ("bare", BARE_WITH_OUR_REPLIES, "project")
+            }
+            bare, replying, ours = (statistics.median(v) for v in cpu.values())
+            gap = ours - bare
+            lines.append(
+                f"| {variant} | /{command} | "
+                + " / ".join(", ".join(f"{c:.2f}" for c in v) for v in cpu.values())
+                + (f" | {bare / replying:.2f} | " if replying else " | – | ")
+                + (
+                    f"{(replying - bare) / gap:.0%} / {(ours - replying) / gap:.0%} |"
+                    if gap
+                    else "– |"
+                )
+            )
     return "\n".join(lines)
 
 
@@ -328,6 +402,11 @@ def main() -> None:
         "--variants", nargs="+", default=["asyncio+stdlib"], help="LOOP+JSON, e.g. uvloop+orjson"
     )
     parser.add_argument("--profile", type=Path, default=None, help="directory for .prof files")
+    parser.add_argument(
+        "--our-replies",
+        action="store_true",
+        help="also run the bare bot sending the project's own recorded replies",
+    )
     args = parser.parse_args()
     for variant in args.variants:
         loop_name, _, json_name = variant.partition("+")
@@ -335,9 +414,21 @@ def main() -> None:
             parser.error(
                 f"variant {variant!r}: LOOP+JSON with LOOP asyncio|uvloop, JSON stdlib|orjson"
             )
-    sitting = asyncio.run(run(args.commands, args.runs, args.users, args.variants, args.profile))
+    sitting = asyncio.run(
+        run(
+            args.commands,
+            args.runs,
+            args.users,
+            args.variants,
+            args.profile,
+            our_replies=args.our_replies,
+        )
+    )
     print(f"{args.commands} commands at once, {args.runs} runs alternating; {machine()}\n")
     print(table(sitting, args.variants))
+    if args.our_replies:
+        print()
+        print(reply_table(sitting, args.variants))
     if args.profile is not None:
         for path in sorted(args.profile.glob("*.prof")):
             print(f"\n{path.name}\n{top_entries(path, 15)}\n{areas(path)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from datetime import time as dt_time
 from typing import Any, ClassVar, Literal
 
@@ -24,6 +24,7 @@ from bot.i18n.content import localized_routines, routine_safety_line
 from bot.i18n.speech import ENGLISH_SPEAKER, Said
 from bot.interactions import (
     ConfirmView,
+    said,
     send_reply,
     server_without_bot,
     translator_for,
@@ -56,7 +57,7 @@ from bot.scheduling.parsing import (
     parse_pause_days,
     parse_time,
 )
-from bot.scheduling.recurrence import Weekdays, scheduled_date_of
+from bot.scheduling.recurrence import Weekdays, local_date_of, scheduled_date_of
 from bot.scheduling.zones import resolve_zone
 from bot.usecases import StretchReminded, set_stretch_reminder
 from bot.usecases.actions import AUTO
@@ -167,6 +168,12 @@ async def _stop_reminders(interaction: discord.Interaction[Any]) -> str:
     )
 
 
+STOPPED = N_(
+    "You stopped your stretch reminders {when}. `/stretch remind` starts them again whenever you "
+    "like."
+)
+
+
 @contextlib.asynccontextmanager
 async def unless_stopped(bot: RlsBot, user_id: int) -> AsyncIterator[None]:
     """With no schedule because the person stopped it, say so and how to start again, not that
@@ -181,13 +188,7 @@ async def unless_stopped(bot: RlsBot, user_id: int) -> AsyncIterator[None]:
         schedule = await bot.repos.reminders.get_schedule(user_id, KIND)
         if schedule is None or schedule.pause_reason != PAUSE_STOPPED:
             raise
-        raise UserError(
-            N_(
-                "You stopped your stretch reminders {when}. `/stretch remind` starts them again "
-                "whenever you like."
-            ),
-            when=discord_timestamp(schedule.updated_at, "R"),
-        ) from None
+        raise UserError(STOPPED, when=discord_timestamp(schedule.updated_at, "R")) from None
 
 
 def is_paused(schedule: Schedule, now: datetime) -> bool:
@@ -208,20 +209,29 @@ class StretchRenderer:
         schedule = outgoing.schedule
         tr = await owner_speaker(outgoing, self.locale_of)
         # Same rotation in every language: the translated list keeps the English order.
-        routines = self.routines if tr.locale == ENGLISH else localized_routines(tr.locale)
         local_day = scheduled_date_of(recurrence_of(schedule), outgoing.delivery.due_at)
-        routine = routine_for(day_number(local_day), routines)
-        embed = discord.Embed(
-            title=tr("Time to stretch: {title}", title=routine.title),
-            description=routine.intro,
-            colour=COLOUR,
-        )
-        embed.add_field(name=tr("Steps"), value=render_steps(routine, tr), inline=False)
+        routine = routine_of_the_day(local_day, self.routines, tr)
+        embed = routine_embed(routine, tr, tr("Time to stretch: {title}", title=routine.title))
         add_delivery_notes(embed, outgoing, schedule, tr)
-        embed.set_footer(text=routine_safety_line(tr.locale)[:2048])
         return RenderedMessage(
             embed=embed, view=reminder_view(outgoing.delivery.id, schedule.user_id, tr)
         )
+
+
+def routine_of_the_day(day: date, routines: list[Routine], tr: Speaker) -> Routine:
+    """The routine for a local date, in the reader's language; the same rotation in every
+    language (the translated list keeps the English order)."""
+    return routine_for(
+        day_number(day), routines if tr.locale == ENGLISH else localized_routines(tr.locale)
+    )
+
+
+def routine_embed(routine: Routine, tr: Speaker, title: str) -> discord.Embed:
+    """A routine as the reminder shows it: intro, numbered steps, the safety line."""
+    embed = discord.Embed(title=title, description=routine.intro, colour=COLOUR)
+    embed.add_field(name=tr("Steps"), value=render_steps(routine, tr), inline=False)
+    embed.set_footer(text=routine_safety_line(tr.locale)[:2048])
+    return embed
 
 
 def human_duration_seconds(seconds: int, tr: Speaker = ENGLISH_SPEAKER) -> str:
@@ -507,10 +517,32 @@ class StretchCog(BotCog):
     @group.command(name="now", description="Send me today's stretch routine right now.")
     @cooldown(stretch_now_limits)
     async def now(self, interaction: discord.Interaction[RlsBot]) -> None:
-        async with unless_stopped(self.bot, interaction.user.id):
-            await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)
         tr = translator_for(interaction)
+        try:
+            async with unless_stopped(self.bot, interaction.user.id):
+                await self.bot.engine.send_now(interaction.user.id, KIND, WHAT)
+        except UserError as error:
+            if error.message != not_set_up(WHAT).message and error.text != STOPPED:
+                raise
+            # No reminders to send it by (never set up, or stopped): the person asked for a
+            # routine now, so it comes here, only for them.
+            routine = routine_of_the_day(await self._today(interaction.user.id), self.routines, tr)
+            never = tr(
+                "Today's routine. `/stretch remind` sends one every day at a time you choose."
+            )
+            await send_reply(
+                interaction,
+                said(interaction, error) if error.text == STOPPED else never,
+                embed=routine_embed(routine, tr, routine.title),
+            )
+            return
         await send_reply(interaction, tr("On its way: check where your reminders usually arrive."))
+
+    async def _today(self, user_id: int) -> date:
+        """The person's local date (UTC's when they have not told their zone)."""
+        profile = await self.bot.repos.users.get(user_id)
+        zone = profile.timezone if profile is not None and profile.timezone else "UTC"
+        return local_date_of(self.bot.engine.now(), zone)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

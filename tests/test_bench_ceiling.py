@@ -5,7 +5,7 @@ from __future__ import annotations
 import pstats
 from pathlib import Path
 
-from bench.ceiling import COMMANDS, run, table
+from bench.ceiling import BARE_WITH_OUR_REPLIES, COMMANDS, reply_table, run, table
 from bench.reminders_sqlite import _migrate_only, engine_figures, populate
 
 
@@ -19,6 +19,22 @@ async def test_ceiling_runs_both_bots_and_profiles_each_burst(tmp_path: Path) ->
             assert burst.acknowledged == 3
     assert "/sleep stats" in table(sitting, ["asyncio+stdlib"])
     check_profiles(tmp_path, 2 * len(COMMANDS))
+
+
+async def test_the_bare_bot_can_send_the_projects_own_replies() -> None:
+    sitting = await run(
+        count=3,
+        runs=1,
+        user_count=2,
+        variants=["asyncio+stdlib"],
+        profile=None,
+        warm_up=1,
+        our_replies=True,
+    )
+    for command in COMMANDS:
+        [burst] = sitting.bursts[("asyncio+stdlib", BARE_WITH_OUR_REPLIES, command)]
+        assert burst.acknowledged == 3
+    assert "/rls tip" in reply_table(sitting, ["asyncio+stdlib"])
 
 
 async def test_reminder_tick_profile_splits_the_tick(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.routines import day_number, load_routines, routine_for
 from tests.e2e.conftest import bot_process, bot_settings
 from tests.e2e.stretch_steps import DUE, buttons, deliver_due, subscribe
 
@@ -206,9 +207,32 @@ async def test_pause_resume_and_now(emu, bot, clock) -> None:
 
 async def test_commands_without_a_schedule_say_so(emu, bot) -> None:
     alice = emu.add_user("alice")
-    for command in ("stretch status", "stretch resume", "stretch stop", "stretch now"):
+    for command in ("stretch status", "stretch resume", "stretch stop"):
         reply = await (await emu.slash(alice, command)).response()
         assert reply.ephemeral and "don't have stretch reminders" in reply.content
+
+
+async def test_now_without_reminders_shows_todays_routine_right_there(emu, bot, clock) -> None:
+    # "Send me today's stretch routine right now": with no reminders to send it by, the routine
+    # comes in the reply, only for the person; nothing is queued, no DM.
+    alice = emu.add_user("alice")
+    reply = await (await emu.slash(alice, "stretch now")).response()
+    assert reply.ephemeral
+    assert reply.content.startswith("Today's routine. `/stretch remind` sends one every day")
+    [embed] = reply.embeds
+    routine = routine_for(day_number(clock.now().date()), load_routines())
+    assert embed["title"] == routine.title
+    assert embed["fields"][0]["name"] == "Steps" and "blood clot" in embed["footer"]["text"]
+    assert emu.dms_to(alice) == []
+    # After stopping reminders: the routine, and how to start them again.
+    await subscribe(emu, alice)
+    ask = await (await emu.slash(alice, "stretch stop")).response()
+    await (await emu.click(alice, ask, buttons(ask)["Yes, stop"])).response()
+    clock.advance(timedelta(minutes=2))  # /stretch now's cooldown
+    again = await (await emu.slash(alice, "stretch now")).response()
+    assert again.content.startswith("You stopped your stretch reminders")
+    assert again.embeds[0]["title"] == routine.title
+    assert emu.dms_to(alice) == []
 
 
 async def test_forged_and_stale_custom_ids_are_refused_politely(emu, bot, clock) -> None:
