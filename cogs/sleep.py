@@ -401,7 +401,7 @@ def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> Rendered
         embed.add_field(
             name=tr("Note"), value=tr("Sorry, this is late: I was offline for a while.")
         )
-    embed.set_footer(text=tr("/sleep remind off stops these messages."))
+    embed.set_footer(text=tr("/sleep remind time:off stops these messages."))
     view = discord.ui.View(timeout=None)
     view.add_item(LogNightButton(schedule.user_id, night, tr))
     return RenderedMessage(embed=embed, view=view)
@@ -691,7 +691,7 @@ class SleepCog(BotCog):
             interaction,
             tr(
                 "Every morning at {at} ({zone}) I'll DM you a button to log last night. First one "
-                "{first}. `/sleep remind off` stops it.",
+                "{first}. `/sleep remind time:off` stops it.",
                 at=format_local_time(local_time),
                 zone=zone,
                 first=when(self.bot.engine.upcoming(schedule, 1)[0]),
