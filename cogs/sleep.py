@@ -56,7 +56,13 @@ from bot.sleep.form import (
 )
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
-from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
+from bot.sleep.text import (
+    answers_a_replace_deletes,
+    comparison_line,
+    entry_line,
+    missing_for_sleep,
+    summary_text,
+)
 from bot.usecases import save_night, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
@@ -205,6 +211,7 @@ class SleepService:
                 content += "\n" + tr(
                     "This replaces the night you logged:\n{entry}", entry=entry_line(existing, tr)
                 )
+                content += _deleted_by_replacing(existing, entry, tr)
             view = confirm_unusual_view(self, entry, replaces=existing is not None, tr=tr)
         elif existing is not None and not replace:
             night = (
@@ -218,6 +225,7 @@ class SleepService:
                 old=entry_line(existing, tr),
                 new=entry_line(entry, tr),
             )
+            content += _deleted_by_replacing(existing, entry, tr)
             view = replace_view(self, entry, tr)
         else:
             saved = await save_night(self.bot.usecases, entry)
@@ -226,6 +234,11 @@ class SleepService:
             await leaving.leave(interaction, content=content, view=view)
         else:
             await send_reply(interaction, content, view=view)
+
+
+def _deleted_by_replacing(old: SleepEntry, new: SleepEntry, tr: Speaker) -> str:
+    lost = answers_a_replace_deletes(old, new, tr)
+    return "" if lost is None else f"\n{lost}"
 
 
 def saved_text(entry: SleepEntry, *, replaced: bool, tr: Speaker = ENGLISH_SPEAKER) -> str:

@@ -115,6 +115,36 @@ async def test_relogging_asks_first_and_only_the_owner_can_answer(
     assert entry is not None and entry.severity == 3
 
 
+async def test_relogging_names_the_answers_a_replace_would_delete(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    # Neither summary line shows a note, the symptoms' start or awakenings: a tired person
+    # pressing Replace to fix a time deleted them unseen.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    first = {
+        "bed": "23:00",
+        "wake": "7:00",
+        "note": "legs jumpy at 3am, took a walk",
+        "rls_start": "21:30",
+        "awakenings": 2,
+        "rls_got_up": 1,
+        "asleep_after": 15,
+    }
+    await (await emu.slash(alice, "sleep log", first)).response()
+    ask = await (
+        await emu.slash(alice, "sleep log", {"bed": "23:30", "wake": "7:00", "awakenings": 2})
+    ).response()
+    assert "Replace it with this?" in ask.content
+    assert (
+        "Replacing deletes what only the old one has: the note “legs jumpy at 3am, took a walk”, "
+        "symptoms from 21:30, RLS got you up 1 time, 15 min to fall asleep."
+    ) in ask.content
+    # Nothing is lost when the new one repeats every answer.
+    again = {**first, "bed": "23:15"}
+    ask = await (await emu.slash(alice, "sleep log", again)).response()
+    assert "Replace it with this?" in ask.content and "Replacing deletes" not in ask.content
+
+
 async def test_stats_averages_and_comparisons(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     await seed(bot, alice, nights=6)
