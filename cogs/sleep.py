@@ -63,7 +63,7 @@ from bot.sleep.text import (
     missing_for_sleep,
     summary_text,
 )
-from bot.usecases import save_night, sleep_report, watch_for
+from bot.usecases import save_night, save_night_as_asked, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
@@ -212,7 +212,7 @@ class SleepService:
                     "This replaces the night you logged:\n{entry}", entry=entry_line(existing, tr)
                 )
                 content += _deleted_by_replacing(existing, entry, tr)
-            view = confirm_unusual_view(self, entry, replaces=existing is not None, tr=tr)
+            view = confirm_unusual_view(self, entry, asked_over=existing, tr=tr)
         elif existing is not None and not replace:
             night = (
                 tr("this night")
@@ -226,7 +226,7 @@ class SleepService:
                 new=entry_line(entry, tr),
             )
             content += _deleted_by_replacing(existing, entry, tr)
-            view = replace_view(self, entry, tr)
+            view = replace_view(self, entry, existing, tr)
         else:
             saved = await save_night(self.bot.usecases, entry)
             content = saved_text(saved, replaced=existing is not None, tr=tr)
@@ -254,18 +254,32 @@ def _save_on_confirm(
     service: SleepService,
     entry: SleepEntry,
     *,
-    replaces: bool,
+    asked_over: SleepEntry | None,
     parts: tuple[str, str],
     labels: tuple[str, str],
     cancelled: str,
     confirm_style: discord.ButtonStyle = discord.ButtonStyle.danger,
 ) -> ConfirmView:
-    """A question about saving `entry`, which waits here until answered: Confirm saves it.
-    `parts` name the two buttons in their custom_ids."""
+    """A question about saving `entry` over `asked_over` (the night as the question shows it,
+    None: not logged), which waits here until answered: Confirm saves it, unless the night has
+    changed since. `parts` name the two buttons in their custom_ids."""
 
     async def save(interaction: discord.Interaction[Any]) -> str:
-        saved = await save_night(service.bot.usecases, entry)
-        return saved_text(saved, replaced=replaces, tr=translator_for(interaction))
+        tr = translator_for(interaction)
+        usecases = service.bot.usecases
+        saved = await save_night_as_asked(usecases, entry, asked_over)
+        if saved is not None:
+            return saved_text(saved, replaced=asked_over is not None, tr=tr)
+        now = await usecases.repos.diary.get(entry.user_id, entry.night)
+        if now is None:
+            return tr(
+                "Not saved: this night was deleted since I asked. Log it again if you want it."
+            )
+        return tr(
+            "Not saved: this night changed since I asked, and this would undo that. It is now:\n"
+            "{entry}\n-# `/sleep edit` changes it.",
+            entry=entry_line(now, tr),
+        )
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
     return ConfirmView(
@@ -280,14 +294,18 @@ def _save_on_confirm(
 
 
 def confirm_unusual_view(
-    service: SleepService, entry: SleepEntry, *, replaces: bool, tr: Speaker = ENGLISH_SPEAKER
+    service: SleepService,
+    entry: SleepEntry,
+    *,
+    asked_over: SleepEntry | None,
+    tr: Speaker = ENGLISH_SPEAKER,
 ) -> ConfirmView:
     """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
     22:00), sometimes true (a day in bed when ill)."""
     return _save_on_confirm(
         service,
         entry,
-        replaces=replaces,
+        asked_over=asked_over,
         parts=("unusual", "notsaved"),
         labels=(tr("Yes, save it"), tr("No, nothing saved")),
         cancelled=tr(
@@ -299,13 +317,14 @@ def confirm_unusual_view(
 
 
 def replace_view(
-    service: SleepService, entry: SleepEntry, tr: Speaker = ENGLISH_SPEAKER
+    service: SleepService, entry: SleepEntry, logged: SleepEntry, tr: Speaker = ENGLISH_SPEAKER
 ) -> ConfirmView:
-    """Replace / Keep when a night is logged twice."""
+    """Replace / Keep when a night is logged twice (`logged`: the night as the question shows
+    it)."""
     return _save_on_confirm(
         service,
         entry,
-        replaces=True,
+        asked_over=logged,
         parts=("replace", "keep"),
         labels=(tr("Replace"), tr("Keep the old one")),
         cancelled=tr("Kept your earlier entry."),
