@@ -367,7 +367,10 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
     )
     if last > now:
         raise UserError(
-            N_("{what} at {at} is still in the future. Log the night once you're up."),
+            N_(
+                "{what} at {at} is still in the future. Log this night once you're up; for the "
+                "night that ended yesterday morning, add `night:yesterday`."
+            ),
             what=Said(what),
             at=at(last),
         )

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.errors import UserError
+from bot.i18n import speaker
 from bot.sleep.entry import SleepEntry
 from bot.sleep.form import MAX_NOTE, NightForm, build_entry, parse_night, parse_tags
 from tests.sleep.forms import berlin_entry
@@ -75,6 +76,22 @@ def test_bad_input_gets_a_specific_message(fields: dict[str, object], message: s
     with pytest.raises(UserError) as caught:
         build(**fields)
     assert message in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("locale", "hint"),
+    [
+        ("en-US", "for the night that ended yesterday morning, add `night:yesterday`."),
+        ("de", "für die Nacht bis gestern früh gib `nacht:gestern` an."),
+    ],
+)
+def test_a_wake_still_ahead_at_night_points_to_last_night(locale: str, hint: str) -> None:
+    # Awake with RLS at 02:00, logging the night that ended yesterday morning: "log the night
+    # once you're up" alone read as "not now", and the night went unlogged.
+    at_two = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    with pytest.raises(UserError) as caught:
+        berlin_entry(NIGHT, at_two, into_bed="23:00", final_wake="7:00")
+    assert hint in speaker(locale)(caught.value.text, **caught.value.params)
 
 
 def test_future_night_is_refused() -> None:
