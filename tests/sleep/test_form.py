@@ -113,6 +113,16 @@ def test_night_parsing() -> None:
         parse_night("last tuesday", NIGHT)
 
 
+def test_usual_tags_joined_by_and_are_each_counted() -> None:
+    # "caffeine and alcohol" became one own tag, so neither night count saw it.
+    assert parse_tags(set(), "caffeine and alcohol") == {"caffeine", "alcohol"}
+    assert parse_tags(set(), "Koffein und Alkohol, hot bath") == {"caffeine", "alcohol", "hot bath"}
+    assert parse_tags(set(), "coffee & late meal") == {"caffeine", "late_meal"}
+    # An own tag with "and" in it stays as typed.
+    assert parse_tags(set(), "salt and vinegar") == {"salt and vinegar"}
+    assert parse_tags(set(), "caffeine and cake") == {"caffeine and cake"}
+
+
 def test_custom_tags() -> None:
     assert parse_tags({"iron"}, "Magnesium, hot bath") == {"iron", "magnesium", "hot bath"}
     assert parse_tags(set(), "late meal, Coffee, Stressful day") == {
