@@ -123,6 +123,23 @@ def test_usual_tags_joined_by_and_are_each_counted() -> None:
     assert parse_tags(set(), "caffeine and cake") == {"caffeine and cake"}
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["Tue 03 Mar", "Tue 03 Mar 2026", "03 Mar", "3 march", "Mar 3", "March 3, 2026",
+     "Tuesday, 3 March 2026", "tue 3 mar"],
+)  # fmt: skip
+def test_a_night_typed_as_the_replies_show_it(typed: str) -> None:
+    # The replies say "Tue 03 Mar": typed back into night:, it was refused.
+    assert parse_night(typed, NIGHT) == date(2026, 3, 3)
+
+
+def test_a_day_and_month_without_a_year_is_the_last_one_so_far() -> None:
+    assert parse_night("31 Dec", date(2026, 1, 2)) == date(2025, 12, 31)
+    assert parse_night("31.12.", date(2026, 1, 2)) == date(2025, 12, 31)
+    with pytest.raises(UserError, match="couldn't read"):
+        parse_night("Wed 03 Mar", NIGHT)  # 3 March 2026 is a Tuesday: which one is meant?
+
+
 def test_custom_tags() -> None:
     assert parse_tags({"iron"}, "Magnesium, hot bath") == {"iron", "magnesium", "hot bath"}
     assert parse_tags(set(), "late meal, Coffee, Stressful day") == {
