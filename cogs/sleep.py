@@ -42,7 +42,7 @@ from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
-from bot.sleep.entry import SleepEntry
+from bot.sleep.entry import SleepEntry, unchanged
 from bot.sleep.form import (
     MAX_COUNT,
     MAX_MINUTES,
@@ -205,7 +205,13 @@ class SleepService:
         existing = await self.bot.repos.diary.get(entry.user_id, entry.night)
         view: discord.ui.View | None = None
         question = implausible(entry, tr)
-        if question is not None:
+        if existing is not None and unchanged(existing, entry):
+            # Asking "Replace it?" over two identical lines leaves a person hunting the change.
+            content = tr(
+                "Nothing to change: this is the night as you logged it.\n{entry}",
+                entry=entry_line(existing, tr),
+            )
+        elif question is not None:
             content = f"{question}\n{entry_line(entry, tr)}"
             if existing is not None:
                 content += "\n" + tr(

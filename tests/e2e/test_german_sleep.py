@@ -184,8 +184,11 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
     assert entry is not None
     assert entry.tags == {"caffeine", "late_meal", "exercise", "medication"}
     assert entry.body_regions == {"legs", "trunk"}
-    # The same night again: asked first, in German.
-    again = await (await emu.slash(anna, "sleep log", logged)).response()
+    # The same night again, unchanged: nothing to ask.
+    same = await (await emu.slash(anna, "sleep log", logged)).response()
+    assert same.content.startswith("Nichts zu ändern: So hast du die Nacht schon eingetragen.")
+    # The same night with another answer: asked first, in German.
+    again = await (await emu.slash(anna, "sleep log", {**logged, "severity": 5})).response()
     assert again.content.startswith("Du hast die Nacht bis So., 1. März schon eingetragen:")
     assert set(buttons(again)) == {"Ersetzen", "Den alten behalten"}
     kept = await (await emu.click(anna, again, buttons(again)["Den alten behalten"])).response()

@@ -137,6 +137,23 @@ async def test_checkin_on_a_logged_night_asks_before_replacing(
     assert entry is not None and entry.into_bed.hour == 22
 
 
+async def test_the_same_night_again_is_not_asked_about(emu: DiscordEmulator, bot: RlsBot) -> None:
+    # Opened from the morning prompt on a night already logged and saved unchanged, it asked
+    # "Replace it with this?" over two identical lines.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    logged = {"bed": "23:00", "wake": "7:00", "severity": 3, "note": "ok"}
+    await (await emu.slash(alice, "sleep log", logged)).response()
+    before = await bot.repos.diary.get(alice.id, TODAY)
+    opened = await emu.slash(alice, "sleep checkin")
+    details = await (await emu.submit_modal(alice, opened, {})).response()
+    same = await (await emu.click(alice, details, cid("save", alice))).response()
+    assert same.content.startswith("Nothing to change: this is the night as you logged it.")
+    assert "Replace" not in same.content and not same.components
+    assert await bot.repos.diary.get(alice.id, TODAY) == before
+    again = await (await emu.slash(alice, "sleep log", logged)).response()
+    assert again.content.startswith("Nothing to change")
+
+
 async def test_night_autocomplete_lists_only_own_nights(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     bob = await with_zone(bot, emu.add_user("bob"))
