@@ -6,7 +6,7 @@ and the night, and every step checks the person answering.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -44,20 +44,35 @@ def _duration(minutes: int) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}"
 
 
-def awakenings_options(tr: Speaker) -> Options:
+def _grid(usual: Iterable[int], answered: int | None) -> list[int]:
+    """A menu's usual numbers plus the night's answer when it is none of them (typed in
+    `/sleep log`), so that the menu shows it picked rather than nothing, as if unanswered."""
+    return sorted({*usual} if answered is None else {*usual, answered})
+
+
+def _minutes_label(minutes: int, short: str, long: str, tr: Speaker) -> str:
+    """Under an hour in minutes ("20 min"), from an hour on as hours and minutes ("1h30")."""
+    if minutes < 60:
+        return tr(short, minutes=minutes)
+    return tr(long, duration=_duration(minutes))
+
+
+def awakenings_options(tr: Speaker, answered: int | None = None) -> Options:
     return [
         (str(n), tr.plural(n, "Woke {count} time", "Woke {count} times"))
-        for n in (*range(11), 12, 15, 20)
+        for n in _grid((*range(11), 12, 15, 20), answered)
     ]
 
 
-def awake_options(tr: Speaker) -> Options:
+def awake_options(tr: Speaker, answered: int | None = None) -> Options:
     return [
-        (str(n), tr("Awake {minutes} min in the night", minutes=n))
-        for n in (0, 5, 10, 15, 20, 30, 45)
-    ] + [
-        (str(n), tr("Awake {duration} in the night", duration=_duration(n)))
-        for n in (60, 90, 120, 150, 180, 240, 300)
+        (
+            str(n),
+            _minutes_label(
+                n, N_("Awake {minutes} min in the night"), N_("Awake {duration} in the night"), tr
+            ),
+        )
+        for n in _grid((0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 150, 180, 240, 300), answered)
     ]
 
 
@@ -78,29 +93,37 @@ def severity_options(tr: Speaker) -> Options:
     )
 
 
-def rls_up_options(tr: Speaker) -> Options:
+def rls_up_options(tr: Speaker, answered: int | None = None) -> Options:
     return [
         (str(n), tr.plural(n, "RLS got me up {count} time", "RLS got me up {count} times"))
-        for n in range(11)
+        for n in _grid(range(11), answered)
     ]
 
 
-def naps_options(tr: Speaker) -> Options:
-    return [("0", tr("No naps yesterday"))] + [
-        (str(n), tr.plural(n, "{count} nap yesterday", "{count} naps yesterday"))
-        for n in range(1, 6)
+def naps_options(tr: Speaker, answered: int | None = None) -> Options:
+    return [
+        (
+            str(n),
+            tr("No naps yesterday")
+            if n == 0
+            else tr.plural(n, "{count} nap yesterday", "{count} naps yesterday"),
+        )
+        for n in _grid(range(6), answered)
     ]
 
 
-def rest_options(tr: Speaker) -> Options:
-    return (
-        [("0", tr("At once when I sat or lay down"))]
-        + [(str(n), tr("After {minutes} min at rest", minutes=n)) for n in (5, 10, 15, 20, 30, 45)]
-        + [
-            (str(n), tr("After {duration} at rest", duration=_duration(n)))
-            for n in (60, 90, 120, 180, 240, 360)
-        ]
-    )
+def rest_options(tr: Speaker, answered: int | None = None) -> Options:
+    return [
+        (
+            str(n),
+            tr("At once when I sat or lay down")
+            if n == 0
+            else _minutes_label(
+                n, N_("After {minutes} min at rest"), N_("After {duration} at rest"), tr
+            ),
+        )
+        for n in _grid((0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360), answered)
+    ]
 
 
 REGION_LABELS = {
@@ -111,12 +134,15 @@ REGION_LABELS = {
 }
 
 
-def nap_minutes_options(tr: Speaker) -> Options:
+def nap_minutes_options(tr: Speaker, answered: int | None = None) -> Options:
     return [
-        (str(n), tr("Napped {minutes} min in all", minutes=n)) for n in (10, 15, 20, 30, 45)
-    ] + [
-        (str(n), tr("Napped {duration} in all", duration=_duration(n)))
-        for n in (60, 90, 120, 180, 240)
+        (
+            str(n),
+            _minutes_label(
+                n, N_("Napped {minutes} min in all"), N_("Napped {duration} in all"), tr
+            ),
+        )
+        for n in _grid((10, 15, 20, 30, 45, 60, 90, 120, 180, 240), answered)
     ]
 
 
@@ -345,7 +371,7 @@ class DetailsView(FlowView):
         self.select(
             "awakenings",
             tr("Awakenings, not counting your final awakening"),
-            awakenings_options(tr),
+            awakenings_options(tr, flow.form.awakenings),
         )
         self.select(
             "awake",
@@ -353,7 +379,7 @@ class DetailsView(FlowView):
                 "Minutes awake between first falling asleep and final awakening, incl. time up "
                 "walking"
             ),
-            awake_options(tr),
+            awake_options(tr, flow.form.awake_min),
         )
         self.select(
             "quality", tr("How well did you sleep?"), [(v, tr(label)) for v, label in QUALITY]
@@ -373,7 +399,9 @@ class TagsView(FlowView):
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
         f, tr = flow.form, flow.tr
-        self.select("rlsup", tr("Times RLS got you out of bed"), rls_up_options(tr))
+        self.select(
+            "rlsup", tr("Times RLS got you out of bed"), rls_up_options(tr, f.rls_out_of_bed)
+        )
         self.multi_select(
             "regions",
             tr("Where you felt RLS symptoms (pick all that apply)"),
@@ -381,7 +409,9 @@ class TagsView(FlowView):
             f.body_regions or set(),
             self._remember_regions,
         )
-        self.select("rest", tr("Minutes at rest before symptoms started"), rest_options(tr))
+        self.select(
+            "rest", tr("Minutes at rest before symptoms started"), rest_options(tr, f.rest_min)
+        )
         self.multi_select(
             "tags",
             tr("Tags for yesterday/last night"),
@@ -427,9 +457,15 @@ class NapsView(FlowView):
     def __init__(self, flow: CheckinFlow) -> None:
         super().__init__(flow)
         tr = flow.tr
-        self.select("naps", tr("Naps yesterday (not part of the night's sleep)"), naps_options(tr))
         self.select(
-            "napmin", tr("Minutes napping yesterday, all together"), nap_minutes_options(tr)
+            "naps",
+            tr("Naps yesterday (not part of the night's sleep)"),
+            naps_options(tr, flow.form.naps),
+        )
+        self.select(
+            "napmin",
+            tr("Minutes napping yesterday, all together"),
+            nap_minutes_options(tr, flow.form.nap_min),
         )
         self.button("torls", tr("Back"), discord.ButtonStyle.secondary, self.back)
         self.button("note", tr("Add a note…"), discord.ButtonStyle.secondary, self.note)

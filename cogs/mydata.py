@@ -94,8 +94,8 @@ class MyDataCog(BotCog):
             interaction,
             tr(
                 "Delete **everything** I store about you: your timezone, reminders and their "
-                "history, and your whole sleep diary? This can't be undone (`/mydata export` "
-                "first if you want a copy)."
+                "history, your medicines and their doses, your iron lab values and your whole "
+                "sleep diary? This can't be undone (`/mydata export` first if you want a copy)."
             ),
             view=ConfirmView(
                 interaction.user.id,

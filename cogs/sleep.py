@@ -42,7 +42,7 @@ from bot.scheduling.parsing import parse_time
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.charts import history_png
 from bot.sleep.drawing import draw
-from bot.sleep.entry import SleepEntry
+from bot.sleep.entry import SleepEntry, unchanged
 from bot.sleep.form import (
     MAX_COUNT,
     MAX_MINUTES,
@@ -56,8 +56,14 @@ from bot.sleep.form import (
 )
 from bot.sleep.report import MAX_REPORT_NIGHTS, render_report
 from bot.sleep.stats import NOT_PROOF, add_stretched, summarise, window
-from bot.sleep.text import comparison_line, entry_line, missing_for_sleep, summary_text
-from bot.usecases import save_night, sleep_report, watch_for
+from bot.sleep.text import (
+    answers_a_replace_deletes,
+    comparison_line,
+    entry_line,
+    missing_for_sleep,
+    summary_text,
+)
+from bot.usecases import save_night, save_night_as_asked, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
@@ -199,13 +205,20 @@ class SleepService:
         existing = await self.bot.repos.diary.get(entry.user_id, entry.night)
         view: discord.ui.View | None = None
         question = implausible(entry, tr)
-        if question is not None:
+        if existing is not None and unchanged(existing, entry):
+            # Asking "Replace it?" over two identical lines leaves a person hunting the change.
+            content = tr(
+                "Nothing to change: this is the night as you logged it.\n{entry}",
+                entry=entry_line(existing, tr),
+            )
+        elif question is not None:
             content = f"{question}\n{entry_line(entry, tr)}"
             if existing is not None:
                 content += "\n" + tr(
                     "This replaces the night you logged:\n{entry}", entry=entry_line(existing, tr)
                 )
-            view = confirm_unusual_view(self, entry, replaces=existing is not None, tr=tr)
+                content += _deleted_by_replacing(existing, entry, tr)
+            view = confirm_unusual_view(self, entry, asked_over=existing, tr=tr)
         elif existing is not None and not replace:
             night = (
                 tr("this night")
@@ -218,7 +231,8 @@ class SleepService:
                 old=entry_line(existing, tr),
                 new=entry_line(entry, tr),
             )
-            view = replace_view(self, entry, tr)
+            content += _deleted_by_replacing(existing, entry, tr)
+            view = replace_view(self, entry, existing, tr)
         else:
             saved = await save_night(self.bot.usecases, entry)
             content = saved_text(saved, replaced=existing is not None, tr=tr)
@@ -226,6 +240,11 @@ class SleepService:
             await leaving.leave(interaction, content=content, view=view)
         else:
             await send_reply(interaction, content, view=view)
+
+
+def _deleted_by_replacing(old: SleepEntry, new: SleepEntry, tr: Speaker) -> str:
+    lost = answers_a_replace_deletes(old, new, tr)
+    return "" if lost is None else f"\n{lost}"
 
 
 def saved_text(entry: SleepEntry, *, replaced: bool, tr: Speaker = ENGLISH_SPEAKER) -> str:
@@ -241,18 +260,32 @@ def _save_on_confirm(
     service: SleepService,
     entry: SleepEntry,
     *,
-    replaces: bool,
+    asked_over: SleepEntry | None,
     parts: tuple[str, str],
     labels: tuple[str, str],
     cancelled: str,
     confirm_style: discord.ButtonStyle = discord.ButtonStyle.danger,
 ) -> ConfirmView:
-    """A question about saving `entry`, which waits here until answered: Confirm saves it.
-    `parts` name the two buttons in their custom_ids."""
+    """A question about saving `entry` over `asked_over` (the night as the question shows it,
+    None: not logged), which waits here until answered: Confirm saves it, unless the night has
+    changed since. `parts` name the two buttons in their custom_ids."""
 
     async def save(interaction: discord.Interaction[Any]) -> str:
-        saved = await save_night(service.bot.usecases, entry)
-        return saved_text(saved, replaced=replaces, tr=translator_for(interaction))
+        tr = translator_for(interaction)
+        usecases = service.bot.usecases
+        saved = await save_night_as_asked(usecases, entry, asked_over)
+        if saved is not None:
+            return saved_text(saved, replaced=asked_over is not None, tr=tr)
+        now = await usecases.repos.diary.get(entry.user_id, entry.night)
+        if now is None:
+            return tr(
+                "Not saved: this night was deleted since I asked. Log it again if you want it."
+            )
+        return tr(
+            "Not saved: this night changed since I asked, and this would undo that. It is now:\n"
+            "{entry}\n-# `/sleep edit` changes it.",
+            entry=entry_line(now, tr),
+        )
 
     suffix = f"{entry.user_id}:{night_id(entry.night)}"
     return ConfirmView(
@@ -267,14 +300,18 @@ def _save_on_confirm(
 
 
 def confirm_unusual_view(
-    service: SleepService, entry: SleepEntry, *, replaces: bool, tr: Speaker = ENGLISH_SPEAKER
+    service: SleepService,
+    entry: SleepEntry,
+    *,
+    asked_over: SleepEntry | None,
+    tr: Speaker = ENGLISH_SPEAKER,
 ) -> ConfirmView:
     """Save / don't for a night of 16 hours or more in bed, or none: often a typo (10:00 for
     22:00), sometimes true (a day in bed when ill)."""
     return _save_on_confirm(
         service,
         entry,
-        replaces=replaces,
+        asked_over=asked_over,
         parts=("unusual", "notsaved"),
         labels=(tr("Yes, save it"), tr("No, nothing saved")),
         cancelled=tr(
@@ -286,13 +323,14 @@ def confirm_unusual_view(
 
 
 def replace_view(
-    service: SleepService, entry: SleepEntry, tr: Speaker = ENGLISH_SPEAKER
+    service: SleepService, entry: SleepEntry, logged: SleepEntry, tr: Speaker = ENGLISH_SPEAKER
 ) -> ConfirmView:
-    """Replace / Keep when a night is logged twice."""
+    """Replace / Keep when a night is logged twice (`logged`: the night as the question shows
+    it)."""
     return _save_on_confirm(
         service,
         entry,
-        replaces=True,
+        asked_over=logged,
         parts=("replace", "keep"),
         labels=(tr("Replace"), tr("Keep the old one")),
         cancelled=tr("Kept your earlier entry."),
@@ -401,7 +439,7 @@ def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> Rendered
         embed.add_field(
             name=tr("Note"), value=tr("Sorry, this is late: I was offline for a while.")
         )
-    embed.set_footer(text=tr("/sleep remind off stops these messages."))
+    embed.set_footer(text=tr("/sleep remind time:off stops these messages."))
     view = discord.ui.View(timeout=None)
     view.add_item(LogNightButton(schedule.user_id, night, tr))
     return RenderedMessage(embed=embed, view=view)
@@ -691,7 +729,7 @@ class SleepCog(BotCog):
             interaction,
             tr(
                 "Every morning at {at} ({zone}) I'll DM you a button to log last night. First one "
-                "{first}. `/sleep remind off` stops it.",
+                "{first}. `/sleep remind time:off` stops it.",
                 at=format_local_time(local_time),
                 zone=zone,
                 first=when(self.bot.engine.upcoming(schedule, 1)[0]),

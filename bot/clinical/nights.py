@@ -13,6 +13,7 @@ same as any other: 22:00 is 22:00 whether the clocks went back at 03:00 or not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -36,15 +37,19 @@ _REGION_WORDS = {
     "leg": "legs",
     "legs": "legs",
     "feet": "legs",
+    "foot": "legs",
     "arm": "arms",
     "arms": "arms",
     "hands": "arms",
+    "hand": "arms",
     "trunk": "trunk",
     "torso": "trunk",
     "body": "trunk",
     "chest": "trunk",
     "back": "trunk",
+    "belly": "trunk",
     "other": "other",
+    "somewhere else": "other",
     # German, as a person types them.
     "bein": "legs",
     "beine": "legs",
@@ -61,6 +66,7 @@ _REGION_WORDS = {
     "andere": "other",
     "sonstige": "other",
 }
+_REGION_SEPARATORS = re.compile(r"[,;&]|\b(?:and|und)\b", re.IGNORECASE)
 MINUTES_PER_DAY = 24 * 60
 # Typed for "no symptoms anywhere" (stored as an empty set, which is not "not answered").
 NO_REGION_WORDS = frozenset(
@@ -137,7 +143,8 @@ def parse_regions(chosen: set[str] | frozenset[str], typed: str | None = None) -
     picked and nothing typed is for the caller to store as None (not answered)."""
     regions = {r for r in chosen if r in REGIONS}
     unknown = set(chosen) - regions
-    words = [w.strip().lower() for w in (typed or "").replace(";", ",").split(",") if w.strip()]
+    # "legs and arms" as a list too: the way a tired person types it.
+    words = [w.strip().lower() for w in _REGION_SEPARATORS.split(typed or "") if w.strip()]
     for word in [*words, *sorted(unknown)]:
         region = _REGION_WORDS.get(word)
         if region is None:

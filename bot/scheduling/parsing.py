@@ -228,16 +228,40 @@ def parse_day_word(text: str, today: date) -> date | None:
     cleaned = " ".join(text.strip().lower().split())
     if cleaned in _RELATIVE_DAYS:
         return today - timedelta(days=_RELATIVE_DAYS[cleaned])
-    if len(cleaned) > _MAX_TIME_LENGTH or not (match := _GERMAN_DATE.fullmatch(cleaned)):
+    if len(cleaned) > _MAX_DATE_LENGTH:
         return None
-    day, month = int(match[1]), int(match[2])
-    year = today.year if not match[3] else int(match[3])
-    if match[3] and len(match[3]) == 2:
-        year += 2000  # "3.3.26": a diary has no nights from the 1900s
+    if match := _GERMAN_DATE.fullmatch(cleaned):
+        day, month, year = int(match[1]), int(match[2]), match[3]
+        weekday = None
+    elif parts := _english_date(cleaned):
+        day, month, year, weekday = parts
+    else:
+        return None
+    if year and len(year) == 2:
+        year = f"20{year}"  # "3.3.26": a diary has no nights from the 1900s
     try:
-        return date(year, month, day)
+        # Without a year, the last such day so far: the diary's nights and lab values are past.
+        named = date(int(year) if year else today.year, month, day)
+        if not year and named > today:
+            named = date(today.year - 1, month, day)
     except ValueError:
         raise UserError(N_("{given} isn't a date in the calendar."), given=_quote(text)) from None
+    # "Wed 03 Mar" when 3 March is a Tuesday: which of the two is meant? Not readable.
+    return named if weekday is None or named.weekday() == weekday else None
+
+
+def _english_date(cleaned: str) -> tuple[int, int, str | None, int | None] | None:
+    """Day, month, year as typed (or None) and weekday (0 = Monday, or None) of a date as the
+    replies show it: "tue 03 mar", "tuesday, 3 march 2026", "mar 3, 2026"."""
+    match = _ENGLISH_DATE.fullmatch(cleaned)
+    if match is None:
+        return None
+    month = _MONTHS.get(match["month1"] or match["month2"])
+    weekday = None if match["weekday"] is None else _WEEKDAYS.get(match["weekday"])
+    if month is None or (match["weekday"] is not None and weekday is None):
+        return None
+    day = int(match["day1"] or match["day2"])
+    return day, month, match["year"], weekday
 
 
 # Days back from today.
@@ -251,6 +275,37 @@ _RELATIVE_DAYS = {
     "vorgestern": 2,
 }
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?", re.ASCII)
+_MAX_DATE_LENGTH = 32  # "wednesday, 30 september 2026" is 28
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTHS = {
+    **{name: number for number, name in enumerate(_MONTH_NAMES, 1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, 1)},
+    "sept": 9,
+}
+_WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAYS = {
+    **{name: number for number, name in enumerate(_WEEKDAY_NAMES)},
+    **{name[:3]: number for number, name in enumerate(_WEEKDAY_NAMES)},
+}
+_ENGLISH_DATE = re.compile(
+    r"(?:(?P<weekday>[a-z]+),?\s+)?"
+    r"(?:(?P<day1>\d{1,2})\s+(?P<month1>[a-z]+)\.?|(?P<month2>[a-z]+)\.?\s+(?P<day2>\d{1,2}))"
+    r"(?:,?\s+(?P<year>\d{4}))?",
+    re.ASCII,
+)
 
 
 def _german_time(text: str, hour: int, minute: int, part_of_day: str | None) -> time:

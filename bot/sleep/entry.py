@@ -80,6 +80,11 @@ class SleepEntry:
         return replace(self, tags=self.tags | frozenset(extra))
 
 
+def unchanged(stored: SleepEntry, new: SleepEntry) -> bool:
+    """Whether saving `new` over `stored` would change nothing but the time it was saved."""
+    return replace(stored, updated_at=None) == replace(new, updated_at=None)
+
+
 def utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC)
 

@@ -6,6 +6,7 @@ unless the whole entry is valid.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -182,6 +183,7 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
     unknown = set(chosen) - tags
     words = [_tag_word(w) for w in (custom or "").split(",") if w.strip()]
     words += sorted(_tag_word(w) for w in unknown)
+    words = [known for w in words for known in _known_tags_joined(w) or [w]]
     words = [_TAG_WORDS.get(w.replace("_", " "), w) for w in words]
     extra = [w for w in dict.fromkeys(words) if w not in KNOWN_TAGS]
     for word in extra:
@@ -205,6 +207,19 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
             )
     known_words = {w for w in words if w in KNOWN_TAGS}
     return frozenset(tags | known_words | set(extra))
+
+
+_AND = re.compile(r"\s*(?:&|\band\b|\bund\b)\s*")
+
+
+def _known_tags_joined(word: str) -> list[str] | None:
+    """ "caffeine and alcohol" as the usual tags it joins; None unless every part is one (an own
+    tag such as "salt and vinegar" stays whole)."""
+    parts = [p for p in _AND.split(word) if p]
+    if len(parts) < 2:
+        return None
+    known = [_TAG_WORDS.get(p.replace("_", " "), p) for p in parts]
+    return known if all(k in KNOWN_TAGS for k in known) else None
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -367,7 +382,10 @@ def _check_order(entry: SleepEntry, zone: ZoneInfo, now: datetime) -> None:
     )
     if last > now:
         raise UserError(
-            N_("{what} at {at} is still in the future. Log the night once you're up."),
+            N_(
+                "{what} at {at} is still in the future. Log this night once you're up; for the "
+                "night that ended yesterday morning, add `night:yesterday`."
+            ),
             what=Said(what),
             at=at(last),
         )

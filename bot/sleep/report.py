@@ -538,7 +538,7 @@ def _g(value: float, tr: Speaker) -> str:
 def _iron(page: _Page, data: ReportInput, tr: Speaker) -> None:
     page.heading(tr("Iron: ferritin (ng/mL) and transferrin saturation (TSAT, %)"))
     if not data.labs:
-        page.lines([tr("No iron values logged (/labs add). ") + guideline_line(tr)], TEXT_FONT)
+        page.wrapped(tr("No iron values logged (/labs add). ") + guideline_line(tr), TEXT_FONT)
         return
     top = page.y
     text_width = 3.75

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.clinical.nights import REGIONS
 from bot.i18n import N_, Speaker
 from bot.i18n.locales import ENGLISH
-from bot.i18n.speech import ENGLISH_SPEAKER, Day, OneOf
+from bot.i18n.speech import ENGLISH_SPEAKER, Day, OneOf, Quoted
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.entry import SleepEntry, ordered_tags, tag_label
 from bot.sleep.metrics import (
@@ -187,6 +187,38 @@ def entry_line(entry: SleepEntry, tr: Speaker = EN) -> str:
     if entry.tags:
         parts.append(", ".join(tag_label(t, tr) for t in ordered_tags(entry.tags)))
     return " · ".join(parts)
+
+
+NOTE_SHOWN = 80  # characters of a note quoted in a question; the rest as "…"
+
+
+def answers_a_replace_deletes(old: SleepEntry, new: SleepEntry, tr: Speaker = EN) -> str | None:
+    """The old night's answers that `new` leaves out and neither's summary line shows (a note,
+    when symptoms started...), as one sentence; None when replacing deletes none of them."""
+    zone = load_zone(old.timezone)
+    lost = []
+    if old.note and not new.note:
+        shown = old.note if len(old.note) <= NOTE_SHOWN else old.note[: NOTE_SHOWN - 1] + "…"
+        lost.append(tr("the note {note}", note=Quoted(shown)))
+    if old.rls_onset is not None and new.rls_onset is None:
+        lost.append(tr("symptoms from {time}", time=local_clock(old.rls_onset, zone)))
+    if old.rls_out_of_bed is not None and new.rls_out_of_bed is None:
+        lost.append(
+            tr.plural(
+                old.rls_out_of_bed, "RLS got you up {count} time", "RLS got you up {count} times"
+            )
+        )
+    if old.sleep_latency_min is not None and new.sleep_latency_min is None:
+        lost.append(tr("{minutes} min to fall asleep", minutes=old.sleep_latency_min))
+    if old.awake_min is not None and new.awake_min is None:
+        lost.append(tr("{minutes} min awake in the night", minutes=old.awake_min))
+    if old.awakenings is not None and new.awakenings is None:
+        lost.append(tr.plural(old.awakenings, "woke {count} time", "woke {count} times"))
+    if old.tried_sleep != old.into_bed and new.tried_sleep == new.into_bed:
+        lost.append(tr("tried to sleep at {time}", time=local_clock(old.tried_sleep, zone)))
+    if not lost:
+        return None
+    return tr("Replacing deletes what only the old one has: {answers}.", answers=", ".join(lost))
 
 
 def symptom_spread_text(entry: SleepEntry, tr: Speaker = EN) -> str:

@@ -188,8 +188,25 @@ async def save_night(ctx: Context, entry: SleepEntry) -> SleepEntry:
     """A night of the sleep diary: inserted, or replacing the user's entry for that night; an
     onset-timed stretch reminder follows it (in the same transaction)."""
     async with ctx.engine.reminders.atomic():
-        saved = await ctx.repos.diary.save(entry, ctx.engine.clock.now())
-        await follow_onset(ctx, entry.user_id)
+        return await _write_night(ctx, entry)
+
+
+async def save_night_as_asked(
+    ctx: Context, entry: SleepEntry, asked_over: SleepEntry | None
+) -> SleepEntry | None:
+    """`save_night` once the person confirmed it over `asked_over`, the night as it was when
+    they were asked (None: not logged then); None, saving nothing, when the night has changed
+    since: an edit or a log saved meanwhile must not be overwritten unseen, nor a deleted night
+    come back."""
+    async with ctx.engine.reminders.atomic():
+        if await ctx.repos.diary.get(entry.user_id, entry.night) != asked_over:
+            return None
+        return await _write_night(ctx, entry)
+
+
+async def _write_night(ctx: Context, entry: SleepEntry) -> SleepEntry:
+    saved = await ctx.repos.diary.save(entry, ctx.engine.clock.now())
+    await follow_onset(ctx, entry.user_id)
     return saved
 
 

@@ -23,9 +23,10 @@ async def test_stretch_now_by_dm_waits_a_minute_per_user(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
     alice = emu.add_user("alice")
-    # A command that fails costs no cooldown: set up first, then ask at once.
-    failed = await reply(emu, alice, "stretch now")
-    assert "don't have stretch reminders" in failed.content
+    # Without reminders the routine comes in the reply: a use like any other.
+    inline = await reply(emu, alice, "stretch now")
+    assert inline.content.startswith("Today's routine")
+    clock.advance(timedelta(seconds=60))
     await reply(emu, alice, "stretch remind", options={"time": "17:30", "timezone": "UTC"})
     assert "On its way" in (await reply(emu, alice, "stretch now")).content
     again = await reply(emu, alice, "stretch now")
@@ -95,6 +96,11 @@ async def test_sleep_report_and_export_wait_a_minute(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
+    # A command that fails costs no cooldown: nothing to report yet, then nights, then at once.
+    ix = await emu.slash(alice, "sleep report", {"days": 7})
+    await ix.response()
+    failed = await ix.followup(timeout=30)
+    assert "no nights" in failed.content.lower() and SLOW_DOWN not in failed.content
     await seed(bot, alice)
     ix = await emu.slash(alice, "sleep report", {"days": 7})
     await ix.response()

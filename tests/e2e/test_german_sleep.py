@@ -184,12 +184,28 @@ async def test_sleep_log_in_german_with_german_tags_and_regions_and_its_errors(
     assert entry is not None
     assert entry.tags == {"caffeine", "late_meal", "exercise", "medication"}
     assert entry.body_regions == {"legs", "trunk"}
-    # The same night again: asked first, in German.
-    again = await (await emu.slash(anna, "sleep log", logged)).response()
+    # The same night again, unchanged: nothing to ask.
+    same = await (await emu.slash(anna, "sleep log", logged)).response()
+    assert same.content.startswith("Nichts zu ändern: So hast du die Nacht schon eingetragen.")
+    # The same night with another answer: asked first, in German.
+    again = await (await emu.slash(anna, "sleep log", {**logged, "severity": 5})).response()
     assert again.content.startswith("Du hast die Nacht bis So., 1. März schon eingetragen:")
     assert set(buttons(again)) == {"Ersetzen", "Den alten behalten"}
     kept = await (await emu.click(anna, again, buttons(again)["Den alten behalten"])).response()
     assert kept.content == "Dein früherer Eintrag bleibt."
+
+
+async def test_relogging_in_german_names_what_replacing_deletes(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    anna = await anna_with_zone(emu, bot)
+    first = {"bed": "23:00", "wake": "7:00", "note": "Beine unruhig", "rls_start": "21:30"}
+    await (await emu.slash(anna, "sleep log", first)).response()
+    again = await (await emu.slash(anna, "sleep log", {"bed": "23:30", "wake": "7:00"})).response()
+    assert (
+        "Ersetzen löscht, was nur der alte Eintrag hat: die Notiz „Beine unruhig“, "
+        "Beschwerden ab 21:30."
+    ) in again.content
 
 
 async def test_stats_with_the_augmentation_watch_in_german(

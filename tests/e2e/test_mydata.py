@@ -193,6 +193,10 @@ async def test_export_covers_medicines_doses_and_the_retest_reminder(
     doses_csv = list(csv.DictReader(io.StringIO(followup.file("my-data-doses.csv").decode())))
     assert doses_csv[0]["timezone"] == "Europe/Berlin"
     delete = await (await emu.slash(alice, "mydata delete")).response()
+    # The question names them: it listed only timezone, reminders and diary, as if they stayed.
+    assert (
+        "your medicines and their doses, your iron lab values and your whole sleep diary?"
+    ) in delete.content
     await (await emu.click(alice, delete, f"rls:mydata:delete:{alice.id}")).response()
     assert await bot.repos.meds.medicines(alice.id, include_stopped=True) == []
     assert await bot.repos.meds.answers(alice.id, datetime(2026, 1, 1, tzinfo=UTC)) == []

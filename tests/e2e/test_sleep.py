@@ -115,6 +115,79 @@ async def test_relogging_asks_first_and_only_the_owner_can_answer(
     assert entry is not None and entry.severity == 3
 
 
+async def test_relogging_names_the_answers_a_replace_would_delete(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    # Neither summary line shows a note, the symptoms' start or awakenings: a tired person
+    # pressing Replace to fix a time deleted them unseen.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    first = {
+        "bed": "23:00",
+        "wake": "7:00",
+        "note": "legs jumpy at 3am, took a walk",
+        "rls_start": "21:30",
+        "awakenings": 2,
+        "rls_got_up": 1,
+        "asleep_after": 15,
+    }
+    await (await emu.slash(alice, "sleep log", first)).response()
+    ask = await (
+        await emu.slash(alice, "sleep log", {"bed": "23:30", "wake": "7:00", "awakenings": 2})
+    ).response()
+    assert "Replace it with this?" in ask.content
+    assert (
+        "Replacing deletes what only the old one has: the note “legs jumpy at 3am, took a walk”, "
+        "symptoms from 21:30, RLS got you up 1 time, 15 min to fall asleep."
+    ) in ask.content
+    # Nothing is lost when the new one repeats every answer.
+    again = {**first, "bed": "23:15"}
+    ask = await (await emu.slash(alice, "sleep log", again)).response()
+    assert "Replace it with this?" in ask.content and "Replacing deletes" not in ask.content
+
+
+async def test_a_stale_question_never_overwrites_a_newer_save(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    # Asked "Replace?", the person fixed the night another way, then tapped the old Replace:
+    # it wrote the version from before the fix over it, unseen.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await (await emu.slash(alice, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
+    stale = await (await emu.slash(alice, "sleep log", {"bed": "23:30", "wake": "7:00"})).response()
+    newer = await (
+        await emu.slash(alice, "sleep log", {"bed": "23:15", "wake": "7:00", "severity": 4})
+    ).response()
+    replace_id = f"rls:sleep:replace:{alice.id}:20260302"
+    done = await (await emu.click(alice, newer, replace_id)).response()
+    assert done.content.startswith("Updated.")
+    refused = await (await emu.click(alice, stale, replace_id)).response()
+    assert refused.type == 7 and refused.content.startswith(
+        "Not saved: this night changed since I asked"
+    )
+    assert "bed 23:15" in refused.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.severity == 4
+    assert entry.into_bed == datetime(2026, 3, 1, 22, 15, tzinfo=UTC)
+
+    # An unusual night asked about, then logged normally: "Yes, save it" replaces nothing.
+    bob = await with_zone(bot, emu.add_user("bob"))
+    unusual = await (
+        await emu.slash(bob, "sleep log", {"bed": "12:00", "wake": "12:00"})
+    ).response()
+    await (await emu.slash(bob, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
+    yes = await (await emu.click(bob, unusual, f"rls:sleep:unusual:{bob.id}:20260302")).response()
+    assert yes.content.startswith("Not saved: this night changed since I asked")
+    kept = await bot.repos.diary.get(bob.id, TODAY)
+    assert kept is not None and kept.into_bed == datetime(2026, 3, 1, 22, 0, tzinfo=UTC)
+
+    # Deleted in between (/sleep delete, /mydata delete): nothing comes back.
+    await (await emu.slash(alice, "sleep log", {"bed": "22:00", "wake": "6:00"})).response()
+    ask = await (await emu.slash(alice, "sleep log", {"bed": "22:30", "wake": "6:00"})).response()
+    await bot.repos.diary.delete(alice.id, TODAY)
+    gone = await (await emu.click(alice, ask, replace_id)).response()
+    assert gone.content.startswith("Not saved: this night was deleted since I asked")
+    assert await bot.repos.diary.get(alice.id, TODAY) is None
+
+
 async def test_stats_averages_and_comparisons(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     await seed(bot, alice, nights=6)

@@ -137,6 +137,23 @@ async def test_checkin_on_a_logged_night_asks_before_replacing(
     assert entry is not None and entry.into_bed.hour == 22
 
 
+async def test_the_same_night_again_is_not_asked_about(emu: DiscordEmulator, bot: RlsBot) -> None:
+    # Opened from the morning prompt on a night already logged and saved unchanged, it asked
+    # "Replace it with this?" over two identical lines.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    logged = {"bed": "23:00", "wake": "7:00", "severity": 3, "note": "ok"}
+    await (await emu.slash(alice, "sleep log", logged)).response()
+    before = await bot.repos.diary.get(alice.id, TODAY)
+    opened = await emu.slash(alice, "sleep checkin")
+    details = await (await emu.submit_modal(alice, opened, {})).response()
+    same = await (await emu.click(alice, details, cid("save", alice))).response()
+    assert same.content.startswith("Nothing to change: this is the night as you logged it.")
+    assert "Replace" not in same.content and not same.components
+    assert await bot.repos.diary.get(alice.id, TODAY) == before
+    again = await (await emu.slash(alice, "sleep log", logged)).response()
+    assert again.content.startswith("Nothing to change")
+
+
 async def test_night_autocomplete_lists_only_own_nights(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     bob = await with_zone(bot, emu.add_user("bob"))
@@ -199,6 +216,12 @@ def shown_picked(page: EmuCallback, part: str, user: EmuUser) -> list[str]:
     assert page.message is not None
     menu = find_component(page.message, cid(part, user))
     return sorted(o["value"] for o in menu["options"] if o.get("default"))
+
+
+def shown_labels(page: EmuCallback, part: str, user: EmuUser) -> list[str]:
+    """The labels of a menu's options on the page, in order."""
+    assert page.message is not None
+    return [o["label"] for o in find_component(page.message, cid(part, user))["options"]]
 
 
 async def test_save_on_the_first_page(emu: DiscordEmulator, bot: RlsBot) -> None:
@@ -521,6 +544,38 @@ async def test_sleep_log_takes_regions_and_rest_and_edit_keeps_or_changes_them(
     assert done.content.startswith("Updated."), done.content
     entry = await only_night(bot, alice)
     assert (entry.body_regions, entry.rest_min) == ({"arms"}, 5)
+
+
+async def test_edit_shows_typed_answers_that_are_not_on_the_menus_as_picked(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    # /sleep log takes any number; the check-in's menus offer a grid. Off the grid, the edit's
+    # menus showed nothing picked, as if unanswered (and a pick "to answer it" replaced it).
+    alice = await with_zone(bot, emu.add_user("alice"))
+    logged = {
+        "bed": "23:00",
+        "wake": "7:00",
+        "awakenings": 11,
+        "awake_minutes": 25,
+        "rls_got_up": 12,
+        "rest": 7,
+        "naps": 6,
+        "nap_minutes": 95,
+    }
+    await (await emu.slash(alice, "sleep log", logged)).response()
+    opened = await emu.slash(alice, "sleep edit", {"night": "2026-03-02"})
+    page = await (await emu.submit_modal(alice, opened, {})).response()
+    assert shown_picked(page, "awakenings", alice) == ["11"]
+    assert shown_picked(page, "awake", alice) == ["25"]
+    labels = shown_labels(page, "awake", alice)
+    assert labels[labels.index("Awake 20 min in the night") + 1] == "Awake 25 min in the night"
+    await turn(emu, alice, page, "next")
+    assert shown_picked(page, "rlsup", alice) == ["12"]
+    assert shown_picked(page, "rest", alice) == ["7"]
+    await turn(emu, alice, page, "tonaps")
+    assert shown_picked(page, "naps", alice) == ["6"]
+    assert shown_picked(page, "napmin", alice) == ["95"]
+    assert "Napped 1h35 in all" in shown_labels(page, "napmin", alice)
 
 
 async def test_sleep_log_regions_none_bad_words_and_autocomplete(

@@ -44,6 +44,23 @@ async def test_morning_prompt_button_opens_the_checkin(
     assert stopped is not None and stopped.next_due is None
 
 
+async def test_the_prompt_names_the_stop_as_it_must_be_typed(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    # "/sleep remind off" without its option name is no command Discord sends: only time:off is.
+    alice = emu.add_user("alice")
+    await bot.repos.users.set_timezone(alice.id, "Europe/Berlin", clock.now())
+    started = await (await emu.slash(alice, "sleep remind", {"time": "7:30"})).response()
+    assert "`/sleep remind time:off` stops it." in started.content
+    clock.set(datetime(2026, 3, 3, 6, 30, 5, tzinfo=UTC))
+    assert await bot.engine.tick() == 1
+    await bot.engine.drain()
+    dm = await emu.wait_for_dm(alice)
+    assert dm.embeds[0]["footer"]["text"] == "/sleep remind time:off stops these messages."
+    status = await (await emu.slash(alice, "sleep remind")).response()
+    assert "`/sleep remind time:off` stops it." in status.content
+
+
 async def test_remind_needs_a_timezone(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
     reply = await (await emu.slash(alice, "sleep remind")).response()

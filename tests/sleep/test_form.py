@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.errors import UserError
+from bot.i18n import speaker
 from bot.sleep.entry import SleepEntry
 from bot.sleep.form import MAX_NOTE, NightForm, build_entry, parse_night, parse_tags
 from tests.sleep.forms import berlin_entry
@@ -77,6 +78,22 @@ def test_bad_input_gets_a_specific_message(fields: dict[str, object], message: s
     assert message in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("locale", "hint"),
+    [
+        ("en-US", "for the night that ended yesterday morning, add `night:yesterday`."),
+        ("de", "für die Nacht bis gestern früh gib `nacht:gestern` an."),
+    ],
+)
+def test_a_wake_still_ahead_at_night_points_to_last_night(locale: str, hint: str) -> None:
+    # Awake with RLS at 02:00, logging the night that ended yesterday morning: "log the night
+    # once you're up" alone read as "not now", and the night went unlogged.
+    at_two = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    with pytest.raises(UserError) as caught:
+        berlin_entry(NIGHT, at_two, into_bed="23:00", final_wake="7:00")
+    assert hint in speaker(locale)(caught.value.text, **caught.value.params)
+
+
 def test_future_night_is_refused() -> None:
     with pytest.raises(UserError, match="hasn't happened yet"):
         build_entry(
@@ -94,6 +111,33 @@ def test_night_parsing() -> None:
     assert parse_night("2026-02-28", NIGHT) == date(2026, 2, 28)
     with pytest.raises(UserError, match="couldn't read"):
         parse_night("last tuesday", NIGHT)
+
+
+def test_usual_tags_joined_by_and_are_each_counted() -> None:
+    # "caffeine and alcohol" became one own tag, so neither night count saw it.
+    assert parse_tags(set(), "caffeine and alcohol") == {"caffeine", "alcohol"}
+    assert parse_tags(set(), "Koffein und Alkohol, hot bath") == {"caffeine", "alcohol", "hot bath"}
+    assert parse_tags(set(), "coffee & late meal") == {"caffeine", "late_meal"}
+    # An own tag with "and" in it stays as typed.
+    assert parse_tags(set(), "salt and vinegar") == {"salt and vinegar"}
+    assert parse_tags(set(), "caffeine and cake") == {"caffeine and cake"}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Tue 03 Mar", "Tue 03 Mar 2026", "03 Mar", "3 march", "Mar 3", "March 3, 2026",
+     "Tuesday, 3 March 2026", "tue 3 mar"],
+)  # fmt: skip
+def test_a_night_typed_as_the_replies_show_it(typed: str) -> None:
+    # The replies say "Tue 03 Mar": typed back into night:, it was refused.
+    assert parse_night(typed, NIGHT) == date(2026, 3, 3)
+
+
+def test_a_day_and_month_without_a_year_is_the_last_one_so_far() -> None:
+    assert parse_night("31 Dec", date(2026, 1, 2)) == date(2025, 12, 31)
+    assert parse_night("31.12.", date(2026, 1, 2)) == date(2025, 12, 31)
+    with pytest.raises(UserError, match="couldn't read"):
+        parse_night("Wed 03 Mar", NIGHT)  # 3 March 2026 is a Tuesday: which one is meant?
 
 
 def test_custom_tags() -> None:

@@ -5,6 +5,9 @@ offers German words that parse."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +15,7 @@ from bot.clinical.nights import NONE_WORD, REGIONS, parse_regions, region_sugges
 from bot.i18n import speaker
 from bot.sleep.entry import KNOWN_TAGS, tag_label
 from bot.sleep.form import parse_tags, regions_answer
+from cogs._sleep_checkin import REGION_LABELS
 
 DE = speaker("de")
 GERMAN_TAGS = {
@@ -102,3 +106,20 @@ def test_region_suggestions_complete_german_words() -> None:
         "beine, anderswo",
     ]
     assert region_suggestions("k", words=WORDS, none_word="keine") == ["keine"]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de"])
+@pytest.mark.parametrize("region", list(REGIONS))
+def test_every_word_of_a_region_label_reads_back_as_its_region(locale: str, region: str) -> None:
+    # The menu shows "Trunk (back, belly, chest)": typing "belly" in /sleep log was refused.
+    label = speaker(locale)(REGION_LABELS[region])
+    words = [w.strip() for w in re.split(r"[(),]|\band\b|\bund\b", label) if w.strip()]
+    assert words
+    for word in words:
+        assert parse_regions(set(), word) == {region}, word
+
+
+def test_regions_typed_with_and_between_them() -> None:
+    assert parse_regions(set(), "legs and arms") == {"legs", "arms"}
+    assert parse_regions(set(), "Beine und Bauch") == {"legs", "trunk"}
+    assert parse_regions(set(), "legs & back") == {"legs", "trunk"}

@@ -32,8 +32,11 @@ from bot.sleep.charts import UNKNOWN_GID
 from bot.sleep.entry import SleepEntry
 from bot.sleep.form import NightForm, build_entry
 from bot.sleep.report import (
+    A4_INCHES,
     COLUMNS,
     CSV_HEADER,
+    MARGIN_RIGHT,
+    MONO_WIDTH,
     PAGE_STYLE,
     ReportFiles,
     ReportInput,
@@ -510,6 +513,20 @@ def test_csv_columns_are_named_after_the_consensus_sleep_diary(files: ReportFile
         ["2026-02-27", "40", "12", "yes", ""],
     ]
     assert files.doses_csv.decode().splitlines() == ["medicine,taken_at_local,timezone"]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de"])
+@pytest.mark.parametrize("labs", [(), LABS], ids=["no labs", "labs"])
+def test_every_line_of_the_page_ends_inside_its_right_margin(
+    locale: str, labs: Sequence[LabResult]
+) -> None:
+    # Without iron values the guideline's thresholds ran off the page's edge, cut mid-sentence.
+    figure, _, _ = report_page(replace(report(nights(30), labs=labs), locale=locale))
+    right_edge = A4_INCHES[0] - MARGIN_RIGHT + 0.05
+    for line in figure.axes[0].texts:
+        left, _ = line.get_position()
+        width = len(line.get_text()) * float(line.get_fontsize()) * MONO_WIDTH / 72
+        assert left + width <= right_edge, line.get_text()
 
 
 @settings(max_examples=12, deadline=None)
