@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from bot.errors import UserError
-from bot.i18n.speech import ENGLISH_SPEAKER, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Quoted, Speaker
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_TIPS_PATH = DATA_DIR / "tips.toml"
@@ -146,7 +146,7 @@ class TipCatalog(ContentModel):
         for topic in self.topics:
             if wanted == normalise(topic.name).replace(" ", "-"):
                 return topic
-        raise UserError(_unknown_topic_message(self, topic_id))
+        raise _unknown_topic(self, topic_id)
 
     def tips_in(self, topic_id: str) -> tuple[Tip, ...]:
         return self._tips_by_topic[self.topic(topic_id).id]
@@ -167,12 +167,21 @@ def sources_field(tip: Tip, tr: Speaker = ENGLISH_SPEAKER) -> tuple[str, str]:
     return (tr("Source") if len(lines) == 1 else tr("Sources"), "\n".join(lines))
 
 
-def _unknown_topic_message(catalog: TipCatalog, text: str) -> str:
-    shown = text.strip()[:40] or "(empty)"
+def _unknown_topic(catalog: TipCatalog, text: str) -> UserError:
+    """The refusal of a topic name, in the catalog's language: its topics, and the likeliest."""
+    shown = Quoted(text.strip()[:40] or "…")
     names = ", ".join(f"{topic.name} (`{topic.id}`)" for topic in catalog.topics)
     guesses = did_you_mean(catalog, text, limit=1)
-    hint = f" Did you mean **{guesses[0].name}**?" if guesses else ""
-    return f"I don't have a topic called “{shown}”.{hint} Topics: {names}."
+    if guesses:
+        return UserError(
+            N_("I don't have a topic called {shown}. Did you mean **{guess}**? Topics: {names}."),
+            shown=shown,
+            guess=guesses[0].name,
+            names=names,
+        )
+    return UserError(
+        N_("I don't have a topic called {shown}. Topics: {names}."), shown=shown, names=names
+    )
 
 
 # --- Loading ---------------------------------------------------------------------------------------
@@ -410,15 +419,19 @@ def clean_query(query: str) -> str:
     """The normalised query, or UserError with a friendly reason."""
     stripped = query.strip()
     if not stripped:
-        raise UserError("Type a word or two to search for, like “massage” or “sleep diary”.")
+        raise UserError(N_("Type a word or two to search for, like “massage” or “sleep diary”."))
     if len(stripped) > MAX_QUERY:
         raise UserError(
-            f"That search is a bit long ({len(stripped)} characters). "
-            f"Please keep it to {MAX_QUERY} or fewer; a few key words work best."
+            N_(
+                "That search is a bit long ({length} characters). Please keep it to {most} or "
+                "fewer; a few key words work best."
+            ),
+            length=len(stripped),
+            most=MAX_QUERY,
         )
     normalised = normalise(stripped)
     if not normalised:
-        raise UserError("Search with some letters or numbers, like “calf stretch”.")
+        raise UserError(N_("Search with some letters or numbers, like “calf stretch”."))
     return normalised
 
 
@@ -536,7 +549,8 @@ def resolve_tip(catalog: TipCatalog, text: str) -> Tip:
     if hits:
         return hits[0].tip
     raise UserError(
-        f"I couldn't find a tip matching “{text.strip()[:40]}”. Try searching with a word or two."
+        N_("I couldn't find a tip matching {typed}. Try searching with a word or two."),
+        typed=Quoted(text.strip()[:40]),
     )
 
 

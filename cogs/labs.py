@@ -25,6 +25,7 @@ from bot.clinical.labs import (
     LabResult,
     build_lab,
     lab_line,
+    lab_values,
     labs_text,
     parse_lab_date,
 )
@@ -224,8 +225,12 @@ class LabsCog(BotCog):
             )
         saved = await save_lab(self.bot.usecases, user_id, lab, today, retest_in)
         head = (
-            tr("Updated your value of {day}.", day=tr.date(lab.taken_on, "compact"))
-            if saved.replaced
+            tr(
+                "Updated your value of {day} (it was {before}).",
+                day=tr.date(lab.taken_on, "compact"),
+                before=lab_values(saved.replaced, tr),
+            )
+            if saved.replaced is not None
             else tr("Saved.")
         )
         await send_reply(interaction, f"{head}\n{await self.service.listing(user_id, today, tr)}")

@@ -76,6 +76,7 @@ MAX_EMBED_DESCRIPTION = 4096
 MAX_FIELD = 1024
 # The article the catalog grew from (it carries no link); every other source is named in its tips.
 ORIGIN_SOURCE = "A 2013 blog article on RLS and back pain"
+ORIGIN_SOURCE_DE = "Ein Blogartikel von 2013 über RLS und Rückenschmerzen"
 # [project.urls] labels in pyproject.toml that name where the README can be read.
 README_LABELS = ("readme", "documentation", "homepage", "repository", "source")
 
@@ -242,7 +243,7 @@ def publishers(catalog: TipCatalog) -> list[str]:
         for tip in catalog.tips
         for source in tip.sources
     ]
-    return [name for name in dict.fromkeys(names) if name != ORIGIN_SOURCE]
+    return [name for name in dict.fromkeys(names) if name not in (ORIGIN_SOURCE, ORIGIN_SOURCE_DE)]
 
 
 def readme_url() -> str | None:
@@ -552,7 +553,12 @@ class TipsCog(BotCog):
         topic: str | None = None,
         private: bool = False,
     ) -> None:
-        topic_id = self.catalog.topic(topic).id if topic is not None else None
+        tr = translator_for(interaction)
+        # The topic by its name as /rls topics shows it in the reader's language (or its id,
+        # which the autocomplete sends); a refusal lists the topics in that language too.
+        topic_id = (
+            in_language(self.catalog, tr.locale).topic(topic).id if topic is not None else None
+        )
         chosen = await self.next_tip(interaction.user.id, topic_id)
         # A server that never added the bot gets no public tip: only the person sees it, and
         # is told why (they may have meant to share it).
@@ -560,7 +566,6 @@ class TipsCog(BotCog):
         # A DM is only ever seen by the person asking, so it is private even when not ephemeral.
         alone = private or not_here or interaction.guild_id is None
         owner_id = interaction.user.id if alone else ANYONE
-        tr = translator_for(interaction)
         embed, view = self.render(chosen, topic_id, owner_id, tr)
         note = tr(NOT_ADDED_HERE) if not_here else None
         await send_reply(interaction, note, embed=embed, view=view, ephemeral=private or not_here)
@@ -613,7 +618,9 @@ class TipsCog(BotCog):
     @group.command(name="about", description="What this bot is and where its tips come from.")
     async def about(self, interaction: discord.Interaction[RlsBot]) -> None:
         tr = translator_for(interaction)
-        await send_reply(interaction, embed=about_embed(self.catalog, readme_url(), tr))
+        # The publishers are those the reader's tips cite (German tips add German ones).
+        catalog = in_language(self.catalog, tr.locale)
+        await send_reply(interaction, embed=about_embed(catalog, readme_url(), tr))
 
 
 async def setup(bot: RlsBot) -> None:

@@ -240,16 +240,21 @@ def tsat_in_range(lab: LabResult) -> bool:
     return lab.tsat is not None and lab.tsat < TSAT_THRESHOLD
 
 
-def lab_line(lab: LabResult, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
-    """One value as the reply and the list show it: values, the date and how long ago."""
+def lab_values(lab: LabResult, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """ "Ferritin **45 ng/mL**, saturation **18 %**": a value's numbers, without its day."""
     parts = [tr("Ferritin **{value} ng/mL**", value=_number_text(lab.ferritin, tr))]
     if lab.tsat is not None:
         parts.append(tr("saturation **{value} %**", value=_number_text(lab.tsat, tr)))
+    return ", ".join(parts)
+
+
+def lab_line(lab: LabResult, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
+    """One value as the reply and the list show it: values, the date and how long ago."""
     when = f"{tr.date(lab.taken_on, 'compact')} ({ago(lab.taken_on, today, tr)})"
     details = [when]
     if lab.fasting is not None:
         details.append(tr("fasting") if lab.fasting else tr("not fasting"))
-    line = f"{', '.join(parts)} · {' · '.join(details)}"
+    line = f"{lab_values(lab, tr)} · {' · '.join(details)}"
     if lab.note:
         line += f" · {lab.note}"
     return line

@@ -83,14 +83,17 @@ class OptionSpec:
     min_length: int | None = None
     max_length: int | None = None
     channel_types: tuple[int, ...] = ()
-    # The name and choice names in the person's client language, when the bot localized them.
+    # The name, description and choice names in the person's client language, when the bot
+    # localized them.
     local_name: str | None = None
     local_choices: tuple[tuple[str, str | int | float], ...] = ()
+    local_description: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any], locale: str | None = None) -> OptionSpec:
         return cls(
             local_name=localized(data, locale),
+            local_description=localized(data, locale, "description"),
             local_choices=tuple(
                 (name, c["value"])
                 for c in data.get("choices") or []
@@ -114,6 +117,23 @@ class OptionSpec:
         return TYPE_NAMES.get(self.type, "value")
 
     @property
+    def shown_name(self) -> str:
+        """The name as the person's client shows it (German for a German client)."""
+        return self.local_name or self.name
+
+    @property
+    def shown_description(self) -> str:
+        return self.local_description or self.description
+
+    @property
+    def shown_choices(self) -> list[str]:
+        """The choices as the person's client lists them: their names in its language, or the
+        values (which the console also takes)."""
+        if self.local_choices:
+            return [name for name, _ in self.local_choices]
+        return [str(value) for _, value in self.choices]
+
+    @property
     def names_person(self) -> bool:
         """The option is given as a person's name (a user, or a mentionable)."""
         return self.type in (USER, MENTIONABLE)
@@ -135,6 +155,9 @@ class CommandSpec:
     contexts: tuple[int, ...] | None = None
     # Discord's integration_types: 0 offered through a server's install, 1 through a person's.
     integration_types: tuple[int, ...] = (0,)
+    # The path and description as the person's client shows them ("/dehnen erinnern").
+    local_path: tuple[str, ...] = ()
+    local_description: str | None = None
 
     @property
     def name(self) -> str:
@@ -143,7 +166,12 @@ class CommandSpec:
 
     @property
     def display(self) -> str:
-        return "/" + self.name
+        """The command as the person's client shows it: "/stretch remind", "/dehnen erinnern"."""
+        return "/" + " ".join(self.local_path or self.path)
+
+    @property
+    def shown_description(self) -> str:
+        return self.local_description or self.description
 
     def option(self, name: str) -> OptionSpec | None:
         """The option typed as ``name``: its name or, like Discord's client shows it to the
@@ -159,10 +187,16 @@ class CommandSpec:
     def option_names(self) -> list[str]:
         return [o.name for o in self.options]
 
+    @property
+    def shown_option_names(self) -> list[str]:
+        """The option names as the person's client shows them."""
+        return [o.shown_name for o in self.options]
+
     def usage(self) -> str:
         parts = [self.display]
         for option in self.options:
-            parts.append(f"{option.name}:" if option.required else f"[{option.name}:]")
+            name = option.shown_name
+            parts.append(f"{name}:" if option.required else f"[{name}:]")
         return " ".join(parts)
 
     def allowed_in_dm(self) -> bool:
@@ -196,14 +230,16 @@ class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     leaf: CommandSpec | None = None
     local_name: str | None = None
+    local_description: str | None = None
 
 
-def localized(data: dict[str, Any], locale: str | None) -> str | None:
-    """The name Discord's client shows a person whose client runs in ``locale`` (None: English)."""
+def localized(data: dict[str, Any], locale: str | None, field: str = "name") -> str | None:
+    """The name (or other ``field``) Discord's client shows a person whose client runs in
+    ``locale``; None for English or where the bot gave none."""
     if locale is None:
         return None
-    name = (data.get("name_localizations") or {}).get(locale)
-    return str(name) if name and name != data["name"] else None
+    text = (data.get(f"{field}_localizations") or {}).get(locale)
+    return str(text) if text and text != data.get(field) else None
 
 
 def _named(level: dict[str, _Node], word: str) -> _Node | None:
@@ -240,17 +276,22 @@ class CommandCatalog:
         permissions: int | None,
         contexts: tuple[int, ...] | None,
         installs: tuple[int, ...] = (0,),
+        local_parent: tuple[str, ...] = (),
     ) -> _Node:
         name = str(data["name"])
         node = _Node(
-            name, str(data.get("description") or ""), local_name=localized(data, self.locale)
+            name,
+            str(data.get("description") or ""),
+            local_name=localized(data, self.locale),
+            local_description=localized(data, self.locale, "description"),
         )
         options = list(data.get("options") or [])
         nested = [o for o in options if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
         path = (*parent, name)
+        local_path = (*local_parent, node.local_name or name)
         if nested:
             for child in nested:
-                built = self._build(child, path, permissions, contexts, installs)
+                built = self._build(child, path, permissions, contexts, installs, local_path)
                 node.children[built.name] = built
         else:
             node.leaf = CommandSpec(
@@ -260,6 +301,8 @@ class CommandCatalog:
                 permissions,
                 contexts,
                 installs,
+                local_path=local_path,
+                local_description=node.local_description,
             )
         return node
 
@@ -281,15 +324,28 @@ class CommandCatalog:
             walk(self._roots[name])
         return found
 
-    def children(self, path: Sequence[str]) -> list[tuple[str, str]]:
-        """(name, description) of what may follow ``path`` ("" = the top-level commands)."""
+    def _level(self, path: Sequence[str]) -> dict[str, _Node]:
+        """What may follow ``path`` (typed in English or the person's language)."""
         level = self._roots
         for word in path:
-            node = level.get(word)
+            node = _named(level, word)
             if node is None:
-                return []
+                return {}
             level = node.children
-        return [(name, level[name].description) for name in sorted(level)]
+        return level
+
+    def children(self, path: Sequence[str]) -> list[tuple[str, str]]:
+        """(name, description) of what may follow ``path`` ("" = the top-level commands), as the
+        person's client shows them."""
+        return sorted(
+            (node.local_name or node.name, node.local_description or node.description)
+            for node in self._level(path).values()
+        )
+
+    def names_after(self, path: Sequence[str]) -> set[str]:
+        """Every name the person may type after ``path``: English or their language's."""
+        level = self._level(path)
+        return {*level, *(node.local_name for node in level.values() if node.local_name)}
 
     def resolve(self, words: Sequence[str]) -> tuple[CommandSpec, int]:
         """The command named by the first words, and how many words its name used.

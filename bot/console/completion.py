@@ -68,7 +68,7 @@ async def _slash(body: str, ctx: Completable) -> list[Suggestion]:
     typing = bool(words) and ends[-1] == len(body)
     path: list[str] = []
     for word in words[:-1] if typing else words:
-        if word not in {name for name, _ in catalog.children(path)}:
+        if word not in catalog.names_after(path):
             return []
         path.append(word)
         if not catalog.children(path):
@@ -86,22 +86,23 @@ async def _slash(body: str, ctx: Completable) -> list[Suggestion]:
 
 
 def _names(options: Sequence[OptionSpec], prefix: str) -> list[Suggestion]:
+    """The option names as the person's client shows them (German for a German client)."""
     return [
         Suggestion(
-            f"{o.name}:",
+            f"{o.shown_name}:",
             -len(prefix),
-            f"{o.name}:",
-            ("required · " if o.required else "") + o.description,
+            f"{o.shown_name}:",
+            ("required · " if o.required else "") + o.shown_description,
         )
         for o in options
-        if o.name.startswith(prefix)
+        if o.shown_name.startswith(prefix)
     ]
 
 
 async def _options(rest: str, command: CommandSpec, ctx: Completable) -> list[Suggestion]:
-    scan = scan_options(rest, command.option_names, partial=True)
+    scan = scan_options(rest, command.typed_names, partial=True)
     used = {raw.name for raw in scan.options}
-    unused = [o for o in command.options if o.name not in used]
+    unused = [o for o in command.options if not {o.name, o.local_name} & used]
     if scan.tail == "space":
         return _names(unused, "")
     if scan.tail == "name":
@@ -118,7 +119,7 @@ async def _options(rest: str, command: CommandSpec, ctx: Completable) -> list[Su
     last_word = raw.text.split()[-1] if not raw.quoted and " " in raw.text else ""
     if last_word:
         # A multi-word value may really be the start of the next option: offer both.
-        found += _names([o for o in unused if o.name != raw.name], last_word)
+        found += _names([o for o in unused if o is not option], last_word)
     return found
 
 
@@ -130,6 +131,9 @@ async def _values(
     ctx: Completable,
 ) -> list[tuple[str, str]]:
     lowered = partial.lower()
+    if option.local_choices:
+        # A German client lists the choices by their German names, which the console takes.
+        return [(name, name) for name, _ in option.local_choices if lowered in name.lower()]
     if option.choices:
         return [
             (str(value), name)

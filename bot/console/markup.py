@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from bot.i18n.formatting import format_date, format_datetime, format_time
+from bot.i18n.locales import ENGLISH, GERMAN, pick_locale
+
 _TOKENS = re.compile(
     r"<t:(?P<stamp>-?\d+)(?::(?P<style>[tTdDfFR]))?>"
     r"|<@!?(?P<user>\d+)>"
@@ -45,34 +48,53 @@ _STYLES = {
 
 @dataclass(frozen=True)
 class Reader:
-    """Who is reading: names for mentions, and the zone and "now" for timestamps."""
+    """Who is reading: names for mentions, and the zone, "now" and Discord language for
+    timestamps."""
 
     user_name: Callable[[int], str]
     channel_name: Callable[[int], str]
     zone: ZoneInfo
     now: datetime
+    locale: str = ENGLISH
 
 
 def _ordinal_free_date(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def relative(moment: datetime, now: datetime) -> str:
+# How a German Discord client words a relative timestamp: "in 2 Tagen", "vor 1 Stunde".
+_GERMAN_UNITS = {
+    "day": ("Tag", "Tagen"),
+    "hour": ("Stunde", "Stunden"),
+    "minute": ("Minute", "Minuten"),
+}
+
+
+def relative(moment: datetime, now: datetime, locale: str = ENGLISH) -> str:
+    german = pick_locale(locale) == GERMAN
     seconds = (moment - now).total_seconds()
     for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if abs(seconds) >= length:
             amount = round(abs(seconds) / length)
+            if german:
+                one, many = _GERMAN_UNITS[unit]
+                words = f"{amount} {one if amount == 1 else many}"
+                return f"in {words}" if seconds > 0 else f"vor {words}"
             words = f"{amount} {unit}{'s' if amount != 1 else ''}"
             return f"in {words}" if seconds > 0 else f"{words} ago"
     if abs(seconds) < 1:
-        return "now"
+        return "jetzt" if german else "now"
+    if german:
+        return "in wenigen Sekunden" if seconds > 0 else "vor wenigen Sekunden"
     return "in a few seconds" if seconds > 0 else "a few seconds ago"
 
 
 def timestamp(stamp: int, style: str | None, reader: Reader) -> str:
     moment = datetime.fromtimestamp(stamp, UTC).astimezone(reader.zone)
     if style == "R":
-        return relative(moment, reader.now)
+        return relative(moment, reader.now, reader.locale)
+    if pick_locale(reader.locale) == GERMAN:
+        return _german_timestamp(moment, style)
     formats = {
         "t": lambda m: f"{m:%H:%M}",
         "T": lambda m: f"{m:%H:%M:%S}",
@@ -82,6 +104,21 @@ def timestamp(stamp: int, style: str | None, reader: Reader) -> str:
         "F": lambda m: f"{m:%A}, {_ordinal_free_date(m)} {m:%H:%M}",
     }
     return formats.get(style or "f", formats["f"])(moment)
+
+
+def _german_timestamp(moment: datetime, style: str | None) -> str:
+    """The styles as a German Discord client shows them: "Montag, 2. März 2026 17:30"."""
+    if style == "t":
+        return format_time(moment, GERMAN)
+    if style == "T":
+        return f"{moment:%H:%M:%S}"
+    if style == "d":
+        return format_date(moment, GERMAN, "compact")
+    if style == "D":
+        return format_date(moment, GERMAN, "long")
+    if style == "F":
+        return format_datetime(moment, GERMAN, "full")
+    return format_datetime(moment, GERMAN, "long")
 
 
 def _replace_token(match: re.Match[str], reader: Reader) -> tuple[str, str]:

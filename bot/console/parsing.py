@@ -168,10 +168,10 @@ def parse_command(line: str, catalog: CommandCatalog, resolve: Resolver) -> Invo
         if option is None:
             raise ConsoleError(_unknown_option(command, raw.name))
         if option.name in values:
-            raise ConsoleError(f"{raw.name}: is given twice.")
+            raise ConsoleError(f"{option.shown_name}: is given twice.")
         # Keyed by the English name: the interaction carries the default names, as Discord's does.
         values[option.name] = convert(option, raw.text, resolve)
-    missing = [o.name for o in command.options if o.required and o.name not in values]
+    missing = [o.shown_name for o in command.options if o.required and o.name not in values]
     if missing:
         needed = ", ".join(f"{name}:" for name in missing)
         raise ConsoleError(f"{command.display} needs {needed} (usage: {command.usage()})")
@@ -181,8 +181,9 @@ def parse_command(line: str, catalog: CommandCatalog, resolve: Resolver) -> Invo
 def _unknown_option(command: CommandSpec, name: str) -> str:
     if not command.options:
         return f"{command.display} takes no options."
-    suggestion = nearest(name, command.option_names)
-    listed = ", ".join(f"{n}:" for n in command.option_names)
+    # The names the person's client shows: a German client never shows the English ones.
+    suggestion = nearest(name, command.shown_option_names)
+    listed = ", ".join(f"{n}:" for n in command.shown_option_names)
     return (
         f"{command.display} has no option {name}:{did_you_mean(suggestion and suggestion + ':')}"
         f" (options: {listed})"
@@ -193,7 +194,7 @@ def convert(option: OptionSpec, text: str, resolve: Resolver) -> Any:
     """The typed value for ``option``, checked the way Discord's client checks it."""
     if text == "":
         raise ConsoleError(
-            f"{option.name}: needs a value ({option.description or option.type_name})."
+            f"{option.shown_name}: needs a value ({option.shown_description or option.type_name})."
         )
     if option.type == STRING:
         value: Any = _choice(option, text) if option.choices else text
@@ -207,15 +208,15 @@ def convert(option: OptionSpec, text: str, resolve: Resolver) -> Any:
             return True
         if lowered in _FALSE:
             return False
-        raise ConsoleError(f"{option.name}: takes true or false, not {text!r}.")
+        raise ConsoleError(f"{option.shown_name}: takes true or false, not {text!r}.")
     if option.names_person or option.names_channel:
         return resolve(option, text)
     if option.type in (ROLE, ATTACHMENT):
         raise ConsoleError(
-            f"{option.name}: is a {option.type_name} option; the console can't send those yet."
+            f"{option.shown_name}: is a {option.type_name} option; the console can't send those yet."
         )
     raise ConsoleError(
-        f"{option.name}: has an option type ({option.type}) the console doesn't know."
+        f"{option.shown_name}: has an option type ({option.type}) the console doesn't know."
     )
 
 
@@ -227,14 +228,13 @@ def _choice(option: OptionSpec, text: str) -> str | int | float:
     for name, value in (*option.choices, *option.local_choices):
         if lowered in (name.lower(), str(value).lower()):
             return value
-    names = [str(value) for _, value in option.choices]
-    _reject_choice(option, text, names)
+    _reject_choice(option, text, option.shown_choices)
 
 
 def _reject_choice(option: OptionSpec, text: str, names: list[str]) -> NoReturn:
     suggestion = nearest(text, names)
     raise ConsoleError(
-        f"{option.name}: must be one of {', '.join(names)}, not {text!r}{did_you_mean(suggestion)}"
+        f"{option.shown_name}: must be one of {', '.join(names)}, not {text!r}{did_you_mean(suggestion)}"
     )
 
 
@@ -243,25 +243,25 @@ def _number(option: OptionSpec, text: str) -> int | float:
         number: int | float = int(text) if option.type == INTEGER else float(text)
     except ValueError:
         kind = "a whole number" if option.type == INTEGER else "a number"
-        raise ConsoleError(f"{option.name}: takes {kind}, not {text!r}.") from None
+        raise ConsoleError(f"{option.shown_name}: takes {kind}, not {text!r}.") from None
     if isinstance(number, float) and not math.isfinite(number):
-        raise ConsoleError(f"{option.name}: takes a finite number.")
+        raise ConsoleError(f"{option.shown_name}: takes a finite number.")
     if option.choices:
         allowed = [value for _, value in option.choices]
         if number not in allowed:
             _reject_choice(option, text, [str(v) for v in allowed])
     if option.min_value is not None and number < option.min_value:
-        raise ConsoleError(f"{option.name}: must be at least {option.min_value:g}.")
+        raise ConsoleError(f"{option.shown_name}: must be at least {option.min_value:g}.")
     if option.max_value is not None and number > option.max_value:
-        raise ConsoleError(f"{option.name}: must be at most {option.max_value:g}.")
+        raise ConsoleError(f"{option.shown_name}: must be at most {option.max_value:g}.")
     return number
 
 
 def _check_length(option: OptionSpec, text: str) -> None:
     if option.min_length is not None and len(text) < option.min_length:
-        raise ConsoleError(f"{option.name}: needs at least {option.min_length} characters.")
+        raise ConsoleError(f"{option.shown_name}: needs at least {option.min_length} characters.")
     if option.max_length is not None and len(text) > option.max_length:
-        raise ConsoleError(f"{option.name}: takes at most {option.max_length} characters.")
+        raise ConsoleError(f"{option.shown_name}: takes at most {option.max_length} characters.")
 
 
 def quote_value(value: str) -> str:

@@ -52,23 +52,25 @@ def print_help(session: Session, topic: str) -> None:
     console = session.console
     if topic.startswith("/"):
         command, _ = session.catalog().resolve(topic[1:].split())
+        # Names and descriptions as the person's client shows them (German with :locale de).
         console.print(Text(command.usage(), style="bold"))
-        console.print(Text(command.description))
+        console.print(Text(command.shown_description))
         rows = []
         for option in command.options:
             what = f"{option.type_name}, {'required' if option.required else 'optional'}"
             if option.choices:
-                what += ", one of " + ", ".join(str(value) for _, value in option.choices)
+                what += ", one of " + ", ".join(option.shown_choices)
             if option.autocomplete:
                 what += ", Tab suggests"
-            rows.append((f"  {option.name}:", f"{option.description} ({what})"))
+            rows.append((f"  {option.shown_name}:", f"{option.shown_description} ({what})"))
         if rows:
             console.print(_two_columns(rows))
         return
     console.print(Text("Console commands", style="bold underline"))
     console.print(_two_columns([(usage, what) for _, usage, what in META]))
     console.print(Text(f"\nBot commands here ({session.where()})", style="bold underline"))
-    console.print(_two_columns([(c.display, c.description) for c in session.catalog().commands]))
+    commands = sorted(session.catalog().commands, key=lambda command: command.display)
+    console.print(_two_columns([(c.display, c.shown_description) for c in commands]))
     console.print(
         Text(
             "\nOptions are name:value; values may contain spaces (quote one that contains "

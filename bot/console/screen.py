@@ -105,11 +105,13 @@ class Screen:
         return None
 
     async def _draw(self, message: EmuMessage, *, edited: bool) -> None:
+        audience = self._audience(message)
         reader = Reader(
             user_name=self.world.user_name,
             channel_name=self.world.channel_name,
-            zone=await self._zone_of(self._audience(message)),
+            zone=await self._zone_of(audience),
             now=self._now(),
+            locale=audience.locale,
         )
         body = copy.deepcopy(
             {"content": message.content, "embeds": message.embeds, "components": message.components}

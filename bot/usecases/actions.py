@@ -88,7 +88,9 @@ async def set_stretch_reminder(
             target = (None, None)
         elif where == "channel":
             if guild_id is None:
-                raise UserError("Reminders in a channel need to be set up from inside a server.")
+                raise UserError(
+                    N_("Reminders in a channel need to be set up from inside a server.")
+                )
             settings = await ctx.repos.guild_settings.get(guild_id)
             if settings.reminder_channel_id is None:
                 raise UserError(NO_REMINDER_CHANNEL)

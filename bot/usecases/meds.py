@@ -106,7 +106,26 @@ async def log_typed_dose(
         record, _ = await ctx.repos.meds.record_dose(
             user_id, medicine.id, "typed", taken_at, zone, now
         )
+        await _cancel_snoozes_answered_by(ctx, medicine, taken_at, now)
     return record
+
+
+async def _cancel_snoozes_answered_by(
+    ctx: Context, medicine: Medicine, taken_at: datetime, now: datetime
+) -> None:
+    """A dose typed at or after a snoozed reminder's time is the dose it asks about: the snooze
+    still queued would ask again and invite a second one. A dose typed for earlier (the
+    morning's, noted in the evening) leaves it."""
+    for kind in medicine.kinds():
+        schedule = await ctx.engine.reminders.get_schedule(medicine.user_id, kind)
+        if schedule is None:
+            continue
+        for delivery in await ctx.engine.reminders.recent_deliveries(schedule.id, 3):
+            if delivery.reason != "snooze" or delivery.status != "pending":
+                continue
+            if (await _first_of_chain(ctx, delivery)).due_at <= taken_at:
+                await ctx.engine.reminders.cancel_pending_snoozes(schedule.id, now)
+                break
 
 
 async def stop_medicine(ctx: Context, user_id: int, name: str) -> Medicine:
@@ -213,7 +232,7 @@ async def medicines_overview(ctx: Context, user_id: int) -> list[MedicineOvervie
 
 @dataclass(frozen=True)
 class LabSaved:
-    replaced: bool
+    replaced: LabResult | None  # the value the day had before, said in the reply
     retest: Schedule | None  # the one-off reminder set with retest_in
 
 
@@ -223,7 +242,8 @@ async def save_lab(
     """/labs add: the value and, with retest_in, the one-off retest reminder (replacing an
     earlier one) at the person's usual reminder time or 10:00 on that date, together."""
     async with ctx.engine.reminders.atomic():
-        replaced = await ctx.repos.labs.save(user_id, lab, ctx.engine.clock.now())
+        replaced = await ctx.repos.labs.get(user_id, lab.taken_on)
+        await ctx.repos.labs.save(user_id, lab, ctx.engine.clock.now())
         retest = None
         if retest_weeks is not None:
             zone = await _zone(ctx, user_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,33 @@ def test_mentions_and_timestamps_read_like_discord_shows_them() -> None:
     assert text.plain == (
         "@alice see #reminders at 17:30, Monday, 2 March 2026 17:30 (in 4 hours) via /stretch remind"
     )
+
+
+def test_timestamps_read_in_the_readers_language_like_discord_shows_them() -> None:
+    """Found in a console walk: a German reader saw "Wednesday, 4 March 2026 17:00 (in 1 day)"
+    inside German replies; a German Discord client shows the date in German."""
+    german = dataclasses.replace(READER, locale="de")
+    styles = "tTdDfF"
+    text = discord_text(" | ".join(f"<t:{STAMP}:{style}>" for style in styles), german)
+    assert text.plain.split(" | ") == [
+        "17:30",
+        "17:30:00",
+        "02.03.2026",
+        "2. März 2026",
+        "2. März 2026 17:30",
+        "Montag, 2. März 2026 17:30",
+    ]
+    assert relative(datetime(2026, 3, 1, 12, tzinfo=UTC), NOW, "de") == "vor 1 Tag"
+    assert relative(datetime(2026, 3, 4, 12, tzinfo=UTC), NOW, "de") == "in 2 Tagen"
+    assert relative(datetime(2026, 3, 2, 12, 45, tzinfo=UTC), NOW, "de") == "in 45 Minuten"
+    assert relative(datetime(2026, 3, 2, 13, tzinfo=UTC), NOW, "de") == "in 1 Stunde"
+    assert relative(NOW, NOW, "de") == "jetzt"
+    assert relative(datetime(2026, 3, 2, 12, 0, 5, tzinfo=UTC), NOW, "de") == "in wenigen Sekunden"
+    # Any other language reads them as before, in English.
+    english = discord_text(
+        f"<t:{STAMP}:F> (<t:{STAMP}:R>)", dataclasses.replace(READER, locale="fr")
+    )
+    assert english.plain == "Monday, 2 March 2026 17:30 (in 4 hours)"
 
 
 def test_markdown_becomes_styles_not_symbols() -> None:

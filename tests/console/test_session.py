@@ -235,3 +235,56 @@ async def test_a_german_client_types_the_german_command_path_or_the_english_one(
     with pytest.raises(ConsoleError) as caught:
         await run_line(played.session, "/schlaf statistik")
     assert "Unknown command /schlaf" in caught.value.message
+
+
+async def test_a_german_client_is_shown_and_told_the_german_names(played: Played) -> None:
+    """Found in a console walk: with :locale de, `:help /dehnen erinnern` and a mistyped option
+    named the English options (time:, days:), which a German client never shows."""
+    session = played.session
+    await run_line(session, ":locale de")
+    for line, expected in (
+        (
+            "/dehnen erinnern zeit:17:00",
+            "/dehnen erinnern has no option zeit: — did you mean zeitzone:? "
+            "(options: uhrzeit:, zeitzone:, tage:, wo:, vorlauf:)",
+        ),
+        (
+            "/laborwerte löschen",
+            "/laborwerte löschen needs datum: (usage: /laborwerte löschen datum:)",
+        ),
+        ("/dehnen pausieren tage:40", "tage: must be at most 30."),
+        (
+            "/dehnen erinnern wo:Kanal",
+            "wo: must be one of Per Direktnachricht, Im Erinnerungskanal, not 'Kanal'",
+        ),
+    ):
+        with pytest.raises(ConsoleError) as caught:
+            await run_line(session, line)
+        assert expected in caught.value.message
+    await run_line(session, ":help /dehnen erinnern")
+    shown = played.printed()
+    assert "/dehnen erinnern [uhrzeit:] [zeitzone:] [tage:] [wo:] [vorlauf:]" in shown
+    assert "Deine tägliche Dehn-Erinnerung einrichten oder ändern." in shown
+    assert "uhrzeit:" in shown and " time:" not in shown
+    await run_line(session, ":help")
+    assert "/dehnen erinnern" in played.printed() and "/stretch remind" not in played.printed()
+
+
+async def test_a_german_client_completes_the_german_names(played: Played) -> None:
+    """Found in a console walk: with :locale de, Tab after /dehnen offered nothing, and after
+    an option name only the English ones."""
+    await run_line(played.session, ":locale de")
+    meta = [(name, what) for name, _, what in META]
+
+    async def offered(text: str) -> list[str]:
+        return [s.text for s in await complete(text, played.session, meta)]
+
+    assert "dehnen " in await offered("/deh")
+    assert await offered("/dehnen er") == ["erinnern "]
+    assert await offered("/dehnen erinnern uhr") == ["uhrzeit:"]
+    after_time = await offered("/dehnen erinnern uhrzeit:17:00 ")
+    assert "tage:" in after_time and "uhrzeit:" not in after_time and "time:" not in after_time
+    assert await offered("/dehnen erinnern wo:Per") == ['"Per Direktnachricht" ']
+    # The English path still completes for an English client.
+    await run_line(played.session, ":locale en-US")
+    assert await offered("/stretch remind ti") == ["time:", "timezone:"]

@@ -54,9 +54,13 @@ async def test_stretch_replies_errors_and_buttons_in_german(
     status = (await reply_to(emu, anna, "stretch status")).content
     assert status.startswith("**Zeitplan:** 18:00 Uhr, Mo., Mi., Fr. (Europe/Berlin)")
     assert "**Letzte Erinnerung:** noch keine" in status
-    assert "**Serie erledigt:** 0 Tage" in status
+    assert "**Serie:** 0 Tage in Folge erledigt" in status
     resumed = await reply_to(emu, anna, "stretch resume")
     assert resumed.content.startswith("Fortgesetzt. Nächste Erinnerung <t:")
+    again_resumed = await reply_to(emu, anna, "stretch resume")
+    assert again_resumed.content.startswith(
+        "Deine Dehn-Erinnerungen sind nicht pausiert. Die nächste kommt <t:"
+    )
     ask = await reply_to(emu, anna, "stretch stop")
     assert set(buttons(ask)) == {"Ja, beenden", "Behalten"}
     stopped = await (await emu.click(anna, ask, buttons(ask)["Ja, beenden"])).response()
@@ -87,8 +91,8 @@ async def test_time_auto_is_explained_in_german_and_its_reminder_comes_in_german
         "per Direktnachricht.\n"
     )
     assert (
-        "Deine Beschwerden begannen in deinen letzten 5 Nächten mit Beginnzeit im Median um "
-        "20:30 Uhr, deshalb kommt deine Dehn-Erinnerung um 19:30 Uhr, 60 Minuten vorher."
+        "In deinen letzten 5 Nächten mit eingetragenem Beginn fingen deine Beschwerden im Median "
+        "um 20:30 Uhr an, deshalb kommt deine Dehn-Erinnerung um 19:30 Uhr, 60 Minuten vorher."
         in chosen.content
     )
     bad = await reply_to(emu, anna, "stretch remind", time="17:30", before=30)
@@ -120,7 +124,10 @@ async def test_medicine_replies_reminder_and_buttons_in_german(
     dm = await emu.wait_for_dm(anna)
     embed = dm.embeds[0]
     assert embed["title"] == "Erinnerung: Eisen"
-    assert embed["description"].startswith("Deine Erinnerung für 17:30 Uhr. Tippe auf **Genommen**")
+    assert embed["description"].startswith(
+        "Deine Erinnerung für 17:30 Uhr. Tippe auf **Genommen**, sobald du es genommen hast, oder "
+        "auf **Ausgelassen**, wenn du es diesmal auslässt."
+    )
     assert embed["footer"]["text"].startswith("/medikamente beenden beendet diese Erinnerungen")
     ids = buttons(dm)
     assert set(ids) == {"Genommen", "Ausgelassen", "15 Min. später"}
@@ -174,12 +181,18 @@ async def test_labs_replies_errors_delete_and_retest_reminder_in_german(
         "Gespeichert.\n• Ferritin **45,5 ng/ml**, Transferrinsättigung **18 %** · 01.03.2026 "
         "(gestern) · nüchtern"
     )
-    assert "Die Leitlinie der AASM von 2024 empfiehlt, eine Eisenbehandlung" in text
+    # "suggests": the guideline's conditional recommendation, not "empfiehlt".
+    assert "Die Leitlinie der AASM von 2024 schlägt vor, eine Eisenbehandlung" in text
     assert (
         "Deine neuesten Werte (Ferritin 45,5 ng/ml, Transferrinsättigung 18 %; 01.03.2026, " in text
     )
     assert "-# ng/ml und µg/l sind dieselbe Zahl. Kein medizinischer Rat." in text
     assert "Erinnerung an die Kontrolle: <t:" in text
+    corrected = await reply_to(emu, anna, "labs add", ferritin=46, date="gestern")
+    assert corrected.content.startswith(
+        "Dein Wert vom 01.03.2026 wurde aktualisiert (vorher Ferritin **45,5 ng/ml**, "
+        "Transferrinsättigung **18 %**).\n• Ferritin **46 ng/ml** · 01.03.2026 (gestern)\n"
+    )
     ask = await reply_to(emu, anna, "labs delete", date="1.3.2026")
     assert ask.content.startswith("Diesen Wert löschen?\n")
     assert set(buttons(ask)) == {"Diesen Wert löschen", "Behalten"}

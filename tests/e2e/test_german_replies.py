@@ -79,6 +79,11 @@ async def test_about_and_help_in_german(emu: DiscordEmulator, bot: RlsBot) -> No
         fields(about)
     )
     assert fields(about)["Bitte beachten"].startswith(GERMAN_NOTICE)
+    # The publishers the German tips cite, the German ones too; never the blog article, which
+    # the sentence names itself.
+    publishers = fields(about)["Woher die Tipps stammen"].split(": ", 1)[1]
+    assert "DGN/DGSM" in publishers and "Deutsche Restless Legs Vereinigung" in publishers
+    assert "NHS" in publishers and "Blog" not in publishers and "blog" not in publishers
     shown = (await (await emu.slash(anna, "help")).response()).embeds[0]
     assert shown["description"].startswith("Tipps zum Restless-Legs-Syndrom")
     assert {"Hilfe", "RLS-Tipps", "Deine Zeitzone", "Deine Daten"} <= set(fields(shown))
@@ -222,3 +227,47 @@ async def test_topics_and_search_in_german(emu: DiscordEmulator, bot: RlsBot) ->
     assert menu["placeholder"] == "Tipp öffnen…"
     none = await (await emu.slash(anna, "rls search", {"query": "qqqq"})).response()
     assert none.content.startswith("Zu „qqqq“ habe ich keine Tipps gefunden.")
+
+
+async def test_a_topic_by_its_german_name_and_an_unknown_one_in_german(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    """Found in a console walk: `/rls tipp thema:Schlaf` (the name /rls themen shows) was
+    refused, in English."""
+    anna = german(emu, "anna")
+    reply = await (
+        await emu.slash(anna, "rls tip", {"topic": "schlaf", "private": True})
+    ).response()
+    assert [field for field in reply.embeds[0]["fields"] if field["name"] == "Thema"] == [
+        {"name": "Thema", "value": "Schlaf", "inline": True}
+    ]
+    unknown = await (
+        await emu.slash(anna, "rls tip", {"topic": "Strickn", "private": True})
+    ).response()
+    assert unknown.ephemeral and not unknown.embeds
+    assert unknown.content.startswith("Das Thema „Strickn“ kenne ich nicht.")
+    assert "Beschwerden (`symptoms`)" in unknown.content and "Schlaf (`sleep`)" in unknown.content
+    assert "topic" not in unknown.content.replace("`", " ").split()
+    typo = await (
+        await emu.slash(anna, "rls tip", {"topic": "Bewegnug", "private": True})
+    ).response()
+    assert "Meintest du **Bewegung**?" in typo.content
+
+
+async def test_a_channel_reminder_asked_for_in_a_dm_and_odd_searches_answer_in_german(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    """Found in a console walk: `/dehnen erinnern wo:Im Erinnerungskanal` in a DM answered in
+    English, and so did a search of punctuation only."""
+    anna = german(emu, "anna")
+    in_dm = await (
+        await emu.slash(anna, "stretch remind", {"where": "channel", "timezone": "Berlin"})
+    ).response()
+    assert in_dm.content == (
+        "Erinnerungen in einem Kanal lassen sich nur auf einem Server einrichten."
+    )
+    assert await bot.repos.reminders.get_schedule(anna.id, "stretch") is None
+    marks = await (await emu.slash(anna, "rls search", {"query": "!!!"})).response()
+    assert marks.content == "Such mit Buchstaben oder Zahlen, z. B. „Wadendehnung“."
+    blank = await (await emu.slash(anna, "rls search", {"query": "   "})).response()
+    assert blank.content.startswith("Gib ein, zwei Wörter ein, nach denen ich suchen soll")

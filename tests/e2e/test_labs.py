@@ -92,7 +92,10 @@ async def test_the_same_day_again_updates_the_value(emu: DiscordEmulator, bot: R
     alice = await with_zone(bot, emu.add_user("alice"))
     await run(emu, alice, "labs add", ferritin=45, date="2026-02-20")
     again = await run(emu, alice, "labs add", ferritin=54, date="2026-02-20")
-    assert again.content.startswith("Updated your value of 20 Feb 2026.")
+    # The value it replaced is said, so a slip (a second test typed on the wrong day) can be undone.
+    assert again.content.startswith(
+        "Updated your value of 20 Feb 2026 (it was Ferritin **45 ng/mL**)."
+    )
     assert [lab.ferritin for lab in await bot.repos.labs.all(alice.id)] == [54.0]
 
 

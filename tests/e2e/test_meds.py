@@ -143,6 +143,32 @@ async def test_taken_after_a_snooze_cancels_the_snoozed_reminder(
     assert not answer.skipped
 
 
+async def test_a_dose_typed_after_a_snooze_cancels_the_snoozed_reminder(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    """Found in a console walk: snoozed at 17:30, took it and typed `/meds taken` at 17:35, and
+    at 17:45 the reminder asked again, inviting a second tablet."""
+    alice, _ = await snoozed_reminder(emu, bot, clock)
+    # A dose typed for earlier in the day is another dose: the snooze stays.
+    clock.set(DUE + timedelta(minutes=2))
+    await run(emu, alice, "meds taken", name="iron", time="08:00")
+    schedule = await bot.repos.reminders.get_schedule(alice.id, (await meds(bot, alice))[0])
+    assert schedule is not None
+    [snooze] = await bot.repos.reminders.recent_deliveries(schedule.id, 1)
+    assert (snooze.reason, snooze.status) == ("snooze", "pending")
+    clock.set(DUE + timedelta(minutes=5))
+    typed = await run(emu, alice, "meds taken", name="iron")
+    assert typed.content.startswith("Noted. Taken: Iron tablet, Mon 2 Mar 17:35")
+    await deliver_due(bot, clock, DUE + timedelta(minutes=16))
+    report = await bot.engine.drain()
+    assert report.sent == 0
+    assert len(emu.dms_to(alice)) == 1
+    assert [d.taken_at for d in await bot.repos.meds.answers(alice.id, WEEK_AGO)] == [
+        datetime(2026, 3, 2, 7, 0, tzinfo=UTC),
+        DUE + timedelta(minutes=5),
+    ]
+
+
 async def test_taken_works_after_a_restart(emu: DiscordEmulator, tmp_path: Path, clock) -> None:
     alice = emu.add_user("alice")
     settings = bot_settings(emu, tmp_path)

@@ -169,3 +169,39 @@ async def test_no_german_reply_names_an_option_by_its_english_name(bot: RlsBot) 
             if quoted in english_only:
                 wrong.append((quoted, text))
     assert wrong == []
+
+
+def test_no_german_description_names_an_option_by_its_english_name() -> None:
+    # Found in a console walk: vorlauf: was described "Mit time:auto: …" in a picker that shows
+    # uhrzeit:, so the option it points to is not there.
+    german = load_catalog(GERMAN)
+    options = {m.text for m in source_messages() if m.context == "parameter_name"}
+    english_only = options - {german.lookup(name, "parameter_name") for name in options}
+    described = 0
+    wrong = []
+    for message in source_messages():
+        if message.context not in {"command_description", "parameter_description"}:
+            continue
+        text = german.lookup(message.text, message.context) or ""
+        described += 1
+        wrong += [
+            (named, text)
+            for named in re.findall(r"(?<![\w/])(\w+):", text)
+            if named in english_only
+        ]
+    assert described > 50
+    assert wrong == []
+
+
+def test_german_descriptions_offer_the_german_words_the_bot_reads() -> None:
+    # Found in a console walk: /laborwerte hinzufügen datum: offered "today, yesterday", while
+    # the German replies (and the parser) say heute, gestern or 3.3.2026.
+    german = load_catalog(GERMAN)
+    english_words = {"today", "yesterday", "every", "weekdays", "weekends", "or", "and", "the"}
+    wrong = []
+    for message in source_messages():
+        if message.context not in {"command_description", "parameter_description"}:
+            continue
+        text = german.lookup(message.text, message.context) or ""
+        wrong += [(word, text) for word in re.findall(r"\w+", text) if word in english_words]
+    assert wrong == []

@@ -53,6 +53,9 @@ def test_resolve_zone_accepts(text: str, key: str) -> None:
         ("BST", ["Europe/London", "Asia/Dhaka"]),
         ("IST", ["Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"]),
         ("CET", ["Europe/Berlin", "Europe/Paris"]),
+        # German readers' CET and CEST (found in a console walk: "MEZ" got no zone to pick).
+        ("MEZ", ["Europe/Berlin", "Europe/Paris"]),
+        ("mesz", ["Europe/Berlin"]),
         ("EET", ["Europe/Athens"]),
         ("GMT", ["Europe/London", "UTC"]),
         ("HST", ["Pacific/Honolulu"]),
@@ -109,6 +112,11 @@ def test_bare_offsets_are_refused_with_zones_using_them(
         ("Amerika/Chicago", "America/Chicago"),
         ("germany", "Europe/Berlin"),
         ("uk", "Europe/London"),
+        # The countries a German-speaking member names in their own language.
+        ("Deutschland", "Europe/Berlin"),
+        ("Österreich", "Europe/Vienna"),
+        ("oesterreich", "Europe/Vienna"),
+        ("Schweiz", "Europe/Zurich"),
     ],
 )
 def test_unknown_zones_get_nearest_matches(text: str, suggested: str) -> None:
@@ -242,6 +250,8 @@ def test_choices_labels_show_local_time_now() -> None:
         ("pst", "America/Los_Angeles"),
         ("ist", "Asia/Kolkata"),
         ("germany", "Europe/Berlin"),
+        ("deutschland", "Europe/Berlin"),
+        ("MEZ", "Europe/Berlin"),
         ("Etc/GMT+5", "Etc/GMT+5"),
     ],
 )
