@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from bot.errors import UserError
 from bot.i18n.speech import N_, Phrase, Quoted, Said
 from bot.scheduling.parsing import parse_days, parse_time
 from bot.scheduling.recurrence import Weekdays, load_zone, local_date_of
-from bot.sleep.times import before_wake, local_instant
+from bot.sleep.times import local_instant
 
 MAX_NAME = 60
 MAX_MEDICINES = 10
@@ -180,34 +180,34 @@ def _time_taken(time_text: str | None) -> time | None:
         ) from None
 
 
-def dose_at(time_text: str | None, now: datetime, zone_name: str) -> datetime:
-    """When a dose logged with /meds taken was taken: now, or the last time the clock showed the
-    typed time (so "22:30" typed at 00:10 is last evening's), never in the future."""
-    clock = _time_taken(time_text)
-    if clock is None:
-        return now
-    zone = load_zone(zone_name)
-    return before_wake(local_date_of(now, zone), clock, zone, now)
+# A typed time still ahead today is the same time yesterday when that was at most this long ago:
+# last evening's dose logged after midnight ("22:30" at 00:10), or in the morning after.
+LAST_EVENING = timedelta(hours=12)
 
 
-def dose_today(time_text: str | None, now: datetime, zone_name: str) -> datetime:
+def typed_dose_at(time_text: str | None, now: datetime, zone_name: str) -> datetime:
     """When a dose logged with /meds taken was taken: now, or the typed time today in the
-    person's zone. A time still ahead today is refused: only doses already taken are logged."""
+    person's zone, or yesterday's when today's is still ahead and yesterday's was within
+    LAST_EVENING. Any other time still ahead is refused: only doses already taken are logged."""
     clock = _time_taken(time_text)
     if clock is None:
         return now
     zone = load_zone(zone_name)
-    at = local_instant(local_date_of(now, zone), clock, zone)
-    if at > now:
-        raise UserError(
-            N_(
-                "{time} today is still ahead (it's {now} where you are): I only log doses already "
-                "taken. Leave out `time:` to log one taken just now."
-            ),
-            time=f"{clock:%H:%M}",
-            now=f"{now.astimezone(zone):%H:%M}",
-        )
-    return at
+    today = local_date_of(now, zone)
+    at = local_instant(today, clock, zone)
+    if at <= now:
+        return at
+    yesterday = local_instant(today - timedelta(days=1), clock, zone)
+    if now - yesterday <= LAST_EVENING:
+        return yesterday
+    raise UserError(
+        N_(
+            "{time} today is still ahead (it's {now} where you are): I only log doses already "
+            "taken. Leave out `time:` to log one taken just now."
+        ),
+        time=f"{clock:%H:%M}",
+        now=f"{now.astimezone(zone):%H:%M}",
+    )
 
 
 def log_dose(
@@ -220,4 +220,4 @@ def log_dose(
 ) -> DoseEvent:
     """/meds taken: a dose of one of the person's medicines, as an instant with its zone."""
     name = find_medicine(typed_name, existing)
-    return DoseEvent(name, dose_at(time_text, now, zone_name), load_zone(zone_name).key)
+    return DoseEvent(name, typed_dose_at(time_text, now, zone_name), load_zone(zone_name).key)

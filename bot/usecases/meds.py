@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from bot.clinical.labs import LabResult
-from bot.clinical.meds import build_medicine, dose_today, find_medicine, medicine_key
+from bot.clinical.meds import build_medicine, find_medicine, medicine_key, typed_dose_at
 from bot.db.meds import DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import Delivery, Schedule, ScheduleSpec
 from bot.errors import UserError
@@ -97,12 +97,12 @@ async def add_medicine(
 async def log_typed_dose(
     ctx: Context, user_id: int, name: str, time_text: str | None
 ) -> DoseRecord:
-    """/meds taken: a dose of one of the person's medicines, now or earlier today."""
+    """/meds taken: a dose of one of the person's medicines, now, earlier today or last evening."""
     async with ctx.engine.reminders.atomic():
         medicine = await _by_name(ctx, user_id, name)
         zone = await _zone(ctx, user_id)
         now = ctx.engine.now()
-        taken_at = dose_today(time_text, now, zone)
+        taken_at = typed_dose_at(time_text, now, zone)
         record, _ = await ctx.repos.meds.record_dose(
             user_id, medicine.id, "typed", taken_at, zone, now
         )

@@ -14,13 +14,12 @@ from bot.clinical.meds import (
     DoseEvent,
     build_medicine,
     check_room_for,
-    dose_at,
-    dose_today,
     find_medicine,
     log_dose,
     medicine_key,
     parse_medicine_name,
     parse_medicine_times,
+    typed_dose_at,
 )
 from bot.errors import UserError
 from bot.scheduling.recurrence import Weekdays
@@ -115,29 +114,25 @@ def test_the_start_of_a_name_finds_it_when_only_one_name_starts_so() -> None:
         find_medicine("0.18", ["Pramipexol 0.18"])
 
 
-def test_a_dose_is_now_or_the_last_time_the_clock_showed_it() -> None:
-    zone = "Europe/Berlin"
-    assert dose_at(None, NOW, zone) == NOW
-    # Typed just after midnight: 22:30 is last evening's, 00:05 is five minutes ago.
-    assert dose_at("22:30", NOW, zone) == datetime(2026, 6, 10, 20, 30, tzinfo=UTC)
-    assert dose_at("00:05", NOW, zone) == datetime(2026, 6, 10, 22, 5, tzinfo=UTC)
+def test_a_typed_dose_is_today_last_evening_or_refused_when_ahead() -> None:
+    zone = "Europe/Berlin"  # NOW is 00:10 there on 11 June
+    assert typed_dose_at(None, NOW, zone) == NOW
+    assert typed_dose_at(" ", NOW, zone) == NOW
+    assert typed_dose_at("00:05", NOW, zone) == datetime(2026, 6, 10, 22, 5, tzinfo=UTC)
+    assert typed_dose_at("00:10", NOW, zone) == NOW
+    # Last evening's dose, logged after midnight: the same time yesterday.
+    assert typed_dose_at("22:30", NOW, zone) == datetime(2026, 6, 10, 20, 30, tzinfo=UTC)
+    assert typed_dose_at("12:10", NOW, zone) == datetime(2026, 6, 10, 10, 10, tzinfo=UTC)
+    # More than 12 hours back is not "last evening": still ahead today, refused.
+    with pytest.raises(UserError, match=r"12:05 today is still ahead \(it's 00:10 where you"):
+        typed_dose_at("12:05", NOW, zone)
+    with pytest.raises(UserError, match="Time taken: "):
+        typed_dose_at("25:99", NOW, zone)
     with pytest.raises(
         UserError,
         match="Time taken: Please include the minutes or am/pm: for “7” try 07:00 or 19:00",
     ):
-        dose_at("7", NOW, zone)
-
-
-def test_a_typed_dose_is_today_and_never_ahead() -> None:
-    zone = "Europe/Berlin"
-    assert dose_today(None, NOW, zone) == NOW
-    assert dose_today(" ", NOW, zone) == NOW
-    assert dose_today("00:05", NOW, zone) == datetime(2026, 6, 10, 22, 5, tzinfo=UTC)
-    assert dose_today("00:10", NOW, zone) == NOW
-    with pytest.raises(UserError, match=r"22:30 today is still ahead \(it's 00:10 where you"):
-        dose_today("22:30", NOW, zone)
-    with pytest.raises(UserError, match="Time taken: "):
-        dose_today("25:99", NOW, zone)
+        typed_dose_at("7", NOW, zone)
 
 
 def test_log_dose_keeps_the_persons_name_and_the_zone() -> None:

@@ -228,6 +228,20 @@ async def test_taken_without_a_reminder_today_and_never_ahead(
     ]
 
 
+async def test_last_evenings_dose_can_be_logged_after_midnight(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    # The RLS evening: the tablet at 23:30, logged in bed at 00:20. There is no date option, so
+    # refusing "23:30 is still ahead" left no way to record it at all.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await add_iron(emu, alice)
+    clock.set(datetime(2026, 3, 2, 23, 20, tzinfo=UTC))  # 00:20 on Tue 3 Mar in Berlin
+    late = await run(emu, alice, "meds taken", name="iron tablet", time="23:30")
+    assert late.content == "Noted. Taken: Iron tablet, Mon 2 Mar 23:30 (Europe/Berlin)."
+    doses = await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)
+    assert [d.taken_at for d in doses] == [datetime(2026, 3, 2, 22, 30, tzinfo=UTC)]
+
+
 async def test_stop_ends_the_reminders_and_keeps_the_history(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
