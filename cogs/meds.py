@@ -248,8 +248,7 @@ class MedsCog(BotCog):
 
     @group.command(name="taken", description="Log a dose you took, without a reminder.")
     @app_commands.describe(
-        name="Which of your medicines",
-        time="When, e.g. 08:15, or 23:30 after midnight for last evening (default: just now)",
+        name="Which of your medicines", time="When, e.g. 08:15 or last night's 23:30 (default: now)"
     )
     @app_commands.autocomplete(name=medicine_autocomplete)
     async def taken(
