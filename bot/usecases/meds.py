@@ -9,7 +9,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from bot.clinical.labs import LabResult
-from bot.clinical.meds import build_medicine, find_medicine, medicine_key, typed_dose_at
+from bot.clinical.meds import (
+    LAST_EVENING,
+    build_medicine,
+    find_medicine,
+    medicine_key,
+    typed_dose_at,
+)
 from bot.db.meds import DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import Delivery, Schedule, ScheduleSpec
 from bot.errors import UserError
@@ -103,11 +109,38 @@ async def log_typed_dose(
         zone = await _zone(ctx, user_id)
         now = ctx.engine.now()
         taken_at = typed_dose_at(time_text, now, zone)
-        record, _ = await ctx.repos.meds.record_dose(
-            user_id, medicine.id, "typed", taken_at, zone, now
-        )
+        record, made = None, False
+        answers = await _reminder_answered_by(ctx, medicine, taken_at)
+        if answers is not None:
+            # The dose its reminder asks about: Taken tapped on it later says "Already noted"
+            # instead of counting the same tablet twice.
+            record, made = await ctx.repos.meds.record_dose(
+                user_id, medicine.id, "typed", taken_at, zone, now, delivery_id=answers
+            )
+        if not made:  # no such reminder, or it was answered already: a dose of its own
+            record, _ = await ctx.repos.meds.record_dose(
+                user_id, medicine.id, "typed", taken_at, zone, now
+            )
         await _cancel_snoozes_answered_by(ctx, medicine, taken_at, now)
+    assert record is not None
     return record
+
+
+async def _reminder_answered_by(ctx: Context, medicine: Medicine, taken_at: datetime) -> int | None:
+    """The latest reminder of this medicine sent at or before a typed dose and at most
+    LAST_EVENING earlier (the first of its snooze chain): the one the dose answers."""
+    latest: Delivery | None = None
+    for kind in medicine.kinds():
+        schedule = await ctx.engine.reminders.get_schedule(medicine.user_id, kind)
+        if schedule is None:
+            continue
+        for delivery in await ctx.engine.reminders.recent_deliveries(schedule.id, 3):
+            first = await _first_of_chain(ctx, delivery)
+            if first.status != "sent" or not taken_at - LAST_EVENING <= first.due_at <= taken_at:
+                continue
+            if latest is None or first.due_at > latest.due_at:
+                latest = first
+    return None if latest is None else latest.id
 
 
 async def _cancel_snoozes_answered_by(

@@ -228,6 +228,23 @@ async def test_taken_without_a_reminder_today_and_never_ahead(
     ]
 
 
+async def test_a_typed_dose_answers_the_reminder_it_follows(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    # The reminder came; she took the tablet and logged it by typing; later she tapped Taken on the
+    # reminder too. One tablet, one dose: the tap says it is already noted.
+    alice, dm = await iron_reminder(emu, bot, clock)
+    clock.advance(timedelta(minutes=10))
+    typed = await run(emu, alice, "meds taken", name="iron")
+    assert typed.content.startswith("Noted. Taken: Iron tablet")
+    tap = await (await emu.click(alice, dm, buttons(dm)["Taken"])).response()
+    assert tap.ephemeral and "Already noted: Taken" in tap.content
+    assert len(await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)) == 1
+    # A second tablet typed on purpose after that is a dose of its own.
+    await run(emu, alice, "meds taken", name="iron")
+    assert len(await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)) == 2
+
+
 async def test_last_evenings_dose_can_be_logged_after_midnight(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
