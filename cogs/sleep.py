@@ -62,6 +62,7 @@ from bot.sleep.text import (
     entry_line,
     missing_for_sleep,
     summary_text,
+    too_few_to_compare,
 )
 from bot.usecases import save_night, save_night_as_asked, sleep_report, watch_for
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
@@ -611,6 +612,12 @@ class SleepCog(BotCog):
                 inline=False,
             )
             embed.add_field(name=tr("Please note"), value=tr(NOT_PROOF), inline=False)
+        elif summary.too_few:
+            embed.add_field(
+                name=tr("Tagged vs untagged nights"),
+                value=too_few_to_compare(summary.too_few, tr)[:1024],
+                inline=False,
+            )
         # Owner only, like the whole reply (ephemeral): never shown to anyone else.
         result = await watch_for(
             self.bot.usecases, interaction.user.id, end, nights=read, doses=doses

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.i18n.speech import N_
@@ -66,6 +66,9 @@ class Summary:
     nights: int
     measures: list[Measure]
     comparisons: list[TagComparison]
+    # Tags on these nights with too few nights to compare (with or without the tag): the reply
+    # says how many each has, rather than leaving out the comparisons without a word.
+    too_few: list[TagComparison] = field(default_factory=list)
 
     def measure(self, name: str) -> Measure:
         return next(m for m in self.measures if m.name == name)
@@ -154,9 +157,11 @@ def summarise(entries: Sequence[SleepEntry], start: date, end: date) -> Summary:
     nights = sorted((e for e in entries if start <= e.night <= end), key=lambda e: e.night)
     measures = [_measure(name, unit, fn, nights) for name, unit, fn in MEASURES]
     used = ordered_tags({t for e in nights for t in e.tags})
-    comparisons = [
-        c
-        for c in (compare_tag(tag, nights) for tag in used)
-        if c.tagged_nights >= MIN_NIGHTS_TO_COMPARE and c.untagged_nights >= MIN_NIGHTS_TO_COMPARE
-    ]
-    return Summary(start, end, len(nights), measures, comparisons)
+    compared = [compare_tag(tag, nights) for tag in used]
+    comparisons = [c for c in compared if _enough(c)]
+    too_few = [c for c in compared if not _enough(c)]
+    return Summary(start, end, len(nights), measures, comparisons, too_few)
+
+
+def _enough(c: TagComparison) -> bool:
+    return c.tagged_nights >= MIN_NIGHTS_TO_COMPARE and c.untagged_nights >= MIN_NIGHTS_TO_COMPARE

@@ -17,7 +17,7 @@ from bot.sleep.metrics import (
     time_in_bed,
     total_sleep,
 )
-from bot.sleep.stats import Measure, Summary, TagComparison
+from bot.sleep.stats import MIN_NIGHTS_TO_COMPARE, Measure, Summary, TagComparison
 from bot.sleep.times import local_clock
 
 UNKNOWN = "–"
@@ -71,6 +71,24 @@ def measure_line(measure: Measure, tr: Speaker = EN) -> str:
     if change:
         details.append(tr("{change}, later vs earlier nights", change=change))
     return f"{line} ({'; '.join(details)})"
+
+
+def too_few_to_compare(too_few: list[TagComparison], tr: Speaker = EN) -> str:
+    """Why tags on these nights are not compared yet, with each one's counts so far."""
+    counts = "; ".join(
+        tr(
+            "{tag}: {tagged} with, {untagged} without",
+            tag=tag_label(c.tag, tr),
+            tagged=c.tagged_nights,
+            untagged=c.untagged_nights,
+        )
+        for c in too_few[:6]
+    )
+    return tr(
+        "A comparison needs {least} nights with a tag and {least} without. So far: {counts}.",
+        least=MIN_NIGHTS_TO_COMPARE,
+        counts=counts,
+    )
 
 
 def comparison_line(c: TagComparison, tr: Speaker = EN) -> str:

@@ -217,7 +217,13 @@ async def test_stats_for_one_day_and_too_few_nights_to_compare(
     await seed(bot, alice, nights=2)  # one night tagged, one not
     [embed] = (await (await emu.slash(alice, "sleep stats", {"days": 1})).response()).embeds
     assert "Nights logged: **1** of the last 1 day " in embed["description"]
-    assert "Tagged vs untagged nights" not in {f["name"] for f in embed.get("fields", [])}
+    # Not compared yet, and the reply says why (before, the comparisons were left out unsaid).
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Tagged vs untagged nights"] == (
+        "A comparison needs 3 nights with a tag and 3 without. So far: Stretched: 1 with, "
+        "0 without."
+    )
+    assert "Please note" not in fields
 
 
 async def test_stats_counts_done_stretch_reminders_as_stretched(
@@ -235,7 +241,8 @@ async def test_stats_counts_done_stretch_reminders_as_stretched(
     await bot.repos.reminders.mark_done(delivery.id, alice.id, bot.clock.now())
     reply = await (await emu.slash(alice, "sleep stats", {"days": 2})).response()
     fields = {f["name"]: f["value"] for f in reply.embeds[0].get("fields", [])}
-    assert "Tagged vs untagged nights" not in fields  # both nights count as stretched now
+    # Both nights count as stretched now.
+    assert "So far: Stretched: 2 with, 0 without." in fields["Tagged vs untagged nights"]
 
 
 async def test_history_is_a_deferred_png(emu: DiscordEmulator, bot: RlsBot) -> None:

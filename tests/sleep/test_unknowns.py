@@ -21,6 +21,7 @@ from bot.sleep.text import (
     measure_line,
     missing_for_sleep,
     summary_text,
+    too_few_to_compare,
 )
 from tests.sleep.forms import berlin_entry
 
@@ -202,6 +203,12 @@ def test_tags_are_compared_only_with_three_nights_each_side() -> None:
     start = NIGHT - timedelta(days=30)
     assert summarise(nights(1, 1), start, NIGHT).comparisons == []
     assert summarise(nights(3, 2), start, NIGHT).comparisons == []
+    # Not left out unsaid: the tags with too few nights and their counts so far.
+    [few] = summarise(nights(3, 2), start, NIGHT).too_few
+    assert too_few_to_compare([few]) == (
+        "A comparison needs 3 nights with a tag and 3 without. So far: Caffeine: 3 with, 2 without."
+    )
+    assert summarise(nights(3, 3), start, NIGHT).too_few == []
     [c] = summarise(nights(3, 3), start, NIGHT).comparisons
     assert (c.tagged_nights, c.untagged_nights) == (3, 3)
     # Total sleep is unknown on every night (no minutes to fall asleep): not compared.
