@@ -93,6 +93,12 @@ class _NothingToTell:
 _NOTHING_TO_TELL: WeakKeyDictionary[Database, _NothingToTell] = WeakKeyDictionary()
 
 
+_CANCEL_PENDING = (
+    "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
+    "lease_until = NULL, lease_owner = NULL WHERE schedule_id = ? AND status = 'pending'"
+)
+
+
 class ReminderRepository(Repository):
     """Delivery state changes (mark_*, retry_later) only touch rows still pending, so a sender
     whose lease ran out cannot overwrite what another sender already recorded."""
@@ -237,22 +243,13 @@ class ReminderRepository(Repository):
     async def cancel_pending(self, schedule_id: int, now: datetime) -> int:
         """Deliveries of the schedule not sent yet become "cancelled" (the user paused or
         stopped): a sender that still holds one finds it no longer pending and drops it."""
-        return await self._write(
-            "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
-            "lease_until = NULL, lease_owner = NULL WHERE schedule_id = ? AND status = 'pending'",
-            self._e.instant(now),
-            schedule_id,
-        )
+        return await self._write(_CANCEL_PENDING, self._e.instant(now), schedule_id)
 
     async def cancel_pending_snoozes(self, schedule_id: int, now: datetime) -> int:
         """The schedule's snoozed deliveries not sent yet become "cancelled" (the reminder was
         answered meanwhile, so the snooze has nothing left to ask)."""
         return await self._write(
-            "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
-            "lease_until = NULL, lease_owner = NULL "
-            "WHERE schedule_id = ? AND status = 'pending' AND reason = 'snooze'",
-            self._e.instant(now),
-            schedule_id,
+            _CANCEL_PENDING + " AND reason = 'snooze'", self._e.instant(now), schedule_id
         )
 
     async def _one_schedule(self, sql: str, *params: Any) -> Schedule | None:
