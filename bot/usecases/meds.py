@@ -109,56 +109,73 @@ async def log_typed_dose(
         zone = await _zone(ctx, user_id)
         now = ctx.engine.now()
         taken_at = typed_dose_at(time_text, now, zone)
-        record, made = None, False
-        answers = await _reminder_answered_by(ctx, medicine, taken_at)
-        if answers is not None:
-            # The dose its reminder asks about: Taken tapped on it later says "Already noted"
-            # instead of counting the same tablet twice.
-            record, made = await ctx.repos.meds.record_dose(
-                user_id, medicine.id, "typed", taken_at, zone, now, delivery_id=answers
-            )
-        if not made:  # no such reminder, or it was answered already: a dose of its own
+        recent = await _recent_reminders(ctx, medicine)
+        # The dose its reminder asks about answers it: Taken tapped on it later says "Already
+        # noted" instead of counting the same tablet twice.
+        record, made = await ctx.repos.meds.record_dose(
+            user_id,
+            medicine.id,
+            "typed",
+            taken_at,
+            zone,
+            now,
+            delivery_id=_reminder_answered_by(recent, taken_at),
+        )
+        if not made:  # that reminder was answered already: a dose of its own
             record, _ = await ctx.repos.meds.record_dose(
                 user_id, medicine.id, "typed", taken_at, zone, now
             )
-        await _cancel_snoozes_answered_by(ctx, medicine, taken_at, now)
-    assert record is not None
+        await _cancel_snoozes_answered_by(ctx, recent, taken_at, now)
     return record
 
 
-async def _reminder_answered_by(ctx: Context, medicine: Medicine, taken_at: datetime) -> int | None:
-    """The latest reminder of this medicine sent at or before a typed dose and at most
-    LAST_EVENING earlier (the first of its snooze chain): the one the dose answers."""
-    latest: Delivery | None = None
+@dataclass(frozen=True)
+class _Recent:
+    """A recent delivery of a medicine's reminder and the first of its snooze chain."""
+
+    schedule: Schedule
+    delivery: Delivery
+    first: Delivery
+
+
+async def _recent_reminders(ctx: Context, medicine: Medicine) -> list[_Recent]:
+    """The last three deliveries of each of the medicine's reminders (one per time)."""
+    found = []
     for kind in medicine.kinds():
         schedule = await ctx.engine.reminders.get_schedule(medicine.user_id, kind)
         if schedule is None:
             continue
         for delivery in await ctx.engine.reminders.recent_deliveries(schedule.id, 3):
-            first = await _first_of_chain(ctx, delivery)
-            if first.status != "sent" or not taken_at - LAST_EVENING <= first.due_at <= taken_at:
-                continue
-            if latest is None or first.due_at > latest.due_at:
-                latest = first
-    return None if latest is None else latest.id
+            found.append(_Recent(schedule, delivery, await _first_of_chain(ctx, delivery)))
+    return found
+
+
+def _reminder_answered_by(recent: list[_Recent], taken_at: datetime) -> int | None:
+    """The latest reminder sent at or before a typed dose and at most LAST_EVENING earlier (the
+    first of its snooze chain): the one the dose answers."""
+    answered = [
+        r.first
+        for r in recent
+        if r.first.status == "sent" and taken_at - LAST_EVENING <= r.first.due_at <= taken_at
+    ]
+    return max(answered, key=lambda d: d.due_at).id if answered else None
 
 
 async def _cancel_snoozes_answered_by(
-    ctx: Context, medicine: Medicine, taken_at: datetime, now: datetime
+    ctx: Context, recent: list[_Recent], taken_at: datetime, now: datetime
 ) -> None:
     """A dose typed at or after a snoozed reminder's time is the dose it asks about: the snooze
     still queued would ask again and invite a second one. A dose typed for earlier (the
     morning's, noted in the evening) leaves it."""
-    for kind in medicine.kinds():
-        schedule = await ctx.engine.reminders.get_schedule(medicine.user_id, kind)
-        if schedule is None:
-            continue
-        for delivery in await ctx.engine.reminders.recent_deliveries(schedule.id, 3):
-            if delivery.reason != "snooze" or delivery.status != "pending":
-                continue
-            if (await _first_of_chain(ctx, delivery)).due_at <= taken_at:
-                await ctx.engine.reminders.cancel_pending_snoozes(schedule.id, now)
-                break
+    answered = {
+        r.schedule.id
+        for r in recent
+        if r.delivery.reason == "snooze"
+        and r.delivery.status == "pending"
+        and r.first.due_at <= taken_at
+    }
+    for schedule_id in answered:
+        await ctx.engine.reminders.cancel_pending_snoozes(schedule_id, now)
 
 
 async def stop_medicine(ctx: Context, user_id: int, name: str) -> Medicine:
