@@ -38,12 +38,12 @@ class LabsRepository(Repository):
             note=row[4],
         )
 
-    async def save(self, user_id: int, lab: LabResult, now: datetime) -> bool:
-        """Insert the value, or replace the user's value for that day; True when it replaced."""
+    async def save(self, user_id: int, lab: LabResult, now: datetime) -> LabResult | None:
+        """Insert the value, or replace the user's value for that day; the value it replaced."""
         stamp = self._e.instant(now)
         async with self._db.atomic() as s:
             existed = await s.fetch_one(
-                "SELECT 1 FROM lab_results WHERE user_id = ? AND taken_on = ?",
+                _SELECT + " WHERE user_id = ? AND taken_on = ?",
                 user_id,
                 self._e.day(lab.taken_on),
             )
@@ -60,7 +60,7 @@ class LabsRepository(Repository):
                 stamp,
                 stamp,
             )
-        return existed is not None
+        return None if existed is None else self._lab(existed)
 
     async def get(self, user_id: int, taken_on: date) -> LabResult | None:
         async with self._db.read() as s:

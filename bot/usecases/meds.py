@@ -292,8 +292,7 @@ async def save_lab(
     """/labs add: the value and, with retest_in, the one-off retest reminder (replacing an
     earlier one) at the person's usual reminder time or 10:00 on that date, together."""
     async with ctx.engine.reminders.atomic():
-        replaced = await ctx.repos.labs.get(user_id, lab.taken_on)
-        await ctx.repos.labs.save(user_id, lab, ctx.engine.clock.now())
+        replaced = await ctx.repos.labs.save(user_id, lab, ctx.engine.clock.now())
         retest = None
         if retest_weeks is not None:
             zone = await _zone(ctx, user_id)

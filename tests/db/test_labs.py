@@ -27,7 +27,7 @@ def lab(day: date = DAY, **changes: object) -> LabResult:
 
 
 async def test_round_trip_keeps_every_field(repos: Repositories) -> None:
-    assert await repos.labs.save(ALICE, lab(), NOW) is False
+    assert await repos.labs.save(ALICE, lab(), NOW) is None  # replaced nothing
     assert await repos.labs.get(ALICE, DAY) == lab()
 
 
@@ -41,7 +41,8 @@ async def test_optional_fields_round_trip_as_none(repos: Repositories) -> None:
 
 async def test_the_same_day_replaces_the_value(repos: Repositories) -> None:
     await repos.labs.save(ALICE, lab(), NOW)
-    assert await repos.labs.save(ALICE, lab(ferritin=80.0, note=None), NOW + timedelta(1)) is True
+    replaced = await repos.labs.save(ALICE, lab(ferritin=80.0, note=None), NOW + timedelta(1))
+    assert replaced == lab()  # the value it replaced
     assert await repos.labs.all(ALICE) == [lab(ferritin=80.0, note=None)]
 
 
