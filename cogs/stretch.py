@@ -208,7 +208,6 @@ class StretchRenderer:
     async def __call__(self, outgoing: Outgoing) -> RenderedMessage:
         schedule = outgoing.schedule
         tr = await owner_speaker(outgoing, self.locale_of)
-        # Same rotation in every language: the translated list keeps the English order.
         local_day = scheduled_date_of(recurrence_of(schedule), outgoing.delivery.due_at)
         routine = routine_of_the_day(local_day, self.routines, tr)
         embed = routine_embed(routine, tr, tr("Time to stretch: {title}", title=routine.title))
