@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
+from babel.dates import get_month_names
+
 from bot.errors import UserError
 from bot.i18n.speech import N_, OneOf, Quoted, Said
 from bot.scheduling.recurrence import Weekdays
@@ -276,29 +278,16 @@ _RELATIVE_DAYS = {
 }
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?", re.ASCII)
 _MAX_DATE_LENGTH = 32  # "wednesday, 30 september 2026" is 28
-_MONTH_NAMES = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+# Month names as the replies write them (Babel's English), full and abbreviated, and "sept".
 _MONTHS = {
-    **{name: number for number, name in enumerate(_MONTH_NAMES, 1)},
-    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, 1)},
+    **{name.lower(): n for n, name in get_month_names("wide", locale="en").items()},
+    **{name.lower(): n for n, name in get_month_names("abbreviated", locale="en").items()},
     "sept": 9,
 }
-_WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# A date's weekday: the day names the days parser reads, in full or as three letters.
 _WEEKDAYS = {
-    **{name: number for number, name in enumerate(_WEEKDAY_NAMES)},
-    **{name[:3]: number for number, name in enumerate(_WEEKDAY_NAMES)},
+    **{name: number for number, name in enumerate(_DAY_NAMES)},
+    **{name[:3]: number for number, name in enumerate(_DAY_NAMES)},
 }
 _ENGLISH_DATE = re.compile(
     r"(?:(?P<weekday>[a-z]+),?\s+)?"
