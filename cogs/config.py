@@ -29,15 +29,7 @@ from bot.i18n import N_, Speaker
 from bot.interactions import ConfirmView, send_reply, server_translator_for
 from bot.scheduling.parsing import parse_time
 from bot.scheduling.zones import resolve_zone
-from bot.usecases import (
-    configure_daily_tip,
-    forget_deleted_channel,
-    leave_server,
-    reset_server_settings,
-    set_reminder_channel,
-    set_server_timezone,
-    turn_off_daily_tip,
-)
+from bot.usecases import configure_daily_tip, server_settings
 from cogs._autocomplete import zone_autocomplete
 from cogs._cog import BotCog
 
@@ -160,7 +152,7 @@ class ConfigCog(BotCog):
         if interaction.guild_id is None or not is_moderator(interaction):
             raise NotAModerator()
         tr = server_translator_for(interaction)
-        moved = await reset_server_settings(
+        moved = await server_settings.reset_server_settings(
             self.bot.usecases, interaction.guild_id, interaction.user.id
         )
         text = tr("Done: every setting is back to its default and the daily tip is off.")
@@ -187,7 +179,7 @@ class ConfigCog(BotCog):
     ) -> None:
         guild_id = _guild_id(interaction)
         channel_id = usable_channel(interaction, channel) if channel is not None else None
-        change = await set_reminder_channel(
+        change = await server_settings.set_reminder_channel(
             self.bot.usecases, guild_id, interaction.user.id, channel_id
         )
         tr = server_translator_for(interaction)
@@ -255,7 +247,7 @@ class ConfigCog(BotCog):
     async def timezone(self, interaction: discord.Interaction[RlsBot], timezone: str) -> None:
         guild_id = _guild_id(interaction)
         zone = resolve_zone(timezone).key
-        update, schedule = await set_server_timezone(
+        update, schedule = await server_settings.set_server_timezone(
             self.bot.usecases, guild_id, interaction.user.id, zone
         )
         tr = server_translator_for(interaction)
@@ -273,7 +265,7 @@ class ConfigCog(BotCog):
 
     @group.command(name="tips-off", description="Stop the daily tip post.")
     async def tips_off(self, interaction: discord.Interaction[RlsBot]) -> None:
-        stopped = await turn_off_daily_tip(
+        stopped = await server_settings.turn_off_daily_tip(
             self.bot.usecases, _guild_id(interaction), interaction.user.id
         )
         tr = server_translator_for(interaction)
@@ -304,7 +296,7 @@ class ConfigCog(BotCog):
         # discord.py calls this only when the bot was removed, never for an outage
         # (GUILD_DELETE with unavailable: true). Members' channel reminders are moved to DM by
         # the stretch cog's own listener.
-        forgotten = await leave_server(self.bot.usecases, guild.id)
+        forgotten = await server_settings.leave_server(self.bot.usecases, guild.id)
         log.info(
             "left server %s: settings %s, %d server schedule(s) removed",
             guild.id,
@@ -314,7 +306,9 @@ class ConfigCog(BotCog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        update = await forget_deleted_channel(self.bot.usecases, channel.guild.id, channel.id)
+        update = await server_settings.forget_deleted_channel(
+            self.bot.usecases, channel.guild.id, channel.id
+        )
         if update is None:
             return
         log.info("channel %s deleted: cleared %s", channel.id, [e.setting for e in update.changes])
