@@ -26,22 +26,12 @@ from bench.sleep_stats import varied_night
 from bot.clinical.labs import LabResult
 from bot.clinical.meds import DoseEvent
 from bot.clinical.watch import watch, watch_lines
+from bot.sleep import report
 from bot.sleep.drawing import draw, shutdown
 from bot.sleep.entry import SleepEntry
 from bot.sleep.form import build_entry
 from bot.sleep.pagetext import pdf_core_fonts
-from bot.sleep.report import (
-    PAGE_STYLE,
-    ReportFiles,
-    ReportInput,
-    doses_csv,
-    entries_csv,
-    labs_csv,
-    notes_pages,
-    page_png,
-    render_report,
-    report_page,
-)
+from bot.sleep.report import PAGE_STYLE, ReportFiles, ReportInput
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -129,7 +119,7 @@ def report_input(nights: int = 365, lab_count: int = 40) -> ReportInput:
 def timed_render(data: ReportInput) -> tuple[ReportFiles, float]:
     """In the drawing process: the report and the CPU seconds it took there."""
     start = time.process_time()
-    files = render_report(data)
+    files = report.render_report(data)
     return files, time.process_time() - start
 
 
@@ -157,7 +147,7 @@ def pieces(data: ReportInput, runs: int) -> dict[str, list[float]]:
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    render_report(data)
+    report.render_report(data)
     out: dict[str, list[float]] = {
         "whole render (CPU)": [],
         "build": [],
@@ -167,15 +157,15 @@ def pieces(data: ReportInput, runs: int) -> dict[str, list[float]]:
     }
     for _ in range(runs):
         c0 = time.process_time()
-        render_report(data)
+        report.render_report(data)
         out["whole render (CPU)"].append(time.process_time() - c0)
         with matplotlib.rc_context(PAGE_STYLE):
             t0 = time.process_time()
-            figure, complete, _ = report_page(data)
+            figure, complete, _ = report.report_page(data)
             t1 = time.process_time()
-            page_png(figure)
+            report.page_png(figure)
             t2 = time.process_time()
-            figures = [figure, *([] if complete else notes_pages(data))]
+            figures = [figure, *([] if complete else report.notes_pages(data))]
             core = pdf_core_fonts(figures)
             with (
                 matplotlib.rc_context({"pdf.use14corefonts": core}),
@@ -184,7 +174,9 @@ def pieces(data: ReportInput, runs: int) -> dict[str, list[float]]:
                 for page in figures:
                     pages.savefig(page)
             t3 = time.process_time()
-            entries_csv(data.nights), labs_csv(data.labs), doses_csv(data.doses)
+            report.entries_csv(data.nights)
+            report.labs_csv(data.labs)
+            report.doses_csv(data.doses)
             t4 = time.process_time()
         out["build"].append(t1 - t0)
         out["png"].append(t2 - t1)
@@ -207,7 +199,7 @@ def main() -> None:
     args = parser.parse_args()
     data = report_input(args.nights, args.labs)
     if args.save:
-        files = render_report(data)
+        files = report.render_report(data)
         args.save.mkdir(parents=True, exist_ok=True)
         for name, content in [
             ("sleep-report.png", files.png),
@@ -218,9 +210,9 @@ def main() -> None:
         ]:
             (args.save / name).write_bytes(content)
     if args.profile:
-        render_report(data)
+        report.render_report(data)
         profile = cProfile.Profile()
-        profile.runcall(render_report, data)
+        profile.runcall(report.render_report, data)
         pstats.Stats(profile).sort_stats("tottime").print_stats(15)
     first, walls, cpus = asyncio.run(in_drawing_process(data, args.runs))
     parts = pieces(data, max(3, args.runs // 3))

@@ -13,30 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import tips
 from bot.errors import UserError
-from bot.tips import (
-    MAX_BODY,
-    MAX_CHOICES,
-    NOTICE,
-    CatalogError,
-    Tip,
-    TipCatalog,
-    did_you_mean,
-    load_catalog,
-    normalise,
-    pick_tip,
-    resolve_tip,
-    search,
-    sources_field,
-    suggest_titles,
-)
+from bot.tips import MAX_BODY, MAX_CHOICES, NOTICE, CatalogError, Tip, TipCatalog
 from cogs.tips import about_embed, publishers, readme_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_ARTICLE = Path("/work/shared/reference/rls-and-back-pain-article.txt")
 FINGERPRINTS = FIXTURES / "reference_fingerprints.txt"
 
-CATALOG = load_catalog()
+CATALOG = tips.load_catalog()
 
 
 # --- The real catalog ------------------------------------------------------------------------------
@@ -100,13 +86,14 @@ def test_each_page_goes_by_one_name_across_the_catalog() -> None:
 def test_sources_field_lists_every_source_linked() -> None:
     tip = CATALOG.get("causes-iron")
     assert tip is not None and len(tip.sources) == 2
-    name, value = sources_field(tip)
+    name, value = tips.sources_field(tip)
     assert name == "Sources"
     assert value.splitlines() == [f"[{s.name}]({s.url})" for s in tip.sources]
     origin = next(tip for tip in CATALOG.tips if tip.source.name == ORIGIN)
-    assert sources_field(origin)[1].splitlines()[0] == ORIGIN  # no link to show for the article
+    # No link to show for the article.
+    assert tips.sources_field(origin)[1].splitlines()[0] == ORIGIN
     single = next(tip for tip in CATALOG.tips if not tip.also)
-    assert sources_field(single) == ("Source", f"[{single.source.name}]({single.source.url})")
+    assert tips.sources_field(single) == ("Source", f"[{single.source.name}]({single.source.url})")
 
 
 def test_notice_is_short_and_says_not_medical_advice() -> None:
@@ -365,7 +352,7 @@ source = {{ name = "NHS" }}
 def load_text(tmp_path: Path, text: str) -> TipCatalog:
     path = tmp_path / "tips.toml"
     path.write_text(text, encoding="utf-8")
-    return load_catalog(path)
+    return tips.load_catalog(path)
 
 
 @pytest.mark.parametrize(
@@ -428,12 +415,12 @@ def test_topic_without_tips_and_bad_toml_and_missing_file(tmp_path: Path) -> Non
     with pytest.raises(CatalogError, match="not valid TOML"):
         load_text(tmp_path, "[[tips]\n")
     with pytest.raises(CatalogError, match="file not found"):
-        load_catalog(tmp_path / "absent.toml")
+        tips.load_catalog(tmp_path / "absent.toml")
 
 
 def test_broken_fixture_reports_every_problem_with_repo_relative_path() -> None:
     with pytest.raises(CatalogError) as caught:
-        load_catalog(FIXTURES / "broken_tips.toml")
+        tips.load_catalog(FIXTURES / "broken_tips.toml")
     label = "tests/fixtures/broken_tips.toml"
     problems = caught.value.problems
     assert str(caught.value).splitlines() == [f"{label}: {problem}" for problem in problems]
@@ -471,12 +458,12 @@ TOPIC_IDS = [topic.id for topic in CATALOG.topics]
 )
 def test_pick_avoids_recent_tips(seed: int, topic: str | None, recent: list[str]) -> None:
     candidates = CATALOG.tips_in(topic) if topic else CATALOG.tips
-    tip = pick_tip(CATALOG, topic, recent, random.Random(seed))
+    tip = tips.pick_tip(CATALOG, topic, recent, random.Random(seed))
     assert tip in candidates
     if any(candidate.id not in recent for candidate in candidates):
         assert tip.id not in recent
     # Same seed, same answer: the bot can reproduce a pick from a logged seed.
-    assert pick_tip(CATALOG, topic, recent, random.Random(seed)) == tip
+    assert tips.pick_tip(CATALOG, topic, recent, random.Random(seed)) == tip
 
 
 @settings(max_examples=50, deadline=None)
@@ -486,7 +473,7 @@ def test_all_seen_falls_back_to_least_recent(seed: int, topic: str, data: st.Dat
     recent = data.draw(st.permutations(ids))
     # Seeing a tip again later in the list (longer ago) does not make it "older" than its latest view.
     recent = [*recent, recent[0]]
-    picked = pick_tip(CATALOG, topic, recent, random.Random(seed))
+    picked = tips.pick_tip(CATALOG, topic, recent, random.Random(seed))
     assert picked.id == recent[-2]
 
 
@@ -494,20 +481,20 @@ def test_pick_covers_a_topic_before_repeating() -> None:
     rng = random.Random(7)
     history: list[str] = []
     for _ in range(len(CATALOG.tips_in("massage"))):
-        history.insert(0, pick_tip(CATALOG, "massage", history, rng).id)
+        history.insert(0, tips.pick_tip(CATALOG, "massage", history, rng).id)
     assert sorted(history) == sorted(tip.id for tip in CATALOG.tips_in("massage"))
 
 
 def test_pick_with_unknown_topic_is_a_user_error() -> None:
     with pytest.raises(UserError):
-        pick_tip(CATALOG, "astrology", [], random.Random(1))
+        tips.pick_tip(CATALOG, "astrology", [], random.Random(1))
 
 
 # --- Search ----------------------------------------------------------------------------------------
 
 
 def top_ids(query: str, limit: int = 5) -> list[str]:
-    return [hit.tip.id for hit in search(CATALOG, query, limit)]
+    return [hit.tip.id for hit in tips.search(CATALOG, query, limit)]
 
 
 def test_burning_legs_finds_the_burning_sensations_tip_first() -> None:
@@ -516,7 +503,7 @@ def test_burning_legs_finds_the_burning_sensations_tip_first() -> None:
 
 
 def test_massage_finds_massage_tips() -> None:
-    hits = search(CATALOG, "massage")
+    hits = tips.search(CATALOG, "massage")
     assert len(hits) == 5
     assert all(hit.tip.topic == "massage" for hit in hits)
     # A typo still lands in the right place.
@@ -559,54 +546,56 @@ def test_words_of_a_crisis_find_the_get_help_now_tip_first(query: str) -> None:
 def test_keywords_are_searched_but_never_shown() -> None:
     tip = CATALOG.get("doctor-feeling-hopeless")
     assert tip is not None and "want to die" in tip.keywords
-    assert "die" not in normalise(tip.body).split()
-    assert all(keyword not in sources_field(tip)[1] for keyword in tip.keywords)
+    assert "die" not in tips.normalise(tip.body).split()
+    assert all(keyword not in tips.sources_field(tip)[1] for keyword in tip.keywords)
 
 
 def test_results_are_sorted_and_above_the_cutoff() -> None:
-    hits = search(CATALOG, "back pain", limit=10)
+    hits = tips.search(CATALOG, "back pain", limit=10)
     scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True)
     assert 0 < len(hits) <= 10
-    assert search(CATALOG, "xyzzy quux") == []
+    assert tips.search(CATALOG, "xyzzy quux") == []
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t", "?!…"])
 def test_empty_query_is_a_friendly_error(query: str) -> None:
     with pytest.raises(UserError) as caught:
-        search(CATALOG, query)
+        tips.search(CATALOG, query)
     assert "search" in caught.value.message.lower() or "type" in caught.value.message.lower()
 
 
 def test_query_length_limit() -> None:
     with pytest.raises(UserError, match="101 characters"):
-        search(CATALOG, "a" * 101)
-    assert search(CATALOG, "x" * 100) == []  # 100 characters is still allowed
+        tips.search(CATALOG, "a" * 101)
+    assert tips.search(CATALOG, "x" * 100) == []  # 100 characters is still allowed
 
 
 def test_normalise() -> None:
-    assert normalise("  T’ai-Chi,  Café! ") == "tai chi cafe"
+    assert tips.normalise("  T’ai-Chi,  Café! ") == "tai chi cafe"
 
 
 # --- Autocomplete and "did you mean" ---------------------------------------------------------------
 
 
 def test_empty_partial_suggests_the_first_25_titles() -> None:
-    assert suggest_titles(CATALOG, "") == [tip.title for tip in CATALOG.tips[:MAX_CHOICES]]
+    assert tips.suggest_titles(CATALOG, "") == [tip.title for tip in CATALOG.tips[:MAX_CHOICES]]
 
 
 def test_suggestions_match_prefix_substring_and_typos() -> None:
-    assert suggest_titles(CATALOG, "Why ev")[0] == "Why evenings and nights are often the hardest"
-    assert "Keep a sleep diary" in suggest_titles(CATALOG, "diary")
-    assert suggest_titles(CATALOG, "t'ai")[0].startswith("T'ai chi")
-    assert any("massage" in title.lower() for title in suggest_titles(CATALOG, "massge"))
+    assert (
+        tips.suggest_titles(CATALOG, "Why ev")[0] == "Why evenings and nights are often the hardest"
+    )
+    assert "Keep a sleep diary" in tips.suggest_titles(CATALOG, "diary")
+    assert tips.suggest_titles(CATALOG, "t'ai")[0].startswith("T'ai chi")
+    assert any("massage" in title.lower() for title in tips.suggest_titles(CATALOG, "massge"))
     # Normalising "ﬁ" gives "fi": a full-length partial grows past the query limit and must not fail.
-    assert suggest_titles(CATALOG, "ﬁ" * 100) == []
+    assert tips.suggest_titles(CATALOG, "ﬁ" * 100) == []
 
 
 @given(partial=st.text(max_size=300))
 def test_suggestions_never_fail_and_fit_discord(partial: str) -> None:
-    titles = suggest_titles(CATALOG, partial)
+    titles = tips.suggest_titles(CATALOG, partial)
     assert len(titles) <= MAX_CHOICES
     assert all(0 < len(title) <= 100 for title in titles)
     assert len(set(titles)) == len(titles)
@@ -614,16 +603,16 @@ def test_suggestions_never_fail_and_fit_discord(partial: str) -> None:
 
 def test_resolve_tip_accepts_ids_and_titles() -> None:
     tip = CATALOG.tips[3]
-    assert resolve_tip(CATALOG, tip.id) == tip
-    assert resolve_tip(CATALOG, tip.title.upper()) == tip
+    assert tips.resolve_tip(CATALOG, tip.id) == tip
+    assert tips.resolve_tip(CATALOG, tip.title.upper()) == tip
     with pytest.raises(UserError):
-        resolve_tip(CATALOG, "xyzzy quux")
+        tips.resolve_tip(CATALOG, "xyzzy quux")
 
 
 def test_did_you_mean_topics() -> None:
-    assert [topic.id for topic in did_you_mean(CATALOG, "iron")] == ["causes"]
-    assert did_you_mean(CATALOG, "sleeep")[0].id == "sleep"
-    assert did_you_mean(CATALOG, "xyzzy") == []
+    assert [topic.id for topic in tips.did_you_mean(CATALOG, "iron")] == ["causes"]
+    assert tips.did_you_mean(CATALOG, "sleeep")[0].id == "sleep"
+    assert tips.did_you_mean(CATALOG, "xyzzy") == []
 
 
 # --- Originality: facts from the article, never its sentences --------------------------------------
@@ -638,7 +627,7 @@ MAX_SHARED_SHINGLES = 2
 
 
 def words_of(text: str) -> list[str]:
-    return normalise(text).split()
+    return tips.normalise(text).split()
 
 
 def digest(words: list[str]) -> str:
@@ -716,7 +705,7 @@ if __name__ == "__main__":
 def test_related_options_are_built_once_per_tip_and_each_menu_gets_its_own_list() -> None:
     from cogs.tips import related_options, tip_view
 
-    catalog = load_catalog()
+    catalog = tips.load_catalog()
     tip = next(t for t in catalog.tips if t.related)
     first, second = tip_view(catalog, tip, None, 1), tip_view(catalog, tip, None, 2)
     menus = [v.children[1] for v in (first, second)]

@@ -50,11 +50,6 @@ def alice(emu: DiscordEmulator) -> EmuUser:
 
 
 @pytest.fixture
-def bob(emu: DiscordEmulator) -> EmuUser:
-    return emu.add_user("bob")
-
-
-@pytest.fixture
 def cog(bot: RlsBot) -> TipsCog:
     # load_extension executes cogs/tips.py afresh, so its class is not the one imported here.
     found = cast(TipsCog, bot.get_cog("TipsCog"))
@@ -270,13 +265,9 @@ async def test_another_tip_on_a_private_tip_replaces_it_for_its_owner(
 
 
 async def test_another_tip_on_a_private_tip_refuses_someone_else(
-    emu: DiscordEmulator,
-    bot: RlsBot,
-    catalog: TipCatalog,
-    guild: EmuGuild,
-    alice: EmuUser,
-    bob: EmuUser,
+    emu: DiscordEmulator, bot: RlsBot, catalog: TipCatalog, guild: EmuGuild, alice: EmuUser
 ) -> None:
+    bob = emu.add_user("bob")
     reply = await tip_reply(emu, alice, guild, private=True)
     answer = await (await emu.click(bob, reply, f"rls:tip:more:*:{alice.id}")).response()
     assert answer.type == RESPONSE_MESSAGE and answer.ephemeral
@@ -291,13 +282,9 @@ async def test_another_tip_on_a_private_tip_refuses_someone_else(
 
 
 async def test_another_tip_on_a_public_tip_gives_each_presser_their_own_private_tip(
-    emu: DiscordEmulator,
-    bot: RlsBot,
-    catalog: TipCatalog,
-    guild: EmuGuild,
-    alice: EmuUser,
-    bob: EmuUser,
+    emu: DiscordEmulator, bot: RlsBot, catalog: TipCatalog, guild: EmuGuild, alice: EmuUser
 ) -> None:
+    bob = emu.add_user("bob")
     reply = await tip_reply(emu, alice, guild, topic="sleep")
     public = reply.message
     assert public is not None
@@ -313,13 +300,9 @@ async def test_another_tip_on_a_public_tip_gives_each_presser_their_own_private_
 
 
 async def test_related_opens_the_chosen_tip_privately(
-    emu: DiscordEmulator,
-    bot: RlsBot,
-    catalog: TipCatalog,
-    guild: EmuGuild,
-    alice: EmuUser,
-    bob: EmuUser,
+    emu: DiscordEmulator, bot: RlsBot, catalog: TipCatalog, guild: EmuGuild, alice: EmuUser
 ) -> None:
+    bob = emu.add_user("bob")
     reply = await tip_reply(emu, alice, guild)
     tip = shown_tip(catalog, reply)
     chosen = tip.related[-1]

@@ -18,12 +18,7 @@ from bot.i18n import (
     SUPPORTED,
     Message,
     catalog_problems,
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_number,
-    format_time,
-    format_weekday,
+    formatting,
     marked_messages,
     pick_locale,
     placeholders,
@@ -143,34 +138,34 @@ WEDNESDAY = date(2026, 11, 25)
 
 
 def test_dates_and_times_per_locale() -> None:
-    assert format_date(WEDNESDAY, ENGLISH) == "Wednesday, 25 November 2026"
-    assert format_date(WEDNESDAY, GERMAN) == "Mittwoch, 25. November 2026"
-    assert format_date(WEDNESDAY, GERMAN, "long") == "25. November 2026"
-    assert format_date(date(2026, 3, 2), GERMAN, "short_day") == "Mo., 2. März"
-    assert format_time(time(17, 30), GERMAN) == "17:30"
-    assert format_time(time(7, 5), ENGLISH) == "07:05"
+    assert formatting.format_date(WEDNESDAY, ENGLISH) == "Wednesday, 25 November 2026"
+    assert formatting.format_date(WEDNESDAY, GERMAN) == "Mittwoch, 25. November 2026"
+    assert formatting.format_date(WEDNESDAY, GERMAN, "long") == "25. November 2026"
+    assert formatting.format_date(date(2026, 3, 2), GERMAN, "short_day") == "Mo., 2. März"
+    assert formatting.format_time(time(17, 30), GERMAN) == "17:30"
+    assert formatting.format_time(time(7, 5), ENGLISH) == "07:05"
     assert (
-        format_datetime(datetime(2026, 11, 25, 17, 30), GERMAN)
+        formatting.format_datetime(datetime(2026, 11, 25, 17, 30), GERMAN)
         == "Mittwoch, 25. November 2026 17:30"
     )
 
 
 def test_weekdays_per_locale() -> None:
-    assert [format_weekday(i, GERMAN) for i in range(7)] == [
+    assert [formatting.format_weekday(i, GERMAN) for i in range(7)] == [
         "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"
     ]  # fmt: skip
-    assert format_weekday(0, ENGLISH, "abbreviated") == "Mon"
-    assert format_weekday(6, GERMAN, "abbreviated") == "So."
+    assert formatting.format_weekday(0, ENGLISH, "abbreviated") == "Mon"
+    assert formatting.format_weekday(6, GERMAN, "abbreviated") == "So."
     with pytest.raises(ValueError):
-        format_weekday(7, GERMAN)
+        formatting.format_weekday(7, GERMAN)
 
 
 def test_numbers_per_locale() -> None:
-    assert format_number(12345, ENGLISH) == "12,345"
-    assert format_number(12345, GERMAN) == "12.345"
-    assert format_decimal(7.5, GERMAN) == "7,5"
-    assert format_decimal(7.5, ENGLISH) == "7.5"
-    assert format_decimal(85.0, GERMAN, 0) == "85"
+    assert formatting.format_number(12345, ENGLISH) == "12,345"
+    assert formatting.format_number(12345, GERMAN) == "12.345"
+    assert formatting.format_decimal(7.5, GERMAN) == "7,5"
+    assert formatting.format_decimal(7.5, ENGLISH) == "7.5"
+    assert formatting.format_decimal(85.0, GERMAN, 0) == "85"
 
 
 def test_the_template_lists_exactly_the_replies_marked_in_the_source() -> None:
@@ -238,12 +233,12 @@ def test_plural_picks_one_only_for_one_and_always_shows_the_number(
 
 
 def test_babel_locales_are_built_once_per_locale_and_format_as_before() -> None:
-    from bot.i18n import formatting
-
     assert formatting._babel("de") is formatting._babel("de")
     assert formatting._babel("de") is not formatting._babel("en")
-    assert format_decimal(7.5, "de") == "7,5" and format_decimal(7.5, "en") == "7.5"
-    assert format_weekday(0, "de") == "Montag" and format_weekday(0, "en-US") == "Monday"
+    assert formatting.format_decimal(7.5, "de") == "7,5"
+    assert formatting.format_decimal(7.5, "en") == "7.5"
+    assert formatting.format_weekday(0, "de") == "Montag"
+    assert formatting.format_weekday(0, "en-US") == "Monday"
 
 
 def test_remembered_formatting_shows_each_instant_on_its_own_wall_clock() -> None:
@@ -254,8 +249,10 @@ def test_remembered_formatting_shows_each_instant_on_its_own_wall_clock() -> Non
     utc = datetime(2026, 3, 3, 23, 30, tzinfo=UTC)
     tokyo = utc.astimezone(ZoneInfo("Asia/Tokyo"))
     assert utc == tokyo
-    assert format_time(utc, "en") == "23:30" and format_time(tokyo, "en") == "08:30"
-    assert format_date(utc, "en") == "Tuesday, 3 March 2026"
-    assert format_date(tokyo, "en") == "Wednesday, 4 March 2026"
-    assert format_date(tokyo, "de") == "Mittwoch, 4. März 2026"
-    assert format_number(12345, "de") == "12.345" and format_number(12345, "en") == "12,345"
+    assert formatting.format_time(utc, "en") == "23:30"
+    assert formatting.format_time(tokyo, "en") == "08:30"
+    assert formatting.format_date(utc, "en") == "Tuesday, 3 March 2026"
+    assert formatting.format_date(tokyo, "en") == "Wednesday, 4 March 2026"
+    assert formatting.format_date(tokyo, "de") == "Mittwoch, 4. März 2026"
+    assert formatting.format_number(12345, "de") == "12.345"
+    assert formatting.format_number(12345, "en") == "12,345"

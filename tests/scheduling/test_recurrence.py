@@ -8,15 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from _pytest.mark import ParameterSet
 
-from bot.scheduling.recurrence import (
-    DailySchedule,
-    Weekdays,
-    local_date_of,
-    next_occurrence,
-    occurrence_on,
-    scheduled_date_of,
-    upcoming,
-)
+from bot.scheduling import recurrence
+from bot.scheduling.recurrence import DailySchedule, Weekdays
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -72,44 +65,44 @@ NAMED_CASES = [
 
 @pytest.mark.parametrize(("schedule", "day", "expected"), NAMED_CASES)
 def test_named_occurrences(schedule: DailySchedule, day: date, expected: datetime) -> None:
-    assert occurrence_on(schedule, day) == expected
+    assert recurrence.occurrence_on(schedule, day) == expected
     # next_occurrence finds the same instant from a day before, and never repeats it.
-    found = next_occurrence(schedule, expected - timedelta(hours=20))
+    found = recurrence.next_occurrence(schedule, expected - timedelta(hours=20))
     assert found == expected
     assert found.tzinfo is UTC
-    assert next_occurrence(schedule, found) > found + timedelta(hours=20)
+    assert recurrence.next_occurrence(schedule, found) > found + timedelta(hours=20)
 
 
 def test_berlin_fold_does_not_fire_twice() -> None:
     schedule = daily(2, 30, "Europe/Berlin")
-    first = next_occurrence(schedule, utc(2026, 10, 24, 12))
+    first = recurrence.next_occurrence(schedule, utc(2026, 10, 24, 12))
     assert first == utc(2026, 10, 25, 0, 30)
     # The second 02:30 (CET, 01:30Z) is not an occurrence, whether we ask from the first one or
     # from between the two.
-    assert next_occurrence(schedule, first) == utc(2026, 10, 26, 1, 30)
-    assert next_occurrence(schedule, utc(2026, 10, 25, 1)) == utc(2026, 10, 26, 1, 30)
+    assert recurrence.next_occurrence(schedule, first) == utc(2026, 10, 26, 1, 30)
+    assert recurrence.next_occurrence(schedule, utc(2026, 10, 25, 1)) == utc(2026, 10, 26, 1, 30)
 
 
 def test_berlin_gap_fires_once_that_day() -> None:
     schedule = daily(2, 30, "Europe/Berlin")
-    instants = upcoming(schedule, utc(2026, 3, 27, 12), 3)
+    instants = recurrence.upcoming(schedule, utc(2026, 3, 27, 12), 3)
     assert instants == [utc(2026, 3, 28, 1, 30), utc(2026, 3, 29, 1), utc(2026, 3, 30, 0, 30)]
 
 
 def test_engine_style_refire_with_max_now_due() -> None:
     schedule = daily(1, 30, "America/New_York")
-    due = next_occurrence(schedule, utc(2026, 10, 31, 12))
+    due = recurrence.next_occurrence(schedule, utc(2026, 10, 31, 12))
     assert due == utc(2026, 11, 1, 5, 30)
     # The bot was busy and "now" is already in the repeated hour (01:10 EST).
     now = utc(2026, 11, 1, 6, 10)
-    assert next_occurrence(schedule, max(now, due)) == utc(2026, 11, 2, 6, 30)
+    assert recurrence.next_occurrence(schedule, max(now, due)) == utc(2026, 11, 2, 6, 30)
 
 
 def test_apia_skipped_date_has_no_occurrence_and_schedule_continues() -> None:
     schedule = daily(9, 0, "Pacific/Apia")
-    assert occurrence_on(schedule, date(2011, 12, 30)) is None
-    instants = upcoming(schedule, utc(2011, 12, 28), 4)
-    assert [local_date_of(i, "Pacific/Apia") for i in instants] == [
+    assert recurrence.occurrence_on(schedule, date(2011, 12, 30)) is None
+    instants = recurrence.upcoming(schedule, utc(2011, 12, 28), 4)
+    assert [recurrence.local_date_of(i, "Pacific/Apia") for i in instants] == [
         date(2011, 12, 28),
         date(2011, 12, 29),
         date(2011, 12, 31),
@@ -120,8 +113,8 @@ def test_apia_skipped_date_has_no_occurrence_and_schedule_continues() -> None:
 
 def test_apia_skipped_date_even_at_midnight() -> None:
     schedule = daily(0, 0, "Pacific/Apia")
-    assert occurrence_on(schedule, date(2011, 12, 30)) is None
-    assert occurrence_on(schedule, date(2011, 12, 31)) == utc(2011, 12, 30, 10)
+    assert recurrence.occurrence_on(schedule, date(2011, 12, 30)) is None
+    assert recurrence.occurrence_on(schedule, date(2011, 12, 31)) == utc(2011, 12, 30, 10)
 
 
 def test_toronto_1919_gap_across_midnight_serves_two_dates_once() -> None:
@@ -129,37 +122,37 @@ def test_toronto_1919_gap_across_midnight_serves_two_dates_once() -> None:
     late = daily(23, 45, "America/Toronto")
     early = daily(0, 15, "America/Toronto")
     gap_end = utc(1919, 3, 31, 4, 30)
-    assert occurrence_on(late, date(1919, 3, 30)) == gap_end
-    assert occurrence_on(early, date(1919, 3, 31)) == gap_end
-    assert upcoming(late, utc(1919, 3, 30, 12), 2) == [gap_end, utc(1919, 4, 1, 3, 45)]
+    assert recurrence.occurrence_on(late, date(1919, 3, 30)) == gap_end
+    assert recurrence.occurrence_on(early, date(1919, 3, 31)) == gap_end
+    assert recurrence.upcoming(late, utc(1919, 3, 30, 12), 2) == [gap_end, utc(1919, 4, 1, 3, 45)]
 
 
 def test_nuuk_gap_to_midnight_keeps_one_reminder_per_scheduled_date() -> None:
     schedule = daily(23, 30, "America/Nuuk")
-    instants = upcoming(schedule, utc(2026, 3, 27, 12), 3)
+    instants = recurrence.upcoming(schedule, utc(2026, 3, 27, 12), 3)
     assert instants == [utc(2026, 3, 28, 1, 30), utc(2026, 3, 29, 1), utc(2026, 3, 30, 0, 30)]
-    assert [scheduled_date_of(schedule, i) for i in instants] == [
+    assert [recurrence.scheduled_date_of(schedule, i) for i in instants] == [
         date(2026, 3, 27),
         date(2026, 3, 28),
         date(2026, 3, 29),
     ]
     # The wall clock already shows the 29th for the 28th's reminder.
-    assert local_date_of(instants[1], "America/Nuuk") == date(2026, 3, 29)
+    assert recurrence.local_date_of(instants[1], "America/Nuuk") == date(2026, 3, 29)
 
 
 def test_scheduled_date_is_the_local_date_normally() -> None:
     schedule = daily(0, 0, "America/Santiago")
-    instant = occurrence_on(schedule, date(2026, 9, 6))  # gap 00:00-01:00, same date
+    instant = recurrence.occurrence_on(schedule, date(2026, 9, 6))  # gap 00:00-01:00, same date
     assert instant is not None
-    assert scheduled_date_of(schedule, instant) == date(2026, 9, 6)
+    assert recurrence.scheduled_date_of(schedule, instant) == date(2026, 9, 6)
     apia = daily(0, 0, "Pacific/Apia")
     new_years_eve = utc(2011, 12, 30, 10)  # 2011-12-31 00:00 after the skipped 30th
-    assert scheduled_date_of(apia, new_years_eve) == date(2011, 12, 31)
+    assert recurrence.scheduled_date_of(apia, new_years_eve) == date(2011, 12, 31)
 
 
 def test_weekday_selection_is_respected() -> None:
     schedule = daily(21, 0, "Europe/London", Weekdays.of(0, 2, 4))
-    instants = upcoming(schedule, utc(2026, 6, 1), 6)  # 2026-06-01 is a Monday
+    instants = recurrence.upcoming(schedule, utc(2026, 6, 1), 6)  # 2026-06-01 is a Monday
     assert [i.astimezone(ZoneInfo("Europe/London")).strftime("%a %d") for i in instants] == [
         "Mon 01",
         "Wed 03",
@@ -168,53 +161,54 @@ def test_weekday_selection_is_respected() -> None:
         "Wed 10",
         "Fri 12",
     ]
-    assert occurrence_on(schedule, date(2026, 6, 2)) is None
+    assert recurrence.occurrence_on(schedule, date(2026, 6, 2)) is None
 
 
 def test_days_are_local_dates_not_utc_dates() -> None:
     # 08:00 on Mondays in Auckland is Sunday evening in UTC.
     schedule = daily(8, 0, "Pacific/Auckland", Weekdays.of(0))
-    instant = next_occurrence(schedule, utc(2026, 6, 1))
+    instant = recurrence.next_occurrence(schedule, utc(2026, 6, 1))
     assert instant == utc(2026, 6, 7, 20)
-    assert local_date_of(instant, "Pacific/Auckland") == date(2026, 6, 8)
+    assert recurrence.local_date_of(instant, "Pacific/Auckland") == date(2026, 6, 8)
 
 
 def test_after_is_strict_and_any_aware_zone_is_accepted() -> None:
     schedule = daily(7, 0, "Europe/Berlin")
     at_occurrence = local("Europe/Berlin", 2026, 7, 1, 7, 0)
-    assert next_occurrence(schedule, at_occurrence) == utc(2026, 7, 2, 5)
+    assert recurrence.next_occurrence(schedule, at_occurrence) == utc(2026, 7, 2, 5)
     just_before = at_occurrence.astimezone(timezone(timedelta(hours=-3))) - timedelta(seconds=1)
-    assert next_occurrence(schedule, just_before) == utc(2026, 7, 1, 5)
+    assert recurrence.next_occurrence(schedule, just_before) == utc(2026, 7, 1, 5)
 
 
 def test_after_in_the_schedule_zone_during_the_fold_is_compared_by_instant() -> None:
     # Same-tzinfo comparisons in Python ignore fold; the second 02:10 must still count as later.
     schedule = daily(2, 30, "Europe/Berlin")
     second_0210 = datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=ZoneInfo("Europe/Berlin"))
-    assert next_occurrence(schedule, second_0210) == utc(2026, 10, 26, 1, 30)
+    assert recurrence.next_occurrence(schedule, second_0210) == utc(2026, 10, 26, 1, 30)
 
 
 def test_naive_after_is_rejected() -> None:
     with pytest.raises(ValueError, match="aware"):
-        next_occurrence(daily(7, 0, "UTC"), datetime(2026, 1, 1))
+        recurrence.next_occurrence(daily(7, 0, "UTC"), datetime(2026, 1, 1))
     with pytest.raises(ValueError, match="aware"):
-        local_date_of(datetime(2026, 1, 1), "UTC")
+        recurrence.local_date_of(datetime(2026, 1, 1), "UTC")
 
 
 def test_upcoming_counts() -> None:
     schedule = daily(7, 0, "UTC")
-    assert upcoming(schedule, utc(2026, 1, 1), 0) == []
-    assert upcoming(schedule, utc(2026, 1, 1), 2) == [utc(2026, 1, 1, 7), utc(2026, 1, 2, 7)]
+    assert recurrence.upcoming(schedule, utc(2026, 1, 1), 0) == []
+    assert recurrence.upcoming(schedule, utc(2026, 1, 1), 2) == [
+        utc(2026, 1, 1, 7),
+        utc(2026, 1, 2, 7),
+    ]
     with pytest.raises(ValueError):
-        upcoming(schedule, utc(2026, 1, 1), -1)
+        recurrence.upcoming(schedule, utc(2026, 1, 1), -1)
 
 
 def test_upcoming_is_computed_once_per_schedule_and_instant(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Every /stretch status shows the next three; people sharing a recurrence share the work."""
-    import bot.scheduling.recurrence as recurrence
-
     calls: list[datetime] = []
     real = recurrence.next_occurrence
 
@@ -224,23 +218,25 @@ def test_upcoming_is_computed_once_per_schedule_and_instant(
 
     monkeypatch.setattr(recurrence, "next_occurrence", counting)
     schedule = DailySchedule(time(17, 30), Weekdays.EVERY_DAY, "Europe/Berlin")
-    first = upcoming(schedule, utc(2031, 3, 29, 17, 0), 2)  # across the spring change
+    first = recurrence.upcoming(schedule, utc(2031, 3, 29, 17, 0), 2)  # across the spring change
     assert first == [utc(2031, 3, 30, 15, 30), utc(2031, 3, 31, 15, 30)]
     assert len(calls) == 2
     first.append(utc(2040, 1, 1))  # a caller changing its list changes nobody else's
-    again = upcoming(
+    again = recurrence.upcoming(
         DailySchedule(time(17, 30), Weekdays.EVERY_DAY, "Europe/Berlin"),
         utc(2031, 3, 29, 17, 0),
         2,
     )
     assert again == [utc(2031, 3, 30, 15, 30), utc(2031, 3, 31, 15, 30)]
     assert len(calls) == 2
-    assert upcoming(schedule, utc(2031, 3, 29, 17, 0), 1) == again[:1] and len(calls) == 3
+    assert (
+        recurrence.upcoming(schedule, utc(2031, 3, 29, 17, 0), 1) == again[:1] and len(calls) == 3
+    )
 
 
 def test_time_with_fold_one_is_treated_as_the_wall_time() -> None:
     schedule = DailySchedule(time(2, 30, fold=1), Weekdays.EVERY_DAY, "Europe/Berlin")
-    assert occurrence_on(schedule, date(2026, 10, 25)) == utc(2026, 10, 25, 0, 30)
+    assert recurrence.occurrence_on(schedule, date(2026, 10, 25)) == utc(2026, 10, 25, 0, 30)
 
 
 @pytest.mark.parametrize(
@@ -259,5 +255,5 @@ def test_schedule_validation(local_time: time, days: Weekdays, zone: str) -> Non
 
 def test_local_date_of_accepts_name_or_zoneinfo() -> None:
     instant = utc(2026, 1, 1, 23, 30)
-    assert local_date_of(instant, "Asia/Tokyo") == date(2026, 1, 2)
-    assert local_date_of(instant, ZoneInfo("America/Los_Angeles")) == date(2026, 1, 1)
+    assert recurrence.local_date_of(instant, "Asia/Tokyo") == date(2026, 1, 2)
+    assert recurrence.local_date_of(instant, ZoneInfo("America/Los_Angeles")) == date(2026, 1, 1)

@@ -12,14 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.scheduling.recurrence import (
-    DailySchedule,
-    Weekdays,
-    local_date_of,
-    next_occurrence,
-    occurrence_on,
-    scheduled_date_of,
-)
+from bot.scheduling import recurrence
+from bot.scheduling.recurrence import DailySchedule, Weekdays
 
 from .timeline import Timeline, Transition, find_transitions
 
@@ -54,7 +48,7 @@ def walk(schedule: DailySchedule, after: datetime, horizon: datetime) -> list[da
     """Repeatedly ask for the next occurrence, as the reminder engine does after each firing."""
     instants: list[datetime] = []
     cursor = after
-    while (cursor := next_occurrence(schedule, cursor)) <= horizon:
+    while (cursor := recurrence.next_occurrence(schedule, cursor)) <= horizon:
         instants.append(cursor)
     return instants
 
@@ -71,8 +65,8 @@ def check_walk(schedule: DailySchedule, after: datetime, days: int) -> None:
     # Which local date each instant was for; one instant may serve two dates only when one gap
     # straddles midnight (policy rule 5), which no zone does in 2025-2027.
     dates_for: dict[datetime, list[date]] = {}
-    first_date = local_date_of(after, zone) - timedelta(days=1)
-    last_date = local_date_of(horizon, zone) + timedelta(days=1)
+    first_date = recurrence.local_date_of(after, zone) - timedelta(days=1)
+    last_date = recurrence.local_date_of(horizon, zone) + timedelta(days=1)
     day = first_date
     while day <= last_date:
         wanted = timeline.expected(day, schedule.local_time)
@@ -82,13 +76,13 @@ def check_walk(schedule: DailySchedule, after: datetime, days: int) -> None:
         if is_selected and wanted is not None and after < wanted <= horizon:
             dates_for.setdefault(wanted, []).append(day)
         # The building block agrees with the oracle on every date, selected or not.
-        assert occurrence_on(schedule, day) == (wanted if is_selected else None), day
+        assert recurrence.occurrence_on(schedule, day) == (wanted if is_selected else None), day
         day += timedelta(days=1)
 
     assert walked == sorted(dates_for), _explain(schedule, walked, dates_for)
     for instant, served in dates_for.items():
         assert len(served) == 1, f"{instant} serves {served}"
-        assert scheduled_date_of(schedule, instant) == served[0]
+        assert recurrence.scheduled_date_of(schedule, instant) == served[0]
         wall = datetime.combine(served[0], schedule.local_time)
         shown = timeline.instants_showing(wall)
         if shown:
@@ -167,8 +161,8 @@ def test_refiring_at_the_occurrence_moves_to_a_later_date(
     # The engine calls next_occurrence(schedule, due) after firing; it must never repeat `due`,
     # and the result must not be for the same local date (no doubles in a fold).
     schedule, after = case
-    due = next_occurrence(schedule, after)
-    following = next_occurrence(schedule, due)
+    due = recurrence.next_occurrence(schedule, after)
+    following = recurrence.next_occurrence(schedule, due)
     assert following > due
     assert following >= due + timedelta(hours=20)  # a day minus the largest 2025-2027 shift
 
@@ -195,7 +189,7 @@ def test_every_2026_transition_in_every_zone() -> None:
     for name, transition, wall in cases:
         schedule = DailySchedule(wall.time(), Weekdays.EVERY_DAY, name)
         is_gap = transition.after > transition.before
-        got = occurrence_on(schedule, wall.date())
+        got = recurrence.occurrence_on(schedule, wall.date())
         if is_gap:
             assert got == transition.at, (name, wall)
         else:

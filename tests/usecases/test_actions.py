@@ -8,6 +8,7 @@ from typing import Literal
 
 import pytest
 
+from bot import usecases
 from bot.clinical.labs import LabResult
 from bot.clinical.meds import MedicineSpec
 from bot.clinical.watch import ONSET, SEVERITY
@@ -19,18 +20,7 @@ from bot.reminders.engine import ReminderEngine
 from bot.routines import STRETCH_KIND
 from bot.scheduling.recurrence import Weekdays, local_date_of
 from bot.sleep.form import NightForm, build_entry
-from bot.usecases import (
-    NEEDS_TIMEZONE,
-    NO_REMINDER_CHANNEL,
-    Context,
-    StretchReminded,
-    change_zone,
-    configure_daily_tip,
-    delete_my_data,
-    set_stretch_reminder,
-    sleep_report,
-    watch_for,
-)
+from bot.usecases import NEEDS_TIMEZONE, NO_REMINDER_CHANNEL, Context, StretchReminded
 from bot.usecases.actions import doses_around, watch_doses_window
 from tests.db.test_diary import entry
 from tests.failing import Broken
@@ -54,7 +44,7 @@ async def remind(
     guild_id: int | None = None,
 ) -> StretchReminded:
     """/stretch remind with the options given (days left as they are)."""
-    return await set_stretch_reminder(
+    return await usecases.set_stretch_reminder(
         ctx, USER, local_time=local_time, days_mask=None, zone=zone, where=where, guild_id=guild_id
     )
 
@@ -84,16 +74,18 @@ async def test_a_channel_reminder_needs_the_servers_reminder_channel(repos: Repo
 
 async def test_configure_daily_tip(repos: Repositories) -> None:
     with pytest.raises(UserError) as refused:
-        await configure_daily_tip(context(repos), GUILD, MOD, 600, None, None)
+        await usecases.configure_daily_tip(context(repos), GUILD, MOD, 600, None, None)
     assert str(refused.value) == NEEDS_TIMEZONE
     assert await repos.guild_settings.get(GUILD) == GuildSettings(GUILD)
     with pytest.raises(Broken):
-        await configure_daily_tip(
+        await usecases.configure_daily_tip(
             context(repos, "save_server_schedule"), GUILD, MOD, 600, time(9), "Europe/Berlin"
         )
     assert await repos.guild_settings.get(GUILD) == GuildSettings(GUILD)
     assert await repos.guild_settings.recent_changes(GUILD, 5) == []
-    schedule = await configure_daily_tip(context(repos), GUILD, MOD, 600, time(9), "Europe/Berlin")
+    schedule = await usecases.configure_daily_tip(
+        context(repos), GUILD, MOD, 600, time(9), "Europe/Berlin"
+    )
     assert (schedule.channel_id, schedule.local_time, schedule.timezone) == (
         600,
         time(9),
@@ -110,9 +102,9 @@ async def test_configure_daily_tip(repos: Repositories) -> None:
 async def test_change_zone_and_delete_my_data(repos: Repositories) -> None:
     ctx = context(repos)
     await remind(ctx, zone="UTC")
-    moved = await change_zone(ctx, USER, "Asia/Tokyo")
+    moved = await usecases.change_zone(ctx, USER, "Asia/Tokyo")
     assert [s.timezone for s in moved] == ["Asia/Tokyo"]
-    deleted = await delete_my_data(ctx, USER)
+    deleted = await usecases.delete_my_data(ctx, USER)
     assert sum(deleted.values()) >= 2
     assert await repos.users.get(USER) is None
     assert await repos.reminders.get_schedule(USER, STRETCH_KIND) is None
@@ -125,7 +117,7 @@ async def test_watch_for_reads_the_56_days_from_the_diary(repos: Repositories) -
         await repos.diary.save(
             entry(USER, night, severity=7 if back < 28 else 2, rls_onset=None), NOW
         )
-    result = await watch_for(context(repos), USER, today)
+    result = await usecases.watch_for(context(repos), USER, today)
     checks = {c.sign: c for c in result.checks}
     assert (checks[SEVERITY].earlier_n, checks[SEVERITY].later_n) == (28, 28)
     assert checks[SEVERITY].holds and checks[ONSET].holds is None
@@ -150,7 +142,7 @@ async def test_watch_for_with_the_doses_read_around_the_utc_date_sees_what_it_re
         await repos.diary.save(entry(USER, NOW.date() - timedelta(days=back)), NOW)
     await repos.users.set_timezone(USER, zone, NOW)
     today = local_date_of(NOW, zone)
-    expected = await watch_for(context(repos), USER, today)
+    expected = await usecases.watch_for(context(repos), USER, today)
     read = await repos.diary.nights_with_done(
         USER, today - timedelta(days=60), today, STRETCH_KIND, NOW, doses=doses_around(NOW.date())
     )
@@ -163,7 +155,7 @@ async def test_watch_for_with_the_doses_read_around_the_utc_date_sees_what_it_re
 
     monkeypatch.setattr(repos.meds, "doses_between", no_read)
     nights = [read.entry(row) for _, row in read.nights]
-    assert await watch_for(context(repos), USER, today, nights, read.doses) == expected
+    assert await usecases.watch_for(context(repos), USER, today, nights, read.doses) == expected
 
 
 async def test_sleep_report_reads_the_window_labs_and_the_watch_in_one_go(
@@ -191,7 +183,7 @@ async def test_sleep_report_reads_the_window_labs_and_the_watch_in_one_go(
         taken = datetime(day.year, day.month, day.day, 19, tzinfo=UTC)
         if taken < NOW:
             await repos.meds.record_dose(USER, medicine.id, "typed", taken, zone, NOW)
-    data = await sleep_report(context(repos), USER, zone, 14)
+    data = await usecases.sleep_report(context(repos), USER, zone, 14)
     assert (data.start, data.end) == (today - timedelta(days=13), today)
     assert [e.night for e in data.nights] == [today - timedelta(days=b) for b in range(13, -1, -1)]
     assert [lab.taken_on for lab in data.labs] == [date(2026, 1, 5), date(2025, 7, 1)]
