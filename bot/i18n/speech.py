@@ -24,18 +24,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from babel import Locale
-
+from bot.i18n import formatting
 from bot.i18n.catalog import Message, MessageCatalog, load_catalog
-from bot.i18n.formatting import (
-    _BABEL_LOCALE,
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_number,
-    format_time,
-    format_weekday,
-)
 from bot.i18n.locales import ENGLISH, GERMAN, pick_locale
 
 
@@ -64,22 +54,22 @@ class Speaker:
         return self(one if form == "one" else other, count=self.number(count), **params)
 
     def date(self, value: date, style: str = "full") -> str:
-        return format_date(value, self.locale, style)
+        return formatting.format_date(value, self.locale, style)
 
     def time(self, value: time | datetime) -> str:
-        return format_time(value, self.locale)
+        return formatting.format_time(value, self.locale)
 
     def date_time(self, value: datetime, style: str = "full") -> str:
-        return format_datetime(value, self.locale, style)
+        return formatting.format_datetime(value, self.locale, style)
 
     def weekday(self, index: int, width: str = "wide") -> str:
-        return format_weekday(index, self.locale, width)
+        return formatting.format_weekday(index, self.locale, width)
 
     def number(self, value: int) -> str:
-        return format_number(value, self.locale)
+        return formatting.format_number(value, self.locale)
 
     def decimal(self, value: float, places: int = 1) -> str:
-        return format_decimal(value, self.locale, places)
+        return formatting.format_decimal(value, self.locale, places)
 
     def hours_minutes(self, total_minutes: float) -> str:
         """490 -> "8h 10m" / "8 Std. 10 Min."; negative values keep their sign."""
@@ -200,7 +190,7 @@ _SPOKEN = (OneOf, Said, Day, Moment, Phrase, Duration, Quoted)
 
 @functools.cache
 def _plural_form(locale: str, count: int) -> str:
-    return str(Locale.parse(_BABEL_LOCALE.get(locale, locale)).plural_form(abs(count)))
+    return str(formatting._babel(locale).plural_form(abs(count)))
 
 
 @functools.cache

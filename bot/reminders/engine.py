@@ -43,15 +43,7 @@ from bot.reminders.transport import (
     TemporaryFailure,
     Transport,
 )
-from bot.scheduling.recurrence import (
-    DailySchedule,
-    Weekdays,
-    local_date_of,
-    next_occurrence,
-    occurrence_on,
-    scheduled_date_of,
-    upcoming,
-)
+from bot.scheduling import recurrence
 
 log = logging.getLogger(__name__)
 
@@ -161,14 +153,17 @@ def is_once(days_mask: int) -> bool:
     return bool(days_mask & ONCE)
 
 
-def recurrence_of(schedule: Schedule) -> DailySchedule:
-    return DailySchedule(
-        schedule.local_time, Weekdays.from_mask(schedule.days_mask), schedule.timezone
-    )
+def daily_rule(local_time: time, days_mask: int, zone: str) -> recurrence.DailySchedule:
+    """The recurrence of a schedule's stored time of day, days and zone."""
+    return recurrence.DailySchedule(local_time, recurrence.Weekdays.from_mask(days_mask), zone)
+
+
+def recurrence_of(schedule: Schedule) -> recurrence.DailySchedule:
+    return daily_rule(schedule.local_time, schedule.days_mask, schedule.timezone)
 
 
 def next_due_after(
-    rule: DailySchedule,
+    rule: recurrence.DailySchedule,
     now: datetime,
     *,
     last_claimed: datetime | None,
@@ -184,27 +179,33 @@ def next_due_after(
     due but not yet claimed (the tick runs every 30 s) and still an occurrence of the rule, so a
     change made at 17:00:10 does not lose today's 17:00.
     """
-    floor = None if last_claimed is None else local_date_of(last_claimed, rule.zone)
+    floor = None if last_claimed is None else recurrence.local_date_of(last_claimed, rule.zone)
 
     def fresh(instant: datetime) -> bool:
-        return floor is None or local_date_of(instant, rule.zone) > floor
+        return floor is None or recurrence.local_date_of(instant, rule.zone) > floor
 
     if (
         keep is not None
         and not_before is None
         and keep <= now
-        and next_occurrence(rule, keep - timedelta(seconds=1)) == keep
+        and recurrence.next_occurrence(rule, keep - timedelta(seconds=1)) == keep
         and fresh(keep)
     ):
         return keep
-    candidate = next_occurrence(rule, now if not_before is None else max(now, not_before))
+    candidate = recurrence.next_occurrence(
+        rule, now if not_before is None else max(now, not_before)
+    )
     while not fresh(candidate):
-        candidate = next_occurrence(rule, candidate)
+        candidate = recurrence.next_occurrence(rule, candidate)
     return candidate
 
 
 def retimed_due(
-    rule: DailySchedule, current_due: datetime, now: datetime, *, last_claimed: datetime | None
+    rule: recurrence.DailySchedule,
+    current_due: datetime,
+    now: datetime,
+    *,
+    last_claimed: datetime | None,
 ) -> datetime | None:
     """The next due time when the bot, not the owner, moves a schedule to the time of `rule`
     (onset-timed reminders follow each night logged), or None to leave it as it is for now.
@@ -216,11 +217,11 @@ def retimed_due(
     time is still ahead today the change waits (None): the tick would otherwise send both.
     """
     zone = rule.tzinfo
-    today = local_date_of(now, zone)
-    due_date = local_date_of(current_due, zone)
+    today = recurrence.local_date_of(now, zone)
+    due_date = recurrence.local_date_of(current_due, zone)
     if due_date <= today:
-        new_today = next_occurrence(rule, now)
-        still_today = local_date_of(new_today, zone) == today
+        new_today = recurrence.next_occurrence(rule, now)
+        still_today = recurrence.local_date_of(new_today, zone) == today
         if current_due <= now:  # due, waiting for the tick
             return None if still_today else current_due
         # Moves only while both times are ahead; otherwise the new time starts the next date.
@@ -228,10 +229,10 @@ def retimed_due(
     moved = next_due_after(
         rule, now, last_claimed=last_claimed, not_before=_day_start(due_date, rule)
     )
-    return moved if local_date_of(moved, zone) == due_date else current_due
+    return moved if recurrence.local_date_of(moved, zone) == due_date else current_due
 
 
-def _day_start(day: date, rule: DailySchedule) -> datetime:
+def _day_start(day: date, rule: recurrence.DailySchedule) -> datetime:
     """Just before local midnight starting `day`, as an instant (a search starts after it)."""
     return datetime.combine(day, time(0), tzinfo=rule.tzinfo) - timedelta(seconds=1)
 
@@ -429,7 +430,7 @@ class ReminderEngine:
             s = current.schedule
             if s.pause_reason is not None or s.next_due is None or s.local_time == local_time:
                 return None
-            rule = DailySchedule(local_time, Weekdays.from_mask(s.days_mask), s.timezone)
+            rule = daily_rule(local_time, s.days_mask, s.timezone)
             next_due = retimed_due(rule, s.next_due, now, last_claimed=current.last_claimed)
             if next_due is None:
                 return None
@@ -451,7 +452,7 @@ class ReminderEngine:
 
     async def _save(self, spec: ScheduleSpec, current: ScheduleForChange | None) -> Schedule:
         now = self.now()
-        rule = DailySchedule(spec.local_time, Weekdays.from_mask(spec.days_mask), spec.timezone)
+        rule = daily_rule(spec.local_time, spec.days_mask, spec.timezone)
         keep = None
         if current is not None and current.schedule.pause_reason != PAUSE_STOPPED:
             keep = current.schedule.next_due
@@ -469,7 +470,7 @@ class ReminderEngine:
                 guild_id=spec.guild_id, kind=spec.kind
             )
             current = found[0] if found else None
-            rule = DailySchedule(spec.local_time, Weekdays.from_mask(spec.days_mask), spec.timezone)
+            rule = daily_rule(spec.local_time, spec.days_mask, spec.timezone)
             next_due = next_due_after(
                 rule,
                 now,
@@ -482,15 +483,15 @@ class ReminderEngine:
         """A reminder that fires once, at `at` on the local date `on` in `zone`, replacing the
         user's schedule of this kind (and any of its reminders not sent yet)."""
         now = self.now()
-        rule = DailySchedule(at, Weekdays.of(on.weekday()), zone)
-        due = occurrence_on(rule, on)
+        rule = recurrence.DailySchedule(at, recurrence.Weekdays.of(on.weekday()), zone)
+        due = recurrence.occurrence_on(rule, on)
         if due is None or due <= now:
             raise UserError(N_("That date and time have already passed."))
         async with self.reminders.atomic():
             current = await self._one_for_change(user_id, kind)
             if current is not None:
                 await self.reminders.cancel_pending(current.schedule.id, now)
-            days = ONCE | Weekdays.of(on.weekday()).to_mask()
+            days = ONCE | recurrence.Weekdays.of(on.weekday()).to_mask()
             spec = ScheduleSpec(user_id, kind, at, days, zone)
             return await self.reminders.save_schedule(spec, due, now)
 
@@ -501,7 +502,7 @@ class ReminderEngine:
         if is_once(schedule.days_mask):
             return [schedule.next_due]
         first = schedule.next_due
-        return [first, *upcoming(recurrence_of(schedule), first, count - 1)]
+        return [first, *recurrence.upcoming(recurrence_of(schedule), first, count - 1)]
 
     async def require(self, user_id: int, kind: str, what: str) -> Schedule:
         schedule = await self.reminders.get_schedule(user_id, kind)
@@ -661,11 +662,11 @@ class ReminderEngine:
         last = next((d for d in activity.recent if d.status not in {"pending", "cancelled"}), None)
         try:
             rule = recurrence_of(schedule)
-            done_dates = [scheduled_date_of(rule, t) for t in activity.done_due_times]
+            done_dates = [recurrence.scheduled_date_of(rule, t) for t in activity.done_due_times]
             streak = done_streak(
                 done_dates,
-                Weekdays.from_mask(schedule.days_mask),
-                local_date_of(now, schedule.timezone),
+                recurrence.Weekdays.from_mask(schedule.days_mask),
+                recurrence.local_date_of(now, schedule.timezone),
             )
         except (ValueError, KeyError):  # unreadable: the status says so instead of failing
             streak = 0
@@ -709,12 +710,8 @@ class ReminderEngine:
                         raise ValueError("the stored time of day is not a time")
                     # max(): the next occurrence after the one being claimed *and* after now,
                     # so a long outage never queues a backlog of old days.
-                    rule = DailySchedule(
-                        schedule.local_time,
-                        Weekdays.from_mask(schedule.days_mask),
-                        schedule.timezone,
-                    )
-                    following = next_occurrence(rule, max(now, schedule.next_due))
+                    rule = daily_rule(schedule.local_time, schedule.days_mask, schedule.timezone)
+                    following = recurrence.next_occurrence(rule, max(now, schedule.next_due))
                 except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
                     # These rows alone stop (their status says why); the batch goes on.
                     log.warning(
