@@ -41,7 +41,7 @@ from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
-from cogs._reminder_message import InOwnersLanguage
+from cogs._reminder_message import InOwnersLanguage, add_delivery_notes
 from cogs._zone import profile_zone
 
 NEED_ZONE = N_(
@@ -111,10 +111,7 @@ def render_retest(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> Rendered
         ),
         colour=COLOUR,
     )
-    if outgoing.is_late:
-        embed.add_field(
-            name=tr("Note"), value=tr("Sorry, this is late: I was offline for a while.")
-        )
+    add_delivery_notes(embed, outgoing, outgoing.schedule, tr)
     embed.set_footer(text=tr("A reminder you set, not medical advice."))
     return RenderedMessage(embed=embed)
 

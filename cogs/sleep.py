@@ -68,7 +68,7 @@ from bot.usecases import save_night, save_night_as_asked, sleep_report, watch_fo
 from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
-from cogs._reminder_message import InOwnersLanguage
+from cogs._reminder_message import InOwnersLanguage, add_delivery_notes
 from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
 from cogs._zone import profile_zone
 
@@ -436,10 +436,7 @@ def render_prompt(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> Rendered
         ),
         colour=COLOUR,
     )
-    if outgoing.is_late:
-        embed.add_field(
-            name=tr("Note"), value=tr("Sorry, this is late: I was offline for a while.")
-        )
+    add_delivery_notes(embed, outgoing, schedule, tr)
     embed.set_footer(text=tr("/sleep remind time:off stops these messages."))
     view = discord.ui.View(timeout=None)
     view.add_item(LogNightButton(schedule.user_id, night, tr))

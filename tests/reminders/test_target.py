@@ -60,14 +60,19 @@ def test_a_servers_schedule_without_a_channel_never_becomes_a_dm() -> None:
         delivery_target(schedule(None, guild_id=9))
 
 
+def delivery(row: Schedule, due_at: datetime = NOW) -> Delivery:
+    """A pending delivery of `row`, due at `due_at`."""
+    return Delivery(
+        id=7, schedule_id=row.id, member_id=row.member_id, due_at=due_at, reason="scheduled",
+        snoozed_from=None, status="pending", attempts=1, next_attempt_at=due_at, sent_at=None,
+        channel_id=None, message_id=None, late_seconds=None, error=None, done_at=None,
+        created_at=due_at,
+    )  # fmt: skip
+
+
 def test_the_outgoing_delivery_carries_its_schedules_target() -> None:
     row = schedule(42, guild_id=9, channel_id=90)
-    delivery = Delivery(
-        id=7, schedule_id=1, member_id=42, due_at=NOW, reason="scheduled", snoozed_from=None,
-        status="pending", attempts=1, next_attempt_at=NOW, sent_at=None, channel_id=None,
-        message_id=None, late_seconds=None, error=None, done_at=None, created_at=NOW,
-    )  # fmt: skip
-    assert Outgoing(delivery, row, 0, False).target == delivery_target(row)
+    assert Outgoing(delivery(row), row, 0, False).target == delivery_target(row)
 
 
 ids = st.integers(min_value=1, max_value=2**63 - 1)
