@@ -7,7 +7,7 @@ and the night, and every step checks the person answering.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +16,9 @@ import discord
 from bot.clinical.nights import REGIONS
 from bot.errors import UserError
 from bot.i18n import N_, Speaker
-from bot.i18n.speech import ENGLISH_SPEAKER, Day
+from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase
 from bot.interactions import FormModal, OnePress, OwnedView
-from bot.sleep.entry import KNOWN_TAGS, tag_label
+from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label
 from bot.sleep.form import MAX_NOTE, NightForm
 
 if TYPE_CHECKING:
@@ -163,6 +163,16 @@ def all_options(tr: Speaker) -> list[Options]:
 
 
 ALREADY_SAVING = N_("This check-in is already being saved.")
+WHERE_TYPED_ANSWERS_ARE = N_(
+    "Change it on **Next: RLS & tags**: **Add a note…** holds when symptoms started and your "
+    "own tags, and picking body regions there replaces the ones you typed."
+)
+
+
+def times_only(form: NightForm) -> NightForm:
+    """The form without the typed answers that the check-in's later steps hold (when symptoms
+    started, own tags, typed regions): what the times step can check and change."""
+    return replace(form, rls_onset=None, tag_text=None, region_text=None)
 
 
 @dataclass(eq=False)
@@ -212,8 +222,29 @@ class CheckinFlow:
     async def save(self, interaction: discord.Interaction[Any], page: OwnedView) -> None:
         """Save (or ask before replacing), answering in place of `page`, which then stops."""
         with self._save.taken():
-            entry = self.service.build(self.owner_id, self.zone, self.night, self.form)
+            entry = self.build(self.form)
             await self.service.save_or_ask(interaction, entry, replace=self.editing, leaving=page)
+
+    def build(self, form: NightForm) -> SleepEntry:
+        return self.service.build(self.owner_id, self.zone, self.night, form)
+
+    def where_to_fix(self, problem: UserError) -> UserError:
+        """`problem`, found at Save, with where to change the answer when it is one typed into
+        /sleep log that the pages' menus do not show (the times step let it pass)."""
+        try:
+            self.build(times_only(self.form))
+        except UserError:
+            return problem  # in the times or the menus' answers, which the problem names
+        try:
+            self.build(self.form)
+        except UserError as found:
+            if found.text == problem.text:
+                return UserError(
+                    N_("{problem}\n-# {where}"),
+                    problem=Phrase(problem.text, **problem.params),
+                    where=Phrase(WHERE_TYPED_ANSWERS_ARE),
+                )
+        return problem
 
 
 class FlowModal(FormModal):
@@ -265,8 +296,10 @@ class TimesModal(FlowModal):
         form.sleep_latency_min = parse_minutes(self.latency.value)
         form.final_wake = self.wake.value
         form.out_of_bed = self.up.value or None
-        # Check the times now, so a typo is caught before the rest is answered.
-        self.flow.service.build(self.flow.owner_id, self.flow.zone, self.flow.night, form)
+        # Check the times now, so a typo is caught before the rest is answered. Answers typed
+        # into /sleep log for later steps (symptom start, own tags, regions) are checked at
+        # Save, near where they can be changed: here they would hold this form in a loop.
+        self.flow.build(times_only(form))
         await self.answer(interaction, self.flow.details_prompt(), view=DetailsView(self.flow))
 
 
@@ -345,7 +378,10 @@ class FlowView(OwnedView):
         self.add_item(button)
 
     async def save(self, interaction: discord.Interaction[Any]) -> None:
-        await self.flow.save(interaction, self)
+        try:
+            await self.flow.save(interaction, self)
+        except UserError as problem:
+            raise self.flow.where_to_fix(problem) from None
 
 
 FIELDS = {

@@ -28,7 +28,16 @@ from bot.errors import UserError
 from bot.formatting import when
 from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase, Said
-from bot.interactions import ConfirmView, OwnedView, OwnerOnlyItem, send_reply, translator_for
+from bot.interactions import (
+    FIX_IT,
+    ConfirmView,
+    OwnedView,
+    OwnerOnlyItem,
+    RetryView,
+    said,
+    send_reply,
+    translator_for,
+)
 from bot.reminders.engine import (
     DM_CLOSED_FIX,
     PAUSE_DM_CLOSED,
@@ -176,6 +185,29 @@ class SleepService:
         tr = translator_for(interaction)
         flow = CheckinFlow(self, user_id, zone, night, form, editing=editing, tr=tr)
         await interaction.response.send_modal(TimesModal(flow))
+
+    async def offer_checkin(
+        self,
+        interaction: discord.Interaction[Any],
+        zone: str,
+        night: date,
+        form: NightForm,
+        problem: UserError,
+    ) -> None:
+        """/sleep log's answer to a problem in what was typed: the problem, and **Fix it**, which
+        opens the check-in holding every answer typed (a slash command's options are gone once
+        sent, and a long note typed on a phone at 3 am must not be typed twice)."""
+        tr = translator_for(interaction)
+        flow = CheckinFlow(self, interaction.user.id, zone, night, form, editing=False, tr=tr)
+        hint = tr(
+            "Nothing is saved yet. **{fix_it}** opens the check-in holding everything you typed.",
+            fix_it=tr(FIX_IT),
+        )
+        await send_reply(
+            interaction,
+            f"{said(interaction, problem)}\n-# {hint}",
+            view=RetryView(TimesModal(flow), tr),
+        )
 
     async def logged_entry(self, user_id: int, zone: str, text: str) -> SleepEntry:
         """The entry of the night that `text` names (today, yesterday, a date)."""
@@ -568,8 +600,13 @@ class SleepCog(BotCog):
             region_text=regions,
             rest_min=rest,
         )
-        the_night = parse_night(night, self.service.today(zone))
-        entry = self.service.build(interaction.user.id, zone, the_night, form)
+        today = self.service.today(zone)
+        the_night = check_night(parse_night(night, today), today)
+        try:
+            entry = self.service.build(interaction.user.id, zone, the_night, form)
+        except UserError as problem:
+            await self.service.offer_checkin(interaction, zone, the_night, form, problem)
+            return
         await self.service.save_or_ask(interaction, entry)
 
     @group.command(name="stats", description="Your averages, trends and tagged-night comparisons.")

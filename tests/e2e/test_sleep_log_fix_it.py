@@ -1,0 +1,153 @@
+"""/sleep log with a mistake in it loses nothing typed: the problem comes with **Fix it**, which
+opens the check-in holding every answer typed, so a long note typed on a phone at 3 am is not
+typed twice (a slash command's options are gone once it is sent). Every way through it: a time
+fixed at once, a time still wrong, an answer only a later step shows, a night already logged, a
+stranger's press, and the mistakes that name no night to open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.client import RlsBot
+from bot.emulator import DiscordEmulator, EmuUser
+from bot.emulator.interactions import EmuCallback
+from tests.e2e.test_labs import with_zone
+from tests.e2e.test_sleep import TODAY
+from tests.e2e.test_sleep_checkin import BLANK_TIMES, cid, turn, typed
+
+TYPED: dict[str, Any] = {
+    "bed": "23:15",
+    "wake": "7:7:00",  # the slip: one digit too many
+    "severity": 6,
+    "quality": 2,
+    "note": "legs awful from 2am, walked the hall twice, warm bath at 3",
+    "tags": "caffeine, late meal",
+    "rls_start": "21:30",
+    "regions": "legs, arms",
+    "rest": 20,
+}
+
+
+def fix_it(user: EmuUser) -> str:
+    return cid("times", user) + ":retry"
+
+
+async def log(emu: DiscordEmulator, user: EmuUser, options: dict[str, Any]) -> EmuCallback:
+    return await (await emu.slash(user, "sleep log", options)).response()
+
+
+async def test_a_time_typo_opens_the_checkin_holding_everything_typed(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    problem = await log(emu, alice, TYPED)
+    assert problem.ephemeral and "“7:7:00”" in problem.content
+    assert "**Fix it** opens the check-in holding everything you typed" in problem.content
+    assert await bot.repos.diary.get(alice.id, TODAY) is None  # nothing saved yet
+    opened = await emu.click(alice, problem, fix_it(alice))
+    form = await opened.response()
+    assert form.type == 9 and typed(form) == BLANK_TIMES | {"bed": "23:15", "wake": "7:7:00"}
+    page = await (await emu.submit_modal(alice, opened, {"wake": "7:00"})).response()
+    # The check-in's next page takes the problem's place: one message, not two.
+    assert page.type == 7 and page.message is problem.message
+    saved = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert saved.content.startswith("Saved."), saved.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None
+    assert entry.note == TYPED["note"]
+    assert (entry.severity, entry.quality, entry.rest_min) == (6, 2, 20)
+    assert entry.tags == {"caffeine", "late_meal"}
+    assert entry.body_regions == {"legs", "arms"}
+    assert entry.rls_onset is not None and entry.final_wake.hour == 6  # 07:00 CET
+
+
+async def test_a_time_still_wrong_keeps_the_fix_it_button_and_the_answers(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    problem = await log(emu, alice, TYPED)
+    opened = await emu.click(alice, problem, fix_it(alice))
+    await opened.response()
+    again = await (await emu.submit_modal(alice, opened, {"wake": "77:00"})).response()
+    assert again.message is problem.message and "77:00" in again.content
+    reopened = await emu.click(alice, problem, fix_it(alice))
+    assert typed(await reopened.response())["wake"] == "77:00"
+    page = await (await emu.submit_modal(alice, reopened, {"wake": "6:50"})).response()
+    await (await emu.click(alice, page, cid("save", alice))).response()
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.note == TYPED["note"] and entry.severity == 6
+
+
+async def test_a_tag_typo_is_fixed_where_the_checkin_holds_own_tags(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    problem = await log(emu, alice, TYPED | {"wake": "7:00", "tags": "cafeine"})
+    assert "did you mean Caffeine" in problem.content
+    opened = await emu.click(alice, problem, fix_it(alice))
+    await opened.response()
+    # The times are right: the times step lets the tag pass (it would loop on a problem that
+    # form cannot change) and Save names where the typed tags are.
+    page = await (await emu.submit_modal(alice, opened, {})).response()
+    assert page.type == 7 and "rest of the night" in page.content
+    refused = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert "did you mean Caffeine" in refused.content
+    assert "**Add a note…** holds when symptoms started and your own tags" in refused.content
+    assert await bot.repos.diary.get(alice.id, TODAY) is None
+    await turn(emu, alice, page, "next")
+    note = await emu.click(alice, page, cid("note", alice))
+    assert typed(await note.response()) == {
+        "note": TYPED["note"],
+        "onset": "21:30",
+        "custom": "cafeine",
+    }
+    done = await (await emu.submit_modal(alice, note, {"custom": "caffeine"})).response()
+    assert done.content.startswith("Saved."), done.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.tags == {"caffeine"} and entry.note == TYPED["note"]
+
+
+async def test_a_night_already_logged_is_replaced_only_when_asked(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await log(emu, alice, {"bed": "22:00", "wake": "6:00"})
+    problem = await log(emu, alice, TYPED)
+    opened = await emu.click(alice, problem, fix_it(alice))
+    await opened.response()
+    page = await (await emu.submit_modal(alice, opened, {"wake": "7:00"})).response()
+    asked = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert "You already logged this night" in asked.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.note is None  # the logged night, until Replace
+
+
+async def test_only_its_owner_can_press_fix_it(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    bob = await with_zone(bot, emu.add_user("bob"))
+    problem = await log(emu, alice, TYPED)
+    refused = await (await emu.click(bob, problem, fix_it(alice))).response()
+    assert refused.ephemeral and "someone else" in refused.content
+    # Bob's press neither opened anything nor used up Alice's button.
+    mine = await (await emu.click(alice, problem, fix_it(alice))).response()
+    assert mine.type == 9 and typed(mine)["wake"] == "7:7:00"
+
+
+async def test_a_night_that_cannot_be_dated_is_a_plain_problem(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    for night, says in [("someday", "couldn't read"), ("2026-03-09", "hasn't happened yet")]:
+        problem = await log(emu, alice, TYPED | {"night": night})
+        assert problem.ephemeral and says in problem.content, problem.content
+        assert problem.components == [] and "Fix it" not in problem.content
+
+
+async def test_the_offer_is_in_the_persons_language(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    alice.locale = "de"
+    problem = await log(emu, alice, TYPED)
+    assert "„7:7:00“" in problem.content or "7:7:00" in problem.content
+    assert "Noch ist nichts gespeichert. **Korrigieren** öffnet den Check-in" in problem.content
+    [button] = [c for row in problem.components for c in row["components"]]
+    assert button["label"] == "Korrigieren"
