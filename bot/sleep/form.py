@@ -184,7 +184,7 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
     words = [_tag_word(w) for w in (custom or "").split(",") if w.strip()]
     words += sorted(_tag_word(w) for w in unknown)
     words = [known for w in words for known in _known_tags_joined(w) or [w]]
-    words = [_as_known_tag(w) for w in words]
+    words = [as_known_tag(w) for w in words]
     extra = [w for w in dict.fromkeys(words) if w not in KNOWN_TAGS]
     for word in extra:
         known = close_known_tag(word)
@@ -209,7 +209,7 @@ def parse_tags(chosen: set[str], custom: str | None = None) -> frozenset[str]:
     return frozenset(tags | known_words | set(extra))
 
 
-def _as_known_tag(word: str) -> str:
+def as_known_tag(word: str) -> str:
     """A typed word naming a usual tag (in English or German, "late_meal" too) as that tag."""
     return _TAG_WORDS.get(word.replace("_", " "), word)
 
@@ -223,7 +223,7 @@ def _known_tags_joined(word: str) -> list[str] | None:
     parts = [p for p in _AND.split(word) if p]
     if len(parts) < 2:
         return None
-    known = [_as_known_tag(p) for p in parts]
+    known = [as_known_tag(p) for p in parts]
     return known if all(k in KNOWN_TAGS for k in known) else None
 
 
