@@ -367,7 +367,7 @@ def draw_iron(
     tr: Speaker = ENGLISH_SPEAKER,
 ) -> None:
     """Lab values by the date of the blood test, the guideline's threshold dashed and named."""
-    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.dates import AutoDateLocator, date2num, num2date
 
     xs = date2num([day for day, _ in points])
     ax.plot(
@@ -389,7 +389,13 @@ def draw_iron(
     pad = max(15.0, (last - first) * 0.05)
     ax.set_xlim(first - pad, last + pad)
     fixed_dates(ax, AutoDateLocator(maxticks=5))
-    ax.xaxis.set_major_formatter(_date_formatter("%b %Y", "month", tr))
+    # Months when each tick has its own; values weeks apart get ticks within one month, which
+    # "%b %Y" labelled "Jan 2026, Jan 2026, Feb 2026": those are dated by the day instead.
+    ticks = [tick.date() for tick in num2date(ax.xaxis.get_major_locator()())]
+    if len({(day.year, day.month) for day in ticks}) == len(ticks):
+        ax.xaxis.set_major_formatter(_date_formatter("%b %Y", "month", tr))
+    else:
+        ax.xaxis.set_major_formatter(_date_formatter("%d %b", "tick", tr))
     _style(ax, label)
     ax.tick_params(axis="x", labelsize=6)
 
