@@ -22,6 +22,7 @@ from discord import app_commands
 from bot.cooldowns import give_back
 from bot.errors import UserError
 from bot.i18n import N_, Speaker, speaker
+from bot.i18n.speech import Phrase
 
 log = logging.getLogger(__name__)
 
@@ -458,6 +459,35 @@ class ConfirmView(OwnedView):
 
     async def _close(self, interaction: discord.Interaction[Any], content: str) -> None:
         await self.leave(interaction, content=content)
+
+
+def delete_one_view(
+    owner_id: int,
+    custom_ids: tuple[str, str],
+    delete: Callable[[int], Awaitable[bool]],
+    *,
+    label: str,
+    deleted: Phrase,
+    gone: str,
+    tr: Speaker,
+) -> ConfirmView:
+    """`label` / Keep it under "Delete this …?" for one item of a person's own data (a night, a
+    lab value). Confirm runs `delete(user_id)` and says `deleted`, or `gone` when it was deleted
+    meanwhile (from another device, or an earlier question), in the language of the press."""
+
+    async def confirm(interaction: discord.Interaction[Any]) -> str:
+        said_by = translator_for(interaction)
+        if await delete(interaction.user.id):
+            return deleted.said_by(said_by)
+        return said_by(gone)
+
+    return ConfirmView(
+        owner_id,
+        labels=(label, tr("Keep it")),
+        on_confirm=confirm,
+        cancelled=tr("Kept."),
+        custom_ids=custom_ids,
+    )
 
 
 FIX_IT = N_("Fix it")

@@ -10,7 +10,6 @@ next to what the guideline says, for a talk with a doctor.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -34,8 +33,8 @@ from bot.discord_delivery import RenderedMessage
 from bot.errors import UserError
 from bot.formatting import discord_timestamp
 from bot.i18n import N_, Speaker
-from bot.i18n.speech import ENGLISH_SPEAKER, Day
-from bot.interactions import ConfirmView, send_reply, translator_for
+from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase
+from bot.interactions import ConfirmView, delete_one_view, send_reply, translator_for
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import local_date_of
 from bot.usecases import RETEST_KIND, pending_retest, save_lab
@@ -120,23 +119,15 @@ def delete_lab_view(
     service: LabsService, owner_id: int, lab: LabResult, tr: Speaker = ENGLISH_SPEAKER
 ) -> ConfirmView:
     day = lab.taken_on
-
-    async def delete(interaction: discord.Interaction[Any]) -> str:
-        tr = translator_for(interaction)
-        deleted = await service.bot.repos.labs.delete(interaction.user.id, day)
-        return (
-            tr("Deleted the value of {day}.", day=tr.date(day, "compact"))
-            if deleted
-            else tr("That value was already gone.")
-        )
-
     suffix = f"{owner_id}:{day:%Y%m%d}"
-    return ConfirmView(
+    return delete_one_view(
         owner_id,
-        labels=(tr("Delete this value"), tr("Keep it")),
-        on_confirm=delete,
-        cancelled=tr("Kept."),
-        custom_ids=(f"rls:labs:delete:{suffix}", f"rls:labs:keep:{suffix}"),
+        (f"rls:labs:delete:{suffix}", f"rls:labs:keep:{suffix}"),
+        lambda user_id: service.bot.repos.labs.delete(user_id, day),
+        label=tr("Delete this value"),
+        deleted=Phrase(N_("Deleted the value of {day}."), day=Day(day)),
+        gone=N_("That value was already gone."),
+        tr=tr,
     )
 
 

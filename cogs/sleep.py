@@ -34,6 +34,7 @@ from bot.interactions import (
     OwnedView,
     OwnerOnlyItem,
     RetryView,
+    delete_one_view,
     said,
     send_reply,
     translator_for,
@@ -373,22 +374,17 @@ def replace_view(
 def delete_night_view(
     service: SleepService, owner_id: int, night: date, tr: Speaker = ENGLISH_SPEAKER
 ) -> ConfirmView:
-    async def delete(interaction: discord.Interaction[Any]) -> str:
-        tr = translator_for(interaction)
-        deleted = await service.bot.repos.diary.delete(interaction.user.id, night)
-        return (
-            tr("Deleted the night ending {night}.", night=Day(night, "short_day", "%a %d %b"))
-            if deleted
-            else tr("That night was already gone.")
-        )
-
     suffix = f"{owner_id}:{night_id(night)}"
-    return ConfirmView(
+    return delete_one_view(
         owner_id,
-        labels=(tr("Delete this night"), tr("Keep it")),
-        on_confirm=delete,
-        cancelled=tr("Kept."),
-        custom_ids=(f"rls:sleep:delete:{suffix}", f"rls:sleep:keepnight:{suffix}"),
+        (f"rls:sleep:delete:{suffix}", f"rls:sleep:keepnight:{suffix}"),
+        lambda user_id: service.bot.repos.diary.delete(user_id, night),
+        label=tr("Delete this night"),
+        deleted=Phrase(
+            N_("Deleted the night ending {night}."), night=Day(night, "short_day", "%a %d %b")
+        ),
+        gone=N_("That night was already gone."),
+        tr=tr,
     )
 
 
