@@ -364,12 +364,15 @@ class ReminderEngine:
         given here is the user's zone from now on, for every feature (one transaction)."""
         now = self.now()
         async with self.reminders.atomic():
-            if change.zone is not None:
-                await self._move_zone(user_id, change.zone, now)
+            # The schedule as the person knew it: the zone move below already rewrites its zone,
+            # and the reply names what changed against this one.
             current = await self._one_for_change(user_id, kind)
             previous: Schedule | None = current.schedule if current is not None else None
             if previous is not None and previous.pause_reason == PAUSE_STOPPED:
                 previous = None  # started again: a fresh schedule, but today still counts
+            if change.zone is not None:
+                await self._move_zone(user_id, change.zone, now)
+                current = await self._one_for_change(user_id, kind)
             zone = change.zone or profile_zone or (previous.timezone if previous else None)
             if zone is None:
                 raise UserError(
