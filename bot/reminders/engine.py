@@ -646,7 +646,7 @@ class ReminderEngine:
             delivery = await self.reminders.mark_done(delivery_id, user_id, now)
             if delivery is None:
                 raise UserError(N_("That reminder no longer exists."))
-            await self.reminders.cancel_pending_snoozes(delivery.schedule_id, now)
+            await self.reminders.cancel_pending_snoozes(delivery.id, now)
         return delivery
 
     async def status(self, user_id: int, kind: str, what: str) -> ScheduleStatus:
