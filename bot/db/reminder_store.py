@@ -302,6 +302,19 @@ class ReminderRepository(Repository):
         )
         return deleted > 0
 
+    async def restarted(self, schedule_id: int, now: datetime) -> Schedule:
+        """The schedule as one asked for anew now (a one-off set again replaces the old one, and
+        its message says when it was asked for)."""
+        async with self._writing() as s:
+            await s.execute(
+                "UPDATE schedules SET created_at = ? WHERE id = ?",
+                self._e.instant(now),
+                schedule_id,
+            )
+            row = await s.fetch_one(_SCHEDULE + " WHERE id = ?", schedule_id)
+        assert row is not None
+        return self._schedule(row)
+
     async def set_next_due(
         self,
         schedule_id: int,

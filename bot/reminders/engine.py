@@ -496,7 +496,10 @@ class ReminderEngine:
                 await self.reminders.cancel_pending(current.schedule.id, now)
             days = ONCE | recurrence.Weekdays.of(on.weekday()).to_mask()
             spec = ScheduleSpec(user_id, kind, at, days, zone)
-            return await self.reminders.save_schedule(spec, due, now)
+            saved = await self.reminders.save_schedule(spec, due, now)
+            if current is None:
+                return saved
+            return await self.reminders.restarted(saved.id, now)
 
     def upcoming(self, schedule: Schedule, count: int = 3) -> list[datetime]:
         """The next `count` reminders; `next_due` already lies after any pause."""
