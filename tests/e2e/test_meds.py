@@ -143,6 +143,24 @@ async def test_taken_after_a_snooze_cancels_the_snoozed_reminder(
     assert not answer.skipped
 
 
+async def test_taken_on_yesterdays_reminder_leaves_todays_snooze(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice, monday = await iron_reminder(emu, bot, clock)
+    await deliver_due(bot, clock, DUE + timedelta(days=1, seconds=10))
+    tuesday = await emu.wait_for_dm(alice)
+    clock.set(DUE + timedelta(days=1, minutes=2))
+    await (await emu.click(alice, tuesday, buttons(tuesday)["Snooze 15 min"])).response()
+    taken = await (await emu.click(alice, monday, buttons(monday)["Taken"])).response()
+    assert taken.type == 7
+    # Tuesday's snooze is Tuesday's question: it still comes.
+    await deliver_due(bot, clock, DUE + timedelta(days=1, minutes=18))
+    bot.engine.wake()
+    again = await emu.wait_for_dm(alice)
+    assert again.id not in {monday.id, tuesday.id}
+    assert "snoozed reminder" in str(again.embeds[0]["fields"])
+
+
 async def test_a_dose_typed_after_a_snooze_cancels_the_snoozed_reminder(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
