@@ -99,14 +99,14 @@ def retest_line(schedule: Schedule, tr: Speaker = ENGLISH_SPEAKER) -> str:
 
 def render_retest(outgoing: Outgoing, tr: Speaker = ENGLISH_SPEAKER) -> RenderedMessage:
     """The one-off reminder set with /labs add retest_in: a reminder to ask, never advice."""
-    asked = outgoing.schedule.created_at
+    asked = local_date_of(outgoing.schedule.created_at, outgoing.schedule.timezone)
     embed = discord.Embed(
         title=tr("Time to ask about a ferritin retest"),
         description=tr(
             "On {day} you asked me to remind you today. If you'd like your iron values "
             "(ferritin, transferrin saturation) checked again, this is a good moment to ask your "
             "doctor. `/labs list` shows the values you have.",
-            day=tr.date(asked.date(), "compact"),
+            day=tr.date(asked, "compact"),
         ),
         colour=COLOUR,
     )

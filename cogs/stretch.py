@@ -415,13 +415,6 @@ class StretchCog(BotCog):
             local_time = AUTO
         elif time is not None:
             local_time = parse_time(time)
-        if before is not None and local_time != AUTO:
-            raise UserError(
-                N_(
-                    "`before` goes with `time:auto`: how many minutes before your symptoms "
-                    "usually start the reminder comes. Nothing was changed."
-                )
-            )
         weekdays = parse_days(days) if days is not None else None
         zone = resolve_zone(timezone).key if timezone is not None else None
         # Only Discord knows whether the bot is in the server (a user install).

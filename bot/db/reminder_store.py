@@ -98,6 +98,15 @@ _CANCEL_PENDING = (
     "lease_until = NULL, lease_owner = NULL WHERE schedule_id = ? AND status = 'pending'"
 )
 
+# A snooze names the delivery it was snoozed from (at most one each): the chain below one.
+_CANCEL_SNOOZES_OF = (
+    "UPDATE deliveries SET status = 'cancelled', next_attempt_at = ?, "
+    "lease_until = NULL, lease_owner = NULL WHERE status = 'pending' AND reason = 'snooze' "
+    "AND id IN (WITH RECURSIVE chain(id) AS (SELECT id FROM deliveries WHERE snoozed_from = ? "
+    "UNION ALL SELECT d.id FROM deliveries d JOIN chain ON d.snoozed_from = chain.id) "
+    "SELECT id FROM chain)"
+)
+
 
 class ReminderRepository(Repository):
     """Delivery state changes (mark_*, retry_later) only touch rows still pending, so a sender
@@ -245,12 +254,11 @@ class ReminderRepository(Repository):
         stopped): a sender that still holds one finds it no longer pending and drops it."""
         return await self._write(_CANCEL_PENDING, self._e.instant(now), schedule_id)
 
-    async def cancel_pending_snoozes(self, schedule_id: int, now: datetime) -> int:
-        """The schedule's snoozed deliveries not sent yet become "cancelled" (the reminder was
-        answered meanwhile, so the snooze has nothing left to ask)."""
-        return await self._write(
-            _CANCEL_PENDING + " AND reason = 'snooze'", self._e.instant(now), schedule_id
-        )
+    async def cancel_pending_snoozes(self, delivery_id: int, now: datetime) -> int:
+        """The snoozes of this reminder (and of its snoozes) not sent yet become "cancelled" (it
+        was answered meanwhile, so they have nothing left to ask). Another day's snooze of the
+        same schedule is another reminder's, and stays."""
+        return await self._write(_CANCEL_SNOOZES_OF, self._e.instant(now), delivery_id)
 
     async def _one_schedule(self, sql: str, *params: Any) -> Schedule | None:
         async with self._db.read() as s:
@@ -293,6 +301,19 @@ class ReminderRepository(Repository):
             "DELETE FROM schedules WHERE user_id = ? AND kind = ?", user_id, kind
         )
         return deleted > 0
+
+    async def restarted(self, schedule_id: int, now: datetime) -> Schedule:
+        """The schedule as one asked for anew now (a one-off set again replaces the old one, and
+        its message says when it was asked for)."""
+        async with self._writing() as s:
+            await s.execute(
+                "UPDATE schedules SET created_at = ? WHERE id = ?",
+                self._e.instant(now),
+                schedule_id,
+            )
+            row = await s.fetch_one(_SCHEDULE + " WHERE id = ?", schedule_id)
+        assert row is not None
+        return self._schedule(row)
 
     async def set_next_due(
         self,

@@ -364,12 +364,15 @@ class ReminderEngine:
         given here is the user's zone from now on, for every feature (one transaction)."""
         now = self.now()
         async with self.reminders.atomic():
-            if change.zone is not None:
-                await self._move_zone(user_id, change.zone, now)
+            # The schedule as the person knew it: the zone move below already rewrites its zone,
+            # and the reply names what changed against this one.
             current = await self._one_for_change(user_id, kind)
             previous: Schedule | None = current.schedule if current is not None else None
             if previous is not None and previous.pause_reason == PAUSE_STOPPED:
                 previous = None  # started again: a fresh schedule, but today still counts
+            if change.zone is not None:
+                await self._move_zone(user_id, change.zone, now)
+                current = await self._one_for_change(user_id, kind)
             zone = change.zone or profile_zone or (previous.timezone if previous else None)
             if zone is None:
                 raise UserError(
@@ -493,7 +496,10 @@ class ReminderEngine:
                 await self.reminders.cancel_pending(current.schedule.id, now)
             days = ONCE | recurrence.Weekdays.of(on.weekday()).to_mask()
             spec = ScheduleSpec(user_id, kind, at, days, zone)
-            return await self.reminders.save_schedule(spec, due, now)
+            saved = await self.reminders.save_schedule(spec, due, now)
+            if current is None:
+                return saved
+            return await self.reminders.restarted(saved.id, now)
 
     def upcoming(self, schedule: Schedule, count: int = 3) -> list[datetime]:
         """The next `count` reminders; `next_due` already lies after any pause."""
@@ -643,7 +649,7 @@ class ReminderEngine:
             delivery = await self.reminders.mark_done(delivery_id, user_id, now)
             if delivery is None:
                 raise UserError(N_("That reminder no longer exists."))
-            await self.reminders.cancel_pending_snoozes(delivery.schedule_id, now)
+            await self.reminders.cancel_pending_snoozes(delivery.id, now)
         return delivery
 
     async def status(self, user_id: int, kind: str, what: str) -> ScheduleStatus:

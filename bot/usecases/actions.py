@@ -37,6 +37,11 @@ NO_REMINDER_CHANNEL = N_(
     "with `/config reminder-channel`, or pick `where: dm`."
 )
 
+BEFORE_NEEDS_AUTO = N_(
+    "`before` goes with `time:auto`: how many minutes before your symptoms "
+    "usually start the reminder comes. Nothing was changed."
+)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -83,6 +88,12 @@ async def set_stretch_reminder(
     (bot.clinical.autotime) and is kept as such, so each night saved moves it (save_night); a
     typed time turns that off; leaving the time out keeps either."""
     async with ctx.engine.reminders.atomic():
+        if before is not None and local_time != AUTO:
+            # `before` alone changes the lead of a reminder that already follows the symptoms.
+            follows = await ctx.repos.auto_times.get(user_id, STRETCH_KIND) is not None
+            if local_time is not None or not follows:
+                raise UserError(BEFORE_NEEDS_AUTO)
+            local_time = AUTO
         target: tuple[int | None, int | None] | None = None
         if where == "dm":
             target = (None, None)

@@ -168,14 +168,14 @@ async def _cancel_snoozes_answered_by(
     still queued would ask again and invite a second one. A dose typed for earlier (the
     morning's, noted in the evening) leaves it."""
     answered = {
-        r.schedule.id
+        r.first.id
         for r in recent
         if r.delivery.reason == "snooze"
         and r.delivery.status == "pending"
         and r.first.due_at <= taken_at
     }
-    for schedule_id in answered:
-        await ctx.engine.reminders.cancel_pending_snoozes(schedule_id, now)
+    for first_id in answered:
+        await ctx.engine.reminders.cancel_pending_snoozes(first_id, now)
 
 
 async def stop_medicine(ctx: Context, user_id: int, name: str) -> Medicine:
@@ -232,7 +232,7 @@ async def answer_medicine_reminder(
         except LookupError:
             raise UserError(GONE) from None
         # A snooze still queued would only come back with "Already noted" buttons.
-        await ctx.engine.reminders.cancel_pending_snoozes(schedule.id, now)
+        await ctx.engine.reminders.cancel_pending_snoozes(first.id, now)
     return DoseAnswer(record, new)
 
 

@@ -143,6 +143,24 @@ async def test_taken_after_a_snooze_cancels_the_snoozed_reminder(
     assert not answer.skipped
 
 
+async def test_taken_on_yesterdays_reminder_leaves_todays_snooze(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice, monday = await iron_reminder(emu, bot, clock)
+    await deliver_due(bot, clock, DUE + timedelta(days=1, seconds=10))
+    tuesday = await emu.wait_for_dm(alice)
+    clock.set(DUE + timedelta(days=1, minutes=2))
+    await (await emu.click(alice, tuesday, buttons(tuesday)["Snooze 15 min"])).response()
+    taken = await (await emu.click(alice, monday, buttons(monday)["Taken"])).response()
+    assert taken.type == 7
+    # Tuesday's snooze is Tuesday's question: it still comes.
+    await deliver_due(bot, clock, DUE + timedelta(days=1, minutes=18))
+    bot.engine.wake()
+    again = await emu.wait_for_dm(alice)
+    assert again.id not in {monday.id, tuesday.id}
+    assert "snoozed reminder" in str(again.embeds[0]["fields"])
+
+
 async def test_a_dose_typed_after_a_snooze_cancels_the_snoozed_reminder(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
@@ -340,6 +358,22 @@ async def test_labs_retest_in_sets_one_reminder_shown_in_the_list_and_replaced(
     assert dm.embeds[0]["title"] == "Time to ask about a ferritin retest"
     assert dm.components == []
     assert "Retest reminder" not in (await run(emu, alice, "labs list")).content
+
+
+async def test_a_retest_reminder_set_again_names_the_day_it_was_asked_for(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await run(emu, alice, "labs add", ferritin=45, retest_in=2)
+    # Thursday 00:30 in Berlin (still Wednesday in UTC): a new value, and a new retest reminder.
+    clock.set(datetime(2026, 3, 4, 23, 30, tzinfo=UTC))
+    await run(emu, alice, "labs add", ferritin=50, retest_in=1)
+    retest = await bot.repos.reminders.get_schedule(alice.id, "labs:retest")
+    assert retest is not None and retest.next_due is not None
+    await deliver_due(bot, clock, retest.next_due + timedelta(seconds=5))
+    await bot.engine.drain()
+    [dm] = [m for m in emu.dms_to(alice) if m.embeds and "retest" in m.embeds[0]["title"]]
+    assert dm.embeds[0]["description"].startswith("On 05 Mar 2026 you asked me to remind you")
 
 
 @pytest.mark.parametrize("weeks", [0, 53])

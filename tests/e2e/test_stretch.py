@@ -312,6 +312,16 @@ async def test_changing_one_option_keeps_the_others(emu, bot) -> None:
     assert "Nothing to change" in again.content and "18:15, weekends" in again.content
 
 
+async def test_a_new_timezone_is_named_as_changed_with_the_one_it_replaced(emu, bot) -> None:
+    alice = emu.add_user("alice")
+    await subscribe(emu, alice)
+    reply = await (
+        await emu.slash(alice, "stretch remind", {"time": "18:00", "timezone": "New York"})
+    ).response()
+    assert "timezone America/New_York (was Europe/Berlin)" in reply.content
+    assert "Unchanged: every day, by DM" in reply.content
+
+
 async def test_a_later_time_after_todays_reminder_waits_for_tomorrow(emu, bot, clock) -> None:
     alice = emu.add_user("alice")
     await subscribe(emu, alice)

@@ -93,3 +93,24 @@ async def test_before_without_auto_and_out_of_range_change_nothing(
     assert alone.ephemeral and "`before` goes with `time:auto`" in alone.content
     assert await bot.repos.reminders.get_schedule(alice.id, STRETCH_KIND) is None
     assert await bot.repos.auto_times.get(alice.id, STRETCH_KIND) is None
+
+
+async def test_before_alone_changes_the_lead_of_a_reminder_that_follows_the_symptoms(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    for back in range(5):
+        await log(emu, alice, TODAY - timedelta(days=back), "21:00")
+    await (await emu.slash(alice, "stretch remind", {"time": "auto"})).response()
+    assert (await stretch_time(bot, alice))[0] == time(20, 0)
+    reply = await (await emu.slash(alice, "stretch remind", {"before": 90})).response()
+    assert "changed: time 19:30 (was 20:00)" in reply.content
+    assert "your stretch reminder is at 19:30, 90 minutes before." in reply.content
+    assert (await stretch_time(bot, alice))[0] == time(19, 30)
+    assert await bot.repos.auto_times.get(alice.id, STRETCH_KIND) == 90
+    # With a typed time, `before` has nothing to go with: nothing changes.
+    typed = await (
+        await emu.slash(alice, "stretch remind", {"time": "18:00", "before": 30})
+    ).response()
+    assert "`before` goes with `time:auto`" in typed.content
+    assert (await stretch_time(bot, alice))[0] == time(19, 30)

@@ -251,18 +251,29 @@ async def test_snooze_adds_one_delivery_without_moving_the_schedule(
     assert schedule.next_due == datetime(2026, 3, 3, 16, 0, tzinfo=UTC)
 
 
-async def test_cancelling_snoozes_leaves_the_next_scheduled_reminder(database: Database) -> None:
-    """On both backends: an answered reminder's snooze is cancelled, the next day's is not."""
+async def first_reminder_sent(
+    database: Database,
+) -> tuple[Repositories, FakeClock, RecordingTransport, ReminderEngine]:
+    """The default stretch reminder on `database` (either backend), its first one sent."""
     repos, clock, transport = (
         build_repositories(database),
         FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)),
         RecordingTransport(),
     )
     engine = ReminderEngine(repos.reminders, repos.users, clock, transport, EngineConfig())
-    schedule = await claimed_at_first_due(engine, clock)
+    await claimed_at_first_due(engine, clock)
     await engine.drain()
+    return repos, clock, transport, engine
+
+
+async def test_cancelling_snoozes_leaves_the_next_scheduled_reminder(database: Database) -> None:
+    """On both backends: an answered reminder's snooze is cancelled, the next day's is not."""
+    repos, clock, transport, engine = await first_reminder_sent(database)
     await engine.snooze(transport.sent[0].delivery.id, 1)
-    assert await repos.reminders.cancel_pending_snoozes(schedule.id, clock.now()) == 1
+    assert (
+        await repos.reminders.cancel_pending_snoozes(transport.sent[0].delivery.id, clock.now())
+        == 1
+    )
     clock.advance(timedelta(minutes=20))
     await engine.tick()
     assert (await engine.drain()).sent == 0
@@ -270,6 +281,36 @@ async def test_cancelling_snoozes_leaves_the_next_scheduled_reminder(database: D
     await engine.tick()
     assert (await engine.drain()).sent == 1
     assert [o.delivery.reason for o in transport.sent] == ["scheduled", "scheduled"]
+
+
+async def test_done_on_yesterdays_reminder_leaves_todays_snooze(database: Database) -> None:
+    """On both backends: Done pressed late on yesterday's reminder cancels the snoozes of that
+    reminder only; today's reminder, snoozed, still comes back."""
+    repos, clock, transport, engine = await first_reminder_sent(database)
+    clock.set(datetime(2026, 3, 2, 16, 5, tzinfo=UTC))
+    yesterday = transport.sent[0].delivery
+    await engine.snooze(yesterday.id, 1)
+    clock.set(datetime(2026, 3, 2, 16, 25, tzinfo=UTC))
+    await engine.tick()
+    assert (await engine.drain()).sent == 1  # its snooze came
+    clock.set(datetime(2026, 3, 3, 16, 0, 5, tzinfo=UTC))
+    await engine.tick()
+    await engine.drain()
+    today = transport.sent[2].delivery
+    await engine.snooze(today.id, 1)
+    await engine.done(yesterday.id, 1)
+    clock.set(datetime(2026, 3, 3, 16, 16, tzinfo=UTC))
+    await engine.tick()
+    assert (await engine.drain()).sent == 1
+    assert transport.sent[3].delivery.snoozed_from == today.id
+    assert [o.delivery.reason for o in transport.sent] == [
+        "scheduled",
+        "snooze",
+        "scheduled",
+        "snooze",
+    ]
+    await engine.done(today.id, 1)
+    assert await repos.reminders.cancel_pending_snoozes(today.id, clock.now()) == 0
 
 
 async def test_done_streak_counts_scheduled_days(engine, clock, transport) -> None:

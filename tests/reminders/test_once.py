@@ -77,9 +77,14 @@ async def test_once_fires_once_and_is_kept_as_done(world: World) -> None:
 
 
 async def test_once_replaces_and_moves_with_the_zone(world: World) -> None:
-    await world.engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    first = await world.engine.remind_once(1, KIND, ON, time(10, 0), BERLIN)
+    world.clock.advance(timedelta(days=3))
     later = await world.engine.remind_once(1, KIND, date(2026, 4, 6), time(9, 0), BERLIN)
     assert later.next_due == datetime(2026, 4, 6, 7, 0, tzinfo=UTC)
+    # Asked for anew: its message names the day of this request, not of the one it replaced.
+    assert first.created_at == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert later.created_at == datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    assert await world.repos.reminders.get_schedule(1, KIND) == later
     [moved] = await world.engine.change_zone(1, "America/New_York")
     assert moved.next_due == later.next_due  # the instant it was set for stays
     world.clock.set(DUE + timedelta(seconds=5))
