@@ -29,6 +29,7 @@ from bot.usecases import (
     MedicineOverview,
     add_medicine,
     answer_medicine_reminder,
+    doses_noted_for,
     log_typed_dose,
     medicines_overview,
     stop_medicine,
@@ -145,6 +146,17 @@ class MedRenderer:
             ),
             colour=COLOUR,
         )
+        noted = await doses_noted_for(self.bot.usecases, outgoing.delivery, schedule)
+        if noted:
+            # Shown, never decided for them: a dose typed early may be this one or another.
+            embed.add_field(
+                name=tr("Already noted"),
+                value=tr(
+                    "With `/meds taken`: {doses}. Tap **Taken** only for a dose not noted yet.",
+                    doses=", ".join(dose_clock(dose, tr) for dose in noted),
+                ),
+                inline=False,
+            )
         add_delivery_notes(embed, outgoing, schedule, tr)
         embed.set_footer(text=tr("/meds stop ends these reminders; /meds list shows your doses."))
         return RenderedMessage(

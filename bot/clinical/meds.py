@@ -210,6 +210,22 @@ def typed_dose_at(time_text: str | None, now: datetime, zone_name: str) -> datet
     )
 
 
+def noted_since(times: Iterable[time], slot: datetime, zone_name: str) -> datetime:
+    """Where doses noted early for a reminder at `slot` begin: the medicine's previous reminder
+    time before it (another of its times that day, or the day before), at most LAST_EVENING
+    earlier. A dose typed in between was taken for this reminder or in its place, and the
+    reminder shows it, so one tablet is not tapped Taken a second time."""
+    zone = load_zone(zone_name)
+    day = local_date_of(slot, zone)
+    earlier = [
+        at
+        for clock in times
+        for back in (0, 1)
+        if (at := local_instant(day - timedelta(days=back), clock, zone)) < slot
+    ]
+    return max([*earlier, slot - LAST_EVENING])
+
+
 def log_dose(
     typed_name: str,
     time_text: str | None,

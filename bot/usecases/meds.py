@@ -14,6 +14,7 @@ from bot.clinical.meds import (
     build_medicine,
     find_medicine,
     medicine_key,
+    noted_since,
     typed_dose_at,
 )
 from bot.db.meds import DoseRecord, Medicine, medicine_of_kind
@@ -234,6 +235,27 @@ async def answer_medicine_reminder(
         # A snooze still queued would only come back with "Already noted" buttons.
         await ctx.engine.reminders.cancel_pending_snoozes(first.id, now)
     return DoseAnswer(record, new)
+
+
+async def doses_noted_for(ctx: Context, delivery: Delivery, schedule: Schedule) -> list[DoseRecord]:
+    """Doses of a reminder's medicine typed with /meds taken since the medicine's previous
+    reminder time (reads only): the reminder shows them, so that a tablet already noted is not
+    tapped Taken a second time. Doses that answered another reminder are that one's."""
+    medicine_id = medicine_of_kind(schedule.kind)
+    if medicine_id is None:
+        return []
+    medicine = await ctx.repos.meds.get(schedule.user_id, medicine_id)
+    if medicine is None:
+        return []
+    first = await _first_of_chain(ctx, delivery)
+    since = noted_since(medicine.times, first.due_at, schedule.timezone)
+    return [
+        dose
+        for dose in await ctx.repos.meds.answers(schedule.user_id, since)
+        if dose.medicine_id == medicine_id
+        and dose.source == "typed"
+        and dose.delivery_id in (None, first.id)
+    ]
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@ instants with their zone."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.clinical.meds import (
+    LAST_EVENING,
     MAX_MEDICINES,
     DoseEvent,
     build_medicine,
@@ -17,12 +18,14 @@ from bot.clinical.meds import (
     find_medicine,
     log_dose,
     medicine_key,
+    noted_since,
     parse_medicine_name,
     parse_medicine_times,
     typed_dose_at,
 )
 from bot.errors import UserError
-from bot.scheduling.recurrence import Weekdays
+from bot.scheduling.recurrence import Weekdays, load_zone, local_date_of
+from bot.sleep.times import local_instant
 from tests.friendly import parsed_or_refused
 
 NOW = datetime(2026, 6, 10, 22, 10, tzinfo=UTC)  # 00:10 on 11 June in Berlin
@@ -171,3 +174,47 @@ def test_any_name_is_a_name_or_a_friendly_error(text: str) -> None:
         return
     assert 1 <= len(name) <= 60 and name == name.strip() and "\n" not in name
     assert medicine_key(name) == medicine_key(f"  {name.upper()} ") or not name.isascii()
+
+
+# --- Doses noted early: what a reminder shows as already noted -------------------------------
+
+
+def test_noted_since_the_medicines_previous_time() -> None:
+    morning = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
+    # Twice a day: since last evening's 20:00.
+    assert noted_since([time(8), time(20)], morning, "Europe/Berlin") == datetime(
+        2026, 3, 2, 19, 0, tzinfo=UTC
+    )
+    # Once a day: the day before is too long ago; at most LAST_EVENING (12 h) back.
+    assert noted_since([time(8)], morning, "Europe/Berlin") == morning - LAST_EVENING
+    # Three times a day: since 12:00 for the 18:00 reminder.
+    evening = datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
+    assert noted_since([time(8), time(12), time(18)], evening, "Europe/Berlin") == datetime(
+        2026, 3, 3, 11, 0, tzinfo=UTC
+    )
+
+
+def test_noted_since_across_the_spring_change() -> None:
+    # 29 March 2026, Berlin: the night is an hour shorter; last evening's 20:00 is 11 h back.
+    slot = datetime(2026, 3, 29, 6, 0, tzinfo=UTC)  # 08:00 CEST
+    since = noted_since([time(8), time(20)], slot, "Europe/Berlin")
+    assert since == datetime(2026, 3, 28, 19, 0, tzinfo=UTC)  # 20:00 CET
+
+
+@given(
+    st.lists(st.times().map(lambda t: t.replace(second=0, microsecond=0)), min_size=1, max_size=4),
+    st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+    st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"]),
+)
+def test_noted_since_is_before_the_slot_and_no_other_time_lies_between(
+    times: list[time], naive_slot: datetime, zone_name: str
+) -> None:
+    slot = naive_slot.replace(tzinfo=UTC)
+    since = noted_since(times, slot, zone_name)
+    assert slot - LAST_EVENING <= since < slot
+    zone = load_zone(zone_name)
+    for clock in times:
+        for back in range(3):
+            day = local_date_of(slot, zone) - timedelta(days=back)
+            at = local_instant(day, clock, zone)
+            assert not since < at < slot

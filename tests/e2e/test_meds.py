@@ -263,6 +263,37 @@ async def test_a_typed_dose_answers_the_reminder_it_follows(
     assert len(await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)) == 2
 
 
+async def test_a_dose_typed_before_the_reminder_is_shown_on_it(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    # She took the 17:30 tablet at 17:00 and typed it; the 17:30 reminder came anyway. It says
+    # what is noted, so the same tablet is not tapped Taken again and counted twice.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await add_iron(emu, alice)
+    clock.set(DUE - timedelta(minutes=30))
+    await run(emu, alice, "meds taken", name="iron")
+    dm = await reminder(emu, bot, clock, alice)
+    [noted] = [f for f in dm.embeds[0]["fields"] if f["name"] == "Already noted"]
+    assert noted["value"] == (
+        "With `/meds taken`: Mon 2 Mar 17:00. Tap **Taken** only for a dose not noted yet."
+    )
+    assert set(buttons(dm)) == {"Taken", "Skipped", "Snooze 15 min"}  # shown, not decided
+
+
+async def test_a_reminder_shows_no_dose_of_another_time_or_medicine(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    for name, times in [("Iron tablet", "8:00, 17:30"), ("Pramipexol", "21:00")]:
+        await run(emu, alice, "meds add", name=name, times=times)
+    clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # 16:00: after the 08:00 time
+    await run(emu, alice, "meds taken", name="pramipexol")  # another medicine
+    await run(emu, alice, "meds taken", name="iron", time="7:50")  # before the 08:00 time
+    dm = await reminder(emu, bot, clock, alice)
+    assert dm.embeds[0]["title"] == "Reminder: Iron tablet"
+    assert [f["name"] for f in dm.embeds[0].get("fields", [])] == []
+
+
 async def test_last_evenings_dose_can_be_logged_after_midnight(
     emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
 ) -> None:
