@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from time import perf_counter
 
 from bot.clock import Clock
@@ -32,7 +32,7 @@ from bot.db.reminders import (
 )
 from bot.db.users import UserRepository
 from bot.errors import UserError
-from bot.i18n.speech import ENGLISH_SPEAKER, N_, Said, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Moment, Said, Speaker
 from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
 from bot.reminders.transport import (
     LeaseLost,
@@ -60,6 +60,10 @@ PAUSE_STOPPED = "stopped"
 # Pauses that last until someone acts (no due time at all), shown in the feature's status.
 LASTING_PAUSES = frozenset({PAUSE_DM_CLOSED, PAUSE_CHANNEL_UNAVAILABLE, PAUSE_UNREADABLE})
 SNOOZE = timedelta(minutes=15)
+# A reminder older than this is not snoozed: its snooze would come as a second reminder on a
+# later day (yesterday's "take your 20:00 tablet" at 16:15 today, then today's at 20:00). A
+# late-evening one snoozed just after midnight is still within it.
+SNOOZABLE_FOR = timedelta(hours=12)
 # What /stretch status looks at: the last delivery that is not pending among this many, and skips
 # in this window.
 STATUS_RECENT = 20
@@ -147,6 +151,28 @@ def whole_seconds(instant: datetime) -> datetime:
 def family_of(kind: str) -> str:
     """ "med:12:0" -> "med:": the family a feature registers for kinds made per item."""
     return kind[: kind.index(":") + 1]
+
+
+def too_old_to_snooze(original: Delivery, schedule: Schedule) -> UserError:
+    """The refusal of a snooze on a reminder older than SNOOZABLE_FOR, naming it and the next."""
+    try:
+        zone: tzinfo = recurrence.load_zone(schedule.timezone)
+    except (ValueError, KeyError):  # an unreadable zone: said in UTC
+        zone = UTC
+    was = Moment(original.due_at.astimezone(zone))
+    if schedule.next_due is None:
+        return UserError(
+            N_("That reminder was for {was}, too long ago to snooze. Nothing was changed."),
+            was=was,
+        )
+    return UserError(
+        N_(
+            "That reminder was for {was}, too long ago to snooze. Nothing was changed; the next "
+            "one comes {next}."
+        ),
+        was=was,
+        next=Moment(schedule.next_due.astimezone(zone)),
+    )
 
 
 def is_once(days_mask: int) -> bool:
@@ -634,6 +660,8 @@ class ReminderEngine:
         if schedule is None or schedule.pause_reason == PAUSE_STOPPED:
             raise UserError(N_("That reminder was stopped, so there is nothing to snooze."))
         now = self.now()
+        if now - original.due_at > SNOOZABLE_FOR:
+            raise too_old_to_snooze(original, schedule)
         snoozed = await self.reminders.add_delivery(
             schedule, now + SNOOZE, "snooze", now, snoozed_from=original.id
         )

@@ -230,6 +230,27 @@ async def test_late_deliveries_are_labelled_and_stale_ones_skipped(
     assert status.next_reminders[0] == datetime(2026, 3, 4, 16, 0, tzinfo=UTC)
 
 
+async def test_a_reminder_older_than_half_a_day_is_not_snoozed(engine, clock, transport) -> None:
+    # Snoozed the next afternoon, yesterday's reminder would come as a second one today (for a
+    # medicine: yesterday's tablet at 16:15, then today's at 17:00).
+    await claimed_at_first_due(engine, clock)
+    await engine.drain()
+    [yesterdays] = [o.delivery for o in transport.sent]
+    clock.set(yesterdays.due_at + timedelta(hours=12, minutes=1))
+    with pytest.raises(UserError) as refused:
+        await engine.snooze(yesterdays.id, 1)
+    assert refused.value.message == (
+        "That reminder was for Mon 17:00, too long ago to snooze. Nothing was changed; the next "
+        "one comes Tue 17:00."
+    )
+    await engine.tick()
+    assert (await engine.drain()).sent == 0  # nothing queued by the refused press
+    # Within half a day (a late-evening reminder snoozed just after midnight) it still works.
+    clock.set(yesterdays.due_at + timedelta(hours=11, minutes=59))
+    snoozed = await engine.snooze(yesterdays.id, 1)
+    assert snoozed.due_at == clock.now() + timedelta(minutes=15)
+
+
 async def test_snooze_adds_one_delivery_without_moving_the_schedule(
     engine, clock, transport, repos
 ) -> None:
