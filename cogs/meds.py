@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal
 import discord
 from discord import app_commands
 
+from bot import usecases
 from bot.client import RlsBot
 from bot.db.meds import MED_KIND_PREFIX, DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import format_local_time
@@ -25,15 +26,7 @@ from bot.interactions import send_reply, translator_for
 from bot.reminders.engine import PAUSE_DM_CLOSED, ReminderKind
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import load_zone
-from bot.usecases import (
-    MedicineOverview,
-    add_medicine,
-    answer_medicine_reminder,
-    doses_noted_for,
-    log_typed_dose,
-    medicines_overview,
-    stop_medicine,
-)
+from bot.usecases import MedicineOverview
 from cogs._cog import BotCog
 from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
 
@@ -75,7 +68,7 @@ class MedReminderButton(
         bot: RlsBot = interaction.client
         tr = translator_for(interaction)
         answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
-        result = await answer_medicine_reminder(
+        result = await usecases.answer_medicine_reminder(
             bot.usecases, interaction.user.id, self.delivery_id, answer
         )
         if not result.new:
@@ -146,7 +139,7 @@ class MedRenderer:
             ),
             colour=COLOUR,
         )
-        noted = await doses_noted_for(self.bot.usecases, outgoing.delivery, schedule)
+        noted = await usecases.doses_noted_for(self.bot.usecases, outgoing.delivery, schedule)
         if noted:
             # Shown, never decided for them: a dose typed early may be this one or another.
             embed.add_field(
@@ -243,7 +236,9 @@ class MedsCog(BotCog):
         days: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         tr = translator_for(interaction)
-        added = await add_medicine(self.bot.usecases, interaction.user.id, name, times, days)
+        added = await usecases.add_medicine(
+            self.bot.usecases, interaction.user.id, name, times, days
+        )
         m = added.medicine
         zone = added.schedules[0].timezone
         text = tr(
@@ -269,14 +264,14 @@ class MedsCog(BotCog):
         name: app_commands.Range[str, 1, 200],
         time: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
-        record = await log_typed_dose(self.bot.usecases, interaction.user.id, name, time)
+        record = await usecases.log_typed_dose(self.bot.usecases, interaction.user.id, name, time)
         tr = translator_for(interaction)
         await send_reply(interaction, tr("Noted. {answer}", answer=answered(record, md, tr)))
 
     @group.command(name="list", description="Your medicines, their reminders and recent doses.")
     async def list_(self, interaction: discord.Interaction[RlsBot]) -> None:
         tr = translator_for(interaction)
-        overview = await medicines_overview(self.bot.usecases, interaction.user.id)
+        overview = await usecases.medicines_overview(self.bot.usecases, interaction.user.id)
         if not overview:
             await send_reply(
                 interaction,
@@ -297,7 +292,7 @@ class MedsCog(BotCog):
         name: app_commands.Range[str, 1, 200],
     ) -> None:
         tr = translator_for(interaction)
-        medicine = await stop_medicine(self.bot.usecases, interaction.user.id, name)
+        medicine = await usecases.stop_medicine(self.bot.usecases, interaction.user.id, name)
         await send_reply(
             interaction,
             tr(
