@@ -19,7 +19,7 @@ from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase
 from bot.interactions import FormModal, OnePress, OwnedView
 from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label
-from bot.sleep.form import MAX_NOTE, NightForm
+from bot.sleep.form import MAX_NOTE, NightForm, check_night, parse_night
 
 if TYPE_CHECKING:
     from cogs.sleep import SleepService
@@ -301,6 +301,48 @@ class TimesModal(FlowModal):
         # Save, near where they can be changed: here they would hold this form in a loop.
         self.flow.build(times_only(form))
         await self.answer(interaction, self.flow.details_prompt(), view=DetailsView(self.flow))
+
+
+class NightModal(FormModal):
+    """/sleep log's night, asked again when the typed one could not be read or has not happened
+    yet, holding everything else typed: a valid night carries on as /sleep log would (save, ask,
+    or offer the check-in for a problem in the rest)."""
+
+    def __init__(
+        self,
+        service: SleepService,
+        owner_id: int,
+        zone: str,
+        form: NightForm,
+        typed: str | None,
+        tr: Speaker,
+    ) -> None:
+        self.service, self.zone, self.form = service, zone, form
+        super().__init__(
+            owner_id, title=tr("Which night?"), custom_id=f"rls:sleep:lognight:{owner_id}"
+        )
+        self.night: discord.ui.TextInput[NightModal] = discord.ui.TextInput(
+            label=tr("The morning it ended (blank: today)"),
+            custom_id="night",
+            default=typed,
+            placeholder=tr("today, yesterday or 2026-03-03"),
+            required=False,
+            max_length=24,
+        )
+        self.add_item(self.night)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        today = self.service.today(self.zone)
+        night = check_night(parse_night(self.night.value, today), today)
+        try:
+            entry = self.service.build(self.owner_id, self.zone, night, self.form)
+        except UserError as problem:
+            await self.service.offer_checkin(
+                interaction, self.zone, night, self.form, problem, answer=self.answer
+            )
+            return
+        retry, self.retry = self.retry, None
+        await self.service.save_or_ask(interaction, entry, leaving=retry)
 
 
 def parse_minutes(text: str) -> int | None:

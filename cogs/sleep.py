@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import discord
 from discord import app_commands
@@ -78,7 +79,7 @@ from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
 from cogs._reminder_message import InOwnersLanguage, add_delivery_notes
-from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
+from cogs._sleep_checkin import CheckinFlow, NightModal, TimesModal, night_id
 from cogs._zone import profile_zone
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,18 @@ NEED_ZONE = N_(
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
 OFF_WORDS = frozenset({"off", "stop", "none", "aus", "stopp", "keine"})
+
+
+class Answer(Protocol):
+    """How a problem is answered: a new reply, or (a reopened form) in place of its message."""
+
+    def __call__(
+        self,
+        interaction: discord.Interaction[Any],
+        content: str,
+        *,
+        view: discord.ui.View | None = None,
+    ) -> Awaitable[None]: ...
 
 
 def _days(days: int) -> Phrase:
@@ -193,20 +206,45 @@ class SleepService:
         night: date,
         form: NightForm,
         problem: UserError,
+        *,
+        answer: Answer = send_reply,
     ) -> None:
         """/sleep log's answer to a problem in what was typed: the problem, and **Fix it**, which
         opens the check-in holding every answer typed (a slash command's options are gone once
-        sent, and a long note typed on a phone at 3 am must not be typed twice)."""
+        sent, and a long note typed on a phone at 3 am must not be typed twice). `answer`
+        replies (a form reopened from a Fix it message answers in its place)."""
         tr = translator_for(interaction)
         flow = CheckinFlow(self, interaction.user.id, zone, night, form, editing=False, tr=tr)
         hint = tr(
             "Nothing is saved yet. **{fix_it}** opens the check-in holding everything you typed.",
             fix_it=tr(FIX_IT),
         )
-        await send_reply(
+        await answer(
             interaction,
             f"{said(interaction, problem)}\n-# {hint}",
             view=RetryView(TimesModal(flow), tr),
+        )
+
+    async def offer_night(
+        self,
+        interaction: discord.Interaction[Any],
+        zone: str,
+        form: NightForm,
+        typed: str | None,
+        problem: UserError,
+    ) -> None:
+        """/sleep log's answer to a night it cannot date, or one still ahead: the problem, and
+        **Fix it**, which asks for the night again holding everything else typed (the check-in
+        belongs to one night, so it cannot open before the night is known)."""
+        tr = translator_for(interaction)
+        modal = NightModal(self, interaction.user.id, zone, form, typed, tr)
+        hint = tr(
+            "Nothing is saved yet. **{fix_it}** asks for the night again and keeps everything "
+            "else you typed.",
+            fix_it=tr(FIX_IT),
+        )
+        await send_reply(
+            interaction, f"{said(interaction, problem)}\n-# {hint}", view=RetryView(modal, tr)
         )
 
     async def logged_entry(self, user_id: int, zone: str, text: str) -> SleepEntry:
@@ -601,7 +639,11 @@ class SleepCog(BotCog):
             rest_min=rest,
         )
         today = self.service.today(zone)
-        the_night = check_night(parse_night(night, today), today)
+        try:
+            the_night = check_night(parse_night(night, today), today)
+        except UserError as problem:
+            await self.service.offer_night(interaction, zone, form, night, problem)
+            return
         try:
             entry = self.service.build(interaction.user.id, zone, the_night, form)
         except UserError as problem:

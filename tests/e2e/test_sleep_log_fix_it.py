@@ -2,10 +2,11 @@
 opens the check-in holding every answer typed, so a long note typed on a phone at 3 am is not
 typed twice (a slash command's options are gone once it is sent). Every way through it: a time
 fixed at once, a time still wrong, an answer only a later step shows, a night already logged, a
-stranger's press, and the mistakes that name no night to open."""
+stranger's press, and a night that cannot be dated or is still ahead."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.client import RlsBot
@@ -133,14 +134,70 @@ async def test_only_its_owner_can_press_fix_it(emu: DiscordEmulator, bot: RlsBot
     assert mine.type == 9 and typed(mine)["wake"] == "7:7:00"
 
 
-async def test_a_night_that_cannot_be_dated_is_a_plain_problem(
+def night_fix_it(user: EmuUser) -> str:
+    return f"rls:sleep:lognight:{user.id}:retry"
+
+
+async def test_a_night_still_ahead_asks_for_the_night_again_holding_everything_typed(
     emu: DiscordEmulator, bot: RlsBot
 ) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
-    for night, says in [("someday", "couldn't read"), ("2026-03-09", "hasn't happened yet")]:
-        problem = await log(emu, alice, TYPED | {"night": night})
-        assert problem.ephemeral and says in problem.content, problem.content
-        assert problem.components == [] and "Fix it" not in problem.content
+    problem = await log(emu, alice, TYPED | {"wake": "7:00", "night": "2026-03-09"})
+    assert problem.ephemeral and "hasn't happened yet" in problem.content, problem.content
+    assert "**Fix it** asks for the night again and keeps everything else" in problem.content
+    opened = await emu.click(alice, problem, night_fix_it(alice))
+    form = await opened.response()
+    assert form.type == 9 and typed(form) == {"night": "2026-03-09"}
+    done = await (await emu.submit_modal(alice, opened, {"night": "yesterday"})).response()
+    # The answer takes the problem's place, and the night is saved with every answer typed.
+    assert done.type == 7 and done.message is problem.message
+    assert done.content.startswith("Saved."), done.content
+    entry = await bot.repos.diary.get(alice.id, TODAY - timedelta(days=1))
+    assert entry is not None and entry.note == TYPED["note"] and entry.severity == 6
+    assert entry.tags == {"caffeine", "late_meal"} and entry.body_regions == {"legs", "arms"}
+
+
+async def test_a_night_that_cannot_be_read_keeps_its_fix_it_until_it_can(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    problem = await log(emu, alice, TYPED | {"night": "someday"})
+    assert "couldn't read" in problem.content and "Fix it" in problem.content
+    opened = await emu.click(alice, problem, night_fix_it(alice))
+    await opened.response()
+    again = await (await emu.submit_modal(alice, opened, {"night": "somday"})).response()
+    assert again.message is problem.message and "somday" in again.content
+    reopened = await emu.click(alice, problem, night_fix_it(alice))
+    assert typed(await reopened.response()) == {"night": "somday"}
+    # Blank is today; the time slip typed with it comes next, with the check-in's Fix it.
+    times = await (await emu.submit_modal(alice, reopened, {"night": ""})).response()
+    assert times.message is problem.message and "“7:7:00”" in times.content
+    assert "opens the check-in holding everything you typed" in times.content
+    checkin = await emu.click(alice, times, fix_it(alice))
+    assert typed(await checkin.response())["wake"] == "7:7:00"
+    page = await (await emu.submit_modal(alice, checkin, {"wake": "7:00"})).response()
+    await (await emu.click(alice, page, cid("save", alice))).response()
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.note == TYPED["note"] and entry.quality == 2
+
+
+async def test_a_night_fixed_onto_a_logged_one_asks_before_replacing(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    await log(emu, alice, {"bed": "22:00", "wake": "6:00"})
+    problem = await log(emu, alice, TYPED | {"wake": "7:00", "night": "tomorrow"})
+    opened = await emu.click(alice, problem, night_fix_it(alice))
+    await opened.response()
+    asked = await (await emu.submit_modal(alice, opened, {"night": "today"})).response()
+    assert "You already logged this night" in asked.content, asked.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.note is None  # the logged night, until Replace
+    replace = f"rls:sleep:replace:{alice.id}:20260302"
+    replaced = await (await emu.click(alice, asked, replace)).response()
+    assert replaced.content.startswith("Updated."), replaced.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.note == TYPED["note"]
 
 
 async def test_the_offer_is_in_the_persons_language(emu: DiscordEmulator, bot: RlsBot) -> None:
