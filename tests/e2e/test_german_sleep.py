@@ -244,6 +244,20 @@ async def test_stats_watch_still_needs_nights_in_german(emu: DiscordEmulator, bo
     assert "**Gedehnt** (3 gegenüber 3 Nächten)" in fields["Nächte mit gegenüber ohne Stichwort"]
 
 
+async def test_the_history_chart_caption_in_german_has_one_full_stop(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    anna = await anna_with_zone(emu, bot)
+    await seed(bot, anna, nights=3)
+    clock.set(datetime(2026, 4, 1, 11, 0, tzinfo=UTC))
+    reply = await (await emu.slash(anna, "sleep history", {"days": 60})).followup()
+    # German abbreviates the month ("1. Apr."): a sentence ending on the date read "Apr..".
+    assert reply.content == (
+        "3 Nächte vom So., 1. Feb. bis Mi., 1. Apr.; gestrichelte Linie: der übliche "
+        "Zielwert von 85 % Schlafeffizienz."
+    ), reply.content
+
+
 async def test_edit_and_delete_in_german(emu: DiscordEmulator, bot: RlsBot) -> None:
     anna = await anna_with_zone(emu, bot)
     await seed(bot, anna, nights=1)
