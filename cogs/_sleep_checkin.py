@@ -40,10 +40,6 @@ def _options(values: list[tuple[str, str]], current: object) -> list[discord.Sel
 Options = list[tuple[str, str]]
 
 
-def _duration(minutes: int) -> str:
-    return f"{minutes // 60}h{minutes % 60:02d}"
-
-
 def _grid(usual: Iterable[int], answered: int | None) -> list[int]:
     """A menu's usual numbers plus the night's answer when it is none of them (typed in
     `/sleep log`), so that the menu shows it picked rather than nothing, as if unanswered."""
@@ -51,10 +47,12 @@ def _grid(usual: Iterable[int], answered: int | None) -> list[int]:
 
 
 def _minutes_label(minutes: int, short: str, long: str, tr: Speaker) -> str:
-    """Under an hour in minutes ("20 min"), from an hour on as hours and minutes ("1h30")."""
+    """Under an hour in minutes ("20 min"), from an hour on as hours and minutes ("1h30"; in
+    German as the diary says them elsewhere, "1 Std. 30 Min.")."""
     if minutes < 60:
         return tr(short, minutes=minutes)
-    return tr(long, duration=_duration(minutes))
+    hours = tr("{hours}h{minutes}", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+    return tr(long, duration=hours)
 
 
 def awakenings_options(tr: Speaker, answered: int | None = None) -> Options:
