@@ -200,6 +200,60 @@ async def test_a_night_fixed_onto_a_logged_one_asks_before_replacing(
     assert entry is not None and entry.note == TYPED["note"]
 
 
+def zone_fix_it(user: EmuUser) -> str:
+    return f"rls:sleep:logzone:{user.id}:retry"
+
+
+async def test_a_first_log_without_a_timezone_asks_for_it_holding_everything_typed(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = emu.add_user("alice")  # no timezone yet: her first /sleep log
+    problem = await log(emu, alice, TYPED)
+    assert problem.ephemeral and "I need your timezone first" in problem.content
+    assert "**Fix it** asks for your city and keeps everything you typed" in problem.content
+    opened = await emu.click(alice, problem, zone_fix_it(alice))
+    form = await opened.response()
+    assert form.type == 9 and typed(form) == {"zone": ""}
+    unknown = await (await emu.submit_modal(alice, opened, {"zone": "Atlantis"})).response()
+    assert unknown.message is problem.message and "Atlantis" in unknown.content
+    reopened = await emu.click(alice, problem, zone_fix_it(alice))
+    assert typed(await reopened.response()) == {"zone": "Atlantis"}
+    # The zone is saved as /timezone set would; then the wake typo comes with the check-in.
+    times = await (await emu.submit_modal(alice, reopened, {"zone": "Berlin"})).response()
+    assert times.message is problem.message
+    assert times.content.startswith(
+        "Your timezone is now **Berlin → Europe/Berlin** (it's 13:00 there).\n"
+    ), times.content
+    assert "“7:7:00”" in times.content
+    profile = await bot.repos.users.get(alice.id)
+    assert profile is not None and profile.timezone == "Europe/Berlin"
+    checkin = await emu.click(alice, times, fix_it(alice))
+    await checkin.response()
+    page = await (await emu.submit_modal(alice, checkin, {"wake": "7:00"})).response()
+    saved = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert saved.content.startswith("Saved."), saved.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.note == TYPED["note"] and entry.timezone == "Europe/Berlin"
+
+
+async def test_a_first_log_without_mistakes_is_saved_once_the_city_is_given(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = emu.add_user("alice")
+    alice.locale = "de"
+    problem = await log(emu, alice, TYPED | {"wake": "7:00"})
+    assert problem.content.startswith("Ich brauche zuerst deine Zeitzone")
+    assert "**Korrigieren** fragt nach deiner Stadt" in problem.content
+    opened = await emu.click(alice, problem, zone_fix_it(alice))
+    assert (await opened.response()).title == "Deine Zeitzone"
+    done = await (await emu.submit_modal(alice, opened, {"zone": "Wien"})).response()
+    assert done.message is problem.message and done.components == []
+    assert done.content.startswith("Deine Zeitzone ist jetzt **Wien → Europe/Vienna**")
+    assert "\nGespeichert. " in done.content
+    entry = await bot.repos.diary.get(alice.id, TODAY)
+    assert entry is not None and entry.note == TYPED["note"] and entry.severity == 6
+
+
 async def test_the_offer_is_in_the_persons_language(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     alice.locale = "de"
