@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.client import RlsBot
 from bot.emulator import DiscordEmulator, EmuUser
-from bot.emulator.interactions import EmuCallback
+from bot.emulator.interactions import EmuCallback, EmuInteraction
+from bot.sleep.entry import SleepEntry
 from tests.e2e.test_labs import with_zone
 from tests.e2e.test_sleep import TODAY
 from tests.e2e.test_sleep_checkin import BLANK_TIMES, cid, turn, typed
@@ -35,6 +36,18 @@ def fix_it(user: EmuUser) -> str:
 
 async def log(emu: DiscordEmulator, user: EmuUser, options: dict[str, Any]) -> EmuCallback:
     return await (await emu.slash(user, "sleep log", options)).response()
+
+
+async def saved_with_wake(
+    emu: DiscordEmulator, bot: RlsBot, user: EmuUser, opened: EmuInteraction, wake: str
+) -> SleepEntry:
+    """The check-in's times form `opened`, sent with `wake`, then Save: the night stored."""
+    page = await (await emu.submit_modal(user, opened, {"wake": wake})).response()
+    saved = await (await emu.click(user, page, cid("save", user))).response()
+    assert saved.content.startswith("Saved."), saved.content
+    entry = await bot.repos.diary.get(user.id, TODAY)
+    assert entry is not None
+    return entry
 
 
 async def test_a_time_typo_opens_the_checkin_holding_everything_typed(
@@ -73,10 +86,8 @@ async def test_a_time_still_wrong_keeps_the_fix_it_button_and_the_answers(
     assert again.message is problem.message and "77:00" in again.content
     reopened = await emu.click(alice, problem, fix_it(alice))
     assert typed(await reopened.response())["wake"] == "77:00"
-    page = await (await emu.submit_modal(alice, reopened, {"wake": "6:50"})).response()
-    await (await emu.click(alice, page, cid("save", alice))).response()
-    entry = await bot.repos.diary.get(alice.id, TODAY)
-    assert entry is not None and entry.note == TYPED["note"] and entry.severity == 6
+    entry = await saved_with_wake(emu, bot, alice, reopened, "6:50")
+    assert entry.note == TYPED["note"] and entry.severity == 6
 
 
 async def test_a_tag_typo_is_fixed_where_the_checkin_holds_own_tags(
@@ -175,10 +186,8 @@ async def test_a_night_that_cannot_be_read_keeps_its_fix_it_until_it_can(
     assert "opens the check-in holding everything you typed" in times.content
     checkin = await emu.click(alice, times, fix_it(alice))
     assert typed(await checkin.response())["wake"] == "7:7:00"
-    page = await (await emu.submit_modal(alice, checkin, {"wake": "7:00"})).response()
-    await (await emu.click(alice, page, cid("save", alice))).response()
-    entry = await bot.repos.diary.get(alice.id, TODAY)
-    assert entry is not None and entry.note == TYPED["note"] and entry.quality == 2
+    entry = await saved_with_wake(emu, bot, alice, checkin, "7:00")
+    assert entry.note == TYPED["note"] and entry.quality == 2
 
 
 async def test_a_night_fixed_onto_a_logged_one_asks_before_replacing(
@@ -229,11 +238,8 @@ async def test_a_first_log_without_a_timezone_asks_for_it_holding_everything_typ
     assert profile is not None and profile.timezone == "Europe/Berlin"
     checkin = await emu.click(alice, times, fix_it(alice))
     await checkin.response()
-    page = await (await emu.submit_modal(alice, checkin, {"wake": "7:00"})).response()
-    saved = await (await emu.click(alice, page, cid("save", alice))).response()
-    assert saved.content.startswith("Saved."), saved.content
-    entry = await bot.repos.diary.get(alice.id, TODAY)
-    assert entry is not None and entry.note == TYPED["note"] and entry.timezone == "Europe/Berlin"
+    entry = await saved_with_wake(emu, bot, alice, checkin, "7:00")
+    assert entry.note == TYPED["note"] and entry.timezone == "Europe/Berlin"
 
 
 async def test_a_first_log_without_mistakes_is_saved_once_the_city_is_given(
