@@ -268,3 +268,19 @@ async def test_the_offer_is_in_the_persons_language(emu: DiscordEmulator, bot: R
     assert "Noch ist nichts gespeichert. **Korrigieren** öffnet den Check-in" in problem.content
     [button] = [c for row in problem.components for c in row["components"]]
     assert button["label"] == "Korrigieren"
+
+
+async def test_where_typed_answers_are_is_said_in_german(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = await with_zone(bot, emu.add_user("alice"))
+    alice.locale = "de"
+    problem = await log(emu, alice, TYPED | {"wake": "7:00", "tags": "Kofein, Sport"})
+    opened = await emu.click(alice, problem, fix_it(alice))
+    await opened.response()
+    page = await (await emu.submit_modal(alice, opened, {})).response()
+    refused = await (await emu.click(alice, page, cid("save", alice))).response()
+    assert "„kofein“ ist keines der üblichen Stichwörter: Meintest du Koffein?" in refused.content
+    # A sentence that says which page, and what is under the button (it read as one run-on).
+    assert (
+        "Ändern kannst du das auf der Seite **Weiter: RLS & Stichwörter**: Unter **Notiz "
+        "hinzufügen …** stehen der Beginn der Beschwerden und deine eigenen Stichwörter"
+    ) in refused.content
