@@ -38,6 +38,28 @@ async def log(emu: DiscordEmulator, user: EmuUser, options: dict[str, Any]) -> E
     return await (await emu.slash(user, "sleep log", options)).response()
 
 
+async def in_its_place(
+    emu: DiscordEmulator,
+    user: EmuUser,
+    form: EmuInteraction,
+    values: dict[str, str],
+    problem: EmuCallback,
+) -> EmuCallback:
+    """`form` sent with `values`: its answer takes the place of the `problem` message (one
+    message per attempt, not a new one each)."""
+    answer = await (await emu.submit_modal(user, form, values)).response()
+    assert answer.type == 7 and answer.message is problem.message, answer.content
+    return answer
+
+
+async def reopened(
+    emu: DiscordEmulator, user: EmuUser, message: EmuCallback, custom_id: str
+) -> tuple[EmuInteraction, dict[str, str]]:
+    """The form that `message`'s Fix it (`custom_id`) opens, and what it holds."""
+    opened = await emu.click(user, message, custom_id)
+    return opened, typed(await opened.response())
+
+
 async def saved_with_wake(
     emu: DiscordEmulator, bot: RlsBot, user: EmuUser, opened: EmuInteraction, wake: str
 ) -> SleepEntry:
@@ -48,6 +70,30 @@ async def saved_with_wake(
     entry = await bot.repos.diary.get(user.id, TODAY)
     assert entry is not None
     return entry
+
+
+async def still_wrong(
+    emu: DiscordEmulator, user: EmuUser, problem: EmuCallback, fix: str, values: dict[str, str]
+) -> EmuInteraction:
+    """Fix it (`fix`) on `problem`, sent with `values` that are still wrong: the answer takes
+    the problem's place naming them, and Fix it opens the form again holding them."""
+    opened = await emu.click(user, problem, fix)
+    await opened.response()
+    again = await in_its_place(emu, user, opened, values, problem)
+    assert all(value in again.content for value in values.values()), again.content
+    form, holds = await reopened(emu, user, problem, fix)
+    assert holds.items() >= values.items()
+    return form
+
+
+async def fixed_and_saved(
+    emu: DiscordEmulator, bot: RlsBot, user: EmuUser, message: EmuCallback, held: str, wake: str
+) -> SleepEntry:
+    """Fix it on `message` reopens the check-in's times holding the wake `held`; sent with
+    `wake` instead, then Save: the night stored."""
+    form, holds = await reopened(emu, user, message, fix_it(user))
+    assert holds["wake"] == held
+    return await saved_with_wake(emu, bot, user, form, wake)
 
 
 async def test_a_time_typo_opens_the_checkin_holding_everything_typed(
@@ -61,9 +107,8 @@ async def test_a_time_typo_opens_the_checkin_holding_everything_typed(
     opened = await emu.click(alice, problem, fix_it(alice))
     form = await opened.response()
     assert form.type == 9 and typed(form) == BLANK_TIMES | {"bed": "23:15", "wake": "7:7:00"}
-    page = await (await emu.submit_modal(alice, opened, {"wake": "7:00"})).response()
     # The check-in's next page takes the problem's place: one message, not two.
-    assert page.type == 7 and page.message is problem.message
+    page = await in_its_place(emu, alice, opened, {"wake": "7:00"}, problem)
     saved = await (await emu.click(alice, page, cid("save", alice))).response()
     assert saved.content.startswith("Saved."), saved.content
     entry = await bot.repos.diary.get(alice.id, TODAY)
@@ -80,13 +125,8 @@ async def test_a_time_still_wrong_keeps_the_fix_it_button_and_the_answers(
 ) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     problem = await log(emu, alice, TYPED)
-    opened = await emu.click(alice, problem, fix_it(alice))
-    await opened.response()
-    again = await (await emu.submit_modal(alice, opened, {"wake": "77:00"})).response()
-    assert again.message is problem.message and "77:00" in again.content
-    reopened = await emu.click(alice, problem, fix_it(alice))
-    assert typed(await reopened.response())["wake"] == "77:00"
-    entry = await saved_with_wake(emu, bot, alice, reopened, "6:50")
+    form = await still_wrong(emu, alice, problem, fix_it(alice), {"wake": "77:00"})
+    entry = await saved_with_wake(emu, bot, alice, form, "6:50")
     assert entry.note == TYPED["note"] and entry.severity == 6
 
 
@@ -159,9 +199,8 @@ async def test_a_night_still_ahead_asks_for_the_night_again_holding_everything_t
     opened = await emu.click(alice, problem, night_fix_it(alice))
     form = await opened.response()
     assert form.type == 9 and typed(form) == {"night": "2026-03-09"}
-    done = await (await emu.submit_modal(alice, opened, {"night": "yesterday"})).response()
     # The answer takes the problem's place, and the night is saved with every answer typed.
-    assert done.type == 7 and done.message is problem.message
+    done = await in_its_place(emu, alice, opened, {"night": "yesterday"}, problem)
     assert done.content.startswith("Saved."), done.content
     entry = await bot.repos.diary.get(alice.id, TODAY - timedelta(days=1))
     assert entry is not None and entry.note == TYPED["note"] and entry.severity == 6
@@ -174,19 +213,12 @@ async def test_a_night_that_cannot_be_read_keeps_its_fix_it_until_it_can(
     alice = await with_zone(bot, emu.add_user("alice"))
     problem = await log(emu, alice, TYPED | {"night": "someday"})
     assert "couldn't read" in problem.content and "Fix it" in problem.content
-    opened = await emu.click(alice, problem, night_fix_it(alice))
-    await opened.response()
-    again = await (await emu.submit_modal(alice, opened, {"night": "somday"})).response()
-    assert again.message is problem.message and "somday" in again.content
-    reopened = await emu.click(alice, problem, night_fix_it(alice))
-    assert typed(await reopened.response()) == {"night": "somday"}
+    night_form = await still_wrong(emu, alice, problem, night_fix_it(alice), {"night": "somday"})
     # Blank is today; the time slip typed with it comes next, with the check-in's Fix it.
-    times = await (await emu.submit_modal(alice, reopened, {"night": ""})).response()
-    assert times.message is problem.message and "“7:7:00”" in times.content
+    times = await in_its_place(emu, alice, night_form, {"night": ""}, problem)
+    assert "“7:7:00”" in times.content
     assert "opens the check-in holding everything you typed" in times.content
-    checkin = await emu.click(alice, times, fix_it(alice))
-    assert typed(await checkin.response())["wake"] == "7:7:00"
-    entry = await saved_with_wake(emu, bot, alice, checkin, "7:00")
+    entry = await fixed_and_saved(emu, bot, alice, times, "7:7:00", "7:00")
     assert entry.note == TYPED["note"] and entry.quality == 2
 
 
@@ -220,16 +252,9 @@ async def test_a_first_log_without_a_timezone_asks_for_it_holding_everything_typ
     problem = await log(emu, alice, TYPED)
     assert problem.ephemeral and "I need your timezone first" in problem.content
     assert "**Fix it** asks for your city and keeps everything you typed" in problem.content
-    opened = await emu.click(alice, problem, zone_fix_it(alice))
-    form = await opened.response()
-    assert form.type == 9 and typed(form) == {"zone": ""}
-    unknown = await (await emu.submit_modal(alice, opened, {"zone": "Atlantis"})).response()
-    assert unknown.message is problem.message and "Atlantis" in unknown.content
-    reopened = await emu.click(alice, problem, zone_fix_it(alice))
-    assert typed(await reopened.response()) == {"zone": "Atlantis"}
+    zone_form = await still_wrong(emu, alice, problem, zone_fix_it(alice), {"zone": "Atlantis"})
     # The zone is saved as /timezone set would; then the wake typo comes with the check-in.
-    times = await (await emu.submit_modal(alice, reopened, {"zone": "Berlin"})).response()
-    assert times.message is problem.message
+    times = await in_its_place(emu, alice, zone_form, {"zone": "Berlin"}, problem)
     assert times.content.startswith(
         "Your timezone is now **Berlin → Europe/Berlin** (it's 13:00 there).\n"
     ), times.content
@@ -252,8 +277,8 @@ async def test_a_first_log_without_mistakes_is_saved_once_the_city_is_given(
     assert "**Korrigieren** fragt nach deiner Stadt" in problem.content
     opened = await emu.click(alice, problem, zone_fix_it(alice))
     assert (await opened.response()).title == "Deine Zeitzone"
-    done = await (await emu.submit_modal(alice, opened, {"zone": "Wien"})).response()
-    assert done.message is problem.message and done.components == []
+    done = await in_its_place(emu, alice, opened, {"zone": "Wien"}, problem)
+    assert done.components == []
     assert done.content.startswith("Deine Zeitzone ist jetzt **Wien → Europe/Vienna**")
     assert "\nGespeichert. " in done.content
     entry = await bot.repos.diary.get(alice.id, TODAY)
