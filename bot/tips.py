@@ -390,6 +390,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 # with a different start ("burning"/"bring", "twitching"/"itching") stay apart; plain fuzz.ratio
 # scored those pairs above genuine typos.
 WORD_CUTOFF = 90.0
+# Text words this short match only when typed exactly: one slip in a longer query word lands on
+# them too easily ("eisn", a typo of "Eisen", scored German's "ein" as a full title match).
+EXACT_ONLY = 3
 # A body match is worth a little less than a title match: titles say what the tip is about.
 BODY_FACTOR = 0.8
 BOTH_FACTOR = 0.2
@@ -458,8 +461,13 @@ def _documents(catalog: TipCatalog) -> list[_Document]:
 
 def _closeness(word: str, words: frozenset[str]) -> float:
     """How well ``word`` is matched by the closest word in ``words`` (0 when nothing is close)."""
+    if word in words:
+        return 100.0
     best = process.extractOne(
-        word, words, scorer=JaroWinkler.normalized_similarity, score_cutoff=WORD_CUTOFF / 100
+        word,
+        [w for w in words if len(w) > EXACT_ONLY],
+        scorer=JaroWinkler.normalized_similarity,
+        score_cutoff=WORD_CUTOFF / 100,
     )
     return 100.0 * best[1] if best else 0.0
 

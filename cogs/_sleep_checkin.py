@@ -18,8 +18,10 @@ from bot.errors import UserError
 from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase
 from bot.interactions import FormModal, OnePress, OwnedView
+from bot.scheduling.zones import resolve_zone, said_back
 from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label
-from bot.sleep.form import MAX_NOTE, NightForm
+from bot.sleep.form import MAX_NOTE, NightForm, check_night, parse_night
+from bot.usecases import change_zone
 
 if TYPE_CHECKING:
     from cogs.sleep import SleepService
@@ -40,10 +42,6 @@ def _options(values: list[tuple[str, str]], current: object) -> list[discord.Sel
 Options = list[tuple[str, str]]
 
 
-def _duration(minutes: int) -> str:
-    return f"{minutes // 60}h{minutes % 60:02d}"
-
-
 def _grid(usual: Iterable[int], answered: int | None) -> list[int]:
     """A menu's usual numbers plus the night's answer when it is none of them (typed in
     `/sleep log`), so that the menu shows it picked rather than nothing, as if unanswered."""
@@ -51,10 +49,12 @@ def _grid(usual: Iterable[int], answered: int | None) -> list[int]:
 
 
 def _minutes_label(minutes: int, short: str, long: str, tr: Speaker) -> str:
-    """Under an hour in minutes ("20 min"), from an hour on as hours and minutes ("1h30")."""
+    """Under an hour in minutes ("20 min"), from an hour on as hours and minutes ("1h30"; in
+    German as the diary says them elsewhere, "1 Std. 30 Min.")."""
     if minutes < 60:
         return tr(short, minutes=minutes)
-    return tr(long, duration=_duration(minutes))
+    hours = tr("{hours}h{minutes}", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+    return tr(long, duration=hours)
 
 
 def awakenings_options(tr: Speaker, answered: int | None = None) -> Options:
@@ -301,6 +301,93 @@ class TimesModal(FlowModal):
         # Save, near where they can be changed: here they would hold this form in a loop.
         self.flow.build(times_only(form))
         await self.answer(interaction, self.flow.details_prompt(), view=DetailsView(self.flow))
+
+
+class NightModal(FormModal):
+    """/sleep log's night, asked again when the typed one could not be read or has not happened
+    yet, holding everything else typed: a valid night carries on as /sleep log would (save, ask,
+    or offer the check-in for a problem in the rest)."""
+
+    def __init__(
+        self,
+        service: SleepService,
+        owner_id: int,
+        zone: str,
+        form: NightForm,
+        typed: str | None,
+        tr: Speaker,
+    ) -> None:
+        self.service, self.zone, self.form = service, zone, form
+        super().__init__(
+            owner_id, title=tr("Which night?"), custom_id=f"rls:sleep:lognight:{owner_id}"
+        )
+        self.night: discord.ui.TextInput[NightModal] = discord.ui.TextInput(
+            label=tr("The morning it ended (blank: today)"),
+            custom_id="night",
+            default=typed,
+            placeholder=tr("today, yesterday or 2026-03-03"),
+            required=False,
+            max_length=24,
+        )
+        self.add_item(self.night)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        today = self.service.today(self.zone)
+        check_night(parse_night(self.night.value, today), today)  # else this form again
+        await self.service.log_typed(
+            interaction,
+            self.zone,
+            self.form,
+            self.night.value,
+            answer=self.answer,
+            leaving=self.retry,
+        )
+        self.retry = None
+
+
+class ZoneModal(FormModal):
+    """/sleep log's timezone, asked when the person has none yet, holding everything typed:
+    saved as `/timezone set` would, then the night goes on as /sleep log."""
+
+    def __init__(
+        self,
+        service: SleepService,
+        owner_id: int,
+        form: NightForm,
+        night: str | None,
+        tr: Speaker,
+    ) -> None:
+        self.service, self.form, self.typed_night, self.tr = service, form, night, tr
+        super().__init__(
+            owner_id, title=tr("Your timezone"), custom_id=f"rls:sleep:logzone:{owner_id}"
+        )
+        self.zone: discord.ui.TextInput[ZoneModal] = discord.ui.TextInput(
+            label=tr("Your city or timezone"),
+            custom_id="zone",
+            placeholder=tr("e.g. Berlin or Europe/Berlin"),
+            max_length=64,
+        )
+        self.add_item(self.zone)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        tr, bot = self.tr, self.service.bot
+        zone = resolve_zone(self.zone.value)  # else this form again, as typed
+        await change_zone(bot.usecases, self.owner_id, zone.key)
+        first = tr(
+            "Your timezone is now **{zone}** (it's {time} there).",
+            zone=said_back(self.zone.value, zone),
+            time=tr.time(bot.clock.now().astimezone(zone)),
+        )
+        await self.service.log_typed(
+            interaction,
+            zone.key,
+            self.form,
+            self.typed_night,
+            answer=self.answer,
+            leaving=self.retry,
+            first=first + "\n",
+        )
+        self.retry = None
 
 
 def parse_minutes(text: str) -> int | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import discord
 from discord import app_commands
@@ -79,7 +80,7 @@ from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
 from cogs._reminder_message import InOwnersLanguage, add_delivery_notes
-from cogs._sleep_checkin import CheckinFlow, TimesModal, night_id
+from cogs._sleep_checkin import CheckinFlow, NightModal, TimesModal, ZoneModal, night_id
 from cogs._zone import profile_zone
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,18 @@ NEED_ZONE = N_(
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
 OFF_WORDS = frozenset({"off", "stop", "none", "aus", "stopp", "keine"})
+
+
+class Answer(Protocol):
+    """How a problem is answered: a new reply, or (a reopened form) in place of its message."""
+
+    def __call__(
+        self,
+        interaction: discord.Interaction[Any],
+        content: str,
+        *,
+        view: discord.ui.View | None = None,
+    ) -> Awaitable[None]: ...
 
 
 def _days(days: int) -> Phrase:
@@ -194,21 +207,96 @@ class SleepService:
         night: date,
         form: NightForm,
         problem: UserError,
+        *,
+        answer: Answer = send_reply,
+        first: str = "",
     ) -> None:
         """/sleep log's answer to a problem in what was typed: the problem, and **Fix it**, which
         opens the check-in holding every answer typed (a slash command's options are gone once
-        sent, and a long note typed on a phone at 3 am must not be typed twice)."""
+        sent, and a long note typed on a phone at 3 am must not be typed twice). `answer`
+        replies (a form reopened from a Fix it message answers in its place)."""
         tr = translator_for(interaction)
         flow = CheckinFlow(self, interaction.user.id, zone, night, form, editing=False, tr=tr)
         hint = tr(
             "Nothing is saved yet. **{fix_it}** opens the check-in holding everything you typed.",
             fix_it=tr(FIX_IT),
         )
-        await send_reply(
+        await answer(
             interaction,
-            f"{said(interaction, problem)}\n-# {hint}",
+            f"{first}{said(interaction, problem)}\n-# {hint}",
             view=RetryView(TimesModal(flow), tr),
         )
+
+    async def offer_night(
+        self,
+        interaction: discord.Interaction[Any],
+        zone: str,
+        form: NightForm,
+        typed: str | None,
+        problem: UserError,
+        *,
+        answer: Answer = send_reply,
+        first: str = "",
+    ) -> None:
+        """/sleep log's answer to a night it cannot date, or one still ahead: the problem, and
+        **Fix it**, which asks for the night again holding everything else typed (the check-in
+        belongs to one night, so it cannot open before the night is known)."""
+        tr = translator_for(interaction)
+        modal = NightModal(self, interaction.user.id, zone, form, typed, tr)
+        hint = tr(
+            "Nothing is saved yet. **{fix_it}** asks for the night again and keeps everything "
+            "else you typed.",
+            fix_it=tr(FIX_IT),
+        )
+        await answer(
+            interaction,
+            f"{first}{said(interaction, problem)}\n-# {hint}",
+            view=RetryView(modal, tr),
+        )
+
+    async def offer_zone(
+        self, interaction: discord.Interaction[Any], form: NightForm, night: str | None
+    ) -> None:
+        """/sleep log's answer to someone without a timezone yet: the need, and **Fix it**,
+        which asks for it holding everything typed (a first /sleep log often comes first)."""
+        tr = translator_for(interaction)
+        hint = tr(
+            "Nothing is saved yet. **{fix_it}** asks for your city and keeps everything you typed.",
+            fix_it=tr(FIX_IT),
+        )
+        modal = ZoneModal(self, interaction.user.id, form, night, tr)
+        need = tr("I need your timezone first, so your nights are dated by your own mornings.")
+        await send_reply(interaction, f"{need}\n-# {hint}", view=RetryView(modal, tr))
+
+    async def log_typed(
+        self,
+        interaction: discord.Interaction[Any],
+        zone: str,
+        form: NightForm,
+        night: str | None,
+        *,
+        answer: Answer = send_reply,
+        leaving: OwnedView | None = None,
+        first: str = "",
+    ) -> None:
+        """/sleep log's night as typed: saved (or asked about), or its problem with **Fix it**.
+        A form reopened from a Fix it message passes how to answer in its place."""
+        today = self.today(zone)
+        try:
+            the_night = check_night(parse_night(night, today), today)
+        except UserError as problem:
+            await self.offer_night(
+                interaction, zone, form, night, problem, answer=answer, first=first
+            )
+            return
+        try:
+            entry = self.build(interaction.user.id, zone, the_night, form)
+        except UserError as problem:
+            await self.offer_checkin(
+                interaction, zone, the_night, form, problem, answer=answer, first=first
+            )
+            return
+        await self.save_or_ask(interaction, entry, leaving=leaving, first=first)
 
     async def logged_entry(self, user_id: int, zone: str, text: str) -> SleepEntry:
         """The entry of the night that `text` names (today, yesterday, a date)."""
@@ -228,6 +316,7 @@ class SleepService:
         *,
         replace: bool = False,
         leaving: OwnedView | None = None,
+        first: str = "",
     ) -> None:
         """Save, or ask first: before saving a night that is possible but unusual (16 hours or
         more in bed, or none), or replacing one that is already logged (unless `replace`).
@@ -270,6 +359,7 @@ class SleepService:
         else:
             saved = await save_night(self.bot.usecases, entry)
             content = saved_text(saved, replaced=existing is not None, tr=tr)
+        content = first + content
         if leaving is not None:
             await leaving.leave(interaction, content=content, view=view)
         else:
@@ -576,7 +666,6 @@ class SleepCog(BotCog):
         regions: app_commands.Range[str, 1, 60] | None = None,
         rest: app_commands.Range[int, 0, MAX_REST_MIN] | None = None,
     ) -> None:
-        zone = await self.service.zone(interaction.user.id)
         form = NightForm(
             into_bed=bed,
             tried_sleep=tried,
@@ -596,14 +685,11 @@ class SleepCog(BotCog):
             region_text=regions,
             rest_min=rest,
         )
-        today = self.service.today(zone)
-        the_night = check_night(parse_night(night, today), today)
-        try:
-            entry = self.service.build(interaction.user.id, zone, the_night, form)
-        except UserError as problem:
-            await self.service.offer_checkin(interaction, zone, the_night, form, problem)
+        profile = await self.bot.repos.users.get(interaction.user.id)
+        if profile is None or profile.timezone is None:
+            await self.service.offer_zone(interaction, form, night)
             return
-        await self.service.save_or_ask(interaction, entry)
+        await self.service.log_typed(interaction, profile.timezone, form, night)
 
     @group.command(name="stats", description="Your averages, trends and tagged-night comparisons.")
     @app_commands.describe(days="How many recent nights to look at (default 14)")

@@ -183,7 +183,7 @@ def draw_panels(
     date_axis(sev_ax, start, end)
     for ax in axes:
         ax.grid(axis="y", linewidth=0.4, alpha=0.6)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=TICK_FONT)
         ax.yaxis.label.set_fontsize(8)
     if small:
         sleep_ax.text(
@@ -254,12 +254,13 @@ def fixed_dates(ax: Axes, locator: DateLocator) -> None:
 
 def _style(ax: Axes, label: str) -> None:
     ax.grid(axis="y", linewidth=0.4, alpha=0.6)
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=TICK_FONT)
     ax.set_ylabel(label, fontsize=8)
 
 
 ONSET_LABEL = N_("RLS onset")
 REGIONS_LABEL = N_("Regions")
+TICK_FONT = 7.0  # the charts' tick labels, in points
 
 
 def draw_onset(
@@ -330,6 +331,12 @@ DOSE_MARKERS = ("^", "s", "D", "v", "P", "X")
 DOSE_COLOURS = ("#dd8452", "#55a868", "#937860", "#da8bc3", "#8c8c8c", "#ccb974")
 
 
+def region_names(regions: Sequence[str], tr: Speaker = ENGLISH_SPEAKER) -> list[str]:
+    """The regions chart's row names: the short keys in English ("legs", as in the CSV), the
+    region's word in another language ("Beine")."""
+    return list(regions) if tr.locale == ENGLISH else [tr(REGIONS.get(r, r)) for r in regions]
+
+
 def draw_regions(
     ax: Axes,
     regions: Sequence[tuple[date, frozenset[str]]],
@@ -352,8 +359,7 @@ def draw_regions(
             color=SEVERITY_COLOUR if region in ("arms", "trunk") else ONSET_COLOUR,
         )
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    labels = rows if tr.locale == ENGLISH else [tr(REGIONS.get(r, r)) for r in rows]
-    ax.set_yticks(range(len(rows)), labels)
+    ax.set_yticks(range(len(rows)), region_names(rows, tr))
     _style(ax, tr(REGIONS_LABEL))
     ax.grid(False)
 

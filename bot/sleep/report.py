@@ -51,6 +51,7 @@ from bot.i18n.locales import ENGLISH
 from bot.i18n.speech import Day, speaker
 from bot.scheduling.recurrence import load_zone
 from bot.sleep.charts import (
+    TICK_FONT,
     UNKNOWN_COLOUR,
     chart_points,
     date_axis,
@@ -59,6 +60,7 @@ from bot.sleep.charts import (
     draw_panels,
     draw_regions,
     new_figure,
+    region_names,
 )
 from bot.sleep.entry import SleepEntry, ordered_tags, tag_label
 from bot.sleep.metrics import (
@@ -83,6 +85,7 @@ DPI = 200
 PNG_COMPRESSION = 1  # zlib level: 6 (the default) took a fifth of the page's time
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 0.45, 0.35, 0.4, 0.3
 TEXT_FONT = 7.0
+CHART_LABEL = 0.45  # a chart's y label, inches left of it
 TABLE_FONT = 6.0
 SMALL_FONT = 5.6
 # One font for the whole page, charts included: the PDF embeds a subset of each font used, and
@@ -411,7 +414,7 @@ class _Page:
         self.y -= inches
 
     def axes(
-        self, left: float, top: float, width: float, height: float, label: float = 0.45
+        self, left: float, top: float, width: float, height: float, label: float = CHART_LABEL
     ) -> Axes:
         """A chart in inches from the page's left edge, `top` down to `top - height`, its y
         label `label` inches left of it. A fixed place (the charts' labels in one column):
@@ -605,6 +608,14 @@ def _dose_points(data: ReportInput) -> list[tuple[str, date, float]]:
 CHART_HEIGHTS = {"sleep": 0.62, "efficiency": 0.4, "severity": 0.45, "onset": 0.7, "regions": 0.4}
 CHART_GAP = 0.1
 CHART_LEGEND = 0.16  # room above a chart for its legend
+TICK_ROOM = 0.13  # a tick mark, its pad and a gap before the y label, in inches
+
+
+def label_room(tick_labels: Sequence[str]) -> float:
+    """How far left of the charts their y labels stand: clear of the longest tick label (the
+    regions' words are longer in German, "anderswo", than in English)."""
+    longest = max(map(len, tick_labels))
+    return max(CHART_LABEL, longest * CHAR_WIDTH * TICK_FONT / 72 + TICK_ROOM)
 
 
 def _charts(page: _Page, data: ReportInput, tr: Speaker) -> list[str]:
@@ -635,14 +646,16 @@ def _charts(page: _Page, data: ReportInput, tr: Speaker) -> list[str]:
         missing.append(tr("Body regions: not answered on any night in this window."))
     if not data.doses:
         missing.append(tr("Medicine doses: none logged in this window."))
-    left = page.left + 0.5
+    # One column of y labels; the charts start right of it and of the longest tick label.
+    label = label_room(region_names(list(REGIONS), tr))
+    left = page.left + 0.05 + label
     width = page.left + page.width - left
     axes: dict[str, Axes] = {}
     page.gap(CHART_LEGEND)
     for name in panels:
         if name == "onset":
             page.gap(CHART_LEGEND)
-        axes[name] = page.axes(left, page.y, width, CHART_HEIGHTS[name])
+        axes[name] = page.axes(left, page.y, width, CHART_HEIGHTS[name], label)
         page.gap(CHART_HEIGHTS[name] + CHART_GAP)
     page.gap(0.3)  # the dates under the last chart
     bottom = axes[panels[-1]]

@@ -54,7 +54,8 @@ def format_change(measure: Measure, tr: Speaker = EN) -> str:
     elif measure.unit == "%":
         if abs(change) < 0.5:
             return tr("steady")
-        amount = tr("{amount} points", amount=f"{abs(change):.0f}")
+        points = int(f"{abs(change):.0f}")
+        amount = tr.plural(points, "{count} point", "{count} points")
     else:
         if abs(change) < 0.05:
             return tr("steady")

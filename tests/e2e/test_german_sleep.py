@@ -6,6 +6,7 @@ emulator, every body validated against Discord's OpenAPI description."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -70,6 +71,16 @@ def test_every_german_option_label_fits_discord_and_none_is_left_in_english() ->
             assert 1 <= len(de_label) <= 100
             # Only the bare scale points ("RLS 3/10") read the same in both languages.
             assert de_label != en_label or de_label.startswith("RLS ") or de_label == "Massage"
+
+
+def test_the_menus_say_an_hour_and_more_as_the_german_diary_does() -> None:
+    labels = {label for menu in all_options(speaker("de")) for _, label in menu}
+    assert {
+        "In der Nacht 1 Std. 30 Min. wach",
+        "Nach 1 Std. 00 Min. in Ruhe",
+        "Insgesamt 4 Std. 00 Min. Nickerchen",
+    } <= labels
+    assert not [label for label in labels if re.search(r"\dh\d", label)]  # not "1h30"
 
 
 async def test_the_checkin_in_german_form_next_back_and_save(
@@ -242,6 +253,20 @@ async def test_stats_watch_still_needs_nights_in_german(emu: DiscordEmulator, bo
     )
     assert "Nächte mit gegenüber ohne Stichwort" in fields
     assert "**Gedehnt** (3 gegenüber 3 Nächten)" in fields["Nächte mit gegenüber ohne Stichwort"]
+
+
+async def test_the_history_chart_caption_in_german_has_one_full_stop(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    anna = await anna_with_zone(emu, bot)
+    await seed(bot, anna, nights=3)
+    clock.set(datetime(2026, 4, 1, 11, 0, tzinfo=UTC))
+    reply = await (await emu.slash(anna, "sleep history", {"days": 60})).followup()
+    # German abbreviates the month ("1. Apr."): a sentence ending on the date read "Apr..".
+    assert reply.content == (
+        "3 Nächte vom So., 1. Feb. bis Mi., 1. Apr.; gestrichelte Linie: der übliche "
+        "Zielwert von 85 % Schlafeffizienz."
+    ), reply.content
 
 
 async def test_edit_and_delete_in_german(emu: DiscordEmulator, bot: RlsBot) -> None:

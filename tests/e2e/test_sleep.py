@@ -47,7 +47,8 @@ async def test_logging_needs_a_timezone_first(emu: DiscordEmulator, bot: RlsBot)
     alice = emu.add_user("alice")
     reply = await (await emu.slash(alice, "sleep log", {"bed": "23:00", "wake": "7:00"})).response()
     assert reply.ephemeral
-    assert "`/timezone set`" in reply.content
+    # Fix it asks for her city, holding what she typed (tests/e2e/test_sleep_log_fix_it.py).
+    assert reply.content.startswith("I need your timezone first") and "Fix it" in reply.content
     assert await bot.repos.diary.recent_nights(alice.id, 5) == []
 
 

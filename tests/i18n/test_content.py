@@ -24,7 +24,7 @@ from bot.i18n.content import (
     tips_path,
 )
 from bot.routines import SAFETY_LINE, load_routines, render_steps
-from bot.tips import NOTICE, load_catalog, search
+from bot.tips import NOTICE, load_catalog, normalise, search
 from cogs.tips import ORIGIN_SOURCE, ORIGIN_SOURCE_DE
 
 ENGLISH_TIPS = load_catalog()
@@ -89,6 +89,18 @@ def test_the_get_help_now_tip_has_the_german_crisis_numbers() -> None:
         assert number in tip.body, number
     # Found by the words a German speaker in crisis types.
     assert search(localized_catalog(GERMAN), "will nicht mehr leben")[0].tip.id == tip.id
+
+
+@pytest.mark.parametrize(("query", "expected"), [("eisn", "causes-iron"), ("wadn", "massage")])
+def test_a_german_typo_finds_its_word_not_a_short_word_one_letter_off(
+    query: str, expected: str
+) -> None:
+    # "eisn" (Eisen) is one slip from "ein", which nearly every German title has: the titles
+    # beginning "Ein …" came first and the iron tips not at all.
+    hits = search(localized_catalog(GERMAN), query)
+    assert hits and hits[0].tip.id.startswith(expected), [h.tip.id for h in hits]
+    first_word_ein = [h for h in hits if normalise(h.tip.title).split()[0] == "ein"]
+    assert all(h.score < hits[0].score for h in first_word_ein)
 
 
 def test_untranslated_tips_fall_back_to_english_one_by_one() -> None:

@@ -410,12 +410,15 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def pdf_streams(pdf: bytes) -> list[bytes]:
+    """Every stream of the PDF, inflated. The end of line before "endstream" is left to the
+    inflater, which ignores what follows the data: a stream whose last byte is "\r" lost it
+    to a pattern that took "\r\n" as that end of line."""
     streams = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            streams.append(zlib.decompress(raw))
+            streams.append(zlib.decompressobj().decompress(raw))
         except zlib.error:
-            streams.append(raw)
+            streams.append(raw.removesuffix(b"\n").removesuffix(b"\r"))
     return streams
 
 

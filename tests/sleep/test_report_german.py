@@ -12,8 +12,10 @@ from dataclasses import replace
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.clinical.nights import REGIONS
 from bot.clinical.watch import watch, watch_lines
 from bot.i18n import speaker
 from bot.i18n.locales import ENGLISH
@@ -172,3 +174,22 @@ def test_a_duration_inside_a_german_error() -> None:
     assert "25 Std. 01 Min." in DE(
         "That's {span} in bed, more than a day. Check the times.", span=Duration(1501)
     )
+
+
+@pytest.mark.parametrize("locale", [ENGLISH, "de"])
+def test_no_chart_label_runs_into_its_tick_labels_or_off_the_page(locale: str) -> None:
+    """The charts' y labels stand in one column left of the charts: the German regions
+    ("Anderswo") are longer than the English ("other") and once ran under "Regionen"."""
+    entries = [replace(e, body_regions=frozenset(REGIONS)) for e in nights(8, skip=set())]
+    data = replace(report(entries, days=8), locale=locale)
+    figure = report_figure(data)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    assert len(figure.axes) > 5  # the page, and every chart with a y label
+    for ax in figure.axes:
+        if not ax.get_ylabel():
+            continue
+        label = ax.yaxis.label.get_window_extent(renderer)
+        assert label.x0 >= 0, ax.get_ylabel()
+        for tick in ax.get_yticklabels():
+            box = tick.get_window_extent(renderer)
+            assert tick.get_text() and label.x1 < box.x0, (ax.get_ylabel(), tick.get_text())
