@@ -60,11 +60,13 @@ class InOwnersLanguage:
 class ReminderAnswerButton(OwnerOnlyItem):
     prefix: ClassVar[str]  # "rls:stretch", "rls:meds"
     labels: ClassVar[Mapping[str, tuple[str, discord.ButtonStyle]]]  # action -> label, style
+    # Actions of buttons that follow an answer (not on the reminder itself), label and style.
+    later_labels: ClassVar[Mapping[str, tuple[str, discord.ButtonStyle]]] = {}
 
     def __init__(
         self, action: str, delivery_id: int, owner_id: int, tr: Speaker = ENGLISH_SPEAKER
     ) -> None:
-        label, style = self.labels[action]
+        label, style = self.labels.get(action) or self.later_labels[action]
         button = discord.ui.Button[Any](
             label=tr(label),
             style=style,

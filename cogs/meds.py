@@ -9,6 +9,7 @@ and words the replies (all ephemeral: they are about the person's health).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 import discord
@@ -39,6 +40,11 @@ BUTTONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "skipped": (N_("Skipped"), discord.ButtonStyle.secondary),
     "snooze": (N_("Snooze 15 min"), discord.ButtonStyle.secondary),
 }
+# Asked after Taken tapped more than an hour after its reminder: when was it taken?
+WHEN_TAKEN: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "then": (N_("At the reminder's time"), discord.ButtonStyle.success),
+    "now": (N_("Just now"), discord.ButtonStyle.primary),
+}
 
 
 def times_text(medicine: Medicine) -> str:
@@ -54,7 +60,10 @@ def dose_clock(record: DoseRecord, tr: Speaker = ENGLISH_SPEAKER) -> str:
 class MedReminderButton(
     ReminderAnswerButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"rls:meds:(?P<action>taken|skipped|snooze):(?P<delivery>\d{1,20}):(?P<owner>\d{1,20})",
+    template=(
+        r"rls:meds:(?P<action>taken|skipped|snooze|then|now):(?P<delivery>\d{1,20}):"
+        r"(?P<owner>\d{1,20})"
+    ),
 ):
     """Taken / Skipped / Snooze on a medicine reminder: the state is in the custom_id, so the
     buttons work after a restart, and only the reminder's owner may press them."""
@@ -63,13 +72,23 @@ class MedReminderButton(
 
     prefix = "rls:meds"
     labels = BUTTONS
+    later_labels = WHEN_TAKEN
 
     async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
         tr = translator_for(interaction)
-        answer: Literal["taken", "skipped"] = "taken" if self.action == "taken" else "skipped"
+        if self.action == "taken":
+            due = await usecases.taken_late(bot.usecases, interaction.user.id, self.delivery_id)
+            if due is not None:
+                await self.ask_when_taken(interaction, due, tr)
+                return
+        answer: Literal["taken", "skipped"] = "skipped" if self.action == "skipped" else "taken"
         result = await usecases.answer_medicine_reminder(
-            bot.usecases, interaction.user.id, self.delivery_id, answer
+            bot.usecases,
+            interaction.user.id,
+            self.delivery_id,
+            answer,
+            at_reminder_time=self.action == "then",
         )
         if not result.new:
             said = answered(result.record, md, tr)
@@ -83,7 +102,34 @@ class MedReminderButton(
             else discord.Embed(colour=COLOUR)
         )
         embed.set_footer(text=answered(result.record, tr=tr))
+        if self.action in WHEN_TAKEN and embed.fields:
+            embed.remove_field(len(embed.fields) - 1)  # the question, answered now
         await interaction.response.edit_message(embed=embed, view=None)
+
+    async def ask_when_taken(
+        self, interaction: discord.Interaction[Any], due: datetime, tr: Speaker
+    ) -> None:
+        """Taken, tapped long after the reminder: the tap's own time may be hours after the
+        tablet. The reminder asks (in place) which time to note; nothing is recorded yet."""
+        now = interaction.client.clock.now().astimezone(due.tzinfo)
+        embed = (
+            interaction.message.embeds[0]
+            if interaction.message is not None and interaction.message.embeds
+            else discord.Embed(colour=COLOUR)
+        )
+        embed.add_field(
+            name=tr("When did you take it?"),
+            value=tr(
+                "The reminder was for {due}; it's {now} now. Which time should I note?",
+                due=tr.date_time(due, "short_day"),
+                now=tr.date_time(now, "short_day"),
+            ),
+            inline=False,
+        )
+        view = discord.ui.View(timeout=None)
+        for action in WHEN_TAKEN:
+            view.add_item(MedReminderButton(action, self.delivery_id, self.owner_id, tr))
+        await interaction.response.edit_message(embed=embed, view=view)
 
 
 def md(name: str) -> str:

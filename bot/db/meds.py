@@ -78,6 +78,7 @@ _DOSE_COLUMNS = (
     "d.id, d.medicine_id, m.name, d.source, d.taken_at, d.timezone, d.delivery_id, d.created_at"
 )
 _DOSE_SELECT = "SELECT " + _DOSE_COLUMNS + " FROM doses d JOIN medicines m ON m.id = d.medicine_id"
+_ANSWER_TO = _DOSE_SELECT + " WHERE d.delivery_id = ? AND d.user_id = ?"
 
 
 def _times_text(times: tuple[time, ...]) -> str:
@@ -192,14 +193,16 @@ class MedsRepository(Repository):
                 assert row is not None
                 found = await s.fetch_one(_DOSE_SELECT + " WHERE d.id = ?", row[0])
             else:
-                found = await s.fetch_one(
-                    _DOSE_SELECT + " WHERE d.delivery_id = ? AND d.user_id = ?",
-                    delivery_id,
-                    user_id,
-                )
+                found = await s.fetch_one(_ANSWER_TO, delivery_id, user_id)
         if found is None:
             raise LookupError(f"medicine {medicine_id} is not user {user_id}'s")
         return self._dose(found), made
+
+    async def answer_to(self, user_id: int, delivery_id: int) -> DoseRecord | None:
+        """The answer recorded to one reminder (the first of its snooze chain), if any."""
+        async with self._db.read() as s:
+            row = await s.fetch_one(_ANSWER_TO, delivery_id, user_id)
+        return None if row is None else self._dose(row)
 
     async def answers(self, user_id: int, since: datetime) -> list[DoseRecord]:
         """Taken and skipped doses recorded since `since` (taken or recorded), oldest first."""

@@ -35,6 +35,7 @@ from bot.usecases.meds import (
     pending_retest,
     save_lab,
     stop_medicine,
+    taken_late,
 )
 from bot.usecases.server_settings import (
     REMINDER_CHANNEL_MOVED_NOTICE,
@@ -83,6 +84,7 @@ __all__ = [
     "set_stretch_reminder",
     "sleep_report",
     "stop_medicine",
+    "taken_late",
     "turn_off_daily_tip",
     "watch_for",
 ]

@@ -23,6 +23,7 @@ from bot.errors import UserError
 from bot.i18n import N_
 from bot.reminders.engine import LASTING_PAUSES, PAUSE_STOPPED
 from bot.routines import STRETCH_KIND
+from bot.scheduling.recurrence import load_zone
 from bot.usecases.actions import Context
 
 NEED_ZONE = N_(
@@ -205,11 +206,41 @@ async def _first_of_chain(ctx: Context, delivery: Delivery) -> Delivery:
     return delivery
 
 
+# Taken tapped this long after its reminder asks when the dose was taken: the tap's own time (an
+# evening reminder answered the next morning) would put the evening tablet at breakfast, in the
+# doctor's report and in the augmentation watch's dose times.
+LATE_TAP = timedelta(hours=1)
+
+
+async def taken_late(ctx: Context, user_id: int, delivery_id: int) -> datetime | None:
+    """The reminder's own time (in its zone) when Taken on it comes more than LATE_TAP after it
+    and it is not answered yet: the person is asked whether they took it then or just now. None otherwise
+    (then the answer is recorded as usual, or says why not)."""
+    delivery = await ctx.engine.reminders.get_delivery(delivery_id)
+    if delivery is None or delivery.member_id != user_id:
+        return None
+    first = await _first_of_chain(ctx, delivery)
+    if ctx.engine.now() - first.due_at <= LATE_TAP:
+        return None
+    if await ctx.repos.meds.answer_to(user_id, first.id) is not None:
+        return None
+    schedule = await ctx.engine.reminders.get_schedule_by_id(delivery.schedule_id)
+    if schedule is None:
+        return None
+    return first.due_at.astimezone(load_zone(schedule.timezone))
+
+
 async def answer_medicine_reminder(
-    ctx: Context, user_id: int, delivery_id: int, answer: Literal["taken", "skipped"]
+    ctx: Context,
+    user_id: int,
+    delivery_id: int,
+    answer: Literal["taken", "skipped"],
+    *,
+    at_reminder_time: bool = False,
 ) -> DoseAnswer:
     """Taken / Skipped on a medicine reminder: the first answer to it (or to its snoozes)
-    counts; a taken dose is now, in the reminder's zone."""
+    counts; a taken dose is now, or at the reminder's own time when the person says so (asked
+    after a late tap), in the reminder's zone."""
     async with ctx.engine.reminders.atomic():
         delivery = await ctx.engine.reminders.get_delivery(delivery_id)
         if delivery is None or delivery.member_id != user_id:
@@ -220,12 +251,13 @@ async def answer_medicine_reminder(
             raise UserError(GONE)
         first = await _first_of_chain(ctx, delivery)
         now = ctx.engine.now()
+        taken_at = first.due_at if at_reminder_time else now
         try:
             record, new = await ctx.repos.meds.record_dose(
                 user_id,
                 medicine_id,
                 "reminder" if answer == "taken" else "skipped",
-                now if answer == "taken" else None,
+                taken_at if answer == "taken" else None,
                 schedule.timezone,
                 now,
                 delivery_id=first.id,

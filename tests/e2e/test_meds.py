@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -96,6 +97,68 @@ async def test_reminder_taken_records_one_dose_and_updates_the_message(
     # Exactly one per local date: the next one is tomorrow's.
     schedule = await bot.repos.reminders.get_schedule(alice.id, (await meds(bot, alice))[0])
     assert schedule is not None and schedule.next_due == DUE + timedelta(days=1)
+
+
+async def taken_late(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock, late: timedelta
+) -> tuple[EmuUser, Any, Any]:
+    """Alice's 17:30 iron reminder, Taken tapped `late` after it: the reminder asks when."""
+    alice, dm = await iron_reminder(emu, bot, clock)
+    clock.set(DUE + late)
+    asked = await (await emu.click(alice, dm, buttons(dm)["Taken"])).response()
+    return alice, dm, asked
+
+
+@pytest.mark.parametrize(
+    ("pressed", "taken_at"),
+    [("At the reminder's time", DUE), ("Just now", DUE + timedelta(hours=14, minutes=5))],
+)
+async def test_taken_long_after_the_reminder_asks_which_time_to_note(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock, pressed: str, taken_at: datetime
+) -> None:
+    # The evening's reminder answered over breakfast: noted at the tap, the 17:30 tablet would
+    # be a morning dose in the doctor's report and in the augmentation watch.
+    alice, dm, asked = await taken_late(emu, bot, clock, timedelta(hours=14, minutes=5))
+    assert asked.type == 7 and asked.message is dm
+    [question] = asked.embeds[0]["fields"]
+    assert question["name"] == "When did you take it?"
+    assert question["value"] == (
+        "The reminder was for Mon 2 Mar 17:30; it's Tue 3 Mar 07:35 now. Which time should I note?"
+    )
+    assert set(buttons(asked)) == {"At the reminder's time", "Just now"}
+    assert await bot.repos.meds.answers(alice.id, WEEK_AGO) == []  # nothing noted yet
+    bob = emu.add_user("bob")
+    refused = await (await emu.click(bob, dm, buttons(asked)["Just now"])).response()
+    assert refused.ephemeral and "belongs to someone else" in refused.content
+
+    noted = await (await emu.click(alice, dm, buttons(asked)[pressed])).response()
+    assert noted.type == 7 and noted.components == [] and noted.embeds[0].get("fields", []) == []
+    when = taken_at.astimezone(ZoneInfo(BERLIN))
+    assert noted.embeds[0]["footer"]["text"] == (
+        f"Taken: Iron tablet, {when:%a} {when.day} {when:%b %H:%M} (Europe/Berlin)."
+    )
+    assert await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER) == [
+        DoseEvent("Iron tablet", taken_at, BERLIN)
+    ]
+
+
+async def test_within_the_hour_taken_asks_nothing(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    _, _, taken = await taken_late(emu, bot, clock, timedelta(minutes=59))
+    assert taken.components == [] and taken.embeds[0]["footer"]["text"].startswith("Taken:")
+
+
+async def test_a_reminder_answered_by_a_typed_dose_asks_nothing_however_late(
+    emu: DiscordEmulator, bot: RlsBot, clock: FakeClock
+) -> None:
+    alice, dm = await iron_reminder(emu, bot, clock)
+    clock.set(DUE + timedelta(minutes=10))
+    await run(emu, alice, "meds taken", name="iron")
+    clock.set(DUE + timedelta(hours=14))
+    tap = await (await emu.click(alice, dm, buttons(dm)["Taken"])).response()
+    assert tap.ephemeral and "Already noted: Taken" in tap.content
+    assert len(await bot.repos.meds.doses_between(alice.id, WEEK_AGO, LATER)) == 1
 
 
 async def meds(bot: RlsBot, user: EmuUser) -> list[str]:

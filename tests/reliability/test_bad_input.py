@@ -502,6 +502,8 @@ async def test_forged_and_stale_custom_ids_are_answered(ctx: Ctx) -> None:
         (f"rls:meds:taken:{bobs}:{a}", None, "no longer exists"),  # Bob's stretch, as Alice's
         (f"rls:meds:skipped:{bobs}:{b}", None, "someone else"),
         (f"rls:meds:snooze:{bobs}:{a}", None, "no longer exists"),
+        (f"rls:meds:then:{bobs}:{a}", None, "no longer exists"),  # the when-taken question's
+        (f"rls:meds:now:{bobs}:{b}", None, "someone else"),
         (f"rls:tip:more:*:{b}", None, "someone else"),
         (f"rls:tip:more:no-such-topic:{a}", None, "out of date"),
         (f"rls:tip:more:{'a' * 64}:0", None, "out of date"),
