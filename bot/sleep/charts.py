@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.clinical.nights import REGIONS
 from bot.i18n.locales import ENGLISH
-from bot.i18n.speech import ENGLISH_SPEAKER, N_, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Day, Speaker, speaker
 from bot.sleep.entry import SleepEntry, minutes
 from bot.sleep.metrics import EFFICIENCY_TARGET, efficiency, time_in_bed, total_sleep
 
@@ -88,10 +88,16 @@ def _every_night(
     return [math.nan if v is None else float(v) for v in values]
 
 
-def draw_history(figure: FigureBase, points: Sequence[ChartPoint], start: date, end: date) -> None:
+def draw_history(
+    figure: FigureBase,
+    points: Sequence[ChartPoint],
+    start: date,
+    end: date,
+    tr: Speaker = ENGLISH_SPEAKER,
+) -> None:
     """Three stacked panels sharing the night axis: sleep hours, efficiency, RLS severity."""
     axes = figure.subplots(3, 1, sharex=True)
-    draw_panels(list(axes), points, start, end)
+    draw_panels(list(axes), points, start, end, tr)
 
 
 def draw_panels(
@@ -180,7 +186,7 @@ def draw_panels(
     unknown(sev_ax, [x for x, p in zip(nights, points, strict=True) if p.severity is None], 0.8)
     sev_ax.set_ylim(0, 10)
     sev_ax.set_ylabel(tr("RLS 0–10"))
-    date_axis(sev_ax, start, end)
+    date_axis(sev_ax, start, end, tr)
     for ax in axes:
         ax.grid(axis="y", linewidth=0.4, alpha=0.6)
         ax.tick_params(labelsize=TICK_FONT)
@@ -406,10 +412,29 @@ def draw_iron(
     ax.tick_params(axis="x", labelsize=6)
 
 
-def history_png(entries: Sequence[SleepEntry], start: date, end: date) -> bytes:
+def history_figure(
+    entries: Sequence[SleepEntry], start: date, end: date, locale: str = ENGLISH
+) -> Figure:
+    """The /sleep history chart in the person's language (a Discord locale: the drawing process
+    builds its speaker from it, as for the report)."""
+    tr = speaker(locale)
     figure = new_figure(7, 4.5, dpi=80)
-    draw_history(figure, chart_points(entries), start, end)
-    figure.suptitle(f"Nights {start:%d %b} – {end:%d %b %Y}", fontsize=10)
+    draw_history(figure, chart_points(entries), start, end, tr)
+    figure.suptitle(
+        tr(
+            "Nights {start} – {end}",
+            start=Day(start, "long", "%d %b"),
+            end=Day(end, "long", "%d %b %Y"),
+        ),
+        fontsize=10,
+    )
+    return figure
+
+
+def history_png(
+    entries: Sequence[SleepEntry], start: date, end: date, locale: str = ENGLISH
+) -> bytes:
+    figure = history_figure(entries, start, end, locale)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
