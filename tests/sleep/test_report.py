@@ -263,7 +263,7 @@ def test_a_night_logged_without_a_symptom_start_is_a_question_mark_on_the_onset_
     [unknown] = [line for line in onset.lines if line.get_gid() == UNKNOWN_GID]
     assert np.asarray(unknown.get_xdata(), float).tolist() == [_x(4), _x(2)]
     [started] = [line for line in onset.lines if line.get_gid() != UNKNOWN_GID]
-    assert len(started.get_xdata()) == 7
+    assert np.asarray(started.get_xdata()).size == 7
 
 
 def doses_for(entries: Sequence[SleepEntry]) -> list[DoseEvent]:
