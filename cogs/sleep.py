@@ -766,7 +766,7 @@ class SleepCog(BotCog):
                 N_("No nights logged in the last {days} yet, so nothing to draw."),
                 days=_days(days),
             )
-        png = await draw(history_png, entries, start, end)
+        png = await draw(history_png, entries, start, end, tr.locale)
         await send_reply(
             interaction,
             tr(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.clinical.nights import REGIONS
 from bot.i18n.locales import ENGLISH
-from bot.i18n.speech import ENGLISH_SPEAKER, N_, Speaker
+from bot.i18n.speech import ENGLISH_SPEAKER, N_, Day, Speaker, speaker
 from bot.sleep.entry import SleepEntry, minutes
 from bot.sleep.metrics import EFFICIENCY_TARGET, efficiency, time_in_bed, total_sleep
 
@@ -88,10 +88,38 @@ def _every_night(
     return [math.nan if v is None else float(v) for v in values]
 
 
-def draw_history(figure: FigureBase, points: Sequence[ChartPoint], start: date, end: date) -> None:
+def draw_history(
+    figure: FigureBase,
+    points: Sequence[ChartPoint],
+    start: date,
+    end: date,
+    tr: Speaker = ENGLISH_SPEAKER,
+) -> None:
     """Three stacked panels sharing the night axis: sleep hours, efficiency, RLS severity."""
     axes = figure.subplots(3, 1, sharex=True)
-    draw_panels(list(axes), points, start, end)
+    draw_panels(list(axes), points, start, end, tr)
+
+
+def marks_each_night(start: date, end: date) -> bool:
+    """Whether the window has few enough nights to mark each unanswered one with a "?"."""
+    return (end - start).days + 2 <= 62
+
+
+def mark_unknown(ax: Axes, xs: Sequence[float], y: float) -> None:
+    """A grey "?" at each x: a night logged without that answer (so it never reads as 0, or as
+    a night not logged)."""
+    # One marker line, not a text per night: each text is laid out on its own, and a page of
+    # them was most of the report's drawing time.
+    if len(xs):
+        ax.plot(
+            xs,
+            [y] * len(xs),
+            linestyle="none",
+            marker="$?$",
+            markersize=5,
+            color=UNKNOWN_COLOUR,
+            gid=UNKNOWN_GID,
+        )
 
 
 def draw_panels(
@@ -116,23 +144,13 @@ def draw_panels(
     assert root is not None
     width_inches = sleep_ax.get_position().width * root.get_figwidth()
     bar_points = max(0.5, width_inches * 72 / span * 0.75)  # line width is in points
-    small = span <= 62  # few enough nights to mark each one
+    small = marks_each_night(start, end)
     every = date2num([start + timedelta(days=i) for i in range((end - start).days + 1)])
     nights = date2num([p.night for p in points])
 
     def unknown(ax: Axes, xs: Sequence[float], y: float) -> None:
-        # One marker line, not a text per night: each text is laid out on its own, and a page
-        # of them was most of the report's drawing time.
-        if small and len(xs):
-            ax.plot(
-                xs,
-                [y] * len(xs),
-                linestyle="none",
-                marker="$?$",
-                markersize=5,
-                color=UNKNOWN_COLOUR,
-                gid=UNKNOWN_GID,
-            )
+        if small:
+            mark_unknown(ax, xs, y)
 
     in_bed = [(x, p.in_bed_hours) for x, p in zip(nights, points, strict=True) if p.in_bed_hours]
     bars(sleep_ax, in_bed, bar_points, IN_BED_COLOUR)
@@ -180,7 +198,7 @@ def draw_panels(
     unknown(sev_ax, [x for x, p in zip(nights, points, strict=True) if p.severity is None], 0.8)
     sev_ax.set_ylim(0, 10)
     sev_ax.set_ylabel(tr("RLS 0–10"))
-    date_axis(sev_ax, start, end)
+    date_axis(sev_ax, start, end, tr)
     for ax in axes:
         ax.grid(axis="y", linewidth=0.4, alpha=0.6)
         ax.tick_params(labelsize=TICK_FONT)
@@ -268,8 +286,10 @@ def draw_onset(
     onsets: Sequence[tuple[date, float]],
     doses: Sequence[tuple[str, date, float]],
     tr: Speaker = ENGLISH_SPEAKER,
+    unanswered: Sequence[date] = (),
 ) -> None:
-    """When symptoms started, night by night, with each medicine's doses on the same clock.
+    """When symptoms started, night by night, with each medicine's doses on the same clock;
+    a grey "?" low on the chart for each night in `unanswered` (logged, start not given).
 
     y is the evening scale of :mod:`bot.clinical.nights` (minutes since midnight of the evening
     before the night: 00:30 is 1470, so late onsets do not jump to the bottom at midnight), upside
@@ -310,6 +330,7 @@ def draw_onset(
     high = 60 * math.ceil(max(values) / 60 + 0.5)
     step = 60 * max(1, math.ceil((high - low) / 60 / 5))
     ax.set_ylim(high, low)
+    mark_unknown(ax, date2num(list(unanswered)), high - (high - low) * 0.1)
     ax.yaxis.set_major_locator(FixedLocator(list(range(low, high + 1, step))))
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda m, _: f"{int(m) // 60 % 24:02d}:{int(m) % 60:02d}")
@@ -342,9 +363,11 @@ def draw_regions(
     regions: Sequence[tuple[date, frozenset[str]]],
     names: Sequence[str],
     tr: Speaker = ENGLISH_SPEAKER,
+    unanswered: Sequence[date] = (),
 ) -> None:
-    """One row per body region, a mark on each night it was reported. Nights not answered have
-    no mark in any row (the caption gives how many were answered)."""
+    """One row per body region, a mark on each night it was reported. A night answered "none"
+    has no mark in any row; a night in `unanswered` (logged, regions not given) a grey "?"
+    across the rows, so neither reads as a night not logged."""
     from matplotlib.dates import date2num
 
     rows = list(reversed(names))  # the first region on top
@@ -358,6 +381,7 @@ def draw_regions(
             markersize=5,
             color=SEVERITY_COLOUR if region in ("arms", "trunk") else ONSET_COLOUR,
         )
+    mark_unknown(ax, date2num(list(unanswered)), (len(rows) - 1) / 2)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_yticks(range(len(rows)), region_names(rows, tr))
     _style(ax, tr(REGIONS_LABEL))
@@ -406,10 +430,29 @@ def draw_iron(
     ax.tick_params(axis="x", labelsize=6)
 
 
-def history_png(entries: Sequence[SleepEntry], start: date, end: date) -> bytes:
+def history_figure(
+    entries: Sequence[SleepEntry], start: date, end: date, locale: str = ENGLISH
+) -> Figure:
+    """The /sleep history chart in the person's language (a Discord locale: the drawing process
+    builds its speaker from it, as for the report)."""
+    tr = speaker(locale)
     figure = new_figure(7, 4.5, dpi=80)
-    draw_history(figure, chart_points(entries), start, end)
-    figure.suptitle(f"Nights {start:%d %b} – {end:%d %b %Y}", fontsize=10)
+    draw_history(figure, chart_points(entries), start, end, tr)
+    figure.suptitle(
+        tr(
+            "Nights {start} – {end}",
+            start=Day(start, "long", "%d %b"),
+            end=Day(end, "long", "%d %b %Y"),
+        ),
+        fontsize=10,
+    )
+    return figure
+
+
+def history_png(
+    entries: Sequence[SleepEntry], start: date, end: date, locale: str = ENGLISH
+) -> bytes:
+    figure = history_figure(entries, start, end, locale)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

@@ -29,7 +29,7 @@ import csv
 import io
 import logging
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -59,6 +59,7 @@ from bot.sleep.charts import (
     draw_onset,
     draw_panels,
     draw_regions,
+    marks_each_night,
     new_figure,
     region_names,
 )
@@ -618,6 +619,14 @@ def label_room(tick_labels: Sequence[str]) -> float:
     return max(CHART_LABEL, longest * CHAR_WIDTH * TICK_FONT / 72 + TICK_ROOM)
 
 
+def _unanswered(data: ReportInput, answer: Callable[[SleepEntry], object]) -> list[date]:
+    """Logged nights without `answer`, marked "?" on their chart when the window is short
+    enough; a night rated 0 (no symptoms) has no start or region to give."""
+    if not marks_each_night(data.start, data.end):
+        return []
+    return [e.night for e in data.nights if answer(e) is None and e.severity != 0]
+
+
 def _charts(page: _Page, data: ReportInput, tr: Speaker) -> list[str]:
     """The charts over every night of the window; returns the one-line notes for what has no
     data (drawn under the charts)."""
@@ -671,9 +680,15 @@ def _charts(page: _Page, data: ReportInput, tr: Speaker) -> list[str]:
     )
     axes["efficiency"].set_ylabel(tr("SE %"))
     if "onset" in axes:
-        draw_onset(axes["onset"], onsets, doses, tr)
+        draw_onset(axes["onset"], onsets, doses, tr, _unanswered(data, onset_minutes))
     if "regions" in axes:
-        draw_regions(axes["regions"], [(n, r) for n, r in regions if r], list(REGIONS), tr)
+        draw_regions(
+            axes["regions"],
+            [(n, r) for n, r in regions if r],
+            list(REGIONS),
+            tr,
+            _unanswered(data, lambda e: e.body_regions),
+        )
     for ax in axes.values():
         ax.tick_params(axis="x", labelbottom=False)
     date_axis(bottom, data.start, data.end, tr)

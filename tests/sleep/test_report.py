@@ -236,14 +236,34 @@ def test_regions_and_rest_are_in_the_table_averages_and_chart() -> None:
     # rests: 20, 21, 24, 25, 27, 23 -> median 23.5 -> "24" (rounded half to even: 24)
     assert "Minutes at rest before onset: median 24 (n = 6)" in text
     regions = axis(figure, "Regions")
+    rows = [line for line in regions.lines if line.get_gid() != UNKNOWN_GID]
     marked = {
         label.get_text(): np.asarray(line.get_xdata()).size
-        for line, label in zip(regions.lines, regions.get_yticklabels(), strict=True)
+        for line, label in zip(rows, regions.get_yticklabels(), strict=True)
     }
     assert marked == {"legs": 4, "arms": 2, "trunk": 0, "other": 0}
+    # The two nights logged without regions are a "?", not empty like a night not logged.
+    [unknown] = [line for line in regions.lines if line.get_gid() == UNKNOWN_GID]
+    assert np.asarray(unknown.get_xdata(), float).tolist() == [_x(5), _x(1)]
     table = [line for line in lines if TABLE_LINE.match(line)]
     assert [cell(line, "Where") for line in table] == ["L", "LA", "–", "·"] * 2
     assert [cell(line, "Rest") for line in table] == ["20", "21", "–", "23", "24", "25", "–", "27"]
+
+
+def test_a_night_logged_without_a_symptom_start_is_a_question_mark_on_the_onset_chart() -> None:
+    """The page says "empty = night not logged": a logged night whose start was not given was
+    empty on the onset chart all the same. A night rated 0 has no start to give: no mark."""
+    entries = [
+        replace(e, rls_onset=None) if back in (2, 4, ZERO_SEVERITY) else e
+        for back, e in zip(range(9, -1, -1), nights(10, skip=set()), strict=True)
+    ]
+    assert entries[-1 - ZERO_SEVERITY].severity == 0
+    figure, _, _ = report_page(report(entries, days=10))
+    onset = axis(figure, "RLS onset")
+    [unknown] = [line for line in onset.lines if line.get_gid() == UNKNOWN_GID]
+    assert np.asarray(unknown.get_xdata(), float).tolist() == [_x(4), _x(2)]
+    [started] = [line for line in onset.lines if line.get_gid() != UNKNOWN_GID]
+    assert np.asarray(started.get_xdata()).size == 7
 
 
 def doses_for(entries: Sequence[SleepEntry]) -> list[DoseEvent]:

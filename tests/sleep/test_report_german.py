@@ -20,6 +20,7 @@ from bot.clinical.watch import watch, watch_lines
 from bot.i18n import speaker
 from bot.i18n.locales import ENGLISH
 from bot.i18n.speech import Duration
+from bot.sleep.charts import history_figure
 from bot.sleep.metrics import hours_minutes
 from bot.sleep.report import (
     COLUMNS,
@@ -133,6 +134,23 @@ def test_chart_labels_legends_and_date_ticks_in_german(figure_de: Figure) -> Non
     assert {"im Bett", "geschlafen", "Beginn der Beschwerden", "Einnahme: Ropinirole"} <= set(shown)
     assert "Ferritin 75 ng/ml" in [t.strip() for t in shown]
     assert not {"Hours", "in bed", "asleep", "symptoms started"} & set(shown)
+
+
+def test_the_history_chart_speaks_the_readers_language() -> None:
+    """/sleep history drew its title, legend, axis labels and date ticks in English for everyone
+    (the report passed the page's speaker to the same panels; the history chart did not)."""
+    entries = nights(30)
+    start, end = entries[0].night, entries[-1].night
+    figure = history_figure(entries, start, end, "de")
+    FigureCanvasAgg(figure).draw()  # the date ticks are formatted when drawn
+    shown = set(texts(figure))
+    assert {"Stunden", "Effizienz %", "RLS 0–10"} <= labels(figure)
+    assert {"im Bett", "geschlafen", "Nächte 3. Februar 2026 – 4. März 2026", "3. März"} <= shown
+    assert any(t.startswith("? = in dieser Nacht nicht beantwortet") for t in shown)
+    assert not {"Hours", "in bed", "asleep", "Efficiency %", "03 Mar"} & (shown | labels(figure))
+    english = history_figure(entries, start, end)
+    FigureCanvasAgg(english).draw()
+    assert {"Nights 03 Feb – 04 Mar 2026", "03 Mar", "in bed"} <= set(texts(english))
 
 
 def test_the_german_pdf_stays_in_standard_courier_with_umlauts(files_de: ReportFiles) -> None:
