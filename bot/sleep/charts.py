@@ -397,7 +397,7 @@ def draw_iron(
     tr: Speaker = ENGLISH_SPEAKER,
 ) -> None:
     """Lab values by the date of the blood test, the guideline's threshold dashed and named."""
-    from matplotlib.dates import AutoDateLocator, date2num, num2date
+    from matplotlib.dates import MONTHLY, AutoDateLocator, date2num, num2date
 
     xs = date2num([day for day, _ in points])
     ax.plot(
@@ -418,7 +418,11 @@ def draw_iron(
     first, last = min(xs), max(xs)
     pad = max(15.0, (last - first) * 0.05)
     ax.set_xlim(first - pad, last + pad)
-    fixed_dates(ax, AutoDateLocator(maxticks=5))
+    locator = AutoDateLocator(minticks=3, maxticks=5)
+    # Between 3 and 5 ticks, yearly ones from 2 years on: matplotlib's default (at least 5, and
+    # months in steps up to 6) found no step for values 2 or 3 years apart and warned.
+    locator.intervald[MONTHLY] = [*locator.intervald[MONTHLY], 12]
+    fixed_dates(ax, locator)
     # Months when each tick has its own; values weeks apart get ticks within one month, which
     # "%b %Y" labelled "Jan 2026, Jan 2026, Feb 2026": those are dated by the day instead.
     ticks = [tick.date() for tick in num2date(ax.xaxis.get_major_locator()())]

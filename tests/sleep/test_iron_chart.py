@@ -1,5 +1,6 @@
 """The iron chart's date axis: every tick says a different date. Labs weeks apart got several
-ticks within one month, all labelled "Jan 2026", so a value could not be told by its date."""
+ticks within one month, all labelled "Jan 2026", so a value could not be told by its date; and
+values two or three years apart made matplotlib warn (no tick step fitted) on every report."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from matplotlib.axes import Axes
 
 from bot.i18n import speaker
 from bot.sleep.charts import draw_iron, new_figure
+
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
 
 
 def tick_labels(days: list[date], locale: str = "en") -> list[str]:
@@ -31,6 +34,7 @@ def tick_labels(days: list[date], locale: str = "en") -> list[str]:
         ),
         ([date(2026, 3, 1)], ["15 Feb", "01 Mar", "15 Mar"]),
         ([date(2025, 6, 1), date(2026, 3, 1)], ["Jul 2025", "Oct 2025", "Jan 2026"]),
+        ([date(1999, 1, 1), date(2001, 1, 1)], ["Jan 1999", "Jan 2000", "Jan 2001"]),
     ],
 )
 def test_ticks_are_days_when_months_would_repeat(days: list[date], labels: list[str]) -> None:
