@@ -15,3 +15,16 @@ class UserError(Exception):
         self.params = params
         self.message = message.format(**params) if params else message
         super().__init__(self.message)
+
+
+class ZoneNeeded(UserError):
+    """An action that needs the person's timezone, asked by someone who has none yet.
+
+    `message` says what the zone is for and how to set it (where nothing can carry on, such as
+    `/sleep stats`); `why` is only its first sentence, for a command that offers to ask for the
+    zone and carry on with everything typed (``cogs/_zone.py``). Both are marked ``N_``.
+    """
+
+    def __init__(self, message: str, /, *, why: str) -> None:
+        super().__init__(message)
+        self.why = why
