@@ -828,20 +828,23 @@ class SleepCog(BotCog):
                 await send_reply(interaction, prompt_status(current, tr))
                 return
         local_time = parse_time(time) if time is not None else DEFAULT_PROMPT_TIME
-        zone = await self.service.zone(interaction.user.id)
-        schedule = await self.bot.engine.subscribe(
-            ScheduleSpec(interaction.user.id, KIND, local_time, Weekdays.EVERY_DAY.to_mask(), zone)
-        )
-        await send_reply(
-            interaction,
-            tr(
+
+        async def remind(interaction: discord.Interaction[RlsBot], reply: Reply) -> None:
+            zone = await self.service.zone(interaction.user.id)
+            spec = ScheduleSpec(
+                interaction.user.id, KIND, local_time, Weekdays.EVERY_DAY.to_mask(), zone
+            )
+            schedule = await self.bot.engine.subscribe(spec)
+            text = tr(
                 "Every morning at {at} ({zone}) I'll DM you a button to log last night. First one "
                 "{first}. `/sleep remind time:off` stops it.",
                 at=format_local_time(local_time),
                 zone=zone,
                 first=when(self.bot.engine.upcoming(schedule, 1)[0]),
-            ),
-        )
+            )
+            await reply.answer(interaction, reply.first + text)
+
+        await asking_zone(interaction, f"rls:sleep:remindzone:{interaction.user.id}", remind)
 
     @group.command(name="checkin", description="Log a night step by step, a few taps at a time.")
     @app_commands.describe(

@@ -1,6 +1,7 @@
-"""A first /labs add, /meds add or /stretch remind, before any timezone is set, loses nothing
-typed: the need comes with **Fix it**, which asks for the city, saves it as /timezone set would
-and carries on with every option typed (a slash command's options are gone once it is sent), as
+"""A first /labs add, /meds add, /stretch remind or /sleep remind, before any timezone is set,
+loses nothing typed: the need comes with **Fix it**, which asks for the city, saves it as
+/timezone set would and carries on with every option typed (a slash command's options are gone
+once it is sent), as
 /sleep log does (tests/e2e/test_sleep_log_fix_it.py). Every way through it: the city right at
 once, a typo then right, someone else pressing, German, and a problem in the rest of what was
 typed once the zone is saved."""
@@ -97,6 +98,16 @@ async def test_a_first_stretch_reminder_keeps_its_time_and_days(
     assert "17:30 on Mon, Wed (Europe/Lisbon)" in done.content
     [schedule] = await bot.repos.reminders.user_schedules(alice.id)
     assert (schedule.local_time, schedule.timezone) == (time(17, 30), "Europe/Lisbon")
+
+
+async def test_a_first_morning_prompt_keeps_its_time(emu: DiscordEmulator, bot: RlsBot) -> None:
+    alice = emu.add_user("alice")
+    problem = await first_use(emu, alice, "sleep remind", {"time": "6:45"})
+    assert problem.content.startswith("I need your timezone first, so your nights are dated")
+    done = await zone_given(emu, alice, problem, zone_fix_it("sleep:remind", alice), "Berlin")
+    assert "\nEvery morning at 06:45 (Europe/Berlin) I'll DM you" in done.content, done.content
+    [schedule] = await bot.repos.reminders.user_schedules(alice.id)
+    assert (schedule.kind, schedule.local_time) == ("sleep", time(6, 45))
 
 
 async def test_only_its_owner_can_press_fix_it(emu: DiscordEmulator, bot: RlsBot) -> None:
