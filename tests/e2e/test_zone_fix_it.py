@@ -1,10 +1,9 @@
 """A first /labs add, /meds add, /stretch remind or /sleep remind, before any timezone is set,
 loses nothing typed: the need comes with **Fix it**, which asks for the city, saves it as
 /timezone set would and carries on with every option typed (a slash command's options are gone
-once it is sent), as
-/sleep log does (tests/e2e/test_sleep_log_fix_it.py). Every way through it: the city right at
-once, a typo then right, someone else pressing, German, and a problem in the rest of what was
-typed once the zone is saved."""
+once it is sent), as /sleep log does (tests/e2e/test_sleep_log_fix_it.py). Every way through it:
+the city right at once, a typo then right, someone else pressing, German, and a problem in the
+rest of what was typed once the zone is saved."""
 
 from __future__ import annotations
 
