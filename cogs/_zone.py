@@ -42,11 +42,13 @@ async def profile_zone(bot: RlsBot, user_id: int, missing: str, why: str) -> str
 class Reply:
     """How a command's action answers: a new reply; or, run again from the zone form, in place
     of the **Fix it** message (`answer`; `leaving` is the view there, for an action that answers
-    with a view of its own in that place), after `first`, the line saying the zone now set."""
+    with a view of its own in that place), after `first`, the line saying `zone`, now set (the
+    one to use instead of a zone typed into the command that could not be read)."""
 
     answer: Answer = send_reply
     leaving: OwnedView | None = None
     first: str = ""
+    zone: str | None = None
 
 
 # A command's action: what it does with its typed options, answering as `Reply` says.
@@ -57,7 +59,8 @@ async def asking_zone(
     interaction: discord.Interaction[Any], custom_id: str, action: ZoneAction
 ) -> None:
     """Run `action`. When it needs the person's timezone and they have none yet (often their
-    first command), the answer says what for, with **Fix it**: a form asking for their city that
+    first command), or typed one that cannot be read, the answer says what for (or what is wrong
+    with it), with **Fix it**: a form asking for their city (holding the one typed) that
     saves it as `/timezone set` would and runs `action` again, so nothing typed is typed twice
     (a slash command's options are gone once it is sent)."""
     try:
@@ -65,11 +68,13 @@ async def asking_zone(
     except ZoneNeeded as needed:
         tr = translator_for(interaction)
         form = ZoneForm(interaction.user.id, custom_id, action, command_as_typed(interaction), tr)
+        form.zone.default = needed.typed_zone
         hint = tr(
             "Nothing is saved yet. **{fix_it}** asks for your city and keeps everything you typed.",
             fix_it=tr(FIX_IT),
         )
-        await send_reply(interaction, f"{tr(needed.why)}\n-# {hint}", view=RetryView(form, tr))
+        why = tr(needed.why, **needed.params)
+        await send_reply(interaction, f"{why}\n-# {hint}", view=RetryView(form, tr))
 
 
 class ZoneForm(FormModal):
@@ -105,7 +110,8 @@ class ZoneForm(FormModal):
             time=tr.time(bot.clock.now().astimezone(zone)),
         )
         try:
-            await self.action(interaction, Reply(self.answer, self.retry, first + "\n"))
+            reply = Reply(self.answer, self.retry, first + "\n", zone.key)
+            await self.action(interaction, reply)
         except UserError as problem:
             # The zone is saved, so this form has nothing left to fix: the problem is in the
             # command's own options, which the person gets back to copy, corrected, into it.

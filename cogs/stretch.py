@@ -17,7 +17,7 @@ from bot.clinical.autotime import MAX_BEFORE, is_auto
 from bot.cooldowns import cooldown, stretch_now_limits
 from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
-from bot.errors import UserError
+from bot.errors import UserError, ZoneNeeded
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.i18n import ENGLISH, N_, Speaker
 from bot.i18n.content import localized_routines, routine_safety_line
@@ -373,6 +373,19 @@ def status_text(status: ScheduleStatus, tr: Speaker = ENGLISH_SPEAKER) -> str:
     return "\n".join(lines)
 
 
+def typed_zone(timezone: str | None) -> str | None:
+    """`timezone:` as typed into /stretch remind; one that cannot be read is asked for again
+    with the rest of the command kept (cogs/_zone.py)."""
+    if timezone is None:
+        return None
+    try:
+        return resolve_zone(timezone).key
+    except UserError as problem:
+        raise ZoneNeeded(
+            problem.text, why=problem.text, typed_zone=timezone, **problem.params
+        ) from problem
+
+
 class StretchCog(BotCog):
     help_title = N_("Stretch reminders")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
@@ -418,7 +431,7 @@ class StretchCog(BotCog):
             elif time is not None:
                 local_time = parse_time(time)
             weekdays = parse_days(days) if days is not None else None
-            zone = resolve_zone(timezone).key if timezone is not None else None
+            zone = reply.zone or typed_zone(timezone)
             # Only Discord knows whether the bot is in the server (a user install).
             in_server = where == "channel" and interaction.guild_id is not None
             if in_server and server_without_bot(interaction):

@@ -99,6 +99,22 @@ async def test_a_first_stretch_reminder_keeps_its_time_and_days(
     assert (schedule.local_time, schedule.timezone) == (time(17, 30), "Europe/Lisbon")
 
 
+async def test_a_timezone_typed_wrong_is_asked_again_keeping_the_rest(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    alice = emu.add_user("alice")
+    options = {"time": "17:45", "days": "mon,wed,fri", "timezone": "Berln"}
+    problem = await first_use(emu, alice, "stretch remind", options)
+    assert problem.content.startswith("I don't know the time zone “Berln”. Did you mean Europe/B")
+    assert "**Fix it** asks for your city and keeps everything you typed" in problem.content
+    opened = await emu.click(alice, problem, zone_fix_it("stretch:remind", alice))
+    assert typed(await opened.response()) == {"zone": "Berln"}  # the typo, to correct
+    done = await in_its_place(emu, alice, opened, {"zone": "Berlin"}, problem)
+    assert "17:45 on Mon, Wed, Fri (Europe/Berlin)" in done.content, done.content
+    [schedule] = await bot.repos.reminders.user_schedules(alice.id)
+    assert (schedule.local_time, schedule.timezone) == (time(17, 45), "Europe/Berlin")
+
+
 async def test_a_first_morning_prompt_keeps_its_time(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
     problem = await first_use(emu, alice, "sleep remind", {"time": "6:45"})
