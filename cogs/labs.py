@@ -205,12 +205,7 @@ class LabsCog(BotCog):
             # Checked again here: Discord's client enforces the ranges, but a request need not
             # come from the client, and one bad field must keep the whole value out.
             lab = build_lab(
-                ferritin=ferritin,
-                today=today,
-                tsat=tsat,
-                taken_on=date,
-                fasting=fasting,
-                note=note,
+                ferritin=ferritin, today=today, tsat=tsat, taken_on=date, fasting=fasting, note=note
             )
             if retest_in is not None and not RETEST_MIN_WEEKS <= retest_in <= RETEST_MAX_WEEKS:
                 raise UserError(
