@@ -15,3 +15,21 @@ class UserError(Exception):
         self.params = params
         self.message = message.format(**params) if params else message
         super().__init__(self.message)
+
+
+class ZoneNeeded(UserError):
+    """An action that needs the person's timezone, asked by someone who has none yet, or who
+    typed one that cannot be read (`typed_zone`).
+
+    `message` says what the zone is for and how to set it (where nothing can carry on, such as
+    `/sleep stats`); `why` is only its first sentence, for a command that offers to ask for the
+    zone and carry on with everything typed (``cogs/_zone.py``). Both are marked ``N_`` and take
+    the same named values.
+    """
+
+    def __init__(
+        self, message: str, /, *, why: str, typed_zone: str | None = None, **params: object
+    ) -> None:
+        super().__init__(message, **params)
+        self.why = why
+        self.typed_zone = typed_zone

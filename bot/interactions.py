@@ -14,7 +14,7 @@ import math
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import discord
 from discord import app_commands
@@ -83,6 +83,41 @@ async def send_reply(
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+class Answer(Protocol):
+    """How an answer is given: a new reply (:func:`send_reply`), or, from a reopened form, in
+    place of the message it was reopened from (:meth:`FormModal.answer`)."""
+
+    def __call__(
+        self,
+        interaction: discord.Interaction[Any],
+        content: str,
+        *,
+        view: discord.ui.View | None = None,
+    ) -> Awaitable[None]: ...
+
+
+def _typed_value(value: object) -> str:
+    """An option's value as it was typed: a number option's 45 arrives as 45.0."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def command_as_typed(interaction: discord.Interaction[Any]) -> str:
+    """The slash command as it was sent (`/labs add ferritin:45 note:Praxis`), for the person to
+    copy when it cannot carry on: its options are gone from Discord's box once sent."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    options: list[dict[str, Any]] = list(data.get("options") or [])
+    names = [str(data.get("name", ""))]
+    while len(options) == 1 and "value" not in options[0]:  # a group or subcommand
+        names.append(str(options[0].get("name", "")))
+        options = list(options[0].get("options") or [])
+    typed = (
+        f"{option['name']}:{_typed_value(option['value'])}"
+        for option in options
+        if "value" in option
+    )
+    return " ".join(["/" + " ".join(names), *typed])
 
 
 def new_error_id() -> str:

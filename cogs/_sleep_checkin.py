@@ -18,10 +18,8 @@ from bot.errors import UserError
 from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase
 from bot.interactions import FormModal, OnePress, OwnedView
-from bot.scheduling.zones import resolve_zone, said_back
 from bot.sleep.entry import KNOWN_TAGS, SleepEntry, tag_label
 from bot.sleep.form import MAX_NOTE, NightForm, check_night, parse_night
-from bot.usecases import change_zone
 
 if TYPE_CHECKING:
     from cogs.sleep import SleepService
@@ -341,51 +339,6 @@ class NightModal(FormModal):
             self.night.value,
             answer=self.answer,
             leaving=self.retry,
-        )
-        self.retry = None
-
-
-class ZoneModal(FormModal):
-    """/sleep log's timezone, asked when the person has none yet, holding everything typed:
-    saved as `/timezone set` would, then the night goes on as /sleep log."""
-
-    def __init__(
-        self,
-        service: SleepService,
-        owner_id: int,
-        form: NightForm,
-        night: str | None,
-        tr: Speaker,
-    ) -> None:
-        self.service, self.form, self.typed_night, self.tr = service, form, night, tr
-        super().__init__(
-            owner_id, title=tr("Your timezone"), custom_id=f"rls:sleep:logzone:{owner_id}"
-        )
-        self.zone: discord.ui.TextInput[ZoneModal] = discord.ui.TextInput(
-            label=tr("Your city or timezone"),
-            custom_id="zone",
-            placeholder=tr("e.g. Berlin or Europe/Berlin"),
-            max_length=64,
-        )
-        self.add_item(self.zone)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        tr, bot = self.tr, self.service.bot
-        zone = resolve_zone(self.zone.value)  # else this form again, as typed
-        await change_zone(bot.usecases, self.owner_id, zone.key)
-        first = tr(
-            "Your timezone is now **{zone}** (it's {time} there).",
-            zone=said_back(self.zone.value, zone),
-            time=tr.time(bot.clock.now().astimezone(zone)),
-        )
-        await self.service.log_typed(
-            interaction,
-            zone.key,
-            self.form,
-            self.typed_night,
-            answer=self.answer,
-            leaving=self.retry,
-            first=first + "\n",
         )
         self.retry = None
 

@@ -41,12 +41,13 @@ from bot.usecases import RETEST_KIND, pending_retest, save_lab
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
 from cogs._reminder_message import InOwnersLanguage, add_delivery_notes
-from cogs._zone import profile_zone
+from cogs._zone import Reply, asking_zone, profile_zone
 
 NEED_ZONE = N_(
     "I need your timezone first, so “today” is your own day: use `/timezone set` with your "
     "city (e.g. Berlin), then try again."
 )
+WHY_ZONE = N_("I need your timezone first, so “today” is your own day.")
 
 RETEST_MIN_WEEKS, RETEST_MAX_WEEKS = 1, 52
 COLOUR = discord.Colour.dark_red()
@@ -61,7 +62,7 @@ class LabsService:
 
     async def today(self, user_id: int) -> date:
         """Today in the person's zone, as /sleep dates nights."""
-        zone = await profile_zone(self.bot, user_id, NEED_ZONE)
+        zone = await profile_zone(self.bot, user_id, NEED_ZONE, WHY_ZONE)
         return local_date_of(self.bot.clock.now(), zone)
 
     async def listing(self, user_id: int, today: date, tr: Speaker = ENGLISH_SPEAKER) -> str:
@@ -197,31 +198,35 @@ class LabsCog(BotCog):
         note: app_commands.Range[str, 1, MAX_LAB_NOTE] | None = None,
         retest_in: app_commands.Range[int, RETEST_MIN_WEEKS, RETEST_MAX_WEEKS] | None = None,
     ) -> None:
-        user_id = interaction.user.id
-        tr = translator_for(interaction)
-        today = await self.service.today(user_id)
-        # Checked again here: Discord's client enforces the ranges, but a request need not come
-        # from the client, and one bad field must keep the whole value out.
-        lab = build_lab(
-            ferritin=ferritin, today=today, tsat=tsat, taken_on=date, fasting=fasting, note=note
-        )
-        if retest_in is not None and not RETEST_MIN_WEEKS <= retest_in <= RETEST_MAX_WEEKS:
-            raise UserError(
-                N_("`retest_in` is in weeks, from {least} to {most}. Nothing was saved."),
-                least=RETEST_MIN_WEEKS,
-                most=RETEST_MAX_WEEKS,
+        async def save(interaction: discord.Interaction[RlsBot], reply: Reply) -> None:
+            user_id = interaction.user.id
+            tr = translator_for(interaction)
+            today = await self.service.today(user_id)
+            # Checked again here: Discord's client enforces the ranges, but a request need not
+            # come from the client, and one bad field must keep the whole value out.
+            lab = build_lab(
+                ferritin=ferritin, today=today, tsat=tsat, taken_on=date, fasting=fasting, note=note
             )
-        saved = await save_lab(self.bot.usecases, user_id, lab, today, retest_in)
-        head = (
-            tr(
-                "Updated your value of {day} (it was {before}).",
-                day=tr.date(lab.taken_on, "compact"),
-                before=lab_values(saved.replaced, tr),
+            if retest_in is not None and not RETEST_MIN_WEEKS <= retest_in <= RETEST_MAX_WEEKS:
+                raise UserError(
+                    N_("`retest_in` is in weeks, from {least} to {most}. Nothing was saved."),
+                    least=RETEST_MIN_WEEKS,
+                    most=RETEST_MAX_WEEKS,
+                )
+            saved = await save_lab(self.bot.usecases, user_id, lab, today, retest_in)
+            head = (
+                tr(
+                    "Updated your value of {day} (it was {before}).",
+                    day=tr.date(lab.taken_on, "compact"),
+                    before=lab_values(saved.replaced, tr),
+                )
+                if saved.replaced is not None
+                else tr("Saved.")
             )
-            if saved.replaced is not None
-            else tr("Saved.")
-        )
-        await send_reply(interaction, f"{head}\n{await self.service.listing(user_id, today, tr)}")
+            listing = await self.service.listing(user_id, today, tr)
+            await reply.answer(interaction, f"{reply.first}{head}\n{listing}")
+
+        await asking_zone(interaction, f"rls:labs:addzone:{interaction.user.id}", save)
 
     @group.command(name="list", description="Your iron lab values, their dates and the guideline.")
     async def list_(self, interaction: discord.Interaction[RlsBot]) -> None:

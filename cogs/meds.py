@@ -30,6 +30,7 @@ from bot.scheduling.recurrence import load_zone
 from bot.usecases import MedicineOverview
 from cogs._cog import BotCog
 from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
+from cogs._zone import Reply, asking_zone
 
 COLOUR = discord.Colour.blurple()
 # A message holds 2000 characters: the list keeps to the medicines that fit.
@@ -281,23 +282,26 @@ class MedsCog(BotCog):
         times: app_commands.Range[str, 1, 100],
         days: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        tr = translator_for(interaction)
-        added = await usecases.add_medicine(
-            self.bot.usecases, interaction.user.id, name, times, days
-        )
-        m = added.medicine
-        zone = added.schedules[0].timezone
-        text = tr(
-            "Added **{name}**: reminders at {times}, {days} ({timezone}), by DM, with Taken, "
-            "Skipped and Snooze buttons.",
-            name=md(m.name),
-            times=times_text(m),
-            days=m.days.said_by(tr),
-            timezone=zone,
-        )
-        if added.next_due is not None:
-            text += "\n" + tr("Next: {when}.", when=discord_timestamp(added.next_due, "F"))
-        await send_reply(interaction, text)
+        async def add(interaction: discord.Interaction[RlsBot], reply: Reply) -> None:
+            tr = translator_for(interaction)
+            added = await usecases.add_medicine(
+                self.bot.usecases, interaction.user.id, name, times, days
+            )
+            m = added.medicine
+            zone = added.schedules[0].timezone
+            text = tr(
+                "Added **{name}**: reminders at {times}, {days} ({timezone}), by DM, with Taken, "
+                "Skipped and Snooze buttons.",
+                name=md(m.name),
+                times=times_text(m),
+                days=m.days.said_by(tr),
+                timezone=zone,
+            )
+            if added.next_due is not None:
+                text += "\n" + tr("Next: {when}.", when=discord_timestamp(added.next_due, "F"))
+            await reply.answer(interaction, reply.first + text)
+
+        await asking_zone(interaction, f"rls:meds:addzone:{interaction.user.id}", add)
 
     @group.command(name="taken", description="Log a dose you took, without a reminder.")
     @app_commands.describe(

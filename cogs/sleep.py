@@ -10,10 +10,9 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import discord
 from discord import app_commands
@@ -25,12 +24,13 @@ from bot.clinical.watch import watch_lines
 from bot.cooldowns import SLEEP_REPORT_SECONDS, cooldown, per_user
 from bot.db.reminders import Schedule, ScheduleSpec, format_local_time
 from bot.discord_delivery import RenderedMessage
-from bot.errors import UserError
+from bot.errors import UserError, ZoneNeeded
 from bot.formatting import when
 from bot.i18n import N_, Speaker
 from bot.i18n.speech import ENGLISH_SPEAKER, Day, Phrase, Said
 from bot.interactions import (
     FIX_IT,
+    Answer,
     ConfirmView,
     OwnedView,
     OwnerOnlyItem,
@@ -80,8 +80,8 @@ from bot.usecases.actions import WATCH_NIGHTS, doses_around
 from cogs._autocomplete import date_choices
 from cogs._cog import BotCog
 from cogs._reminder_message import InOwnersLanguage, add_delivery_notes
-from cogs._sleep_checkin import CheckinFlow, NightModal, TimesModal, ZoneModal, night_id
-from cogs._zone import profile_zone
+from cogs._sleep_checkin import CheckinFlow, NightModal, TimesModal, night_id
+from cogs._zone import Reply, asking_zone, profile_zone
 
 log = logging.getLogger(__name__)
 
@@ -94,19 +94,8 @@ NEED_ZONE = N_(
     "I need your timezone first, so your nights are dated by your own mornings: use "
     "`/timezone set` with your city (e.g. Berlin), then try again."
 )
+WHY_ZONE = N_("I need your timezone first, so your nights are dated by your own mornings.")
 OFF_WORDS = frozenset({"off", "stop", "none", "aus", "stopp", "keine"})
-
-
-class Answer(Protocol):
-    """How a problem is answered: a new reply, or (a reopened form) in place of its message."""
-
-    def __call__(
-        self,
-        interaction: discord.Interaction[Any],
-        content: str,
-        *,
-        view: discord.ui.View | None = None,
-    ) -> Awaitable[None]: ...
 
 
 def _days(days: int) -> Phrase:
@@ -140,7 +129,7 @@ class SleepService:
         self.bot = bot
 
     async def zone(self, user_id: int) -> str:
-        return await profile_zone(self.bot, user_id, NEED_ZONE)
+        return await profile_zone(self.bot, user_id, NEED_ZONE, WHY_ZONE)
 
     def today(self, zone: str) -> date:
         return local_date_of(self.bot.clock.now(), zone)
@@ -173,7 +162,7 @@ class SleepService:
             doses=doses_around(utc_today),
         )
         if read is None or read.timezone is None:
-            raise UserError(NEED_ZONE)
+            raise ZoneNeeded(NEED_ZONE, why=WHY_ZONE)
         start, end = window(days, self.today(read.timezone))
         entries = [read.entry(row) for night, row in read.nights if start <= night <= end]
         return add_stretched(entries, read.done), start, end, read.doses
@@ -253,20 +242,6 @@ class SleepService:
             f"{first}{said(interaction, problem)}\n-# {hint}",
             view=RetryView(modal, tr),
         )
-
-    async def offer_zone(
-        self, interaction: discord.Interaction[Any], form: NightForm, night: str | None
-    ) -> None:
-        """/sleep log's answer to someone without a timezone yet: the need, and **Fix it**,
-        which asks for it holding everything typed (a first /sleep log often comes first)."""
-        tr = translator_for(interaction)
-        hint = tr(
-            "Nothing is saved yet. **{fix_it}** asks for your city and keeps everything you typed.",
-            fix_it=tr(FIX_IT),
-        )
-        modal = ZoneModal(self, interaction.user.id, form, night, tr)
-        need = tr("I need your timezone first, so your nights are dated by your own mornings.")
-        await send_reply(interaction, f"{need}\n-# {hint}", view=RetryView(modal, tr))
 
     async def log_typed(
         self,
@@ -685,11 +660,20 @@ class SleepCog(BotCog):
             region_text=regions,
             rest_min=rest,
         )
-        profile = await self.bot.repos.users.get(interaction.user.id)
-        if profile is None or profile.timezone is None:
-            await self.service.offer_zone(interaction, form, night)
-            return
-        await self.service.log_typed(interaction, profile.timezone, form, night)
+
+        async def log(interaction: discord.Interaction[Any], reply: Reply) -> None:
+            zone = await self.service.zone(interaction.user.id)
+            await self.service.log_typed(
+                interaction,
+                zone,
+                form,
+                night,
+                answer=reply.answer,
+                leaving=reply.leaving,
+                first=reply.first,
+            )
+
+        await asking_zone(interaction, f"rls:sleep:logzone:{interaction.user.id}", log)
 
     @group.command(name="stats", description="Your averages, trends and tagged-night comparisons.")
     @app_commands.describe(days="How many recent nights to look at (default 14)")
@@ -844,20 +828,23 @@ class SleepCog(BotCog):
                 await send_reply(interaction, prompt_status(current, tr))
                 return
         local_time = parse_time(time) if time is not None else DEFAULT_PROMPT_TIME
-        zone = await self.service.zone(interaction.user.id)
-        schedule = await self.bot.engine.subscribe(
-            ScheduleSpec(interaction.user.id, KIND, local_time, Weekdays.EVERY_DAY.to_mask(), zone)
-        )
-        await send_reply(
-            interaction,
-            tr(
+
+        async def remind(interaction: discord.Interaction[RlsBot], reply: Reply) -> None:
+            zone = await self.service.zone(interaction.user.id)
+            spec = ScheduleSpec(
+                interaction.user.id, KIND, local_time, Weekdays.EVERY_DAY.to_mask(), zone
+            )
+            schedule = await self.bot.engine.subscribe(spec)
+            text = tr(
                 "Every morning at {at} ({zone}) I'll DM you a button to log last night. First one "
                 "{first}. `/sleep remind time:off` stops it.",
                 at=format_local_time(local_time),
                 zone=zone,
                 first=when(self.bot.engine.upcoming(schedule, 1)[0]),
-            ),
-        )
+            )
+            await reply.answer(interaction, reply.first + text)
+
+        await asking_zone(interaction, f"rls:sleep:remindzone:{interaction.user.id}", remind)
 
     @group.command(name="checkin", description="Log a night step by step, a few taps at a time.")
     @app_commands.describe(

@@ -17,7 +17,7 @@ from bot.clinical.autotime import MAX_BEFORE, is_auto
 from bot.cooldowns import cooldown, stretch_now_limits
 from bot.db.reminders import Delivery, Schedule, format_local_time
 from bot.discord_delivery import RenderedMessage
-from bot.errors import UserError
+from bot.errors import UserError, ZoneNeeded
 from bot.formatting import discord_timestamp, human_duration, when
 from bot.i18n import ENGLISH, N_, Speaker
 from bot.i18n.content import localized_routines, routine_safety_line
@@ -69,6 +69,7 @@ from cogs._reminder_message import (
     add_delivery_notes,
     owner_speaker,
 )
+from cogs._zone import Reply, asking_zone
 
 KIND = STRETCH_KIND
 WHAT = N_("stretch reminders")
@@ -372,6 +373,19 @@ def status_text(status: ScheduleStatus, tr: Speaker = ENGLISH_SPEAKER) -> str:
     return "\n".join(lines)
 
 
+def typed_zone(timezone: str | None) -> str | None:
+    """`timezone:` as typed into /stretch remind; one that cannot be read is asked for again
+    with the rest of the command kept (cogs/_zone.py)."""
+    if timezone is None:
+        return None
+    try:
+        return resolve_zone(timezone).key
+    except UserError as problem:
+        raise ZoneNeeded(
+            problem.text, why=problem.text, typed_zone=timezone, **problem.params
+        ) from problem
+
+
 class StretchCog(BotCog):
     help_title = N_("Stretch reminders")
     reminder_kinds: ClassVar[dict[str, ReminderKind]] = {
@@ -409,39 +423,45 @@ class StretchCog(BotCog):
         where: Literal["dm", "channel"] | None = None,
         before: app_commands.Range[int, 0, MAX_BEFORE] | None = None,
     ) -> None:
-        # Only what was given changes: a later `/stretch remind days:weekends` keeps the time.
-        local_time: dt_time | Literal["auto"] | None = None
-        if is_auto(time):
-            local_time = AUTO
-        elif time is not None:
-            local_time = parse_time(time)
-        weekdays = parse_days(days) if days is not None else None
-        zone = resolve_zone(timezone).key if timezone is not None else None
-        # Only Discord knows whether the bot is in the server (a user install).
-        in_server = where == "channel" and interaction.guild_id is not None
-        if in_server and server_without_bot(interaction):
-            raise UserError(NO_CHANNEL_POSTS_HERE)
-        result = await set_stretch_reminder(
-            self.bot.usecases,
-            interaction.user.id,
-            local_time=local_time,
-            days_mask=weekdays.to_mask() if weekdays else None,
-            zone=zone,
-            where=where,
-            guild_id=interaction.guild_id,
-            before=before,
-        )
-        tr = translator_for(interaction)
-        next_three = "\n".join(f"• {when(t)}" for t in self.bot.engine.upcoming(result.schedule, 3))
-        await send_reply(
-            interaction,
-            remind_summary(result.reminded, tr)
-            + auto_text(result, tr)
-            + "\n"
-            + tr("Next three:")
-            + "\n"
-            + next_three,
-        )
+        async def remind(interaction: discord.Interaction[RlsBot], reply: Reply) -> None:
+            # Only what was given changes: a later `/stretch remind days:weekends` keeps the time.
+            local_time: dt_time | Literal["auto"] | None = None
+            if is_auto(time):
+                local_time = AUTO
+            elif time is not None:
+                local_time = parse_time(time)
+            weekdays = parse_days(days) if days is not None else None
+            zone = reply.zone or typed_zone(timezone)
+            # Only Discord knows whether the bot is in the server (a user install).
+            in_server = where == "channel" and interaction.guild_id is not None
+            if in_server and server_without_bot(interaction):
+                raise UserError(NO_CHANNEL_POSTS_HERE)
+            result = await set_stretch_reminder(
+                self.bot.usecases,
+                interaction.user.id,
+                local_time=local_time,
+                days_mask=weekdays.to_mask() if weekdays else None,
+                zone=zone,
+                where=where,
+                guild_id=interaction.guild_id,
+                before=before,
+            )
+            tr = translator_for(interaction)
+            next_three = "\n".join(
+                f"• {when(t)}" for t in self.bot.engine.upcoming(result.schedule, 3)
+            )
+            await reply.answer(
+                interaction,
+                reply.first
+                + remind_summary(result.reminded, tr)
+                + auto_text(result, tr)
+                + "\n"
+                + tr("Next three:")
+                + "\n"
+                + next_three,
+            )
+
+        await asking_zone(interaction, f"rls:stretch:remindzone:{interaction.user.id}", remind)
 
     @group.command(name="status", description="Your stretch schedule, next reminder and streak.")
     async def status(self, interaction: discord.Interaction[RlsBot]) -> None:

@@ -31,7 +31,7 @@ from bot.db.reminders import (
     ServerScheduleSpec,
 )
 from bot.db.users import UserRepository
-from bot.errors import UserError
+from bot.errors import UserError, ZoneNeeded
 from bot.i18n.speech import ENGLISH_SPEAKER, N_, Moment, Said, Speaker
 from bot.reminders.streaks import MAX_STREAK_DAYS, done_streak
 from bot.reminders.transport import (
@@ -401,11 +401,12 @@ class ReminderEngine:
                 current = await self._one_for_change(user_id, kind)
             zone = change.zone or profile_zone or (previous.timezone if previous else None)
             if zone is None:
-                raise UserError(
+                raise ZoneNeeded(
                     N_(
                         "I need your timezone once: add `timezone:` with your city (e.g. "
                         "Europe/Berlin), or use `/timezone set` first."
-                    )
+                    ),
+                    why=N_("I need your timezone once, so your reminders come at your own time."),
                 )
             base_time = previous.local_time if previous else default_time
             base_days = previous.days_mask if previous else default_days

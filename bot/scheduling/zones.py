@@ -456,21 +456,35 @@ def _search(key: str, limit: int) -> list[str]:
     if found or len(key) < 3:
         # Fuzzy matches next to real substring matches are mostly noise ("kolk" -> Bangkok).
         return found
-    # Typos ("berln", "new yrok"): score the city alone and the whole name, keep the better.
+    # Typos ("berln", "new yrok"): score the city alone and the whole name, keep the better;
+    # only then the places people type that no zone is named after ("Wein" for Wien: "Berln"
+    # is nearer Berlin than Bern, and suggesting Zurich too would only puzzle).
     query = key.replace("/", " ").replace("_", " ")
-    scores: dict[int, float] = {}
-    for choices in (_fuzzy_cities(), _fuzzy_words()):
+    names = [entry.name for entry in entries]
+    scores: dict[str, float] = {}
+    for choices, named in (
+        (_fuzzy_cities(), names),
+        (_fuzzy_words(), names),
+        (_fuzzy_places(), list(_places().values())),
+    ):
+        if scores and named is not names:
+            break
         for _, score, index in process.extract(
             query, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=_FUZZY_CUTOFF
         ):
-            scores[index] = max(score, scores.get(index, 0.0))
-    best = sorted(scores, key=lambda index: (-scores[index], entries[index].rank))
-    return [entries[index].name for index in best[:limit]]
+            scores[named[index]] = max(score, scores.get(named[index], 0.0))
+    rank = {entry.name: entry.rank for entry in entries}
+    return sorted(scores, key=lambda name: (-scores[name], rank[name]))[:limit]
 
 
 @functools.cache
 def _fuzzy_cities() -> list[str]:
     return [entry.city.replace("_", " ").replace("-", " ") for entry in _catalog()[0]]
+
+
+@functools.cache
+def _fuzzy_places() -> list[str]:
+    return [place.replace("_", " ").replace("-", " ") for place in _places()]
 
 
 @functools.cache

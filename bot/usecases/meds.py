@@ -19,7 +19,7 @@ from bot.clinical.meds import (
 )
 from bot.db.meds import DoseRecord, Medicine, medicine_of_kind
 from bot.db.reminders import Delivery, Schedule, ScheduleSpec
-from bot.errors import UserError
+from bot.errors import UserError, ZoneNeeded
 from bot.i18n import N_
 from bot.reminders.engine import LASTING_PAUSES, PAUSE_STOPPED
 from bot.routines import STRETCH_KIND
@@ -30,6 +30,7 @@ NEED_ZONE = N_(
     "I need your timezone first, so reminder times are your own: use `/timezone set` with your "
     "city (e.g. Berlin), then try again. Nothing was saved."
 )
+WHY_ZONE = N_("I need your timezone first, so reminder times are your own.")
 GONE = N_("That reminder no longer exists.")
 RETEST_KIND = "labs:retest"
 # A one-off retest reminder comes at the person's usual reminder time (their morning check-in
@@ -42,7 +43,7 @@ RECENT = timedelta(days=7)
 async def _zone(ctx: Context, user_id: int) -> str:
     profile = await ctx.repos.users.get(user_id)
     if profile is None or profile.timezone is None:
-        raise UserError(NEED_ZONE)
+        raise ZoneNeeded(NEED_ZONE, why=WHY_ZONE)
     return profile.timezone
 
 

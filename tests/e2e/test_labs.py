@@ -49,7 +49,7 @@ def buttons(message: Any) -> dict[str, str]:
 async def test_labs_need_a_timezone_first(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
     reply = await run(emu, alice, "labs add", ferritin=45)
-    assert "`/timezone set`" in reply.content
+    assert "**Fix it** asks for your city" in reply.content  # tests/e2e/test_zone_fix_it.py
     assert await bot.repos.labs.all(alice.id) == []
 
 

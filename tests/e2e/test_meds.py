@@ -426,7 +426,7 @@ async def test_an_eleventh_medicine_and_a_second_of_a_name_are_refused(
 async def test_meds_need_a_timezone_first(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
     reply = await run(emu, alice, "meds add", name="Iron", times="08:00")
-    assert "`/timezone set`" in reply.content
+    assert "**Fix it** asks for your city" in reply.content  # tests/e2e/test_zone_fix_it.py
     assert await bot.repos.meds.medicines(alice.id, include_stopped=True) == []
 
 

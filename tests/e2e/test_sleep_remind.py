@@ -64,7 +64,7 @@ async def test_the_prompt_names_the_stop_as_it_must_be_typed(
 async def test_remind_needs_a_timezone(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = emu.add_user("alice")
     reply = await (await emu.slash(alice, "sleep remind")).response()
-    assert "`/timezone set`" in reply.content
+    assert "**Fix it** asks for your city" in reply.content  # tests/e2e/test_zone_fix_it.py
 
 
 async def test_closed_dms_pause_the_morning_prompt_visibly(

@@ -117,6 +117,10 @@ def test_bare_offsets_are_refused_with_zones_using_them(
         ("Österreich", "Europe/Vienna"),
         ("oesterreich", "Europe/Vienna"),
         ("Schweiz", "Europe/Zurich"),
+        # Typos of the places no zone is named after (the form asking for the zone has no list).
+        ("Wein", "Europe/Vienna"),
+        ("Munchn", "Europe/Berlin"),
+        ("Müchen", "Europe/Berlin"),
     ],
 )
 def test_unknown_zones_get_nearest_matches(text: str, suggested: str) -> None:
@@ -124,6 +128,14 @@ def test_unknown_zones_get_nearest_matches(text: str, suggested: str) -> None:
         resolve_zone(text)
     assert "Did you mean" in caught.value.message
     assert suggested in caught.value.message
+
+
+def test_a_typo_near_a_zone_city_is_not_also_offered_a_place() -> None:
+    # "Berln" is as near Bern (Europe/Zurich) as Berlin: only the zone's own city is named.
+    with pytest.raises(UserError) as caught:
+        resolve_zone("Berln")
+    assert "Europe/Berlin" in caught.value.message
+    assert "Zurich" not in caught.value.message
 
 
 @pytest.mark.parametrize(
