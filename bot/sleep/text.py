@@ -195,8 +195,14 @@ def entry_line(entry: SleepEntry, tr: Speaker = EN) -> str:
     ]
     if entry.quality is not None:
         parts.append(tr("quality {quality}/5", quality=entry.quality))
-    if entry.severity is not None:
+    # When symptoms started, as read ("9pm" is 21:00): the time an onset-timed reminder follows.
+    onset = None if entry.rls_onset is None else local_clock(entry.rls_onset, zone)
+    if entry.severity is not None and onset is not None:
+        parts.append(tr("RLS {severity}/10 from {onset}", severity=entry.severity, onset=onset))
+    elif entry.severity is not None:
         parts.append(tr("RLS {severity}/10", severity=entry.severity))
+    elif onset is not None:
+        parts.append(tr("RLS from {onset}", onset=onset))
     if entry.body_regions is not None or entry.rest_min is not None or entry.severity:
         parts.append(symptom_spread_text(entry, tr))
     if entry.naps:

@@ -76,6 +76,18 @@ async def test_fast_path_log_saves_the_night(emu: DiscordEmulator, bot: RlsBot) 
     assert entry.note == "legs after 2am"
 
 
+async def test_the_saved_line_says_when_symptoms_started_as_read(
+    emu: DiscordEmulator, bot: RlsBot
+) -> None:
+    # "9pm" read as 21:00 is what an onset-timed stretch reminder follows: the reply shows it.
+    alice = await with_zone(bot, emu.add_user("alice"))
+    base = {"bed": "23:15", "wake": "7am", "rls_start": "9pm"}
+    rated = await (await emu.slash(alice, "sleep log", base | {"severity": 6})).response()
+    assert "RLS 6/10 from 21:00" in rated.content, rated.content
+    unrated = await (await emu.slash(alice, "sleep log", base | {"night": "yesterday"})).response()
+    assert "RLS from 21:00" in unrated.content, unrated.content
+
+
 async def test_bad_input_is_refused_and_nothing_stored(emu: DiscordEmulator, bot: RlsBot) -> None:
     alice = await with_zone(bot, emu.add_user("alice"))
     cases: list[tuple[dict[str, Any], str]] = [
