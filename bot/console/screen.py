@@ -96,9 +96,12 @@ class Screen:
         self._report_problems()
 
     def last_clickable(self) -> tuple[EmuMessage, list[Action]] | None:
+        """The latest message with components that the person acting now can see: not someone
+        else's ephemeral reply or DM (Discord shows those to nobody else, so nobody else can
+        press them; a later one of theirs must not hide the person's own)."""
         for message_id in reversed(self._clickable):
             message = self.emu.world.messages.get(message_id)
-            if message is not None and not message.deleted:
+            if message is not None and not message.deleted and self._sees(message):
                 actions = actions_of(message.components)
                 if actions:
                     return message, actions
@@ -143,6 +146,16 @@ class Screen:
         if channel is not None and channel.type == CHANNEL_DM and channel.recipient_id:
             return self.emu.world.users[channel.recipient_id]
         return self._viewer()
+
+    def _sees(self, message: EmuMessage) -> bool:
+        viewer = self._viewer()
+        if message.ephemeral:
+            interaction = self.emu.world.interactions.get(message.interaction_id or 0)
+            return interaction is None or interaction.user.id == viewer.id
+        channel = self.emu.world.channels.get(message.channel_id)
+        if channel is not None and channel.type == CHANNEL_DM and channel.recipient_id:
+            return channel.recipient_id == viewer.id
+        return True
 
     def _place(self, message: EmuMessage) -> str:
         channel = self.emu.world.channels.get(message.channel_id)

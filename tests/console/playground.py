@@ -99,8 +99,8 @@ class Playground(commands.Cog):
         ]
 
     @app_commands.command(name="pick", description="Components")
-    async def pick(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.send_message("pick one", view=PickView())
+    async def pick(self, interaction: discord.Interaction[Any], private: bool = False) -> None:
+        await interaction.response.send_message("pick one", view=PickView(), ephemeral=private)
 
     @app_commands.command(name="slow", description="Defers, then follows up with a file")
     async def slow(self, interaction: discord.Interaction[Any]) -> None:

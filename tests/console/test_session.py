@@ -115,6 +115,23 @@ async def test_click_by_label_updates_the_message(played: Played) -> None:
         await run_line(played.session, ":click 1")
 
 
+async def test_click_never_reaches_what_only_someone_else_sees(played: Played) -> None:
+    # alice's own public message is older than bob's private reply and his DM: she cannot see
+    # those, so :click presses her message, not theirs.
+    await run_line(played.session, "/pick")
+    await run_line(played.session, ":as bob")
+    await run_line(played.session, "/pick private:true")
+    await run_line(played.session, ":where dm")
+    await run_line(played.session, "/pick")
+    await run_line(played.session, ":as alice")
+    await run_line(played.session, ":where server")
+    played.printed()
+    await run_line(played.session, ":click go")
+    assert "edited its message → reply to alice in #general · changes only" in played.printed()
+    with pytest.raises(ConsoleError, match="No message with buttons"):
+        await run_line(played.session, ":click go")
+
+
 async def test_a_silent_acknowledgement_is_mentioned(played: Played) -> None:
     await run_line(played.session, "/pick")
     await run_line(played.session, ":click Quietly")
