@@ -13,7 +13,7 @@ from discord import app_commands
 
 from bot.client import RlsBot
 from bot.cooldowns import EXPORT_SECONDS, cooldown, per_user
-from bot.db.mydata import Rows, json_ready
+from bot.db.mydata import ANONYMISED, Rows, json_ready
 from bot.i18n import N_
 from bot.interactions import ConfirmView, send_reply, translator_for
 from bot.usecases import delete_my_data
@@ -111,13 +111,29 @@ class MyDataCog(BotCog):
 
     async def _delete_everything(self, interaction: discord.Interaction[Any]) -> str:
         deleted = await delete_my_data(self.bot.usecases, interaction.user.id)
-        total = sum(deleted.values())
-        return translator_for(interaction).plural(
+        # Change-log entries of servers you moderated are kept without your id, not deleted.
+        anonymised = sum(n for key, n in deleted.items() if key.endswith(ANONYMISED))
+        total = sum(deleted.values()) - anonymised
+        tr = translator_for(interaction)
+        done = tr.plural(
             total,
             "Done: deleted {count} record about you (profile, reminders, sleep diary and the "
             "rest). Nothing of yours is left.",
             "Done: deleted {count} records about you (profile, reminders, sleep diary and the "
             "rest). Nothing of yours is left.",
+        )
+        if not anonymised:
+            return done
+        return (
+            done
+            + "\n"
+            + tr.plural(
+                anonymised,
+                "{count} change in a server's settings log now says it was made by a member who "
+                "has since deleted their data.",
+                "{count} changes in servers' settings logs now say they were made by a member who "
+                "has since deleted their data.",
+            )
         )
 
 

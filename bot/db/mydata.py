@@ -97,6 +97,14 @@ def _forget_sql(table: str, column: str) -> str:
     return f"DELETE FROM {_quote(table)} WHERE {column} = ?"
 
 
+ANONYMISED = ":anonymised"
+
+
+def anonymised_key(table: str) -> str:
+    """delete_all's key for the rows of `table` that only lost the user's id."""
+    return table + ANONYMISED
+
+
 def _forget_params(column: str, user_id: int) -> tuple[int, ...]:
     return (FORMER_MEMBER, user_id) if column == ACTED_BY else (user_id,)
 
@@ -121,11 +129,14 @@ class UserDataRepository(Repository):
 
     async def delete_all(self, user_id: int) -> dict[str, int]:
         """Delete every row about the user in one transaction, and take their id out of the
-        rows that record what they did as a moderator; table -> rows deleted or anonymised."""
+        rows that record what they did as a moderator; table -> rows deleted, and
+        `anonymised_key(table)` -> rows that only lost the id (they are not the user's to delete,
+        and a reply must not count them as deleted)."""
         deleted: dict[str, int] = {}
         async with self._db.atomic() as s:
             for table, column in await self._user_tables(s):
-                deleted[table] = await s.execute(
+                key = anonymised_key(table) if column == ACTED_BY else table
+                deleted[key] = await s.execute(
                     _forget_sql(table, column), *_forget_params(column, user_id)
                 )
             deleted["users"] = await s.execute("DELETE FROM users WHERE id = ?", user_id)

@@ -131,8 +131,13 @@ async def test_a_moderators_changes_are_exported_and_anonymised_on_delete(
 
     ask = await (await emu.slash(alice, "mydata delete")).response()
     done = await (await emu.click(alice, ask, f"rls:mydata:delete:{alice.id}")).response()
-    # Her two audit entries and her profile (it holds the language of her latest command).
-    assert "deleted 3 records" in done.content
+    # Deleted: her profile (it holds the language of her latest command). Her two audit entries
+    # are kept without her id, and said so: counting them as deleted said "3 records".
+    assert "deleted 1 record about you" in done.content
+    assert (
+        "2 changes in servers' settings logs now say they were made by a member who has since "
+        "deleted their data." in done.content
+    )
     # The server keeps its record of each change; only who made alice's is gone.
     changes = await bot.repos.guild_settings.recent_changes(guild.id, 10)
     assert [(c.moderator_id, c.new_value) for c in changes] == [
