@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+from zoneinfo import ZoneInfo
+
 import discord
 from discord import app_commands
 
 from bot.client import RlsBot
-from bot.i18n import N_
-from bot.interactions import send_reply, translator_for
-from bot.scheduling.zones import resolve_zone, said_back
+from bot.i18n import N_, Speaker
+from bot.interactions import OwnedView, said, send_reply, translator_for
+from bot.scheduling.zones import UnknownZone, resolve_zone, said_back
 from bot.usecases import change_zone
 from cogs._autocomplete import zone_autocomplete
 from cogs._cog import BotCog
@@ -24,15 +27,32 @@ class TimezoneCog(BotCog):
     @group.command(name="set", description="Set your timezone (type a city, e.g. Berlin).")
     @app_commands.describe(zone="A city or IANA zone such as Europe/Berlin")
     async def set_zone(self, interaction: discord.Interaction[RlsBot], zone: str) -> None:
+        try:
+            resolved = resolve_zone(zone)
+        except UnknownZone as unknown:
+            if not unknown.suggestions:
+                raise
+            # One tap on the zone it suggests, instead of typing the name again.
+            tr = translator_for(interaction)
+            view = OwnedView(interaction.user.id, timeout=900)
+            for key in unknown.suggestions[:MAX_PICKS]:
+                view.add_item(PickZoneButton(self, key, tr))
+            await send_reply(interaction, said(interaction, unknown), view=view)
+            return
+        await send_reply(interaction, await self.set_to(interaction, zone, resolved))
+
+    async def set_to(
+        self, interaction: discord.Interaction[Any], typed: str, resolved: ZoneInfo
+    ) -> str:
+        """The person's zone set to `resolved` (what they typed: `typed`), and the reply."""
         tr = translator_for(interaction)
-        resolved = resolve_zone(zone)
         schedules = await change_zone(self.bot.usecases, interaction.user.id, resolved.key)
         local_now = self.bot.clock.now().astimezone(resolved)
         # "Berlin → Europe/Berlin": the person sees which zone a city they typed became.
         lines = [
             tr(
                 "Your timezone is now **{zone}** (it's {time} there).",
-                zone=said_back(zone, resolved),
+                zone=said_back(typed, resolved),
                 time=tr.time(local_now),
             )
         ]
@@ -44,7 +64,7 @@ class TimezoneCog(BotCog):
                     "I moved {count} reminder schedules to the new zone.",
                 )
             )
-        await send_reply(interaction, "\n".join(lines))
+        return "\n".join(lines)
 
     set_zone.autocomplete("zone")(zone_autocomplete)
 
@@ -67,6 +87,23 @@ class TimezoneCog(BotCog):
                 time=tr.time(local_now),
             ),
         )
+
+
+MAX_PICKS = 3
+
+
+class PickZoneButton(discord.ui.Button[OwnedView]):
+    """ "Use Europe/Berlin" under "Did you mean …?": sets that zone, in place of the question."""
+
+    def __init__(self, cog: TimezoneCog, key: str, tr: Speaker) -> None:
+        super().__init__(label=tr("Use {zone}", zone=key)[:80], style=discord.ButtonStyle.primary)
+        self.cog = cog
+        self.key = key
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        assert self.view is not None
+        text = await self.cog.set_to(interaction, self.key, resolve_zone(self.key))
+        await self.view.leave(interaction, content=text)
 
 
 async def setup(bot: RlsBot) -> None:

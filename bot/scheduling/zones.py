@@ -534,7 +534,16 @@ def _offset_message(text: str, offset: re.Match[str], now: datetime | None) -> U
     )
 
 
-def _unknown_message(text: str, key: str) -> UserError:
+class UnknownZone(UserError):
+    """A zone that cannot be read, with the zones it may have meant (`suggestions`, maybe none):
+    a command can offer them to pick instead of asking for the name to be typed again."""
+
+    def __init__(self, message: str, /, *, suggestions: tuple[str, ...], **params: object) -> None:
+        super().__init__(message, **params)
+        self.suggestions = suggestions
+
+
+def _unknown_message(text: str, key: str) -> UnknownZone:
     # One or two letters match dozens of names by substring; suggesting those would be noise.
     suggestions = _search(key, _MAX_SUGGESTIONS) if len(key) >= 3 else list(_hints(key))
     abbreviation = bool(_ABBREVIATION_LIKE.fullmatch(text))
@@ -544,17 +553,19 @@ def _unknown_message(text: str, key: str) -> UserError:
         else ""
     )
     if suggestions:
-        return UserError(
+        return UnknownZone(
             N_("I don't know the time zone {typed}. Did you mean {zones}?{note}"),
+            suggestions=tuple(suggestions),
             typed=_quote(text),
             zones=OneOf(suggestions),
             note=Said(note),
         )
-    return UserError(
+    return UnknownZone(
         N_(
             "I don't know the time zone {typed}. Start typing your nearest big city and pick it "
             "from the list.{note}"
         ),
+        suggestions=(),
         typed=_quote(text),
         note=Said(note),
     )
