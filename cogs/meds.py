@@ -27,7 +27,8 @@ from bot.interactions import send_reply, translator_for
 from bot.reminders.engine import PAUSE_DM_CLOSED, ReminderKind
 from bot.reminders.transport import Outgoing
 from bot.scheduling.recurrence import load_zone
-from bot.usecases import MedicineOverview
+from bot.usecases import AskWhenTaken, MedicineOverview
+from bot.usecases.meds import TakenAt
 from cogs._cog import BotCog
 from cogs._reminder_message import ReminderAnswerButton, add_delivery_notes
 from cogs._zone import Reply, asking_zone
@@ -46,6 +47,8 @@ WHEN_TAKEN: dict[str, tuple[str, discord.ButtonStyle]] = {
     "then": (N_("At the reminder's time"), discord.ButtonStyle.success),
     "now": (N_("Just now"), discord.ButtonStyle.primary),
 }
+# When each button notes a dose taken (Taken itself asks first when it comes late).
+TAKEN_AT: dict[str, TakenAt] = {"taken": "ask_if_late", "then": "reminder", "now": "now"}
 
 
 def times_text(medicine: Medicine) -> str:
@@ -78,30 +81,24 @@ class MedReminderButton(
     async def on_answer(self, interaction: discord.Interaction[Any]) -> None:
         bot: RlsBot = interaction.client
         tr = translator_for(interaction)
-        if self.action == "taken":
-            due = await usecases.taken_late(bot.usecases, interaction.user.id, self.delivery_id)
-            if due is not None:
-                await self.ask_when_taken(interaction, due, tr)
-                return
         answer: Literal["taken", "skipped"] = "skipped" if self.action == "skipped" else "taken"
         result = await usecases.answer_medicine_reminder(
             bot.usecases,
             interaction.user.id,
             self.delivery_id,
             answer,
-            at_reminder_time=self.action == "then",
+            taken_at=TAKEN_AT.get(self.action, "now"),
         )
+        if isinstance(result, AskWhenTaken):
+            await self.ask_when_taken(interaction, result.due, tr)
+            return
         if not result.new:
             said = answered(result.record, md, tr)
             await send_reply(
                 interaction, tr("Already noted: {answer} Nothing changed.", answer=said)
             )
             return
-        embed = (
-            interaction.message.embeds[0]
-            if interaction.message is not None and interaction.message.embeds
-            else discord.Embed(colour=COLOUR)
-        )
+        embed = _shown_embed(interaction)
         embed.set_footer(text=answered(result.record, tr=tr))
         if self.action in WHEN_TAKEN and embed.fields:
             embed.remove_field(len(embed.fields) - 1)  # the question, answered now
@@ -113,11 +110,7 @@ class MedReminderButton(
         """Taken, tapped long after the reminder: the tap's own time may be hours after the
         tablet. The reminder asks (in place) which time to note; nothing is recorded yet."""
         now = interaction.client.clock.now().astimezone(due.tzinfo)
-        embed = (
-            interaction.message.embeds[0]
-            if interaction.message is not None and interaction.message.embeds
-            else discord.Embed(colour=COLOUR)
-        )
+        embed = _shown_embed(interaction)
         embed.add_field(
             name=tr("When did you take it?"),
             value=tr(
@@ -131,6 +124,16 @@ class MedReminderButton(
         for action in WHEN_TAKEN:
             view.add_item(MedReminderButton(action, self.delivery_id, self.owner_id, tr))
         await interaction.response.edit_message(embed=embed, view=view)
+
+
+def _shown_embed(interaction: discord.Interaction[Any]) -> discord.Embed:
+    """The reminder's embed as the pressed message shows it, to edit in place."""
+    message = interaction.message
+    return (
+        message.embeds[0]
+        if message is not None and message.embeds
+        else discord.Embed(colour=COLOUR)
+    )
 
 
 def md(name: str) -> str:

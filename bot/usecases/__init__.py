@@ -23,6 +23,7 @@ from bot.usecases.actions import (
 )
 from bot.usecases.meds import (
     RETEST_KIND,
+    AskWhenTaken,
     DoseAnswer,
     LabSaved,
     MedicineAdded,
@@ -35,7 +36,6 @@ from bot.usecases.meds import (
     pending_retest,
     save_lab,
     stop_medicine,
-    taken_late,
 )
 from bot.usecases.server_settings import (
     REMINDER_CHANNEL_MOVED_NOTICE,
@@ -56,6 +56,7 @@ __all__ = [
     "REMINDER_CHANNEL_MOVED_NOTICE",
     "REMINDER_CHANNEL_OFF_NOTICE",
     "RETEST_KIND",
+    "AskWhenTaken",
     "Context",
     "DoseAnswer",
     "LabSaved",
@@ -84,7 +85,6 @@ __all__ = [
     "set_stretch_reminder",
     "sleep_report",
     "stop_medicine",
-    "taken_late",
     "turn_off_daily_tip",
     "watch_for",
 ]

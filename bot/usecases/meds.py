@@ -211,24 +211,17 @@ async def _first_of_chain(ctx: Context, delivery: Delivery) -> Delivery:
 # evening reminder answered the next morning) would put the evening tablet at breakfast, in the
 # doctor's report and in the augmentation watch's dose times.
 LATE_TAP = timedelta(hours=1)
+# When a taken dose is noted: now, at the reminder's own time, or now unless the tap is late
+# (more than LATE_TAP after the reminder, which is not answered yet), when the person is asked.
+TakenAt = Literal["now", "reminder", "ask_if_late"]
 
 
-async def taken_late(ctx: Context, user_id: int, delivery_id: int) -> datetime | None:
-    """The reminder's own time (in its zone) when Taken on it comes more than LATE_TAP after it
-    and it is not answered yet: the person is asked whether they took it then or just now. None otherwise
-    (then the answer is recorded as usual, or says why not)."""
-    delivery = await ctx.engine.reminders.get_delivery(delivery_id)
-    if delivery is None or delivery.member_id != user_id:
-        return None
-    first = await _first_of_chain(ctx, delivery)
-    if ctx.engine.now() - first.due_at <= LATE_TAP:
-        return None
-    if await ctx.repos.meds.answer_to(user_id, first.id) is not None:
-        return None
-    schedule = await ctx.engine.reminders.get_schedule_by_id(delivery.schedule_id)
-    if schedule is None:
-        return None
-    return first.due_at.astimezone(load_zone(schedule.timezone))
+@dataclass(frozen=True)
+class AskWhenTaken:
+    """Taken tapped late on a reminder not answered yet: nothing is recorded; the person is asked
+    whether they took it at `due` (the reminder's own time, in its zone) or just now."""
+
+    due: datetime
 
 
 async def answer_medicine_reminder(
@@ -237,11 +230,10 @@ async def answer_medicine_reminder(
     delivery_id: int,
     answer: Literal["taken", "skipped"],
     *,
-    at_reminder_time: bool = False,
-) -> DoseAnswer:
+    taken_at: TakenAt = "now",
+) -> DoseAnswer | AskWhenTaken:
     """Taken / Skipped on a medicine reminder: the first answer to it (or to its snoozes)
-    counts; a taken dose is now, or at the reminder's own time when the person says so (asked
-    after a late tap), in the reminder's zone."""
+    counts; a taken dose is noted as `taken_at` says, in the reminder's zone."""
     async with ctx.engine.reminders.atomic():
         delivery = await ctx.engine.reminders.get_delivery(delivery_id)
         if delivery is None or delivery.member_id != user_id:
@@ -252,13 +244,20 @@ async def answer_medicine_reminder(
             raise UserError(GONE)
         first = await _first_of_chain(ctx, delivery)
         now = ctx.engine.now()
-        taken_at = first.due_at if at_reminder_time else now
+        if (
+            answer == "taken"
+            and taken_at == "ask_if_late"
+            and now - first.due_at > LATE_TAP
+            and await ctx.repos.meds.answer_to(user_id, first.id) is None
+        ):
+            return AskWhenTaken(first.due_at.astimezone(load_zone(schedule.timezone)))
+        noted_at = first.due_at if taken_at == "reminder" else now
         try:
             record, new = await ctx.repos.meds.record_dose(
                 user_id,
                 medicine_id,
                 "reminder" if answer == "taken" else "skipped",
-                taken_at if answer == "taken" else None,
+                noted_at if answer == "taken" else None,
                 schedule.timezone,
                 now,
                 delivery_id=first.id,
