@@ -54,7 +54,7 @@ def format_change(measure: Measure, tr: Speaker = EN) -> str:
     elif measure.unit == "%":
         if abs(change) < 0.5:
             return tr("steady")
-        points = int(f"{abs(change):.0f}")
+        points = round(abs(change))
         amount = tr.plural(points, "{count} point", "{count} points")
     else:
         if abs(change) < 0.05:
